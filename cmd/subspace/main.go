@@ -1,0 +1,102 @@
+// Command subspace is the command-line front end of the subspace library:
+// inspect sparse matrices, solve linear systems with Krylov methods,
+// generate PDE datasets with Krylov subspace recycling, and solve optimal
+// transport problems.
+//
+// Every verb prints human-readable output by default and one JSON object
+// with --json. Errors print one line on stderr and exit with status 1
+// (2 for bad usage); a solve that does not converge exits with status 3
+// after printing its result.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+
+	"github.com/spf13/cobra"
+)
+
+// Exit statuses.
+const (
+	exitError       = 1
+	exitUsage       = 2
+	exitNotConverge = 3
+)
+
+// exitErr carries an exit status with an error; the message may be empty
+// when the command already printed what it had to say.
+type exitErr struct {
+	code int
+	err  error
+}
+
+func (e *exitErr) Error() string {
+	if e.err == nil {
+		return ""
+	}
+	return e.err.Error()
+}
+func (e *exitErr) Unwrap() error { return e.err }
+
+// usageErrorf is a bad-arguments error (exit status 2).
+func usageErrorf(format string, args ...any) error {
+	return &exitErr{code: exitUsage, err: fmt.Errorf(format, args...)}
+}
+
+func newRoot(stdout, stderr io.Writer) *cobra.Command {
+	root := &cobra.Command{
+		Use:           "subspace",
+		Short:         "Subspace methods: sparse matrices, Krylov solvers with recycling, PDE data generation, optimal transport",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitErr{code: exitUsage, err: err}
+	})
+	// One verb per file; each file's constructor is listed here.
+	root.AddCommand()
+	return root
+}
+
+// run executes the CLI with the given arguments and returns the exit status.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	root := newRoot(stdout, stderr)
+	root.SetArgs(args)
+	err := root.ExecuteContext(ctx)
+	if err == nil {
+		return 0
+	}
+	code := exitError
+	var ee *exitErr
+	if errors.As(err, &ee) {
+		code = ee.code
+	}
+	if msg := err.Error(); msg != "" {
+		fmt.Fprintln(stderr, "subspace: "+oneLine(msg))
+	}
+	return code
+}
+
+// oneLine joins a multi-line message so that errors stay on one line.
+func oneLine(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if c == '\n' || c == '\r' {
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}

@@ -1,0 +1,134 @@
+package krylov
+
+import (
+	"context"
+	"math"
+
+	"github.com/subspace-lab/subspace/linop"
+)
+
+// Default values used when an Options field is zero.
+const (
+	DefaultRTol    = 1e-5 // as SciPy
+	DefaultRestart = 30   // GMRES/FGMRES restart length, as PETSc
+	// DefaultMaxIterFactor times the number of unknowns is the default
+	// iteration limit (SciPy uses 10·n for CG).
+	DefaultMaxIterFactor = 10
+)
+
+// Side says on which side a preconditioner is applied by methods that
+// support both (GMRES).
+type Side int
+
+const (
+	// Right preconditioning solves A M y = b, x = M y. The residual the
+	// method minimises and tests is the true residual b − A x. Default.
+	Right Side = iota
+	// Left preconditioning solves M A x = M b. The method minimises the
+	// preconditioned residual M(b − A x); the stopping test still uses the
+	// true residual when the method can afford it (see each method).
+	Left
+)
+
+func (s Side) String() string {
+	if s == Left {
+		return "left"
+	}
+	return "right"
+}
+
+// Options controls an iterative solve. The zero value, and a nil
+// *Options, mean the documented defaults.
+//
+// Stopping rule (all methods unless their doc says otherwise): converged
+// when ‖r‖ ≤ max(RTol·‖b‖, ATol), r = b − A x, the rule SciPy uses.
+type Options struct {
+	// RTol is the relative tolerance; 0 means DefaultRTol. Negative values
+	// are an error.
+	RTol float64
+	// ATol is the absolute tolerance on ‖r‖; 0 means none.
+	ATol float64
+	// MaxIter bounds the number of iterations (matrix-vector products with
+	// A for the single-product methods; inner iterations for GMRES);
+	// 0 means DefaultMaxIterFactor·n.
+	MaxIter int
+	// Precond applies M ≈ A⁻¹ (dst = M·x). nil means none. Flexible
+	// methods (FGMRES, GCRO-DR's flexible mode) allow it to change
+	// between applications.
+	Precond linop.Operator
+	// Side selects left or right preconditioning where a method offers
+	// both; the zero value is Right.
+	Side Side
+	// Restart is the Krylov subspace dimension of restarted methods
+	// (GMRES, FGMRES, GCRO-DR's m); 0 means DefaultRestart (GCRO-DR: 40).
+	Restart int
+	// History records the residual norm of every iteration in
+	// Result.History when true.
+	History bool
+	// Progress, when not nil, is called after every iteration with the
+	// iteration count and the current relative residual estimate.
+	Progress func(iter int, relres float64)
+}
+
+// Result reports the outcome of a solve.
+type Result struct {
+	// Iterations is the number of iterations performed.
+	Iterations int
+	// MatVecs is the number of products with A (including the one that
+	// computes the final true residual).
+	MatVecs int
+	// RelResidual is the true relative residual ‖b − A x‖/‖b‖ of the
+	// returned x, computed from scratch at the end (‖b − A x‖ when b = 0).
+	RelResidual float64
+	// Residual is the true residual norm ‖b − A x‖ of the returned x.
+	Residual float64
+	// Converged reports whether the stopping rule was met by the true
+	// residual.
+	Converged bool
+	// Reason says why the solve stopped, in words.
+	Reason string
+	// History holds the residual norm estimate of each iteration, starting
+	// with the initial residual, when Options.History is set.
+	History []float64
+}
+
+// tolerances returns the resolved options and the absolute residual
+// threshold max(RTol·‖b‖, ATol).
+func (o *Options) resolve(n int, bnorm float64) (Options, float64, error) {
+	var r Options
+	if o != nil {
+		r = *o
+	}
+	if r.RTol < 0 || math.IsNaN(r.RTol) || r.ATol < 0 || math.IsNaN(r.ATol) {
+		return r, 0, errorf("invalid tolerances rtol=%g atol=%g (must be ≥ 0)", r.RTol, r.ATol)
+	}
+	if r.MaxIter < 0 {
+		return r, 0, errorf("invalid MaxIter %d (must be ≥ 0)", r.MaxIter)
+	}
+	if r.Restart < 0 {
+		return r, 0, errorf("invalid Restart %d (must be ≥ 0)", r.Restart)
+	}
+	if r.RTol == 0 {
+		r.RTol = DefaultRTol
+	}
+	if r.MaxIter == 0 {
+		r.MaxIter = max(DefaultMaxIterFactor*n, 1)
+	}
+	if r.Restart == 0 {
+		r.Restart = DefaultRestart
+	}
+	return r, math.Max(r.RTol*bnorm, r.ATol), nil
+}
+
+// ctxErr returns a wrapped context error if ctx is done.
+func ctxErr(ctx context.Context, iter int) error {
+	if ctx == nil {
+		return nil
+	}
+	select {
+	case <-ctx.Done():
+		return errorf("cancelled at iteration %d: %w", iter, ctx.Err())
+	default:
+		return nil
+	}
+}

@@ -1,0 +1,176 @@
+// Package linop defines the linear-operator interface every solver in
+// subspace accepts, adapters that turn matrices and functions into
+// operators, and composition helpers.
+//
+// An Operator only has to compute y = A·x. That is all a Krylov solver
+// needs, so matrix-free operators (a PDE stencil, a product of factors, a
+// preconditioner's solve) work wherever a matrix does. Operators that can
+// also apply Aᵀ implement Transposer; least-squares solvers (LSQR, LSMR)
+// require it.
+//
+// *sparse.CSR and *sparse.CSC satisfy Operator and Transposer directly;
+// Dense wraps a gonum matrix; Func wraps plain functions.
+//
+// Composed operators (Product, Sum) keep scratch vectors and are not safe
+// for concurrent Apply calls; the adapters are.
+package linop
+
+import (
+	"fmt"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Operator is a linear map from R^c to R^r.
+type Operator interface {
+	// Dims returns r (rows: length of the result) and c (columns: length
+	// of the argument).
+	Dims() (r, c int)
+	// Apply sets dst = A·x. len(dst) = r, len(x) = c; dst and x must not
+	// overlap. It must not keep references to dst or x.
+	Apply(dst, x []float64)
+}
+
+// Transposer is an Operator that can also apply its transpose.
+type Transposer interface {
+	Operator
+	// ApplyT sets dst = Aᵀ·x; len(dst) = c, len(x) = r.
+	ApplyT(dst, x []float64)
+}
+
+// CheckApply panics with a "linop:" message unless len(dst) = r and
+// len(x) = c for an r×c operator; adapters call it first.
+func CheckApply(name string, A Operator, dst, x []float64) {
+	r, c := A.Dims()
+	if len(dst) != r || len(x) != c {
+		panic(fmt.Sprintf("linop: %s: %d×%d operator with len(dst)=%d, len(x)=%d", name, r, c, len(dst), len(x)))
+	}
+}
+
+// Square returns the size of A and panics unless it is square; solvers for
+// square systems call it.
+func Square(pkg string, A Operator) int {
+	r, c := A.Dims()
+	if r != c {
+		panic(fmt.Sprintf("%s: operator is %d×%d, want a square operator", pkg, r, c))
+	}
+	return r
+}
+
+// Transpose returns Aᵀ as a Transposer (its ApplyT is A's Apply). A must
+// implement Transposer; Transpose panics otherwise.
+func Transpose(A Operator) Transposer {
+	t, ok := A.(Transposer)
+	if !ok {
+		panic(fmt.Sprintf("linop: Transpose: %T cannot apply its transpose", A))
+	}
+	return transpose{t}
+}
+
+type transpose struct{ a Transposer }
+
+func (t transpose) Dims() (r, c int) {
+	r, c = t.a.Dims()
+	return c, r
+}
+func (t transpose) Apply(dst, x []float64)  { t.a.ApplyT(dst, x) }
+func (t transpose) ApplyT(dst, x []float64) { t.a.Apply(dst, x) }
+
+// Dense adapts a gonum matrix (anything implementing mat.Matrix, including
+// *mat.Dense and *mat.SymDense) to a Transposer. The product costs one
+// dense BLAS call, O(r·c).
+func Dense(m mat.Matrix) Transposer { return dense{m} }
+
+type dense struct{ m mat.Matrix }
+
+func (d dense) Dims() (r, c int) { return d.m.Dims() }
+
+func (d dense) Apply(dst, x []float64) {
+	CheckApply("Dense.Apply", d, dst, x)
+	if len(dst) == 0 {
+		return
+	}
+	if len(x) == 0 {
+		clear(dst)
+		return
+	}
+	mat.NewVecDense(len(dst), dst).MulVec(d.m, mat.NewVecDense(len(x), x))
+}
+
+func (d dense) ApplyT(dst, x []float64) {
+	r, c := d.m.Dims()
+	if len(dst) != c || len(x) != r {
+		panic(fmt.Sprintf("linop: Dense.ApplyT: %d×%d operator with len(dst)=%d, len(x)=%d", r, c, len(dst), len(x)))
+	}
+	if len(dst) == 0 {
+		return
+	}
+	if len(x) == 0 {
+		clear(dst)
+		return
+	}
+	mat.NewVecDense(len(dst), dst).MulVec(d.m.T(), mat.NewVecDense(len(x), x))
+}
+
+// Func adapts functions to an r×c operator. apply computes dst = A·x;
+// applyT computes dst = Aᵀ·x and may be nil, in which case the result does
+// not implement Transposer.
+func Func(r, c int, apply func(dst, x []float64), applyT func(dst, x []float64)) Operator {
+	if apply == nil {
+		panic("linop: Func: apply is nil")
+	}
+	if applyT == nil {
+		return fn{r: r, c: c, f: apply}
+	}
+	return fnT{fn{r: r, c: c, f: apply}, applyT}
+}
+
+type fn struct {
+	r, c int
+	f    func(dst, x []float64)
+}
+
+func (f fn) Dims() (r, c int) { return f.r, f.c }
+func (f fn) Apply(dst, x []float64) {
+	CheckApply("Func.Apply", f, dst, x)
+	f.f(dst, x)
+}
+
+type fnT struct {
+	fn
+	t func(dst, x []float64)
+}
+
+func (f fnT) ApplyT(dst, x []float64) {
+	if len(dst) != f.c || len(x) != f.r {
+		panic(fmt.Sprintf("linop: Func.ApplyT: %d×%d operator with len(dst)=%d, len(x)=%d", f.r, f.c, len(dst), len(x)))
+	}
+	f.t(dst, x)
+}
+
+// Identity returns the n×n identity operator.
+func Identity(n int) Transposer { return identity(n) }
+
+type identity int
+
+func (n identity) Dims() (r, c int) { return int(n), int(n) }
+func (n identity) Apply(dst, x []float64) {
+	CheckApply("Identity.Apply", n, dst, x)
+	copy(dst, x)
+}
+func (n identity) ApplyT(dst, x []float64) { n.Apply(dst, x) }
+
+// Diag returns the operator diag(d), which multiplies element-wise by d.
+// It keeps a reference to d.
+func Diag(d []float64) Transposer { return diag(d) }
+
+type diag []float64
+
+func (d diag) Dims() (r, c int) { return len(d), len(d) }
+func (d diag) Apply(dst, x []float64) {
+	CheckApply("Diag.Apply", d, dst, x)
+	for i, v := range d {
+		dst[i] = v * x[i]
+	}
+}
+func (d diag) ApplyT(dst, x []float64) { d.Apply(dst, x) }

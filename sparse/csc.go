@@ -1,0 +1,59 @@
+package sparse
+
+import "fmt"
+
+// CSC is a sparse matrix in compressed sparse column form: column j's
+// entries are row indices Ind[Indptr[j]:Indptr[j+1]] (strictly increasing)
+// and their values. The storage of an r×c CSC matrix is exactly that of
+// the c×r CSR matrix of its transpose, and CSC is implemented that way:
+// its products are the transposed products of that CSR.
+type CSC struct {
+	t CSR // the transpose, in CSR form
+}
+
+// NewCSC returns the r×c matrix with the given column pointers, row
+// indices and values, checking the same invariants as NewCSR (with rows
+// and columns exchanged).
+func NewCSC(r, c int, indptr []int, ind []int32, val []float64) (*CSC, error) {
+	t, err := NewCSR(c, r, indptr, ind, val)
+	if err != nil {
+		return nil, fmt.Errorf("%w (CSC: read rows as columns)", err)
+	}
+	return &CSC{t: *t}, nil
+}
+
+// Dims returns the number of rows and columns.
+func (a *CSC) Dims() (r, c int) { return a.t.cols, a.t.rows }
+
+// NNZ returns the number of stored entries.
+func (a *CSC) NNZ() int { return a.t.NNZ() }
+
+// Raw returns the column pointers, row indices and values, sharing storage.
+func (a *CSC) Raw() (indptr []int, ind []int32, val []float64) { return a.t.Raw() }
+
+// Col returns the row indices and values of column j, sharing storage.
+func (a *CSC) Col(j int) (ind []int32, val []float64) { return a.t.Row(j) }
+
+// At returns entry (i, j), zero if it is not stored.
+func (a *CSC) At(i, j int) float64 { return a.t.At(j, i) }
+
+// T returns the transpose of a as a CSR matrix sharing a's storage.
+func (a *CSC) T() *CSR { return &a.t }
+
+// ToCSR returns a in CSR form (a new matrix).
+func (a *CSC) ToCSR() *CSR { return a.t.T() }
+
+// MulVecTo sets dst = A·x. See CSR.MulVecTransTo for its cost.
+func (a *CSC) MulVecTo(dst, x []float64) { a.t.MulVecTransTo(dst, x) }
+
+// MulVecTransTo sets dst = Aᵀ·x. See CSR.MulVecTo for its cost.
+func (a *CSC) MulVecTransTo(dst, x []float64) { a.t.MulVecTo(dst, x) }
+
+// Apply sets dst = A·x (linop.Operator).
+func (a *CSC) Apply(dst, x []float64) { a.MulVecTo(dst, x) }
+
+// ApplyT sets dst = Aᵀ·x (linop.Transposer).
+func (a *CSC) ApplyT(dst, x []float64) { a.MulVecTransTo(dst, x) }
+
+// ToCSC returns a in CSC form (a new matrix).
+func (a *CSR) ToCSC() *CSC { return &CSC{t: *a.T()} }

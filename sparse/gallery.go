@@ -1,0 +1,55 @@
+package sparse
+
+import "fmt"
+
+// Laplacian2D returns the 5-point finite-difference Laplacian on an nx×ny
+// grid of unknowns with zero Dirichlet boundary, unscaled: 4 on the
+// diagonal and −1 for each grid neighbour (the matrix SciPy builds as
+// kron(I, T) + kron(T, I) with T = tridiag(−1, 2, −1)). Unknown (i, j)
+// (row i < ny, column j < nx) has index i·nx + j. The matrix is symmetric
+// positive definite with about 5·nx·ny stored entries.
+func Laplacian2D(nx, ny int) *CSR {
+	if nx < 0 || ny < 0 || nx*ny > MaxDim {
+		panic(fmt.Sprintf("sparse: Laplacian2D: invalid grid %d×%d", nx, ny))
+	}
+	n := nx * ny
+	indptr := make([]int, n+1)
+	ind := make([]int32, 0, 5*n)
+	val := make([]float64, 0, 5*n)
+	for i := 0; i < ny; i++ {
+		for j := 0; j < nx; j++ {
+			r := i*nx + j
+			if i > 0 {
+				ind, val = append(ind, int32(r-nx)), append(val, -1)
+			}
+			if j > 0 {
+				ind, val = append(ind, int32(r-1)), append(val, -1)
+			}
+			ind, val = append(ind, int32(r)), append(val, 4)
+			if j < nx-1 {
+				ind, val = append(ind, int32(r+1)), append(val, -1)
+			}
+			if i < ny-1 {
+				ind, val = append(ind, int32(r+nx)), append(val, -1)
+			}
+			indptr[r+1] = len(ind)
+		}
+	}
+	return newCSR(n, n, indptr, ind, val)
+}
+
+// Laplacian1D returns the n×n matrix tridiag(−1, 2, −1).
+func Laplacian1D(n int) *CSR {
+	return Laplacian2D(n, 1).withDiag(2)
+}
+
+// withDiag sets every stored diagonal value to d (used by Laplacian1D,
+// whose 2-D construction with one row puts 4 on the diagonal).
+func (a *CSR) withDiag(d float64) *CSR {
+	for i := 0; i < a.rows; i++ {
+		if k := a.find(i, i); k >= 0 {
+			a.val[k] = d
+		}
+	}
+	return a
+}

@@ -1,0 +1,285 @@
+package sparse
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// T returns the transpose of a as a new CSR matrix, in O(nnz + rows + cols)
+// time by a counting sort; column indices of the result are sorted.
+func (a *CSR) T() *CSR {
+	indptr, ind, val := a.Raw()
+	tp := make([]int, a.cols+1)
+	for _, j := range ind {
+		tp[j+1]++
+	}
+	for j := 0; j < a.cols; j++ {
+		tp[j+1] += tp[j]
+	}
+	tind := make([]int32, len(ind))
+	tval := make([]float64, len(val))
+	next := make([]int, a.cols)
+	copy(next, tp[:a.cols])
+	for i := 0; i < a.rows; i++ {
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			j := ind[k]
+			p := next[j]
+			tind[p] = int32(i)
+			tval[p] = val[k]
+			next[j]++
+		}
+	}
+	return newCSR(a.cols, a.rows, tp, tind, tval)
+}
+
+// ToDense returns a as a gonum dense matrix. A 0×0 or empty-dimension
+// matrix gives nil, as gonum cannot represent it.
+func (a *CSR) ToDense() *mat.Dense {
+	if a.rows == 0 || a.cols == 0 {
+		return nil
+	}
+	d := mat.NewDense(a.rows, a.cols, nil)
+	for i := 0; i < a.rows; i++ {
+		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
+			d.Set(i, int(a.ind[k]), a.val[k])
+		}
+	}
+	return d
+}
+
+// FromDense returns the entries of m whose absolute value exceeds dropTol
+// as a CSR matrix; dropTol = 0 keeps every nonzero and drops exact zeros,
+// dropTol < 0 keeps every entry (a dense pattern).
+func FromDense(m mat.Matrix, dropTol float64) *CSR {
+	r, c := m.Dims()
+	indptr := make([]int, r+1)
+	var ind []int32
+	var val []float64
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			v := m.At(i, j)
+			if dropTol >= 0 && !(math.Abs(v) > dropTol) && !math.IsNaN(v) {
+				continue
+			}
+			ind = append(ind, int32(j))
+			val = append(val, v)
+		}
+		indptr[i+1] = len(ind)
+	}
+	return newCSR(r, c, indptr, ind, val)
+}
+
+// Diagonal writes the main diagonal of a into dst (length min(rows, cols))
+// and returns it, allocating dst if it is nil. Entries not stored read 0;
+// DiagonalInfo tells them apart from stored zeros.
+func (a *CSR) Diagonal(dst []float64) []float64 {
+	n := min(a.rows, a.cols)
+	if dst == nil {
+		dst = make([]float64, n)
+	}
+	if len(dst) != n {
+		panic(fmt.Sprintf("sparse: Diagonal: len(dst)=%d, want %d", len(dst), n))
+	}
+	for i := 0; i < n; i++ {
+		dst[i] = 0
+		if k := a.find(i, i); k >= 0 {
+			dst[i] = a.val[k]
+		}
+	}
+	return dst
+}
+
+// DiagInfo summarises the main diagonal of a matrix.
+type DiagInfo struct {
+	Missing      int // positions (i,i) not stored
+	Zero         int // positions (i,i) stored with value 0
+	FirstMissing int // first missing row, -1 if none
+	FirstZero    int // first stored-zero row, -1 if none
+}
+
+// DiagonalInfo counts the missing and explicitly zero diagonal entries:
+// the two cases that break Jacobi, SSOR and incomplete factorisations.
+func (a *CSR) DiagonalInfo() DiagInfo {
+	d := DiagInfo{FirstMissing: -1, FirstZero: -1}
+	for i := 0; i < min(a.rows, a.cols); i++ {
+		k := a.find(i, i)
+		switch {
+		case k < 0:
+			d.Missing++
+			if d.FirstMissing < 0 {
+				d.FirstMissing = i
+			}
+		case a.val[k] == 0:
+			d.Zero++
+			if d.FirstZero < 0 {
+				d.FirstZero = i
+			}
+		}
+	}
+	return d
+}
+
+// ScaleRows multiplies row i of a by d[i], in place (a ← diag(d)·a).
+func (a *CSR) ScaleRows(d []float64) {
+	if len(d) != a.rows {
+		panic(fmt.Sprintf("sparse: ScaleRows: len(d)=%d, want %d", len(d), a.rows))
+	}
+	for i := 0; i < a.rows; i++ {
+		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
+			a.val[k] *= d[i]
+		}
+	}
+}
+
+// ScaleCols multiplies column j of a by d[j], in place (a ← a·diag(d)).
+func (a *CSR) ScaleCols(d []float64) {
+	if len(d) != a.cols {
+		panic(fmt.Sprintf("sparse: ScaleCols: len(d)=%d, want %d", len(d), a.cols))
+	}
+	for k, j := range a.ind {
+		a.val[k] *= d[j]
+	}
+}
+
+// Scale multiplies every stored value of a by s, in place.
+func (a *CSR) Scale(s float64) {
+	for k := range a.val {
+		a.val[k] *= s
+	}
+}
+
+// Add returns α·A + β·B as a new matrix whose pattern is the union of the
+// two patterns (entries that cancel are kept as stored zeros). It panics if
+// the dimensions differ. O(nnz(A) + nnz(B)).
+func Add(alpha float64, A *CSR, beta float64, B *CSR) *CSR {
+	if A.rows != B.rows || A.cols != B.cols {
+		panic(fmt.Sprintf("sparse: Add: dimension mismatch %d×%d and %d×%d", A.rows, A.cols, B.rows, B.cols))
+	}
+	ap, ai, av := A.Raw()
+	bp, bi, bv := B.Raw()
+	indptr := make([]int, A.rows+1)
+	ind := make([]int32, 0, len(ai)+len(bi))
+	val := make([]float64, 0, len(ai)+len(bi))
+	for i := 0; i < A.rows; i++ {
+		p, pe := ap[i], ap[i+1]
+		q, qe := bp[i], bp[i+1]
+		for p < pe || q < qe {
+			switch {
+			case q >= qe || (p < pe && ai[p] < bi[q]):
+				ind = append(ind, ai[p])
+				val = append(val, alpha*av[p])
+				p++
+			case p >= pe || bi[q] < ai[p]:
+				ind = append(ind, bi[q])
+				val = append(val, beta*bv[q])
+				q++
+			default:
+				ind = append(ind, ai[p])
+				val = append(val, alpha*av[p]+beta*bv[q])
+				p++
+				q++
+			}
+		}
+		indptr[i+1] = len(ind)
+	}
+	return newCSR(A.rows, A.cols, indptr, ind, val)
+}
+
+// IsPatternSymmetric reports whether a is square and (i,j) is stored
+// exactly when (j,i) is.
+func (a *CSR) IsPatternSymmetric() bool {
+	if a.rows != a.cols {
+		return false
+	}
+	for i := 0; i < a.rows; i++ {
+		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
+			if a.find(int(a.ind[k]), i) < 0 {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// IsSymmetric reports whether a is square and |a_ij − a_ji| ≤ tol·max|a|
+// for every stored entry (tol = 0: exact symmetry). An entry stored on one
+// side only counts as paired with a zero.
+func (a *CSR) IsSymmetric(tol float64) bool {
+	return a.symmetric(tol, 1)
+}
+
+// IsSkewSymmetric reports whether a is square and a_ij = −a_ji within
+// tol·max|a| (so the diagonal is zero).
+func (a *CSR) IsSkewSymmetric(tol float64) bool {
+	return a.symmetric(tol, -1)
+}
+
+func (a *CSR) symmetric(tol, sign float64) bool {
+	if a.rows != a.cols {
+		return false
+	}
+	scale := 0.0
+	for _, v := range a.val {
+		scale = math.Max(scale, math.Abs(v))
+	}
+	lim := tol * scale
+	for i := 0; i < a.rows; i++ {
+		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
+			j := int(a.ind[k])
+			other := 0.0
+			if t := a.find(j, i); t >= 0 {
+				other = a.val[t]
+			}
+			if !(math.Abs(a.val[k]-sign*other) <= lim) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// NormFrob returns the Frobenius norm of a.
+func (a *CSR) NormFrob() float64 {
+	s := 0.0
+	for _, v := range a.val {
+		s += v * v
+	}
+	return math.Sqrt(s)
+}
+
+// Norm1 returns the largest absolute column sum, ‖A‖₁.
+func (a *CSR) Norm1() float64 {
+	cs := make([]float64, a.cols)
+	for k, j := range a.ind {
+		cs[j] += math.Abs(a.val[k])
+	}
+	m := 0.0
+	for _, v := range cs {
+		m = math.Max(m, v)
+	}
+	return m
+}
+
+// NormInf returns the largest absolute row sum, ‖A‖∞.
+func (a *CSR) NormInf() float64 {
+	m := 0.0
+	for i := 0; i < a.rows; i++ {
+		s := 0.0
+		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
+			s += math.Abs(a.val[k])
+		}
+		m = math.Max(m, s)
+	}
+	return m
+}
+
+// MaxAbs returns the largest absolute stored value.
+func (a *CSR) MaxAbs() float64 {
+	m := 0.0
+	for _, v := range a.val {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
+}
