@@ -63,6 +63,9 @@ func NewCSR(r, c int, indptr []int, ind []int32, val []float64) (*CSR, error) {
 		if e < s {
 			return nil, fmt.Errorf("sparse: row pointers decrease at row %d (%d > %d)", i, s, e)
 		}
+		if e > len(ind) {
+			return nil, fmt.Errorf("sparse: row pointer %d of row %d exceeds nnz = %d", e, i, len(ind))
+		}
 		prev := int32(-1)
 		for k := s; k < e; k++ {
 			j := ind[k]

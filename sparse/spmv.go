@@ -150,6 +150,9 @@ func (a *CSR) MulVecTo(dst, x []float64) {
 	if len(x) != a.cols || len(dst) != a.rows {
 		panic(fmt.Sprintf("sparse: MulVecTo: %d×%d matrix with len(x)=%d, len(dst)=%d", a.rows, a.cols, len(x), len(dst)))
 	}
+	if a.rows == 0 {
+		return
+	}
 	p := a.parts()
 	if p == 1 {
 		mulRows(a.indptr, a.ind, a.val, x, dst, 0, a.rows)

@@ -1,0 +1,55 @@
+package par
+
+import (
+	"sync/atomic"
+	"testing"
+)
+
+func TestSplitCoversRange(t *testing.T) {
+	for _, n := range []int{0, 1, 5, 7, 100, 101} {
+		for _, parts := range []int{1, 2, 3, 8} {
+			next := 0
+			for p := 0; p < parts; p++ {
+				lo, hi := Split(n, parts, p)
+				if lo != next || hi < lo {
+					t.Fatalf("Split(%d,%d,%d) = [%d,%d), want start %d", n, parts, p, lo, hi, next)
+				}
+				if hi-lo > n/parts+1 {
+					t.Fatalf("Split(%d,%d,%d) unbalanced: %d items", n, parts, p, hi-lo)
+				}
+				next = hi
+			}
+			if next != n {
+				t.Fatalf("Split(%d,%d) covers [0,%d)", n, parts, next)
+			}
+		}
+	}
+}
+
+type countBody struct{ hits [16]atomic.Int32 }
+
+func (c *countBody) Run(p int) { c.hits[p].Add(1) }
+
+func TestRunRunsEveryPartOnce(t *testing.T) {
+	for _, parts := range []int{0, 1, 2, 5, 16} {
+		var c countBody
+		Run(parts, &c)
+		for p := 0; p < 16; p++ {
+			want := int32(0)
+			if p < max(parts, 1) {
+				want = 1
+			}
+			if got := c.hits[p].Load(); got != want {
+				t.Fatalf("parts=%d: part %d ran %d times, want %d", parts, p, got, want)
+			}
+		}
+	}
+}
+
+func TestRunAllocationFree(t *testing.T) {
+	var c countBody
+	Run(4, &c)
+	if a := testing.AllocsPerRun(100, func() { Run(4, &c) }); a != 0 {
+		t.Fatalf("Run allocates %v times", a)
+	}
+}

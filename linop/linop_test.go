@@ -1,0 +1,149 @@
+package linop_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+func randDense(r, c int, seed uint64) *mat.Dense {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	d := mat.NewDense(r, c, nil)
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			d.Set(i, j, rng.NormFloat64())
+		}
+	}
+	return d
+}
+
+// toDense materialises an operator column by column (and its transpose
+// row by row when it has one), the reference every composition is checked
+// against.
+func toDense(t *testing.T, A linop.Operator) (fwd, tr *mat.Dense) {
+	t.Helper()
+	r, c := A.Dims()
+	fwd = mat.NewDense(r, c, nil)
+	e := make([]float64, c)
+	col := make([]float64, r)
+	for j := 0; j < c; j++ {
+		clear(e)
+		e[j] = 1
+		A.Apply(col, e)
+		fwd.SetCol(j, col)
+	}
+	if At, ok := A.(linop.Transposer); ok {
+		tr = mat.NewDense(c, r, nil)
+		e := make([]float64, r)
+		row := make([]float64, c)
+		for i := 0; i < r; i++ {
+			clear(e)
+			e[i] = 1
+			At.ApplyT(row, e)
+			tr.SetCol(i, row)
+		}
+	}
+	return fwd, tr
+}
+
+func approx(t *testing.T, name string, got mat.Matrix, want mat.Matrix) {
+	t.Helper()
+	// Products of a few O(1) factors: 1e-12 is far above rounding.
+	if !mat.EqualApprox(got, want, 1e-12) {
+		t.Fatalf("%s:\n got %v\nwant %v", name, mat.Formatted(got), mat.Formatted(want))
+	}
+}
+
+func TestAdaptersAndComposition(t *testing.T) {
+	A := randDense(4, 3, 1)
+	B := randDense(3, 5, 2)
+	S := randDense(4, 4, 3)
+	sp := sparse.FromDense(S, 0)
+
+	var want mat.Dense
+	type tc struct {
+		name string
+		op   linop.Operator
+		want mat.Matrix
+		hasT bool
+	}
+	want.Mul(A, B)
+	prod := mat.DenseCopyOf(&want)
+	var shifted mat.Dense
+	shifted.Add(S, mat.NewDiagDense(4, []float64{2, 2, 2, 2}))
+	var scaled mat.Dense
+	scaled.Scale(-3, A)
+	var sum mat.Dense
+	sum.Add(S, S.T())
+	var triple mat.Dense
+	triple.Mul(S, prod)
+
+	fnOp := linop.Func(4, 3, func(dst, x []float64) { linop.Dense(A).Apply(dst, x) }, nil)
+
+	cases := []tc{
+		{"Dense", linop.Dense(A), A, true},
+		{"CSR", sp, S, true},
+		{"Func", fnOp, A, false},
+		{"Identity", linop.Identity(3), mat.NewDiagDense(3, []float64{1, 1, 1}), true},
+		{"Diag", linop.Diag([]float64{1, -2, 3}), mat.NewDiagDense(3, []float64{1, -2, 3}), true},
+		{"Transpose", linop.Transpose(linop.Dense(A)), A.T(), true},
+		{"Scaled", linop.Scaled(-3, linop.Dense(A)), &scaled, true},
+		{"Scaled func", linop.Scaled(-3, fnOp), &scaled, false},
+		{"Shifted", linop.Shifted(sp, 2), &shifted, true},
+		{"Product", linop.Product(linop.Dense(A), linop.Dense(B)), prod, true},
+		{"Product3", linop.Product(sp, linop.Dense(A), linop.Dense(B)), &triple, true},
+		{"Product func", linop.Product(fnOp, linop.Dense(B)), prod, false},
+		{"Sum", linop.Sum(sp, linop.Transpose(sp)), &sum, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			fwd, tr := toDense(t, c.op)
+			approx(t, "Apply", fwd, c.want)
+			if (tr != nil) != c.hasT {
+				t.Fatalf("Transposer = %v, want %v", tr != nil, c.hasT)
+			}
+			if tr != nil {
+				approx(t, "ApplyT", tr, c.want.T())
+			}
+		})
+	}
+}
+
+func TestPanics(t *testing.T) {
+	expectPanic := func(name, want string, f func()) {
+		t.Helper()
+		defer func() {
+			r := recover()
+			msg, _ := r.(string)
+			if r == nil || !strings.Contains(msg, want) {
+				t.Fatalf("%s: panic %v, want message containing %q", name, r, want)
+			}
+		}()
+		f()
+	}
+	A := linop.Dense(randDense(3, 2, 1))
+	expectPanic("apply", "linop: Dense.Apply", func() { A.Apply(make([]float64, 2), make([]float64, 2)) })
+	expectPanic("product", "linop: Product", func() { linop.Product(A, A) })
+	expectPanic("shift", "want a square operator", func() { linop.Shifted(A, 1) })
+	expectPanic("sum", "linop: Sum", func() { linop.Sum(A, linop.Identity(3)) })
+	expectPanic("transpose", "cannot apply its transpose",
+		func() { linop.Transpose(linop.Func(1, 1, func(d, x []float64) {}, nil)) })
+}
+
+func TestEmpty(t *testing.T) {
+	// 0×0 and n×0 operators do not panic.
+	var z [0]float64
+	linop.Identity(0).Apply(z[:], z[:])
+	d := linop.Dense(mat.NewDense(1, 1, []float64{math.Pi}))
+	y := []float64{0}
+	d.Apply(y, []float64{2})
+	if y[0] != 2*math.Pi {
+		t.Fatal("1×1 dense apply")
+	}
+}
