@@ -1,0 +1,72 @@
+package precond
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// checkMatrix checks what every constructor needs: a non-nil (programming
+// error: panic), square (error) matrix with finite entries (error naming
+// the first bad entry). It returns the order n. O(nnz).
+func checkMatrix(method string, A *sparse.CSR) (int, error) {
+	if A == nil {
+		panic("precond: " + method + ": nil matrix")
+	}
+	r, c := A.Dims()
+	if r != c {
+		return 0, fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrNotSquare, method, r, c)
+	}
+	indptr, ind, val := A.Raw()
+	for i := 0; i < r; i++ {
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			if v := val[k]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return 0, fmt.Errorf("%w: %s: entry (%d,%d) of A is %v", ErrNotFinite, method, i, ind[k], v)
+			}
+		}
+	}
+	return r, nil
+}
+
+// diagPositions returns, for each row i, the storage index of entry (i, i).
+// With zeroIsBad, a stored zero counts as bad too. If any row is bad it
+// returns an error naming the first bad row and how many rows are bad.
+// O(nnz) (rows are scanned up to the diagonal).
+func diagPositions(method string, A *sparse.CSR, zeroIsBad bool) ([]int, error) {
+	indptr, ind, val := A.Raw()
+	n, _ := A.Dims()
+	pos := make([]int, n)
+	bad, first, firstMissing := 0, -1, false
+	for i := 0; i < n; i++ {
+		pos[i] = -1
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			if int(ind[k]) >= i {
+				if int(ind[k]) == i {
+					pos[i] = k
+				}
+				break
+			}
+		}
+		missing := pos[i] < 0
+		if missing || (zeroIsBad && val[pos[i]] == 0) {
+			if bad == 0 {
+				first, firstMissing = i, missing
+			}
+			bad++
+		}
+	}
+	if bad == 0 {
+		return pos, nil
+	}
+	what := "is zero"
+	if firstMissing {
+		what = "is not stored"
+	}
+	kind := "missing"
+	if zeroIsBad {
+		kind = "zero or missing"
+	}
+	return nil, fmt.Errorf("%w: %s: %d of %d rows have a %s diagonal entry; the first is row %d, whose diagonal %s",
+		ErrZeroDiagonal, method, bad, n, kind, first, what)
+}

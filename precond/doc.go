@@ -1,0 +1,85 @@
+// Package precond builds preconditioners for the Krylov solvers from a
+// sparse matrix: Jacobi, SSOR(ω), ILU(0) and IC(0).
+//
+// # What Apply computes
+//
+// A preconditioner is a matrix M ≈ A that is cheap to invert. Every type in
+// this package implements linop.Operator with
+//
+//	Apply(dst, x)  sets  dst = M⁻¹·x
+//
+// which is what a Krylov solver calls "applying the preconditioner" (the
+// field krylov.Options.Precond holds exactly this operator: it approximates
+// A⁻¹). Apply never forms M or M⁻¹; it does a diagonal scaling (Jacobi) or a
+// forward and a backward triangular solve (SSOR, ILU(0), IC(0)). ApplyT sets
+// dst = M⁻ᵀ·x (transposed triangular solves, the same cost), for solvers that
+// need the transpose (BiCG, QMR, LSQR-type methods).
+//
+// # Methods and the choices the references leave open
+//
+//   - Jacobi: M = diag(A). A zero, missing, NaN or infinite diagonal entry is
+//     an error at construction (SciPy-style code divides and returns Inf/NaN).
+//   - SSOR(ω), 0 < ω < 2: M = ω/(2−ω)·(D/ω + L)·D⁻¹·(D/ω + U) with A = L + D + U
+//     (strictly lower, diagonal, strictly upper). This is the splitting
+//     matrix of the symmetric SOR iteration (Saad, Iterative Methods for
+//     Sparse Linear Systems, 2nd ed., §4.1.2, where it is written
+//     1/(ω(2−ω))·(D − ωE)D⁻¹(D − ωF) with E = −L, F = −U), so M⁻¹·x is exactly
+//     one forward SOR sweep followed by one backward sweep started from a zero
+//     guess. It is also what PETSc's PCSOR applies with its defaults
+//     (SOR_LOCAL_SYMMETRIC_SWEEP, one iteration, ω = 1) and with any
+//     -pc_sor_omega: testdata/precond/make_petsc_ref.py checks this to
+//     rounding. Saad §10.2 drops the constant factor and uses
+//     (D − ωE)D⁻¹(D − ωF); a variant sometimes quoted with (D/ω)⁻¹ in the
+//     middle is ω times ours. ω = 1 is symmetric Gauss–Seidel,
+//     M = (D + L)D⁻¹(D + U), the same in every convention.
+//   - ILU(0): incomplete LU with zero fill (Saad Algorithm 10.4, the IKJ
+//     variant), no pivoting, on A's stored pattern, explicit zeros
+//     included. L is unit lower triangular, U upper triangular, and
+//     (L·U)ᵢⱼ = aᵢⱼ for every stored (i, j). A pivot with
+//     |uᵢᵢ| ≤ PivotTol·max_j |aᵢⱼ| (PivotTol = 1e-14, about 100 units of
+//     rounding relative to the row) is reported as an error rather than
+//     producing a preconditioner that amplifies rounding by 10¹⁴ or more.
+//   - IC(0): incomplete Cholesky with zero fill on the pattern of A's lower
+//     triangle (row-oriented, the symmetric counterpart of the IKJ variant):
+//     M = L·Lᵀ with (L·Lᵀ)ᵢⱼ = aᵢⱼ on the lower pattern. A must be symmetric
+//     to 1e-10·max|aᵢⱼ|. A pivot dᵢ = aᵢᵢ − Σ_{j<i} lᵢⱼ² ≤ PivotTol·aᵢᵢ is an
+//     error (IC(0) exists for M-matrices and H-matrices with positive
+//     diagonal, not for every SPD matrix). IC0Options.Shift factors
+//     A + Shift·diag(A) instead (Manteuffel's shift, PETSc's
+//     -pc_factor_shift_type with a relative amount).
+//
+// # Scaling of M
+//
+// Multiplying M by a constant c > 0 changes nothing in exact arithmetic for
+// CG, MINRES, GMRES, FGMRES and BiCGStab: their iterates are invariant under
+// M → cM (the Krylov space is the same and their optimality or
+// Petrov–Galerkin conditions are homogeneous), and relative stopping tests
+// are unchanged. The scale does matter for stationary iterations (Richardson
+// x ← x + M⁻¹r), for Chebyshev iteration (its eigenvalue bounds), and for
+// an absolute tolerance on a preconditioned residual norm. This is why the
+// SSOR factor ω/(2−ω) is kept: with it, Apply is one true SSOR step.
+//
+// # Cost and concurrency
+//
+// SSOR, ILU(0) and IC(0) store their factors as a unit lower triangle and
+// an upper triangle in separate CSR arrays with the inverted diagonal kept
+// apart, so that both solves stream memory front to back (or back to front)
+// once: Apply costs about 2·nnz flops and moves about 12·nnz + 56·n bytes.
+// Triangular solves are sequential; Jacobi's Apply is parallel for long
+// vectors. Apply and ApplyT allocate nothing and keep no scratch state, so
+// one preconditioner may be applied from several goroutines at once.
+//
+// A preconditioner is a snapshot: it copies what it needs from A, and later
+// changes to A's values do not affect it.
+//
+// # Failure modes
+//
+// Constructors return an error, never panic, for anything that depends on
+// the data: a non-square matrix (ErrNotSquare), a NaN or infinite entry
+// (ErrNotFinite), a zero or missing diagonal entry (ErrZeroDiagonal), a tiny
+// ILU(0) pivot (ErrZeroPivot), a non-positive IC(0) pivot (ErrNotSPD), a
+// non-symmetric matrix given to IC(0) (ErrNotSymmetric), an option out of
+// range (ErrOption). Each message names the row, entry or value at fault.
+// A nil matrix and vectors of the wrong length are programming errors and
+// panic with a "precond:" message.
+package precond
