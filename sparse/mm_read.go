@@ -1,0 +1,515 @@
+package sparse
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// ReadMM reads a Matrix Market matrix (coordinate or array format; real,
+// integer, pattern or complex field; any symmetry) from r. A complex file
+// gives MM.Complex, any other MM.Real; symmetric storage is expanded,
+// duplicates are summed and explicit zeros kept (see MM for every
+// convention). Array files give a CSR matrix holding every stored entry.
+//
+// It reads r once through a 64 KiB buffer in O(file size + rows + cols)
+// time; the matrix is assembled by COO.ToCSR. A malformed file gives an
+// *MMError naming the line and the problem; ReadMM never panics on input.
+func ReadMM(r io.Reader) (*MM, error) {
+	return readMM(r, "", MaxDim, sizeHint(r))
+}
+
+// ReadMMFile reads the Matrix Market file at path as ReadMM does; errors
+// name the file.
+func ReadMMFile(path string) (*MM, error) {
+	f, size, err := openMM(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readMM(f, path, MaxDim, size)
+}
+
+// LoadMM reads the real, integer or pattern Matrix Market file at path as
+// a CSR matrix (symmetric storage expanded, duplicates summed, explicit
+// zeros kept). A complex file is an error: use ReadMMFile for it.
+func LoadMM(path string) (*CSR, error) {
+	m, err := ReadMMFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if m.Real == nil {
+		return nil, &MMError{File: path, Msg: "matrix is complex; use ReadMMFile to read complex matrices"}
+	}
+	return m.Real, nil
+}
+
+// ReadMMDense reads a real or integer Matrix Market file in array format
+// into a dense matrix (symmetric storage expanded). Coordinate files, complex
+// files and matrices with a zero dimension (which gonum cannot hold) are
+// errors; read coordinate files with ReadMM and convert with CSR.ToDense.
+func ReadMMDense(r io.Reader) (*mat.Dense, error) {
+	return readMMDense(r, "", MaxDim, sizeHint(r))
+}
+
+// ReadMMDenseFile reads the array-format file at path as ReadMMDense does.
+func ReadMMDenseFile(path string) (*mat.Dense, error) {
+	f, size, err := openMM(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return readMMDense(f, path, MaxDim, size)
+}
+
+func openMM(path string) (*os.File, int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, &MMError{File: path, Msg: err.Error(), Err: err}
+	}
+	size := int64(-1)
+	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {
+		size = st.Size()
+	}
+	return f, size, nil
+}
+
+// sizeHint returns the number of bytes r holds if r can tell (readers over
+// memory, regular files), or -1.
+func sizeHint(r io.Reader) int64 {
+	switch t := r.(type) {
+	case interface{ Len() int }:
+		return int64(t.Len())
+	case *os.File:
+		if st, err := t.Stat(); err == nil && st.Mode().IsRegular() {
+			return st.Size()
+		}
+	}
+	return -1
+}
+
+func readMM(r io.Reader, name string, maxDim int, hint int64) (*MM, error) {
+	p := newMMParser(r, maxDim, hint)
+	if err := p.parse(); err != nil {
+		return nil, withFile(err, name)
+	}
+	m := &MM{Header: p.h}
+	if p.h.Field == MMComplex {
+		z := &ZCOO{rows: p.h.Rows, cols: p.h.Cols, ri: p.ri, ci: p.ci, re: p.re, im: p.im}
+		m.Complex = z.ToZCSR()
+	} else {
+		c := &COO{rows: p.h.Rows, cols: p.h.Cols, ri: p.ri, ci: p.ci, v: p.re}
+		m.Real = c.ToCSR()
+	}
+	return m, nil
+}
+
+func readMMDense(r io.Reader, name string, maxDim int, hint int64) (*mat.Dense, error) {
+	p := newMMParser(r, maxDim, hint)
+	p.denseOnly = true
+	if err := p.parse(); err != nil {
+		return nil, withFile(err, name)
+	}
+	rows, cols := p.h.Rows, p.h.Cols
+	if rows == 0 || cols == 0 {
+		return nil, withFile(&MMError{Line: p.sizeLine, Msg: fmt.Sprintf("a %d×%d matrix cannot be held in a gonum mat.Dense", rows, cols)}, name)
+	}
+	// Allocated only now that the file has delivered its entries, so the
+	// size is justified by the input.
+	d := mat.NewDense(rows, cols, nil)
+	raw := d.RawMatrix()
+	for k, v := range p.re {
+		raw.Data[int(p.ri[k])*raw.Stride+int(p.ci[k])] = v
+	}
+	return d, nil
+}
+
+func withFile(err error, name string) error {
+	var e *MMError
+	if errors.As(err, &e) && e.File == "" {
+		e.File = name
+	}
+	return err
+}
+
+// mmParser holds the state of one read: the header, and the entries as
+// triplets (0-based, symmetric storage already mirrored).
+type mmParser struct {
+	sc        mmScanner
+	h         MMHeader
+	maxDim    int
+	hint      int64 // input size in bytes, -1 if unknown
+	denseOnly bool  // ReadMMDense: refuse coordinate and complex files
+	sizeLine  int
+	toks      [][]byte
+
+	complex bool    // complex field: values in re and im
+	mirror  bool    // symmetric storage: mirror off-diagonal entries
+	sign    float64 // mirrored real part factor: +1, or −1 for skew
+	isign   float64 // mirrored imaginary part factor: +1 symmetric, −1 skew or hermitian
+	ri, ci  []int32
+	re, im  []float64
+}
+
+func newMMParser(r io.Reader, maxDim int, hint int64) *mmParser {
+	return &mmParser{sc: mmScanner{br: bufio.NewReaderSize(r, 1<<16)}, maxDim: maxDim, hint: hint, toks: make([][]byte, 0, 8)}
+}
+
+func (p *mmParser) errf(line int, format string, args ...any) error {
+	return &MMError{Line: line, Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *mmParser) parse() error {
+	if err := p.banner(); err != nil {
+		return err
+	}
+	if err := p.sizeAndComments(); err != nil {
+		return err
+	}
+	if p.h.Format == MMArray {
+		return p.arrayBody()
+	}
+	return p.coordinateBody()
+}
+
+// banner reads and checks the %%MatrixMarket line.
+func (p *mmParser) banner() error {
+	line, err := p.sc.next()
+	if err == io.EOF {
+		return p.errf(1, "empty input: missing %%%%MatrixMarket banner")
+	}
+	if err != nil {
+		return err
+	}
+	line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
+	t := mmFields(p.toks, line, 5)
+	if len(t) == 0 || !strings.EqualFold(string(t[0]), "%%MatrixMarket") {
+		return p.errf(1, "missing %%%%MatrixMarket banner: line starts %s", quoteTok(line))
+	}
+	if len(t) != 5 {
+		return p.errf(1, "banner has %s words, want 5: %%%%MatrixMarket matrix FORMAT FIELD SYMMETRY", countWords(len(t), 5))
+	}
+	h := &p.h
+	h.Object = strings.ToLower(string(t[1]))
+	h.Format = strings.ToLower(string(t[2]))
+	h.Field = strings.ToLower(string(t[3]))
+	h.Symmetry = strings.ToLower(string(t[4]))
+	switch h.Object {
+	case "matrix":
+	case "vector":
+		return p.errf(1, "object %q is not supported (only matrix)", h.Object)
+	default:
+		return p.errf(1, "unknown object %s (want matrix)", quoteTok(t[1]))
+	}
+	switch h.Format {
+	case MMCoordinate, MMArray:
+	default:
+		return p.errf(1, "unknown format %s (want coordinate or array)", quoteTok(t[2]))
+	}
+	switch h.Field {
+	case MMReal, MMInteger, MMComplex, MMPattern:
+	default:
+		return p.errf(1, "unknown field %s (want real, integer, complex or pattern)", quoteTok(t[3]))
+	}
+	switch h.Symmetry {
+	case MMGeneral, MMSymmetric, MMSkewSymmetric, MMHermitian:
+	default:
+		return p.errf(1, "unknown symmetry %s (want general, symmetric, skew-symmetric or hermitian)", quoteTok(t[4]))
+	}
+	if h.Field == MMPattern && h.Format == MMArray {
+		return p.errf(1, "pattern field is not allowed with array format")
+	}
+	if h.Field == MMPattern && h.Symmetry == MMSkewSymmetric {
+		return p.errf(1, "pattern field cannot be skew-symmetric")
+	}
+	if p.denseOnly && h.Format != MMArray {
+		return p.errf(1, "file is in coordinate format; ReadMMDense reads array files (use ReadMM and CSR.ToDense)")
+	}
+	if p.denseOnly && h.Field == MMComplex {
+		return p.errf(1, "complex field: ReadMMDense reads real matrices (use ReadMM)")
+	}
+	p.complex = h.Field == MMComplex
+	p.mirror = h.Symmetry != MMGeneral
+	p.sign, p.isign = 1, 1
+	switch {
+	case h.Symmetry == MMSkewSymmetric:
+		p.sign, p.isign = -1, -1
+	case h.Symmetry == MMHermitian && p.complex:
+		p.isign = -1
+	}
+	return nil
+}
+
+func countWords(n, max int) string {
+	if n > max {
+		return fmt.Sprintf("more than %d", max)
+	}
+	return fmt.Sprint(n)
+}
+
+// sizeAndComments collects the comment lines after the banner and reads
+// the size line.
+func (p *mmParser) sizeAndComments() error {
+	h := &p.h
+	var line []byte
+	for {
+		var err error
+		line, err = p.sc.next()
+		if err == io.EOF {
+			return p.errf(p.sc.line+1, "missing size line: input ends after the header")
+		}
+		if err != nil {
+			return err
+		}
+		if !mmSkip(line) {
+			break
+		}
+		if c := bytes.TrimLeft(line, " \t\r\v\f"); len(c) > 0 {
+			h.Comments = append(h.Comments, string(c[1:]))
+		}
+	}
+	p.sizeLine = p.sc.line
+	want, what := 3, "rows columns entries"
+	if h.Format == MMArray {
+		want, what = 2, "rows columns"
+	}
+	t := mmFields(p.toks, line, want)
+	if len(t) != want {
+		return p.errf(p.sc.line, "size line has %s numbers, want %d (%s)", countWords(len(t), want), want, what)
+	}
+	names := [3]string{"rows", "columns", "entries"}
+	var v [3]int64
+	for k := range t {
+		x, ok := mmInt(t[k])
+		if !ok {
+			return p.errf(p.sc.line, "invalid number of %s %s in size line", names[k], quoteTok(t[k]))
+		}
+		if x < 0 {
+			return p.errf(p.sc.line, "negative number of %s %d", names[k], x)
+		}
+		if k < 2 && x > int64(p.maxDim) {
+			return p.errf(p.sc.line, "number of %s %d exceeds the limit %d", names[k], x, p.maxDim)
+		}
+		v[k] = x
+	}
+	h.Rows, h.Cols = int(v[0]), int(v[1])
+	if p.mirror && h.Rows != h.Cols {
+		return p.errf(p.sc.line, "%s matrix must be square, size line says %d×%d", h.Symmetry, h.Rows, h.Cols)
+	}
+	if h.Format == MMCoordinate {
+		if v[2] >= 1<<62 {
+			return p.errf(p.sc.line, "entry count %s too large", quoteTok(t[2]))
+		}
+		h.Entries = int(v[2])
+		return nil
+	}
+	n := int64(h.Rows)
+	switch h.Symmetry {
+	case MMGeneral:
+		h.Entries = int(n * int64(h.Cols))
+	case MMSkewSymmetric:
+		h.Entries = int(n * (n - 1) / 2)
+	default:
+		h.Entries = int(n * (n + 1) / 2)
+	}
+	if n == 0 {
+		h.Entries = 0
+	}
+	return nil
+}
+
+// reserve preallocates the triplet slices for the declared number of
+// entries, bounded by what the input can hold (minBytes per entry line)
+// or by 2²⁰ entries when the input size is unknown.
+func (p *mmParser) reserve(minBytes int) {
+	c := int64(p.h.Entries)
+	if p.hint >= 0 {
+		c = min(c, p.hint/int64(minBytes)+1)
+	} else {
+		c = min(c, 1<<20)
+	}
+	if p.mirror {
+		c *= 2
+	}
+	p.ri = make([]int32, 0, c)
+	p.ci = make([]int32, 0, c)
+	p.re = make([]float64, 0, c)
+	if p.complex {
+		p.im = make([]float64, 0, c)
+	}
+}
+
+// add stores entry (i, j) (0-based) and its mirror image under symmetric
+// storage.
+func (p *mmParser) add(i, j int32, re, im float64) error {
+	if i == j && p.mirror {
+		if p.h.Symmetry == MMSkewSymmetric {
+			return p.errf(p.sc.line, "skew-symmetric matrix has a diagonal entry (%d,%d)", i+1, j+1)
+		}
+		if p.h.Symmetry == MMHermitian && p.complex && im != 0 {
+			return p.errf(p.sc.line, "hermitian matrix has a non-real diagonal entry (%d,%d)", i+1, j+1)
+		}
+	}
+	p.ri = append(p.ri, i)
+	p.ci = append(p.ci, j)
+	p.re = append(p.re, re)
+	if p.complex {
+		p.im = append(p.im, im)
+	}
+	if i != j && p.mirror {
+		p.ri = append(p.ri, j)
+		p.ci = append(p.ci, i)
+		p.re = append(p.re, p.sign*re)
+		if p.complex {
+			p.im = append(p.im, p.isign*im)
+		}
+	}
+	return nil
+}
+
+// values parses the value tokens of an entry line.
+func (p *mmParser) values(t [][]byte) (re, im float64, err error) {
+	var msg string
+	switch p.h.Field {
+	case MMPattern:
+		return 1, 0, nil
+	case MMInteger:
+		re, msg = mmInteger(t[0])
+	case MMReal:
+		re, msg = mmFloat(t[0])
+	case MMComplex:
+		if re, msg = mmFloat(t[0]); msg == "" {
+			im, msg = mmFloat(t[1])
+		}
+	}
+	if msg != "" {
+		return 0, 0, p.errf(p.sc.line, "%s", msg)
+	}
+	return re, im, nil
+}
+
+// nextEntry returns the next entry line split into exactly want tokens,
+// skipping blank and comment lines; got is the number of entries read so
+// far, for the truncation message.
+func (p *mmParser) nextEntry(want, got int, what string) ([][]byte, error) {
+	for {
+		line, err := p.sc.next()
+		if err == io.EOF {
+			return nil, p.errf(p.sc.line+1, "input ends after %d of %d entries (truncated file?)", got, p.h.Entries)
+		}
+		if err != nil {
+			return nil, err
+		}
+		if mmSkip(line) {
+			continue
+		}
+		p.toks = mmFields(p.toks, line, want)
+		if len(p.toks) != want {
+			return nil, p.errf(p.sc.line, "entry line has %s fields, want %d (%s)", countWords(len(p.toks), want), want, what)
+		}
+		return p.toks, nil
+	}
+}
+
+// trailer checks that only blank and comment lines follow the entries.
+func (p *mmParser) trailer() error {
+	for {
+		line, err := p.sc.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !mmSkip(line) {
+			return p.errf(p.sc.line, "more entries than the %d declared", p.h.Entries)
+		}
+	}
+}
+
+func (p *mmParser) coordinateBody() error {
+	h := &p.h
+	want, what, minBytes := 3, "row column value", 6
+	switch h.Field {
+	case MMPattern:
+		want, what, minBytes = 2, "row column", 4
+	case MMComplex:
+		want, what, minBytes = 4, "row column real imaginary", 8
+	}
+	p.reserve(minBytes)
+	for n := 0; n < h.Entries; n++ {
+		t, err := p.nextEntry(want, n, what)
+		if err != nil {
+			return err
+		}
+		i, ok := mmInt(t[0])
+		if !ok {
+			return p.errf(p.sc.line, "invalid row index %s", quoteTok(t[0]))
+		}
+		if i < 1 || i > int64(h.Rows) {
+			return p.errf(p.sc.line, "row index %d out of range [1,%d]", i, h.Rows)
+		}
+		j, ok := mmInt(t[1])
+		if !ok {
+			return p.errf(p.sc.line, "invalid column index %s", quoteTok(t[1]))
+		}
+		if j < 1 || j > int64(h.Cols) {
+			return p.errf(p.sc.line, "column index %d out of range [1,%d]", j, h.Cols)
+		}
+		re, im, err := p.values(t[2:])
+		if err != nil {
+			return err
+		}
+		if err := p.add(int32(i-1), int32(j-1), re, im); err != nil {
+			return err
+		}
+	}
+	return p.trailer()
+}
+
+// arrayBody reads the values of an array file: column by column, the
+// whole matrix for general files, the lower triangle (with the diagonal
+// for symmetric and hermitian, without it for skew-symmetric) otherwise.
+func (p *mmParser) arrayBody() error {
+	h := &p.h
+	want, what, minBytes := 1, "value", 2
+	if p.complex {
+		want, what, minBytes = 2, "real imaginary", 4
+	}
+	p.reserve(minBytes)
+	i, j := 0, 0
+	if h.Symmetry == MMSkewSymmetric {
+		i = 1
+	}
+	for n := 0; n < h.Entries; n++ {
+		t, err := p.nextEntry(want, n, what)
+		if err != nil {
+			return err
+		}
+		re, im, err := p.values(t)
+		if err != nil {
+			return err
+		}
+		if err := p.add(int32(i), int32(j), re, im); err != nil {
+			return err
+		}
+		if i++; i == h.Rows {
+			j++
+			switch h.Symmetry {
+			case MMGeneral:
+				i = 0
+			case MMSkewSymmetric:
+				i = j + 1
+			default:
+				i = j
+			}
+		}
+	}
+	return p.trailer()
+}
