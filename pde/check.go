@@ -1,0 +1,40 @@
+package pde
+
+import (
+	"fmt"
+	"math"
+)
+
+// lenError is the error for a field with got values where shape is
+// expected (built only on the error path: shape slices allocate).
+func lenError(name string, got int, shape []int) error {
+	want := 1
+	for _, d := range shape {
+		want *= d
+	}
+	return fmt.Errorf("pde: %s: field has %d values, want %d (shape %v)", name, got, want, shape)
+}
+
+// checkPositiveGrid returns an error for the first NaN, Inf or value ≤ 0 of
+// an s×s nodal coefficient field, naming the node (row, column) and what
+// the coefficient is (e.g. "permeability K").
+func checkPositiveGrid(name, what string, field []float64, s int) error {
+	for i, v := range field[:s*s] {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("pde: %s: %s at node (%d,%d) is %v", name, what, i/s, i%s, v)
+		}
+		if v <= 0 {
+			return fmt.Errorf("pde: %s: %s at node (%d,%d) is %g, must be > 0", name, what, i/s, i%s, v)
+		}
+	}
+	return nil
+}
+
+// checkTarget panics unless A and b have the shape family f's Assemble
+// returns (programmer misuse of AssembleInto).
+func checkTarget(name string, n, nnz int, ar, ac, annz, lenb int) {
+	if ar != n || ac != n || annz != nnz || lenb != n {
+		panic(fmt.Sprintf("pde: %s.AssembleInto: A is %d×%d with %d entries and len(b) = %d, want %d×%d with %d entries and %d (use a matrix from Assemble)",
+			name, ar, ac, annz, lenb, n, n, nnz, n))
+	}
+}

@@ -1,0 +1,78 @@
+"""Generate the pde package's reference fixtures (run once; outputs are committed).
+
+usage: /usr/bin/python3 testdata/pde/make_fixtures.py   (from the repository root; SciPy 1.10, NumPy)
+
+Writes, next to this script:
+  dct.json    random arrays and scipy.fft.idctn / dctn (norm='ortho') of them, several sizes.
+  grf.json    KL coefficients xi and the Gaussian random field the SKR anchor's grf() makes from them.
+  darcy.json  a permeability K = exp(grf) on an 8x8 node grid (g = 6) and the CSR matrix and
+              right-hand side that the SKR anchor's darcy(K) assembles from it.
+
+grf() and darcy() below are copies of the functions in the project's SKR anchor script
+(shared/anchors/darcy_ref.py), except that grf takes xi as an argument instead of drawing it,
+so that the Go test can feed the same xi.
+"""
+import json, os
+import numpy as np
+import scipy.sparse as sp
+from scipy.fft import idctn, dctn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def grf_from_xi(xi, alpha, tau):
+    s = xi.shape[0]
+    k = np.arange(s)
+    K1, K2 = np.meshgrid(k, k, indexing='ij')
+    coef = tau**(alpha-1) * (np.pi**2 * (K1**2 + K2**2) + tau**2) ** (-alpha / 2)
+    L = s * coef * xi; L[0, 0] = 0
+    return idctn(L, norm='ortho')
+
+
+def darcy(K):
+    s = K.shape[0]; g = s - 2; h = 1.0 / (g + 1)
+    idx = lambda i, j: (i - 1) * g + (j - 1)
+    rows, cols, vals = [], [], []
+    for i in range(1, g + 1):
+        for j in range(1, g + 1):
+            diag = 0.0
+            for (a, b) in ((i-1, j), (i+1, j), (i, j-1), (i, j+1)):
+                kf = 0.5 * (K[i, j] + K[a, b]); diag += kf
+                if 1 <= a <= g and 1 <= b <= g:
+                    rows.append(idx(i, j)); cols.append(idx(a, b)); vals.append(-kf)
+            rows.append(idx(i, j)); cols.append(idx(i, j)); vals.append(diag)
+    A = sp.csr_matrix((vals, (rows, cols)), shape=(g*g, g*g))
+    return A, np.full(g*g, h*h)
+
+
+def flat(a):
+    return [float(v) for v in np.asarray(a).ravel()]
+
+
+def main():
+    rng = np.random.default_rng(20240117)
+    cases = []
+    for n in (1, 2, 3, 5, 8, 13, 17, 24):
+        x = rng.standard_normal((n, n))
+        cases.append(dict(n=n, x=flat(x), idctn=flat(idctn(x, norm='ortho')), dctn=flat(dctn(x, norm='ortho'))))
+    with open(os.path.join(HERE, 'dct.json'), 'w') as f:
+        json.dump(dict(source='scipy.fft ' + __import__('scipy').__version__, cases=cases), f)
+
+    grfs = []
+    for s, alpha, tau in ((8, 2.5, 7.0), (11, 2.0, 3.0)):
+        xi = rng.standard_normal((s, s))
+        grfs.append(dict(s=s, alpha=alpha, tau=tau, xi=flat(xi), u=flat(grf_from_xi(xi, alpha, tau))))
+    with open(os.path.join(HERE, 'grf.json'), 'w') as f:
+        json.dump(dict(cases=grfs), f)
+
+    xi = rng.standard_normal((8, 8))
+    K = np.exp(grf_from_xi(xi, 2.5, 7.0))
+    A, b = darcy(K)
+    A.sum_duplicates(); A.sort_indices()
+    with open(os.path.join(HERE, 'darcy.json'), 'w') as f:
+        json.dump(dict(g=6, K=flat(K), indptr=[int(v) for v in A.indptr], indices=[int(v) for v in A.indices],
+                       data=flat(A.data), b=flat(b)), f)
+
+
+if __name__ == '__main__':
+    main()
