@@ -38,3 +38,13 @@ func checkTarget(name string, n, nnz int, ar, ac, annz, lenb int) {
 			name, ar, ac, annz, lenb, n, n, nnz, n))
 	}
 }
+
+// checkFinite returns an error naming the first NaN or Inf in field.
+func checkFinite(name string, field []float64) error {
+	for i, v := range field {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("pde: %s: field value %d is %v", name, i, v)
+		}
+	}
+	return nil
+}

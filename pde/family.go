@@ -58,7 +58,10 @@ type Reassembler interface {
 
 // constructors maps registry names to constructors with default options.
 var constructors = map[string]func(grid int) (Family, error){
-	"darcy": func(g int) (Family, error) { return NewDarcy(g, nil) },
+	"darcy":     func(g int) (Family, error) { return NewDarcy(g, nil) },
+	"helmholtz": func(g int) (Family, error) { return NewHelmholtz(g, nil) },
+	"poisson":   func(g int) (Family, error) { return NewPoisson(g, nil) },
+	"thermal":   func(g int) (Family, error) { return NewThermal(g, nil) },
 }
 
 // New returns the family called name on a g×g grid with the paper's default
