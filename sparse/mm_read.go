@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/cmplx"
 	"os"
 	"strings"
 
@@ -100,12 +102,30 @@ func readMM(r io.Reader, name string, maxDim int, hint int64) (*MM, error) {
 		return nil, withFile(err, name)
 	}
 	m := &MM{Header: p.h}
+	var indptr []int
+	var ind []int32
+	var finite func(k int) bool
 	if p.h.Field == MMComplex {
 		z := &ZCOO{rows: p.h.Rows, cols: p.h.Cols, ri: p.ri, ci: p.ci, re: p.re, im: p.im}
 		m.Complex = z.ToZCSR()
+		var val []complex128
+		indptr, ind, val = m.Complex.Raw()
+		finite = func(k int) bool { return !cmplx.IsInf(val[k]) && !cmplx.IsNaN(val[k]) }
 	} else {
 		c := &COO{rows: p.h.Rows, cols: p.h.Cols, ri: p.ri, ci: p.ci, v: p.re}
 		m.Real = c.ToCSR()
+		var val []float64
+		indptr, ind, val = m.Real.Raw()
+		finite = func(k int) bool { return !math.IsInf(val[k], 0) && !math.IsNaN(val[k]) }
+	}
+	// Every value read is finite, but duplicates (or an entry given in
+	// both triangles of a symmetric file) can sum past the float64 range.
+	for i := 0; i < p.h.Rows; i++ {
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			if !finite(k) {
+				return nil, withFile(&MMError{Msg: fmt.Sprintf("entries at (%d,%d) sum beyond the float64 range", i+1, ind[k]+1)}, name)
+			}
+		}
 	}
 	return m, nil
 }

@@ -338,6 +338,23 @@ func TestReadMMErrors(t *testing.T) {
 	}
 }
 
+// TestReadMMSumOverflow: each value is finite but duplicates, or an
+// entry given in both triangles of a symmetric file, overflow when summed.
+func TestReadMMSumOverflow(t *testing.T) {
+	for _, tc := range []struct{ in, pos string }{
+		{mmHdr + "2 2 2\n2 1 1e308\n2 1 1e308\n", "(2,1)"},
+		{"%%MatrixMarket matrix coordinate real symmetric\n2 2 2\n2 1 -1e308\n1 2 -1e308\n", "(1,2)"},
+		{"%%MatrixMarket matrix coordinate complex general\n2 2 2\n2 1 0 1e308\n2 1 0 1e308\n", "(2,1)"},
+	} {
+		in := tc.in
+		_, err := mmReadString(in)
+		var me *MMError
+		if !errors.As(err, &me) || !strings.Contains(err.Error(), "entries at "+tc.pos+" sum beyond the float64 range") {
+			t.Errorf("error = %v\ninput:\n%s", err, in)
+		}
+	}
+}
+
 func TestMMErrorFormat(t *testing.T) {
 	in := mmHdr + strings.Repeat("%\n", 14) + "8 8 1\n1 9 1\n" // line 17 holds the entry
 	_, err := mmReadString(in)
