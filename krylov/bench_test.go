@@ -1,0 +1,45 @@
+package krylov
+
+import (
+	"errors"
+	"context"
+	"testing"
+
+	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// Benchmarks on the 2-D Laplacian with b = A·1 and rtol 1e-8, as in
+// bench/krylov. Each reports the iterations and the time per iteration.
+
+type solverFunc func(context.Context, linop.Operator, []float64, []float64, *Options) (Result, error)
+
+func benchSolve(bm *testing.B, g int, solve solverFunc, o *Options) {
+	A := sparse.Laplacian2D(g, g)
+	n := g * g
+	ones := make([]float64, n)
+	for i := range ones {
+		ones[i] = 1
+	}
+	b := make([]float64, n)
+	A.MulVecTo(b, ones)
+	x := make([]float64, n)
+	var res Result
+	bm.ResetTimer()
+	for bm.Loop() {
+		clear(x)
+		var err error
+		res, err = solve(context.Background(), A, b, x, o)
+		if err != nil && !errors.Is(err, ErrNotConverged) {
+			bm.Fatal(err)
+		}
+	}
+	bm.ReportMetric(float64(res.Iterations), "iters")
+	bm.ReportMetric(float64(bm.Elapsed().Nanoseconds())/float64(bm.N)/float64(max(res.Iterations, 1)), "ns/iter")
+}
+
+// The 1000×1000 runs stop after 300 iterations (as the SciPy/PETSc
+// anchors do) so that a run takes seconds, not minutes.
+func BenchmarkCG_Lap1000(bm *testing.B) { benchSolve(bm, 1000, CG, &Options{RTol: 1e-8, MaxIter: 300}) }
+func BenchmarkCG_Lap50(bm *testing.B)   { benchSolve(bm, 50, CG, &Options{RTol: 1e-8}) }
+func BenchmarkCG_Lap70(bm *testing.B)   { benchSolve(bm, 70, CG, &Options{RTol: 1e-8}) }

@@ -1,0 +1,159 @@
+package krylov
+
+import (
+	"context"
+	"math"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+	"github.com/subspace-lab/subspace/linop"
+)
+
+// CG solves A x = b for a symmetric positive definite A by the
+// preconditioned conjugate gradient method (Hestenes & Stiefel 1952, in the
+// form of Saad, Iterative Methods for Sparse Linear Systems, 2nd ed.,
+// Alg. 9.1).
+//
+// x holds the initial guess on entry (zeros for none) and the solution on
+// return. o.Precond, if set, applies M ≈ A⁻¹ and must be symmetric positive
+// definite. Options used: RTol (default 1e-5), ATol, MaxIter (default
+// 10·n), Precond, History, Progress; Side and Restart are ignored.
+//
+// One iteration is one product with A, one application of M and three
+// passes over the vectors (the update of x and r is fused with ‖r‖, and
+// for a *sparse.CSR the product is fused with pᵀAp); MaxIter bounds the
+// iterations. Memory: 3n (4n with a preconditioner).
+//
+// Stopping: the recurrence residual r (updated by r ← r − αAp, the
+// unpreconditioned residual) is tested against max(RTol·‖b‖, ATol) after
+// every iteration; when it passes, the true residual b − A x is computed
+// and must pass as well. If it does not (rounding made the recurrence
+// drift), r is replaced by the true residual and the iteration continues
+// (residual replacement, van der Vorst & Ye 2000). When three such
+// replacements in a row fail to halve the true residual the solve stops as
+// stagnated: the tolerance is below the attainable accuracy.
+//
+// Errors: ErrIndefinite when pᵀAp ≤ 0 (A is not positive definite) or
+// rᵀMr ≤ 0 (M is not), with the iteration; ErrNaN for NaN/Inf in b, x or
+// the iteration; ErrNotConverged after MaxIter iterations or on
+// stagnation; a wrapped ctx.Err() on cancellation. The Result always
+// describes the x returned, with its true residual.
+func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+	const method = "CG"
+	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
+	if done {
+		return res, err
+	}
+	n := len(b)
+	mon := newMonitor(ctx, method, &opt, bnorm, &res)
+	M := opt.Precond
+
+	r := make([]float64, n)
+	p := make([]float64, n)
+	q := make([]float64, n)
+	z := r
+	if M != nil {
+		z = make([]float64, n)
+	}
+	mv := newMulDot(A)
+
+	var rnorm float64
+	if isZero(x) {
+		vec.Copy(r, b)
+		rnorm = bnorm
+	} else {
+		rnorm = residualTo(r, A, b, x)
+		res.MatVecs++
+	}
+	if err := mon.record(0, rnorm); err != nil {
+		return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+	}
+	if rnorm <= thresh {
+		res.Reason = "initial guess satisfies the tolerance"
+		return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+	}
+	rz, err := cgPrecond(M, z, r, rnorm, 0)
+	if err != nil {
+		return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+	}
+	vec.Copy(p, z)
+
+	var stag stagnation
+	for it := 1; it <= opt.MaxIter; it++ {
+		pq := mv.apply(q, p)
+		res.MatVecs++
+		if !finite(pq) {
+			return res, finish(method, A, b, x, q, bnorm, thresh, &res,
+				errorf("%s: pᵀAp = %v at iteration %d: %w", method, pq, it, ErrNaN))
+		}
+		if pq <= 0 {
+			res.Reason = "A is not positive definite"
+			return res, finish(method, A, b, x, q, bnorm, thresh, &res,
+				errorf("%s: pᵀAp = %.3g ≤ 0 at iteration %d: A is indefinite or not symmetric: %w", method, pq, it, ErrIndefinite))
+		}
+		alpha := rz / pq
+		rnorm = math.Sqrt(vec.AxpyAxpyNorm2(alpha, p, x, -alpha, q, r))
+		res.Iterations = it
+		if err := mon.record(it, rnorm); err != nil {
+			return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+		}
+		if rnorm <= thresh {
+			// Confirm with the true residual, replacing the recurrence.
+			rnorm = residualTo(r, A, b, x)
+			res.MatVecs++
+			if rnorm <= thresh {
+				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+			}
+			if stag.failed(rnorm) {
+				res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+			}
+		}
+		rzNew, err := cgPrecond(M, z, r, rnorm, it)
+		if err != nil {
+			return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+		}
+		beta := rzNew / rz
+		rz = rzNew
+		vec.AddScaled(p, z, beta, p)
+	}
+	return res, finish(method, A, b, x, q, bnorm, thresh, &res, nil)
+}
+
+// cgPrecond sets z = M r (z aliases r when M is nil) and returns rᵀz,
+// with an ErrIndefinite error when rᵀz ≤ 0 (M is not positive definite).
+func cgPrecond(M linop.Operator, z, r []float64, rnorm float64, it int) (float64, error) {
+	if M == nil {
+		return rnorm * rnorm, nil
+	}
+	M.Apply(z, r)
+	rz := vec.Dot(r, z)
+	if !finite(rz) {
+		return rz, errorf("CG: rᵀMr = %v at iteration %d: %w", rz, it, ErrNaN)
+	}
+	if rz <= 0 {
+		return rz, errorf("CG: rᵀMr = %.3g ≤ 0 at iteration %d: the preconditioner is not positive definite: %w", rz, it, ErrIndefinite)
+	}
+	return rz, nil
+}
+
+// stagnation counts failed confirmations of convergence: the recurrence
+// said converged, the true residual disagreed. Three failures in a row
+// that do not halve the true residual mean the tolerance is out of reach.
+type stagnation struct {
+	last  float64
+	count int
+}
+
+// failed records a failed confirmation with true residual norm rnorm and
+// reports whether the solve has stagnated.
+func (s *stagnation) failed(rnorm float64) bool {
+	if s.last > 0 && rnorm > 0.5*s.last {
+		s.count++
+	} else {
+		s.count = 0
+	}
+	if s.last == 0 || rnorm < s.last {
+		s.last = rnorm
+	}
+	return s.count >= 3
+}

@@ -1,0 +1,194 @@
+package krylov
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+	"github.com/subspace-lab/subspace/linop"
+)
+
+// Helpers shared by the solvers (and usable by GCRO-DR): input checks, the
+// true residual, and the per-iteration bookkeeping (history, progress,
+// cancellation, NaN detection).
+
+// checkSystem panics unless A is square and len(b) = len(x) = n; it
+// returns n. method prefixes the message.
+func checkSystem(method string, A linop.Operator, b, x []float64) int {
+	r, c := A.Dims()
+	if r != c {
+		panic(fmt.Sprintf("krylov: %s: operator is %d×%d, want a square operator", method, r, c))
+	}
+	if len(b) != r {
+		panic(fmt.Sprintf("krylov: %s: len(b) = %d, want %d", method, len(b), r))
+	}
+	if len(x) != c {
+		panic(fmt.Sprintf("krylov: %s: len(x) = %d, want %d", method, len(x), c))
+	}
+	return r
+}
+
+// checkPrecond panics unless M is nil or n×n.
+func checkPrecond(method string, M linop.Operator, n int) {
+	if M == nil {
+		return
+	}
+	if r, c := M.Dims(); r != n || c != n {
+		panic(fmt.Sprintf("krylov: %s: preconditioner is %d×%d, want %d×%d", method, r, c, n, n))
+	}
+}
+
+// checkFinite returns an ErrNaN error naming v and the first bad index.
+func checkFinite(method, name string, v []float64) error {
+	if i, bad := vec.HasNaNInf(v); bad {
+		return errorf("%s: %s[%d] = %v: %w", method, name, i, v[i], ErrNaN)
+	}
+	return nil
+}
+
+// finite reports whether f is neither NaN nor infinite.
+func finite(f float64) bool { return !math.IsNaN(f) && !math.IsInf(f, 0) }
+
+// isZero reports whether every element of x is zero (it stops at the
+// first non-zero).
+func isZero(x []float64) bool {
+	for _, v := range x {
+		if v != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// residualTo sets r = b − A·x and returns ‖r‖ (one product with A and one
+// fused pass over r and b).
+func residualTo(r []float64, A linop.Operator, b, x []float64) float64 {
+	A.Apply(r, x)
+	return math.Sqrt(vec.XpayDot(b, -1, r, r))
+}
+
+// start is the prologue every square solver shares. It panics on
+// dimension mismatch, returns an ErrNaN error for non-finite b or x, an
+// error for invalid options, and the resolved options, ‖b‖ and the
+// residual threshold max(RTol·‖b‖, ATol). When b = 0 it sets x = 0 and
+// returns done = true with a converged Result (x = 0 is then the exact
+// solution, whatever the initial guess).
+func start(method string, A linop.Operator, b, x []float64, o *Options) (opt Options, bnorm, thresh float64, res Result, done bool, err error) {
+	n := checkSystem(method, A, b, x)
+	if o != nil {
+		checkPrecond(method, o.Precond, n)
+	}
+	if err = checkFinite(method, "b", b); err != nil {
+		return opt, 0, 0, Result{Reason: "invalid input"}, true, err
+	}
+	if err = checkFinite(method, "x0", x); err != nil {
+		return opt, 0, 0, Result{Reason: "invalid input"}, true, err
+	}
+	bnorm = vec.Norm(b)
+	opt, thresh, err = o.resolve(n, bnorm)
+	if err != nil {
+		return opt, bnorm, 0, Result{Reason: "invalid options"}, true, fmt.Errorf("%w (%s)", err, method)
+	}
+	if bnorm == 0 {
+		clear(x)
+		res = Result{Converged: true, Reason: "b = 0: x = 0 is the exact solution"}
+		if opt.History {
+			res.History = []float64{0}
+		}
+		return opt, 0, 0, res, true, nil
+	}
+	return opt, bnorm, thresh, res, false, nil
+}
+
+// monitor does the per-iteration bookkeeping of a solve: it appends to
+// the history, calls the progress callback, checks the residual estimate
+// for NaN/Inf and the context for cancellation. It allocates only when the
+// history grows.
+type monitor struct {
+	ctx      context.Context
+	method   string
+	bnorm    float64
+	history  bool
+	progress func(iter int, relres float64)
+	res      *Result
+}
+
+func newMonitor(ctx context.Context, method string, opt *Options, bnorm float64, res *Result) monitor {
+	return monitor{ctx: ctx, method: method, bnorm: bnorm, history: opt.History, progress: opt.Progress, res: res}
+}
+
+// record notes the residual estimate rnorm after iteration iter (0: the
+// initial residual). It returns an ErrNaN error if rnorm is not finite and
+// a wrapped context error if the solve was cancelled.
+func (m *monitor) record(iter int, rnorm float64) error {
+	if m.history {
+		m.res.History = append(m.res.History, rnorm)
+	}
+	if !finite(rnorm) {
+		return errorf("%s: residual norm is %v at iteration %d: %w", m.method, rnorm, iter, ErrNaN)
+	}
+	if m.progress != nil && iter > 0 {
+		m.progress(iter, rnorm/m.bnorm)
+	}
+	if iter > 0 {
+		return ctxErr(m.ctx, iter)
+	}
+	return nil
+}
+
+// setTrue stores the true residual norm rnorm of the returned x in res and
+// marks it converged when rnorm ≤ thresh.
+func setTrue(res *Result, rnorm, bnorm, thresh float64) {
+	res.Residual = rnorm
+	res.RelResidual = rnorm / bnorm
+	res.Converged = rnorm <= thresh
+}
+
+// finish computes the true residual of x (into scratch r) and concludes
+// the solve with it (see conclude).
+func finish(method string, A linop.Operator, b, x, r []float64, bnorm, thresh float64, res *Result, err error) error {
+	rnorm := residualTo(r, A, b, x)
+	res.MatVecs++
+	return conclude(method, rnorm, bnorm, thresh, res, err)
+}
+
+// conclude fills res from the true residual norm rnorm of the returned x
+// and returns err unchanged (marking the result not converged), or an
+// ErrNaN error if rnorm is not finite, or a wrapped ErrNotConverged when
+// the stopping rule is not met. Every square solver ends through it.
+func conclude(method string, rnorm, bnorm, thresh float64, res *Result, err error) error {
+	setTrue(res, rnorm, bnorm, thresh)
+	if err != nil {
+		res.Converged = false
+		if res.Reason == "" {
+			res.Reason = err.Error()
+		}
+		return err
+	}
+	if !finite(rnorm) {
+		res.Converged = false
+		res.Reason = "the solution contains NaN or Inf"
+		return errorf("%s: true residual is %v after %d iterations: %w", method, rnorm, res.Iterations, ErrNaN)
+	}
+	if !res.Converged {
+		if res.Reason == "" {
+			res.Reason = fmt.Sprintf("iteration limit %d reached", res.Iterations)
+		}
+		return errorf("%s: %s: relative residual %.3g > tolerance %.3g after %d iterations: %w",
+			method, res.Reason, res.RelResidual, thresh/bnorm, res.Iterations, ErrNotConverged)
+	}
+	if res.Reason == "" {
+		res.Reason = "converged: ‖b − A x‖ ≤ max(RTol·‖b‖, ATol)"
+	}
+	return nil
+}
+
+// applyPrecond sets z = M·r, or copies r when M is nil.
+func applyPrecond(M linop.Operator, z, r []float64) {
+	if M == nil {
+		vec.Copy(z, r)
+		return
+	}
+	M.Apply(z, r)
+}
