@@ -17,8 +17,8 @@
 // the SKR anchor script: covariance τ^(2α−2)(−Δ + τ²)^(−α) with Neumann
 // cosine modes, constant mode removed, truncated to s×s modes and evaluated
 // at the s×s points ((n+½)/s); defaults α = 2.5, τ = 7 (SKR code,
-// exp_generate_mpi_82_sort.py line 374). The inverse DCT is computed with
-// gonum's real FFT (Makhoul's algorithm; see dct.go) and checked against a
+// code_dracy/exp_generate_mpi_82_sort.py line 374). The inverse DCT is
+// computed with gonum's real FFT (Makhoul's algorithm; see dct.go) and checked against a
 // direct O(n²) sum and against scipy.fft.idctn values in testdata/pde.
 //
 // Choices left open, and what SKR's own code does differently:
@@ -27,13 +27,14 @@
 //     the SKR anchor does). FNO's solve_gwf.m interpolates the field from the
 //     cell-centred to the nodal grid first.
 //   - SKR's Python code (wanghong1700/NO-DataGen-SKR,
-//     exp_generate_mpi_82_sort.py lines 49–103 and 374–377) does not use its
-//     DCT function GRF2 (lines 31–46); it draws Darcy and Helmholtz fields
+//     code_dracy/exp_generate_mpi_82_sort.py lines 49–103 and 374–377) does
+//     not use its DCT function GRF2 (lines 31–46); it draws Darcy and Helmholtz fields
 //     with FNO's periodic GaussianRF (torch): complex normal coefficients
 //     scaled by s²·√2·τ^(α−1)(4π²|k|² + τ²)^(−α/2), inverse FFT, real part.
-//     Periodic modes have wavenumbers 2πk instead of πk, so its fields are
-//     smoother at the same (α, τ). We follow the Neumann/DCT field that the
-//     project's SKR anchor and FNO's Darcy benchmark use.
+//     That field is periodic and, at the same (α, τ) and s = 82, has
+//     pointwise standard deviation about 0.19 (simulated) against 0.26 for
+//     the Neumann field. We follow the Neumann/DCT field that the project's
+//     SKR anchor and FNO's Darcy benchmark use.
 //   - For α = 2.5, τ = 7 the pointwise variance of log K is about 0.068
 //     (standard deviation 0.26), so K = exp(GRF) lies mostly in [0.5, 2].
 //
@@ -47,10 +48,90 @@
 // of the project's SKR anchor (darcy_ref.py) and of FNO's solve_gwf.m (up to
 // the interpolation above), and the tests check it bit for bit against the
 // anchor. The field is K itself: SKR's code sorts by K (w = exp(GRF) in
-// seq_generator, exp_generate_mpi_82_sort.py line 441); the anchor sorts
+// seq_generator, line 441); the anchor sorts
 // by log K. SKR's code assembles a different, nonsymmetric stencil
 // (build_darcy, lines 182–202: 4K_p on the diagonal and −K_q off it, a
 // discretisation of −Δ(K u), with h = 1/(s−1) for s interior nodes); we do
 // not reproduce that. The paper's sizes n = 2500…40000 are g = 50…200
 // (Table 1's n = 6400 is g = 80).
+//
+// # Helmholtz
+//
+// −∇·(a∇u) − k²u = f on the unit square, u = 0 on the boundary, f = 1,
+// a = exp(GRF α=2.5, τ=7) on the (g+2)×(g+2) node grid, k ~ U(0, 1) one
+// scalar per system; Darcy's discretisation with the diagonal shifted by
+// h²k². Field: a (row-major) followed by k, (g+2)² + 1 values.
+//
+// The paper's text (appendix D.2) writes ∇²u + k²u = 0 with "k derived
+// using the GRF method"; its code does something else, and we follow the
+// code because it produced Table 1: code_hmh/exp_generate_mpi_hmhz102_sort.py
+// (the n = 10000 run, exp_id 20230918_2, solved by exp_solve_mpi_hmhz102_sort.py)
+// draws w = exp(GaussianRF(α=2.5, τ=7)) as a coefficient field (lines
+// 397–400), f = 1 (line 398), k = random.uniform(0, 1) per system (line
+// 405), and assembles build_helmholtz (line 206): Darcy's nodal stencil with
+// the diagonal 4w − h²k², h = 1/(s−1). It sorts by ‖Δw‖_F + |Δk| (line 531);
+// the Frobenius distance of our field is √(‖Δa‖² + Δk²), which likewise is
+// dominated by the medium. With k < 1 the shift h²k² is far below the
+// smallest eigenvalue of the diffusion part (≈ 2π²h²·min a), so these
+// systems are SPD and close to Darcy's. An earlier script in the same
+// folder (exp_generate_mpi_hmhz_sort.py) used k ~ U(0, 100) and a shift k²
+// without h²; we do not reproduce it. Set HelmholtzOptions.KMax above about
+// 3–4 to get genuinely indefinite Helmholtz systems (k² above the smallest
+// eigenvalue): GMRES-type methods handle them, CG does not.
+//
+// # Poisson
+//
+// −Δu = f on the unit square with Dirichlet data, f and the four boundary
+// functions truncated Chebyshev series of degree 5 with coefficients
+// uniform in [−1, 1] (SKR: recycle datasets/Poisson_generate/
+// possion_generate.m lines 6, 24–45 and chebfun_generate.m line 4; MATLAB's
+// −∇·(c∇u) + au = f with c = 1, a = 0, so −Δu = f where the paper's text
+// writes ∇²u = f). As in that code f depends on x only and the series are
+// evaluated at coordinates in [0, 1] without mapping chebfun's [−1, 1]
+// domain. The code evaluates every side's series at the x coordinate, so
+// its left and right sides get constants; we evaluate each side at its own
+// tangential coordinate (x on the bottom and top, y on the left and right).
+// The paper meshes the square with MATLAB's FEM mesher (Hmax 0.008, n =
+// 71313); we use the 5-point scheme on the regular g×g interior grid, rows
+// scaled by h², so A is the same SPD matrix (sparse.Laplacian2D) for every
+// system and only b varies. Field: the 5×6 coefficients (source, bottom,
+// right, top, left), which SKR sorts by (Frobenius distance,
+// code_pos/exp_generate_mpi_pos72313_sort.py line 444).
+//
+// # Thermal
+//
+// Steady heat conduction ΔT = 0 with T = T_left ~ U(−100, 0) on the left
+// side and T = T_right ~ U(0, 100) on the right side (paper, appendix D.2),
+// top and bottom insulated. SKR meshes a block [−0.5, 0.5]×[−0.8, 0.8] with a
+// central slot [−0.05, 0.05]×[−0.4, 0.4] with MATLAB's FEM mesher
+// (recycle datasets/Heat_generate/Heat_generate.m lines 18–24, unit
+// conductivity line 39; n = 11063 at Hmax 0.025) and sorts by the boundary
+// values (code_heat/exp_generate_mpi_heat11063_sort.py line 444). Its
+// script applies a temperature to one edge and a heat flux to another
+// (lines 30–34), where the paper says temperatures on both; we follow the
+// paper. We use cell-centred finite volumes on a regular g×g grid of the
+// unit square (a 5-point stencil) and model the slot as a zero-thickness
+// insulated wall on the face line nearest x = 1/2 over the middle half of
+// the height, so that, as in the paper, heat must flow around an obstacle
+// and the solution is not simply linear. ThermalOptions.NoWall removes it.
+// A is the same SPD matrix for every system; only b varies.
+//
+// # Sizes
+//
+// Unknowns are g² for every family. The paper's sizes: Darcy n = 2500,
+// 6400, 10000, 22500, 40000 (SKR grids s = 52…202 nodes) are g = 50, 80,
+// 100, 150, 200; Helmholtz n = 10000 is g = 100; the FEM sizes Poisson
+// n = 71313 and thermal n = 11063 are closest to g = 267 (71289) and g = 105
+// (11025).
+//
+// # Performance
+//
+// Assemble writes the CSR arrays directly in row order (the 5-point
+// pattern is known), allocating only the output: A's three arrays and b.
+// AssembleInto (the Reassembler interface) refills an existing A and b and
+// allocates nothing. Field costs one GRF sample: s² normals and a 2-D
+// inverse DCT through gonum's FFTPACK port, O(s²·Σp) for s = Πp (fast for
+// smooth s; a large prime factor, as in s = 82 = 2·41, costs more). See
+// BenchmarkDarcyAssemble_G80 and bench/pde, which times both against the
+// NumPy/SciPy anchor on the same field.
 package pde
