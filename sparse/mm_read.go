@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"math/cmplx"
 	"os"
@@ -73,7 +74,12 @@ func ReadMMDenseFile(path string) (*mat.Dense, error) {
 func openMM(path string) (*os.File, int64, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, &MMError{File: path, Msg: err.Error(), Err: err}
+		msg := err.Error()
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			msg = pe.Op + ": " + pe.Err.Error() // the path is already in MMError.File
+		}
+		return nil, 0, &MMError{File: path, Msg: msg, Err: err}
 	}
 	size := int64(-1)
 	if st, err := f.Stat(); err == nil && st.Mode().IsRegular() {

@@ -376,7 +376,8 @@ func TestMMErrorFormat(t *testing.T) {
 	missing := filepath.Join(dir, "missing.mtx")
 	_, err = ReadMMFile(missing)
 	var me *MMError
-	if !errors.As(err, &me) || me.File != missing || !errors.Is(err, os.ErrNotExist) {
+	if !errors.As(err, &me) || me.File != missing || !errors.Is(err, os.ErrNotExist) ||
+		err.Error() != "mm: "+missing+": open: no such file or directory" {
 		t.Errorf("missing file: error %v, want *MMError naming %s wrapping ErrNotExist", err, missing)
 	}
 	if _, err := ReadMMDenseFile(missing); !errors.Is(err, os.ErrNotExist) {

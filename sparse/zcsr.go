@@ -117,14 +117,18 @@ func (a *ZCSR) part(f func(complex128) float64) *CSR {
 
 // IsSymmetric reports whether a is square and |a_ij − a_ji| ≤ tol·max|a|
 // for every stored entry (tol = 0: exact). An entry stored on one side
-// only counts as paired with a zero.
-func (a *ZCSR) IsSymmetric(tol float64) bool { return a.symmetric(tol, false) }
+// only counts as paired with a zero. O(nnz log(nnz/rows)).
+func (a *ZCSR) IsSymmetric(tol float64) bool { return a.symmetric(tol, false, 1) }
+
+// IsSkewSymmetric reports whether a is square and |a_ij + a_ji| ≤
+// tol·max|a| for every stored entry (so the diagonal is zero within tol).
+func (a *ZCSR) IsSkewSymmetric(tol float64) bool { return a.symmetric(tol, false, -1) }
 
 // IsHermitian reports whether a is square and |a_ij − conj(a_ji)| ≤
 // tol·max|a| for every stored entry (so the diagonal is real within tol).
-func (a *ZCSR) IsHermitian(tol float64) bool { return a.symmetric(tol, true) }
+func (a *ZCSR) IsHermitian(tol float64) bool { return a.symmetric(tol, true, 1) }
 
-func (a *ZCSR) symmetric(tol float64, conj bool) bool {
+func (a *ZCSR) symmetric(tol float64, conj bool, sign complex128) bool {
 	if a.rows != a.cols {
 		return false
 	}
@@ -142,7 +146,7 @@ func (a *ZCSR) symmetric(tol float64, conj bool) bool {
 			if conj {
 				other = cmplx.Conj(other)
 			}
-			if !(cmplx.Abs(a.val[k]-other) <= lim) {
+			if !(cmplx.Abs(a.val[k]-sign*other) <= lim) {
 				return false
 			}
 		}

@@ -146,17 +146,19 @@ func TestZCSRSymmetry(t *testing.T) {
 		return b.ToZCSR()
 	}
 	tests := []struct {
-		name      string
-		A         *ZCSR
-		sym, herm bool
+		name            string
+		A               *ZCSR
+		sym, herm, skew bool
 	}{
-		{"hermitian", build(map[[2]int]complex128{{0, 0}: 2, {1, 0}: 1 + 1i, {0, 1}: 1 - 1i}, 2), false, true},
-		{"complex symmetric", build(map[[2]int]complex128{{0, 0}: 2i, {1, 0}: 1 + 1i, {0, 1}: 1 + 1i}, 2), true, false},
-		{"real symmetric is both", build(map[[2]int]complex128{{1, 0}: 3, {0, 1}: 3}, 2), true, true},
-		{"one-sided", build(map[[2]int]complex128{{1, 0}: 3}, 2), false, false},
-		{"non-real diagonal", build(map[[2]int]complex128{{0, 0}: 1i}, 1), true, false},
-		{"rectangular", NewZCOO(2, 3, 0).ToZCSR(), false, false},
-		{"empty square", NewZCOO(3, 3, 0).ToZCSR(), true, true},
+		{"hermitian", build(map[[2]int]complex128{{0, 0}: 2, {1, 0}: 1 + 1i, {0, 1}: 1 - 1i}, 2), false, true, false},
+		{"complex symmetric", build(map[[2]int]complex128{{0, 0}: 2i, {1, 0}: 1 + 1i, {0, 1}: 1 + 1i}, 2), true, false, false},
+		{"skew", build(map[[2]int]complex128{{1, 0}: 1 + 1i, {0, 1}: -1 - 1i}, 2), false, false, true},
+		{"skew-hermitian", build(map[[2]int]complex128{{1, 0}: 1 + 1i, {0, 1}: -1 + 1i}, 2), false, false, false},
+		{"real symmetric is both", build(map[[2]int]complex128{{1, 0}: 3, {0, 1}: 3}, 2), true, true, false},
+		{"one-sided", build(map[[2]int]complex128{{1, 0}: 3}, 2), false, false, false},
+		{"non-real diagonal", build(map[[2]int]complex128{{0, 0}: 1i}, 1), true, false, false},
+		{"rectangular", NewZCOO(2, 3, 0).ToZCSR(), false, false, false},
+		{"empty square", NewZCOO(3, 3, 0).ToZCSR(), true, true, true},
 	}
 	for _, tc := range tests {
 		if got := tc.A.IsSymmetric(0); got != tc.sym {
@@ -164,6 +166,9 @@ func TestZCSRSymmetry(t *testing.T) {
 		}
 		if got := tc.A.IsHermitian(0); got != tc.herm {
 			t.Errorf("%s: IsHermitian = %v", tc.name, got)
+		}
+		if got := tc.A.IsSkewSymmetric(0); got != tc.skew {
+			t.Errorf("%s: IsSkewSymmetric = %v", tc.name, got)
 		}
 	}
 	// Tolerance is relative to max |a|.
