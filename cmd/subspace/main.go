@@ -60,7 +60,9 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		return &exitErr{code: exitUsage, err: err}
 	})
 	// One verb per file; each file's constructor is listed here.
-	root.AddCommand()
+	root.AddCommand(
+		newInfoCmd(),
+	)
 	return root
 }
 
