@@ -142,15 +142,15 @@ func (z *NPZReader) Open(name string) (*Reader, error) {
 	return r, nil
 }
 
-// zipErrReader reports corrupt compressed data and checksum failures as
-// ErrFormat.
+// zipErrReader reports corrupt or truncated compressed data and checksum
+// failures as ErrFormat.
 type zipErrReader struct{ r io.Reader }
 
 func (z zipErrReader) Read(p []byte) (int, error) {
 	n, err := z.r.Read(p)
 	if err != nil && err != io.EOF {
 		var ce flate.CorruptInputError
-		if errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.As(err, &ce) {
+		if errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.As(err, &ce) || err == io.ErrUnexpectedEOF {
 			err = fmt.Errorf("%w: corrupt archive member: %v", ErrFormat, err)
 		}
 	}

@@ -57,6 +57,9 @@ func Create(path string, h Header) (*Writer, error) {
 
 func newWriter(w io.Writer, h Header, path, key string) (*Writer, error) {
 	dt, err := parseDType(h.DType)
+	if errors.Is(err, ErrFormat) {
+		err = fmt.Errorf("%w: %q is not a NumPy type string such as \"<f8\"", ErrDType, h.DType)
+	}
 	if err == nil && !dt.writable() {
 		err = fmt.Errorf("%w: cannot write %s (%q); write float32/float64 or integers", ErrDType, dt.name(), h.DType)
 	}

@@ -1,0 +1,128 @@
+package npy
+
+import (
+	"bytes"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+const f8x3 = "{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n"
+
+// TestMalformedFiles writes each broken file to disk and checks that every
+// reader refuses it with an error that names the file and says why.
+func TestMalformedFiles(t *testing.T) {
+	data := make([]byte, 24)
+	good := npyBytes(f8x3, data)
+	tests := []struct {
+		name   string
+		in     []byte
+		target error
+		msg    string
+	}{
+		{"empty", nil, ErrFormat, "empty file"},
+		{"truncated magic", good[:4], ErrFormat, "magic"},
+		{"bad magic", append([]byte("\x93NUMPZ"), good[6:]...), ErrFormat, "bad magic"},
+		{"zip given as npy", []byte("PK\x03\x04\x14\x00\x00\x00\x00\x00"), ErrFormat, "bad magic"},
+		{"truncated header", good[:40], ErrFormat, "truncated header"},
+		{"bad header dict", npyBytes("{'descr': '<f8', 'fortran_order': Maybe, 'shape': (3,), }\n", data), ErrFormat, "True or False"},
+		{"truncated data", good[:len(good)-5], ErrFormat, "truncated data: shape (3,) of float64 needs 24 bytes, the file has 19"},
+		{"no data", good[:len(good)-24], ErrFormat, "truncated data"},
+		{"trailing bytes", append(bytes.Clone(good), 1, 2, 3), ErrFormat, "3 unexpected bytes after the data"},
+		{"shape larger than data", npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1099511627776,), }\n", data), ErrFormat, "truncated data"},
+		{"byte count overflow", npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387904,), }\n", data), ErrFormat, "more bytes than this machine can address"},
+		{"complex", npyBytes("{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }\n", make([]byte, 16)), ErrDType, "complex"},
+		{"object", npyBytes("{'descr': '|O', 'fortran_order': False, 'shape': (1,), }\n", make([]byte, 8)), ErrDType, "object array"},
+		{"unknown kind", npyBytes("{'descr': '<x8', 'fortran_order': False, 'shape': (1,), }\n", make([]byte, 8)), ErrDType, "not a numeric NumPy type"},
+		{"odd float size", npyBytes("{'descr': '<f3', 'fortran_order': False, 'shape': (1,), }\n", make([]byte, 3)), ErrDType, "<f3"},
+		{"garbage descr", npyBytes("{'descr': '<', 'fortran_order': False, 'shape': (1,), }\n", nil), ErrFormat, "bad descr"},
+	}
+	dir := t.TempDir()
+	for _, tt := range tests {
+		p := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".npy")
+		if err := os.WriteFile(p, tt.in, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		_, err := ReadArray(p)
+		wantErr(t, tt.name+" ReadArray", err, tt.target, p, tt.msg)
+		_, err = ReadVector(p)
+		wantErr(t, tt.name+" ReadVector", err, tt.target, p)
+		_, err = ReadDense(p)
+		wantErr(t, tt.name+" ReadDense", err, tt.target, p)
+		_, err = ReadInt64Array(p)
+		wantErr(t, tt.name+" ReadInt64Array", err, nil, p)
+		var e *Error
+		if !errors.As(err, &e) || e.Path != p {
+			t.Errorf("%s: error %T does not carry the path", tt.name, err)
+		}
+	}
+}
+
+// TestMalformedStreams feeds the same kind of damage through NewReader,
+// where the size is not known in advance and the problems show up while
+// reading.
+func TestMalformedStreams(t *testing.T) {
+	good := npyBytes(f8x3, make([]byte, 24))
+	for _, tt := range []struct {
+		name string
+		in   []byte
+		msg  string
+	}{
+		{"truncated", good[:len(good)-5], "the data ends after 2"},
+		{"trailing", append(bytes.Clone(good), 0), "unexpected bytes after the data"},
+		{"huge shape", npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (1099511627776,), }\n", make([]byte, 80)), "the data ends after 10"},
+	} {
+		r, err := NewReader(bytes.NewReader(tt.in))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var before runtime.MemStats
+		runtime.ReadMemStats(&before)
+		_, err = ReadOptions{}.readArray(r)
+		var after runtime.MemStats
+		runtime.ReadMemStats(&after)
+		wantErr(t, tt.name, err, ErrFormat, tt.msg)
+		// A header claiming 2^40 elements must not make us allocate them:
+		// growth follows the data actually read (80 bytes here).
+		if got := after.TotalAlloc - before.TotalAlloc; got > 8<<20 {
+			t.Errorf("%s: allocated %d bytes for an 80-byte stream", tt.name, got)
+		}
+		// The error is sticky.
+		if _, err2 := r.ReadFloat64(make([]float64, 1)); !errors.Is(err2, ErrFormat) {
+			t.Errorf("%s: next read returned %v", tt.name, err2)
+		}
+	}
+	// Empty arrays with trailing bytes are caught too.
+	r, _ := NewReader(bytes.NewReader(append(npyBytes("{'descr': '<f8', 'fortran_order': False, 'shape': (0,), }\n", nil), 7)))
+	_, err := ReadOptions{}.readArray(r)
+	wantErr(t, "empty+trailing", err, ErrFormat, "unexpected bytes")
+}
+
+func TestMissingFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "nope.npy")
+	_, err := ReadVector(p)
+	if !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("error %v does not wrap fs.ErrNotExist", err)
+	}
+	// The path appears once, not twice.
+	if strings.Count(err.Error(), p) != 1 {
+		t.Errorf("error %q names the path %d times", err, strings.Count(err.Error(), p))
+	}
+	_, err = OpenNPZ(p)
+	wantErr(t, "OpenNPZ", err, fs.ErrNotExist, p)
+}
+
+func TestCheckFinite(t *testing.T) {
+	if err := CheckFinite([]float64{1, -2, 0}); err != nil {
+		t.Error(err)
+	}
+	if err := CheckFinite(nil); err != nil {
+		t.Error(err)
+	}
+	wantErr(t, "NaN", CheckFinite([]float64{1, 0, nan(), 1}), ErrNonFinite, "element 2 is NaN")
+	wantErr(t, "Inf", CheckFinite([]float64{inf()}), ErrNonFinite, "element 0 is +Inf")
+}
