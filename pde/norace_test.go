@@ -1,0 +1,5 @@
+//go:build !race
+
+package pde
+
+const raceEnabled = false
