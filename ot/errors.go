@@ -1,0 +1,28 @@
+package ot
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Errors returned by the solvers wrap one of these (test
+// with errors.Is) and say where the problem was found (method, iteration,
+// index, value). A solver that returns ErrNotConverged also returns the
+// Result of its last iterate.
+var (
+	// ErrNotConverged: the iteration limit was reached before the stopping
+	// rule was met. The Result describes the last iterate.
+	ErrNotConverged = errors.New("did not converge")
+	// ErrUnderflow: the scaling-form Sinkhorn produced a zero or infinite
+	// scaling because exp(−C/reg) underflowed; use a log-domain method.
+	ErrUnderflow = errors.New("numerical underflow")
+	// ErrNaN: a NaN or infinity appeared in the input or in the iteration.
+	ErrNaN = errors.New("NaN or Inf")
+	// ErrInput: the data given to a solver are invalid (negative or
+	// non-finite weights, unequal masses, reg ≤ 0, empty histograms).
+	ErrInput = errors.New("invalid input")
+)
+
+func errorf(format string, args ...any) error {
+	return fmt.Errorf("ot: "+format, args...)
+}

@@ -1,0 +1,251 @@
+package ot
+
+import (
+	"math"
+
+	"github.com/subspace-lab/subspace/internal/par"
+)
+
+// passes runs the O(n·m) sweeps of the entropic solvers over the reduced
+// problem, in parallel over blocks of rows (row sweeps) or of columns
+// (column sweeps). Every output entry is computed by one worker in a
+// fixed order, so results are bit-identical whatever GOMAXPROCS is. A
+// passes value is reused for all iterations of a solve: sweeps allocate
+// nothing.
+type passes struct {
+	p     *problem
+	inv   float64 // 1/reg
+	parts int
+
+	// Log-domain state: potentials divided by reg.
+	F, G []float64
+
+	// Scaling-form state: K (n×m, row-major) and scalings u, v.
+	K    []float64
+	u, v []float64
+
+	rowsum, colsum []float64
+	rowcost        []float64
+	plan           []float64
+
+	op  passOp
+	reg float64 // for opBuildK: K = exp(F_i + G_j − C_ij/reg) with F, G scaled by this reg
+}
+
+type passOp int
+
+const (
+	opColExp   passOp = iota // colsum_j = Σ_i exp(F_i + G_j − C_ij/reg)
+	opRowExp                 // rowsum_i = Σ_j exp(F_i + G_j − C_ij/reg)
+	opPlan                   // plan = exp(F_i + G_j − C_ij/reg); rowsum, rowcost
+	opPlanCols               // colsum_j = Σ_i plan_ij
+	opBuildK                 // K = exp(F_i + G_j − C_ij/reg)
+	opKtu                    // colsum = Kᵀu
+	opKv                     // rowsum = K v
+	opPlanUKV                // plan = u_i K_ij v_j; rowsum, rowcost
+)
+
+// parallelMin is the number of matrix entries below which sweeps run
+// serially: waking the workers costs more than the sweep.
+const parallelMin = 1 << 14
+
+func newPasses(p *problem) *passes {
+	w := &passes{p: p, inv: 1 / p.reg, reg: p.reg}
+	w.F = make([]float64, p.n)
+	w.G = make([]float64, p.m)
+	w.rowsum = make([]float64, p.n)
+	w.colsum = make([]float64, p.m)
+	w.rowcost = make([]float64, p.n)
+	w.parts = 1
+	if p.n*p.m >= parallelMin {
+		w.parts = par.Procs()
+	}
+	return w
+}
+
+func (w *passes) run(op passOp) {
+	w.op = op
+	parts := w.parts
+	switch op {
+	case opColExp, opPlanCols, opKtu:
+		parts = min(parts, w.p.m)
+	default:
+		parts = min(parts, w.p.n)
+	}
+	par.Run(parts, w)
+}
+
+// Run does part p of the current sweep.
+func (w *passes) Run(part int) {
+	p := w.p
+	n, m := p.n, p.m
+	switch w.op {
+	case opColExp:
+		lo, hi := par.Split(m, min(w.parts, m), part)
+		acc := w.colsum[lo:hi]
+		clear(acc)
+		g := w.G[lo:hi]
+		for i := 0; i < n; i++ {
+			axpyExpShift(acc, p.c[i*p.ld+lo:i*p.ld+hi], g, w.F[i], w.inv)
+		}
+	case opRowExp:
+		lo, hi := par.Split(n, min(w.parts, n), part)
+		for i := lo; i < hi; i++ {
+			w.rowsum[i] = sumExpShift(p.row(i), w.G, w.F[i], w.inv)
+		}
+	case opPlan:
+		lo, hi := par.Split(n, min(w.parts, n), part)
+		for i := lo; i < hi; i++ {
+			dst := w.plan[i*m : (i+1)*m]
+			w.rowsum[i] = writeExpShift(dst, p.row(i), w.G, w.F[i], w.inv)
+			w.rowcost[i] = dot(dst, p.row(i))
+		}
+	case opPlanCols:
+		lo, hi := par.Split(m, min(w.parts, m), part)
+		acc := w.colsum[lo:hi]
+		clear(acc)
+		for i := 0; i < n; i++ {
+			row := w.plan[i*m+lo : i*m+hi]
+			for j, v := range row {
+				acc[j] += v
+			}
+		}
+	case opBuildK:
+		lo, hi := par.Split(n, min(w.parts, n), part)
+		inv := 1 / w.reg
+		for i := lo; i < hi; i++ {
+			writeExpShift(w.K[i*m:(i+1)*m], p.row(i), w.G, w.F[i], inv)
+		}
+	case opKtu:
+		lo, hi := par.Split(m, min(w.parts, m), part)
+		acc := w.colsum[lo:hi]
+		clear(acc)
+		for i := 0; i < n; i++ {
+			ui := w.u[i]
+			if ui == 0 {
+				continue
+			}
+			row := w.K[i*m+lo : i*m+hi]
+			for j, k := range row {
+				acc[j] += ui * k
+			}
+		}
+	case opKv:
+		lo, hi := par.Split(n, min(w.parts, n), part)
+		for i := lo; i < hi; i++ {
+			w.rowsum[i] = dot(w.K[i*m:(i+1)*m], w.v)
+		}
+	case opPlanUKV:
+		lo, hi := par.Split(n, min(w.parts, n), part)
+		for i := lo; i < hi; i++ {
+			dst := w.plan[i*m : (i+1)*m]
+			ui := w.u[i]
+			k := w.K[i*m : (i+1)*m]
+			s := 0.0
+			for j, kj := range k {
+				v := ui * kj * w.v[j]
+				dst[j] = v
+				s += v
+			}
+			w.rowsum[i] = s
+			w.rowcost[i] = dot(dst, p.row(i))
+		}
+	}
+}
+
+// dot is a serial dot product with two accumulators.
+func dot(x, y []float64) float64 {
+	y = y[:len(x)]
+	var s0, s1 float64
+	j := 0
+	for ; j+1 < len(x); j += 2 {
+		s0 += x[j] * y[j]
+		s1 += x[j+1] * y[j+1]
+	}
+	if j < len(x) {
+		s0 += x[j] * y[j]
+	}
+	return s0 + s1
+}
+
+// bad reports whether a plan marginal cannot be used in a log update.
+func bad(s float64) bool { return !(s > 0) || math.IsInf(s, 1) }
+
+// exactRowLSE returns log Σ_j exp(G_j − C_ij/reg), max-shifted with
+// math.Exp: the fallback when the shifted sweep under- or overflowed.
+func (w *passes) exactRowLSE(i int) float64 {
+	row := w.p.row(i)
+	mx := math.Inf(-1)
+	for j, c := range row {
+		mx = math.Max(mx, w.G[j]-c*w.inv)
+	}
+	if math.IsInf(mx, 0) {
+		return mx
+	}
+	s := 0.0
+	for j, c := range row {
+		s += math.Exp(w.G[j] - c*w.inv - mx)
+	}
+	return mx + math.Log(s)
+}
+
+// exactColLSE returns log Σ_i exp(F_i − C_ij/reg), max-shifted.
+func (w *passes) exactColLSE(j int) float64 {
+	p := w.p
+	mx := math.Inf(-1)
+	for i := 0; i < p.n; i++ {
+		mx = math.Max(mx, w.F[i]-p.c[i*p.ld+j]*w.inv)
+	}
+	if math.IsInf(mx, 0) {
+		return mx
+	}
+	s := 0.0
+	for i := 0; i < p.n; i++ {
+		s += math.Exp(w.F[i] - p.c[i*p.ld+j]*w.inv - mx)
+	}
+	return mx + math.Log(s)
+}
+
+// updateG sets G_j = log b_j − log Σ_i exp(F_i − C_ij/reg) from the
+// column sums of the current plan (colsum, computed by opColExp with the
+// current F and G): G_j += log b_j − log colsum_j, or the exact
+// log-sum-exp when colsum_j is zero or infinite. phi < 1 damps the update
+// for the unbalanced problem (G = phi·(log b − LSE)).
+func (w *passes) updateG(phi float64) {
+	lb := w.p.b
+	for j, s := range w.colsum {
+		var lse float64
+		if bad(s) {
+			lse = w.exactColLSE(j)
+		} else {
+			lse = math.Log(s) - w.G[j]
+		}
+		w.G[j] = phi * (math.Log(lb[j]) - lse)
+	}
+}
+
+// updateF is updateG for the rows (uses rowsum from opRowExp).
+func (w *passes) updateF(phi float64) {
+	la := w.p.a
+	for i, s := range w.rowsum {
+		var lse float64
+		if bad(s) {
+			lse = w.exactRowLSE(i)
+		} else {
+			lse = math.Log(s) - w.F[i]
+		}
+		w.F[i] = phi * (math.Log(la[i]) - lse)
+	}
+}
+
+// colErr returns ‖colsum − b‖₂, POT's marginal violation.
+func (w *passes) colErr() float64 { return dist(w.colsum, w.p.b) }
+
+func dist(x, y []float64) float64 {
+	s := 0.0
+	for i, v := range x {
+		d := v - y[i]
+		s += d * d
+	}
+	return math.Sqrt(s)
+}

@@ -1,0 +1,144 @@
+package ot
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// setup validates the inputs and options of an entropic method.
+func setup(method string, a, b []float64, C *mat.Dense, reg float64, o *Options, balanced bool, defTol float64) (*problem, resolved, error) {
+	massTol := DefaultMassTol
+	if o != nil && o.MassTol > 0 {
+		massTol = o.MassTol
+	}
+	p, err := newProblem(method, a, b, C, reg, balanced, massTol)
+	if err != nil {
+		return nil, resolved{}, err
+	}
+	nn, mm := C.Dims()
+	r, err := o.resolve(nn, mm, defTol)
+	if err != nil {
+		return nil, r, err
+	}
+	if o != nil && o.Lambda == 0 {
+		r.lambda = 1/float64(p.n) + 1/float64(p.m)
+	}
+	if o == nil {
+		r.lambda = 1/float64(p.n) + 1/float64(p.m)
+	}
+	if r.f0 != nil {
+		r.f0 = reduceVec(r.f0, p.rows)
+		r.g0 = reduceVec(r.g0, p.cols)
+		for i, v := range r.f0 {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, r, errorf("%w: %s: warm start F0[%d] = %g on a bin of positive mass", ErrInput, method, i, v)
+			}
+		}
+		for j, v := range r.g0 {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, r, errorf("%w: %s: warm start G0[%d] = %g on a bin of positive mass", ErrInput, method, j, v)
+			}
+		}
+	}
+	return p, r, nil
+}
+
+// warmLog loads the warm start (or zeros) into the log-domain potentials.
+func (w *passes) warmLog(r resolved) {
+	if r.f0 == nil {
+		clear(w.F)
+		clear(w.G)
+		return
+	}
+	for i, v := range r.f0 {
+		w.F[i] = v * w.inv
+	}
+	for j, v := range r.g0 {
+		w.G[j] = v * w.inv
+	}
+}
+
+// finishLog materialises the plan of the log-domain potentials F, G and
+// fills the result: plan, cost, potentials in cost units, marginal error.
+func (w *passes) finishLog(res *Result) {
+	p := w.p
+	if w.plan == nil {
+		w.plan = make([]float64, p.n*p.m)
+	}
+	w.run(opPlan)
+	w.fillResult(res)
+	f := make([]float64, p.n)
+	g := make([]float64, p.m)
+	for i, v := range w.F {
+		f[i] = v * p.reg
+	}
+	for j, v := range w.G {
+		g[j] = v * p.reg
+	}
+	res.F = expandVec(f, p.rows, p.nn, math.Inf(-1))
+	res.G = expandVec(g, p.cols, p.mm, math.Inf(-1))
+}
+
+// fillResult computes column sums of w.plan and fills cost, marginal
+// error and the expanded plan (rowsum and rowcost must be current).
+func (w *passes) fillResult(res *Result) {
+	p := w.p
+	w.run(opPlanCols)
+	cost := 0.0
+	for _, v := range w.rowcost {
+		cost += v
+	}
+	res.Cost = cost
+	res.MarginalError = dist(w.rowsum, p.a) + dist(w.colsum, p.b)
+	res.Plan = p.expandPlan(w.plan)
+	w.plan = nil // owned by the result now
+}
+
+// checker runs the stopping rule every checkEvery iterations, reports
+// progress and watches the context.
+type checker struct {
+	method string
+	r      resolved
+	ctx    context.Context
+}
+
+// due reports whether the rule is evaluated after iteration it (1-based):
+// POT evaluates it after iterations 1, 1+k, 1+2k, ... (ii % k == 0).
+func (c *checker) due(it int) bool { return it > 0 && (it-1)%c.r.checkEvery == 0 }
+
+// check evaluates one marginal error; it returns done=true when converged
+// and a non-nil error on NaN or cancellation.
+func (c *checker) check(it int, err float64) (bool, error) {
+	if c.r.progress != nil {
+		c.r.progress(it, err)
+	}
+	if math.IsNaN(err) {
+		return false, errorf("%w: %s: marginal error is NaN at iteration %d", ErrNaN, c.method, it)
+	}
+	if err < c.r.tol {
+		return true, nil
+	}
+	if c.ctx != nil {
+		select {
+		case <-c.ctx.Done():
+			return false, errorf("%s: cancelled at iteration %d: %w", c.method, it, c.ctx.Err())
+		default:
+		}
+	}
+	return false, nil
+}
+
+// notConverged finishes a result that hit the iteration limit.
+func notConverged(method string, res *Result, maxIter int) error {
+	res.Converged = false
+	res.Reason = fmt.Sprintf("iteration limit %d reached with marginal error %.3g", maxIter, res.MarginalError)
+	return errorf("%s: %w after %d iterations (marginal error %.3g)", method, ErrNotConverged, res.Iterations, res.MarginalError)
+}
+
+func converged(res *Result, tol float64) {
+	res.Converged = true
+	res.Reason = fmt.Sprintf("marginal error below %.3g", tol)
+}

@@ -1,0 +1,172 @@
+package ot
+
+import (
+	"context"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// SinkhornStabilized solves the problem of Sinkhorn with the scaling
+// iteration stabilised by absorption (Schmitzer 2019; POT's method
+// "sinkhorn_stabilized"): the plan is diag(u) K̃ diag(v) with K̃_ij =
+// exp((α_i + β_j − C_ij)/reg); when a scaling exceeds Tau (default 1e3)
+// it is absorbed, α += reg·log u, β += reg·log v, u = v = 1, and K̃ is
+// recomputed (n·m exponentials). Between absorptions an iteration is two
+// passes over K̃ without exponentials. Unlike POT, the first iteration is
+// done in the log domain (so K̃ starts well scaled whatever reg is), and a
+// Kᵀu or Kv entry that underflows to 0 triggers an exact log-domain
+// iteration and an absorption instead of a failure: small reg does not
+// overflow or give NaN. Stopping rule, errors and memory as Sinkhorn.
+func SinkhornStabilized(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Options) (*Result, error) {
+	const method = "stabilized"
+	p, r, err := setup(method, a, b, C, reg, o, true, DefaultTol)
+	if err != nil {
+		return nil, err
+	}
+	w := newPasses(p)
+	w.warmLog(r)
+	res := &Result{}
+	c := &checker{method: method, r: r, ctx: ctx}
+	ok, err := w.stabilized(c, r.maxIter, r.tau, res, true)
+	if err != nil {
+		return nil, err
+	}
+	res.SinkhornIterations = res.Iterations
+	w.finishLog(res)
+	if !ok {
+		return res, notConverged(method, res, r.maxIter)
+	}
+	converged(res, r.tol)
+	return res, nil
+}
+
+// stabilized runs at most maxIter absorbed-scaling iterations at the
+// current w.reg, starting from the log-domain potentials w.F, w.G (in
+// units of w.reg). On return the scalings are folded into w.F, w.G.
+// first=true makes the first iteration an exact log-domain one.
+func (w *passes) stabilized(c *checker, maxIter int, tau float64, res *Result, first bool) (bool, error) {
+	p := w.p
+	if w.K == nil {
+		w.K = make([]float64, p.n*p.m)
+		w.u = make([]float64, p.n)
+		w.v = make([]float64, p.m)
+	}
+	start := 0
+	if first && maxIter > 0 {
+		w.logStep()
+		res.Iterations++
+		start = 1
+	}
+	w.rebuild()
+	for it := start; ; it++ {
+		w.run(opKtu)
+		if c.due(it) {
+			done, err := c.check(res.Iterations, w.scaledColErr())
+			if err != nil || done {
+				w.fold()
+				return done, err
+			}
+		}
+		if it >= maxIter {
+			w.fold()
+			return false, nil
+		}
+		if anyBad(w.colsum) {
+			w.absorb(res, true)
+			res.Iterations++
+			continue
+		}
+		for j, s := range w.colsum {
+			w.v[j] = p.b[j] / s
+		}
+		w.run(opKv)
+		if anyBad(w.rowsum) {
+			w.absorb(res, true)
+			res.Iterations++
+			continue
+		}
+		for i, s := range w.rowsum {
+			w.u[i] = p.a[i] / s
+		}
+		res.Iterations++
+		if maxAbs(w.u) > tau || maxAbs(w.v) > tau {
+			w.absorb(res, false)
+		}
+	}
+}
+
+// absorb moves the scalings into the potentials, optionally takes one
+// exact log-domain iteration (when a scaled sum underflowed), rebuilds K̃
+// and resets u = v = 1.
+func (w *passes) absorb(res *Result, logStep bool) {
+	w.fold()
+	res.Absorptions++
+	if logStep {
+		w.logStep()
+	}
+	w.rebuild()
+}
+
+// fold moves the scalings into the potentials (F += log u, G += log v)
+// and resets them to 1; K̃ is stale afterwards.
+func (w *passes) fold() {
+	for i, u := range w.u {
+		w.F[i] += math.Log(u)
+		w.u[i] = 1
+	}
+	for j, v := range w.v {
+		w.G[j] += math.Log(v)
+		w.v[j] = 1
+	}
+}
+
+// rebuild computes K̃ = exp(F_i + G_j − C_ij/reg) and sets u = v = 1.
+func (w *passes) rebuild() {
+	w.run(opBuildK)
+	for i := range w.u {
+		w.u[i] = 1
+	}
+	for j := range w.v {
+		w.v[j] = 1
+	}
+}
+
+// logStep is one exact log-domain Sinkhorn iteration on w.F, w.G.
+func (w *passes) logStep() {
+	w.run(opColExp)
+	w.updateG(1)
+	w.run(opRowExp)
+	w.updateF(1)
+}
+
+func anyBad(x []float64) bool {
+	for _, v := range x {
+		if bad(v) {
+			return true
+		}
+	}
+	return false
+}
+
+func maxAbs(x []float64) float64 {
+	m := 0.0
+	for _, v := range x {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
+}
+
+// setReg changes the regularisation of the log-domain state, rescaling
+// the potentials (kept in units of reg) so that f = reg·F is unchanged.
+func (w *passes) setReg(reg float64) {
+	s := w.reg / reg
+	for i := range w.F {
+		w.F[i] *= s
+	}
+	for j := range w.G {
+		w.G[j] *= s
+	}
+	w.reg = reg
+	w.inv = 1 / reg
+}

@@ -1,0 +1,217 @@
+package ot
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// problem is a validated instance restricted to the support of a and b:
+// rows and columns of zero mass are removed before solving (their plan
+// rows and columns are zero) and put back by expand.
+type problem struct {
+	n, m   int       // sizes of the reduced problem
+	a, b   []float64 // reduced weights; for balanced problems Σb = Σa
+	c      []float64 // reduced cost, row-major with stride ld
+	ld     int
+	rows   []int // original index of each reduced row (nil: identity)
+	cols   []int
+	nn, mm int // original sizes
+	reg    float64
+	cmax   float64 // max |C_ij| over the reduced cost
+	cmin   float64
+	mass   float64 // Σa
+}
+
+// CheckHistograms reports whether a and b are valid weights for a
+// balanced problem: finite, non-negative, positive total mass, and equal
+// masses within the relative tolerance tol (|Σa − Σb| ≤ tol·max(Σa, Σb)).
+// The error says which entry or which sums are at fault and wraps
+// ErrInput.
+func CheckHistograms(a, b []float64, tol float64) error {
+	sa, err := checkWeights("a", a)
+	if err != nil {
+		return err
+	}
+	sb, err := checkWeights("b", b)
+	if err != nil {
+		return err
+	}
+	if math.Abs(sa-sb) > tol*math.Max(sa, sb) {
+		return errorf("%w: histograms have unequal masses Σa = %.17g and Σb = %.17g (relative difference %.3g > %.3g); normalise them or use the unbalanced method",
+			ErrInput, sa, sb, math.Abs(sa-sb)/math.Max(sa, sb), tol)
+	}
+	return nil
+}
+
+// checkWeights checks one histogram and returns its mass.
+func checkWeights(name string, w []float64) (float64, error) {
+	if len(w) == 0 {
+		return 0, errorf("%w: histogram %s is empty", ErrInput, name)
+	}
+	s := 0.0
+	for i, v := range w {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, errorf("%w: %s[%d] = %g is not finite", ErrInput, name, i, v)
+		}
+		if v < 0 {
+			return 0, errorf("%w: %s[%d] = %g is negative", ErrInput, name, i, v)
+		}
+		s += v
+	}
+	if s <= 0 {
+		return 0, errorf("%w: histogram %s has zero total mass", ErrInput, name)
+	}
+	return s, nil
+}
+
+// Uniform returns the uniform histogram of n bins, each 1/n.
+func Uniform(n int) []float64 {
+	w := make([]float64, n)
+	for i := range w {
+		w[i] = 1 / float64(n)
+	}
+	return w
+}
+
+// newProblem validates the data and builds the reduced problem. a or b
+// nil means uniform weights. Dimension mismatches panic (programmer
+// error); bad data return errors wrapping ErrInput or ErrNaN.
+func newProblem(method string, a, b []float64, C *mat.Dense, reg float64, balanced bool, massTol float64) (*problem, error) {
+	if C == nil {
+		panic("ot: " + method + ": nil cost matrix")
+	}
+	nn, mm := C.Dims()
+	if a == nil {
+		a = Uniform(nn)
+	}
+	if b == nil {
+		b = Uniform(mm)
+	}
+	if len(a) != nn || len(b) != mm {
+		panic(fmt.Sprintf("ot: %s: cost matrix is %d×%d but len(a) = %d, len(b) = %d", method, nn, mm, len(a), len(b)))
+	}
+	if !(reg > 0) || math.IsInf(reg, 0) {
+		return nil, errorf("%w: %s: reg = %g must be positive and finite", ErrInput, method, reg)
+	}
+	sa, err := checkWeights("a", a)
+	if err != nil {
+		return nil, err
+	}
+	sb, err := checkWeights("b", b)
+	if err != nil {
+		return nil, err
+	}
+	if balanced {
+		if err := CheckHistograms(a, b, massTol); err != nil {
+			return nil, err
+		}
+	}
+	raw := C.RawMatrix()
+	p := &problem{nn: nn, mm: mm, reg: reg, mass: sa}
+	// Support.
+	var rows, cols []int
+	for i, v := range a {
+		if v > 0 {
+			rows = append(rows, i)
+		}
+	}
+	for j, v := range b {
+		if v > 0 {
+			cols = append(cols, j)
+		}
+	}
+	p.n, p.m = len(rows), len(cols)
+	scale := 1.0
+	if balanced {
+		scale = sa / sb
+	}
+	p.a = make([]float64, p.n)
+	p.b = make([]float64, p.m)
+	for k, i := range rows {
+		p.a[k] = a[i]
+	}
+	for k, j := range cols {
+		p.b[k] = b[j] * scale
+	}
+	if p.n == nn && p.m == mm {
+		p.c, p.ld = raw.Data, raw.Stride
+	} else {
+		p.rows, p.cols = rows, cols
+		p.c, p.ld = make([]float64, p.n*p.m), p.m
+		for k, i := range rows {
+			src := raw.Data[i*raw.Stride:]
+			dst := p.c[k*p.m : (k+1)*p.m]
+			for l, j := range cols {
+				dst[l] = src[j]
+			}
+		}
+	}
+	// Finite check over the whole input (not only the support) so that a
+	// NaN is reported wherever it is.
+	cmax, cmin := math.Inf(-1), math.Inf(1)
+	for i := 0; i < nn; i++ {
+		row := raw.Data[i*raw.Stride : i*raw.Stride+mm]
+		for j, v := range row {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, errorf("%w: %s: cost C[%d,%d] = %g is not finite", ErrNaN, method, i, j, v)
+			}
+		}
+	}
+	for i := 0; i < p.n; i++ {
+		for _, v := range p.c[i*p.ld : i*p.ld+p.m] {
+			cmax = math.Max(cmax, v)
+			cmin = math.Min(cmin, v)
+		}
+	}
+	p.cmax = math.Max(math.Abs(cmax), math.Abs(cmin))
+	p.cmin = cmin
+	return p, nil
+}
+
+// row returns row i of the reduced cost.
+func (p *problem) row(i int) []float64 { return p.c[i*p.ld : i*p.ld+p.m] }
+
+// reduceVec restricts a vector given in original indices to the support.
+func reduceVec(v []float64, idx []int) []float64 {
+	if idx == nil {
+		return append([]float64(nil), v...)
+	}
+	out := make([]float64, len(idx))
+	for k, i := range idx {
+		out[k] = v[i]
+	}
+	return out
+}
+
+// expandVec puts a reduced vector back in original indices, filling the
+// removed entries with fill.
+func expandVec(v []float64, idx []int, n int, fill float64) []float64 {
+	if idx == nil {
+		return v
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = fill
+	}
+	for k, i := range idx {
+		out[i] = v[k]
+	}
+	return out
+}
+
+// expandPlan returns the plan in original indices (plan itself when no
+// bins were removed).
+func (p *problem) expandPlan(plan []float64) *mat.Dense {
+	if p.rows == nil {
+		return mat.NewDense(p.n, p.m, plan)
+	}
+	out := mat.NewDense(p.nn, p.mm, nil)
+	for k, i := range p.rows {
+		for l, j := range p.cols {
+			out.Set(i, j, plan[k*p.m+l])
+		}
+	}
+	return out
+}
