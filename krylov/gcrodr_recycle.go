@@ -1,0 +1,266 @@
+package krylov
+
+import (
+	"math"
+	"math/cmplx"
+	"sort"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+	"github.com/subspace-lab/subspace/linop"
+)
+
+// Deflation thresholds of the recycled space.
+const (
+	// rebuildDropTol: when C = A·M·U is rebuilt, a column whose norm after
+	// orthogonalisation against the previous ones falls below this
+	// fraction of ‖A·M·u‖ is dropped (√ε: keeping it would scale u by
+	// more than 1/√ε).
+	rebuildDropTol = 1.5e-8
+	// updateDropTol: in the thin QR of Ĝ·P, a column reduced below this
+	// fraction of its norm is dropped as dependent.
+	updateDropTol = 1e-10
+	// rankTol: the update is skipped (U and C kept) when Ĝ's Householder
+	// R has a diagonal entry below rankTol times its largest one.
+	rankTol = 1e-13
+)
+
+// rebuild recomputes C = A·M·U for a new operator or preconditioner:
+// column by column, c_q = A·M·u_j orthogonalised against c_0..c_{q−1}
+// (CGS+DGKS), then u_q ← (u_j − Σ h_i u_i)/‖c_q‖ so that C = A·M·U still
+// holds with C orthonormal (this is QR(A·M·U) = Q·R, C ← Q, U ← U·R⁻¹).
+// Columns whose image is numerically dependent are dropped.
+func (s *GCRODR) rebuild(A, M linop.Operator) {
+	q := 0
+	for j := 0; j < s.kk; j++ {
+		if q != j {
+			copy(s.u[q], s.u[j])
+		}
+		cq := s.c[q]
+		s.applyAM(cq, A, M, s.u[q])
+		s.lastStat.RebuildMatVecs++
+		before := vec.Norm(cq)
+		hn := orthogonalize(s.c[:q], cq, s.hcol, s.tmp)
+		if !(hn > rebuildDropTol*before) {
+			s.lastStat.Deflated++
+			continue
+		}
+		for i := 0; i < q; i++ {
+			s.tmp[i] = -s.hcol[i]
+		}
+		vec.MultiAxpy(s.u[q], s.tmp[:q], s.u[:q])
+		vec.Scale(1/hn, s.u[q])
+		vec.Scale(1/hn, cq)
+		q++
+	}
+	s.kk = q
+}
+
+// updateRecycled replaces U and C by the harmonic Ritz vectors of the
+// cycle just finished (jj Arnoldi steps): see the GCRODR doc for the
+// eigenproblem and its reduction. If the small problem is numerically
+// rank deficient or the eigensolver fails, U and C are kept (they remain
+// valid: C = A·M·U is unchanged).
+func (s *GCRODR) updateRecycled(jj int) {
+	kk, m, n := s.kk, s.m, s.n
+	mm := kk + jj
+	if mm == 0 || n == 0 {
+		return
+	}
+	for i := 0; i < kk; i++ {
+		s.dnorm[i] = 1 / vec.Norm(s.u[i])
+	}
+	// Ĝ = [D B; 0 H̄], (mm+1)×mm.
+	G := mat.NewDense(mm+1, mm, nil)
+	for i := 0; i < kk; i++ {
+		G.Set(i, i, s.dnorm[i])
+		for j := 0; j < jj; j++ {
+			G.Set(i, kk+j, s.bk[i*m+j])
+		}
+	}
+	for i := 0; i <= jj; i++ {
+		for j := max(i-1, 0); j < jj; j++ {
+			G.Set(kk+i, kk+j, s.hess[i*m+j])
+		}
+	}
+	// ŴᵀV̂ = [CᵀUD 0; V_{jj+1}ᵀUD I_{(jj+1)×jj}].
+	WV := mat.NewDense(mm+1, mm, nil)
+	if kk > 0 {
+		w := s.basis[:mm+1]
+		copy(w, s.c[:kk])
+		copy(w[kk:], s.v[:jj+1])
+		col := s.hcol[:mm+1]
+		for l := 0; l < kk; l++ {
+			vec.MultiDot(col, w, s.u[l])
+			for i, v := range col {
+				WV.Set(i, l, v*s.dnorm[l])
+			}
+		}
+	}
+	for i := 0; i < jj; i++ {
+		WV.Set(kk+i, kk+i, 1)
+	}
+
+	// μ-problem Ĝ⁺ŴᵀV̂ z = μ z, μ = 1/θ.
+	var qr mat.QR
+	qr.Factorize(G)
+	var R mat.Dense
+	qr.RTo(&R)
+	dmax, dmin := 0.0, math.Inf(1)
+	for i := 0; i < mm; i++ {
+		d := math.Abs(R.At(i, i))
+		dmax = max(dmax, d)
+		dmin = min(dmin, d)
+	}
+	if !(dmin > rankTol*dmax) {
+		return
+	}
+	var E mat.Dense
+	if err := qr.SolveTo(&E, false, WV); err != nil {
+		return
+	}
+	var eig mat.Eigen
+	if !eig.Factorize(&E, mat.EigenRight) {
+		return
+	}
+	vals := eig.Values(nil)
+	var vecs mat.CDense
+	eig.VectorsTo(&vecs)
+
+	// Select the k eigenvalues of largest |μ| (smallest |θ|), conjugate
+	// pairs together.
+	idx := make([]int, mm)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return cmplx.Abs(vals[idx[a]]) > cmplx.Abs(vals[idx[b]]) })
+	used := make([]bool, mm)
+	P := mat.NewDense(mm, s.k, nil)
+	kn := 0
+	for _, i := range idx {
+		if kn == s.k || cmplx.Abs(vals[i]) == 0 {
+			break
+		}
+		if used[i] {
+			continue
+		}
+		used[i] = true
+		if imag(vals[i]) == 0 {
+			for l := 0; l < mm; l++ {
+				P.Set(l, kn, real(vecs.At(l, i)))
+			}
+			kn++
+			continue
+		}
+		// LAPACK stores a conjugate pair consecutively, positive
+		// imaginary part first.
+		partner := i + 1
+		if imag(vals[i]) < 0 {
+			partner = i - 1
+		}
+		if partner >= 0 && partner < mm {
+			used[partner] = true
+		}
+		if kn+2 > s.k {
+			break
+		}
+		for l := 0; l < mm; l++ {
+			z := vecs.At(l, i)
+			P.Set(l, kn, real(z))
+			P.Set(l, kn+1, imag(z))
+		}
+		kn += 2
+	}
+	if kn == 0 {
+		return
+	}
+
+	// Thin QR of Ĝ·P by Gram–Schmidt with reorthogonalisation, dropping
+	// dependent columns.
+	var GP mat.Dense
+	GP.Mul(G, P.Slice(0, mm, 0, kn))
+	Q := mat.NewDense(mm+1, kn, nil)
+	Rt := mat.NewDense(kn, kn, nil)
+	keep := make([]int, 0, kn)
+	col := make([]float64, mm+1)
+	for j := 0; j < kn; j++ {
+		mat.Col(col, j, &GP)
+		orig := floatsNorm(col)
+		q := len(keep)
+		for pass := 0; pass < 2; pass++ {
+			for t := 0; t < q; t++ {
+				h := 0.0
+				for l := 0; l <= mm; l++ {
+					h += Q.At(l, t) * col[l]
+				}
+				for l := 0; l <= mm; l++ {
+					col[l] -= h * Q.At(l, t)
+				}
+				Rt.Set(t, q, Rt.At(t, q)+h)
+			}
+		}
+		nrm := floatsNorm(col)
+		if !(nrm > updateDropTol*orig) {
+			for t := 0; t < q; t++ {
+				Rt.Set(t, q, 0)
+			}
+			s.lastStat.Deflated++
+			continue
+		}
+		for l := 0; l <= mm; l++ {
+			Q.Set(l, q, col[l]/nrm)
+		}
+		Rt.Set(q, q, nrm)
+		keep = append(keep, j)
+	}
+	kq := len(keep)
+	if kq == 0 {
+		return
+	}
+	// Pu = P_keep · R⁻¹ (row-wise forward substitution x·R = p).
+	Pu := mat.NewDense(mm, kq, nil)
+	for l := 0; l < mm; l++ {
+		for j := 0; j < kq; j++ {
+			t := P.At(l, keep[j])
+			for i := 0; i < j; i++ {
+				t -= Pu.At(l, i) * Rt.At(i, j)
+			}
+			Pu.Set(l, j, t/Rt.At(j, j))
+		}
+	}
+
+	// U₂ = V̂·Pu and C₂ = Ŵ·Q.
+	cu := s.cu[:kq*mm] // row i: coefficients of new u_i on [U, V_jj]
+	cc := s.cc[:kq*(mm+1)]
+	for i := 0; i < kq; i++ {
+		for l := 0; l < mm; l++ {
+			f := Pu.At(l, i)
+			if l < kk {
+				f *= s.dnorm[l]
+			}
+			cu[i*mm+l] = f
+		}
+		for l := 0; l <= mm; l++ {
+			cc[i*(mm+1)+l] = Q.At(l, i)
+		}
+	}
+	w := s.basis[:mm+1]
+	copy(w, s.u[:kk])
+	copy(w[kk:], s.v[:jj])
+	combine(s.u2[:kq], w[:mm], cu, mm)
+	copy(w, s.c[:kk])
+	copy(w[kk:], s.v[:jj+1])
+	combine(s.c2[:kq], w, cc, mm+1)
+	s.u, s.u2 = s.u2, s.u
+	s.c, s.c2 = s.c2, s.c
+	s.kk = kq
+}
+
+func floatsNorm(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v * v
+	}
+	return math.Sqrt(s)
+}

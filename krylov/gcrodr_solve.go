@@ -1,0 +1,279 @@
+package krylov
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+	"github.com/subspace-lab/subspace/linop"
+)
+
+// breakdownTol: an Arnoldi step whose new vector has norm below this
+// fraction of ‖A·M·v‖ has found an invariant subspace ("happy
+// breakdown"): the cycle's least-squares solution is exact and the cycle
+// ends there.
+const breakdownTol = 1e-14
+
+// Solve solves A x = b with GCRO-DR, recycling the subspace kept from
+// earlier calls and updating it for later ones. x holds the initial guess
+// on entry and the solution on return.
+//
+// A new operator or preconditioner (a value different from the previous
+// call's, compared with ==; see OperatorChanged for in-place changes)
+// costs r products with A and with o.Precond to rebuild C = A·M·U, r the
+// current recycled dimension; these are counted in Result.MatVecs, not in
+// Result.Iterations. Iterations counts Arnoldi steps (as PETSc/HPDDM
+// count KSP iterations); MatVecs counts every product with A: Arnoldi
+// steps, the rebuild, the initial residual when x ≠ 0, and each true
+// residual computed to confirm convergence (at least one).
+//
+// Options: RTol, ATol, MaxIter (Arnoldi steps over all cycles, default
+// 10·n), Precond (right preconditioner M ≈ A⁻¹, fixed during the solve),
+// History, Progress. Restart must be 0 or equal to the solver's M (the
+// cycle length is fixed at construction); Side must be Right.
+//
+// Convergence is declared when the true residual ‖b − A x‖ meets
+// max(RTol·‖b‖, ATol). b = 0 returns x = 0. Errors wrap ErrNotConverged
+// (iteration limit), ErrBreakdown (singular projected system) or ErrNaN,
+// or are the context's error; x then holds the last iterate and the
+// Result describes it. Solve panics if A is not n×n or len(b), len(x) ≠ n.
+//
+// Cost per Arnoldi step: one product with A and M, and Gram–Schmidt
+// against up to M+1 vectors; per cycle, O(M³) small dense work and
+// O(M·K·n) to form the new U and C. The Arnoldi loop allocates nothing.
+func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+	const method = "GCRODR"
+	if r, c := A.Dims(); r != s.n || c != s.n {
+		panic(fmt.Sprintf("krylov: %s: solver built for n=%d, operator is %d×%d", method, s.n, r, c))
+	}
+	if o != nil && o.Restart != 0 && o.Restart != s.m {
+		panic(fmt.Sprintf("krylov: %s: Options.Restart=%d differs from the solver's M=%d (set M in NewGCRODR)", method, o.Restart, s.m))
+	}
+	s.lastStat = GCRODRStats{Recycled: s.kk}
+	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
+	if done {
+		return res, err
+	}
+	if opt.Side == Left {
+		return Result{Reason: "invalid options"}, errorf("%s: left preconditioning is not supported (use Side: Right)", method)
+	}
+	M := opt.Precond
+	mon := newMonitor(ctx, method, &opt, bnorm, &res)
+	defer func() { s.lastStat.Recycled = s.kk }()
+
+	r := s.r
+	if isZero(x) {
+		copy(r, b)
+	} else {
+		residualTo(r, A, b, x)
+		res.MatVecs++
+	}
+	// Bring C up to date with this operator and preconditioner.
+	if s.kk > 0 && (!s.fresh || !sameOperator(A, s.op) || !sameOperator(M, s.pre)) {
+		s.rebuild(A, M)
+		s.lastStat.Rebuilt = true
+		res.MatVecs += s.lastStat.RebuildMatVecs
+	}
+	s.op, s.pre, s.fresh = A, M, true
+	if s.kk > 0 {
+		s.project(r, x, M)
+	}
+	est := vec.Norm(r)
+	if err := mon.record(0, est); err != nil {
+		return res, finish(method, A, b, x, r, bnorm, thresh, &res, err)
+	}
+
+	mustCycle := false // a true-residual check failed: run a cycle before checking again
+	for {
+		if est <= thresh && !mustCycle {
+			rnorm := residualTo(r, A, b, x)
+			res.MatVecs++
+			if rnorm <= thresh || !finite(rnorm) {
+				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+			}
+			// The recurrence drifted from the true residual: continue
+			// from the true one, projected off C again.
+			if s.kk > 0 {
+				s.project(r, x, M)
+			}
+			est = vec.Norm(r)
+			mustCycle = true
+		}
+		if res.Iterations >= opt.MaxIter {
+			return res, finish(method, A, b, x, r, bnorm, thresh, &res, nil)
+		}
+		steps, newEst, err := s.cycle(A, M, x, r, est, thresh, opt.MaxIter-res.Iterations, &res, &mon)
+		if steps > 0 {
+			s.lastStat.Cycles++
+			if s.k > 0 {
+				s.updateRecycled(steps)
+			}
+		}
+		if err != nil {
+			return res, finish(method, A, b, x, r, bnorm, thresh, &res, err)
+		}
+		est = newEst
+		mustCycle = false
+	}
+}
+
+// project minimises the residual over x + M·span(U): h = Cᵀr,
+// r ← r − C h, x ← x + M U h.
+func (s *GCRODR) project(r, x []float64, M linop.Operator) {
+	kk := s.kk
+	h := s.hcol[:kk]
+	vec.MultiDot(h, s.c[:kk], r)
+	for i, v := range h {
+		s.tmp[i] = -v
+	}
+	vec.MultiAxpy(r, s.tmp[:kk], s.c[:kk])
+	clear(s.w)
+	vec.MultiAxpy(s.w, h, s.u[:kk])
+	s.addPrecond(x, s.w, M)
+}
+
+// addPrecond sets x ← x + M·d (M nil: identity); it uses s.z as scratch.
+func (s *GCRODR) addPrecond(x, d []float64, M linop.Operator) {
+	if M == nil {
+		vec.Axpy(1, d, x)
+		return
+	}
+	M.Apply(s.z, d)
+	vec.Axpy(1, s.z, x)
+}
+
+// applyAM sets dst = A·M·v (M nil: identity); it uses s.z as scratch.
+func (s *GCRODR) applyAM(dst []float64, A, M linop.Operator, v []float64) {
+	if M == nil {
+		A.Apply(dst, v)
+		return
+	}
+	M.Apply(s.z, v)
+	A.Apply(dst, s.z)
+}
+
+// cycle runs one GCRO-DR cycle from the residual r (‖r‖ = beta, r ⊥ C):
+// at most min(M−r, maxSteps) Arnoldi steps with (I − CCᵀ)·A·M, then the
+// update of x and r. It returns the number of steps, the residual
+// estimate after them, and an error for NaN, breakdown or cancellation
+// (x and r then hold the iterate after the completed steps, except for
+// NaN, where they are left unchanged).
+func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64, maxSteps int, res *Result, mon *monitor) (int, float64, error) {
+	kk, m := s.kk, s.m
+	p := min(m-kk, maxSteps)
+	v0 := s.v[0]
+	vec.Copy(v0, r)
+	vec.Scale(1/beta, v0)
+	clear(s.g[:p+1])
+	s.g[0] = beta
+	copy(s.basis, s.c[:kk])
+	est := beta
+	var stop error
+	j := 0
+	for j < p {
+		w := s.v[j+1]
+		s.applyAM(w, A, M, s.v[j])
+		res.MatVecs++
+		res.Iterations++
+		s.basis[kk+j] = s.v[j]
+		hn := orthogonalize(s.basis[:kk+j+1], w, s.hcol, s.tmp)
+		col2 := hn * hn
+		for i := 0; i < kk; i++ {
+			h := s.hcol[i]
+			s.bk[i*m+j] = h
+			col2 += h * h
+		}
+		for i := 0; i <= j; i++ {
+			h := s.hcol[kk+i]
+			s.hess[i*m+j] = h
+			col2 += h * h
+		}
+		happy := !(hn > breakdownTol*math.Sqrt(col2))
+		if happy {
+			// Invariant subspace: the new direction is round-off.
+			hn = 0
+			clear(w)
+		} else {
+			vec.Scale(1/hn, w)
+		}
+		s.hess[(j+1)*m+j] = hn
+
+		// Givens QR of H̄, column j.
+		for i := 0; i <= j+1; i++ {
+			s.rot[i*m+j] = s.hess[i*m+j]
+		}
+		for i := 0; i < j; i++ {
+			a, b := s.rot[i*m+j], s.rot[(i+1)*m+j]
+			s.rot[i*m+j] = s.cs[i]*a + s.sn[i]*b
+			s.rot[(i+1)*m+j] = -s.sn[i]*a + s.cs[i]*b
+		}
+		c, sn, rr := givens(s.rot[j*m+j], s.rot[(j+1)*m+j])
+		s.cs[j], s.sn[j] = c, sn
+		s.rot[j*m+j], s.rot[(j+1)*m+j] = rr, 0
+		s.g[j+1] = -sn * s.g[j]
+		s.g[j] = c * s.g[j]
+		est = math.Abs(s.g[j+1])
+		j++
+		if !finite(col2) {
+			est = col2
+		}
+		if err := mon.record(res.Iterations, est); err != nil {
+			if errors.Is(err, ErrNaN) {
+				return 0, est, err
+			}
+			stop = err
+			break
+		}
+		if est <= thresh || happy {
+			break
+		}
+	}
+
+	// Back-substitution R y = g.
+	y := s.y[:j]
+	for i := j - 1; i >= 0; i-- {
+		t := s.g[i]
+		for l := i + 1; l < j; l++ {
+			t -= s.rot[i*m+l] * y[l]
+		}
+		d := s.rot[i*m+i]
+		if d == 0 {
+			return 0, est, errorf("GCRODR: iteration %d: projected system is singular (zero pivot %d of %d): %w", res.Iterations, i, j, ErrBreakdown)
+		}
+		y[i] = t / d
+	}
+
+	// x ← x + M (V y − U (B y)).
+	coef := s.coef[:kk+j]
+	for i := 0; i < kk; i++ {
+		t := 0.0
+		for l := 0; l < j; l++ {
+			t += s.bk[i*m+l] * y[l]
+		}
+		coef[i] = -t
+	}
+	copy(coef[kk:], y)
+	copy(s.basis, s.u[:kk])
+	copy(s.basis[kk:], s.v[:j])
+	clear(s.w)
+	vec.MultiAxpy(s.w, coef, s.basis[:kk+j])
+	s.addPrecond(x, s.w, M)
+
+	// r ← V_{j+1} (β e₁ − H̄ y): the residual is orthogonal to C.
+	sres := s.coef[:j+1]
+	for i := 0; i <= j; i++ {
+		t := 0.0
+		if i == 0 {
+			t = beta
+		}
+		for l := max(i-1, 0); l < j; l++ {
+			t -= s.hess[i*m+l] * y[l]
+		}
+		sres[i] = t
+	}
+	clear(r)
+	vec.MultiAxpy(r, sres, s.v[:j+1])
+	return j, est, stop
+}
