@@ -45,6 +45,10 @@ func TestConstructorErrors(t *testing.T) {
 	nonsym := csrFromDense(t, 3, []float64{4, 1, 0, 1.5, 4, 1, 0, 1, 4})
 	negDiag := csrFromDense(t, 2, []float64{-1, 0.1, 0.1, 2})
 	subnormal := csrFromDense(t, 2, []float64{1e-310, 0, 0, 1})
+	// Elimination overflows: u11 = 1 − 1e300·1e13 = −Inf (ILU(0)), and
+	// the IC(0) pivot 1 − (1e200)² = −Inf.
+	growthLU := csrFromDense(t, 2, []float64{1, 1e13, 1e300, 1})
+	growth := csrFromDense(t, 2, []float64{1, 1e200, 1e200, 1})
 
 	cases := []struct {
 		name  string
@@ -72,6 +76,10 @@ func TestConstructorErrors(t *testing.T) {
 			precond.ErrZeroDiagonal, []string{"row 1"}},
 		{"jacobi/subnormal diag", func() error { _, err := precond.NewJacobi(subnormal); return err },
 			precond.ErrZeroDiagonal, []string{"(0,0)"}},
+		{"ilu0/growth", func() error { _, err := precond.NewILU0(growthLU); return err },
+			precond.ErrNotFinite, []string{"(1,1)", "-Inf"}},
+		{"ic0/growth", func() error { _, err := precond.NewIC0(growth, nil); return err },
+			precond.ErrNotFinite, []string{"row 1", "-Inf"}},
 		{"ilu0/zero pivot", func() error { _, err := precond.NewILU0(singular); return err },
 			precond.ErrZeroPivot, []string{"u(1,1) = 0"}},
 		{"ilu0/tiny pivot", func() error { _, err := precond.NewILU0(tiny); return err },

@@ -143,3 +143,13 @@ func checkClose(t *testing.T, what string, got, want []float64, tol float64) {
 		t.Errorf("%s: relative difference %.3g > %.3g", what, d, tol)
 	}
 }
+
+// kershaw returns Kershaw's 4×4 SPD matrix on which IC(0) breaks down.
+func kershaw() *mat.Dense {
+	return mat.NewDense(4, 4, []float64{
+		3, -2, 0, 2,
+		-2, 3, -2, 0,
+		0, -2, 3, -2,
+		2, 0, -2, 3,
+	})
+}

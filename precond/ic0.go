@@ -80,17 +80,19 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 		nl += diag[i] - indptr[i] + 1
 	}
 	lp := make([]int, n+1)
-	li := make([]int32, 0, nl)
-	lv := make([]float64, 0, nl)
+	li := make([]int32, nl)
+	lv := make([]float64, nl)
+	p := 0
 	for i := range n {
-		li = append(li, ind[indptr[i]:diag[i]+1]...)
-		lv = append(lv, aval[indptr[i]:diag[i]+1]...)
-		lp[i+1] = len(li)
-		d := &lv[len(lv)-1]
-		if !(*d > 0) {
-			return nil, fmt.Errorf("%w: %s: diagonal entry A(%d,%d) = %.6g is not positive", ErrNotSPD, method, i, i, *d)
+		for k := indptr[i]; k <= diag[i]; k++ {
+			li[p], lv[p] = ind[k], aval[k]
+			p++
 		}
-		*d *= 1 + shift
+		lp[i+1] = p
+		if d := lv[p-1]; !(d > 0) {
+			return nil, fmt.Errorf("%w: %s: diagonal entry A(%d,%d) = %.6g is not positive", ErrNotSPD, method, i, i, d)
+		}
+		lv[p-1] *= 1 + shift
 	}
 
 	// Row-oriented IC(0): for each row i and each k < i in its pattern,
@@ -136,14 +138,15 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 		ldiag[i] = lv[lp[i+1]-1]
 	}
 	f := &triFactors{n: n, lp: make([]int, n+1), invDiag: make([]float64, n)}
-	f.li = make([]int32, 0, nl-n)
-	f.lv = make([]float64, 0, nl-n)
+	f.li = make([]int32, nl-n)
+	f.lv = make([]float64, nl-n)
+	p = 0
 	for i := range n {
 		for t := lp[i]; t < lp[i+1]-1; t++ {
-			f.li = append(f.li, li[t])
-			f.lv = append(f.lv, lv[t]/ldiag[li[t]])
+			f.li[p], f.lv[p] = li[t], lv[t]/ldiag[li[t]]
+			p++
 		}
-		f.lp[i+1] = len(f.li)
+		f.lp[i+1] = p
 		f.invDiag[i] = 1 / (ldiag[i] * ldiag[i])
 		if math.IsInf(f.invDiag[i], 0) {
 			return nil, fmt.Errorf("%w: %s: pivot of row %d, %g, has no finite inverse", ErrNotSPD, method, i, ldiag[i]*ldiag[i])

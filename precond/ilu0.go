@@ -58,7 +58,9 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 		rowMax := 0.0
 		for k := lo; k < hi; k++ {
 			pos[ind[k]] = k
-			rowMax = math.Max(rowMax, math.Abs(val[k]))
+			if a := math.Abs(val[k]); a > rowMax {
+				rowMax = a
+			}
 		}
 		// IKJ: for each k < i in row i's pattern, in increasing order,
 		// lᵢₖ = aᵢₖ/uₖₖ and aᵢⱼ −= lᵢₖ·uₖⱼ for the j > k in both rows.
@@ -76,7 +78,7 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 			pos[ind[k]] = -1
 		}
 		for k := lo; k < hi; k++ {
-			if v := val[k]; math.IsNaN(v) || math.IsInf(v, 0) {
+			if v := val[k]; v-v != 0 {
 				return nil, fmt.Errorf("%w: %s: factor entry (%d,%d) became %v during elimination of row %d (growth in the incomplete factors)",
 					ErrNotFinite, method, i, ind[k], v, i)
 			}

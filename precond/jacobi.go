@@ -2,7 +2,6 @@ package precond
 
 import (
 	"fmt"
-	"math"
 	"sync"
 
 	"github.com/subspace-lab/subspace/internal/par"
@@ -43,7 +42,7 @@ func NewJacobi(A *sparse.CSR) (*Jacobi, error) {
 	inv := make([]float64, n)
 	for i, k := range diag {
 		inv[i] = 1 / val[k]
-		if math.IsInf(inv[i], 0) { // subnormal diagonal: 1/d overflows
+		if v := inv[i]; v-v != 0 { // subnormal diagonal: 1/d overflows
 			return nil, fmt.Errorf("%w: %s: diagonal entry (%d,%d) = %g has no finite inverse", ErrZeroDiagonal, method, i, i, val[k])
 		}
 	}

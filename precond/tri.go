@@ -116,21 +116,28 @@ func splitLU(n int, indptr []int, ind []int32, val []float64, diag []int) *triFa
 	f := &triFactors{
 		n:       n,
 		lp:      make([]int, n+1),
-		li:      make([]int32, 0, nl),
-		lv:      make([]float64, 0, nl),
+		li:      make([]int32, nl),
+		lv:      make([]float64, nl),
 		up:      make([]int, n+1),
-		ui:      make([]int32, 0, nu),
-		uv:      make([]float64, 0, nu),
+		ui:      make([]int32, nu),
+		uv:      make([]float64, nu),
 		invDiag: make([]float64, n),
 	}
+	// Element loops, not append: rows are short and a copy call per row
+	// costs more than the copy.
+	pl, pu := 0, 0
 	for i := range n {
 		d := diag[i]
-		f.li = append(f.li, ind[indptr[i]:d]...)
-		f.lv = append(f.lv, val[indptr[i]:d]...)
-		f.lp[i+1] = len(f.li)
-		f.ui = append(f.ui, ind[d+1:indptr[i+1]]...)
-		f.uv = append(f.uv, val[d+1:indptr[i+1]]...)
-		f.up[i+1] = len(f.ui)
+		for k := indptr[i]; k < d; k++ {
+			f.li[pl], f.lv[pl] = ind[k], val[k]
+			pl++
+		}
+		f.lp[i+1] = pl
+		for k := d + 1; k < indptr[i+1]; k++ {
+			f.ui[pu], f.uv[pu] = ind[k], val[k]
+			pu++
+		}
+		f.up[i+1] = pu
 		f.invDiag[i] = 1 / val[d]
 	}
 	return f
