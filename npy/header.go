@@ -51,14 +51,22 @@ const (
 )
 
 // shapeLen returns the product of shape, or ok=false if a dimension is
-// negative or the product overflows.
+// negative or the product overflows. A zero dimension makes the product 0
+// whatever the others are, as in NumPy.
 func shapeLen(shape []int) (int, bool) {
-	n := 1
+	zero := false
 	for _, d := range shape {
 		if d < 0 {
 			return 0, false
 		}
-		if d != 0 && n > math.MaxInt/d {
+		zero = zero || d == 0
+	}
+	if zero {
+		return 0, true
+	}
+	n := 1
+	for _, d := range shape {
+		if n > math.MaxInt/d {
 			return 0, false
 		}
 		n *= d

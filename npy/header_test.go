@@ -184,3 +184,25 @@ func TestHeaderLenAndString(t *testing.T) {
 	}()
 	_ = Header{Shape: []int{-1}}.Len()
 }
+
+func TestShapeLen(t *testing.T) {
+	const big = 1 << 62
+	tests := []struct {
+		shape []int
+		n     int
+		ok    bool
+	}{
+		{nil, 1, true},
+		{[]int{3, 4}, 12, true},
+		{[]int{big, big, 0}, 0, true}, // a zero dimension wins, as in NumPy
+		{[]int{big, 4}, 0, false},
+		{[]int{2, -1}, 0, false},
+		{[]int{0, -1}, 0, false},
+	}
+	for _, tt := range tests {
+		n, ok := shapeLen(tt.shape)
+		if n != tt.n || ok != tt.ok {
+			t.Errorf("shapeLen(%v) = %d, %v; want %d, %v", tt.shape, n, ok, tt.n, tt.ok)
+		}
+	}
+}
