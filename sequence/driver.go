@@ -1,0 +1,265 @@
+package sequence
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/precond"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// Solver solves one linear system A x = b; x holds the initial guess on
+// entry and the solution on return. *krylov.GCRODR implements it (and
+// keeps its recycled subspace between calls); SolverFunc adapts the
+// stateless solvers such as krylov.GMRES.
+type Solver interface {
+	Solve(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error)
+}
+
+// SolverFunc adapts a function with krylov.GMRES's signature to Solver.
+type SolverFunc func(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error)
+
+// Solve calls f.
+func (f SolverFunc) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {
+	return f(ctx, A, b, x, o)
+}
+
+// Source provides the systems of a sequence by index. System may be called
+// concurrently from several goroutines when Options.Prefetch > 0.
+type Source interface {
+	// Len is the number of systems.
+	Len() int
+	// System assembles system i, 0 ≤ i < Len().
+	System(i int) (A *sparse.CSR, b []float64, err error)
+}
+
+// Options configures Run. The zero value and a nil pointer mean: the
+// krylov defaults, no preconditioner, zero initial guesses, systems
+// assembled one at a time just before they are solved.
+type Options struct {
+	// Krylov is passed to the solver for every system (RTol, ATol,
+	// MaxIter, Restart, ...). Its Precond field is ignored: Run sets it.
+	Krylov krylov.Options
+	// Precond names the preconditioner built from each system's matrix
+	// with precond.New ("" means "none"); building it is part of the
+	// system's timed solve.
+	Precond string
+	// PrecondOptions are passed to precond.New.
+	PrecondOptions *precond.Options
+	// WarmStart starts each solve from the previous system's solution (in
+	// solve order) instead of zero.
+	WarmStart bool
+	// ReuseIdentical passes the previous matrix and preconditioner again
+	// when a system's matrix is bitwise identical to the previous one
+	// (only b changed), so no preconditioner is rebuilt and a recycling
+	// solver keeps C = A·M·U. The comparison costs O(nnz) and is not
+	// timed.
+	ReuseIdentical bool
+	// Prefetch is the number of systems assembled ahead, concurrently, by
+	// background goroutines; 0 assembles each system in Run's goroutine.
+	Prefetch int
+	// Solution, if not nil, receives the solution of system i after it is
+	// solved (x is reused afterwards: copy it). An error aborts the run.
+	Solution func(i int, x []float64) error
+	// Progress, if not nil, is called after each system with the number
+	// solved so far and the total.
+	Progress func(done, total int)
+}
+
+// Stat is what Run measured for one system.
+type Stat struct {
+	// System is the index of the system in the Source.
+	System int
+	// Iterations and MatVecs are the solver's counts (krylov.Result).
+	Iterations, MatVecs int
+	// Seconds is the wall time of building the preconditioner plus the
+	// solve; SetupSeconds is the preconditioner part of it.
+	Seconds, SetupSeconds float64
+	// AssembleSeconds is the wall time of assembling A and b (not part
+	// of Seconds).
+	AssembleSeconds float64
+	// RelResidual is ‖b − A x‖/‖b‖ of the returned solution, recomputed
+	// by Run (not taken from the solver).
+	RelResidual float64
+	// Converged reports RelResidual ≤ the solver's tolerance as the
+	// solver judged it (krylov.Result.Converged).
+	Converged bool
+	// Reused reports that the matrix was identical to the previous one and
+	// its preconditioner was reused (Options.ReuseIdentical).
+	Reused bool
+	// Err is the solver's error text for a system that did not converge
+	// ("" otherwise).
+	Err string
+}
+
+// Run solves the systems of src in the given order with s and returns one
+// Stat per system, in solve order. A system that does not converge, breaks
+// down or produces NaN is recorded (Converged false, Err set) and the run
+// goes on; if s has a Reset method (krylov.GCRODR) it is called after such
+// a failure so that a damaged recycled space is not carried over. Run stops
+// and returns the Stats so far with an error when assembly or
+// preconditioner construction fails, when Solution returns an error, or
+// when ctx is cancelled. It panics if order holds an index outside
+// [0, src.Len()).
+func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	if opt.Precond == "" {
+		opt.Precond = "none"
+	}
+	N := src.Len()
+	for _, i := range order {
+		if i < 0 || i >= N {
+			panic(fmt.Sprintf("sequence: Run: order holds %d, outside [0, %d)", i, N))
+		}
+	}
+	pipe := newPipeline(ctx, src, order, opt.Prefetch)
+	defer pipe.close()
+	stats := make([]Stat, 0, len(order))
+	var (
+		prevA  *sparse.CSR
+		prevM  linop.Operator
+		x, r   []float64
+		havePr bool
+	)
+	for t, i := range order {
+		if err := ctx.Err(); err != nil {
+			return stats, fmt.Errorf("sequence: cancelled before system %d (%d of %d): %w", i, t+1, len(order), err)
+		}
+		A, b, asec, err := pipe.get(t)
+		if err != nil {
+			return stats, fmt.Errorf("sequence: assembling system %d: %w", i, err)
+		}
+		n, _ := A.Dims()
+		if len(x) != n {
+			x, r = make([]float64, n), make([]float64, n)
+			havePr = false
+		}
+		st := Stat{System: i, AssembleSeconds: asec}
+		if opt.ReuseIdentical && prevA != nil && sameMatrix(prevA, A) {
+			A = prevA
+			st.Reused = true
+		}
+		if !opt.WarmStart || !havePr {
+			clear(x)
+		}
+		t0 := time.Now()
+		t1 := t0
+		var M linop.Operator
+		if st.Reused {
+			M = prevM
+		} else {
+			M, err = precond.New(opt.Precond, A, opt.PrecondOptions)
+			if err != nil {
+				return stats, fmt.Errorf("sequence: preconditioner %s for system %d: %w", opt.Precond, i, err)
+			}
+			t1 = time.Now()
+		}
+		ko := opt.Krylov
+		ko.Precond = M
+		res, serr := s.Solve(ctx, A, b, x, &ko)
+		t2 := time.Now()
+		if serr != nil && ctx.Err() != nil {
+			return stats, fmt.Errorf("sequence: system %d: %w", i, serr)
+		}
+		st.SetupSeconds = t1.Sub(t0).Seconds()
+		st.Seconds = t2.Sub(t0).Seconds()
+		st.Iterations, st.MatVecs, st.Converged = res.Iterations, res.MatVecs, res.Converged && serr == nil
+		st.RelResidual = relResidual(A, b, x, r)
+		if serr != nil {
+			st.Err = serr.Error()
+			if rs, ok := s.(interface{ Reset() }); ok && !errors.Is(serr, krylov.ErrNotConverged) {
+				rs.Reset()
+			}
+		}
+		stats = append(stats, st)
+		havePr = true
+		prevA, prevM = A, M
+		if opt.Solution != nil {
+			if err := opt.Solution(i, x); err != nil {
+				return stats, err
+			}
+		}
+		if opt.Progress != nil {
+			opt.Progress(t+1, len(order))
+		}
+	}
+	return stats, nil
+}
+
+// relResidual returns ‖b − A x‖/‖b‖ (‖b − A x‖ when b = 0), using r as
+// scratch.
+func relResidual(A *sparse.CSR, b, x, r []float64) float64 {
+	A.MulVecTo(r, x)
+	vec.AddScaled(r, b, -1, r)
+	rn := vec.Norm(r)
+	if bn := vec.Norm(b); bn > 0 {
+		return rn / bn
+	}
+	return rn
+}
+
+// sameMatrix reports whether A and B have the same dimensions, pattern and
+// values (bitwise; NaN never matches).
+func sameMatrix(A, B *sparse.CSR) bool {
+	if A == B {
+		return true
+	}
+	ra, ca := A.Dims()
+	rb, cb := B.Dims()
+	if ra != rb || ca != cb {
+		return false
+	}
+	pa, ia, va := A.Raw()
+	pb, ib, vb := B.Raw()
+	return slices.Equal(pa, pb) && slices.Equal(ia, ib) && slices.Equal(va, vb)
+}
+
+// Summary aggregates Stats.
+type Summary struct {
+	Count                     int
+	MeanIterations            float64
+	MeanMatVecs               float64
+	MeanSeconds               float64 // preconditioner setup + solve
+	MeanSetupSeconds          float64
+	MeanAssembleSeconds       float64
+	TotalSeconds              float64
+	MaxRelResidual            float64
+	NotConverged              int
+	TotalIterations, TotalMVs int
+}
+
+// Summarize returns means and totals over stats.
+func Summarize(stats []Stat) Summary {
+	s := Summary{Count: len(stats)}
+	for _, st := range stats {
+		s.TotalIterations += st.Iterations
+		s.TotalMVs += st.MatVecs
+		s.TotalSeconds += st.Seconds
+		s.MeanSetupSeconds += st.SetupSeconds
+		s.MeanAssembleSeconds += st.AssembleSeconds
+		if st.RelResidual > s.MaxRelResidual || math.IsNaN(st.RelResidual) {
+			s.MaxRelResidual = st.RelResidual
+		}
+		if !st.Converged {
+			s.NotConverged++
+		}
+	}
+	if n := float64(len(stats)); n > 0 {
+		s.MeanIterations = float64(s.TotalIterations) / n
+		s.MeanMatVecs = float64(s.TotalMVs) / n
+		s.MeanSeconds = s.TotalSeconds / n
+		s.MeanSetupSeconds /= n
+		s.MeanAssembleSeconds /= n
+	}
+	return s
+}

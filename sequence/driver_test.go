@@ -1,0 +1,257 @@
+package sequence
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/pde"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// famSource adapts a pde.Family to Source.
+type famSource struct {
+	fam   pde.Family
+	seed  uint64
+	n     int
+	calls atomic.Int64
+	fail  int // System(fail) returns an error when ≥ 0
+}
+
+func (s *famSource) Len() int { return s.n }
+func (s *famSource) System(i int) (*sparse.CSR, []float64, error) {
+	s.calls.Add(1)
+	if i == s.fail {
+		return nil, nil, errors.New("broken field")
+	}
+	return s.fam.Assemble(s.fam.Field(s.seed, i))
+}
+
+func newSource(t *testing.T, name string, g, n int) *famSource {
+	t.Helper()
+	fam, err := pde.New(name, g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &famSource{fam: fam, seed: 7, n: n, fail: -1}
+}
+
+func identity(n int) []int {
+	o := make([]int, n)
+	for i := range o {
+		o[i] = i
+	}
+	return o
+}
+
+// A recycling run and an independent run give the same solutions (to the
+// tolerance), matching dense solves, and recycling uses fewer iterations.
+func TestRunRecyclingVersusIndependent(t *testing.T) {
+	src := newSource(t, "darcy", 12, 8)
+	n := src.fam.Unknowns()
+	sols := map[string][][]float64{}
+	sums := map[string]Summary{}
+	for name, s := range map[string]Solver{
+		"gcrodr":      krylov.NewGCRODR(n, &krylov.GCRODROptions{M: 20, K: 8}),
+		"independent": SolverFunc(gmresLike(n)),
+	} {
+		got := make([][]float64, src.n)
+		var progress []int
+		stats, err := Run(context.Background(), src, Greedy(fields(src)), s, &Options{
+			Krylov:   krylov.Options{RTol: 1e-9},
+			Precond:  "jacobi",
+			Solution: func(i int, x []float64) error { got[i] = append([]float64(nil), x...); return nil },
+			Progress: func(done, total int) { progress = append(progress, done) },
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(stats) != src.n || len(progress) != src.n || progress[src.n-1] != src.n {
+			t.Fatalf("%s: %d stats, progress %v", name, len(stats), progress)
+		}
+		for _, st := range stats {
+			if !st.Converged || st.RelResidual > 1e-9 || st.Seconds <= 0 || st.SetupSeconds <= 0 || st.SetupSeconds > st.Seconds || st.Err != "" {
+				t.Errorf("%s: %+v", name, st)
+			}
+		}
+		sols[name] = got
+		sums[name] = Summarize(stats)
+	}
+	for i := 0; i < src.n; i++ {
+		A, b, _ := src.System(i)
+		var want mat.VecDense
+		if err := want.SolveVec(A.ToDense(), mat.NewVecDense(len(b), b)); err != nil {
+			t.Fatal(err)
+		}
+		for name, s := range sols {
+			// cond(A) ≈ 1e2 at g = 12: rtol 1e-9 gives ~1e-7 relative error.
+			if d := relDiff(s[i], want.RawVector().Data); d > 1e-6 {
+				t.Errorf("%s system %d: differs from dense solve by %g", name, i, d)
+			}
+		}
+	}
+	if sums["gcrodr"].TotalIterations >= sums["independent"].TotalIterations {
+		t.Errorf("recycling %d iterations, independent %d", sums["gcrodr"].TotalIterations, sums["independent"].TotalIterations)
+	}
+}
+
+// gmresLike returns GMRES(20) built from GCRODR without recycling (the
+// krylov package's GMRES is tested on its own).
+func gmresLike(n int) func(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {
+	return func(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {
+		return krylov.NewGCRODR(n, &krylov.GCRODROptions{M: 20, K: -1}).Solve(ctx, A, b, x, o)
+	}
+}
+
+func fields(src *famSource) [][]float64 {
+	f := make([][]float64, src.n)
+	for i := range f {
+		f[i] = src.fam.Field(src.seed, i)
+	}
+	return f
+}
+
+func relDiff(x, y []float64) float64 {
+	d, s := 0.0, 0.0
+	for i := range x {
+		d = math.Max(d, math.Abs(x[i]-y[i]))
+		s = math.Max(s, math.Abs(y[i]))
+	}
+	return d / s
+}
+
+// Thermal systems share one matrix: with ReuseIdentical the matrix and
+// preconditioner are reused and GCRO-DR never rebuilds C.
+func TestRunReuseIdentical(t *testing.T) {
+	src := newSource(t, "thermal", 10, 6)
+	n := src.fam.Unknowns()
+	s := krylov.NewGCRODR(n, &krylov.GCRODROptions{M: 20, K: 6})
+	rebuilt := 0
+	stats, err := Run(context.Background(), src, identity(src.n), s, &Options{
+		Precond:        "ilu0",
+		ReuseIdentical: true,
+		Solution: func(i int, x []float64) error {
+			if s.Stats().Rebuilt {
+				rebuilt++
+			}
+			return nil
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, st := range stats {
+		if st.Reused != (k > 0) || (k > 0 && st.SetupSeconds != 0) {
+			t.Errorf("system %d: %+v", k, st)
+		}
+	}
+	if rebuilt != 0 {
+		t.Errorf("C rebuilt %d times for identical matrices", rebuilt)
+	}
+	// Without reuse every system gets a new matrix and a new preconditioner.
+	s.Reset()
+	stats, _ = Run(context.Background(), src, identity(src.n), s, &Options{Precond: "ilu0"})
+	for _, st := range stats {
+		if st.Reused {
+			t.Errorf("reused without ReuseIdentical")
+		}
+	}
+}
+
+func TestRunWarmStartAndPrefetch(t *testing.T) {
+	src := newSource(t, "darcy", 10, 10)
+	n := src.fam.Unknowns()
+	order := Greedy(fields(src))
+	run := func(o *Options) []Stat {
+		t.Helper()
+		st, err := Run(context.Background(), src, order, krylov.NewGCRODR(n, &krylov.GCRODROptions{M: 15, K: 5}), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	base := run(&Options{Krylov: krylov.Options{RTol: 1e-8}})
+	pre := run(&Options{Krylov: krylov.Options{RTol: 1e-8}, Prefetch: 3})
+	for k := range base {
+		if base[k].Iterations != pre[k].Iterations || base[k].System != pre[k].System {
+			t.Errorf("prefetch changed system %d: %+v vs %+v", k, base[k], pre[k])
+		}
+	}
+	warm := run(&Options{Krylov: krylov.Options{RTol: 1e-8}, WarmStart: true})
+	// Warm starts begin with x ≠ 0: one more product for the initial
+	// residual, and the solution is still verified.
+	for k, st := range warm {
+		if st.RelResidual > 1e-8 {
+			t.Errorf("warm start system %d: relres %g", k, st.RelResidual)
+		}
+	}
+	if sb, sw := Summarize(base), Summarize(warm); sw.TotalIterations > sb.TotalIterations {
+		t.Logf("warm start did not reduce iterations here: %d vs %d", sw.TotalIterations, sb.TotalIterations)
+	}
+}
+
+func TestRunFailures(t *testing.T) {
+	ctx := context.Background()
+	src := newSource(t, "darcy", 6, 5)
+	n := src.fam.Unknowns()
+	t.Run("non-convergence is recorded and the run goes on", func(t *testing.T) {
+		stats, err := Run(ctx, src, identity(5), krylov.NewGCRODR(n, nil), &Options{Krylov: krylov.Options{MaxIter: 2, RTol: 1e-12}})
+		if err != nil || len(stats) != 5 {
+			t.Fatalf("%v, %d stats", err, len(stats))
+		}
+		for _, st := range stats {
+			if st.Converged || !strings.Contains(st.Err, "not converge") || st.RelResidual <= 1e-12 {
+				t.Errorf("%+v", st)
+			}
+		}
+		if s := Summarize(stats); s.NotConverged != 5 {
+			t.Errorf("summary %+v", s)
+		}
+	})
+	t.Run("assembly error stops", func(t *testing.T) {
+		bad := &famSource{fam: src.fam, seed: src.seed, n: src.n, fail: 2}
+		stats, err := Run(ctx, bad, identity(5), krylov.NewGCRODR(n, nil), &Options{Prefetch: 2})
+		if err == nil || !strings.Contains(err.Error(), "assembling system 2") || len(stats) != 2 {
+			t.Errorf("%v, %d stats", err, len(stats))
+		}
+	})
+	t.Run("unknown preconditioner", func(t *testing.T) {
+		_, err := Run(ctx, src, identity(5), krylov.NewGCRODR(n, nil), &Options{Precond: "magic"})
+		if err == nil || !strings.Contains(err.Error(), "magic") {
+			t.Errorf("%v", err)
+		}
+	})
+	t.Run("solution callback error stops", func(t *testing.T) {
+		boom := errors.New("disk full")
+		stats, err := Run(ctx, src, identity(5), krylov.NewGCRODR(n, nil), &Options{Solution: func(i int, x []float64) error { return boom }})
+		if !errors.Is(err, boom) || len(stats) != 1 {
+			t.Errorf("%v, %d stats", err, len(stats))
+		}
+	})
+	t.Run("cancelled", func(t *testing.T) {
+		c, cancel := context.WithCancel(ctx)
+		stats, err := Run(c, src, identity(5), krylov.NewGCRODR(n, nil), &Options{Progress: func(done, total int) {
+			if done == 2 {
+				cancel()
+			}
+		}})
+		if !errors.Is(err, context.Canceled) || len(stats) != 2 {
+			t.Errorf("%v, %d stats", err, len(stats))
+		}
+	})
+	t.Run("order out of range panics", func(t *testing.T) {
+		defer func() {
+			if r := recover(); r == nil || !strings.HasPrefix(r.(string), "sequence: ") {
+				t.Errorf("panic %v", r)
+			}
+		}()
+		Run(ctx, src, []int{0, 5}, krylov.NewGCRODR(n, nil), nil)
+	})
+}
