@@ -64,7 +64,11 @@
 // SSOR, ILU(0) and IC(0) store their factors as a unit lower triangle and
 // an upper triangle in separate CSR arrays with the inverted diagonal kept
 // apart, so that both solves stream memory front to back (or back to front)
-// once: Apply costs about 2·nnz flops and moves about 12·nnz + 56·n bytes.
+// once: Apply costs about 2·nnz flops and moves about 12·nnz + 44·n bytes
+// (12 per off-diagonal entry of the two triangles, 8 per row for each of
+// the two row-pointer arrays, the inverted diagonal, reading x, and writing,
+// re-reading and rewriting dst; the earlier unknowns a row refers to are
+// usually still in cache).
 // Triangular solves are sequential; Jacobi's Apply is parallel for long
 // vectors. Apply and ApplyT allocate nothing and keep no scratch state, so
 // one preconditioner may be applied from several goroutines at once.

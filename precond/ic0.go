@@ -26,7 +26,7 @@ type IC0Options struct {
 // A's lower triangle, (L·Lᵀ)ᵢⱼ = aᵢⱼ for every stored (i, j) with j ≤ i.
 //
 // Apply, dst = M⁻¹·x = L⁻ᵀ·L⁻¹·x, is a forward and a backward triangular
-// solve: about 2·nnz(A) flops and 12·nnz + 56·n bytes moved, sequential,
+// solve: about 2·nnz(A) flops and 12·nnz + 44·n bytes moved, sequential,
 // allocation-free, no scratch state (concurrent Apply calls are safe). M is
 // symmetric positive definite, so IC0 may precondition CG and MINRES.
 //

@@ -14,7 +14,7 @@ import (
 // (L·U)ᵢⱼ = aᵢⱼ there; fill outside the pattern is dropped.
 //
 // Apply, dst = M⁻¹·x = U⁻¹·L⁻¹·x, is a forward solve with L and a backward
-// solve with U: about 2·nnz flops, 12·nnz + 56·n bytes moved, sequential,
+// solve with U: about 2·nnz flops, 12·nnz + 44·n bytes moved, sequential,
 // allocation-free, no scratch state (concurrent Apply calls are safe).
 // ApplyT applies M⁻ᵀ = L⁻ᵀ·U⁻ᵀ at the same cost.
 type ILU0 struct {

@@ -20,7 +20,7 @@ import (
 // Storage: M factors as M = L̃·Ũ with L̃ = I + ω·L·D⁻¹ (unit lower) and
 // Ũ = (D + ω·U)/(ω(2−ω)), which SSOR keeps as a scaled copy of A's
 // off-diagonal entries (12·nnz + 24·n bytes). Apply is a forward and a
-// backward triangular solve: about 2·nnz flops and 12·nnz + 56·n bytes
+// backward triangular solve: about 2·nnz flops and 12·nnz + 44·n bytes
 // moved, sequential, allocation-free and without scratch state (concurrent
 // Apply calls are safe). ApplyT applies M⁻ᵀ at the same cost.
 type SSOR struct {
