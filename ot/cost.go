@@ -94,10 +94,10 @@ func rowMajor(A mat.Matrix) []float64 {
 }
 
 type costJob struct {
-	x, y, out  []float64
-	n, m, d    int
-	parts      int
-	metric     Metric
+	x, y, out []float64
+	n, m, d   int
+	parts     int
+	metric    Metric
 }
 
 func (j *costJob) Run(p int) {

@@ -110,6 +110,9 @@ type Result struct {
 	// systems; LineSearchEvals the number of dual evaluations its line
 	// searches made.
 	CGIterations, LineSearchEvals int
+	// SparsityIncreases counts how often SNS doubled the number of plan
+	// entries kept in its Newton matrix after a slow step.
+	SparsityIncreases int
 	// Absorptions counts how often the stabilised methods moved the
 	// scalings into the potentials.
 	Absorptions int

@@ -20,6 +20,7 @@ type problem struct {
 	nn, mm int // original sizes
 	reg    float64
 	cmax   float64 // max |C_ij| over the reduced cost
+	orig   *mat.Dense
 	cmin   float64
 	mass   float64 // Σa
 }
@@ -109,7 +110,7 @@ func newProblem(method string, a, b []float64, C *mat.Dense, reg float64, balanc
 		}
 	}
 	raw := C.RawMatrix()
-	p := &problem{nn: nn, mm: mm, reg: reg, mass: sa}
+	p := &problem{nn: nn, mm: mm, reg: reg, mass: sa, orig: C}
 	// Support.
 	var rows, cols []int
 	for i, v := range a {

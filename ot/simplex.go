@@ -1,0 +1,432 @@
+package ot
+
+import (
+	"context"
+	"math"
+)
+
+// simplex is the network simplex state for the transportation problem on
+// the reduced problem: nodes 0..n−1 are sources (supply a_i), n..n+m−1
+// sinks (demand b_j), n+m the artificial root. Arc e < n·m is the real
+// arc i → n+j with e = i·m + j and cost C_ij; arc n·m + v is node v's
+// artificial arc to or from the root with cost bigM. All arcs are
+// uncapacitated, so a non-tree arc always has zero flow.
+//
+// The basis is a spanning tree rooted at the root, stored with parent
+// links, the tree arc to the parent (pred, predUp = oriented child →
+// parent), depths and doubly linked child lists. Potentials pi make every
+// tree arc's reduced cost c_e + pi[src] − pi[tgt] zero.
+type simplex struct {
+	p          *problem
+	n, m, nm   int
+	root       int
+	bigM       float64
+	eps        float64
+	flow       []float64 // per arc (n·m + n + m)
+	inTree     []bool    // real arcs only
+	parent     []int32
+	pred       []int32
+	predUp     []bool
+	depth      []int32
+	firstChild []int32
+	nextSib    []int32
+	prevSib    []int32
+	pi         []float64
+	next       int // where the next block search starts
+	block      int
+	pivots     int
+	stack      []int32
+	path       []int32
+	pathPred   []int32
+	pathUp     []bool
+}
+
+func newSimplex(p *problem) *simplex {
+	n, m := p.n, p.m
+	N := n + m + 1
+	s := &simplex{p: p, n: n, m: m, nm: n * m, root: n + m}
+	s.bigM = (math.Max(p.cmax, 1e-300)) * float64(N)
+	// Reduced costs are differences of potentials of size ~bigM; values
+	// above −eps count as non-negative (rounding).
+	s.eps = 1e-13 * s.bigM
+	s.flow = make([]float64, s.nm+n+m)
+	s.inTree = make([]bool, s.nm)
+	s.parent = make([]int32, N)
+	s.pred = make([]int32, N)
+	s.predUp = make([]bool, N)
+	s.depth = make([]int32, N)
+	s.firstChild = make([]int32, N)
+	s.nextSib = make([]int32, N)
+	s.prevSib = make([]int32, N)
+	s.pi = make([]float64, N)
+	s.stack = make([]int32, 0, N)
+	s.block = max(int(math.Sqrt(float64(s.nm))), 10)
+	for v := range s.firstChild {
+		s.firstChild[v] = -1
+	}
+	s.parent[s.root] = -1
+	s.pred[s.root] = -1
+	for v := 0; v < n+m; v++ {
+		art := int32(s.nm + v)
+		s.parent[v] = int32(s.root)
+		s.pred[v] = art
+		s.depth[v] = 1
+		if v < n { // source: supply flows v → root
+			s.predUp[v] = true
+			s.flow[art] = p.a[v]
+			s.pi[v] = -s.bigM
+		} else { // sink: demand flows root → v
+			s.predUp[v] = false
+			s.flow[art] = p.b[v-n]
+			s.pi[v] = s.bigM
+		}
+		s.addChild(int32(s.root), int32(v))
+	}
+	return s
+}
+
+func (s *simplex) addChild(par, x int32) {
+	f := s.firstChild[par]
+	s.nextSib[x] = f
+	s.prevSib[x] = -1
+	if f >= 0 {
+		s.prevSib[f] = x
+	}
+	s.firstChild[par] = x
+}
+
+func (s *simplex) removeChild(par, x int32) {
+	if p := s.prevSib[x]; p >= 0 {
+		s.nextSib[p] = s.nextSib[x]
+	} else {
+		s.firstChild[par] = s.nextSib[x]
+	}
+	if nx := s.nextSib[x]; nx >= 0 {
+		s.prevSib[nx] = s.prevSib[x]
+	}
+}
+
+// arcCost returns the cost of arc e.
+func (s *simplex) arcCost(e int) float64 {
+	if e < s.nm {
+		i, j := e/s.m, e%s.m
+		return s.p.c[i*s.p.ld+j]
+	}
+	return s.bigM
+}
+
+// findEntering runs block search: it scans real non-tree arcs cyclically
+// from s.next in blocks of s.block arcs and returns the arc with the most
+// negative reduced cost in the first block (or blocks) that has one, or
+// −1 if a full sweep finds none below −eps.
+func (s *simplex) findEntering() (int, float64) {
+	n, m := s.n, s.m
+	c, ld := s.p.c, s.p.ld
+	piT := s.pi[n : n+m]
+	best, minRC := -1, -s.eps
+	i, j := s.next/m, s.next%m
+	cnt, left := s.block, s.nm
+	for left > 0 {
+		take := min(m-j, cnt, left)
+		row := c[i*ld+j : i*ld+j+take]
+		pt := piT[j : j+take]
+		pii := s.pi[i]
+		base := i*m + j
+		for k, cv := range row {
+			if rc := cv + pii - pt[k]; rc < minRC && !s.inTree[base+k] {
+				minRC, best = rc, base+k
+			}
+		}
+		j += take
+		cnt -= take
+		left -= take
+		if j == m {
+			j = 0
+			if i++; i == n {
+				i = 0
+			}
+		}
+		if cnt == 0 {
+			if best >= 0 {
+				break
+			}
+			cnt = s.block
+		}
+	}
+	s.next = i*m + j
+	return best, minRC
+}
+
+// pivot brings arc e (i → n+j, negative reduced cost rc) into the tree.
+func (s *simplex) pivot(e int, rc float64) {
+	u := int32(e / s.m)
+	v := int32(s.n + e%s.m)
+	// Join: the lowest common ancestor of u and v.
+	a, b := u, v
+	for a != b {
+		switch {
+		case s.depth[a] > s.depth[b]:
+			a = s.parent[a]
+		case s.depth[b] > s.depth[a]:
+			b = s.parent[b]
+		default:
+			a, b = s.parent[a], s.parent[b]
+		}
+	}
+	join := a
+	// Leaving arc (Cunningham's rule keeps the tree strongly feasible):
+	// on the join→u side flow runs down, so arcs oriented up block;
+	// on the v→join side flow runs up, so arcs oriented down block. Ties
+	// go to the last blocking arc in cycle order.
+	delta := math.Inf(1)
+	leave, onU := int32(-1), false
+	for x := u; x != join; x = s.parent[x] {
+		if s.predUp[x] {
+			if f := s.flow[s.pred[x]]; f < delta {
+				delta, leave, onU = f, x, true
+			}
+		}
+	}
+	for x := v; x != join; x = s.parent[x] {
+		if !s.predUp[x] {
+			if f := s.flow[s.pred[x]]; f <= delta {
+				delta, leave, onU = f, x, false
+			}
+		}
+	}
+	if leave < 0 {
+		panic("ot: emd: unbounded pivot (internal error)")
+	}
+	if delta > 0 {
+		s.flow[e] += delta
+		for x := u; x != join; x = s.parent[x] {
+			if s.predUp[x] {
+				s.flow[s.pred[x]] -= delta
+			} else {
+				s.flow[s.pred[x]] += delta
+			}
+		}
+		for x := v; x != join; x = s.parent[x] {
+			if s.predUp[x] {
+				s.flow[s.pred[x]] += delta
+			} else {
+				s.flow[s.pred[x]] -= delta
+			}
+		}
+	}
+	out := s.pred[leave]
+	s.flow[out] = 0
+	if int(out) < s.nm {
+		s.inTree[out] = false
+	}
+	s.inTree[e] = true
+	// Re-hang the subtree of leave from the entering arc: q is the
+	// entering arc's end inside that subtree, att the end outside.
+	q, att := v, u
+	if onU {
+		q, att = u, v
+	}
+	s.path = s.path[:0]
+	s.pathPred = s.pathPred[:0]
+	s.pathUp = s.pathUp[:0]
+	for x := q; ; x = s.parent[x] {
+		s.path = append(s.path, x)
+		s.pathPred = append(s.pathPred, s.pred[x])
+		s.pathUp = append(s.pathUp, s.predUp[x])
+		if x == leave {
+			break
+		}
+	}
+	k := len(s.path) - 1
+	s.removeChild(s.parent[leave], leave)
+	for t := 0; t < k; t++ {
+		s.removeChild(s.path[t+1], s.path[t])
+	}
+	for t := 0; t < k; t++ {
+		x := s.path[t+1]
+		s.parent[x] = s.path[t]
+		s.pred[x] = s.pathPred[t]
+		s.predUp[x] = !s.pathUp[t]
+		s.addChild(s.path[t], x)
+	}
+	s.parent[q] = att
+	s.pred[q] = int32(e)
+	s.predUp[q] = q == u
+	s.addChild(att, q)
+	// Potentials of the re-hung subtree shift so that the entering arc has
+	// zero reduced cost; depths are recomputed.
+	d := rc
+	if onU {
+		d = -rc
+	}
+	s.stack = append(s.stack[:0], q)
+	for len(s.stack) > 0 {
+		x := s.stack[len(s.stack)-1]
+		s.stack = s.stack[:len(s.stack)-1]
+		s.pi[x] += d
+		s.depth[x] = s.depth[s.parent[x]] + 1
+		for ch := s.firstChild[x]; ch >= 0; ch = s.nextSib[ch] {
+			s.stack = append(s.stack, ch)
+		}
+	}
+	s.pivots++
+}
+
+// refreshPotentials recomputes every potential from the tree (root 0),
+// removing the rounding that incremental updates accumulate.
+func (s *simplex) refreshPotentials() {
+	s.pi[s.root] = 0
+	s.stack = append(s.stack[:0], int32(s.root))
+	for len(s.stack) > 0 {
+		x := s.stack[len(s.stack)-1]
+		s.stack = s.stack[:len(s.stack)-1]
+		if x != int32(s.root) {
+			c := s.arcCost(int(s.pred[x]))
+			if s.predUp[x] {
+				s.pi[x] = s.pi[s.parent[x]] - c
+			} else {
+				s.pi[x] = s.pi[s.parent[x]] + c
+			}
+		}
+		for ch := s.firstChild[x]; ch >= 0; ch = s.nextSib[ch] {
+			s.stack = append(s.stack, ch)
+		}
+	}
+}
+
+// transportCost returns Σ C_e·flow_e over real tree arcs.
+func (s *simplex) transportCost() float64 {
+	t := 0.0
+	for x := 0; x < s.n+s.m; x++ {
+		if e := int(s.pred[x]); e < s.nm {
+			t += s.arcCost(e) * s.flow[e]
+		}
+	}
+	return t
+}
+
+// solve pivots until no real arc has a negative reduced cost (checked
+// again after a fresh potential computation) or maxIter pivots.
+func (s *simplex) solve(ctx context.Context, maxIter int, progress func(int, float64)) (bool, error) {
+	const refresh = 4096
+	for {
+		e, rc := s.findEntering()
+		if e < 0 {
+			s.refreshPotentials()
+			if e, rc = s.findEntering(); e < 0 {
+				return true, nil
+			}
+		}
+		if s.pivots >= maxIter {
+			return false, nil
+		}
+		s.pivot(e, rc)
+		if s.pivots%refresh == 0 {
+			s.refreshPotentials()
+			if progress != nil && s.pivots%(refresh*3) == 0 {
+				progress(s.pivots, s.transportCost())
+			}
+			if ctx != nil && ctx.Err() != nil {
+				return false, errorf("emd: cancelled after %d pivots: %w", s.pivots, ctx.Err())
+			}
+		}
+	}
+}
+
+// result builds the EMD result in original indices.
+func (s *simplex) result() *EMDResult {
+	p := s.p
+	s.refreshPotentials()
+	plan := s.flow[:s.nm:s.nm]
+	res := &EMDResult{Iterations: s.pivots}
+	// Row and column sums, cost.
+	rs := make([]float64, p.n)
+	cs := make([]float64, p.m)
+	cost := 0.0
+	for i := 0; i < p.n; i++ {
+		row := plan[i*p.m : (i+1)*p.m]
+		crow := p.row(i)
+		for j, f := range row {
+			if f != 0 {
+				rs[i] += f
+				cs[j] += f
+				cost += f * crow[j]
+			}
+		}
+	}
+	res.Cost = cost
+	res.MarginalError = dist(rs, p.a) + dist(cs, p.b)
+	res.Plan = p.expandPlan(plan)
+	// Duals u_i = −pi_i, v_j = pi_{n+j} satisfy u_i + v_j ≤ C_ij.
+	u := make([]float64, p.n)
+	v := make([]float64, p.m)
+	for i := range u {
+		u[i] = -s.pi[i]
+	}
+	for j := range v {
+		v[j] = s.pi[p.n+j]
+	}
+	// Centre as POT: u + c, v − c with c = (b·v − a·u)/(Σa + Σb).
+	sa, sb, au, bv := 0.0, 0.0, 0.0, 0.0
+	for i, w := range p.a {
+		sa += w
+		au += w * u[i]
+	}
+	for j, w := range p.b {
+		sb += w
+		bv += w * v[j]
+	}
+	sh := (bv - au) / (sa + sb)
+	for i := range u {
+		u[i] += sh
+	}
+	for j := range v {
+		v[j] -= sh
+	}
+	res.U, res.V = u, v
+	if p.rows != nil {
+		res.U, res.V = nullDuals(p, u, v)
+	}
+	return res
+}
+
+// nullDuals expands the duals to the original indices, giving zero-mass
+// bins the largest values that keep the duals feasible:
+// U_i = min_j (C_ij − V_j) over support columns, then
+// V_j = min_i (C_ij − U_i) over all rows.
+func nullDuals(p *problem, u, v []float64) ([]float64, []float64) {
+	U := expandVec(u, p.rows, p.nn, math.NaN())
+	V := expandVec(v, p.cols, p.mm, math.NaN())
+	// Original cost access: the reduced problem copied its support, so
+	// rebuild the original index maps.
+	inRow := make([]bool, p.nn)
+	for _, i := range p.rows {
+		inRow[i] = true
+	}
+	inCol := make([]bool, p.mm)
+	for _, j := range p.cols {
+		inCol[j] = true
+	}
+	at := func(i, j int) float64 { return p.orig.At(i, j) }
+	for i := 0; i < p.nn; i++ {
+		if inRow[i] {
+			continue
+		}
+		mn := math.Inf(1)
+		for _, j := range p.cols {
+			mn = math.Min(mn, at(i, j)-V[j])
+		}
+		U[i] = mn
+	}
+	for j := 0; j < p.mm; j++ {
+		if inCol[j] {
+			continue
+		}
+		mn := math.Inf(1)
+		for i := 0; i < p.nn; i++ {
+			mn = math.Min(mn, at(i, j)-U[i])
+		}
+		V[j] = mn
+	}
+	return U, V
+}
