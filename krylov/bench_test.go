@@ -43,3 +43,20 @@ func benchSolve(bm *testing.B, g int, solve solverFunc, o *Options) {
 func BenchmarkCG_Lap1000(bm *testing.B) { benchSolve(bm, 1000, CG, &Options{RTol: 1e-8, MaxIter: 300}) }
 func BenchmarkCG_Lap50(bm *testing.B)   { benchSolve(bm, 50, CG, &Options{RTol: 1e-8}) }
 func BenchmarkCG_Lap70(bm *testing.B)   { benchSolve(bm, 70, CG, &Options{RTol: 1e-8}) }
+
+func BenchmarkCGJacobi_Lap1000(bm *testing.B) {
+	benchSolve(bm, 1000, CG, &Options{RTol: 1e-8, MaxIter: 300, Precond: linop.Diag(constVec(1000*1000, 0.25))})
+}
+func BenchmarkGMRES30_Lap1000(bm *testing.B) {
+	benchSolve(bm, 1000, GMRES, &Options{RTol: 1e-8, MaxIter: 300, Restart: 30})
+}
+func BenchmarkGMRES30_Lap50(bm *testing.B) { benchSolve(bm, 50, GMRES, &Options{RTol: 1e-8, Restart: 30}) }
+func BenchmarkGMRES30_Lap70(bm *testing.B) { benchSolve(bm, 70, GMRES, &Options{RTol: 1e-8, Restart: 30}) }
+
+func constVec(n int, v float64) []float64 {
+	x := make([]float64, n)
+	for i := range x {
+		x[i] = v
+	}
+	return x
+}

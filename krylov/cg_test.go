@@ -259,7 +259,10 @@ func TestCGAllocations(t *testing.T) {
 			CG(context.Background(), A, b, x, &Options{RTol: 1e-14, MaxIter: iters, Precond: ktScaling{1600, 0.25}})
 		})
 	}
-	if a5, a50 := allocs(5), allocs(50); a50 > a5 {
+	// Slack of 2: a GC during the run empties the vector kernels'
+	// sync.Pools, whose refill allocates; a per-iteration allocation
+	// would add 45.
+	if a5, a50 := allocs(5), allocs(50); a50 > a5+2 {
 		t.Errorf("allocations grow with iterations: %v (5 its) vs %v (50 its)", a5, a50)
 	}
 }

@@ -1,0 +1,266 @@
+package krylov
+
+import (
+	"context"
+	"math"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+	"github.com/subspace-lab/subspace/linop"
+)
+
+// GMRES solves A x = b for a general square A by restarted GMRES(m)
+// (Saad & Schultz 1986; Saad, Iterative Methods for Sparse Linear Systems,
+// 2nd ed., Alg. 6.9 and §9.3), m = o.Restart (default 30, as PETSc; capped
+// at n).
+//
+// x holds the initial guess on entry (zeros for none) and the solution on
+// return. Options used: RTol (default 1e-5), ATol, MaxIter (default
+// 10·n), Restart, Precond, Side, History, Progress.
+//
+// Arnoldi: classical Gram–Schmidt with DGKS reorthogonalisation
+// (orthogonalize), the least-squares problem updated by Givens rotations
+// (hessLSQ). A happy breakdown (the Krylov space became invariant) ends the
+// cycle with the exact solution on that space; when A is singular on it,
+// the solve stops with ErrBreakdown.
+//
+// Preconditioning: Side Right (default) runs GMRES on A M with x = x₀ + M y,
+// so the least-squares residual it minimises is the true residual
+// ‖b − A x‖; Side Left runs it on M A and minimises ‖M(b − A x)‖. The
+// preconditioner must be the same linear operator at every application
+// (use FGMRES otherwise).
+//
+// Iterations: one iteration is one Arnoldi step (one product with A, one
+// application of M). Iterations and MaxIter count these inner steps over
+// all cycles, as PETSc's KSPGetIterationNumber and SciPy's pr_norm
+// callback do (SciPy's own maxiter counts cycles instead).
+//
+// Stopping: within a cycle the least-squares residual is compared with
+// max(RTol·‖b‖, ATol); with left preconditioning it estimates ‖M r‖, so the
+// target is scaled by ‖r₀‖/‖M r₀‖ of the cycle's starting residual. When
+// the estimate passes, x is formed and its true residual computed: the
+// solve converges only if the true residual passes; if it does not, the
+// cycle goes on with a target lowered by the observed ratio of estimate to
+// true residual. At each restart and at the end the true residual is
+// recomputed from scratch. Repeated failures to improve the true residual
+// stop the solve as stagnated (ErrNotConverged).
+//
+// History holds the least-squares residual estimate of every iteration
+// (with left preconditioning scaled to estimate ‖r‖ as above).
+//
+// Memory: (m+1)·n for the basis plus 3n. Cost per iteration j of a cycle:
+// one product with A and M, and about 2j+4 passes over vectors of length n
+// (twice that when DGKS reorthogonalises).
+//
+// Errors: ErrBreakdown (singular A on the Krylov space, or M·r = 0),
+// ErrNaN, ErrNotConverged (MaxIter or stagnation), a wrapped ctx.Err().
+func GMRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+	return gmres(ctx, "GMRES", A, b, x, o, false)
+}
+
+// gmres is the engine of GMRES and FGMRES (flexible: right
+// preconditioning that may change at every step, with the preconditioned
+// vectors Z kept).
+func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64, o *Options, flexible bool) (Result, error) {
+	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
+	if done {
+		return res, err
+	}
+	n := len(b)
+	m := min(opt.Restart, n)
+	M := opt.Precond
+	left := M != nil && opt.Side == Left && !flexible
+	right := M != nil && !left
+	mon := newMonitor(ctx, method, &opt, bnorm, &res)
+
+	V := vectors(m+1, n)
+	var Z [][]float64
+	if flexible && M != nil {
+		Z = vectors(m, n)
+	}
+	r := make([]float64, n)
+	w := make([]float64, n)
+	xt := make([]float64, n)
+	hl := newHessLSQ(m)
+	hcol := make([]float64, m+1)
+	tmp := make([]float64, m+1)
+	y := make([]float64, m)
+
+	var rnorm float64
+	if isZero(x) {
+		vec.Copy(r, b)
+		rnorm = bnorm
+	} else {
+		rnorm = residualTo(r, A, b, x)
+		res.MatVecs++
+	}
+	if rnorm <= thresh {
+		if err := mon.record(0, rnorm); err != nil {
+			return res, conclude(method, rnorm, bnorm, thresh, &res, err)
+		}
+		res.Reason = "initial guess satisfies the tolerance"
+		return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+	}
+
+	// correction sets xt = x + (update from the first k basis vectors).
+	correction := func(k int) {
+		switch {
+		case flexible && M != nil:
+			vec.Copy(xt, x)
+			vec.MultiAxpy(xt, y[:k], Z[:k])
+		case right:
+			clear(w)
+			vec.MultiAxpy(w, y[:k], V[:k])
+			M.Apply(r, w)
+			vec.AddScaled(xt, x, 1, r)
+		default:
+			vec.Copy(xt, x)
+			vec.MultiAxpy(xt, y[:k], V[:k])
+		}
+	}
+
+	var stag stagnation
+	it := 0
+	for cycle := 0; ; cycle++ {
+		// r holds the true residual of x and rnorm its norm.
+		beta := rnorm
+		if left {
+			M.Apply(V[0], r)
+			beta = vec.Norm(V[0])
+		} else {
+			vec.Copy(V[0], r)
+		}
+		if !finite(beta) {
+			return res, conclude(method, rnorm, bnorm, thresh, &res,
+				errorf("%s: ‖M r‖ = %v at iteration %d: %w", method, beta, it, ErrNaN))
+		}
+		if beta == 0 {
+			res.Reason = "breakdown: the preconditioner maps the residual to zero"
+			return res, conclude(method, rnorm, bnorm, thresh, &res,
+				errorf("%s: M·r = 0 for r ≠ 0 at iteration %d: the preconditioner is singular: %w", method, it, ErrBreakdown))
+		}
+		vec.Scale(1/beta, V[0])
+		// scale converts the least-squares residual to an estimate of ‖r‖.
+		scale := rnorm / beta
+		target := thresh / scale
+		if cycle == 0 {
+			if err := mon.record(0, rnorm); err != nil {
+				return res, conclude(method, rnorm, bnorm, thresh, &res, err)
+			}
+		}
+		hl.reset(beta)
+
+		k := 0
+		breakdown := false
+		for k < m && it < opt.MaxIter {
+			j := k
+			switch {
+			case left:
+				A.Apply(w, V[j])
+				M.Apply(V[j+1], w)
+			case flexible && M != nil:
+				M.Apply(Z[j], V[j])
+				A.Apply(V[j+1], Z[j])
+			case right:
+				M.Apply(w, V[j])
+				A.Apply(V[j+1], w)
+			default:
+				A.Apply(V[j+1], V[j])
+			}
+			res.MatVecs++
+			it++
+			res.Iterations = it
+			hnext := orthogonalize(V[:j+1], V[j+1], hcol, tmp)
+			hn := hnext * hnext
+			for _, v := range hcol[:j+1] {
+				hn += v * v
+			}
+			hn = math.Sqrt(hn)
+			if !finite(hn) {
+				return res, conclude(method, rnorm, bnorm, thresh, &res,
+					errorf("%s: Arnoldi vector is not finite at iteration %d: %w", method, it, ErrNaN))
+			}
+			breakdown = hnext <= 4*eps*hn
+			if breakdown {
+				hnext = 0
+			}
+			hcol[j+1] = hnext
+			est := hl.add(hcol[:j+2])
+			k = j + 1
+			if err := mon.record(it, est*scale); err != nil {
+				// Cancelled: return the best iterate of the cycle.
+				if kk := k - 1; hl.diag(kk) > 0 || kk > 0 {
+					if hl.diag(kk) == 0 {
+						kk--
+					}
+					hl.solve(y, kk+1)
+					correction(kk + 1)
+					vec.Copy(x, xt)
+				}
+				return res, finish(method, A, b, x, r, bnorm, thresh, &res, err)
+			}
+			if breakdown {
+				break
+			}
+			vec.Scale(1/hnext, V[j+1])
+			if est <= target {
+				// Confirm with the true residual of the current iterate.
+				hl.solve(y, k)
+				correction(k)
+				tn := residualTo(r, A, b, xt)
+				res.MatVecs++
+				if tn <= thresh {
+					vec.Copy(x, xt)
+					return res, conclude(method, tn, bnorm, thresh, &res, nil)
+				}
+				if stag.failed(tn) {
+					vec.Copy(x, xt)
+					res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+					return res, conclude(method, tn, bnorm, thresh, &res, nil)
+				}
+				target = est * thresh / tn
+			}
+		}
+
+		// End of cycle: form x and its true residual.
+		singular := false
+		if breakdown && hl.diag(k-1) <= 4*eps*hl.diag(0)*float64(k) {
+			singular = true
+			k-- // the last column is dependent: solve on the others
+		}
+		if k > 0 {
+			hl.solve(y, k)
+			correction(k)
+			vec.Copy(x, xt)
+		}
+		rnorm = residualTo(r, A, b, x)
+		res.MatVecs++
+		if rnorm <= thresh {
+			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+		}
+		if singular {
+			res.Reason = "breakdown: A is singular on the Krylov space"
+			return res, conclude(method, rnorm, bnorm, thresh, &res,
+				errorf("%s: singular Hessenberg matrix at iteration %d (A is singular and b − A x₀ has a component outside its range): %w", method, it, ErrBreakdown))
+		}
+		if it >= opt.MaxIter {
+			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+		}
+		if breakdown && stag.failed(rnorm) {
+			res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+		}
+	}
+}
+
+// eps is the machine epsilon of float64.
+const eps = 0x1p-52
+
+// vectors returns count vectors of length n carved from one allocation.
+func vectors(count, n int) [][]float64 {
+	buf := make([]float64, count*n)
+	v := make([][]float64, count)
+	for i := range v {
+		v[i] = buf[i*n : (i+1)*n : (i+1)*n]
+	}
+	return v
+}
