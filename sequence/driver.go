@@ -64,12 +64,13 @@ type Options struct {
 	ReuseIdentical bool
 	// Prefetch is the number of systems assembled ahead, concurrently, by
 	// background goroutines; 0 assembles each system in Run's goroutine.
+	// (RunLanes uses lane 0's.)
 	Prefetch int
 	// Solution, if not nil, receives the solution of system i after it is
 	// solved (x is reused afterwards: copy it). An error aborts the run.
 	Solution func(i int, x []float64) error
 	// Progress, if not nil, is called after each system with the number
-	// solved so far and the total.
+	// solved so far and the total. (RunLanes uses lane 0's.)
 	Progress func(done, total int)
 }
 
@@ -103,97 +104,149 @@ type Stat struct {
 // Stat per system, in solve order. A system that does not converge, breaks
 // down or produces NaN is recorded (Converged false, Err set) and the run
 // goes on; if s has a Reset method (krylov.GCRODR) it is called after such
-// a failure so that a damaged recycled space is not carried over. Run stops
-// and returns the Stats so far with an error when assembly or
-// preconditioner construction fails, when Solution returns an error, or
-// when ctx is cancelled. It panics if order holds an index outside
-// [0, src.Len()).
+// a failure (other than non-convergence) so that a damaged recycled space
+// is not carried over. Run stops and returns the Stats so far with an
+// error when assembly or preconditioner construction fails, when Solution
+// returns an error, or when ctx is cancelled. It panics if order holds an
+// index outside [0, src.Len()).
 func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
-	var opt Options
-	if o != nil {
-		opt = *o
-	}
-	if opt.Precond == "" {
-		opt.Precond = "none"
-	}
+	stats, err := RunLanes(ctx, src, order, []Lane{{Solver: s, Options: o}})
+	return stats[0], err
+}
+
+// Lane is one solver and its options in RunLanes.
+type Lane struct {
+	Solver  Solver
+	Options *Options
+}
+
+// RunLanes solves every system of the sequence with each lane's solver:
+// each system is assembled once and solved by the lanes in turn, lane 0
+// first at even positions and last at odd ones, so that the lanes share
+// the machine's state (caches, load) and their timings compare fairly.
+// Each lane has its own preconditioners, warm starts and solutions as Run
+// describes; Prefetch and Progress are taken from lane 0's options. It
+// returns one []Stat per lane.
+func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]Stat, error) {
 	N := src.Len()
 	for _, i := range order {
 		if i < 0 || i >= N {
 			panic(fmt.Sprintf("sequence: Run: order holds %d, outside [0, %d)", i, N))
 		}
 	}
-	pipe := newPipeline(ctx, src, order, opt.Prefetch)
+	states := make([]*lane, len(lanes))
+	for k, l := range lanes {
+		st := &lane{s: l.Solver, stats: make([]Stat, 0, len(order))}
+		if l.Options != nil {
+			st.opt = *l.Options
+		}
+		if st.opt.Precond == "" {
+			st.opt.Precond = "none"
+		}
+		states[k] = st
+	}
+	out := func() [][]Stat {
+		r := make([][]Stat, len(states))
+		for k, st := range states {
+			r[k] = st.stats
+		}
+		return r
+	}
+	if len(states) == 0 {
+		return out(), nil
+	}
+	lead := states[0].opt
+	pipe := newPipeline(ctx, src, order, lead.Prefetch)
 	defer pipe.close()
-	stats := make([]Stat, 0, len(order))
-	var (
-		prevA  *sparse.CSR
-		prevM  linop.Operator
-		x, r   []float64
-		havePr bool
-	)
 	for t, i := range order {
 		if err := ctx.Err(); err != nil {
-			return stats, fmt.Errorf("sequence: cancelled before system %d (%d of %d): %w", i, t+1, len(order), err)
+			return out(), fmt.Errorf("sequence: cancelled before system %d (%d of %d): %w", i, t+1, len(order), err)
 		}
 		A, b, asec, err := pipe.get(t)
 		if err != nil {
-			return stats, fmt.Errorf("sequence: assembling system %d: %w", i, err)
+			return out(), fmt.Errorf("sequence: assembling system %d: %w", i, err)
 		}
-		n, _ := A.Dims()
-		if len(x) != n {
-			x, r = make([]float64, n), make([]float64, n)
-			havePr = false
-		}
-		st := Stat{System: i, AssembleSeconds: asec}
-		if opt.ReuseIdentical && prevA != nil && sameMatrix(prevA, A) {
-			A = prevA
-			st.Reused = true
-		}
-		if !opt.WarmStart || !havePr {
-			clear(x)
-		}
-		t0 := time.Now()
-		t1 := t0
-		var M linop.Operator
-		if st.Reused {
-			M = prevM
-		} else {
-			M, err = precond.New(opt.Precond, A, opt.PrecondOptions)
-			if err != nil {
-				return stats, fmt.Errorf("sequence: preconditioner %s for system %d: %w", opt.Precond, i, err)
+		for q := range states {
+			k := q
+			if t%2 == 1 {
+				k = len(states) - 1 - q
 			}
-			t1 = time.Now()
-		}
-		ko := opt.Krylov
-		ko.Precond = M
-		res, serr := s.Solve(ctx, A, b, x, &ko)
-		t2 := time.Now()
-		if serr != nil && ctx.Err() != nil {
-			return stats, fmt.Errorf("sequence: system %d: %w", i, serr)
-		}
-		st.SetupSeconds = t1.Sub(t0).Seconds()
-		st.Seconds = t2.Sub(t0).Seconds()
-		st.Iterations, st.MatVecs, st.Converged = res.Iterations, res.MatVecs, res.Converged && serr == nil
-		st.RelResidual = relResidual(A, b, x, r)
-		if serr != nil {
-			st.Err = serr.Error()
-			if rs, ok := s.(interface{ Reset() }); ok && !errors.Is(serr, krylov.ErrNotConverged) {
-				rs.Reset()
+			if err := states[k].solve(ctx, i, A, b, asec); err != nil {
+				return out(), err
 			}
 		}
-		stats = append(stats, st)
-		havePr = true
-		prevA, prevM = A, M
-		if opt.Solution != nil {
-			if err := opt.Solution(i, x); err != nil {
-				return stats, err
-			}
-		}
-		if opt.Progress != nil {
-			opt.Progress(t+1, len(order))
+		if lead.Progress != nil {
+			lead.Progress(t+1, len(order))
 		}
 	}
-	return stats, nil
+	return out(), nil
+}
+
+// lane is the running state of one solver in RunLanes.
+type lane struct {
+	s      Solver
+	opt    Options
+	stats  []Stat
+	prevA  *sparse.CSR
+	prevM  linop.Operator
+	x, r   []float64
+	havePr bool
+}
+
+// solve solves system i (A, b) and records its Stat.
+func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, asec float64) error {
+	n, _ := A.Dims()
+	if len(l.x) != n {
+		l.x, l.r = make([]float64, n), make([]float64, n)
+		l.havePr = false
+	}
+	st := Stat{System: i, AssembleSeconds: asec}
+	if l.opt.ReuseIdentical && l.prevA != nil && sameMatrix(l.prevA, A) {
+		A = l.prevA
+		st.Reused = true
+	}
+	if !l.opt.WarmStart || !l.havePr {
+		clear(l.x)
+	}
+	t0 := time.Now()
+	t1 := t0
+	var M linop.Operator
+	if st.Reused {
+		M = l.prevM
+	} else {
+		var err error
+		M, err = precond.New(l.opt.Precond, A, l.opt.PrecondOptions)
+		if err != nil {
+			return fmt.Errorf("sequence: preconditioner %s for system %d: %w", l.opt.Precond, i, err)
+		}
+		t1 = time.Now()
+	}
+	ko := l.opt.Krylov
+	ko.Precond = M
+	res, serr := l.s.Solve(ctx, A, b, l.x, &ko)
+	t2 := time.Now()
+	if serr != nil && ctx.Err() != nil {
+		return fmt.Errorf("sequence: system %d: %w", i, serr)
+	}
+	st.SetupSeconds = t1.Sub(t0).Seconds()
+	st.Seconds = t2.Sub(t0).Seconds()
+	st.Iterations, st.MatVecs, st.Converged = res.Iterations, res.MatVecs, res.Converged && serr == nil
+	st.RelResidual = relResidual(A, b, l.x, l.r)
+	if serr != nil {
+		st.Err = serr.Error()
+		if rs, ok := l.s.(interface{ Reset() }); ok && !errors.Is(serr, krylov.ErrNotConverged) {
+			rs.Reset()
+		}
+	}
+	l.stats = append(l.stats, st)
+	l.havePr = true
+	l.prevA, l.prevM = A, M
+	if l.opt.Solution != nil {
+		if err := l.opt.Solution(i, l.x); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // relResidual returns ‖b − A x‖/‖b‖ (‖b − A x‖ when b = 0), using r as

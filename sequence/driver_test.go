@@ -255,3 +255,39 @@ func TestRunFailures(t *testing.T) {
 		Run(ctx, src, []int{0, 5}, krylov.NewGCRODR(n, nil), nil)
 	})
 }
+
+// RunLanes gives each lane exactly what a separate Run would (iterations
+// and solutions), assembling each system once.
+func TestRunLanesMatchesSeparateRuns(t *testing.T) {
+	src := newSource(t, "darcy", 10, 7)
+	n := src.fam.Unknowns()
+	order := Greedy(fields(src))
+	mk := func() []Lane {
+		return []Lane{
+			{Solver: krylov.NewGCRODR(n, &krylov.GCRODROptions{M: 15, K: 5}), Options: &Options{Precond: "ssor"}},
+			{Solver: SolverFunc(gmresLike(n)), Options: &Options{Precond: "ssor"}},
+		}
+	}
+	src.calls.Store(0)
+	both, err := RunLanes(context.Background(), src, order, mk())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := src.calls.Load(); c != int64(src.n) {
+		t.Errorf("assembled %d times for %d systems", c, src.n)
+	}
+	for k, l := range mk() {
+		alone, err := Run(context.Background(), src, order, l.Solver, l.Options)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for p := range alone {
+			if alone[p].Iterations != both[k][p].Iterations || alone[p].RelResidual != both[k][p].RelResidual {
+				t.Errorf("lane %d position %d: %+v alone, %+v in lanes", k, p, alone[p], both[k][p])
+			}
+		}
+	}
+	if got, _ := RunLanes(context.Background(), src, order, nil); len(got) != 0 {
+		t.Errorf("no lanes: %v", got)
+	}
+}
