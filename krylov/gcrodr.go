@@ -86,11 +86,8 @@ type GCRODR struct {
 
 	// Small dense workspace (column index fastest).
 	hess  []float64 // (m+1)×m Hessenberg H̄, stride m
-	rot   []float64 // Givens-rotated copy of H̄, stride m
+	lsq   *hessLSQ  // Givens QR of H̄ and the rotated right-hand side
 	bk    []float64 // k×m block CᵀA·M·V, stride m
-	cs    []float64 // Givens cosines, m
-	sn    []float64 // Givens sines, m
-	g     []float64 // rotated right-hand side, m+1
 	y     []float64 // least-squares solution, m
 	coef  []float64 // k+m+1 combination coefficients
 	hcol  []float64 // k+m+1 Gram–Schmidt coefficients
@@ -158,11 +155,8 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	s.w = make([]float64, n)
 	s.z = make([]float64, n)
 	s.hess = make([]float64, (m+1)*m)
-	s.rot = make([]float64, (m+1)*m)
+	s.lsq = newHessLSQ(m)
 	s.bk = make([]float64, k*m)
-	s.cs = make([]float64, m)
-	s.sn = make([]float64, m)
-	s.g = make([]float64, m+1)
 	s.y = make([]float64, m)
 	s.coef = make([]float64, k+m+1)
 	s.hcol = make([]float64, k+m+1)

@@ -166,8 +166,7 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 	v0 := s.v[0]
 	vec.Copy(v0, r)
 	vec.Scale(1/beta, v0)
-	clear(s.g[:p+1])
-	s.g[0] = beta
+	s.lsq.reset(beta)
 	copy(s.basis, s.c[:kk])
 	est := beta
 	var stop error
@@ -199,22 +198,8 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 			vec.Scale(1/hn, w)
 		}
 		s.hess[(j+1)*m+j] = hn
-
-		// Givens QR of H̄, column j.
-		for i := 0; i <= j+1; i++ {
-			s.rot[i*m+j] = s.hess[i*m+j]
-		}
-		for i := 0; i < j; i++ {
-			a, b := s.rot[i*m+j], s.rot[(i+1)*m+j]
-			s.rot[i*m+j] = s.cs[i]*a + s.sn[i]*b
-			s.rot[(i+1)*m+j] = -s.sn[i]*a + s.cs[i]*b
-		}
-		c, sn, rr := givens(s.rot[j*m+j], s.rot[(j+1)*m+j])
-		s.cs[j], s.sn[j] = c, sn
-		s.rot[j*m+j], s.rot[(j+1)*m+j] = rr, 0
-		s.g[j+1] = -sn * s.g[j]
-		s.g[j] = c * s.g[j]
-		est = math.Abs(s.g[j+1])
+		s.hcol[kk+j+1] = hn
+		est = s.lsq.add(s.hcol[kk : kk+j+2])
 		j++
 		if !finite(col2) {
 			est = col2
@@ -231,19 +216,12 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 		}
 	}
 
-	// Back-substitution R y = g.
-	y := s.y[:j]
-	for i := j - 1; i >= 0; i-- {
-		t := s.g[i]
-		for l := i + 1; l < j; l++ {
-			t -= s.rot[i*m+l] * y[l]
-		}
-		d := s.rot[i*m+i]
-		if d == 0 {
-			return 0, est, errorf("GCRODR: iteration %d: projected system is singular (zero pivot %d of %d): %w", res.Iterations, i, j, ErrBreakdown)
-		}
-		y[i] = t / d
+	// Least-squares solution y of min ‖β e₁ − H̄ y‖.
+	if !(s.lsq.diag(j-1) > 0) {
+		return 0, est, errorf("GCRODR: iteration %d: projected system is singular (zero pivot in column %d): %w", res.Iterations, j-1, ErrBreakdown)
 	}
+	y := s.y[:j]
+	s.lsq.solve(y, j)
 
 	// x ← x + M (V y − U (B y)).
 	coef := s.coef[:kk+j]

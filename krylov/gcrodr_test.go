@@ -290,6 +290,18 @@ func TestGCRODRWithoutRecyclingIsGMRES(t *testing.T) {
 			if s.Stats().Recycled != 0 {
 				t.Errorf("recycled %d vectors with K<0", s.Stats().Recycled)
 			}
+			// And the package's GMRES(m): same iteration count, same x.
+			xg := make([]float64, n)
+			rg, err := GMRES(context.Background(), A, b, xg, &Options{RTol: 1e-9, Restart: m, Precond: tc.M})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if rg.Iterations != res.Iterations {
+				t.Errorf("GMRES(%d) took %d iterations, GCRO-DR(%d, 0) %d", m, rg.Iterations, m, res.Iterations)
+			}
+			if dd := gcMaxRelDiff(x, xg); dd > 1e-7 {
+				t.Errorf("GMRES and GCRO-DR(m, 0) iterates differ by %g", dd)
+			}
 		})
 	}
 }
