@@ -1,0 +1,182 @@
+package krylov
+
+import (
+	"context"
+	"math"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+	"github.com/subspace-lab/subspace/linop"
+)
+
+// BiCGStab solves A x = b for a general square A by the stabilised
+// biconjugate gradient method of van der Vorst (1992), right
+// preconditioned (Saad, Iterative Methods for Sparse Linear Systems, 2nd
+// ed., Alg. 7.7 applied to A M, x = M y), with shadow residual r̂ = r₀.
+//
+// x holds the initial guess on entry (zeros for none) and the solution on
+// return. Options used: RTol (default 1e-5), ATol, MaxIter (default
+// 10·n), Precond, History, Progress; Side and Restart are ignored.
+//
+// One iteration is two products with A and two applications of M (as in
+// SciPy and PETSc's bcgs); MaxIter bounds the iterations. Memory: 6n (8n
+// with a preconditioner).
+//
+// Stopping: with right preconditioning the recurrence residual is the
+// unpreconditioned residual. It is tested after each half step (s = r − αAp̂,
+// where the solve may stop with x + αp̂) and each full step, against
+// max(RTol·‖b‖, ATol); a pass is confirmed with the true residual
+// b − A x. If the confirmation fails, the recurrence restarts from the
+// true residual (new shadow vector r̂ = r); three failed confirmations in a
+// row that do not halve the true residual stop the solve as stagnated.
+//
+// Breakdowns are reported, never turned into NaN: ρ = r̂ᵀr = 0 (the shadow
+// residual is orthogonal to the residual), r̂ᵀAp̂ = 0, and ω = tᵀs/tᵀt = 0 or
+// tᵀt = 0 (the stabilising step makes no progress), each tested relative to
+// the norms involved (|cos| ≤ ε²), return an error wrapping ErrBreakdown that
+// names the quantity and the iteration; x is then the last valid iterate.
+// Other errors: ErrNaN, ErrNotConverged, a wrapped ctx.Err().
+func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+	const method = "BiCGStab"
+	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
+	if done {
+		return res, err
+	}
+	n := len(b)
+	mon := newMonitor(ctx, method, &opt, bnorm, &res)
+	M := opt.Precond
+
+	r := make([]float64, n)
+	rhat := make([]float64, n)
+	p := make([]float64, n)
+	v := make([]float64, n)
+	t := make([]float64, n)
+	phat, shat := p, r
+	if M != nil {
+		phat = make([]float64, n)
+		shat = make([]float64, n)
+	}
+
+	var rnorm float64
+	if isZero(x) {
+		vec.Copy(r, b)
+		rnorm = bnorm
+	} else {
+		rnorm = residualTo(r, A, b, x)
+		res.MatVecs++
+	}
+	if err := mon.record(0, rnorm); err != nil {
+		return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
+	}
+	if rnorm <= thresh {
+		res.Reason = "initial guess satisfies the tolerance"
+		return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+	}
+
+	const tiny = eps * eps
+	var stag stagnation
+	var rhoOld, alpha, omega, rhatNorm float64
+	fresh := true // start (or restart) the recurrence from r
+	breakdown := func(it int, what string) error {
+		res.Reason = "breakdown: " + what
+		return finish(method, A, b, x, t, bnorm, thresh, &res,
+			errorf("%s: breakdown at iteration %d: %s: %w", method, it, what, ErrBreakdown))
+	}
+	// confirm checks the true residual of x into r; it reports whether
+	// the solve converged or stagnated (stop) and leaves r the true
+	// residual otherwise, restarting the recurrence.
+	confirm := func() (stop bool) {
+		rnorm = residualTo(r, A, b, x)
+		res.MatVecs++
+		if rnorm <= thresh {
+			return true
+		}
+		if stag.failed(rnorm) {
+			res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+			return true
+		}
+		fresh = true
+		return false
+	}
+
+	for it := 1; it <= opt.MaxIter; it++ {
+		if fresh {
+			vec.Copy(rhat, r)
+			rhatNorm = rnorm
+		}
+		rho := vec.Dot(rhat, r)
+		if !finite(rho) {
+			return res, finish(method, A, b, x, t, bnorm, thresh, &res,
+				errorf("%s: ρ = %v at iteration %d: %w", method, rho, it, ErrNaN))
+		}
+		if math.Abs(rho) <= tiny*rhatNorm*rnorm {
+			return res, breakdown(it, "ρ = r̂ᵀr = 0 (the residual is orthogonal to the shadow residual)")
+		}
+		if fresh {
+			vec.Copy(p, r)
+			fresh = false
+		} else {
+			beta := (rho / rhoOld) * (alpha / omega)
+			vec.Axpy(-omega, v, p)
+			vec.AddScaled(p, r, beta, p)
+		}
+		if M != nil {
+			M.Apply(phat, p)
+		}
+		A.Apply(v, phat)
+		res.MatVecs++
+		rv, vv := vec.Dot2(v, rhat, v)
+		if !finite(rv) || !finite(vv) {
+			return res, finish(method, A, b, x, t, bnorm, thresh, &res,
+				errorf("%s: A·p̂ is not finite at iteration %d: %w", method, it, ErrNaN))
+		}
+		if math.Abs(rv) <= tiny*rhatNorm*math.Sqrt(vv) {
+			return res, breakdown(it, "r̂ᵀA p̂ = 0")
+		}
+		alpha = rho / rv
+		// x ← x + αp̂ and s = r ← r − αv, with ‖s‖², in one pass.
+		snorm := math.Sqrt(vec.AxpyAxpyNorm2(alpha, phat, x, -alpha, v, r))
+		res.Iterations = it
+		if snorm <= thresh {
+			if err := mon.record(it, snorm); err != nil {
+				return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
+			}
+			if confirm() {
+				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+			}
+			continue
+		}
+		if M != nil {
+			M.Apply(shat, r)
+		}
+		A.Apply(t, shat)
+		res.MatVecs++
+		tt, ts := vec.Dot2(t, t, r)
+		if !finite(tt) || !finite(ts) {
+			return res, finish(method, A, b, x, t, bnorm, thresh, &res,
+				errorf("%s: A·ŝ is not finite at iteration %d: %w", method, it, ErrNaN))
+		}
+		if tt == 0 {
+			return res, breakdown(it, "tᵀt = 0 (A·ŝ = 0 for s ≠ 0: A is singular)")
+		}
+		omega = ts / tt
+		if math.Abs(ts) <= tiny*math.Sqrt(tt)*snorm {
+			return res, breakdown(it, "ω = tᵀs/tᵀt = 0 (the stabilising step makes no progress)")
+		}
+		if M != nil {
+			rnorm = math.Sqrt(vec.AxpyAxpyNorm2(omega, shat, x, -omega, t, r))
+		} else {
+			// ŝ is r itself: update x before r.
+			vec.Axpy(omega, r, x)
+			vec.Axpy(-omega, t, r)
+			rnorm = vec.Norm(r)
+		}
+		if err := mon.record(it, rnorm); err != nil {
+			return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
+		}
+		rhoOld = rho
+		if rnorm <= thresh && confirm() {
+			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+		}
+	}
+	return res, finish(method, A, b, x, t, bnorm, thresh, &res, nil)
+}

@@ -1,0 +1,207 @@
+package krylov
+
+import (
+	"context"
+	"errors"
+	"math"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/linop"
+)
+
+func TestBiCGStabAgainstDense(t *testing.T) {
+	ns := ktNonsym(40, 4, 1)
+	jac := linop.Diag(ktInverse(ktDiag(ns)))
+	_, lap := ktLap2D(8)
+	cases := []struct {
+		name  string
+		dense *mat.Dense
+		opt   Options
+	}{
+		{"nonsym", ns, Options{RTol: 1e-10}},
+		{"nonsym jacobi", ns, Options{RTol: 1e-10, Precond: jac}},
+		{"spd", ktSPD(30, 100, 2), Options{RTol: 1e-10}},
+		{"laplacian", lap, Options{RTol: 1e-10}},
+		{"ill-conditioned", ktSPD(30, 1e5, 3), Options{RTol: 1e-8}},
+		{"1x1", mat.NewDense(1, 1, []float64{5}), Options{RTol: 1e-10}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			n, _ := c.dense.Dims()
+			b := ktVec(n, 6)
+			x := make([]float64, n)
+			o := c.opt
+			o.History = true
+			res, err := BiCGStab(context.Background(), linop.Dense(c.dense), b, x, &o)
+			if err != nil {
+				t.Fatalf("%v %+v", err, res)
+			}
+			ktCheck(t, c.dense, b, x, res, o.RTol*ktNorm(b))
+			if !res.Converged || res.RelResidual > o.RTol {
+				t.Errorf("not converged: %+v", res)
+			}
+			if e, bound := ktRelErr(x, ktDenseSolve(t, c.dense, b)), 10*ktCond(c.dense)*math.Max(res.RelResidual, 1e-15); e > bound {
+				t.Errorf("error %.3g > %.3g", e, bound)
+			}
+			if len(res.History) != res.Iterations+1 || res.MatVecs > 2*res.Iterations+2 {
+				t.Errorf("history %d, iterations %d, products %d", len(res.History), res.Iterations, res.MatVecs)
+			}
+		})
+	}
+}
+
+// Each breakdown is found by exact rational search over small integer
+// systems (the values below make the quantity exactly zero in floating
+// point too) and must be reported, with the iteration, not become NaN.
+func TestBiCGStabBreakdowns(t *testing.T) {
+	cases := []struct {
+		name string
+		a    *mat.Dense
+		b    []float64
+		want string
+	}{
+		// Skew-symmetric: r̂ᵀA r̂ = 0 at the first step.
+		{"r̂ᵀAp̂", mat.NewDense(2, 2, []float64{0, 1, -1, 0}), []float64{1, 0}, "r̂ᵀA p̂ = 0"},
+		// s = (0, −1) and t = A s = (3, 0) are orthogonal.
+		{"ω", mat.NewDense(2, 2, []float64{-3, -3, -3, 0}), []float64{1, 0}, "ω"},
+		// After one step r = (1, 0, 0) ⟂ r̂ = (0, −1, 0).
+		{"ρ", mat.NewDense(3, 3, []float64{2, 2, -2, 1, 2, -1, 2, 2, -1}), []float64{0, -1, 0}, "ρ"},
+	}
+	for _, c := range cases {
+		n := len(c.b)
+		x := make([]float64, n)
+		res, err := BiCGStab(context.Background(), linop.Dense(c.a), c.b, x, &Options{RTol: 1e-12})
+		if !errors.Is(err, ErrBreakdown) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "iteration") {
+			t.Errorf("%s: err = %v", c.name, err)
+		}
+		if _, bad := hasNaN(x); bad || res.Converged {
+			t.Errorf("%s: x = %v, %+v", c.name, x, res)
+		}
+		ktCheck(t, c.a, c.b, x, res, 0)
+	}
+	// A singular A with A·ŝ = 0.
+	a := mat.NewDense(2, 2, []float64{1, 1, 1, 1})
+	_, err := BiCGStab(context.Background(), linop.Dense(a), []float64{1, 0}, make([]float64, 2), nil)
+	if !errors.Is(err, ErrBreakdown) {
+		t.Errorf("singular: %v", err)
+	}
+}
+
+func hasNaN(x []float64) (int, bool) {
+	for i, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return i, true
+		}
+	}
+	return -1, false
+}
+
+func TestBiCGStabSpecialInputs(t *testing.T) {
+	ctx := context.Background()
+	res, err := BiCGStab(ctx, linop.Dense(&mat.Dense{}), nil, nil, nil)
+	if err != nil || !res.Converged {
+		t.Errorf("0×0: %+v %v", res, err)
+	}
+	a := ktNonsym(6, 3, 1)
+	x := ktVec(6, 1)
+	if res, err := BiCGStab(ctx, linop.Dense(a), make([]float64, 6), x, nil); err != nil || !res.Converged || !isZero(x) {
+		t.Errorf("b = 0: %+v %v", res, err)
+	}
+	b := ktVec(6, 2)
+	x = ktDenseSolve(t, a, b)
+	if res, err := BiCGStab(ctx, linop.Dense(a), b, x, nil); err != nil || res.Iterations != 0 {
+		t.Errorf("x0 exact: %+v %v", res, err)
+	}
+	if _, err := BiCGStab(ctx, linop.Dense(a), b, []float64{0, math.NaN(), 0, 0, 0, 0}, nil); !errors.Is(err, ErrNaN) {
+		t.Errorf("NaN x0: %v", err)
+	}
+	nanOp := linop.Func(2, 2, func(dst, x []float64) { dst[0], dst[1] = math.Inf(1), x[1] }, nil)
+	if _, err := BiCGStab(ctx, nanOp, []float64{1, 1}, make([]float64, 2), nil); !errors.Is(err, ErrNaN) {
+		t.Errorf("Inf operator: %v", err)
+	}
+	ktMustPanic(t, "len(x)", func() { BiCGStab(ctx, linop.Dense(a), b, make([]float64, 2), nil) })
+	ktMustPanic(t, "preconditioner", func() { BiCGStab(ctx, linop.Dense(a), b, make([]float64, 6), &Options{Precond: linop.Identity(2)}) })
+
+	A, dense := ktLap2D(15)
+	bl := ktOnesRHS(A)
+	xl := make([]float64, 225)
+	res, err = BiCGStab(ctx, A, bl, xl, &Options{RTol: 1e-13, MaxIter: 4})
+	if !errors.Is(err, ErrNotConverged) || res.Iterations != 4 {
+		t.Errorf("max iter: %+v %v", res, err)
+	}
+	ktCheck(t, dense, bl, xl, res, 1e-13*ktNorm(bl))
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := BiCGStab(cctx, A, bl, make([]float64, 225), nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancel: %v", err)
+	}
+}
+
+// noisy applies A with a deterministic relative perturbation of size
+// level, so that the recurrence residual and the true residual part ways
+// (a tolerance below the attainable accuracy).
+type noisy struct {
+	a     linop.Operator
+	level float64
+	calls int
+}
+
+func (o *noisy) Dims() (int, int) { return o.a.Dims() }
+func (o *noisy) Apply(dst, x []float64) {
+	o.a.Apply(dst, x)
+	o.calls++
+	for i := range dst {
+		dst[i] *= 1 + o.level*math.Sin(float64(o.calls*7+i*13))
+	}
+}
+
+// With products perturbed at 1e-9 the true residual cannot go below about
+// 1e-9: BiCGStab and GMRES see their confirmations fail and stop as
+// stagnated long before MaxIter. (CG's recurrence residual stalls above
+// the tolerance in this situation, so CG runs to MaxIter as SciPy's does.)
+func TestStagnationDetected(t *testing.T) {
+	A, _ := ktLap2D(12)
+	b := ktOnesRHS(A)
+	for name, solve := range map[string]solverFunc{"BiCGStab": BiCGStab, "GMRES": GMRES} {
+		x := make([]float64, 144)
+		res, err := solve(context.Background(), &noisy{a: A, level: 1e-9}, b, x, &Options{RTol: 1e-12, MaxIter: 3000})
+		if !errors.Is(err, ErrNotConverged) || !strings.Contains(res.Reason, "stagnated") || res.Iterations >= 3000 {
+			t.Errorf("%s: %v, %d iterations, %q", name, err, res.Iterations, res.Reason)
+		}
+	}
+}
+
+func TestBiCGStabAllocations(t *testing.T) {
+	A, _ := ktLap2D(30)
+	b := ktOnesRHS(A)
+	x := make([]float64, 900)
+	for _, M := range []linop.Operator{nil, ktScaling{900, 0.25}} {
+		allocs := func(iters int) float64 {
+			return testing.AllocsPerRun(5, func() {
+				clear(x)
+				BiCGStab(context.Background(), A, b, x, &Options{RTol: 1e-14, MaxIter: iters, Precond: M})
+			})
+		}
+		// Slack: see TestCGAllocations.
+		if a1, a2 := allocs(5), allocs(40); a2 > a1+2 {
+			t.Errorf("allocations grow with iterations: %v vs %v", a1, a2)
+		}
+	}
+}
+
+func TestStagnationCounter(t *testing.T) {
+	var s stagnation
+	// Halving every time: never stagnated.
+	for i, r := range []float64{1, 0.4, 0.1, 0.04, 0.01} {
+		if s.failed(r) {
+			t.Fatalf("halving residuals flagged at %d", i)
+		}
+	}
+	// Three failures in a row without halving after the last good one.
+	if s.failed(0.009) || s.failed(0.008) || !s.failed(0.0085) {
+		t.Error("three non-halving failures not flagged")
+	}
+}
