@@ -16,7 +16,8 @@ import (
 // last stage runs at reg itself until the stopping rule is met. Eps0
 // defaults to the cost scale max|C_ij| (POT uses the absolute 1e4).
 // MaxIter bounds the total number of Sinkhorn iterations of all stages
-// (POT counts outer stages instead). Stopping rule, errors and memory as
+// (POT counts outer stages instead). With a warm start (F0, G0) the
+// schedule is skipped: the potentials already carry the coarse stages. Stopping rule, errors and memory as
 // SinkhornStabilized; small reg does not overflow or give NaN.
 func SinkhornEpsScaling(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Options) (*Result, error) {
 	const method = "eps-scaling"
@@ -35,7 +36,7 @@ func SinkhornEpsScaling(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 	stage := &checker{method: method, r: r, ctx: ctx}
 	stage.r.progress = nil
 	first := true
-	for k := 0; ; k++ {
+	for k := 0; r.f0 == nil; k++ {
 		regk := (eps0-reg)*math.Exp(-float64(k)) + reg
 		if regk <= reg*(1+1e-3) || res.Iterations >= r.maxIter {
 			break

@@ -21,7 +21,7 @@ func TestFexpAccuracy(t *testing.T) {
 	for i := 0; i <= 2_000_000; i++ {
 		check(-708 + 1417*float64(i)/2_000_000)
 	}
-	for _, x := range []float64{0, -0.0, 1e-300, -1e-300, 1e-10, -1e-10, math.Ln2, -math.Ln2, 0.5 * math.Ln2 / 64} {
+	for _, x := range []float64{0, math.Copysign(0, -1), 1e-300, -1e-300, 1e-10, -1e-10, math.Ln2, -math.Ln2, 0.5 * math.Ln2 / 64} {
 		check(x)
 	}
 	if worst > 4 {

@@ -2,7 +2,6 @@ package ot
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/mat"
@@ -222,10 +221,4 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 		D, gnorm = w.dual()
 		res.LineSearchEvals++
 	}
-}
-
-// String summarises an SNS run's counters (for logs).
-func (r *Result) snsSummary() string {
-	return fmt.Sprintf("%d Sinkhorn + %d Newton iterations, %d CG iterations, %d dual evaluations",
-		r.SinkhornIterations, r.NewtonIterations, r.CGIterations, r.LineSearchEvals)
 }

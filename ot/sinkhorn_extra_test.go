@@ -1,0 +1,445 @@
+package ot
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+func randomCost(seed uint64, n, m int) *mat.Dense {
+	rng := rand.New(rand.NewPCG(seed, 1))
+	C := mat.NewDense(n, m, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < m; j++ {
+			C.Set(i, j, rng.Float64())
+		}
+	}
+	return C
+}
+
+func randomHist(seed uint64, n int) []float64 {
+	rng := rand.New(rand.NewPCG(seed, 2))
+	w := make([]float64, n)
+	s := 0.0
+	for i := range w {
+		w[i] = 0.1 + rng.Float64()
+		s += w[i]
+	}
+	for i := range w {
+		w[i] /= s
+	}
+	return w
+}
+
+// TestSmallReg: with reg = 1e-3 relative to the cost scale (costs in
+// [0, 1]) exp(−C/reg) underflows for most entries; the log-domain,
+// stabilised, ε-scaling and SNS methods must still converge without
+// NaN/Inf, and the scaling form must report ErrUnderflow instead of NaN.
+// Plans are compared with each other (the problem is the same) to 1e-7:
+// at this reg the map from marginal error 1e-10 to plan error is
+// amplified by up to ~1/reg.
+func TestSmallReg(t *testing.T) {
+	n, m := 40, 30
+	C := randomCost(5, n, m)
+	C.Scale(1000, C)         // cost scale 1000, reg 1: C/reg up to 1000 > 745
+	for i := 0; i < n; i++ { // and an offset: every exp(−C/reg) underflows
+		for j := 0; j < m; j++ {
+			C.Set(i, j, C.At(i, j)+800)
+		}
+	}
+	a, b := randomHist(1, n), randomHist(2, m)
+	const reg = 1.0
+	var ref *Result
+	for _, meth := range []Method{MethodSinkhornLog, MethodStabilized, MethodEpsScaling, MethodSNS} {
+		res, err := Solve(context.Background(), meth, a, b, C, reg, &Options{Tol: 1e-10, MaxIter: 500000})
+		if err != nil {
+			t.Fatalf("%v: %v", meth, err)
+		}
+		raw := res.Plan.RawMatrix().Data
+		for k, v := range raw {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Fatalf("%v: plan entry %d = %g", meth, k, v)
+			}
+		}
+		for _, f := range append(append([]float64{}, res.F...), res.G...) {
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				t.Fatalf("%v: potential %g", meth, f)
+			}
+		}
+		if ref == nil {
+			ref = res
+			continue
+		}
+		if d := maxAbsDiff(t, res.Plan, ref.Plan.RawMatrix().Data); d > 1e-7 {
+			t.Errorf("%v: plan differs from sinkhorn-log by %.3g", meth, d)
+		}
+	}
+	_, err := Sinkhorn(context.Background(), a, b, C, reg, nil)
+	if !errors.Is(err, ErrUnderflow) {
+		t.Fatalf("scaling form at small reg: error %v, want ErrUnderflow", err)
+	}
+}
+
+// TestDualDerivatives checks the gradient and Hessian of the dual
+// D(f, g) = ⟨f,a⟩ + ⟨g,b⟩ − reg·Σ exp((f_i + g_j − C_ij)/reg) used by SNS
+// against central finite differences of D (gradient) and of the gradient
+// (Hessian): ∇D = (a − P1, b − Pᵀ1) and ∇²D = −(1/reg)·M with M =
+// [diag(P1) P; Pᵀ diag(Pᵀ1)]. Central differences with h = 1e-5 have
+// truncation error O(h²·D”') ≈ 1e-10 relative here, so 1e-6 relative is
+// a safe bound that still catches any sign or factor error.
+func TestDualDerivatives(t *testing.T) {
+	n, m := 4, 3
+	C := randomCost(9, n, m)
+	a, b := randomHist(3, n), randomHist(4, m)
+	const reg = 0.3
+	p, err := newProblem("test", a, b, C, reg, true, 1e-6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newPasses(p)
+	w.plan = make([]float64, n*m)
+	rng := rand.New(rand.NewPCG(1, 3))
+	x := make([]float64, n+m) // potentials in cost units
+	for i := range x {
+		x[i] = 0.2 * rng.NormFloat64()
+	}
+	eval := func(x []float64) (float64, []float64) {
+		for i := 0; i < n; i++ {
+			w.F[i] = x[i] / reg
+		}
+		for j := 0; j < m; j++ {
+			w.G[j] = x[n+j] / reg
+		}
+		D, _ := w.dual()
+		g := make([]float64, n+m)
+		for i := 0; i < n; i++ {
+			g[i] = a[i] - w.rowsum[i]
+		}
+		for j := 0; j < m; j++ {
+			g[n+j] = b[j] - w.colsum[j]
+		}
+		return D, g
+	}
+	_, grad := eval(x)
+	plan := append([]float64(nil), w.plan...)
+	rows := append([]float64(nil), w.rowsum...)
+	cols := append([]float64(nil), w.colsum...)
+	// Full M (no sparsification), in the reduced coordinates, plus the
+	// dropped last row/column rebuilt by hand.
+	M := mat.NewDense(n+m, n+m, nil)
+	for i := 0; i < n; i++ {
+		M.Set(i, i, rows[i])
+		for j := 0; j < m; j++ {
+			M.Set(i, n+j, plan[i*m+j])
+			M.Set(n+j, i, plan[i*m+j])
+		}
+	}
+	for j := 0; j < m; j++ {
+		M.Set(n+j, n+j, cols[j])
+	}
+	const h = 1e-5
+	for k := 0; k < n+m; k++ {
+		xp := append([]float64(nil), x...)
+		xm := append([]float64(nil), x...)
+		xp[k] += h
+		xm[k] -= h
+		Dp, gp := eval(xp)
+		Dm, gm := eval(xm)
+		fd := (Dp - Dm) / (2 * h)
+		if math.Abs(fd-grad[k]) > 1e-6*math.Max(1e-3, math.Abs(grad[k])) {
+			t.Errorf("∂D/∂x_%d: finite difference %.10g, formula %.10g", k, fd, grad[k])
+		}
+		for l := 0; l < n+m; l++ {
+			fdH := (gp[l] - gm[l]) / (2 * h)
+			want := -M.At(l, k) / reg
+			if math.Abs(fdH-want) > 1e-6*math.Max(1e-2, math.Abs(want)) {
+				t.Errorf("∂²D/∂x_%d∂x_%d: finite difference %.10g, formula %.10g", l, k, fdH, want)
+			}
+		}
+	}
+	// The reduced operator with every entry kept equals M without its
+	// last row and column; (1, −1) is a null vector of the full M.
+	h2 := &sparseHess{n: n, m: m, r: rows, c: cols}
+	h2.build(plan, 0)
+	e := make([]float64, n+m-1)
+	y := make([]float64, n+m-1)
+	for k := 0; k < n+m-1; k++ {
+		clear(e)
+		e[k] = 1
+		h2.Apply(y, e)
+		for l := 0; l < n+m-1; l++ {
+			if math.Abs(y[l]-M.At(l, k)) > 1e-15 {
+				t.Errorf("reduced M[%d,%d] = %g, want %g", l, k, y[l], M.At(l, k))
+			}
+		}
+	}
+	ones := make([]float64, n+m)
+	for i := range ones {
+		ones[i] = 1
+		if i >= n {
+			ones[i] = -1
+		}
+	}
+	var nv mat.VecDense
+	nv.MulVec(M, mat.NewVecDense(n+m, ones))
+	if mat.Norm(&nv, math.Inf(1)) > 1e-15 {
+		t.Errorf("(1, −1) is not a null vector: ‖M v‖ = %g", mat.Norm(&nv, math.Inf(1)))
+	}
+	// Newton direction is an ascent direction: gradᵀ M̃⁻¹ grad > 0.
+	g := append(append([]float64(nil), grad[:n]...), grad[n:n+m-1]...)
+	dir := make([]float64, n+m-1)
+	s1, s2, s3, s4 := make([]float64, n+m-1), make([]float64, n+m-1), make([]float64, n+m-1), make([]float64, n+m-1)
+	diag := append(append([]float64(nil), rows...), cols[:m-1]...)
+	cg(h2, diag, g, dir, s1, s2, s3, s4, 1e-14, 100)
+	h2.Apply(y, dir)
+	for i := range y {
+		if math.Abs(y[i]-g[i]) > 1e-12 {
+			t.Fatalf("CG residual %g at %d", y[i]-g[i], i)
+		}
+	}
+	if dot(g, dir) <= 0 {
+		t.Errorf("Newton direction is not an ascent direction: gradᵀΔ = %g", dot(g, dir))
+	}
+}
+
+func TestKthLargest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(2, 2))
+	for _, n := range []int{1, 2, 5, 100, 1001} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = float64(rng.IntN(20)) // ties
+		}
+		for _, k := range []int{1, n / 2, n} {
+			if k < 1 {
+				continue
+			}
+			y := append([]float64(nil), x...)
+			got := kthLargest(y, k)
+			// Reference: count.
+			greater, equal := 0, 0
+			for _, v := range x {
+				if v > got {
+					greater++
+				} else if v == got {
+					equal++
+				}
+			}
+			if !(greater < k && greater+equal >= k) {
+				t.Errorf("n=%d k=%d: got %g with %d greater, %d equal", n, k, got, greater, equal)
+			}
+		}
+	}
+}
+
+func TestEntropicBadInput(t *testing.T) {
+	C := mat.NewDense(2, 2, []float64{0, 1, 1, 0})
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		a, b []float64
+		C    *mat.Dense
+		reg  float64
+		o    *Options
+		want error
+	}{
+		{"negative_weight", []float64{-0.5, 1.5}, nil, C, 1, nil, ErrInput},
+		{"nan_weight", []float64{math.NaN(), 1}, nil, C, 1, nil, ErrInput},
+		{"inf_weight", []float64{math.Inf(1), 1}, nil, C, 1, nil, ErrInput},
+		{"unequal_mass", []float64{0.5, 0.6}, nil, C, 1, nil, ErrInput},
+		{"zero_mass", []float64{0, 0}, nil, C, 1, nil, ErrInput},
+		{"empty", []float64{}, nil, mat.NewDense(1, 2, nil), 1, nil, nil},
+		{"nan_cost", nil, nil, mat.NewDense(2, 2, []float64{0, math.NaN(), 1, 0}), 1, nil, ErrNaN},
+		{"inf_cost", nil, nil, mat.NewDense(2, 2, []float64{0, math.Inf(-1), 1, 0}), 1, nil, ErrNaN},
+		{"zero_reg", nil, nil, C, 0, nil, ErrInput},
+		{"negative_reg", nil, nil, C, -1, nil, ErrInput},
+		{"nan_reg", nil, nil, C, math.NaN(), nil, ErrInput},
+		{"inf_reg", nil, nil, C, math.Inf(1), nil, ErrInput},
+		{"negative_tol", nil, nil, C, 1, &Options{Tol: -1}, ErrInput},
+		{"negative_maxiter", nil, nil, C, 1, &Options{MaxIter: -1}, ErrInput},
+		{"tau_too_small", nil, nil, C, 1, &Options{Tau: 0.5}, ErrInput},
+		{"lambda_too_big", nil, nil, C, 1, &Options{Lambda: 2}, ErrInput},
+		{"warm_start_half", nil, nil, C, 1, &Options{F0: []float64{0, 0}}, ErrInput},
+		{"warm_start_length", nil, nil, C, 1, &Options{F0: []float64{0}, G0: []float64{0, 0}}, ErrInput},
+		{"warm_start_nan", nil, nil, C, 1, &Options{F0: []float64{math.NaN(), 0}, G0: []float64{0, 0}}, ErrInput},
+	}
+	for _, c := range cases {
+		if c.name == "empty" {
+			continue // covered by the panic test below (len(a) ≠ rows)
+		}
+		for _, m := range entropicMethods {
+			t.Run(c.name+"/"+m.name, func(t *testing.T) {
+				_, err := Solve(ctx, m.m, c.a, c.b, c.C, c.reg, c.o)
+				if !errors.Is(err, c.want) {
+					t.Fatalf("error %v, want %v", err, c.want)
+				}
+			})
+		}
+		t.Run(c.name+"/unbalanced", func(t *testing.T) {
+			_, err := SinkhornUnbalanced(ctx, c.a, c.b, c.C, c.reg, 1, c.o)
+			if c.name == "unequal_mass" {
+				if err != nil {
+					t.Fatalf("unbalanced accepts unequal masses, got %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, c.want) {
+				t.Fatalf("error %v, want %v", err, c.want)
+			}
+		})
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("no panic on dimension mismatch")
+		}
+	}()
+	_, _ = SinkhornLog(ctx, []float64{1}, nil, C, 1, nil)
+}
+
+// TestNotConvergedAndCancel: MaxIter returns the last iterate with
+// ErrNotConverged; a cancelled context stops the solve.
+func TestNotConvergedAndCancel(t *testing.T) {
+	C := randomCost(3, 30, 30)
+	for _, m := range entropicMethods {
+		res, err := Solve(context.Background(), m.m, nil, nil, C, 1e-3, &Options{MaxIter: 25})
+		if !errors.Is(err, ErrNotConverged) || res == nil || res.Converged || res.Plan == nil {
+			t.Errorf("%s: err %v, res %+v", m.name, err, res)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		if _, err := Solve(ctx, m.m, nil, nil, C, 1e-3, &Options{MaxIter: 100000}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s: cancelled context gave %v", m.name, err)
+		}
+	}
+}
+
+// TestWarmStart: restarting from converged potentials stops at the first
+// check.
+func TestWarmStart(t *testing.T) {
+	C := randomCost(4, 25, 20)
+	a, b := randomHist(5, 25), randomHist(6, 20)
+	for _, m := range entropicMethods {
+		res, err := Solve(context.Background(), m.m, a, b, C, 0.05, &Options{Tol: 1e-11, MaxIter: 100000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res2, err := Solve(context.Background(), m.m, a, b, C, 0.05, &Options{Tol: 1e-10, MaxIter: 100000, F0: res.F, G0: res.G})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res2.Iterations > 2 {
+			t.Errorf("%s: warm start took %d iterations", m.name, res2.Iterations)
+		}
+	}
+}
+
+// TestDeterministic: results are bit-identical for GOMAXPROCS 1 and 2 on a
+// problem large enough to run in parallel.
+func TestDeterministic(t *testing.T) {
+	C := randomCost(8, 160, 150)
+	prev := runtime.GOMAXPROCS(1)
+	defer runtime.GOMAXPROCS(prev)
+	var plans [2][]float64
+	for k, procs := range []int{1, 2} {
+		runtime.GOMAXPROCS(procs)
+		res, err := SNS(context.Background(), nil, nil, C, 0.01, &Options{Tol: 1e-10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		plans[k] = res.Plan.RawMatrix().Data
+	}
+	for i := range plans[0] {
+		if plans[0][i] != plans[1][i] {
+			t.Fatalf("plan entry %d differs: %v vs %v", i, plans[0][i], plans[1][i])
+		}
+	}
+}
+
+// TestNoAllocPerIteration: a log-domain Sinkhorn iteration and a
+// stabilised iteration allocate nothing once the workspace exists.
+func TestNoAllocPerIteration(t *testing.T) {
+	C := randomCost(2, 200, 180) // large enough to run the parallel path
+	p, err := newProblem("test", nil, nil, C, 0.05, true, 1e-6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := newPasses(p)
+	r := resolved{tol: 0, checkEvery: 10, maxIter: 1}
+	c := &checker{method: "test", r: r}
+	res := &Result{}
+	w.logSinkhorn(c, 2, res) // warm the worker pool
+	if n := testing.AllocsPerRun(10, func() { w.logSinkhorn(c, 5, res) }); n != 0 {
+		t.Errorf("log-domain iterations allocate %v times", n)
+	}
+	w.stabilized(c, 2, 1e3, res, false)
+	if n := testing.AllocsPerRun(10, func() { w.stabilized(c, 5, 1e3, res, false) }); n != 0 {
+		t.Errorf("stabilised iterations allocate %v times", n)
+	}
+}
+
+func TestCostMatrix(t *testing.T) {
+	X := mat.NewDense(2, 2, []float64{0, 0, 1, 2})
+	Y := mat.NewDense(3, 2, []float64{0, 0, 3, 4, -1, 1})
+	want := map[Metric][]float64{
+		SqEuclidean: {0, 25, 2, 5, 8, 5},
+		Euclidean:   {0, 5, math.Sqrt2, math.Sqrt(5), math.Sqrt(8), math.Sqrt(5)},
+		Cityblock:   {0, 7, 2, 3, 4, 3},
+	}
+	for m, w := range want {
+		C := CostMatrix(X, Y, m)
+		if d := maxAbsDiff(t, C, w); d > 1e-15 {
+			t.Errorf("%v: max error %g", m, d)
+		}
+		if got, err := ParseMetric(m.String()); err != nil || got != m {
+			t.Errorf("ParseMetric(%q) = %v, %v", m.String(), got, err)
+		}
+	}
+	if _, err := ParseMetric("cosine"); !errors.Is(err, ErrInput) {
+		t.Errorf("ParseMetric(cosine): %v", err)
+	}
+	// Large enough for the parallel path: compare with the serial formula.
+	rng := rand.New(rand.NewPCG(1, 9))
+	A := mat.NewDense(300, 3, nil)
+	B := mat.NewDense(200, 3, nil)
+	for i := 0; i < 300; i++ {
+		for k := 0; k < 3; k++ {
+			A.Set(i, k, rng.NormFloat64())
+			if i < 200 {
+				B.Set(i, k, rng.NormFloat64())
+			}
+		}
+	}
+	C := CostMatrix(A, B, SqEuclidean)
+	for _, ij := range [][2]int{{0, 0}, {299, 199}, {150, 7}} {
+		s := 0.0
+		for k := 0; k < 3; k++ {
+			d := A.At(ij[0], k) - B.At(ij[1], k)
+			s += d * d
+		}
+		if C.At(ij[0], ij[1]) != s {
+			t.Errorf("C[%d,%d] = %v, want %v", ij[0], ij[1], C.At(ij[0], ij[1]), s)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("no panic on mismatched dimensions")
+		}
+	}()
+	CostMatrix(X, mat.NewDense(1, 3, nil), SqEuclidean)
+}
+
+func TestParseMethod(t *testing.T) {
+	for _, m := range entropicMethods {
+		got, err := ParseMethod(m.name)
+		if err != nil || got != m.m || got.String() != m.name {
+			t.Errorf("ParseMethod(%q) = %v, %v", m.name, got, err)
+		}
+	}
+	if _, err := ParseMethod("greenkhorn"); !errors.Is(err, ErrInput) {
+		t.Errorf("unknown method: %v", err)
+	}
+}
