@@ -212,8 +212,16 @@ func (dt dtype) toFloat64(dst []float64, src []byte) int {
 			}
 		}
 	case dt.kind == 'f' && dt.size == 4:
-		for i := range dst {
-			dst[i] = float64(math.Float32frombits(o.Uint32(src[4*i:])))
+		// Concrete byte orders: a call through the ByteOrder interface per
+		// element costs more than the conversion itself.
+		if dt.big {
+			for i := range dst {
+				dst[i] = float64(math.Float32frombits(binary.BigEndian.Uint32(src[4*i:])))
+			}
+		} else {
+			for i := range dst {
+				dst[i] = float64(math.Float32frombits(binary.LittleEndian.Uint32(src[4*i:])))
+			}
 		}
 	case dt.kind == 'f' && dt.size == 2:
 		for i := range dst {
@@ -270,7 +278,6 @@ func (dt dtype) toInt64(dst []int64, src []byte) int {
 // index of the first value the type cannot hold exactly (float32 overflow,
 // a non-integral or out-of-range value for an integer type), or -1.
 func (dt dtype) fromFloat64(dst []byte, src []float64) int {
-	o := dt.order()
 	switch dt.kind {
 	case 'f':
 		if dt.size == 8 {
@@ -287,10 +294,14 @@ func (dt dtype) fromFloat64(dst []byte, src []float64) int {
 		}
 		for i, v := range src {
 			f := float32(v)
-			if math.IsInf(float64(f), 0) && !math.IsInf(v, 0) {
+			if f-f != 0 && v-v == 0 { // finite v rounded to ±Inf
 				return i
 			}
-			o.PutUint32(dst[4*i:], math.Float32bits(f))
+			if dt.big {
+				binary.BigEndian.PutUint32(dst[4*i:], math.Float32bits(f))
+			} else {
+				binary.LittleEndian.PutUint32(dst[4*i:], math.Float32bits(f))
+			}
 		}
 		return -1
 	default:

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -125,4 +126,31 @@ func TestCheckFinite(t *testing.T) {
 	}
 	wantErr(t, "NaN", CheckFinite([]float64{1, 0, nan(), 1}), ErrNonFinite, "element 2 is NaN")
 	wantErr(t, "Inf", CheckFinite([]float64{inf()}), ErrNonFinite, "element 0 is +Inf")
+}
+
+// TestFirstNonFinite checks the blocked scan against a plain loop for every
+// position of a NaN, +Inf or -Inf in short and long vectors, and that huge
+// finite values (whose v - v is still 0) pass.
+func TestFirstNonFinite(t *testing.T) {
+	for _, n := range []int{0, 1, 3, 4, 5, 8, 13} {
+		x := make([]float64, n)
+		for i := range x {
+			x[i] = 1.7976931348623157e308 * float64(1-2*(i%2))
+		}
+		if got := firstNonFinite(x); got != -1 {
+			t.Errorf("n=%d finite: %d", n, got)
+		}
+		for pos := range n {
+			for _, bad := range []float64{nan(), inf(), -inf()} {
+				y := slices.Clone(x)
+				y[pos] = bad
+				if pos+2 < n {
+					y[pos+2] = nan() // a later one must not be reported first
+				}
+				if got := firstNonFinite(y); got != pos {
+					t.Errorf("n=%d bad %v at %d: got %d", n, bad, pos, got)
+				}
+			}
+		}
+	}
 }

@@ -109,7 +109,7 @@ func (r *Reader) Remaining() int { return r.n - r.done }
 // ends early (or, at the end, goes on past the shape) is an error wrapping
 // ErrFormat. After an error every call returns the same error.
 func (r *Reader) ReadFloat64(dst []float64) (int, error) {
-	return readInto(r, dst, func(d []float64, src []byte, base int) error {
+	return readInto(r, dst, r.dt.isNative8('f'), func(d []float64, src []byte, base int) error {
 		if bad := r.dt.toFloat64(d, src); bad >= 0 {
 			v, _ := r.dt.intAt(src[bad*r.dt.size:])
 			if r.dt.kind == 'u' {
@@ -129,7 +129,7 @@ func (r *Reader) ReadInt64(dst []int64) (int, error) {
 	if r.err == nil && !r.dt.isInt() {
 		return 0, r.fail(fmt.Errorf("%w: array holds %s, not integers; read it as float64", ErrDType, r.dt.name()))
 	}
-	return readInto(r, dst, func(d []int64, src []byte, base int) error {
+	return readInto(r, dst, r.dt.isNative8('i'), func(d []int64, src []byte, base int) error {
 		if bad := r.dt.toInt64(d, src); bad >= 0 {
 			return fmt.Errorf("%w: element %d = %d (uint64) exceeds the int64 range", ErrRange, base+bad, r.dt.uintAt(src[bad*r.dt.size:]))
 		}
@@ -137,8 +137,10 @@ func (r *Reader) ReadInt64(dst []int64) (int, error) {
 	})
 }
 
-// readInto is the common loop of ReadFloat64 and ReadInt64.
-func readInto[T float64 | int64](r *Reader, dst []T, decode func(d []T, src []byte, base int) error) (int, error) {
+// readInto is the common loop of ReadFloat64 and ReadInt64. With direct
+// set (the file holds T in host byte order) the bytes are read straight into
+// dst and decode is not called.
+func readInto[T float64 | int64](r *Reader, dst []T, direct bool, decode func(d []T, src []byte, base int) error) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
@@ -152,6 +154,19 @@ func readInto[T float64 | int64](r *Reader, dst []T, decode func(d []T, src []by
 		return 0, io.EOF
 	}
 	want := min(len(dst), r.n-r.done)
+	if direct {
+		if nb, err := io.ReadFull(r.br, rawBytes(dst[:want])); err != nil {
+			r.err = r.readErr(err, nb/r.dt.size)
+			return nb / r.dt.size, r.err
+		}
+		r.done += want
+		if r.done == r.n {
+			if err := r.checkEnd(); err != nil {
+				return want, err
+			}
+		}
+		return want, nil
+	}
 	per := max(1, chunkBytes/r.dt.size)
 	if r.buf == nil {
 		r.buf = make([]byte, min(want, per)*r.dt.size)
@@ -164,11 +179,7 @@ func readInto[T float64 | int64](r *Reader, dst []T, decode func(d []T, src []by
 		}
 		b := r.buf[:k*r.dt.size]
 		if nb, err := io.ReadFull(r.br, b); err != nil {
-			if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-				r.err = r.fail(fmt.Errorf("%w: truncated data: shape %s of %s needs %d elements, the data ends after %d", ErrFormat, shapeRepr(r.h.Shape), r.dt.name(), r.n, r.done+got+nb/r.dt.size))
-			} else {
-				r.err = r.fail(err)
-			}
+			r.err = r.readErr(err, got+nb/r.dt.size)
 			return got, r.err
 		}
 		if err := decode(dst[got:got+k], b, r.done+got); err != nil {
@@ -184,6 +195,15 @@ func readInto[T float64 | int64](r *Reader, dst []T, decode func(d []T, src []by
 		}
 	}
 	return got, nil
+}
+
+// readErr turns a failed read, k elements into the current call, into the
+// sticky error.
+func (r *Reader) readErr(err error, k int) error {
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return r.fail(fmt.Errorf("%w: truncated data: shape %s of %s needs %d elements, the data ends after %d", ErrFormat, shapeRepr(r.h.Shape), r.dt.name(), r.n, r.done+k))
+	}
+	return r.fail(err)
 }
 
 // checkEnd verifies that the stream ends right after the data. For an

@@ -93,7 +93,7 @@ func (w *Writer) Header() Header {
 // Header.Len() elements in total is an error wrapping ErrShape. After an
 // error the Writer is unusable and Close discards the file.
 func (w *Writer) WriteFloat64(src []float64) error {
-	return writeFrom(w, src, func(dst []byte, s []float64, base int) error {
+	return writeFrom(w, src, w.dt.isNative8('f'), func(dst []byte, s []float64, base int) error {
 		if bad := w.dt.fromFloat64(dst, s); bad >= 0 {
 			return fmt.Errorf("%w: element %d = %v cannot be stored exactly as %s", ErrRange, base+bad, s[bad], w.dt.name())
 		}
@@ -105,7 +105,7 @@ func (w *Writer) WriteFloat64(src []float64) error {
 // rules as WriteFloat64 (an int64 that float64 or float32 cannot hold
 // exactly is an error wrapping ErrRange).
 func (w *Writer) WriteInt64(src []int64) error {
-	return writeFrom(w, src, func(dst []byte, s []int64, base int) error {
+	return writeFrom(w, src, w.dt.isNative8('i'), func(dst []byte, s []int64, base int) error {
 		if bad := w.dt.fromInt64(dst, s); bad >= 0 {
 			return fmt.Errorf("%w: element %d = %d cannot be stored exactly as %s", ErrRange, base+bad, s[bad], w.dt.name())
 		}
@@ -113,7 +113,10 @@ func (w *Writer) WriteInt64(src []int64) error {
 	})
 }
 
-func writeFrom[T float64 | int64](w *Writer, src []T, encode func(dst []byte, s []T, base int) error) error {
+// writeFrom is the common loop of WriteFloat64 and WriteInt64. With direct
+// set (the header's type is T in host byte order) src's bytes are written as
+// they are and encode is not called.
+func writeFrom[T float64 | int64](w *Writer, src []T, direct bool, encode func(dst []byte, s []T, base int) error) error {
 	if w.closed {
 		return w.fail(errors.New("write after Close"))
 	}
@@ -123,6 +126,14 @@ func writeFrom[T float64 | int64](w *Writer, src []T, encode func(dst []byte, s 
 	if len(src) > w.n-w.done {
 		w.err = w.fail(fmt.Errorf("%w: writing %d more elements would exceed shape %s (%d elements, %d written)", ErrShape, len(src), shapeRepr(w.h.Shape), w.n, w.done))
 		return w.err
+	}
+	if direct {
+		if _, err := w.bw.Write(rawBytes(src)); err != nil {
+			w.err = w.fail(err)
+			return w.err
+		}
+		w.done += len(src)
+		return nil
 	}
 	per := max(1, chunkBytes/w.dt.size)
 	if w.buf == nil {
