@@ -5,13 +5,12 @@ import (
 	"math/cmplx"
 
 	"gonum.org/v1/gonum/dsp/fourier"
+	"gonum.org/v1/gonum/floats"
 )
 
-// dct computes orthonormal DCT-II transforms of length n and their inverses
-// (orthonormal DCT-III) through one real FFT of length n (Makhoul 1980,
-// "A fast cosine transform in one and two dimensions", IEEE TASSP 28(1)).
-//
-// With the orthonormal scaling f_0 = √(1/n), f_k = √(2/n) (k ≥ 1),
+// dctPlan holds the read-only data of orthonormal DCT-II transforms of
+// length n and their inverses (orthonormal DCT-III); per-goroutine work
+// buffers come from work(). With f_0 = √(1/n), f_k = √(2/n) (k ≥ 1),
 //
 //	DCT-II:  Y[k] = f_k Σ_{m<n} x[m] cos(πk(2m+1)/(2n)),
 //	DCT-III: x[m] = Σ_{k<n} f_k Y[k] cos(πk(2m+1)/(2n)),
@@ -20,46 +19,118 @@ import (
 // scipy.fft.dct(x, type=2, norm="ortho") and idct(Y, type=2, norm="ortho")
 // and MATLAB's dct/idct.
 //
-// Derivation. Reorder v[p] = x[2p] and v[n−1−p] = x[2p+1]. Then the
-// unnormalised DCT-II is X[k] = Re(e^{−iπk/(2n)} V[k]) with V = FFT(v),
-// because the argument (2m+1) runs through 4p+1 for even m and through
-// 4n−(4p+1) for odd m, and cos is even and 2π-periodic. As v is real,
-// V[n−k] = conj V[k], which gives X[n−k] = −Im(e^{−iπk/(2n)} V[k]); so
-// V[k] = e^{iπk/(2n)} (X[k] − i X[n−k]) with X[n] = 0, and the inverse is
-// v = IFFT(V) followed by the inverse reordering. Only V[0..n/2] is needed
-// for a real sequence. Cost: one real FFT of length n plus O(n).
+// FFT path (Makhoul 1980, "A fast cosine transform in one and two
+// dimensions", IEEE TASSP 28(1)). Reorder v[p] = x[2p] and
+// v[n−1−p] = x[2p+1]. Then the unnormalised DCT-II is
+// X[k] = Re(e^{−iπk/(2n)} V[k]) with V = FFT(v), because the argument
+// (2m+1) runs through 4p+1 for even m and through 4n−(4p+1) for odd m, and
+// cos is even and 2π-periodic. As v is real, V[n−k] = conj V[k], which gives
+// X[n−k] = −Im(e^{−iπk/(2n)} V[k]); so V[k] = e^{iπk/(2n)} (X[k] − i X[n−k])
+// with X[n] = 0, and the inverse is v = IFFT(V) followed by the inverse
+// reordering. Only V[0..n/2] is needed for a real sequence. Cost: one real
+// FFT of length n (gonum's FFTPACK port: O(n·Σp) for n = Πp) plus O(n).
 //
-// A dct holds work buffers and is not safe for concurrent use.
-type dct struct {
-	n   int
-	fft *fourier.FFT
-	tw  []complex128 // e^{iπk/(2n)}, k = 0..n/2
-	v   []float64    // reordered sequence, length n
-	c   []complex128 // half spectrum, length n/2+1
-	col []float64    // one column of a 2-D array, length n
+// Direct path for the inverse, used when n has a large prime factor (then
+// FFTPACK's generic radix is slow): x[n−1−m] uses the same cosines as x[m]
+// with sign (−1)^k, so with E_m = Σ_{k even} f_k Y[k] cos(·) and O_m the odd
+// sum, x[m] = E_m + O_m and x[n−1−m] = E_m − O_m: n²/2 multiply-adds per
+// transform in contiguous dot products against a precomputed table.
+// Measured (CPU time, 2-D inverse on one core): n = 82 direct 155 µs vs
+// FFT 541 µs; n = 202 2.4 ms vs 7.0 ms; n = 258 4.9 ms vs 5.6 ms; for
+// smooth n such as 256 the FFT wins by far. useDirect encodes this.
+type dctPlan struct {
+	n      int
+	tw     []complex128 // e^{iπk/(2n)}, k = 0..n/2
+	direct bool
+	te, to []float64 // direct inverse table: te[m·ne+j] = f_{2j} cos(π(2j)(2m+1)/(2n)), to likewise for odd k, m < (n+1)/2
 }
 
-// newDCT returns a transform of length n ≥ 1.
-func newDCT(n int) *dct {
+// maxDirectDCT bounds the direct path's table (n²/2 values, 4 MiB at 1024).
+const maxDirectDCT = 1024
+
+// useDirect reports whether the direct inverse is expected to beat FFTPACK
+// at length n: its cost n/2 per output against about Σp (the sum of n's
+// prime factors with multiplicity) for the FFT, with the FFT's constant
+// about 4 times the direct dot product's (fitted to the measurements above).
+func useDirect(n int) bool {
+	if n > maxDirectDCT {
+		return false
+	}
+	sopfr, m := 0, n
+	for p := 2; p*p <= m; p++ {
+		for m%p == 0 {
+			sopfr += p
+			m /= p
+		}
+	}
+	if m > 1 {
+		sopfr += m
+	}
+	return n/2 <= 4*sopfr
+}
+
+// newDCTPlan returns the plan for length n ≥ 1, choosing the inverse's
+// path with useDirect.
+func newDCTPlan(n int) *dctPlan { return newDCTPlanPath(n, useDirect(n)) }
+
+// newDCTPlanPath returns the plan for length n with the inverse's path
+// forced (tests exercise both).
+func newDCTPlanPath(n int, direct bool) *dctPlan {
 	if n < 1 {
 		panic("pde: DCT length must be positive")
 	}
-	d := &dct{
-		n:   n,
-		fft: fourier.NewFFT(n),
-		tw:  make([]complex128, n/2+1),
-		v:   make([]float64, n),
-		c:   make([]complex128, n/2+1),
-		col: make([]float64, n),
+	p := &dctPlan{n: n, tw: make([]complex128, n/2+1), direct: direct}
+	for k := range p.tw {
+		p.tw[k] = cmplx.Rect(1, math.Pi*float64(k)/float64(2*n))
 	}
-	for k := range d.tw {
-		d.tw[k] = cmplx.Rect(1, math.Pi*float64(k)/float64(2*n))
+	if direct {
+		h, ne, no := (n+1)/2, (n+1)/2, n/2
+		p.te, p.to = make([]float64, h*ne), make([]float64, h*no)
+		s0, sk := math.Sqrt(1/float64(n)), math.Sqrt(2/float64(n))
+		for m := 0; m < h; m++ {
+			for k := 0; k < n; k++ {
+				f := sk
+				if k == 0 {
+					f = s0
+				}
+				c := f * math.Cos(math.Pi*float64(k*(2*m+1))/float64(2*n))
+				if k%2 == 0 {
+					p.te[m*ne+k/2] = c
+				} else {
+					p.to[m*no+k/2] = c
+				}
+			}
+		}
 	}
-	return d
+	return p
 }
 
-// forward sets dst to the orthonormal DCT-II of src. dst and src have length
-// n and may be the same slice.
+// dct is a plan with work buffers; it is not safe for concurrent use.
+type dct struct {
+	*dctPlan
+	fft    *fourier.FFT
+	v      []float64    // reordered sequence, length n
+	c      []complex128 // half spectrum, length n/2+1
+	ye, yo []float64    // even and odd coefficients (direct path)
+}
+
+// work returns a new set of work buffers for the plan.
+func (p *dctPlan) work() *dct {
+	return &dct{
+		dctPlan: p,
+		fft:     fourier.NewFFT(p.n),
+		v:       make([]float64, p.n),
+		c:       make([]complex128, p.n/2+1),
+		ye:      make([]float64, (p.n+1)/2),
+		yo:      make([]float64, p.n/2),
+	}
+}
+
+// newDCT returns a transform of length n with its own plan.
+func newDCT(n int) *dct { return newDCTPlan(n).work() }
+
+// forward sets dst to the orthonormal DCT-II of src (FFT path). dst and src
+// have length n and may be the same slice.
 func (d *dct) forward(dst, src []float64) {
 	n := d.n
 	for p := 0; 2*p < n; p++ {
@@ -81,8 +152,17 @@ func (d *dct) forward(dst, src []float64) {
 }
 
 // inverse sets dst to the orthonormal DCT-III of src (the inverse of
-// forward). dst and src have length n and may be the same slice.
+// forward) by the plan's path. dst and src have length n and may be the
+// same slice.
 func (d *dct) inverse(dst, src []float64) {
+	if d.direct {
+		d.inverseDirect(dst, src)
+	} else {
+		d.inverseFFT(dst, src)
+	}
+}
+
+func (d *dct) inverseFFT(dst, src []float64) {
 	n := d.n
 	// Scale by f_k/2 so that the unnormalised inverse real FFT (which
 	// multiplies by n) returns x directly: x = (1/n)·IFFT_unnorm(V) with
@@ -101,34 +181,61 @@ func (d *dct) inverse(dst, src []float64) {
 	}
 }
 
+func (d *dct) inverseDirect(dst, src []float64) {
+	n, ne, no := d.n, len(d.ye), len(d.yo)
+	for j := range d.ye {
+		d.ye[j] = src[2*j]
+	}
+	for j := range d.yo {
+		d.yo[j] = src[2*j+1]
+	}
+	for m := 0; m < ne; m++ {
+		e := floats.Dot(d.te[m*ne:(m+1)*ne], d.ye)
+		o := floats.Dot(d.to[m*no:(m+1)*no], d.yo)
+		dst[m] = e + o
+		if q := n - 1 - m; q != m {
+			dst[q] = e - o
+		}
+	}
+}
+
 // inverse2D applies the orthonormal DCT-III along both axes of the n×n
 // row-major array a, in place (SciPy's idctn(a, norm="ortho")).
 func (d *dct) inverse2D(a []float64) {
-	d.apply2D(a, d.inverse)
+	d.checkLen(a)
+	for pass := 0; pass < 2; pass++ {
+		for r := 0; r < d.n; r++ {
+			row := a[r*d.n : (r+1)*d.n]
+			d.inverse(row, row)
+		}
+		transpose(a, d.n)
+	}
 }
 
 // forward2D applies the orthonormal DCT-II along both axes of the n×n
 // row-major array a, in place (SciPy's dctn(a, norm="ortho")).
 func (d *dct) forward2D(a []float64) {
-	d.apply2D(a, d.forward)
+	d.checkLen(a)
+	for pass := 0; pass < 2; pass++ {
+		for r := 0; r < d.n; r++ {
+			row := a[r*d.n : (r+1)*d.n]
+			d.forward(row, row)
+		}
+		transpose(a, d.n)
+	}
 }
 
-func (d *dct) apply2D(a []float64, f func(dst, src []float64)) {
-	n := d.n
-	if len(a) != n*n {
+func (d *dct) checkLen(a []float64) {
+	if len(a) != d.n*d.n {
 		panic("pde: DCT array length mismatch")
 	}
-	for r := 0; r < n; r++ {
-		row := a[r*n : (r+1)*n]
-		f(row, row)
-	}
-	for c := 0; c < n; c++ {
-		for r := 0; r < n; r++ {
-			d.col[r] = a[r*n+c]
-		}
-		f(d.col, d.col)
-		for r := 0; r < n; r++ {
-			a[r*n+c] = d.col[r]
+}
+
+// transpose transposes the n×n row-major array a in place.
+func transpose(a []float64, n int) {
+	for i := 0; i < n; i++ {
+		for j := i + 1; j < n; j++ {
+			a[i*n+j], a[j*n+i] = a[j*n+i], a[i*n+j]
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package pde
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -44,8 +45,8 @@ func directDCT3(y []float64) []float64 {
 
 func TestDCTAgainstDirectSum(t *testing.T) {
 	rnd := rand.New(rand.NewPCG(1, 2))
-	for _, n := range []int{1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 30, 64, 82, 101} {
-		d := newDCT(n)
+	for _, c := range dctCases([]int{1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 30, 64, 82, 101}) {
+		n, d := c.n, c.d
 		x := make([]float64, n)
 		for i := range x {
 			x[i] = rnd.NormFloat64()
@@ -55,18 +56,18 @@ func TestDCTAgainstDirectSum(t *testing.T) {
 		// O(n)·eps rounding in the direct sum and O(log n)·eps in the FFT.
 		tol := 1e-13
 		if e := maxRelDiff(got, directDCT2(x)); e > tol {
-			t.Errorf("n=%d: forward differs from direct DCT-II by %g", n, e)
+			t.Errorf("%s: forward differs from direct DCT-II by %g", c.name, e)
 		}
 		d.inverse(got, x)
 		if e := maxRelDiff(got, directDCT3(x)); e > tol {
-			t.Errorf("n=%d: inverse differs from direct DCT-III by %g", n, e)
+			t.Errorf("%s: inverse differs from direct DCT-III by %g", c.name, e)
 		}
 		// In place, round trip.
 		y := append([]float64(nil), x...)
 		d.forward(y, y)
 		d.inverse(y, y)
 		if e := maxRelDiff(y, x); e > tol {
-			t.Errorf("n=%d: inverse(forward(x)) differs from x by %g", n, e)
+			t.Errorf("%s: inverse(forward(x)) differs from x by %g", c.name, e)
 		}
 	}
 }
@@ -87,28 +88,58 @@ func TestDCTAgainstSciPy(t *testing.T) {
 		t.Fatal("no cases in dct.json")
 	}
 	for _, c := range fx.Cases {
-		d := newDCT(c.N)
-		got := append([]float64(nil), c.X...)
-		d.inverse2D(got)
-		// Two different FFT codes (pocketfft vs FFTPACK): a few ulps.
-		if e := maxRelDiff(got, c.Idctn); e > 1e-13 {
-			t.Errorf("n=%d: idctn differs from SciPy by %g", c.N, e)
-		}
-		got = append(got[:0], c.X...)
-		d.forward2D(got)
-		if e := maxRelDiff(got, c.Dctn); e > 1e-13 {
-			t.Errorf("n=%d: dctn differs from SciPy by %g", c.N, e)
+		for _, tc := range dctCases([]int{c.N}) {
+			got := append([]float64(nil), c.X...)
+			tc.d.inverse2D(got)
+			// Different algorithms (pocketfft vs FFTPACK or a direct sum):
+			// a few ulps.
+			if e := maxRelDiff(got, c.Idctn); e > 1e-13 {
+				t.Errorf("%s: idctn differs from SciPy by %g", tc.name, e)
+			}
+			got = append(got[:0], c.X...)
+			tc.d.forward2D(got)
+			if e := maxRelDiff(got, c.Dctn); e > 1e-13 {
+				t.Errorf("%s: dctn differs from SciPy by %g", tc.name, e)
+			}
 		}
 	}
 }
 
 func TestDCTAllocs(t *testing.T) {
-	d := newDCT(82)
-	a := make([]float64, 82*82)
-	for i := range a {
-		a[i] = float64(i % 7)
+	for _, c := range dctCases([]int{82}) {
+		a := make([]float64, 82*82)
+		for i := range a {
+			a[i] = float64(i % 7)
+		}
+		if n := testing.AllocsPerRun(10, func() { c.d.inverse2D(a) }); n != 0 {
+			t.Errorf("%s: inverse2D allocates %v times per call", c.name, n)
+		}
 	}
-	if n := testing.AllocsPerRun(10, func() { d.inverse2D(a) }); n != 0 {
-		t.Errorf("inverse2D allocates %v times per call", n)
+}
+
+// TestUseDirect pins the path choice: direct for lengths with a large
+// prime factor (the grids g+2 of the paper), FFT for smooth or long ones.
+func TestUseDirect(t *testing.T) {
+	for n, want := range map[int]bool{82: true, 102: true, 202: true, 52: true, 256: false, 1000: false, 1026: false, 2 * 1021: false} {
+		if got := useDirect(n); got != want {
+			t.Errorf("useDirect(%d) = %v, want %v", n, got, want)
+		}
 	}
+}
+
+type dctCase struct {
+	name string
+	n    int
+	d    *dct
+}
+
+// dctCases returns, for each length, a transform on each inverse path.
+func dctCases(ns []int) []dctCase {
+	var cs []dctCase
+	for _, n := range ns {
+		cs = append(cs,
+			dctCase{fmt.Sprintf("n=%d fft", n), n, newDCTPlanPath(n, false).work()},
+			dctCase{fmt.Sprintf("n=%d direct", n), n, newDCTPlanPath(n, true).work()})
+	}
+	return cs
 }

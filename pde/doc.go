@@ -18,8 +18,11 @@
 // cosine modes, constant mode removed, truncated to s×s modes and evaluated
 // at the s×s points ((n+½)/s); defaults α = 2.5, τ = 7 (SKR code,
 // code_dracy/exp_generate_mpi_82_sort.py line 374). The inverse DCT is
-// computed with gonum's real FFT (Makhoul's algorithm; see dct.go) and checked against a
-// direct O(n²) sum and against scipy.fft.idctn values in testdata/pde.
+// computed with gonum's real FFT (Makhoul's algorithm) or, for grid sizes
+// with a large prime factor such as s = 82 = 2·41 where FFTPACK's generic
+// radix is slow, by a direct sum that uses the cosines' even/odd symmetry
+// (see dctPlan in dct.go); both are checked against an O(n²) sum of the
+// definition and against scipy.fft.idctn values in testdata/pde.
 //
 // Choices left open, and what SKR's own code does differently:
 //   - The points (n+½)/s of the inverse DCT-II grid are assigned to the
@@ -130,8 +133,7 @@
 // pattern is known), allocating only the output: A's three arrays and b.
 // AssembleInto (the Reassembler interface) refills an existing A and b and
 // allocates nothing. Field costs one GRF sample: s² normals and a 2-D
-// inverse DCT through gonum's FFTPACK port, O(s²·Σp) for s = Πp (fast for
-// smooth s; a large prime factor, as in s = 82 = 2·41, costs more). See
+// inverse DCT (FFT or direct, whichever is faster for s; see above). See
 // BenchmarkDarcyAssemble_G80 and bench/pde, which times both against the
 // NumPy/SciPy anchor on the same field.
 package pde

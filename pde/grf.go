@@ -62,7 +62,9 @@ func (o *GRFOptions) resolve() (alpha, tau float64, err error) {
 // data_generation/darcy/GRF.m and the SKR anchor's grf(s, α, τ): the
 // coefficient array L = s·coef·ξ with L[0,0] = 0 followed by an orthonormal
 // 2-D inverse DCT (DCT-III), which this type computes with gonum's real FFT
-// in O(s² log s). Because the constant mode is dropped, every sample has
+// (O(s²·Σp) for s = Πp) or, when s has a large prime factor, by a
+// symmetric direct sum (s³ multiply-adds, faster there; see dctPlan).
+// Because the constant mode is dropped, every sample has
 // grid mean exactly zero (up to rounding).
 //
 // A GRF is safe for concurrent use; Sample and FromNormals allocate nothing
@@ -71,6 +73,7 @@ type GRF struct {
 	s          int
 	alpha, tau float64
 	scale      []float64 // s·τ^(α−1)(π²|k|²+τ²)^(−α/2), row-major, scale[0] = 0
+	plan       *dctPlan  // shared read-only transform data
 	pool       sync.Pool // *dct work buffers
 }
 
@@ -93,7 +96,8 @@ func NewGRF(s int, o *GRFOptions) (*GRF, error) {
 		}
 	}
 	g.scale[0] = 0
-	g.pool.New = func() any { return newDCT(s) }
+	g.plan = newDCTPlan(s)
+	g.pool.New = func() any { return g.plan.work() }
 	return g, nil
 }
 
