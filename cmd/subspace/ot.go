@@ -1,0 +1,274 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/spf13/cobra"
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/npy"
+	"github.com/subspace-lab/subspace/ot"
+)
+
+// otMethods lists the --method values of "ot".
+const otMethods = "sinkhorn, sinkhorn-log, stabilized, eps-scaling, sns, emd, unbalanced"
+
+// newOTCmd returns the "ot" verb: optimal transport between two weighted
+// point clouds or for a given cost matrix.
+func newOTCmd() *cobra.Command {
+	var f otFlags
+	cmd := &cobra.Command{
+		Use:   "ot (--x X.npy --y Y.npy [--metric M] | --cost C.npy) [--a a.npy --b b.npy] --reg R --method METHOD",
+		Short: "Optimal transport: Sinkhorn (scaling, log, stabilised, eps-scaling), Sinkhorn–Newton–Sparse, exact (EMD), unbalanced",
+		Long: `ot solves a discrete optimal transport problem and prints its cost.
+
+The cost matrix is either given (--cost C.npy, n×m) or computed between the
+rows of two point clouds (--x X.npy n×d, --y Y.npy m×d) with --metric
+sqeuclidean (default), euclidean or cityblock. Weights are read from
+--a a.npy and --b b.npy (vectors of length n and m, non-negative, equal
+mass); uniform weights when absent.
+
+Methods (POT's parameterisation: minimise <C,P> - reg·H(P)):
+  sinkhorn      scaling form; fails with a clear error when exp(-C/reg) underflows
+  sinkhorn-log  log-domain Sinkhorn
+  stabilized    scaling with absorption into the potentials
+  eps-scaling   stabilised Sinkhorn with a decreasing regularisation
+  sns           Sinkhorn–Newton–Sparse (Tang et al., ICLR 2024)
+  emd           exact OT by the network simplex (--reg not used)
+  unbalanced    KL-relaxed marginals with weight --reg-m (masses may differ)
+
+The Sinkhorn methods stop when the marginal violation ||P^T 1 - b||_2 < --tol
+(POT's stopThr rule; sns: ||P1 - a|| + ||P^T 1 - b||), unbalanced on the
+relative change of the scalings. --plan P.npy writes the plan. --json
+prints one JSON object. A solve that reaches --maxiter prints its result
+and exits with status 3. Progress is drawn on stderr for runs over a second.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 0 {
+				return usageErrorf("ot takes no positional arguments, got %q", args)
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runOT(cmd, &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.x, "x", "", "source points, n×d .npy")
+	fl.StringVar(&f.y, "y", "", "target points, m×d .npy")
+	fl.StringVar(&f.metric, "metric", "sqeuclidean", "ground cost for --x/--y: sqeuclidean, euclidean, cityblock")
+	fl.StringVar(&f.cost, "cost", "", "cost matrix, n×m .npy (instead of --x/--y)")
+	fl.StringVar(&f.a, "a", "", "source weights, length-n .npy (default uniform)")
+	fl.StringVar(&f.b, "b", "", "target weights, length-m .npy (default uniform)")
+	fl.Float64Var(&f.reg, "reg", 0, "entropic regularisation (> 0; all methods but emd)")
+	fl.Float64Var(&f.regM, "reg-m", 0, "marginal relaxation weight for --method unbalanced (> 0)")
+	fl.StringVar(&f.method, "method", "sinkhorn-log", "method: "+otMethods)
+	fl.Float64Var(&f.tol, "tol", 0, "stopping threshold on the marginal violation (0: 1e-9; unbalanced 1e-6)")
+	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 1000; emd: pivots, 0: automatic)")
+	fl.StringVar(&f.plan, "plan", "", "write the transport plan to this .npy file")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object")
+	return cmd
+}
+
+type otFlags struct {
+	x, y, metric, cost, a, b string
+	reg, regM, tol           float64
+	method, plan             string
+	maxIter                  int
+	json                     bool
+}
+
+// otOutput is what "ot" prints; the JSON keys are part of the CLI's
+// interface.
+type otOutput struct {
+	Method             string  `json:"method"`
+	N                  int     `json:"n"`
+	M                  int     `json:"m"`
+	Reg                jsonNum `json:"reg,omitempty"`
+	RegM               jsonNum `json:"reg_m,omitempty"`
+	Cost               jsonNum `json:"cost"`
+	Iterations         int     `json:"iterations"`
+	SinkhornIterations *int    `json:"sinkhorn_iterations,omitempty"`
+	NewtonIterations   *int    `json:"newton_iterations,omitempty"`
+	CGIterations       *int    `json:"cg_iterations,omitempty"`
+	MarginalError      jsonNum `json:"marginal_error"`
+	Converged          bool    `json:"converged"`
+	Reason             string  `json:"reason"`
+	Seconds            float64 `json:"seconds"`
+	Plan               string  `json:"plan,omitempty"`
+}
+
+func runOT(cmd *cobra.Command, f *otFlags) error {
+	// Flag checks first (usage errors, exit 2).
+	points := f.x != "" || f.y != ""
+	if points && f.cost != "" {
+		return usageErrorf("give either --x and --y or --cost, not both")
+	}
+	if !points && f.cost == "" {
+		return usageErrorf("give --x and --y (point clouds) or --cost (cost matrix)")
+	}
+	if points && (f.x == "" || f.y == "") {
+		return usageErrorf("--x and --y must be given together")
+	}
+	if (f.a == "") != (f.b == "") {
+		return usageErrorf("--a and --b must be given together (or neither, for uniform weights)")
+	}
+	metric, err := ot.ParseMetric(f.metric)
+	if err != nil {
+		return usageErrorf("--metric %q: want sqeuclidean, euclidean or cityblock", f.metric)
+	}
+	method := f.method
+	var entropic ot.Method
+	switch method {
+	case "emd":
+	case "unbalanced":
+		if !(f.regM > 0) || math.IsInf(f.regM, 0) {
+			return usageErrorf("--method unbalanced needs --reg-m > 0 (finite), got %v", f.regM)
+		}
+	default:
+		entropic, err = ot.ParseMethod(method)
+		if err != nil {
+			return usageErrorf("--method %q: want one of %s", method, otMethods)
+		}
+	}
+	if method != "emd" && (!(f.reg > 0) || math.IsInf(f.reg, 0)) {
+		return usageErrorf("--reg must be > 0 and finite for --method %s, got %v", method, f.reg)
+	}
+	if f.regM != 0 && method != "unbalanced" {
+		return usageErrorf("--reg-m applies only to --method unbalanced")
+	}
+	if !(f.tol >= 0) || math.IsInf(f.tol, 0) {
+		return usageErrorf("--tol must be >= 0 and finite, got %v", f.tol)
+	}
+	if f.maxIter < 0 {
+		return usageErrorf("--maxiter must be >= 0, got %d", f.maxIter)
+	}
+
+	// Data (errors exit 1).
+	var C *mat.Dense
+	if points {
+		X, err := npy.ReadDense(f.x)
+		if err != nil {
+			return fmt.Errorf("ot: --x: %w", err)
+		}
+		Y, err := npy.ReadDense(f.y)
+		if err != nil {
+			return fmt.Errorf("ot: --y: %w", err)
+		}
+		_, dx := X.Dims()
+		_, dy := Y.Dims()
+		if dx != dy {
+			return fmt.Errorf("ot: shape mismatch: --x has %d columns (dimensions) but --y has %d", dx, dy)
+		}
+		C = ot.CostMatrix(X, Y, metric)
+	} else {
+		if C, err = npy.ReadDense(f.cost); err != nil {
+			return fmt.Errorf("ot: --cost: %w", err)
+		}
+	}
+	n, m := C.Dims()
+	var a, b []float64
+	if f.a != "" {
+		if a, err = npy.ReadVector(f.a); err != nil {
+			return fmt.Errorf("ot: --a: %w", err)
+		}
+		if b, err = npy.ReadVector(f.b); err != nil {
+			return fmt.Errorf("ot: --b: %w", err)
+		}
+		if len(a) != n || len(b) != m {
+			return fmt.Errorf("ot: shape mismatch: the cost matrix is %d×%d but --a has %d entries and --b has %d", n, m, len(a), len(b))
+		}
+	}
+
+	prog := newProgress(cmd.ErrOrStderr(), true, "ot "+method, f.maxIter)
+	defer prog.finish()
+	ctx := cmd.Context()
+	out := otOutput{Method: method, N: n, M: m, Plan: f.plan}
+	start := time.Now()
+	var plan *mat.Dense
+	var solveErr error
+	switch method {
+	case "emd":
+		res, err := ot.EMD(ctx, a, b, C, &ot.EMDOptions{MaxIter: f.maxIter, Progress: func(piv int, cost float64) {
+			prog.update(piv, fmt.Sprintf("pivots, cost %.6g", cost))
+		}})
+		if res == nil {
+			return err
+		}
+		solveErr = err
+		plan = res.Plan
+		out.Cost, out.Iterations, out.MarginalError = jsonNum(res.Cost), res.Iterations, jsonNum(res.MarginalError)
+		out.Converged, out.Reason = res.Converged, res.Reason
+	default:
+		o := &ot.Options{Tol: f.tol, MaxIter: f.maxIter, Progress: func(it int, e float64) {
+			prog.update(it, fmt.Sprintf("marginal error %.3g", e))
+		}}
+		var res *ot.Result
+		if method == "unbalanced" {
+			res, solveErr = ot.SinkhornUnbalanced(ctx, a, b, C, f.reg, f.regM, o)
+			out.RegM = jsonNum(f.regM)
+		} else {
+			res, solveErr = ot.Solve(ctx, entropic, a, b, C, f.reg, o)
+		}
+		if res == nil {
+			return solveErr
+		}
+		out.Reg = jsonNum(f.reg)
+		plan = res.Plan
+		out.Cost, out.Iterations, out.MarginalError = jsonNum(res.Cost), res.Iterations, jsonNum(res.MarginalError)
+		out.Converged, out.Reason = res.Converged, res.Reason
+		if method == "sns" {
+			out.SinkhornIterations = &res.SinkhornIterations
+			out.NewtonIterations = &res.NewtonIterations
+			out.CGIterations = &res.CGIterations
+		}
+	}
+	out.Seconds = time.Since(start).Seconds()
+	prog.finish()
+	if solveErr != nil && !errors.Is(solveErr, ot.ErrNotConverged) {
+		return solveErr
+	}
+	if f.plan != "" {
+		if err := npy.WriteDense(f.plan, plan); err != nil {
+			return fmt.Errorf("ot: --plan: %w", err)
+		}
+	}
+	if err := out.print(cmd.OutOrStdout(), f.json); err != nil {
+		return err
+	}
+	if solveErr != nil {
+		return &exitErr{code: exitNotConverge, err: nil}
+	}
+	return nil
+}
+
+func (o *otOutput) print(w io.Writer, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(o)
+	}
+	fmt.Fprintf(w, "method          %s\n", o.Method)
+	fmt.Fprintf(w, "size            %d × %d\n", o.N, o.M)
+	if o.Reg != 0 {
+		fmt.Fprintf(w, "reg             %g\n", float64(o.Reg))
+	}
+	if o.RegM != 0 {
+		fmt.Fprintf(w, "reg_m           %g\n", float64(o.RegM))
+	}
+	fmt.Fprintf(w, "cost            %.17g\n", float64(o.Cost))
+	fmt.Fprintf(w, "iterations      %d", o.Iterations)
+	if o.SinkhornIterations != nil {
+		fmt.Fprintf(w, " (%d Sinkhorn + %d Newton, %d CG)", *o.SinkhornIterations, *o.NewtonIterations, *o.CGIterations)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "marginal error  %.3g\n", float64(o.MarginalError))
+	fmt.Fprintf(w, "converged       %v (%s)\n", o.Converged, o.Reason)
+	fmt.Fprintf(w, "seconds         %.3f\n", o.Seconds)
+	if o.Plan != "" {
+		fmt.Fprintf(w, "plan            %s\n", o.Plan)
+	}
+	return nil
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/npy"
+	"github.com/subspace-lab/subspace/ot"
+)
+
+// otFixture writes point clouds, a cost matrix and weights into a
+// temporary directory and returns their paths.
+type otFixture struct {
+	dir                    string
+	x, y, cost, a, b, c3x2 string
+	aNeg, aBig, a3         string
+	X, Y, C                *mat.Dense
+	A, B                   []float64
+}
+
+func newOTFixture(t *testing.T) *otFixture {
+	t.Helper()
+	f := &otFixture{dir: t.TempDir()}
+	f.X = mat.NewDense(5, 2, []float64{0, 0, 1, 0, 0, 1, 1, 1, 0.5, 0.5})
+	f.Y = mat.NewDense(4, 2, []float64{0.1, 0, 1, 0.2, 0, 0.9, 1.2, 1})
+	f.C = ot.CostMatrix(f.X, f.Y, ot.SqEuclidean)
+	f.A = []float64{0.1, 0.2, 0.3, 0.2, 0.2}
+	f.B = []float64{0.25, 0.25, 0.25, 0.25}
+	write := func(name string, v any) string {
+		p := filepath.Join(f.dir, name)
+		var err error
+		switch v := v.(type) {
+		case *mat.Dense:
+			err = npy.WriteDense(p, v)
+		case []float64:
+			err = npy.WriteVector(p, v)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	f.x, f.y, f.cost = write("x.npy", f.X), write("y.npy", f.Y), write("c.npy", f.C)
+	f.a, f.b = write("a.npy", f.A), write("b.npy", f.B)
+	f.aNeg = write("aneg.npy", []float64{-0.1, 0.4, 0.3, 0.2, 0.2})
+	f.aBig = write("abig.npy", []float64{0.2, 0.2, 0.3, 0.2, 0.2})
+	f.a3 = write("a3.npy", []float64{0.5, 0.25, 0.25})
+	f.c3x2 = write("y3d.npy", mat.NewDense(2, 3, []float64{0, 1, 1, 0, 2, 2}))
+	return f
+}
+
+func otRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	return infoRun(t, append([]string{"ot"}, args...)...)
+}
+
+func TestOTMethods(t *testing.T) {
+	f := newOTFixture(t)
+	ctx := context.Background()
+	exact, err := ot.EMD(ctx, f.A, f.B, f.C, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log, err := ot.SinkhornLog(ctx, f.A, f.B, f.C, 0.05, &ot.Options{Tol: 1e-12, MaxIter: 100000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, method := range []string{"sinkhorn", "sinkhorn-log", "stabilized", "eps-scaling", "sns", "emd"} {
+		t.Run(method, func(t *testing.T) {
+			plan := filepath.Join(f.dir, method+".npy")
+			args := []string{"--x", f.x, "--y", f.y, "--a", f.a, "--b", f.b, "--method", method, "--tol", "1e-12", "--maxiter", "100000", "--plan", plan, "--json"}
+			if method != "emd" {
+				args = append(args, "--reg", "0.05")
+			}
+			code, out, errs := otRun(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d, stderr %q", code, errs)
+			}
+			var got map[string]any
+			if err := json.Unmarshal([]byte(out), &got); err != nil {
+				t.Fatalf("stdout is not one JSON object: %v\n%s", err, out)
+			}
+			for _, k := range []string{"method", "cost", "iterations", "marginal_error", "seconds", "converged"} {
+				if _, ok := got[k]; !ok {
+					t.Errorf("JSON lacks %q: %s", k, out)
+				}
+			}
+			want := log.Cost
+			if method == "emd" {
+				want = exact.Cost
+			}
+			if c := got["cost"].(float64); math.Abs(c-want) > 1e-9 {
+				t.Errorf("cost %.15g, want %.15g", c, want)
+			}
+			if method == "sns" {
+				for _, k := range []string{"sinkhorn_iterations", "newton_iterations"} {
+					if _, ok := got[k]; !ok {
+						t.Errorf("sns JSON lacks %q", k)
+					}
+				}
+			}
+			P, err := npy.ReadDense(plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; i < 5; i++ {
+				if s := mat.Sum(P.RowView(i)); math.Abs(s-f.A[i]) > 1e-10 {
+					t.Errorf("plan row %d sums to %g, want %g", i, s, f.A[i])
+				}
+			}
+		})
+	}
+	// Text output, cost matrix input, uniform weights.
+	code, out, errs := otRun(t, "--cost", f.cost, "--reg", "0.1", "--method", "sns")
+	if code != 0 || !strings.Contains(out, "method          sns") || !strings.Contains(out, "Sinkhorn +") {
+		t.Errorf("text output: exit %d\n%s\n%s", code, out, errs)
+	}
+	// Unbalanced with unequal masses.
+	code, out, errs = otRun(t, "--cost", f.cost, "--a", f.aBig, "--b", f.b, "--reg", "0.1", "--reg-m", "1", "--method", "unbalanced", "--json")
+	if code != 0 || !strings.Contains(out, `"reg_m":1`) {
+		t.Errorf("unbalanced: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestOTNotConverged(t *testing.T) {
+	f := newOTFixture(t)
+	code, out, errs := otRun(t, "--cost", f.cost, "--reg", "0.001", "--method", "sinkhorn-log", "--maxiter", "3", "--json")
+	if code != 3 {
+		t.Fatalf("exit %d, want 3; stderr %q", code, errs)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil || got["converged"] != false {
+		t.Fatalf("result not printed before exit 3: %v %s", err, out)
+	}
+}
+
+func TestOTBadInput(t *testing.T) {
+	f := newOTFixture(t)
+	missing := filepath.Join(f.dir, "missing.npy")
+	nanFile := filepath.Join(f.dir, "nan.npy")
+	// npy refuses to write NaN? Write the raw header and data ourselves.
+	if err := writeNaNVector(nanFile); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		err  string
+	}{
+		{"no input", []string{"--reg", "1"}, 2, "give --x and --y"},
+		{"both inputs", []string{"--x", f.x, "--y", f.y, "--cost", f.cost, "--reg", "1"}, 2, "not both"},
+		{"x without y", []string{"--x", f.x, "--reg", "1"}, 2, "--x and --y must be given together"},
+		{"a without b", []string{"--cost", f.cost, "--a", f.a, "--reg", "1"}, 2, "--a and --b"},
+		{"reg zero", []string{"--cost", f.cost, "--reg", "0"}, 2, "--reg must be > 0"},
+		{"reg negative", []string{"--cost", f.cost, "--reg", "-1"}, 2, "--reg must be > 0"},
+		{"reg missing", []string{"--cost", f.cost, "--method", "sns"}, 2, "--reg must be > 0"},
+		{"bad method", []string{"--cost", f.cost, "--reg", "1", "--method", "greenkhorn"}, 2, "--method \"greenkhorn\""},
+		{"bad metric", []string{"--x", f.x, "--y", f.y, "--reg", "1", "--metric", "cosine"}, 2, "--metric"},
+		{"unbalanced no reg-m", []string{"--cost", f.cost, "--reg", "1", "--method", "unbalanced"}, 2, "--reg-m"},
+		{"reg-m elsewhere", []string{"--cost", f.cost, "--reg", "1", "--reg-m", "2"}, 2, "--reg-m applies only"},
+		{"negative tol", []string{"--cost", f.cost, "--reg", "1", "--tol", "-1"}, 2, "--tol"},
+		{"negative maxiter", []string{"--cost", f.cost, "--reg", "1", "--maxiter", "-5"}, 2, "--maxiter"},
+		{"positional", []string{"--cost", f.cost, "--reg", "1", "extra"}, 2, "no positional arguments"},
+		{"missing file", []string{"--cost", missing, "--reg", "1"}, 1, "--cost"},
+		{"missing weights", []string{"--cost", f.cost, "--a", missing, "--b", f.b, "--reg", "1"}, 1, "--a"},
+		{"dimension mismatch", []string{"--x", f.x, "--y", f.c3x2, "--reg", "1"}, 1, "shape mismatch: --x has 2 columns (dimensions) but --y has 3"},
+		{"weights mismatch", []string{"--cost", f.cost, "--a", f.a3, "--b", f.b, "--reg", "1"}, 1, "shape mismatch: the cost matrix is 5×4"},
+		{"negative weight", []string{"--cost", f.cost, "--a", f.aNeg, "--b", f.b, "--reg", "1"}, 1, "a[0] = -0.1 is negative"},
+		{"unequal masses", []string{"--cost", f.cost, "--a", f.aBig, "--b", f.b, "--reg", "1"}, 1, "unequal masses"},
+		{"unequal masses emd", []string{"--cost", f.cost, "--a", f.aBig, "--b", f.b, "--method", "emd"}, 1, "unequal masses"},
+		{"NaN weights", []string{"--cost", f.cost, "--a", nanFile, "--b", f.b, "--reg", "1"}, 1, "--a"},
+		{"scaling underflow", []string{"--cost", f.cost, "--reg", "1e-4", "--method", "sinkhorn"}, 1, "use method sinkhorn-log"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := otRun(t, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stdout %q stderr %q", code, tc.code, out, errs)
+			}
+			if !strings.Contains(errs, tc.err) {
+				t.Errorf("stderr %q does not mention %q", errs, tc.err)
+			}
+			if lines := strings.Count(strings.TrimRight(errs, "\n"), "\n"); lines != 0 || !strings.HasPrefix(errs, "subspace: ") {
+				t.Errorf("error is not one 'subspace:' line: %q", errs)
+			}
+		})
+	}
+}
+
+// writeNaNVector writes a little-endian float64 .npy vector [NaN, 1, 1, 1,
+// 1] by hand (the npy writer refuses nothing, but this keeps the test
+// independent of that choice).
+func writeNaNVector(path string) error {
+	header := "{'descr': '<f8', 'fortran_order': False, 'shape': (5,), }"
+	pad := 64 - (10+len(header)+1)%64
+	header += strings.Repeat(" ", pad) + "\n"
+	buf := []byte("\x93NUMPY\x01\x00")
+	buf = append(buf, byte(len(header)), byte(len(header)>>8))
+	buf = append(buf, header...)
+	for _, v := range []float64{math.NaN(), 1, 1, 1, 1} {
+		u := math.Float64bits(v)
+		for k := 0; k < 8; k++ {
+			buf = append(buf, byte(u>>(8*k)))
+		}
+	}
+	return os.WriteFile(path, buf, 0o644)
+}
