@@ -74,25 +74,27 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 	}
 	indptr, ind, aval := A.Raw()
 
-	// Lower triangle of A, diagonal last in each row.
+	// Strict lower triangle of A (becomes L̂) and its diagonal (becomes
+	// diag(L)), factored in place.
 	nl := 0
 	for i := range n {
-		nl += diag[i] - indptr[i] + 1
+		nl += diag[i] - indptr[i]
 	}
-	lp := make([]int, n+1)
-	li := make([]int32, nl)
-	lv := make([]float64, nl)
+	f := &triFactors{n: n, lp: make([]int, n+1), li: make([]int32, nl), lv: make([]float64, nl), invDiag: make([]float64, n)}
+	lp, li, lv := f.lp, f.li, f.lv
+	ldiag := make([]float64, n)
 	p := 0
 	for i := range n {
-		for k := indptr[i]; k <= diag[i]; k++ {
+		for k := indptr[i]; k < diag[i]; k++ {
 			li[p], lv[p] = ind[k], aval[k]
 			p++
 		}
 		lp[i+1] = p
-		if d := lv[p-1]; !(d > 0) {
+		d := aval[diag[i]]
+		if !(d > 0) {
 			return nil, fmt.Errorf("%w: %s: diagonal entry A(%d,%d) = %.6g is not positive", ErrNotSPD, method, i, i, d)
 		}
-		lv[p-1] *= 1 + shift
+		ldiag[i] = d * (1 + shift)
 	}
 
 	// Row-oriented IC(0): for each row i and each k < i in its pattern,
@@ -100,25 +102,24 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 	// w holds the computed entries of row i, scattered by column.
 	w := make([]float64, n)
 	for i := range n {
-		lo, d := lp[i], lp[i+1]-1
-		for kk := lo; kk < d; kk++ {
+		lo, hi := lp[i], lp[i+1]
+		for kk := lo; kk < hi; kk++ {
 			k := li[kk]
 			s := lv[kk]
-			kd := lp[k+1] - 1
-			for t := lp[k]; t < kd; t++ {
+			for t := lp[k]; t < lp[k+1]; t++ {
 				s -= lv[t] * w[li[t]]
 			}
-			lik := s / lv[kd]
+			lik := s / ldiag[k]
 			lv[kk] = lik
 			w[k] = lik
 		}
-		aii := lv[d]
+		aii := ldiag[i]
 		s := aii
-		for kk := lo; kk < d; kk++ {
+		for kk := lo; kk < hi; kk++ {
 			s -= lv[kk] * lv[kk]
 			w[li[kk]] = 0
 		}
-		if math.IsNaN(s) || math.IsInf(s, 0) {
+		if s-s != 0 {
 			return nil, fmt.Errorf("%w: %s: pivot of row %d became %v (growth in the incomplete factor)", ErrNotFinite, method, i, s)
 		}
 		if !(s > PivotTol*aii) {
@@ -129,43 +130,29 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 			return nil, fmt.Errorf("%w: %s: pivot of row %d is %.6g (A(%d,%d) = %.6g): %s",
 				ErrNotSPD, method, i, s, i, i, aval[diag[i]], hint)
 		}
-		lv[d] = math.Sqrt(s)
+		ldiag[i] = math.Sqrt(s)
+		f.invDiag[i] = 1 / s
+		if v := f.invDiag[i]; v-v != 0 {
+			return nil, fmt.Errorf("%w: %s: pivot of row %d, %g, has no finite inverse", ErrNotSPD, method, i, s)
+		}
 	}
 
-	// M = L̂·D²·L̂ᵀ: L̂ᵢⱼ = lᵢⱼ/lⱼⱼ, Ûᵢⱼ = (D²L̂ᵀ)ᵢⱼ = lᵢᵢ·lⱼᵢ (j > i).
-	ldiag := make([]float64, n)
-	for i := range n {
-		ldiag[i] = lv[lp[i+1]-1]
-	}
-	f := &triFactors{n: n, lp: make([]int, n+1), invDiag: make([]float64, n)}
-	f.li = make([]int32, nl-n)
-	f.lv = make([]float64, nl-n)
-	p = 0
-	for i := range n {
-		for t := lp[i]; t < lp[i+1]-1; t++ {
-			f.li[p], f.lv[p] = li[t], lv[t]/ldiag[li[t]]
-			p++
-		}
-		f.lp[i+1] = p
-		f.invDiag[i] = 1 / (ldiag[i] * ldiag[i])
-		if math.IsInf(f.invDiag[i], 0) {
-			return nil, fmt.Errorf("%w: %s: pivot of row %d, %g, has no finite inverse", ErrNotSPD, method, i, ldiag[i]*ldiag[i])
-		}
-	}
+	// M = L̂·D²·L̂ᵀ: Ûᵢⱼ = (D²L̂ᵀ)ᵢⱼ = lᵢᵢ·lⱼᵢ (j > i), then L̂ᵢⱼ = lᵢⱼ/lⱼⱼ in place.
 	f.up, f.ui, f.uv = transposeScaled(n, lp, li, lv, ldiag)
+	for t, j := range li {
+		lv[t] /= ldiag[j]
+	}
 	return &IC0{tri: f, ldiag: ldiag, shift: shift}, nil
 }
 
 // transposeScaled returns the strictly upper triangle Û = D²·L̂ᵀ in row
-// form from the lower factor L (rows lp/li/lv, diagonal last in each
-// row): Ûᵢⱼ = lᵢᵢ·lⱼᵢ for j > i. A counting-sort transpose, O(nnz(L)).
+// form from the strictly lower part of L (rows lp/li/lv) and its diagonal
+// ldiag: Ûᵢⱼ = lᵢᵢ·lⱼᵢ for j > i. A counting-sort transpose, O(nnz(L)).
 // Columns come out sorted because rows j are visited in increasing order.
 func transposeScaled(n int, lp []int, li []int32, lv, ldiag []float64) (up []int, ui []int32, uv []float64) {
 	up = make([]int, n+1)
-	for j := range n {
-		for t := lp[j]; t < lp[j+1]-1; t++ {
-			up[li[t]+1]++
-		}
+	for _, i := range li {
+		up[i+1]++
 	}
 	for i := range n {
 		up[i+1] += up[i]
@@ -174,7 +161,7 @@ func transposeScaled(n int, lp []int, li []int32, lv, ldiag []float64) (up []int
 	uv = make([]float64, up[n])
 	next := append([]int(nil), up[:n]...)
 	for j := range n {
-		for t := lp[j]; t < lp[j+1]-1; t++ {
+		for t := lp[j]; t < lp[j+1]; t++ {
 			i := li[t]
 			p := next[i]
 			ui[p] = int32(j)

@@ -47,53 +47,66 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 		return nil, err
 	}
 	indptr, ind, aval := A.Raw()
-	val := append([]float64(nil), aval...)
-	// pos[j] is the storage index of (i, j) in the current row i, or -1.
+	// Factor in place in the split layout the solves use: strict lower
+	// part (becomes L), diagonal (becomes U's), strict upper part.
+	f := splitLU(n, indptr, ind, aval, diag)
+	lp, li, lv := f.lp, f.li, f.lv
+	up, ui, uv := f.up, f.ui, f.uv
+	dg := f.diag
+	// pos[j] locates column j in the current row i: k+1 for lv[k],
+	// −(k+1) for uv[k], diagMark for the diagonal, 0 if not stored.
+	const diagMark = math.MinInt
 	pos := make([]int, n)
-	for j := range pos {
-		pos[j] = -1
-	}
 	for i := range n {
-		lo, hi, d := indptr[i], indptr[i+1], diag[i]
-		rowMax := 0.0
-		for k := lo; k < hi; k++ {
-			pos[ind[k]] = k
-			if a := math.Abs(val[k]); a > rowMax {
+		rowMax := math.Abs(dg[i])
+		for k := lp[i]; k < lp[i+1]; k++ {
+			pos[li[k]] = k + 1
+			if a := math.Abs(lv[k]); a > rowMax {
 				rowMax = a
 			}
 		}
+		for k := up[i]; k < up[i+1]; k++ {
+			pos[ui[k]] = -(k + 1)
+			if a := math.Abs(uv[k]); a > rowMax {
+				rowMax = a
+			}
+		}
+		pos[i] = diagMark
 		// IKJ: for each k < i in row i's pattern, in increasing order,
 		// lᵢₖ = aᵢₖ/uₖₖ and aᵢⱼ −= lᵢₖ·uₖⱼ for the j > k in both rows.
-		for kk := lo; kk < d; kk++ {
-			k := ind[kk]
-			lik := val[kk] / val[diag[k]]
-			val[kk] = lik
-			for t := diag[k] + 1; t < indptr[k+1]; t++ {
-				if p := pos[ind[t]]; p >= 0 {
-					val[p] -= lik * val[t]
+		for kk := lp[i]; kk < lp[i+1]; kk++ {
+			k := li[kk]
+			lik := lv[kk] / dg[k]
+			lv[kk] = lik
+			for t := up[k]; t < up[k+1]; t++ {
+				switch p := pos[ui[t]]; {
+				case p == 0:
+				case p > 0:
+					lv[p-1] -= lik * uv[t]
+				case p == diagMark:
+					dg[i] -= lik * uv[t]
+				default:
+					uv[-p-1] -= lik * uv[t]
 				}
 			}
 		}
-		for k := lo; k < hi; k++ {
-			pos[ind[k]] = -1
+		for k := lp[i]; k < lp[i+1]; k++ {
+			pos[li[k]] = 0
 		}
-		for k := lo; k < hi; k++ {
-			if v := val[k]; v-v != 0 {
-				return nil, fmt.Errorf("%w: %s: factor entry (%d,%d) became %v during elimination of row %d (growth in the incomplete factors)",
-					ErrNotFinite, method, i, ind[k], v, i)
-			}
+		for k := up[i]; k < up[i+1]; k++ {
+			pos[ui[k]] = 0
 		}
-		if u := val[d]; !(math.Abs(u) > PivotTol*rowMax) {
+		pos[i] = 0
+		if err := finiteRow(method, i, li[lp[i]:lp[i+1]], lv[lp[i]:lp[i+1]], dg[i], ui[up[i]:up[i+1]], uv[up[i]:up[i+1]]); err != nil {
+			return nil, err
+		}
+		if u := dg[i]; !(math.Abs(u) > PivotTol*rowMax) {
 			return nil, fmt.Errorf("%w: %s: pivot u(%d,%d) = %.6g, |pivot| ≤ %g·max_j|a(%d,j)| = %.6g (A(%d,%d) = %.6g)",
-				ErrZeroPivot, method, i, i, u, PivotTol, i, PivotTol*rowMax, i, i, aval[d])
+				ErrZeroPivot, method, i, i, u, PivotTol, i, PivotTol*rowMax, i, i, aval[diag[i]])
 		}
-	}
-	f := splitLU(n, indptr, ind, val, diag)
-	f.diag = make([]float64, n)
-	for i, v := range f.invDiag {
-		f.diag[i] = val[diag[i]]
-		if math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%w: %s: pivot u(%d,%d) = %g has no finite inverse", ErrZeroPivot, method, i, i, val[diag[i]])
+		f.invDiag[i] = 1 / dg[i]
+		if v := f.invDiag[i]; v-v != 0 {
+			return nil, fmt.Errorf("%w: %s: pivot u(%d,%d) = %g has no finite inverse", ErrZeroPivot, method, i, i, dg[i])
 		}
 	}
 	return &ILU0{tri: f}, nil
@@ -121,4 +134,37 @@ func (p *ILU0) ApplyT(dst, x []float64) {
 // diagonal are exactly A's pattern. O(nnz) time and memory.
 func (p *ILU0) Factors() (L, U *sparse.CSR) {
 	return p.tri.lowerUnit(), p.tri.upper()
+}
+
+// finiteRow returns an ErrNotFinite error naming the first entry of row i
+// of the factors (strict lower cols/vals, diagonal d, strict upper) that
+// elimination made NaN or infinite, or nil.
+func finiteRow(method string, i int, lc []int32, lv []float64, d float64, uc []int32, uv []float64) error {
+	s := d - d
+	for _, v := range lv {
+		s += v - v
+	}
+	for _, v := range uv {
+		s += v - v
+	}
+	if s == 0 {
+		return nil
+	}
+	j, v := i, d
+	for k, x := range lv {
+		if x-x != 0 {
+			j, v = int(lc[k]), x
+			break
+		}
+	}
+	if v-v == 0 {
+		for k, x := range uv {
+			if x-x != 0 {
+				j, v = int(uc[k]), x
+				break
+			}
+		}
+	}
+	return fmt.Errorf("%w: %s: factor entry (%d,%d) became %v during elimination of row %d (growth in the incomplete factors)",
+		ErrNotFinite, method, i, j, v, i)
 }

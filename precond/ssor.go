@@ -50,6 +50,7 @@ func NewSSOR(A *sparse.CSR, omega float64) (*SSOR, error) {
 	}
 	indptr, ind, val := A.Raw()
 	f := splitLU(n, indptr, ind, val, diag)
+	f.diag = nil // only invDiag is used
 	// L̃ = I + ω·L·D⁻¹: l̃ᵢⱼ = ω·aᵢⱼ/aⱼⱼ (invDiag holds 1/aⱼⱼ for now).
 	for k, j := range f.li {
 		f.lv[k] *= omega * f.invDiag[j]

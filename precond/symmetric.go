@@ -9,36 +9,55 @@ import (
 
 // checkSymmetric returns an error wrapping ErrNotSymmetric naming the
 // first entry with |aᵢⱼ − aⱼᵢ| > SymmetryTol·max|a| (an entry stored on one
-// side only is compared with zero). A must be square. O(nnz) time; it
-// allocates a transpose of A.
+// side only is compared with zero). A must be square.
+//
+// It needs no transpose: rows are visited in increasing order, and the
+// partner of a lower entry (i, j), j < i, is the next unvisited entry of
+// row j's upper part, because row j's upper entries are sorted by column
+// and are reached by rows in that same order. cur[j] is that cursor; an
+// upper entry skipped over, or left at the end, has no lower partner.
+// O(nnz) time, 8·n bytes of work space.
 func checkSymmetric(method string, A *sparse.CSR) error {
 	n, _ := A.Dims()
 	ap, ai, av := A.Raw()
-	T := A.T()
-	tp, ti, tv := T.Raw()
 	lim := SymmetryTol * A.MaxAbs()
+	cur := make([]int, n)
+	for i := range n { // first entry of row i with column > i
+		k := ap[i]
+		for k < ap[i+1] && int(ai[k]) <= i {
+			k++
+		}
+		cur[i] = k
+	}
+	bad := func(i, j int, a, b float64, sa, sb bool) error {
+		return fmt.Errorf("%w: %s needs a symmetric matrix, but %s and %s differ by more than %g·max|a|",
+			ErrNotSymmetric, method, entry(i, j, a, sa), entry(j, i, b, sb), SymmetryTol)
+	}
 	for i := range n {
-		p, pe := ap[i], ap[i+1]
-		q, qe := tp[i], tp[i+1]
-		for p < pe || q < qe {
-			var j int32
-			var a, b float64 // a = A(i,j), b = A(j,i)
-			stored := 0      // bit 0: A(i,j) stored, bit 1: A(j,i) stored
-			switch {
-			case q >= qe || (p < pe && ai[p] < ti[q]):
-				j, a, stored = ai[p], av[p], 1
-				p++
-			case p >= pe || ti[q] < ai[p]:
-				j, b, stored = ti[q], tv[q], 2
-				q++
-			default:
-				j, a, b, stored = ai[p], av[p], tv[q], 3
-				p++
-				q++
+		for k := ap[i]; k < ap[i+1] && int(ai[k]) < i; k++ {
+			j := int(ai[k])
+			c, e := cur[j], ap[j+1]
+			for c < e && int(ai[c]) < i { // (j, ai[c]) has no partner in row ai[c] < i
+				if !(math.Abs(av[c]) <= lim) {
+					return bad(j, int(ai[c]), av[c], 0, true, false)
+				}
+				c++
 			}
-			if !(math.Abs(a-b) <= lim) {
-				return fmt.Errorf("%w: %s needs a symmetric matrix, but %s and %s differ by more than %g·max|a|",
-					ErrNotSymmetric, method, entry(i, int(j), a, stored&1 != 0), entry(int(j), i, b, stored&2 != 0), SymmetryTol)
+			if c < e && int(ai[c]) == i {
+				if !(math.Abs(av[k]-av[c]) <= lim) {
+					return bad(i, j, av[k], av[c], true, true)
+				}
+				c++
+			} else if !(math.Abs(av[k]) <= lim) {
+				return bad(i, j, av[k], 0, true, false)
+			}
+			cur[j] = c
+		}
+	}
+	for j := range n { // upper entries never reached
+		for c := cur[j]; c < ap[j+1]; c++ {
+			if !(math.Abs(av[c]) <= lim) {
+				return bad(j, int(ai[c]), av[c], 0, true, false)
 			}
 		}
 	}

@@ -105,8 +105,8 @@ func (f *triFactors) solveT(dst, x []float64) {
 // splitLU copies a square row-sorted CSR matrix whose diagonal entry of
 // row i sits at storage index diag[i] into triFactors: the entries before
 // the diagonal become the strict lower part, those after it the strict
-// upper part, and invDiag[i] = 1/val[diag[i]]. O(nnz) time; it allocates
-// the factor arrays (12·nnz + 24·n bytes).
+// upper part, diag[i] = val[diag[i]] and invDiag[i] = 1/val[diag[i]].
+// O(nnz) time; it allocates the factor arrays (12·nnz + 32·n bytes).
 func splitLU(n int, indptr []int, ind []int32, val []float64, diag []int) *triFactors {
 	nl, nu := 0, 0
 	for i := range n {
@@ -122,6 +122,7 @@ func splitLU(n int, indptr []int, ind []int32, val []float64, diag []int) *triFa
 		ui:      make([]int32, nu),
 		uv:      make([]float64, nu),
 		invDiag: make([]float64, n),
+		diag:    make([]float64, n),
 	}
 	// Element loops, not append: rows are short and a copy call per row
 	// costs more than the copy.
@@ -138,6 +139,7 @@ func splitLU(n int, indptr []int, ind []int32, val []float64, diag []int) *triFa
 			pu++
 		}
 		f.up[i+1] = pu
+		f.diag[i] = val[d]
 		f.invDiag[i] = 1 / val[d]
 	}
 	return f
