@@ -11,25 +11,32 @@ import (
 // error: panic), square (error) matrix with finite entries (error naming
 // the first bad entry). It returns the order n. O(nnz).
 func checkMatrix(method string, A *sparse.CSR) (int, error) {
+	n, _, err := checkMatrixMax(method, A)
+	return n, err
+}
+
+// checkMatrixMax is checkMatrix that also returns max|aᵢⱼ| from the same
+// pass over the values.
+func checkMatrixMax(method string, A *sparse.CSR) (int, float64, error) {
 	if A == nil {
 		panic("precond: " + method + ": nil matrix")
 	}
 	r, c := A.Dims()
 	if r != c {
-		return 0, fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrNotSquare, method, r, c)
+		return 0, 0, fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrNotSquare, method, r, c)
 	}
 	indptr, ind, val := A.Raw()
-	if allFinite(val) {
-		return r, nil
+	if m, ok := maxAbsFinite(val); ok {
+		return r, m, nil
 	}
 	for i := 0; i < r; i++ {
 		for k := indptr[i]; k < indptr[i+1]; k++ {
 			if v := val[k]; math.IsNaN(v) || math.IsInf(v, 0) {
-				return 0, fmt.Errorf("%w: %s: entry (%d,%d) of A is %v", ErrNotFinite, method, i, ind[k], v)
+				return 0, 0, fmt.Errorf("%w: %s: entry (%d,%d) of A is %v", ErrNotFinite, method, i, ind[k], v)
 			}
 		}
 	}
-	return r, nil
+	return r, 0, nil
 }
 
 // diagPositions returns, for each row i, the storage index of entry (i, i).
@@ -74,11 +81,11 @@ func diagPositions(method string, A *sparse.CSR, zeroIsBad bool) ([]int, error) 
 		ErrZeroDiagonal, method, bad, n, kind, first, what)
 }
 
-// allFinite reports whether no value is NaN or infinite. v − v is 0 for a
-// finite v and NaN otherwise, and NaN propagates through the sums; four
-// independent sums keep the adder pipeline full.
-func allFinite(val []float64) bool {
-	var s0, s1, s2, s3 float64
+// maxAbsFinite returns max|v| and whether no value is NaN or infinite.
+// v − v is 0 for a finite v and NaN otherwise, and NaN propagates through
+// the sums; four independent lanes keep the pipelines full.
+func maxAbsFinite(val []float64) (float64, bool) {
+	var s0, s1, s2, s3, m0, m1, m2, m3 float64
 	k := 0
 	for ; k+4 <= len(val); k += 4 {
 		v := val[k : k+4 : k+4]
@@ -86,9 +93,24 @@ func allFinite(val []float64) bool {
 		s1 += v[1] - v[1]
 		s2 += v[2] - v[2]
 		s3 += v[3] - v[3]
+		if a := math.Abs(v[0]); a > m0 {
+			m0 = a
+		}
+		if a := math.Abs(v[1]); a > m1 {
+			m1 = a
+		}
+		if a := math.Abs(v[2]); a > m2 {
+			m2 = a
+		}
+		if a := math.Abs(v[3]); a > m3 {
+			m3 = a
+		}
 	}
 	for ; k < len(val); k++ {
 		s0 += val[k] - val[k]
+		if a := math.Abs(val[k]); a > m0 {
+			m0 = a
+		}
 	}
-	return s0+s1+s2+s3 == 0
+	return max(m0, m1, m2, m3), s0+s1+s2+s3 == 0
 }

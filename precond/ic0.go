@@ -61,11 +61,11 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 	if !(shift >= 0) || math.IsInf(shift, 0) {
 		return nil, fmt.Errorf("%w: IC(0) shift %v, want a finite value ≥ 0", ErrOption, shift)
 	}
-	n, err := checkMatrix(method, A)
+	n, maxAbs, err := checkMatrixMax(method, A)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSymmetric(method, A); err != nil {
+	if err := checkSymmetric(method, A, maxAbs); err != nil {
 		return nil, err
 	}
 	diag, err := diagPositions(method, A, false)

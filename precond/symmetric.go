@@ -7,9 +7,9 @@ import (
 	"github.com/subspace-lab/subspace/sparse"
 )
 
-// checkSymmetric returns an error wrapping ErrNotSymmetric naming the
-// first entry with |aᵢⱼ − aⱼᵢ| > SymmetryTol·max|a| (an entry stored on one
-// side only is compared with zero). A must be square.
+// checkSymmetric returns an error wrapping ErrNotSymmetric naming an
+// entry with |aᵢⱼ − aⱼᵢ| > SymmetryTol·maxAbs (an entry stored on one side
+// only is compared with zero), maxAbs = max|a|. A must be square.
 //
 // It needs no transpose: rows are visited in increasing order, and the
 // partner of a lower entry (i, j), j < i, is the next unvisited entry of
@@ -17,10 +17,10 @@ import (
 // and are reached by rows in that same order. cur[j] is that cursor; an
 // upper entry skipped over, or left at the end, has no lower partner.
 // O(nnz) time, 8·n bytes of work space.
-func checkSymmetric(method string, A *sparse.CSR) error {
+func checkSymmetric(method string, A *sparse.CSR, maxAbs float64) error {
 	n, _ := A.Dims()
 	ap, ai, av := A.Raw()
-	lim := SymmetryTol * A.MaxAbs()
+	lim := SymmetryTol * maxAbs
 	cur := make([]int, n)
 	for i := range n { // first entry of row i with column > i
 		k := ap[i]
