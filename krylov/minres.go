@@ -1,0 +1,205 @@
+package krylov
+
+import (
+	"context"
+	"fmt"
+	"math"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+	"github.com/subspace-lab/subspace/linop"
+)
+
+// MINRES solves A x = b for a symmetric A, possibly indefinite or singular,
+// by the minimum residual method of Paige & Saunders (1975): Lanczos
+// tridiagonalisation with the least-squares problem updated by Givens
+// rotations, in the preconditioned form of Saunders' reference code (M
+// symmetric positive definite; the method minimises ‖r‖ in the M-norm).
+//
+// x holds the initial guess on entry (zeros for none) and the solution on
+// return. Options used: RTol (default 1e-5), ATol, MaxIter (default
+// 10·n), Precond, History, Progress; Side and Restart are ignored. A is
+// assumed symmetric (not checked: a nonsymmetric A gives wrong results
+// without an error); M must be symmetric positive definite (rᵀMr ≤ 0 is
+// reported as ErrIndefinite).
+//
+// One iteration is one product with A and one application of M. Memory:
+// 7n. The recurrence residual estimate φ never increases.
+//
+// Stopping: φ = ‖r‖ in exact arithmetic without a preconditioner and
+// ‖r‖ in the M-norm with one, so the target max(RTol·‖b‖, ATol) is scaled
+// by ‖r₀‖/φ₀. When φ passes it, the true residual b − A x is computed and
+// must pass too; if not, the target is lowered by the observed ratio and
+// the iteration continues (three failures in a row without halving the
+// true residual stop it as stagnated). Two more stops, both reported as
+// not converged (ErrNotConverged): ‖A r‖/(‖A‖‖r‖) ≤ √ε, which means A is
+// singular and b has a component outside its range — x is then a
+// least-squares solution — and a Lanczos breakdown (βₖ₊₁ ≤ ε‖A‖, the
+// Krylov space is invariant) that leaves the residual above the
+// tolerance. ‖A‖ is Paige–Saunders' Frobenius-norm estimate of the
+// Lanczos tridiagonal matrix.
+//
+// The least-squares test uses Paige–Saunders' estimate root/‖A‖ of
+// ‖A r‖/(‖A‖‖r‖) with the fixed threshold minresLSTol = √ε ≈ 1.5e-8, a
+// choice made by experiment (the reference code compares it with the
+// relative tolerance instead, which stops compatible but ill-conditioned
+// systems early): on compatible systems it stays above about 1/κ(A) (so
+// only systems with κ ≳ 1e8, beyond MINRES's attainable accuracy, can
+// trigger it), and on incompatible ones it falls below √ε while the
+// residual sits at its least-squares minimum, before MINRES's known
+// instability on singular systems makes x grow (Choi, Paige & Saunders
+// 2011). MINRES-QLP would be the remedy for such systems; it is not
+// implemented.
+//
+// Errors: ErrIndefinite (M not positive definite), ErrNaN,
+// ErrNotConverged, a wrapped ctx.Err().
+func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+	const method = "MINRES"
+	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
+	if done {
+		return res, err
+	}
+	n := len(b)
+	mon := newMonitor(ctx, method, &opt, bnorm, &res)
+	M := opt.Precond
+
+	r1 := make([]float64, n)
+	r2 := make([]float64, n)
+	y := make([]float64, n)
+	v := make([]float64, n)
+	w := make([]float64, n)
+	w1 := make([]float64, n)
+	w2 := make([]float64, n)
+
+	var rnorm float64
+	if isZero(x) {
+		vec.Copy(r1, b)
+		rnorm = bnorm
+	} else {
+		rnorm = residualTo(r1, A, b, x)
+		res.MatVecs++
+	}
+	if err := mon.record(0, rnorm); err != nil {
+		return res, finish(method, A, b, x, v, bnorm, thresh, &res, err)
+	}
+	if rnorm <= thresh {
+		res.Reason = "initial guess satisfies the tolerance"
+		return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+	}
+	beta1 := rnorm
+	if M != nil {
+		M.Apply(y, r1)
+		bb := vec.Dot(r1, y)
+		if err := minresCheckM(bb, 0); err != nil {
+			return res, finish(method, A, b, x, v, bnorm, thresh, &res, err)
+		}
+		beta1 = math.Sqrt(bb)
+	}
+	vec.Copy(r2, r1)
+
+	// scale converts φ to an estimate of ‖r‖.
+	scale := rnorm / beta1
+	target := thresh / scale
+	var (
+		oldb, dbar, epsln, tnorm2 float64
+		beta, phibar              = beta1, beta1
+		cs, sn                    = -1.0, 0.0
+		stag                      stagnation
+	)
+	for it := 1; it <= opt.MaxIter; it++ {
+		z := r2
+		if M != nil {
+			z = y
+		}
+		vec.Axpby(1/beta, z, 0, v)
+		A.Apply(y, v)
+		res.MatVecs++
+		if it >= 2 {
+			vec.Axpy(-beta/oldb, r1, y)
+		}
+		alfa := vec.Dot(v, y)
+		vec.Axpy(-alfa/beta, r2, y)
+		r1, r2, y = r2, y, r1
+		var bb float64
+		if M != nil {
+			M.Apply(y, r2)
+			bb = vec.Dot(r2, y)
+			if err := minresCheckM(bb, it); err != nil {
+				return res, finish(method, A, b, x, v, bnorm, thresh, &res, err)
+			}
+		} else {
+			bb = vec.Dot(r2, r2)
+		}
+		if !finite(alfa) || !finite(bb) {
+			return res, finish(method, A, b, x, v, bnorm, thresh, &res,
+				errorf("%s: Lanczos coefficients α = %v, β² = %v at iteration %d: %w", method, alfa, bb, it, ErrNaN))
+		}
+		oldb = beta
+		beta = math.Sqrt(bb)
+		tnorm2 += alfa*alfa + oldb*oldb + beta*beta
+
+		// Apply the previous rotation, then form the new one.
+		oldeps := epsln
+		delta := cs*dbar + sn*alfa
+		gbar := sn*dbar - cs*alfa
+		epsln = sn * beta
+		dbar = -cs * beta
+		// root/‖A‖ estimates ‖A r‖/(‖A‖‖r‖) for the current x: stop before
+		// a step on a numerically singular system makes x grow.
+		root := math.Hypot(gbar, dbar)
+		if anorm := math.Sqrt(tnorm2); root <= minresLSTol*anorm {
+			res.Reason = fmt.Sprintf("A is singular and b is not in its range: x is a least-squares solution (‖Ar‖/(‖A‖‖r‖) = %.2g)", root/anorm)
+			return res, finish(method, A, b, x, v, bnorm, thresh, &res, nil)
+		}
+		gamma := math.Max(math.Hypot(gbar, beta), eps)
+		cs = gbar / gamma
+		sn = beta / gamma
+		phi := cs * phibar
+		phibar = sn * phibar
+
+		// w = (v − ε·w₁ − δ·w₂)/γ with w₁ ← w₂ ← w rotated; x += φ·w.
+		w1, w2, w = w2, w, w1
+		vec.AddScaled(w, v, -oldeps, w1)
+		vec.Axpy(-delta, w2, w)
+		vec.Scale(1/gamma, w)
+		vec.Axpy(phi, w, x)
+
+		res.Iterations = it
+		if err := mon.record(it, phibar*scale); err != nil {
+			return res, finish(method, A, b, x, v, bnorm, thresh, &res, err)
+		}
+		anorm := math.Sqrt(tnorm2)
+		if phibar <= target {
+			tn := residualTo(v, A, b, x)
+			res.MatVecs++
+			if tn <= thresh {
+				return res, conclude(method, tn, bnorm, thresh, &res, nil)
+			}
+			if stag.failed(tn) {
+				res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+				return res, conclude(method, tn, bnorm, thresh, &res, nil)
+			}
+			target = phibar * thresh / tn
+		}
+		if beta <= eps*anorm {
+			res.Reason = "Lanczos breakdown: the Krylov space is invariant"
+			return res, finish(method, A, b, x, v, bnorm, thresh, &res, nil)
+		}
+	}
+	return res, finish(method, A, b, x, v, bnorm, thresh, &res, nil)
+}
+
+// minresLSTol is the threshold on ‖A r‖/(‖A‖‖r‖) below which MINRES stops
+// with a least-squares solution (see MINRES).
+const minresLSTol = 0x1p-26 // √ε ≈ 1.5e-8
+
+// minresCheckM reports a preconditioner that is not positive definite
+// (rᵀMr < 0, or NaN).
+func minresCheckM(bb float64, it int) error {
+	if math.IsNaN(bb) || math.IsInf(bb, 0) {
+		return errorf("MINRES: rᵀMr = %v at iteration %d: %w", bb, it, ErrNaN)
+	}
+	if bb < 0 {
+		return errorf("MINRES: rᵀMr = %.3g < 0 at iteration %d: the preconditioner is not positive definite: %w", bb, it, ErrIndefinite)
+	}
+	return nil
+}
