@@ -70,7 +70,13 @@ type MMHeader struct {
 //   - The entry count in the size line is a hint for preallocation only,
 //     capped by the input's size when it is known and by 2²⁰ entries
 //     otherwise, so a header that lies cannot make the reader allocate
-//     more than the input justifies. Memory is O(rows + cols + entries).
+//     more than the input justifies. Memory is O(rows + cols + entries);
+//     the rows and columns are the header's, so a header declaring 2³¹
+//     rows costs 16 GiB of row pointers however few entries follow.
+//   - Numbers are decimal (digits, optional point and exponent): no hex
+//     floats, digit separators or Fortran "D" exponents. Values are
+//     converted with correct rounding, so a value written in shortest
+//     round-trip form (as WriteMM writes) reads back bit for bit.
 type MM struct {
 	Header  MMHeader
 	Real    *CSR

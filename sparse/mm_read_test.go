@@ -4,9 +4,11 @@ import (
 	"errors"
 	"io"
 	"math"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -508,5 +510,227 @@ func TestReadMMDense(t *testing.T) {
 	}
 	if d, err := ReadMMDenseFile(path); err != nil || d.At(0, 0) != 2 {
 		t.Fatalf("ReadMMDenseFile = %v, %v", d, err)
+	}
+}
+
+// TestMMFloatMatchesParseFloat: the fast path and the ParseFloat fallback
+// must give exactly strconv.ParseFloat's correctly rounded result, for
+// random decimal strings of every length and exponent range (fixed seed).
+func TestMMFloatMatchesParseFloat(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	cases := []string{"0", "-0", "+0.0", "1", ".5", "5.", "-.2788416", "0.0600221336916696",
+		"9007199254740991", "9007199254740993", "1e22", "1e23", "123456789012345678901234",
+		"0.000000000000000000000000001", "4.9e-324", "2.2250738585072014e-308", "1.7976931348623157e308",
+		"1e-400", "00000000000000000000001.5", "1.00000000000000000000000000001", "8.589973e9", "1E+0", "-1e-0"}
+	for k := 0; k < 200000; k++ {
+		var b []byte
+		switch rng.IntN(3) {
+		case 0:
+			b = append(b, '-')
+		case 1:
+			b = append(b, '+')
+		}
+		nd := 1 + rng.IntN(22)
+		dot := rng.IntN(nd + 2) // nd+1: no point
+		for d := 0; d < nd; d++ {
+			if d == dot {
+				b = append(b, '.')
+			}
+			b = append(b, byte('0'+rng.IntN(10)))
+		}
+		if dot == nd {
+			b = append(b, '.')
+		}
+		if rng.IntN(2) == 0 {
+			b = append(b, "eE"[rng.IntN(2)])
+			if rng.IntN(2) == 0 {
+				b = append(b, "+-"[rng.IntN(2)])
+			}
+			e := rng.IntN(30)
+			if rng.IntN(4) == 0 {
+				e = rng.IntN(400)
+			}
+			b = strconv.AppendInt(b, int64(e), 10)
+		}
+		cases = append(cases, string(b))
+	}
+	for _, s := range cases {
+		want, err := strconv.ParseFloat(s, 64)
+		got, msg := mmFloat([]byte(s))
+		if err != nil {
+			if msg == "" {
+				t.Errorf("mmFloat(%q) = %v, ParseFloat fails: %v", s, got, err)
+			}
+			continue
+		}
+		if msg != "" || math.Float64bits(got) != math.Float64bits(want) {
+			t.Errorf("mmFloat(%q) = %v (%q), ParseFloat %v", s, got, msg, want)
+		}
+	}
+	for _, s := range []string{"", "+", "-", ".", "e5", ".e5", "1e", "1e+", "1..2", "1.2.3", "1e5e5", "--1", "1-", " 1", "1 ", "0x10", "1_0", "nan", "Inf"} {
+		if v, msg := mmFloat([]byte(s)); msg == "" {
+			t.Errorf("mmFloat(%q) = %v, want an error", s, v)
+		}
+	}
+}
+
+// TestReadMMEntryOrder: the same entries in row-major, column-major and
+// shuffled order (the last with duplicates and explicit zeros) read to the
+// same matrix; the sorted orders take the direct assembly paths, the
+// shuffled one COO.ToCSR.
+func TestReadMMEntryOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 9))
+	const r, c = 30, 20
+	type ent struct {
+		i, j   int
+		re, im float64
+	}
+	var es []ent
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if rng.IntN(4) == 0 {
+				es = append(es, ent{i, j, float64(rng.IntN(9) - 4), float64(rng.IntN(5) - 2)})
+			}
+		}
+	}
+	write := func(field string, list []ent) string {
+		var b strings.Builder
+		b.WriteString("%%MatrixMarket matrix coordinate " + field + " general\n")
+		b.WriteString(strconv.Itoa(r) + " " + strconv.Itoa(c) + " " + strconv.Itoa(len(list)) + "\n")
+		for _, e := range list {
+			b.WriteString(strconv.Itoa(e.i+1) + " " + strconv.Itoa(e.j+1) + " " + strconv.FormatFloat(e.re, 'g', -1, 64))
+			if field == MMComplex {
+				b.WriteString(" " + strconv.FormatFloat(e.im, 'g', -1, 64))
+			}
+			b.WriteString("\n")
+		}
+		return b.String()
+	}
+	colMajor := append([]ent(nil), es...)
+	sort.SliceStable(colMajor, func(a, b int) bool { return colMajor[a].j < colMajor[b].j })
+	// Shuffled, with each entry split into two halves (duplicates).
+	var shuffled []ent
+	for _, e := range es {
+		shuffled = append(shuffled, ent{e.i, e.j, e.re / 2, e.im / 2}, ent{e.i, e.j, e.re / 2, e.im / 2})
+	}
+	rng.Shuffle(len(shuffled), func(a, b int) { shuffled[a], shuffled[b] = shuffled[b], shuffled[a] })
+	for _, tc := range []struct {
+		list               []ent
+		rowMajor, colMajor bool
+	}{{es, true, false}, {colMajor, false, true}, {shuffled, false, false}} {
+		p := newMMParser(strings.NewReader(write(MMReal, tc.list)), MaxDim, -1)
+		if err := p.parse(); err != nil {
+			t.Fatal(err)
+		}
+		if p.rowMajor != tc.rowMajor || p.colMajor != tc.colMajor {
+			t.Errorf("order detected row-major %v column-major %v, want %v %v", p.rowMajor, p.colMajor, tc.rowMajor, tc.colMajor)
+		}
+	}
+	for _, field := range []string{MMReal, MMComplex} {
+		ref, err := mmReadString(write(field, es))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, list := range map[string][]ent{"column-major": colMajor, "shuffled": shuffled} {
+			m, err := mmReadString(write(field, list))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if field == MMComplex {
+				mmSameZCSR(t, m.Complex, ref.Complex)
+				continue
+			}
+			mmSameCSR(t, m.Real, ref.Real)
+			indptr, ind, val := m.Real.Raw()
+			if _, err := NewCSR(r, c, indptr, ind, val); err != nil {
+				t.Errorf("%s: invariant broken: %v", name, err)
+			}
+		}
+		// The row-major reference itself against a dense build.
+		for _, e := range es {
+			var got complex128
+			if field == MMComplex {
+				got = ref.Complex.At(e.i, e.j)
+			} else {
+				got = complex(ref.Real.At(e.i, e.j), e.im)
+			}
+			if got != complex(e.re, e.im) {
+				t.Fatalf("%s (%d,%d) = %v, want %v", field, e.i, e.j, got, complex(e.re, e.im))
+			}
+		}
+		if field == MMReal && ref.Real.NNZ() != len(es) {
+			t.Errorf("NNZ = %d, want %d", ref.Real.NNZ(), len(es))
+		}
+	}
+}
+
+// TestReadMMSymmetricOrder: a symmetric (and a skew-symmetric) matrix
+// given by its lower triangle in row-major and in column-major order (the
+// merge-of-triangles path), and by a shuffled mix of both triangles (the
+// COO.ToCSR path), reads to the same matrix, which equals the dense
+// expansion built here.
+func TestReadMMSymmetricOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 11))
+	const n = 25
+	type ent struct {
+		i, j int
+		v    float64
+	}
+	for _, sym := range []string{MMSymmetric, MMSkewSymmetric} {
+		var lower []ent // row-major
+		var dense [n][n]float64
+		var stored [n][n]bool
+		for i := 0; i < n; i++ {
+			for j := 0; j <= i; j++ {
+				if (i == j && sym == MMSkewSymmetric) || rng.IntN(3) != 0 {
+					continue
+				}
+				v := float64(rng.IntN(9) - 4)
+				lower = append(lower, ent{i, j, v})
+				dense[i][j], stored[i][j] = v, true
+				if i != j {
+					dense[j][i], stored[j][i] = v, true
+					if sym == MMSkewSymmetric {
+						dense[j][i] = -v
+					}
+				}
+			}
+		}
+		colMajor := append([]ent(nil), lower...)
+		sort.SliceStable(colMajor, func(a, b int) bool { return colMajor[a].j < colMajor[b].j })
+		mixed := append([]ent(nil), lower...)
+		for k := range mixed {
+			if e := mixed[k]; k%2 == 0 && e.i != e.j {
+				mixed[k] = ent{e.j, e.i, e.v} // upper triangle: same matrix when symmetric
+				if sym == MMSkewSymmetric {
+					mixed[k].v = -e.v
+				}
+			}
+		}
+		rng.Shuffle(len(mixed), func(a, b int) { mixed[a], mixed[b] = mixed[b], mixed[a] })
+		for name, list := range map[string][]ent{"row-major": lower, "column-major": colMajor, "mixed": mixed} {
+			var b strings.Builder
+			b.WriteString("%%MatrixMarket matrix coordinate real " + sym + "\n")
+			b.WriteString(strconv.Itoa(n) + " " + strconv.Itoa(n) + " " + strconv.Itoa(len(list)) + "\n")
+			for _, e := range list {
+				b.WriteString(strconv.Itoa(e.i+1) + " " + strconv.Itoa(e.j+1) + " " + strconv.FormatFloat(e.v, 'g', -1, 64) + "\n")
+			}
+			A := mmMustReal(t, b.String())
+			indptr, ind, val := A.Raw()
+			if _, err := NewCSR(n, n, indptr, ind, val); err != nil {
+				t.Fatalf("%s %s: invariant broken: %v", sym, name, err)
+			}
+			want := make([][]float64, n)
+			for i := range want {
+				want[i] = make([]float64, n)
+				for j := range want[i] {
+					want[i][j] = mmX
+					if stored[i][j] {
+						want[i][j] = dense[i][j]
+					}
+				}
+			}
+			mmCheckEntries(t, A, want)
+		}
 	}
 }
