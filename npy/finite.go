@@ -15,16 +15,12 @@ func CheckFinite(x []float64) error {
 	return nil
 }
 
-// checkFiniteShaped is CheckFinite for an array of the given shape; it names
-// the offending element by its multi-index.
-func checkFiniteShaped(x []float64, shape []int) error {
-	i := firstNonFinite(x)
-	if i < 0 {
-		return nil
-	}
+// nonFiniteError describes the non-finite value v found at flat row-major
+// index i of an array of the given shape, naming it by its multi-index.
+func nonFiniteError(v float64, i int, shape []int) error {
 	what := "NaN"
-	if math.IsInf(x[i], 0) {
-		what = fmt.Sprint(x[i])
+	if math.IsInf(v, 0) {
+		what = fmt.Sprint(v)
 	}
 	if len(shape) <= 1 {
 		return fmt.Errorf("%w: element %d is %s; NaN and Inf are refused unless explicitly allowed", ErrNonFinite, i, what)

@@ -3,6 +3,7 @@ package npy
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -153,4 +154,38 @@ func TestFirstNonFinite(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNonFiniteAcrossChunks puts the bad value past the first read chunk, in
+// C and Fortran order, and checks the row-major index reported.
+func TestNonFiniteAcrossChunks(t *testing.T) {
+	dir := t.TempDir()
+	rows, cols := 3, readChunk // three chunks' worth
+	x := make([]float64, rows*cols)
+	x[2*cols+5] = inf() // row-major (2, 5)
+	x[1*cols+7] = nan() // row-major (1, 7): the first in row-major order
+	p := filepath.Join(dir, "c.npy")
+	if err := WriteArray(p, Array{Shape: []int{rows, cols}, Data: x}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := ReadDense(p)
+	wantErr(t, "C order", err, ErrNonFinite, fmt.Sprintf("element (1, 7) of shape (3, %d) is NaN", cols))
+
+	// The same matrix stored column-major: storage order meets (2, 5) first.
+	w, err := Create(filepath.Join(dir, "f.npy"), Header{DType: Float64, Fortran: true, Shape: []int{rows, cols}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := make([]float64, rows)
+	for j := range cols {
+		for i := range rows {
+			col[i] = x[i*cols+j]
+		}
+		w.WriteFloat64(col)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ReadDense(filepath.Join(dir, "f.npy"))
+	wantErr(t, "Fortran order", err, ErrNonFinite, "element (1, 7)")
 }

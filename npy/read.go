@@ -113,17 +113,31 @@ func denseFrom(a Array) (*mat.Dense, error) {
 
 // readArray reads everything r holds as float64, in row-major order.
 func (o ReadOptions) readArray(r *Reader) (Array, error) {
-	data, err := readAll(r, r.ReadFloat64)
+	shape := r.Header().Shape
+	// In C order the NaN/Inf scan runs on each chunk right after it is read,
+	// while it is still in cache, and storage order is row-major order, so
+	// the first bad element found is the first in row-major order. Fortran
+	// data is scanned after reordering, for the same reason.
+	var each func(chunk []float64, base int) error
+	scanLater := !o.AllowNonFinite && r.h.Fortran
+	if !o.AllowNonFinite && !r.h.Fortran {
+		each = func(chunk []float64, base int) error {
+			if i := firstNonFinite(chunk); i >= 0 {
+				return r.fail(nonFiniteError(chunk[i], base+i, shape))
+			}
+			return nil
+		}
+	}
+	data, err := readAll(r, r.ReadFloat64, each)
 	if err != nil {
 		return Array{}, err
 	}
-	shape := r.Header().Shape
 	if r.h.Fortran {
 		data = fortranToC(data, shape)
 	}
-	if !o.AllowNonFinite {
-		if err := checkFiniteShaped(data, shape); err != nil {
-			return Array{}, r.fail(err)
+	if scanLater {
+		if i := firstNonFinite(data); i >= 0 {
+			return Array{}, r.fail(nonFiniteError(data[i], i, shape))
 		}
 	}
 	return Array{Shape: shape, Data: data}, nil
@@ -134,7 +148,7 @@ func readInt64Array(r *Reader) (Int64Array, error) {
 	if !r.dt.isInt() {
 		return Int64Array{}, r.fail(fmt.Errorf("%w: array holds %s, not integers (read it with ReadArray)", ErrDType, r.dt.name()))
 	}
-	data, err := readAll(r, r.ReadInt64)
+	data, err := readAll(r, r.ReadInt64, nil)
 	if err != nil {
 		return Int64Array{}, err
 	}
@@ -145,22 +159,31 @@ func readInt64Array(r *Reader) (Int64Array, error) {
 	return Int64Array{Shape: shape, Data: data}, nil
 }
 
-// readAll reads all remaining elements. When the stream size was verified
-// against the header it allocates once; otherwise it grows with the data
-// actually read, so a header that lies about the shape cannot make it
-// allocate more than about twice what the stream really holds.
-func readAll[T float64 | int64](r *Reader, read func([]T) (int, error)) ([]T, error) {
+// readAll reads all remaining elements, calling each (if not nil) on every
+// chunk as it arrives, with the chunk's offset. When the stream size was
+// verified against the header it allocates once; otherwise it grows with the
+// data actually read, so a header that lies about the shape cannot make it
+// allocate more than about twice what the stream really holds. Reads go in
+// chunks of readChunk elements (8 MiB of float64: large enough that the
+// per-call cost vanishes, small enough for each to find the chunk in cache).
+func readAll[T float64 | int64](r *Reader, read func([]T) (int, error), each func(chunk []T, base int) error) ([]T, error) {
 	n := r.Remaining()
 	c := n
 	if !r.sized {
-		c = min(n, 1<<17)
+		c = min(n, readChunk)
 	}
 	data := make([]T, 0, c)
 	for {
 		if len(data) == cap(data) && len(data) < n {
 			data = slices.Grow(data, min(n-len(data), len(data)))
 		}
-		k, err := read(data[len(data):cap(data)])
+		end := min(cap(data), len(data)+readChunk)
+		k, err := read(data[len(data):end])
+		if k > 0 && each != nil {
+			if cerr := each(data[len(data):len(data)+k], len(data)); cerr != nil {
+				return nil, cerr
+			}
+		}
 		data = data[:len(data)+k]
 		if err == io.EOF {
 			break
@@ -174,3 +197,5 @@ func readAll[T float64 | int64](r *Reader, read func([]T) (int, error)) ([]T, er
 	}
 	return data, nil
 }
+
+const readChunk = 1 << 17

@@ -9,7 +9,8 @@
 // it pays an fsync that np.save does not. The "stream" rows write the same
 // bytes through npy.NewWriter on a plain *os.File with no fsync, which is the
 // like-for-like comparison with np.save. Reads come from the page cache on
-// both sides. The anchor also checks that NumPy reads our files to the same
+// both sides. The "floor" rows time os.WriteFile/os.ReadFile of the same
+// bytes: what the file system alone costs in this process. The anchor also checks that NumPy reads our files to the same
 // values.
 package main
 
@@ -80,6 +81,16 @@ func run(n, reps int, asJSON, noAnchor bool) error {
 		must(w.Close())
 		must(f.Close())
 	})
+	// Floors: the file system alone moving the same bytes (no header, no
+	// conversion, no NaN check, no fsync).
+	raw, err := os.ReadFile(px)
+	must(err)
+	pr := filepath.Join(dir, "go_raw.bin")
+	t["floor_write"] = benchutil.Median(reps, func() { must(os.WriteFile(pr, raw, 0o644)) })
+	t["floor_read"] = benchutil.Median(reps, func() {
+		_, err := os.ReadFile(pr)
+		must(err)
+	})
 	t["read"] = benchutil.Median(reps, func() {
 		_, err := npy.ReadVector(px)
 		must(err)
@@ -133,9 +144,11 @@ func run(n, reps int, asJSON, noAnchor bool) error {
 			fmt.Printf("%-40s %10.1f %8.0f\n", name, s*1e3, size/s)
 		}
 	}
+	row("floor: os.WriteFile of the same bytes", mb, t["floor_write"], an.SaveS, "np.save")
 	row("WriteVector (atomic: temp+fsync+rename)", mb, t["write"], an.SaveS, "np.save")
 	row("NewWriter on os.File (no fsync)", mb, t["stream"], an.SaveS, "np.save")
-	row("ReadVector", mb, t["read"], an.LoadS, "np.load")
+	row("floor: os.ReadFile of the same bytes", mb, t["floor_read"], an.LoadS, "np.load")
+	row("ReadVector (with the NaN/Inf check)", mb, t["read"], an.LoadS, "np.load")
 	fmt.Printf("archive with x (float64) and labels (int64), %.0f MB:\n", 2*mb)
 	row("NPZWriter (stored, atomic)", 2*mb, t["npz_write"], an.SavezS, "np.savez")
 	row("NPZReader ReadFloat64 + ReadInt64", 2*mb, t["npz_read"], an.NPZLoadS, "np.load")
