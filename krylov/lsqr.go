@@ -1,0 +1,152 @@
+package krylov
+
+import (
+	"context"
+	"math"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+	"github.com/subspace-lab/subspace/linop"
+)
+
+// LSQR solves min ‖A x − b‖² + λ²‖x‖² for any m×n A (over- or
+// under-determined, rank-deficient, or square) by Golub–Kahan
+// bidiagonalisation with the QR-based updates of Paige & Saunders (1982),
+// "LSQR: an algorithm for sparse linear equations and sparse least
+// squares", ACM TOMS 8(1), including their estimates of ‖r̄‖, ‖Āᵀr̄‖,
+// ‖Ā‖, cond(Ā) and ‖x‖. From x₀ = 0 and without damping it converges to
+// the minimum-norm least-squares solution A⁺b.
+//
+// A must implement linop.Transposer; otherwise LSQR returns an error.
+// x holds the initial guess on entry (zeros for none; then LSQR solves
+// for the correction x − x₀, damped as a whole) and the solution on
+// return. len(b) must be m and len(x) n (panics otherwise).
+//
+// One iteration is one product with A and one with Aᵀ; MaxIter (default
+// 10·min(m, n)) bounds them. Stopping rules: see LSOptions (defaults
+// ATol = BTol = 1e-8, ConLim = 1e8, as SciPy's lsqr). At the end the true
+// ‖b − A x‖ and ‖Aᵀ(b − A x) − λ²x‖ are computed and reported. Memory:
+// m + 3n plus scratch m + n.
+//
+// Errors: ErrNotConverged (rules 3, 6, 7 of LSOptions), ErrNaN, a wrapped
+// ctx.Err(), invalid options, an operator without ApplyT.
+func LSQR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (LSResult, error) {
+	const method = "LSQR"
+	At, opt, res, done, err := lsStart(method, A, b, x, o, 1e-8)
+	if done {
+		return res, err
+	}
+	m, n := A.Dims()
+	u := make([]float64, m)
+	tm := make([]float64, m)
+	v := make([]float64, n)
+	w := make([]float64, n)
+	tn := make([]float64, n)
+	damp := opt.Damp
+
+	// β₁u₁ = b − A x₀, α₁v₁ = Aᵀu₁.
+	if isZero(x) {
+		vec.Copy(u, b)
+	} else {
+		A.Apply(u, x)
+		res.MatVecs++
+		vec.XpayDot(b, -1, u, u)
+	}
+	beta := vec.Norm(u)
+	normalize(u, beta)
+	At.ApplyT(v, u)
+	res.MatVecsT++
+	alpha := vec.Norm(v)
+	normalize(v, alpha)
+	vec.Copy(w, v)
+
+	mon := lsMonitor{ctx: ctx, method: method, normb: beta, history: opt.History, progress: opt.Progress, res: &res}
+	if err := mon.record(0, beta); err != nil {
+		return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res, err)
+	}
+	if !finite(alpha) {
+		return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res,
+			errorf("%s: ‖Aᵀb‖ = %v: %w", method, alpha, ErrNaN))
+	}
+	normb := beta
+	if beta == 0 || alpha == 0 {
+		// b − A x₀ = 0, or it is orthogonal to range(A): x₀ is optimal.
+		return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res, nil)
+	}
+
+	var (
+		phibar, rhobar          = beta, alpha
+		anorm, acond, ddnorm    float64
+		res2, xnorm, xxnorm, z  float64
+		cs2, sn2                = -1.0, 0.0
+		dampsq                  = damp * damp
+		stop                    int
+		rnorm, arnorm           float64
+	)
+	for it := 1; stop == 0; it++ {
+		// Bidiagonalisation: βu = A v − αu, αv = Aᵀu − βv.
+		A.Apply(tm, v)
+		res.MatVecs++
+		beta = math.Sqrt(vec.XpayDot(tm, -alpha, u, u))
+		if !finite(beta) {
+			return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res,
+				errorf("%s: β = %v at iteration %d: %w", method, beta, it, ErrNaN))
+		}
+		if beta > 0 {
+			normalize(u, beta)
+			anorm = math.Sqrt(anorm*anorm + alpha*alpha + beta*beta + dampsq)
+			At.ApplyT(tn, u)
+			res.MatVecsT++
+			alpha = math.Sqrt(vec.XpayDot(tn, -beta, v, v))
+			if !finite(alpha) {
+				return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res,
+					errorf("%s: α = %v at iteration %d: %w", method, alpha, it, ErrNaN))
+			}
+			normalize(v, alpha)
+		}
+
+		// Eliminate the damping parameter, then the subdiagonal β.
+		rhobar1, psi := rhobar, 0.0
+		if damp > 0 {
+			rhobar1 = math.Hypot(rhobar, damp)
+			cs1, sn1 := rhobar/rhobar1, damp/rhobar1
+			psi = sn1 * phibar
+			phibar = cs1 * phibar
+		}
+		cs, sn, rho := rotg(rhobar1, beta)
+		theta := sn * alpha
+		rhobar = -cs * alpha
+		phi := cs * phibar
+		phibar = sn * phibar
+		tau := sn * phi
+
+		// Update x and w; ‖w‖²/ρ² accumulates ‖D‖²_F for cond(Ā).
+		t1, t2 := phi/rho, -theta/rho
+		ddnorm += vec.Dot(w, w) / (rho * rho)
+		vec.Axpy(t1, w, x)
+		vec.AddScaled(w, v, t2, w)
+
+		// ‖x‖ estimate by the second rotation of Paige & Saunders §5.
+		delta := sn2 * rho
+		gambar := -cs2 * rho
+		rhs := phi - delta*z
+		zbar := rhs / gambar
+		xnorm = math.Sqrt(xxnorm + zbar*zbar)
+		gamma := math.Hypot(gambar, theta)
+		cs2, sn2 = gambar/gamma, theta/gamma
+		z = rhs / gamma
+		xxnorm += z * z
+
+		acond = anorm * math.Sqrt(ddnorm)
+		res2 += psi * psi
+		rnorm = math.Sqrt(phibar*phibar + res2)
+		arnorm = alpha * math.Abs(tau)
+
+		res.Iterations = it
+		res.NormA, res.CondA = anorm, acond
+		if err := mon.record(it, rnorm); err != nil {
+			return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res, err)
+		}
+		stop = lsStopRule(&opt, it, normb, rnorm, arnorm, anorm, acond, xnorm)
+	}
+	return res, lsFinish(method, At, b, x, tm, tn, damp, stop, &res, nil)
+}
