@@ -26,7 +26,7 @@ func checkMatrixMax(method string, A *sparse.CSR) (int, float64, error) {
 		return 0, 0, fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrNotSquare, method, r, c)
 	}
 	indptr, ind, val := A.Raw()
-	if m, ok := maxAbsFinite(val); ok {
+	if m, ok := scanValues(val); ok {
 		return r, m, nil
 	}
 	for i := 0; i < r; i++ {

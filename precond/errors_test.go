@@ -74,6 +74,8 @@ func TestConstructorErrors(t *testing.T) {
 			precond.ErrZeroDiagonal, []string{"row 2"}},
 		{"ic0/missing diag", func() error { _, err := precond.NewIC0(symMissing, nil); return err },
 			precond.ErrZeroDiagonal, []string{"row 1"}},
+		{"ssor/subnormal diag", func() error { _, err := precond.NewSSOR(subnormal, 1); return err },
+			precond.ErrZeroDiagonal, []string{"(0,0)"}},
 		{"jacobi/subnormal diag", func() error { _, err := precond.NewJacobi(subnormal); return err },
 			precond.ErrZeroDiagonal, []string{"(0,0)"}},
 		{"ilu0/growth", func() error { _, err := precond.NewILU0(growthLU); return err },

@@ -25,7 +25,7 @@ type ILU0 struct {
 //
 // Setup costs Σᵢ Σ_{k ∈ L(i)} nnz(U(k)) multiply-adds (about 4 per row for
 // a 5-point stencil, in general O(nnz · average row length)) plus nnz
-// divisions; it allocates the factors (12·nnz + 24·n bytes) and 16·n bytes
+// divisions; it allocates the factors (12·nnz + 20·n bytes) and 16·n bytes
 // of work space. A is not modified.
 //
 // It returns an error wrapping ErrNotSquare; ErrNotFinite naming the entry

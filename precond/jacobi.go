@@ -22,31 +22,107 @@ type Jacobi struct {
 
 // NewJacobi returns the Jacobi preconditioner of the square matrix A.
 //
-// Setup reads A once (O(nnz)) and stores the n inverted diagonal entries
-// (8·n bytes). It returns an error wrapping ErrNotSquare if A is not
+// Setup reads A once (O(nnz), on GOMAXPROCS goroutines for large A) and
+// stores the n inverted diagonal entries (8·n bytes). It returns an error wrapping ErrNotSquare if A is not
 // square, ErrNotFinite naming the entry if A holds a NaN or infinity, and
 // ErrZeroDiagonal naming the first row and the number of rows affected if
 // any diagonal entry is zero or not stored. A 0×0 matrix gives the 0×0
 // preconditioner.
 func NewJacobi(A *sparse.CSR) (*Jacobi, error) {
 	const method = "Jacobi"
-	n, err := checkMatrix(method, A)
-	if err != nil {
-		return nil, err
+	if A == nil {
+		panic("precond: Jacobi: nil matrix")
 	}
-	diag, err := diagPositions(method, A, true)
-	if err != nil {
-		return nil, err
+	n, c := A.Dims()
+	if n != c {
+		return nil, fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrNotSquare, method, n, c)
 	}
-	_, _, val := A.Raw()
-	inv := make([]float64, n)
-	for i, k := range diag {
-		inv[i] = 1 / val[k]
-		if v := inv[i]; v-v != 0 { // subnormal diagonal: 1/d overflows
-			return nil, fmt.Errorf("%w: %s: diagonal entry (%d,%d) = %g has no finite inverse", ErrZeroDiagonal, method, i, i, val[k])
+	// One fused pass over the rows, in parallel: finiteness of every
+	// entry, the diagonal and its inverse.
+	indptr, _, _ := A.Raw()
+	j := &jacobiSetup{a: A, inv: make([]float64, n), parts: 1}
+	if indptr[n] >= parallelScanMin {
+		j.parts = min(par.Procs(), n)
+	}
+	j.res = make([]diagScan, j.parts)
+	par.Run(j.parts, j)
+	var tot diagScan
+	tot.first, tot.inf = -1, -1
+	for _, r := range j.res { // parts cover increasing row ranges
+		tot.nonFinite = tot.nonFinite || r.nonFinite
+		tot.bad += r.bad
+		if tot.first < 0 && r.first >= 0 {
+			tot.first, tot.missing = r.first, r.missing
+		}
+		if tot.inf < 0 {
+			tot.inf = r.inf
 		}
 	}
-	return &Jacobi{inv: inv}, nil
+	if tot.nonFinite {
+		_, err := checkMatrix(method, A) // names the first bad entry
+		return nil, err
+	}
+	if tot.bad > 0 {
+		what := "is zero"
+		if tot.missing {
+			what = "is not stored"
+		}
+		return nil, fmt.Errorf("%w: %s: %d of %d rows have a zero or missing diagonal entry; the first is row %d, whose diagonal %s",
+			ErrZeroDiagonal, method, tot.bad, n, tot.first, what)
+	}
+	if i := tot.inf; i >= 0 {
+		return nil, fmt.Errorf("%w: %s: diagonal entry (%d,%d) = %g has no finite inverse", ErrZeroDiagonal, method, i, i, A.At(i, i))
+	}
+	return &Jacobi{inv: j.inv}, nil
+}
+
+// diagScan is one part's result of the Jacobi setup scan.
+type diagScan struct {
+	nonFinite bool // a stored entry is NaN or infinite
+	bad       int  // rows with a zero or missing diagonal
+	first     int  // first such row, -1 if none
+	missing   bool // whether that row's diagonal is missing (not zero)
+	inf       int  // first row whose diagonal has no finite inverse, -1 if none
+}
+
+// jacobiSetup is the parallel setup pass of NewJacobi over row blocks.
+type jacobiSetup struct {
+	a     *sparse.CSR
+	inv   []float64
+	parts int
+	res   []diagScan
+}
+
+// Run implements par.Body.
+func (j *jacobiSetup) Run(p int) {
+	indptr, ind, val := j.a.Raw()
+	lo, hi := par.Split(len(j.inv), j.parts, p)
+	r := diagScan{first: -1, inf: -1}
+	fin := 0.0
+	for i := lo; i < hi; i++ {
+		d, found := 0.0, false
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			v := val[k]
+			fin += v - v // NaN once any entry is NaN or infinite
+			if int(ind[k]) == i {
+				d, found = v, true
+			}
+		}
+		if !found || d == 0 {
+			if r.first < 0 {
+				r.first, r.missing = i, !found
+			}
+			r.bad++
+			continue
+		}
+		v := 1 / d
+		j.inv[i] = v
+		if v-v != 0 && r.inf < 0 { // subnormal diagonal: 1/d overflows
+			r.inf = i
+		}
+	}
+	r.nonFinite = fin != 0
+	j.res[p] = r
 }
 
 // Dims returns (n, n).

@@ -1,7 +1,10 @@
 package precond_test
 
 import (
+	"errors"
 	"fmt"
+	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -78,5 +81,43 @@ func TestJacobiParallel(t *testing.T) {
 		if want := x[i] * inv[i]; got[i] != want {
 			t.Fatalf("row %d: got %v, want %v (serial)", i, got[i], want)
 		}
+	}
+}
+
+// The parallel setup scan merges its parts: the count covers all rows and
+// the first bad row is the smallest, whichever part found it.
+func TestJacobiParallelSetupErrors(t *testing.T) {
+	build := func(mod func(val []float64, A *sparse.CSR)) error {
+		A := sparse.Laplacian2D(300, 200) // 60000 rows, ~3·10⁵ entries: parallel scan
+		_, _, val := A.Raw()
+		mod(val, A)
+		_, err := precond.NewJacobi(A)
+		return err
+	}
+	diagIndex := func(A *sparse.CSR, i int) int {
+		indptr, ind, _ := A.Raw()
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			if int(ind[k]) == i {
+				return k
+			}
+		}
+		t.Fatalf("row %d has no diagonal", i)
+		return -1
+	}
+	err := build(func(val []float64, A *sparse.CSR) {
+		val[diagIndex(A, 59999)] = 0
+		val[diagIndex(A, 45000)] = 0
+		val[diagIndex(A, 31000)] = 0
+	})
+	if !errors.Is(err, precond.ErrZeroDiagonal) || !strings.Contains(err.Error(), "3 of 60000 rows") || !strings.Contains(err.Error(), "row 31000") {
+		t.Errorf("zero diagonals: %v", err)
+	}
+	err = build(func(val []float64, A *sparse.CSR) { val[len(val)-2] = math.Inf(1) })
+	if !errors.Is(err, precond.ErrNotFinite) || !strings.Contains(err.Error(), "(59999,") {
+		t.Errorf("late infinity: %v", err)
+	}
+	err = build(func(val []float64, A *sparse.CSR) { val[diagIndex(A, 50001)] = 1e-310 })
+	if !errors.Is(err, precond.ErrZeroDiagonal) || !strings.Contains(err.Error(), "(50001,50001)") {
+		t.Errorf("subnormal diagonal: %v", err)
 	}
 }

@@ -106,7 +106,7 @@ func (f *triFactors) solveT(dst, x []float64) {
 // row i sits at storage index diag[i] into triFactors: the entries before
 // the diagonal become the strict lower part, those after it the strict
 // upper part, diag[i] = val[diag[i]] and invDiag[i] = 1/val[diag[i]].
-// O(nnz) time; it allocates the factor arrays (12·nnz + 32·n bytes).
+// O(nnz) time; it allocates the factor arrays (12·nnz + 20·n bytes).
 func splitLU(n int, indptr []int, ind []int32, val []float64, diag []int) *triFactors {
 	nl, nu := 0, 0
 	for i := range n {
