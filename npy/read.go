@@ -164,7 +164,7 @@ func readInt64Array(r *Reader) (Int64Array, error) {
 // verified against the header it allocates once; otherwise it grows with the
 // data actually read, so a header that lies about the shape cannot make it
 // allocate more than about twice what the stream really holds. Reads go in
-// chunks of readChunk elements (8 MiB of float64: large enough that the
+// chunks of readChunk elements (1 MiB of float64: large enough that the
 // per-call cost vanishes, small enough for each to find the chunk in cache).
 func readAll[T float64 | int64](r *Reader, read func([]T) (int, error), each func(chunk []T, base int) error) ([]T, error) {
 	n := r.Remaining()
