@@ -24,9 +24,9 @@ import (
 // It reads r once through a 64 KiB buffer in O(file size + rows + cols)
 // time. Entries in sorted order (row- or column-major, as WriteMM,
 // SciPy's mmwrite and SuiteSparse write them) are assembled without a
-// sort; others go through COO.ToCSR (see assembleReal). A malformed file
+// sort; others go through COO.ToCSR. Parsing is serial. A malformed file
 // gives an *MMError naming the line and the problem; ReadMM never panics
-// on input. Parsing is serial: about 60–100 MB/s of text on one core.
+// on input.
 func ReadMM(r io.Reader) (*MM, error) {
 	return readMM(r, "", MaxDim, sizeHint(r))
 }
@@ -170,7 +170,8 @@ func withFile(err error, name string) error {
 }
 
 // mmParser holds the state of one read: the header, and the entries as
-// triplets (0-based, symmetric storage already mirrored).
+// the file stores them, as 0-based triplets (mirror images under symmetric
+// storage are made at assembly).
 type mmParser struct {
 	sc        mmScanner
 	h         MMHeader
