@@ -1,0 +1,450 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/pde"
+)
+
+// dgRun runs the CLI in-process and returns the exit status and output.
+func dgRun(t *testing.T, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// dgReport decodes --json output.
+func dgReport(t *testing.T, out string) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal([]byte(out), &m); err != nil {
+		t.Fatalf("not one JSON object: %v\n%s", err, out)
+	}
+	return m
+}
+
+// Every family generates valid data: shapes as documented, and every
+// stored solution equals a dense direct solve of its system (regenerated
+// from the seed) to the accuracy rtol allows.
+func TestDatagenFamiliesAgainstDenseSolve(t *testing.T) {
+	for _, fam := range pde.Names() {
+		t.Run(fam, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), fam+".npz")
+			code, stdout, stderr := dgRun(t, "datagen", fam, "--grid", "8", "--count", "6", "--seed", "3", "--rtol", "1e-10", "--out", out, "--json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			rep := dgReport(t, stdout)
+			for _, key := range []string{"count", "baseline_iterations", "recycled_iterations", "baseline_seconds", "recycled_seconds", "speedup_time", "speedup_iterations"} {
+				if _, ok := rep[key].(float64); !ok {
+					t.Errorf("JSON key %s = %v", key, rep[key])
+				}
+			}
+			if rep["count"].(float64) != 6 || rep["recycled_max_relres"].(float64) > 1e-10 {
+				t.Errorf("report %v", rep)
+			}
+			d, err := readDataset(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, _ := pde.New(fam, 8)
+			if d.rows() != 6 || len(d.order) != 6 || !slicesEqualInt(d.meta.FieldShape, f.FieldShape()) || !slicesEqualInt(d.meta.SolutionShape, []int{8, 8}) {
+				t.Fatalf("dataset shapes: rows %d meta %+v", d.rows(), d.meta)
+			}
+			fl := prod(f.FieldShape())
+			for k := 0; k < d.rows(); k++ {
+				i := int(d.index[k])
+				field := f.Field(3, i)
+				for j := range field {
+					if d.coeff[k*fl+j] != field[j] {
+						t.Fatalf("row %d: coeff differs from Field(3, %d)", k, i)
+					}
+				}
+				A, b, err := f.Assemble(field)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var want mat.VecDense
+				if err := want.SolveVec(A.ToDense(), mat.NewVecDense(len(b), b)); err != nil {
+					t.Fatal(err)
+				}
+				got := d.solution[k*64 : (k+1)*64]
+				// cond(A) < 1e3 on an 8×8 grid: rtol 1e-10 gives < 1e-7.
+				if e := relDiff(got, want.RawVector().Data); e > 1e-7 {
+					t.Errorf("system %d: solution differs from dense solve by %g", i, e)
+				}
+				if d.relres[k] > 1e-10 || !d.hasBase || d.baseRelres[k] > 1e-10 {
+					t.Errorf("system %d: relres %g baseline %v", i, d.relres[k], d.baseRelres)
+				}
+			}
+		})
+	}
+}
+
+func slicesEqualInt(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+func TestDatagenSortModes(t *testing.T) {
+	orders := map[string][]int64{}
+	for _, s := range []string{"greedy", "grouped", "none", "auto"} {
+		out := filepath.Join(t.TempDir(), "d.npz")
+		code, stdout, stderr := dgRun(t, "datagen", "darcy", "--grid", "8", "--count", "6", "--sort", s, "--out", out, "--compare=false")
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", s, code, stderr)
+		}
+		want := s
+		if s == "auto" {
+			want = "greedy" // 6 small fields
+		}
+		if !strings.Contains(stdout, "sort "+want+"\n") {
+			t.Errorf("%s: output %q", s, stdout)
+		}
+		if strings.Contains(stdout, "GMRES") {
+			t.Errorf("--compare=false still ran GMRES: %s", stdout)
+		}
+		d, err := readDataset(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.hasBase {
+			t.Errorf("baseline columns without --compare")
+		}
+		orders[s] = d.order
+	}
+	for i, v := range orders["none"] {
+		if v != int64(i) {
+			t.Errorf("--sort none: order %v", orders["none"])
+		}
+	}
+	if !equalI64(orders["auto"], orders["greedy"]) {
+		t.Errorf("auto (small N) should be greedy: %v vs %v", orders["auto"], orders["greedy"])
+	}
+}
+
+func equalI64(a, b []int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// Shards solve contiguous slices of the same global order; merging them
+// gives the unsharded dataset (same order, same fields, solutions equal
+// to the tolerance: a shard starts its recycled space afresh).
+func TestDatagenShardMergeRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	full := filepath.Join(dir, "full.npz")
+	common := []string{"datagen", "helmholtz", "--grid", "8", "--count", "7", "--seed", "5", "--rtol", "1e-9"}
+	if code, _, stderr := dgRun(t, append(common, "--out", full)...); code != 0 {
+		t.Fatal(stderr)
+	}
+	var shards []string
+	for i := 0; i < 3; i++ {
+		p := filepath.Join(dir, "s"+string(rune('0'+i))+".npz")
+		args := append(common, "--shard", string(rune('0'+i))+"/3", "--out", p, "--json")
+		if i == 2 {
+			args = append(args, "--warmup", "2")
+		}
+		code, stdout, stderr := dgRun(t, args...)
+		if code != 0 {
+			t.Fatal(stderr)
+		}
+		rep := dgReport(t, stdout)
+		if rep["shard"] != string(rune('0'+i))+"/3" || rep["total"].(float64) != 7 {
+			t.Errorf("shard report %v", rep)
+		}
+		if i == 2 && rep["warmup_systems"].(float64) != 2 {
+			t.Errorf("warm-up not run: %v", rep)
+		}
+		shards = append(shards, p)
+	}
+	merged := filepath.Join(dir, "merged.npz")
+	// Shards in any order.
+	code, stdout, stderr := dgRun(t, "datagen", "merge", "--out", merged, shards[2], shards[0], shards[1])
+	if code != 0 {
+		t.Fatalf("merge: %s", stderr)
+	}
+	if !strings.Contains(stdout, "merged 3 shard files") {
+		t.Errorf("merge output %q", stdout)
+	}
+	a, err := readDataset(full)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := readDataset(merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !equalI64(a.order, b.order) || !equalI64(a.index, b.index) || !equalI64(a.position, b.position) {
+		t.Fatalf("order/index/position differ")
+	}
+	for i := range a.coeff {
+		if a.coeff[i] != b.coeff[i] {
+			t.Fatalf("coeff differs at %d", i)
+		}
+	}
+	n := 64
+	for k := 0; k < a.rows(); k++ {
+		if e := relDiff(b.solution[k*n:(k+1)*n], a.solution[k*n:(k+1)*n]); e > 1e-6 {
+			t.Errorf("row %d: merged solution differs by %g", k, e)
+		}
+	}
+	if b.meta.ShardCount != 1 || b.meta.ShardIndex != 0 || !b.hasBase {
+		t.Errorf("merged meta %+v", b.meta)
+	}
+}
+
+func TestDatagenBadArguments(t *testing.T) {
+	dir := t.TempDir()
+	exists := filepath.Join(dir, "exists.npz")
+	if err := os.WriteFile(exists, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "o.npz")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		msg  string
+	}{
+		{"no family", []string{"datagen"}, 2, "datagen takes one FAMILY"},
+		{"two families", []string{"datagen", "darcy", "poisson"}, 2, "got 2"},
+		{"unknown family", []string{"datagen", "navier"}, 2, `unknown family "navier" (known: darcy, helmholtz, poisson, thermal)`},
+		{"grid 1", []string{"datagen", "darcy", "--grid", "1", "--out", out}, 2, "--grid 1: must be in 2.."},
+		{"grid huge", []string{"datagen", "darcy", "--grid", "100000", "--out", out}, 2, "--grid 100000"},
+		{"count 0", []string{"datagen", "darcy", "--count", "0", "--out", out}, 2, "--count 0: need at least one system"},
+		{"shard 3/2", []string{"datagen", "darcy", "--shard", "3/2", "--out", out}, 2, "shard index must be in 0..1"},
+		{"shard a/b", []string{"datagen", "darcy", "--shard", "a/b", "--out", out}, 2, "want i/N with integers"},
+		{"shard 0/0", []string{"datagen", "darcy", "--shard", "0/0", "--out", out}, 2, "at least 1"},
+		{"shard 1", []string{"datagen", "darcy", "--shard", "1", "--out", out}, 2, "want i/N"},
+		{"shard -1/2", []string{"datagen", "darcy", "--shard", "-1/2", "--out", out}, 2, "shard index must be in 0..1"},
+		{"more shards than systems", []string{"datagen", "darcy", "--count", "2", "--shard", "0/3", "--out", out}, 2, "more shards than systems"},
+		{"unknown precond", []string{"datagen", "darcy", "--precond", "amg", "--out", out}, 2, `--precond "amg": want one of none, jacobi, ssor, ilu0, ic0`},
+		{"unknown sort", []string{"datagen", "darcy", "--sort", "random", "--out", out}, 2, `--sort "random"`},
+		{"rtol 0", []string{"datagen", "darcy", "--rtol", "0", "--out", out}, 2, "--rtol 0: must be in (0, 1)"},
+		{"rtol negative", []string{"datagen", "darcy", "--rtol", "-1e-5", "--out", out}, 2, "--rtol"},
+		{"rtol NaN", []string{"datagen", "darcy", "--rtol", "NaN", "--out", out}, 2, "--rtol"},
+		{"rtol not a number", []string{"datagen", "darcy", "--rtol", "tight", "--out", out}, 2, "invalid argument"},
+		{"k ≥ m", []string{"datagen", "darcy", "--m", "10", "--k", "10", "--out", out}, 2, "need m ≥ 1 and 0 ≤ k < m"},
+		{"maxiter 0", []string{"datagen", "darcy", "--maxiter", "0", "--out", out}, 2, "--maxiter 0"},
+		{"negative warmup", []string{"datagen", "darcy", "--warmup", "-1", "--out", out}, 2, "--warmup -1"},
+		{"existing out", []string{"datagen", "darcy", "--out", exists}, 2, "exists; use --force"},
+		{"out is a directory", []string{"datagen", "darcy", "--out", dir}, 2, "is a directory"},
+		{"missing directory", []string{"datagen", "darcy", "--out", filepath.Join(dir, "no", "d.npz")}, 2, "does not exist"},
+		{"unknown flag", []string{"datagen", "darcy", "--colour", "--out", out}, 2, "unknown flag"},
+		{"merge without files", []string{"datagen", "merge", "--out", out}, 2, "at least one shard file"},
+		{"merge without out", []string{"datagen", "merge", exists}, 2, "merge needs --out"},
+		{"merge missing file", []string{"datagen", "merge", "--out", out, filepath.Join(dir, "nope.npz")}, 1, "nope.npz: no such file"},
+		{"merge not an npz", []string{"datagen", "merge", "--out", out, exists}, 1, "exists.npz"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := dgRun(t, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.msg) {
+				t.Errorf("exit %d, stderr %q; want exit %d with %q", code, stderr, tc.code, tc.msg)
+			}
+			if strings.Count(strings.TrimSpace(stderr), "\n") > 0 {
+				t.Errorf("error is not one line: %q", stderr)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("bad arguments wrote %s", out)
+			}
+		})
+	}
+	// --force overwrites.
+	if code, _, stderr := dgRun(t, "datagen", "darcy", "--grid", "4", "--count", "2", "--out", exists, "--force"); code != 0 {
+		t.Errorf("--force: exit %d %s", code, stderr)
+	}
+	if _, err := readDataset(exists); err != nil {
+		t.Errorf("--force did not write a dataset: %v", err)
+	}
+}
+
+// Merge refuses shards of different runs, duplicates, gaps and overlaps
+// with errors naming the files.
+func TestDatagenMergeMismatches(t *testing.T) {
+	dir := t.TempDir()
+	gen := func(name string, args ...string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		base := []string{"datagen", "darcy", "--grid", "6", "--count", "5", "--compare=false", "--out", p}
+		if code, _, stderr := dgRun(t, append(base, args...)...); code != 0 {
+			t.Fatalf("%s: %s", name, stderr)
+		}
+		return p
+	}
+	s0 := gen("s0.npz", "--shard", "0/2")
+	s1 := gen("s1.npz", "--shard", "1/2")
+	s1seed := gen("s1seed.npz", "--shard", "1/2", "--seed", "9")
+	s1rtol := gen("s1rtol.npz", "--shard", "1/2", "--rtol", "1e-6")
+	t0 := gen("t0.npz", "--shard", "0/3")
+	full := gen("full.npz")
+	out := filepath.Join(dir, "m.npz")
+	for _, tc := range []struct {
+		name  string
+		files []string
+		msg   string
+	}{
+		{"different seed", []string{s0, s1seed}, "come from different runs: seed 0 vs 9"},
+		{"different rtol", []string{s0, s1rtol}, "rtol 1e-05 vs 1e-06"},
+		{"different shard count", []string{s0, t0}, "shard count 2 vs 3"},
+		{"duplicate shard", []string{s0, s0, s1}, "shard 0/2 given twice"},
+		{"missing shard", []string{s0}, "missing shard(s) [1] of 2"},
+		{"unsharded with shard", []string{full, s1}, "come from different runs: shard count 1 vs 2"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := dgRun(t, append([]string{"datagen", "merge", "--out", out}, tc.files...)...)
+			if code != 1 || !strings.Contains(stderr, tc.msg) {
+				t.Errorf("exit %d, stderr %q; want %q", code, stderr, tc.msg)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("failed merge wrote %s", out)
+			}
+		})
+	}
+	// Crafted files that overlap or leave a gap (each valid on its own).
+	d0, err := readDataset(s0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1, err := readDataset(s1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overlap := *d1
+	overlap.meta.ShardIndex = 1
+	takeRows(&overlap, d0, 0, d1) // d1's rows plus d0's first row
+	po := filepath.Join(dir, "overlap.npz")
+	if err := overlap.write(po); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, po); code != 1 || !strings.Contains(stderr, "is in both") {
+		t.Errorf("overlap: exit %d %q", code, stderr)
+	}
+	gap := *d1
+	dropFirstRow(&gap)
+	pg := filepath.Join(dir, "gap.npz")
+	if err := gap.write(pg); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, pg); code != 1 || !strings.Contains(stderr, "in none of the files (a gap") {
+		t.Errorf("gap: exit %d %q", code, stderr)
+	}
+
+	// A merge of the right files works and refuses to overwrite.
+	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, s1, "--json"); code != 0 {
+		t.Fatal(stderr)
+	}
+	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, s1); code != 2 || !strings.Contains(stderr, "exists") {
+		t.Errorf("overwrite: exit %d %s", code, stderr)
+	}
+}
+
+// A solve that cannot meet rtol within --maxiter writes the data, prints
+// the table and exits with status 3.
+func TestDatagenNotConvergedExits3(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "d.npz")
+	code, stdout, stderr := dgRun(t, "datagen", "darcy", "--grid", "12", "--count", "3", "--maxiter", "3", "--rtol", "1e-10", "--out", out)
+	if code != 3 {
+		t.Fatalf("exit %d, want 3: %s", code, stderr)
+	}
+	if !strings.Contains(stderr, "3 of 3 stored solutions have relative residual above rtol") || !strings.Contains(stdout, "not converged") {
+		t.Errorf("stdout %q stderr %q", stdout, stderr)
+	}
+	d, err := readDataset(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range d.relres {
+		if !(v > 1e-10) || math.IsNaN(v) {
+			t.Errorf("relres %v", d.relres)
+		}
+	}
+}
+
+// The default output name is FAMILY.npz (FAMILY.shard-i-of-N.npz).
+func TestDatagenDefaultOutput(t *testing.T) {
+	dir := t.TempDir()
+	wd, _ := os.Getwd()
+	if err := os.Chdir(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(wd)
+	if code, stdout, stderr := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3"); code != 0 || !strings.Contains(stdout, "wrote thermal.npz") {
+		t.Fatalf("exit %d %s %s", code, stdout, stderr)
+	}
+	if code, _, stderr := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3"); code != 2 || !strings.Contains(stderr, "thermal.npz exists") {
+		t.Errorf("second run: exit %d %s", code, stderr)
+	}
+	if code, stdout, _ := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3", "--shard", "1/2"); code != 0 || !strings.Contains(stdout, "wrote thermal.shard-1-of-2.npz") {
+		t.Errorf("shard default name: %s", stdout)
+	}
+	if code, stdout, _ := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3", "--out="); code != 0 || strings.Contains(stdout, "wrote") {
+		t.Errorf("--out= should write nothing: %s", stdout)
+	}
+}
+
+// takeRows sets dst to src's rows plus row r of extra, in index order.
+func takeRows(dst, extra *dataset, r int, src *dataset) {
+	type row struct {
+		d *dataset
+		k int
+	}
+	rows := []row{{extra, r}}
+	for k := range src.index {
+		rows = append(rows, row{src, k})
+	}
+	for a := 1; a < len(rows); a++ {
+		for b := a; b > 0 && rows[b].d.index[rows[b].k] < rows[b-1].d.index[rows[b-1].k]; b-- {
+			rows[b], rows[b-1] = rows[b-1], rows[b]
+		}
+	}
+	out := &dataset{meta: dst.meta, order: src.order}
+	fl, sl := prod(src.meta.FieldShape), prod(src.meta.SolutionShape)
+	for _, rw := range rows {
+		d, k := rw.d, rw.k
+		out.index = append(out.index, d.index[k])
+		out.position = append(out.position, d.position[k])
+		out.coeff = append(out.coeff, d.coeff[k*fl:(k+1)*fl]...)
+		out.solution = append(out.solution, d.solution[k*sl:(k+1)*sl]...)
+		out.iterations = append(out.iterations, d.iterations[k])
+		out.matvecs = append(out.matvecs, d.matvecs[k])
+		out.seconds = append(out.seconds, d.seconds[k])
+		out.setup = append(out.setup, d.setup[k])
+		out.assemble = append(out.assemble, d.assemble[k])
+		out.relres = append(out.relres, d.relres[k])
+	}
+	*dst = *out
+}
+
+// dropFirstRow removes d's first row.
+func dropFirstRow(d *dataset) {
+	fl, sl := prod(d.meta.FieldShape), prod(d.meta.SolutionShape)
+	d.index, d.position = d.index[1:], d.position[1:]
+	d.coeff, d.solution = d.coeff[fl:], d.solution[sl:]
+	d.iterations, d.matvecs = d.iterations[1:], d.matvecs[1:]
+	d.seconds, d.setup, d.assemble, d.relres = d.seconds[1:], d.setup[1:], d.assemble[1:], d.relres[1:]
+}
