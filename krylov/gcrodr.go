@@ -95,6 +95,11 @@ type GCRODR struct {
 	dnorm []float64 // k column scales 1/‖u_i‖
 	cu    []float64 // k×(m+1) coefficients of the new U
 	cc    []float64 // k×(m+1) coefficients of the new C
+	ctu   []float64 // k×k CᵀU (stride k), valid when ctuOK
+	vtu   []float64 // (m+1)×k V_{j+1}ᵀU
+	ctuOK bool
+	// updates counts recycled-space updates (for the CᵀU refresh).
+	updates int
 
 	// The operator and preconditioner C was computed for.
 	op, pre  linop.Operator
@@ -164,6 +169,8 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	s.dnorm = make([]float64, k)
 	s.cu = make([]float64, k*(m+1))
 	s.cc = make([]float64, k*(m+1))
+	s.ctu = make([]float64, k*k)
+	s.vtu = make([]float64, (m+1)*k)
 	return s
 }
 
@@ -184,6 +191,7 @@ func (s *GCRODR) Dims() (n, m, k int) { return s.n, s.m, s.k }
 // and builds a new one.
 func (s *GCRODR) Reset() {
 	s.kk = 0
+	s.ctuOK = false
 	s.op, s.pre = nil, nil
 	s.fresh = false
 }
@@ -247,6 +255,7 @@ func (s *GCRODR) SetRecycled(U *mat.Dense) error {
 	s.kk = c
 	s.op, s.pre = nil, nil
 	s.fresh = false
+	s.ctuOK = false
 	return nil
 }
 

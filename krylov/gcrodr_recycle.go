@@ -24,6 +24,9 @@ const (
 	// rankTol: the update is skipped (U and C kept) when Ĝ's Householder
 	// R has a diagonal entry below rankTol times its largest one.
 	rankTol = 1e-13
+	// ctuRefresh: CᵀU is carried from update to update by small products
+	// and recomputed from the vectors every ctuRefresh updates.
+	ctuRefresh = 16
 )
 
 // rebuild recomputes C = A·M·U for a new operator or preconditioner:
@@ -55,6 +58,7 @@ func (s *GCRODR) rebuild(A, M linop.Operator) {
 		q++
 	}
 	s.kk = q
+	s.ctuOK = false
 }
 
 // updateRecycled replaces U and C by the harmonic Ritz vectors of the
@@ -84,17 +88,22 @@ func (s *GCRODR) updateRecycled(jj int) {
 			G.Set(kk+i, kk+j, s.hess[i*m+j])
 		}
 	}
-	// ŴᵀV̂ = [CᵀUD 0; V_{jj+1}ᵀUD I_{(jj+1)×jj}].
+	// ŴᵀV̂ = [CᵀUD 0; V_{jj+1}ᵀUD I_{(jj+1)×jj}]. CᵀU is kept up to date
+	// from small matrices (see below); V_{jj+1}ᵀU is new each cycle.
 	WV := mat.NewDense(mm+1, mm, nil)
 	if kk > 0 {
-		w := s.basis[:mm+1]
-		copy(w, s.c[:kk])
-		copy(w[kk:], s.v[:jj+1])
-		col := s.hcol[:mm+1]
+		if !s.ctuOK {
+			gram(s.ctu, s.k, s.c[:kk], s.u[:kk])
+			s.ctuOK = true
+		}
+		vtu := s.vtu[:(jj+1)*kk]
+		gram(vtu, kk, s.v[:jj+1], s.u[:kk])
 		for l := 0; l < kk; l++ {
-			vec.MultiDot(col, w, s.u[l])
-			for i, v := range col {
-				WV.Set(i, l, v*s.dnorm[l])
+			for i := 0; i < kk; i++ {
+				WV.Set(i, l, s.ctu[i*s.k+l]*s.dnorm[l])
+			}
+			for i := 0; i <= jj; i++ {
+				WV.Set(kk+i, l, vtu[i*kk+l]*s.dnorm[l])
 			}
 		}
 	}
@@ -252,6 +261,23 @@ func (s *GCRODR) updateRecycled(jj int) {
 	copy(w, s.c[:kk])
 	copy(w[kk:], s.v[:jj+1])
 	combine(s.c2[:kq], w, cc, mm+1)
+
+	// New CᵀU = Qᵀ (ŴᵀV̂) Pu, exact in exact arithmetic; recomputed from
+	// the vectors every ctuRefresh updates to bound the drift.
+	s.updates++
+	if s.updates%ctuRefresh == 0 {
+		s.ctuOK = false
+	} else {
+		var t, ctu mat.Dense
+		t.Mul(WV, Pu)
+		ctu.Mul(Q.T(), &t)
+		for i := 0; i < kq; i++ {
+			for l := 0; l < kq; l++ {
+				s.ctu[i*s.k+l] = ctu.At(i, l)
+			}
+		}
+		s.ctuOK = true
+	}
 	s.u, s.u2 = s.u2, s.u
 	s.c, s.c2 = s.c2, s.c
 	s.kk = kq

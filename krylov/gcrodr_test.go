@@ -881,3 +881,32 @@ func TestCombine(t *testing.T) {
 		}
 	}
 }
+
+func TestGram(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 13))
+	for _, tc := range []struct{ n, na, nb int }{{1, 1, 1}, {9, 3, 5}, {5000, 4, 4}, {40000, 5, 3}} {
+		a, b := block(tc.na, tc.n), block(tc.nb, tc.n)
+		for _, vs := range [][][]float64{a, b} {
+			for _, v := range vs {
+				for i := range v {
+					v[i] = rng.NormFloat64()
+				}
+			}
+		}
+		ld := tc.nb + 1
+		dst := make([]float64, tc.na*ld)
+		gram(dst, ld, a, b)
+		for i := 0; i < tc.na; i++ {
+			for l := 0; l < tc.nb; l++ {
+				want := 0.0
+				for e := 0; e < tc.n; e++ {
+					want += a[i][e] * b[l][e]
+				}
+				// Different summation order: rounding grows like √n·ε·Σ|aᵢbᵢ|.
+				if math.Abs(dst[i*ld+l]-want) > 1e-12*float64(tc.n) {
+					t.Fatalf("n=%d: (%d,%d) = %g, want %g", tc.n, i, l, dst[i*ld+l], want)
+				}
+			}
+		}
+	}
+}
