@@ -69,6 +69,12 @@ func diagPositions(method string, A *sparse.CSR, zeroIsBad bool) ([]int, error) 
 	if bad == 0 {
 		return pos, nil
 	}
+	return nil, diagError(method, zeroIsBad, bad, n, first, firstMissing)
+}
+
+// diagError is the ErrZeroDiagonal error for bad of n rows with a missing
+// (or, with zeroIsBad, zero) diagonal entry, the first being row first.
+func diagError(method string, zeroIsBad bool, bad, n, first int, firstMissing bool) error {
 	what := "is zero"
 	if firstMissing {
 		what = "is not stored"
@@ -77,7 +83,7 @@ func diagPositions(method string, A *sparse.CSR, zeroIsBad bool) ([]int, error) 
 	if zeroIsBad {
 		kind = "zero or missing"
 	}
-	return nil, fmt.Errorf("%w: %s: %d of %d rows have a %s diagonal entry; the first is row %d, whose diagonal %s",
+	return fmt.Errorf("%w: %s: %d of %d rows have a %s diagonal entry; the first is row %d, whose diagonal %s",
 		ErrZeroDiagonal, method, bad, n, kind, first, what)
 }
 

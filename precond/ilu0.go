@@ -25,7 +25,7 @@ type ILU0 struct {
 //
 // Setup costs Σᵢ Σ_{k ∈ L(i)} nnz(U(k)) multiply-adds (about 4 per row for
 // a 5-point stencil, in general O(nnz · average row length)) plus nnz
-// divisions; it allocates the factors (12·nnz + 20·n bytes) and 16·n bytes
+// divisions; it allocates the factors (12·nnz + 20·n bytes) and 8·n bytes
 // of work space. A is not modified.
 //
 // It returns an error wrapping ErrNotSquare; ErrNotFinite naming the entry
@@ -42,14 +42,12 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 	if err != nil {
 		return nil, err
 	}
-	diag, err := diagPositions(method, A, false)
+	// Factor in place in the split layout the solves use: strict lower
+	// part (becomes L), diagonal (becomes U's), strict upper part.
+	f, err := splitLU(method, A, false, true)
 	if err != nil {
 		return nil, err
 	}
-	indptr, ind, aval := A.Raw()
-	// Factor in place in the split layout the solves use: strict lower
-	// part (becomes L), diagonal (becomes U's), strict upper part.
-	f := splitLU(n, indptr, ind, aval, diag)
 	lp, li, lv := f.lp, f.li, f.lv
 	up, ui, uv := f.up, f.ui, f.uv
 	dg := f.diag
@@ -102,7 +100,7 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 		}
 		if u := dg[i]; !(math.Abs(u) > PivotTol*rowMax) {
 			return nil, fmt.Errorf("%w: %s: pivot u(%d,%d) = %.6g, |pivot| ≤ %g·max_j|a(%d,j)| = %.6g (A(%d,%d) = %.6g)",
-				ErrZeroPivot, method, i, i, u, PivotTol, i, PivotTol*rowMax, i, i, aval[diag[i]])
+				ErrZeroPivot, method, i, i, u, PivotTol, i, PivotTol*rowMax, i, i, A.At(i, i))
 		}
 		f.invDiag[i] = 1 / dg[i]
 		if v := f.invDiag[i]; v-v != 0 {

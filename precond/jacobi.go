@@ -63,12 +63,7 @@ func NewJacobi(A *sparse.CSR) (*Jacobi, error) {
 		return nil, err
 	}
 	if tot.bad > 0 {
-		what := "is zero"
-		if tot.missing {
-			what = "is not stored"
-		}
-		return nil, fmt.Errorf("%w: %s: %d of %d rows have a zero or missing diagonal entry; the first is row %d, whose diagonal %s",
-			ErrZeroDiagonal, method, tot.bad, n, tot.first, what)
+		return nil, diagError(method, true, tot.bad, n, tot.first, tot.missing)
 	}
 	if i := tot.inf; i >= 0 {
 		return nil, fmt.Errorf("%w: %s: diagonal entry (%d,%d) = %g has no finite inverse", ErrZeroDiagonal, method, i, i, A.At(i, i))

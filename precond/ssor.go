@@ -44,13 +44,10 @@ func NewSSOR(A *sparse.CSR, omega float64) (*SSOR, error) {
 	if err != nil {
 		return nil, err
 	}
-	diag, err := diagPositions(method, A, true)
+	f, err := splitLU(method, A, true, false)
 	if err != nil {
 		return nil, err
 	}
-	indptr, ind, val := A.Raw()
-	f := splitLU(n, indptr, ind, val, diag)
-	f.diag = nil // only invDiag is used
 	// One pass, rows in order: L̃ = I + ω·L·D⁻¹ (l̃ᵢⱼ = ω·aᵢⱼ/aⱼⱼ, using
 	// 1/aⱼⱼ of earlier rows, still unscaled), Ũ = (D + ω·U)/(ω(2−ω))
 	// (off-diagonal aᵢⱼ/(2−ω)); then Ũ's inverted diagonal ω(2−ω)/aᵢᵢ.
@@ -66,7 +63,7 @@ func NewSSOR(A *sparse.CSR, omega float64) (*SSOR, error) {
 	for i := range f.invDiag {
 		f.invDiag[i] *= w
 		if v := f.invDiag[i]; v-v != 0 { // subnormal diagonal: 1/d overflows
-			return nil, fmt.Errorf("%w: %s: diagonal entry (%d,%d) = %g has no finite inverse", ErrZeroDiagonal, method, i, i, val[diag[i]])
+			return nil, fmt.Errorf("%w: %s: diagonal entry (%d,%d) = %g has no finite inverse", ErrZeroDiagonal, method, i, i, A.At(i, i))
 		}
 	}
 	return &SSOR{tri: f, omega: omega}, nil

@@ -102,17 +102,40 @@ func (f *triFactors) solveT(dst, x []float64) {
 	}
 }
 
-// splitLU copies a square row-sorted CSR matrix whose diagonal entry of
-// row i sits at storage index diag[i] into triFactors: the entries before
-// the diagonal become the strict lower part, those after it the strict
-// upper part, diag[i] = val[diag[i]] and invDiag[i] = 1/val[diag[i]].
-// O(nnz) time; it allocates the factor arrays (12·nnz + 20·n bytes).
-func splitLU(n int, indptr []int, ind []int32, val []float64, diag []int) *triFactors {
-	nl, nu := 0, 0
+// splitLU copies the square row-sorted matrix A into triFactors: the
+// entries left of the diagonal become the strict lower part, those right
+// of it the strict upper part, invDiag[i] = 1/aᵢᵢ and, with keepDiag,
+// diag[i] = aᵢᵢ. A row without a stored diagonal entry (or, with
+// zeroIsBad, a zero one) is an ErrZeroDiagonal error naming the first such
+// row and the count. Two passes over the index array, one over the values;
+// it allocates only the factor arrays (12·nnz + 12·n bytes, +8·n with
+// keepDiag).
+func splitLU(method string, A *sparse.CSR, zeroIsBad, keepDiag bool) (*triFactors, error) {
+	n, _ := A.Dims()
+	indptr, ind, val := A.Raw()
+	nl, bad, first, firstMissing := 0, 0, -1, false
 	for i := range n {
-		nl += diag[i] - indptr[i]
-		nu += indptr[i+1] - diag[i] - 1
+		found, zero := false, false
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			if j := int(ind[k]); j >= i {
+				if j == i {
+					found, zero = true, val[k] == 0
+				}
+				break
+			}
+			nl++
+		}
+		if !found || (zeroIsBad && zero) {
+			if bad == 0 {
+				first, firstMissing = i, !found
+			}
+			bad++
+		}
 	}
+	if bad > 0 {
+		return nil, diagError(method, zeroIsBad, bad, n, first, firstMissing)
+	}
+	nu := len(ind) - nl - n
 	f := &triFactors{
 		n:       n,
 		lp:      make([]int, n+1),
@@ -122,27 +145,32 @@ func splitLU(n int, indptr []int, ind []int32, val []float64, diag []int) *triFa
 		ui:      make([]int32, nu),
 		uv:      make([]float64, nu),
 		invDiag: make([]float64, n),
-		diag:    make([]float64, n),
+	}
+	if keepDiag {
+		f.diag = make([]float64, n)
 	}
 	// Element loops, not append: rows are short and a copy call per row
 	// costs more than the copy.
 	pl, pu := 0, 0
 	for i := range n {
-		d := diag[i]
-		for k := indptr[i]; k < d; k++ {
+		k, e := indptr[i], indptr[i+1]
+		for ; int(ind[k]) < i; k++ {
 			f.li[pl], f.lv[pl] = ind[k], val[k]
 			pl++
 		}
 		f.lp[i+1] = pl
-		for k := d + 1; k < indptr[i+1]; k++ {
+		d := val[k] // the diagonal: present, checked above
+		for k++; k < e; k++ {
 			f.ui[pu], f.uv[pu] = ind[k], val[k]
 			pu++
 		}
 		f.up[i+1] = pu
-		f.diag[i] = val[d]
-		f.invDiag[i] = 1 / val[d]
+		if keepDiag {
+			f.diag[i] = d
+		}
+		f.invDiag[i] = 1 / d
 	}
-	return f
+	return f, nil
 }
 
 // lowerUnit returns L (unit diagonal stored explicitly) as a new CSR.
