@@ -28,10 +28,11 @@
 //     guess. It is also what PETSc's PCSOR applies with its defaults
 //     (SOR_LOCAL_SYMMETRIC_SWEEP, one iteration, ω = 1) and with any
 //     -pc_sor_omega: testdata/precond/make_petsc_ref.py checks this to
-//     rounding. Saad §10.2 drops the constant factor and uses
-//     (D − ωE)D⁻¹(D − ωF); a variant sometimes quoted with (D/ω)⁻¹ in the
-//     middle is ω times ours. ω = 1 is symmetric Gauss–Seidel,
-//     M = (D + L)D⁻¹(D + U), the same in every convention.
+//     rounding. The Templates book (Barrett et al. 1994, §3.5.2) and Saad
+//     §10.2 drop the constant and write (D + ωL)D⁻¹(D + ωU), which is
+//     ω(2−ω) times ours; a variant with (D/ω)⁻¹ in the middle is ω times
+//     ours. ω = 1 is symmetric Gauss–Seidel, M = (D + L)D⁻¹(D + U), the
+//     same in every convention.
 //   - ILU(0): incomplete LU with zero fill (Saad Algorithm 10.4, the IKJ
 //     variant), no pivoting, on A's stored pattern, explicit zeros
 //     included. L is unit lower triangular, U upper triangular, and

@@ -24,8 +24,8 @@ type ILU0 struct {
 // NewILU0 computes the ILU(0) factorisation of the square matrix A.
 //
 // Setup costs Σᵢ Σ_{k ∈ L(i)} nnz(U(k)) multiply-adds (about 4 per row for
-// a 5-point stencil, in general O(nnz · average row length)) plus nnz
-// divisions; it allocates the factors (12·nnz + 20·n bytes) and 8·n bytes
+// a 5-point stencil, in general O(nnz · average row length)) plus one
+// division per entry of L; it allocates the factors (12·nnz + 20·n bytes) and 8·n bytes
 // of work space. A is not modified.
 //
 // It returns an error wrapping ErrNotSquare; ErrNotFinite naming the entry
