@@ -1,0 +1,379 @@
+// Command skr reproduces Table 1 of the SKR paper (Wang et al.,
+// "Accelerating Data Generation for Neural Operators via Krylov Subspace
+// Recycling", ICLR 2024) on this machine and puts SciPy beside it, in one
+// run.
+//
+// For every family × preconditioner × rtol it draws -count systems from the
+// pde family (seed -seed), sorts them greedily by their parameter fields
+// (the paper's Algorithm 1), and solves the sorted sequence twice,
+// interleaved system by system (sequence.RunLanes): independently with
+// GMRES(40) and with GCRO-DR(40, 20) carrying its recycled subspace, both
+// with the same preconditioner, rtol and an iteration limit of 10000. The
+// same matrices and right-hand sides, in the same order, are written to a
+// temporary directory (.mtx + .npy) and solved by anchor.py with SciPy:
+// gmres(restart=40) independently and gcrotmk(m=40, k=20) carrying CU.
+//
+// Reported per system (means): products with A ("mv": Arnoldi steps, the k
+// products that rebuild C = A·M·U for each new matrix, and true-residual
+// checks), iterations (Arnoldi steps, the paper's "iterations"; for
+// gcrotmk its outer iterations), seconds (subspace: preconditioner setup +
+// solve; SciPy: solve only, since its SSOR/ILU(0) are built by slow Python
+// code in anchor.py; median over -reps runs of the whole sequence).
+// Speedups are GMRES ÷ recycled; the paper's figures are printed beside
+// ours where its Table 1 has the same tolerance. Assembly is not timed. A
+// short untimed run first warms up the worker pool and the allocator.
+//
+//	go run ./bench/skr [-families darcy,helmholtz,poisson,thermal] [-preconds none,jacobi,ssor,ilu0]
+//	    [-rtols 1e-2,1e-5,1e-8] [-count 100] [-grids darcy=80,helmholtz=100,poisson=100,thermal=105]
+//	    [-reps 3] [-scipy=true] [-scipy-reps 1] [-seed 0] [-json] [-json-file FILE]
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/subspace-lab/subspace/internal/benchutil"
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/npy"
+	"github.com/subspace-lab/subspace/pde"
+	"github.com/subspace-lab/subspace/sequence"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// paper holds Table 1 of the SKR paper: "time speedup/iteration speedup"
+// (GMRES ÷ SKR) by family, preconditioner (PETSc's SOR for our ssor, ILU
+// for ilu0) and tolerance.
+var paper = map[string]map[string]map[float64][2]float64{
+	"darcy": {
+		"none":   {1e-2: {2.62, 19.2}, 1e-5: {2.92, 21.1}, 1e-8: {2.70, 19.1}},
+		"jacobi": {1e-2: {2.88, 22.6}, 1e-5: {3.42, 24.5}, 1e-8: {3.09, 22.9}},
+		"ssor":   {1e-2: {2.69, 23.3}, 1e-5: {3.45, 27.9}, 1e-8: {3.54, 27.5}},
+		"ilu0":   {1e-2: {1.93, 9.44}, 1e-5: {3.08, 14.4}, 1e-8: {3.70, 17.2}},
+	},
+	"thermal": {
+		"none":   {1e-5: {4.53, 20.8}, 1e-8: {5.35, 23.6}},
+		"jacobi": {1e-5: {3.32, 15.0}, 1e-8: {3.06, 13.5}},
+		"ssor":   {1e-5: {1.96, 8.76}, 1e-8: {2.34, 9.30}},
+		"ilu0":   {1e-5: {2.35, 10.3}, 1e-8: {2.69, 11.1}},
+	},
+	"poisson": {
+		"none":   {1e-5: {1.27, 4.69}, 1e-8: {1.74, 6.29}},
+		"jacobi": {1e-5: {1.28, 4.68}, 1e-8: {1.75, 6.30}},
+		"ssor":   {1e-5: {1.19, 4.05}, 1e-8: {1.35, 4.45}},
+		"ilu0":   {1e-5: {0.98, 3.92}, 1e-8: {1.30, 4.87}},
+	},
+	"helmholtz": {
+		"none":   {1e-2: {7.74, 17.3}, 1e-5: {7.61, 16.5}},
+		"jacobi": {1e-2: {8.44, 20.3}, 1e-5: {8.62, 20.0}},
+		"ssor":   {1e-2: {8.37, 22.3}, 1e-5: {10.5, 26.2}},
+		"ilu0":   {1e-2: {3.88, 17.6}, 1e-5: {6.13, 27.2}},
+	},
+}
+
+// paperN is the number of unknowns of the paper's Table 1 rows.
+var paperN = map[string]int{"darcy": 6400, "thermal": 11063, "poisson": 71313, "helmholtz": 10000}
+
+const maxIter = 10000
+
+// solverStats are the per-system means of one solver on one configuration.
+type solverStats struct {
+	MatVecs      float64 `json:"matvecs"`
+	Iterations   float64 `json:"iterations"`
+	Seconds      float64 `json:"seconds"`
+	SetupSeconds float64 `json:"setup_seconds"`
+	MaxRelRes    float64 `json:"max_relres"`
+	NotConverged int     `json:"not_converged"`
+}
+
+type row struct {
+	Family   string       `json:"family"`
+	Grid     int          `json:"grid"`
+	Unknowns int          `json:"unknowns"`
+	Count    int          `json:"count"`
+	Precond  string       `json:"precond"`
+	RTol     float64      `json:"rtol"`
+	GMRES    solverStats  `json:"gmres"`
+	GCRODR   solverStats  `json:"gcrodr"`
+	SciGMRES *solverStats `json:"scipy_gmres,omitempty"`
+	SciGCROT *solverStats `json:"scipy_gcrotmk,omitempty"`
+	SciError string       `json:"scipy_error,omitempty"`
+	// Speedups GMRES ÷ recycled.
+	TimeSpeedup      float64  `json:"speedup_time"`
+	IterSpeedup      float64  `json:"speedup_iterations"`
+	MatVecSpeedup    float64  `json:"speedup_matvecs"`
+	SciTimeSpeedup   *float64 `json:"scipy_speedup_time,omitempty"`
+	SciMatVecSpeedup *float64 `json:"scipy_speedup_matvecs,omitempty"`
+	// GCRO-DR time against SciPy's gcrotmk (how much faster subspace is).
+	VsSciPy      *float64    `json:"gcrodr_vs_gcrotmk_time,omitempty"`
+	Paper        *[2]float64 `json:"paper_time_iter,omitempty"`
+	PaperN       int         `json:"paper_unknowns"`
+	GMRESRelResB float64     `json:"-"`
+}
+
+// cached is a sequence.Source over systems assembled in advance, so that
+// assembly does not disturb the timed solves.
+type cached struct {
+	A []*sparse.CSR
+	b [][]float64
+}
+
+func (c *cached) Len() int                                     { return len(c.A) }
+func (c *cached) System(i int) (*sparse.CSR, []float64, error) { return c.A[i], c.b[i], nil }
+
+func main() {
+	families := flag.String("families", "darcy,helmholtz,poisson,thermal", "families to run")
+	preconds := flag.String("preconds", "none,jacobi,ssor,ilu0", "preconditioners")
+	rtols := flag.String("rtols", "1e-2,1e-5,1e-8", "relative tolerances")
+	count := flag.Int("count", 100, "systems per configuration (the paper: 100)")
+	grids := flag.String("grids", "darcy=80,helmholtz=100,poisson=100,thermal=105", "grid size per family")
+	reps := flag.Int("reps", 3, "timed runs of each sequence (median)")
+	scipy := flag.Bool("scipy", true, "also run the SciPy anchor (gmres vs gcrotmk)")
+	sciReps := flag.Int("scipy-reps", 1, "timed runs of each sequence in SciPy")
+	seed := flag.Uint64("seed", 0, "seed of the parameter fields")
+	jsonOut := flag.Bool("json", false, "print one JSON object")
+	jsonFile := flag.String("json-file", "", "also write the JSON object to this file (text still printed)")
+	flag.Parse()
+
+	grid := map[string]int{}
+	for _, kv := range strings.Split(*grids, ",") {
+		k, v, ok := strings.Cut(kv, "=")
+		g, err := strconv.Atoi(v)
+		if !ok || err != nil {
+			fail("bad -grids entry %q", kv)
+		}
+		grid[k] = g
+	}
+	var tols []float64
+	for _, s := range strings.Split(*rtols, ",") {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || !(v > 0) {
+			fail("bad -rtols entry %q", s)
+		}
+		tols = append(tols, v)
+	}
+	anchor := filepath.Join(sourceDir(), "anchor.py")
+	warmUp()
+	var rows []row
+	for _, fname := range strings.Split(*families, ",") {
+		g, ok := grid[fname]
+		if !ok {
+			fail("no grid for family %s (-grids)", fname)
+		}
+		fam, err := pde.New(fname, g)
+		if err != nil {
+			fail("%v", err)
+		}
+		fields := make([][]float64, *count)
+		for i := range fields {
+			fields[i] = fam.Field(*seed, i)
+		}
+		order := sequence.Greedy(fields)
+		src := &cached{}
+		for _, i := range order {
+			A, b, err := fam.Assemble(fields[i])
+			if err != nil {
+				fail("%v", err)
+			}
+			src.A, src.b = append(src.A, A), append(src.b, b)
+		}
+		seq := make([]int, *count) // the cached systems are already in order
+		for i := range seq {
+			seq[i] = i
+		}
+		dir := ""
+		if *scipy {
+			if dir, err = writeSystems(src); err != nil {
+				fail("writing systems: %v", err)
+			}
+		}
+		for _, pc := range strings.Split(*preconds, ",") {
+			for _, tol := range tols {
+				r := row{Family: fname, Grid: g, Unknowns: fam.Unknowns(), Count: *count, Precond: pc, RTol: tol, PaperN: paperN[fname]}
+				r.GMRES, r.GCRODR = runGo(src, seq, fam.Unknowns(), pc, tol, *reps)
+				r.TimeSpeedup = r.GMRES.Seconds / r.GCRODR.Seconds
+				r.IterSpeedup = r.GMRES.Iterations / r.GCRODR.Iterations
+				r.MatVecSpeedup = r.GMRES.MatVecs / r.GCRODR.MatVecs
+				if p, ok := paper[fname][pc][tol]; ok {
+					r.Paper = &p
+				}
+				if *scipy {
+					g, c, err := runSciPy(anchor, dir, pc, tol, *sciReps)
+					if err != nil {
+						r.SciError = err.Error()
+					} else {
+						r.SciGMRES, r.SciGCROT = g, c
+						ts, ms, vs := g.Seconds/c.Seconds, g.MatVecs/c.MatVecs, c.Seconds/r.GCRODR.Seconds
+						r.SciTimeSpeedup, r.SciMatVecSpeedup, r.VsSciPy = &ts, &ms, &vs
+					}
+				}
+				rows = append(rows, r)
+				if !*jsonOut {
+					printRow(r, len(rows) == 1)
+				}
+			}
+		}
+		if dir != "" {
+			os.RemoveAll(dir)
+		}
+	}
+	result := map[string]any{
+		"benchmark": "skr", "count": *count, "seed": *seed, "reps": *reps, "gomaxprocs": runtime.GOMAXPROCS(0), "rows": rows,
+	}
+	if *jsonOut {
+		json.NewEncoder(os.Stdout).Encode(result)
+	}
+	if *jsonFile != "" {
+		b, _ := json.MarshalIndent(result, "", " ")
+		if err := os.WriteFile(*jsonFile, b, 0o644); err != nil {
+			fail("%v", err)
+		}
+	}
+}
+
+// warmUp runs a small sequence untimed, so that the first timed
+// configuration does not pay for starting the worker pool.
+func warmUp() {
+	fam, _ := pde.New("darcy", 32)
+	src := &cached{}
+	seq := make([]int, 5)
+	for i := range seq {
+		A, b, _ := fam.Assemble(fam.Field(1, i))
+		src.A, src.b, seq[i] = append(src.A, A), append(src.b, b), i
+	}
+	runGo(src, seq, fam.Unknowns(), "jacobi", 1e-6, 1)
+}
+
+// runGo solves the sequence reps times with GMRES(40) and GCRO-DR(40,20)
+// interleaved and returns their per-system means (seconds: median over the
+// runs).
+func runGo(src *cached, seq []int, n int, pc string, tol float64, reps int) (gm, gc solverStats) {
+	var gsec, csec, gset, cset []float64
+	for rep := 0; rep < max(reps, 1); rep++ {
+		lanes := []sequence.Lane{
+			{Solver: krylov.NewGCRODR(n, nil), Options: &sequence.Options{
+				Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, ReuseIdentical: true}},
+			{Solver: sequence.SolverFunc(krylov.GMRES), Options: &sequence.Options{
+				Krylov: krylov.Options{RTol: tol, MaxIter: maxIter, Restart: 40}, Precond: pc}},
+		}
+		st, err := sequence.RunLanes(context.Background(), src, seq, lanes)
+		if err != nil {
+			fail("%v", err)
+		}
+		c, g := sequence.Summarize(st[0]), sequence.Summarize(st[1])
+		gsec, csec = append(gsec, g.MeanSeconds), append(csec, c.MeanSeconds)
+		gset, cset = append(gset, g.MeanSetupSeconds), append(cset, c.MeanSetupSeconds)
+		if rep == 0 {
+			gm = solverStats{MatVecs: g.MeanMatVecs, Iterations: g.MeanIterations, MaxRelRes: g.MaxRelResidual, NotConverged: g.NotConverged}
+			gc = solverStats{MatVecs: c.MeanMatVecs, Iterations: c.MeanIterations, MaxRelRes: c.MaxRelResidual, NotConverged: c.NotConverged}
+		}
+	}
+	gm.Seconds, gc.Seconds = median(gsec), median(csec)
+	gm.SetupSeconds, gc.SetupSeconds = median(gset), median(cset)
+	return gm, gc
+}
+
+func median(v []float64) float64 {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// writeSystems writes the systems, in solve order, for the anchor.
+func writeSystems(src *cached) (string, error) {
+	dir, err := os.MkdirTemp("", "skr-bench-")
+	if err != nil {
+		return "", err
+	}
+	for i := range src.A {
+		if err := sparse.SaveMM(filepath.Join(dir, fmt.Sprintf("A_%05d.mtx", i)), src.A[i], nil); err != nil {
+			return dir, err
+		}
+		if err := npy.WriteVector(filepath.Join(dir, fmt.Sprintf("b_%05d.npy", i)), src.b[i]); err != nil {
+			return dir, err
+		}
+	}
+	return dir, nil
+}
+
+func runSciPy(script, dir, pc string, tol float64, reps int) (*solverStats, *solverStats, error) {
+	cmd := exec.Command(benchutil.Python(), script, dir, strconv.FormatFloat(tol, 'g', -1, 64), pc, strconv.Itoa(maxIter), strconv.Itoa(reps))
+	cmd.Env = append(os.Environ(), "OMP_NUM_THREADS=1")
+	out, err := cmd.Output()
+	if err != nil {
+		msg := err.Error()
+		if ee, ok := err.(*exec.ExitError); ok {
+			msg += ": " + strings.TrimSpace(string(ee.Stderr))
+		}
+		return nil, nil, fmt.Errorf("anchor: %s", msg)
+	}
+	var res map[string]json.RawMessage
+	if err := json.Unmarshal(out, &res); err != nil {
+		return nil, nil, fmt.Errorf("anchor output: %v", err)
+	}
+	var g, c struct {
+		MatVecs      float64 `json:"matvecs"`
+		Iterations   float64 `json:"iterations"`
+		Seconds      float64 `json:"seconds"`
+		SetupSeconds float64 `json:"setup_seconds"`
+		MaxRelRes    float64 `json:"max_relres"`
+		NotConverged int     `json:"not_converged"`
+	}
+	if err := json.Unmarshal(res["gmres"], &g); err != nil {
+		return nil, nil, err
+	}
+	if err := json.Unmarshal(res["gcrotmk"], &c); err != nil {
+		return nil, nil, err
+	}
+	return (*solverStats)(&g), (*solverStats)(&c), nil
+}
+
+func printRow(r row, header bool) {
+	if header {
+		fmt.Printf("%-9s %5s %-6s %5s | %8s %7s %8s | %7s %7s %8s | %6s %6s %6s | %-11s | %8s %8s %6s %6s | %6s\n",
+			"family", "n", "prec", "rtol", "GMRES mv", "its", "s/sys", "GCRO mv", "its", "s/sys",
+			"time×", "its×", "mv×", "paper t/it", "sci gm s", "sci gc s", "time×", "mv×", "vsSci")
+	}
+	p := "-"
+	if r.Paper != nil {
+		p = fmt.Sprintf("%.2f/%.1f", r.Paper[0], r.Paper[1])
+	}
+	sci := fmt.Sprintf("%8s %8s %6s %6s | %6s", "-", "-", "-", "-", "-")
+	if r.SciGMRES != nil {
+		sci = fmt.Sprintf("%8.4f %8.4f %6.2f %6.2f | %6.2f", r.SciGMRES.Seconds, r.SciGCROT.Seconds, *r.SciTimeSpeedup, *r.SciMatVecSpeedup, *r.VsSciPy)
+	} else if r.SciError != "" {
+		sci = "scipy error: " + r.SciError
+	}
+	nc := ""
+	if r.GMRES.NotConverged > 0 || r.GCRODR.NotConverged > 0 {
+		nc = fmt.Sprintf("  (not converged: GMRES %d, GCRO-DR %d)", r.GMRES.NotConverged, r.GCRODR.NotConverged)
+	}
+	fmt.Printf("%-9s %5d %-6s %5.0e | %8.1f %7.1f %8.4f | %7.1f %7.1f %8.4f | %6.2f %6.2f %6.2f | %-11s | %s%s\n",
+		r.Family, r.Unknowns, r.Precond, r.RTol, r.GMRES.MatVecs, r.GMRES.Iterations, r.GMRES.Seconds,
+		r.GCRODR.MatVecs, r.GCRODR.Iterations, r.GCRODR.Seconds, r.TimeSpeedup, r.IterSpeedup, r.MatVecSpeedup, p, sci, nc)
+}
+
+// sourceDir is the directory of this program's source (for anchor.py).
+func sourceDir() string {
+	if _, err := os.Stat(filepath.Join("bench", "skr", "anchor.py")); err == nil {
+		return filepath.Join("bench", "skr")
+	}
+	if _, err := os.Stat("anchor.py"); err == nil {
+		return "."
+	}
+	fail("run from the repository root (anchor.py not found)")
+	return ""
+}
+
+func fail(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "skr: "+format+"\n", args...)
+	os.Exit(1)
+}
