@@ -23,7 +23,13 @@ type combineJob struct {
 	coef       []float64
 	ld         int
 	n, parts   int
+	byRow      bool // parts split the outputs instead of the entries
 }
+
+// blockParallelMin is the number of multiply-adds above which combine and
+// gram split short vectors' work between workers by output rows (each
+// output still computed by one worker in a fixed order).
+const blockParallelMin = 1 << 19
 
 var combineJobs = sync.Pool{New: func() any { return new(combineJob) }}
 
@@ -36,9 +42,12 @@ func combine(out, basis [][]float64, coef []float64, ld int) {
 	n := len(out[0])
 	j := combineJobs.Get().(*combineJob)
 	j.out, j.basis, j.coef, j.ld, j.n = out, basis, coef, ld, n
-	j.parts = 1
-	if n >= vec.ParallelMin {
+	j.parts, j.byRow = 1, false
+	switch {
+	case n >= vec.ParallelMin:
 		j.parts = min(par.Procs(), (n+combineChunk-1)/combineChunk)
+	case len(out)*len(basis)*n >= blockParallelMin:
+		j.parts, j.byRow = min(par.Procs(), len(out)), true
 	}
 	par.Run(j.parts, j)
 	j.out, j.basis, j.coef = nil, nil, nil
@@ -48,10 +57,16 @@ func combine(out, basis [][]float64, coef []float64, ld int) {
 // Run implements par.Body.
 func (j *combineJob) Run(p int) {
 	lo, hi := par.Split(j.n, j.parts, p)
+	r0, r1 := 0, len(j.out)
+	if j.byRow {
+		lo, hi = 0, j.n
+		r0, r1 = par.Split(len(j.out), j.parts, p)
+	}
 	L := len(j.basis)
 	for s := lo; s < hi; s += combineChunk {
 		e := min(s+combineChunk, hi)
-		for i, o := range j.out {
+		for i := r0; i < r1; i++ {
+			o := j.out[i]
 			oo := o[s:e]
 			c := j.coef[i*j.ld : i*j.ld+L]
 			clear(oo)

@@ -18,6 +18,7 @@ type gramJob struct {
 	n        int
 	nchunk   int
 	parts    int
+	byRow    bool // parts split the rows of a instead of the chunks
 	partials []float64 // nchunk × len(a) × len(b)
 }
 
@@ -38,9 +39,13 @@ func gram(dst []float64, ld int, a, b [][]float64) {
 	} else {
 		j.partials = j.partials[:need]
 	}
-	j.parts = 1
-	if n >= vec.ParallelMin {
+	j.parts, j.byRow = 1, false
+	switch {
+	case n >= vec.ParallelMin:
 		j.parts = min(par.Procs(), j.nchunk)
+	case na*nb*n >= blockParallelMin && na >= 4:
+		// Pairs of rows, so the 2×2 blocking is the same as serially.
+		j.parts, j.byRow = min(par.Procs(), na/2), true
 	}
 	par.Run(j.parts, j)
 	for i := 0; i < na; i++ {
@@ -60,11 +65,21 @@ func gram(dst []float64, ld int, a, b [][]float64) {
 func (j *gramJob) Run(p int) {
 	c0, c1 := par.Split(j.nchunk, j.parts, p)
 	na, nb := len(j.a), len(j.b)
+	i0, i1 := 0, na
+	if j.byRow {
+		c0, c1 = 0, j.nchunk
+		// Split the row pairs; the last part also takes an odd last row.
+		p0, p1 := par.Split(na/2, j.parts, p)
+		i0, i1 = 2*p0, 2*p1
+		if p == j.parts-1 {
+			i1 = na
+		}
+	}
 	for c := c0; c < c1; c++ {
 		lo, hi := c*vec.Chunk, min((c+1)*vec.Chunk, j.n)
 		out := j.partials[c*na*nb : (c+1)*na*nb]
-		i := 0
-		for ; i+2 <= na; i += 2 {
+		i := i0
+		for ; i+2 <= i1; i += 2 {
 			a0, a1 := j.a[i][lo:hi], j.a[i+1][lo:hi]
 			a1 = a1[:len(a0)]
 			l := 0
@@ -93,7 +108,7 @@ func (j *gramJob) Run(p int) {
 				out[i*nb+l], out[(i+1)*nb+l] = s0, s1
 			}
 		}
-		for ; i < na; i++ {
+		for ; i < i1; i++ {
 			a0 := j.a[i][lo:hi]
 			for l := 0; l < nb; l++ {
 				b0 := j.b[l][lo:hi]

@@ -852,7 +852,7 @@ func TestGCRODRDeterministicAcrossProcs(t *testing.T) {
 
 func TestCombine(t *testing.T) {
 	rng := rand.New(rand.NewPCG(12, 12))
-	for _, tc := range []struct{ n, outs, L int }{{0, 2, 3}, {7, 1, 1}, {100, 3, 9}, {40000, 5, 13}} {
+	for _, tc := range []struct{ n, outs, L int }{{0, 2, 3}, {7, 1, 1}, {100, 3, 9}, {40000, 5, 13}, {6400, 20, 41}} {
 		basis := block(tc.L, tc.n)
 		for _, v := range basis {
 			for i := range v {
@@ -884,7 +884,7 @@ func TestCombine(t *testing.T) {
 
 func TestGram(t *testing.T) {
 	rng := rand.New(rand.NewPCG(13, 13))
-	for _, tc := range []struct{ n, na, nb int }{{1, 1, 1}, {9, 3, 5}, {5000, 4, 4}, {40000, 5, 3}} {
+	for _, tc := range []struct{ n, na, nb int }{{1, 1, 1}, {9, 3, 5}, {5000, 4, 4}, {40000, 5, 3}, {6400, 21, 20}} {
 		a, b := block(tc.na, tc.n), block(tc.nb, tc.n)
 		for _, vs := range [][][]float64{a, b} {
 			for _, v := range vs {
@@ -905,6 +905,46 @@ func TestGram(t *testing.T) {
 				// Different summation order: rounding grows like √n·ε·Σ|aᵢbᵢ|.
 				if math.Abs(dst[i*ld+l]-want) > 1e-12*float64(tc.n) {
 					t.Fatalf("n=%d: (%d,%d) = %g, want %g", tc.n, i, l, dst[i*ld+l], want)
+				}
+			}
+		}
+	}
+}
+
+// combine and gram give bit-identical results whatever the number of
+// workers (split by rows for short vectors, by chunks for long ones).
+func TestBlockKernelsIndependentOfProcs(t *testing.T) {
+	rng := rand.New(rand.NewPCG(14, 14))
+	for _, n := range []int{6400, 40000} {
+		a, b := block(21, n), block(20, n)
+		for _, vs := range [][][]float64{a, b} {
+			for _, v := range vs {
+				for i := range v {
+					v[i] = rng.NormFloat64()
+				}
+			}
+		}
+		coef := gcRandVec(20*21, rng)
+		run := func(procs int) ([]float64, [][]float64) {
+			old := runtime.GOMAXPROCS(procs)
+			defer runtime.GOMAXPROCS(old)
+			g := make([]float64, 21*20)
+			gram(g, 20, a, b)
+			out := block(20, n)
+			combine(out, a, coef, 21)
+			return g, out
+		}
+		g1, o1 := run(1)
+		g2, o2 := run(2)
+		for i := range g1 {
+			if g1[i] != g2[i] {
+				t.Fatalf("n=%d: gram differs at %d: %v vs %v", n, i, g1[i], g2[i])
+			}
+		}
+		for i := range o1 {
+			for e := range o1[i] {
+				if o1[i][e] != o2[i][e] {
+					t.Fatalf("n=%d: combine differs at (%d,%d)", n, i, e)
 				}
 			}
 		}
