@@ -138,6 +138,14 @@ func TestDatagenSortModes(t *testing.T) {
 	if !equalI64(orders["auto"], orders["greedy"]) {
 		t.Errorf("auto (small N) should be greedy: %v vs %v", orders["auto"], orders["greedy"])
 	}
+	// The grouped sort on every family's field layout (Helmholtz: medium
+	// image plus wavenumber; Poisson: 5×6 coefficients; thermal: 2 values).
+	for _, fam := range pde.Names() {
+		out := filepath.Join(t.TempDir(), "g.npz")
+		if code, _, stderr := dgRun(t, "datagen", fam, "--grid", "6", "--count", "9", "--sort", "grouped", "--out", out, "--compare=false"); code != 0 {
+			t.Errorf("%s grouped: exit %d %s", fam, code, stderr)
+		}
+	}
 }
 
 func equalI64(a, b []int64) bool {
