@@ -1,0 +1,149 @@
+package vec
+
+import (
+	"math"
+	"sync"
+
+	"gonum.org/v1/gonum/floats"
+
+	"github.com/subspace-lab/subspace/internal/par"
+)
+
+// Fused Gram–Schmidt kernels for Arnoldi/GMRES. Each makes one pass over
+// the basis and w in blocks small enough to stay in cache between the
+// update and the dot products of the same block, so that an update and
+// the measurement of what is left cost the memory traffic of the update
+// alone:
+//
+//	MultiDotNorm   h = Vᵀw and ‖w‖                         (k+1)·8n bytes
+//	MultiAxpyDot   w ← w + V c, then s = Vᵀw and ‖w‖      (k+2)·8n bytes
+//	MultiAxpyNorm  w ← w + V c, then ‖w‖                  (k+2)·8n bytes
+//
+// The inner loops are gonum's assembly kernels (floats.Dot, AddScaled:
+// SSE2 on amd64), two to three times faster than a Go loop on data in
+// cache, which is what matters for vectors of a few thousand elements.
+// Reductions are deterministic: partial sums per block of gsBlock
+// elements, accumulated per Chunk in order, and chunk sums added in order,
+// whatever GOMAXPROCS is.
+
+// gsBlock is the number of elements of each vector processed together: k
+// basis blocks of 4 KiB stay in L2 between the update and the dots.
+const gsBlock = 512
+
+type gsOp int
+
+const (
+	gsDotNorm gsOp = iota
+	gsAxpyDot
+	gsAxpyNorm
+)
+
+type gsJob struct {
+	op       gsOp
+	basis    [][]float64
+	w, coef  []float64
+	n, parts int
+	nchunk   int
+	partials []float64 // nchunk × (k+1), row-major by chunk; entry k is ‖w‖²
+}
+
+var gsJobs = sync.Pool{New: func() any { return new(gsJob) }}
+
+// Run implements par.Body: part p handles a contiguous range of chunks.
+func (j *gsJob) Run(part int) {
+	k := len(j.basis)
+	c0, c1 := par.Split(j.nchunk, j.parts, part)
+	for c := c0; c < c1; c++ {
+		lo := c * Chunk
+		hi := min(lo+Chunk, j.n)
+		out := j.partials[c*(k+1) : (c+1)*(k+1)]
+		clear(out)
+		for s := lo; s < hi; s += gsBlock {
+			e := min(s+gsBlock, hi)
+			w := j.w[s:e]
+			if j.op != gsDotNorm {
+				for i, v := range j.basis {
+					floats.AddScaled(w, j.coef[i], v[s:e])
+				}
+			}
+			if j.op != gsAxpyNorm {
+				for i, v := range j.basis {
+					out[i] += floats.Dot(v[s:e], w)
+				}
+			}
+			out[k] += floats.Dot(w, w)
+		}
+	}
+}
+
+func gsRun(op gsOp, basis [][]float64, w, coef, dst []float64) float64 {
+	k := len(basis)
+	n := len(w)
+	j := gsJobs.Get().(*gsJob)
+	j.op, j.basis, j.w, j.coef, j.n = op, basis, w, coef, n
+	j.nchunk = (n + Chunk - 1) / Chunk
+	if need := j.nchunk * (k + 1); cap(j.partials) < need {
+		j.partials = make([]float64, need)
+	} else {
+		j.partials = j.partials[:need]
+	}
+	j.parts = parts(n)
+	if j.nchunk > 0 {
+		par.Run(j.parts, j)
+	}
+	if dst != nil {
+		for i := range dst {
+			s := 0.0
+			for c := 0; c < j.nchunk; c++ {
+				s += j.partials[c*(k+1)+i]
+			}
+			dst[i] = s
+		}
+	}
+	ww := 0.0
+	for c := 0; c < j.nchunk; c++ {
+		ww += j.partials[c*(k+1)+k]
+	}
+	j.basis, j.w, j.coef = nil, nil, nil
+	gsJobs.Put(j)
+	if ww == 0 || math.IsInf(ww, 0) || ww < 1e-280 {
+		// Over- or underflow of the squares: recompute safely.
+		return scaledNorm(w)
+	}
+	return math.Sqrt(ww)
+}
+
+func gsCheck(name string, basis [][]float64, w []float64, lens ...int) {
+	for _, l := range lens {
+		if l != len(basis) {
+			panic("vec: " + name + ": coefficient count != len(basis)")
+		}
+	}
+	for _, v := range basis {
+		if len(v) != len(w) {
+			panic("vec: " + name + ": length mismatch")
+		}
+	}
+}
+
+// MultiDotNorm sets dst[i] = basis[i]ᵀw for every i and returns ‖w‖, in
+// one pass over w and the basis. It panics if lengths differ.
+func MultiDotNorm(dst []float64, basis [][]float64, w []float64) float64 {
+	gsCheck("MultiDotNorm", basis, w, len(dst))
+	return gsRun(gsDotNorm, basis, w, nil, dst)
+}
+
+// MultiAxpyDot sets w ← w + Σᵢ coef[i]·basis[i], then dst[i] =
+// basis[i]ᵀw of the updated w, and returns ‖w‖, in one pass. dst may
+// alias coef (it is written after the pass). It panics if lengths differ.
+func MultiAxpyDot(w, coef []float64, basis [][]float64, dst []float64) float64 {
+	gsCheck("MultiAxpyDot", basis, w, len(coef), len(dst))
+	return gsRun(gsAxpyDot, basis, w, coef, dst)
+}
+
+// MultiAxpyNorm sets w ← w + Σᵢ coef[i]·basis[i] and returns ‖w‖ of the
+// updated w, in one pass. It panics if lengths differ.
+func MultiAxpyNorm(w, coef []float64, basis [][]float64) float64 {
+	gsCheck("MultiAxpyNorm", basis, w, len(coef))
+	return gsRun(gsAxpyNorm, basis, w, coef, nil)
+}

@@ -1,0 +1,170 @@
+package vec
+
+import (
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+func gsData(k, n int, seed uint64) ([][]float64, []float64, []float64) {
+	rng := rand.New(rand.NewPCG(seed, 9))
+	basis := make([][]float64, k)
+	for i := range basis {
+		basis[i] = make([]float64, n)
+		for l := range basis[i] {
+			basis[i][l] = rng.NormFloat64()
+		}
+	}
+	w := make([]float64, n)
+	coef := make([]float64, k)
+	for l := range w {
+		w[l] = rng.NormFloat64()
+	}
+	for i := range coef {
+		coef[i] = rng.NormFloat64()
+	}
+	return basis, w, coef
+}
+
+// Reference values in plain Go, summed in order.
+func gsNaive(basis [][]float64, w, coef []float64) (wNew, dots []float64, ww float64) {
+	wNew = append([]float64(nil), w...)
+	if coef != nil {
+		for i, v := range basis {
+			for l := range wNew {
+				wNew[l] += coef[i] * v[l]
+			}
+		}
+	}
+	dots = make([]float64, len(basis))
+	for i, v := range basis {
+		for l := range v {
+			dots[i] += v[l] * wNew[l]
+		}
+	}
+	for _, x := range wNew {
+		ww += x * x
+	}
+	return
+}
+
+func TestGSKernels(t *testing.T) {
+	// Sizes below and above Chunk, gsBlock and ParallelMin, and k = 0.
+	for _, c := range []struct{ k, n int }{{0, 10}, {3, 0}, {1, 7}, {5, 513}, {8, 5000}, {4, ParallelMin + 1234}} {
+		basis, w, coef := gsData(c.k, c.n, uint64(c.k*100+c.n))
+		// Tolerance: sums of n products of O(1) Gaussians in a different
+		// order; 1e-12 relative to the sum of magnitudes (≈ n).
+		tol := 1e-12 * float64(c.n+1)
+		wantW, wantD, wantN := gsNaive(basis, w, nil)
+		d := make([]float64, c.k)
+		if got := MultiDotNorm(d, basis, append([]float64(nil), w...)); math.Abs(got*got-wantN) > tol {
+			t.Errorf("k=%d n=%d MultiDotNorm ‖w‖² = %v, want %v", c.k, c.n, got, wantN)
+		}
+		for i := range d {
+			if math.Abs(d[i]-wantD[i]) > tol {
+				t.Errorf("k=%d n=%d MultiDotNorm dot %d = %v, want %v", c.k, c.n, i, d[i], wantD[i])
+			}
+		}
+		_ = wantW
+		wantW, wantD, wantN = gsNaive(basis, w, coef)
+		for _, op := range []string{"AxpyDot", "AxpyNorm", "AxpyDotAliased"} {
+			ww := append([]float64(nil), w...)
+			d := make([]float64, c.k)
+			var got float64
+			switch op {
+			case "AxpyDot":
+				got = MultiAxpyDot(ww, coef, basis, d)
+			case "AxpyNorm":
+				got = MultiAxpyNorm(ww, coef, basis)
+				d = wantD
+			case "AxpyDotAliased":
+				cc := append([]float64(nil), coef...)
+				got = MultiAxpyDot(ww, cc, basis, cc)
+				d = cc
+			}
+			if math.Abs(got*got-wantN) > tol {
+				t.Errorf("k=%d n=%d %s ‖w‖² = %v, want %v", c.k, c.n, op, got*got, wantN)
+			}
+			for l := range ww {
+				if math.Abs(ww[l]-wantW[l]) > 1e-12*(1+float64(c.k)) {
+					t.Fatalf("k=%d n=%d %s w[%d] = %v, want %v", c.k, c.n, op, l, ww[l], wantW[l])
+				}
+			}
+			for i := range d {
+				if math.Abs(d[i]-wantD[i]) > tol {
+					t.Errorf("k=%d n=%d %s dot %d = %v, want %v", c.k, c.n, op, i, d[i], wantD[i])
+				}
+			}
+		}
+	}
+}
+
+func TestGSIndependentOfProcs(t *testing.T) {
+	old := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(old)
+	basis, w, coef := gsData(6, 3*ParallelMin+17, 5)
+	run := func() ([]float64, float64, float64) {
+		d := make([]float64, 6)
+		n1 := MultiDotNorm(d, basis, w)
+		ww := append([]float64(nil), w...)
+		n2 := MultiAxpyDot(ww, coef, basis, d)
+		return d, n1, n2
+	}
+	runtime.GOMAXPROCS(1)
+	d1, a1, b1 := run()
+	for _, p := range []int{2, 3, 4} {
+		runtime.GOMAXPROCS(p)
+		d, a, b := run()
+		if a != a1 || b != b1 {
+			t.Errorf("GOMAXPROCS=%d: norms %v %v, with 1 proc %v %v", p, a, b, a1, b1)
+		}
+		for i := range d {
+			if d[i] != d1[i] {
+				t.Errorf("GOMAXPROCS=%d: dot %d differs", p, i)
+			}
+		}
+	}
+}
+
+func TestGSScaledNorm(t *testing.T) {
+	// The squares under- or overflow: the kernels fall back to a scaled
+	// norm and still return ‖w‖ = 5e∓200.
+	for _, v := range []float64{1e-200, 1e200} {
+		w := []float64{3 * v, 4 * v}
+		if got := MultiDotNorm(nil, nil, w); math.Abs(got/(5*v)-1) > 1e-15 {
+			t.Errorf("MultiDotNorm(%v) = %v", w, got)
+		}
+		if got := MultiAxpyNorm(w, nil, nil); math.Abs(got/(5*v)-1) > 1e-15 {
+			t.Errorf("MultiAxpyNorm(%v) = %v", w, got)
+		}
+	}
+}
+
+func TestGSAllocsAndPanics(t *testing.T) {
+	basis, w, coef := gsData(4, 2*ParallelMin, 1)
+	d := make([]float64, 4)
+	MultiAxpyDot(w, coef, basis, d)
+	if a := testing.AllocsPerRun(20, func() {
+		MultiDotNorm(d, basis, w)
+		MultiAxpyDot(w, coef, basis, d)
+		MultiAxpyNorm(w, coef, basis)
+	}); a > 0 {
+		t.Errorf("%v allocations per run", a)
+	}
+	for name, f := range map[string]func(){
+		"MultiDotNorm":  func() { MultiDotNorm(make([]float64, 3), basis, w) },
+		"MultiAxpyDot":  func() { MultiAxpyDot(w, coef, basis, make([]float64, 5)) },
+		"MultiAxpyNorm": func() { MultiAxpyNorm(w[:10], coef, basis) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.HasPrefix(r.(string), "vec: "+name) {
+					t.Errorf("%s: panic %v", name, r)
+				}
+			}()
+			f()
+		}()
+	}
+}
