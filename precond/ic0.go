@@ -43,13 +43,13 @@ type IC0 struct {
 // NewIC0 computes the IC(0) factorisation of the symmetric matrix A,
 // using its lower triangle. o may be nil.
 //
-// Setup: a symmetry check (O(nnz), allocates a transpose) and
-// Σᵢ Σ_{k ∈ L(i)} nnz(L(k)) multiply-adds (about 4 per row for a 5-point
-// stencil) plus n square roots.
+// Setup: a symmetry check (O(nnz), no transpose), Σᵢ Σ_{k ∈ L(i)} nnz(L(k))
+// multiply-adds (about 4 per row for a 5-point stencil), n square roots,
+// and a transpose of the factor to lay out the backward solve.
 //
 // It returns an error wrapping ErrOption if the shift is negative or not
 // finite; ErrNotSquare; ErrNotFinite naming the entry; ErrNotSymmetric
-// naming the first asymmetric pair; ErrZeroDiagonal if diagonal entries
+// naming an asymmetric pair; ErrZeroDiagonal if diagonal entries
 // are not stored; and ErrNotSPD naming the row and value if a diagonal
 // entry or a pivot aᵢᵢ − Σⱼ lᵢⱼ² is not above PivotTol·aᵢᵢ (A is not
 // positive definite, or IC(0) breaks down on it: try IC0Options.Shift).
