@@ -179,7 +179,7 @@ func conclude(method string, rnorm, bnorm, thresh float64, res *Result, err erro
 			method, res.Reason, res.RelResidual, thresh/bnorm, res.Iterations, ErrNotConverged)
 	}
 	if res.Reason == "" {
-		res.Reason = "converged: ‖b − A x‖ ≤ max(RTol·‖b‖, ATol)"
+		res.Reason = "‖b − A x‖ ≤ max(RTol·‖b‖, ATol)"
 	}
 	return nil
 }

@@ -120,11 +120,11 @@ func (o *LSOptions) resolve(method string, m, n int, defTol float64) (LSOptions,
 // lsReasons describes the stopping rules.
 var lsReasons = [...]string{
 	0: "the initial guess solves the problem",
-	1: "converged: x solves the compatible system A x = b to the tolerances",
-	2: "converged: x is a least-squares solution to the tolerances",
+	1: "x solves the compatible system A x = b to the tolerances",
+	2: "x is a least-squares solution to the tolerances",
 	3: "cond(A) estimate exceeded ConLim",
-	4: "converged: x solves A x = b to machine precision",
-	5: "converged: x is a least-squares solution to machine precision",
+	4: "x solves A x = b to machine precision",
+	5: "x is a least-squares solution to machine precision",
 	6: "cond(A) estimate exceeded 1/ε: A is numerically singular",
 	7: "iteration limit reached",
 }

@@ -64,6 +64,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newInfoCmd(),
 		newDatagenCmd(),
 		newOTCmd(),
+		newSolveCmd(),
 	)
 	return root
 }

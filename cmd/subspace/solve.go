@@ -1,0 +1,370 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/npy"
+	"github.com/subspace-lab/subspace/precond"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// solveMethods are the --method names; the least-squares ones accept
+// rectangular matrices.
+var solveMethods = []string{"cg", "minres", "gmres", "fgmres", "bicgstab", "lsqr", "lsmr"}
+
+type solveFlags struct {
+	rhs, out, method, prec, side string
+	rtol, atol, damp, omega      float64
+	maxIter, restart             int
+	json, progress               bool
+}
+
+// newSolveCmd returns the "solve" verb: one linear system or least-squares
+// problem from a Matrix Market file.
+func newSolveCmd() *cobra.Command {
+	var f solveFlags
+	cmd := &cobra.Command{
+		Use:   "solve A.mtx",
+		Short: "Solve A x = b (or min ‖A x − b‖) with a Krylov method",
+		Long: `solve reads A from a Matrix Market file and solves A x = b with a Krylov
+method of package krylov, or the least-squares problem min ‖A x − b‖ with
+LSQR or LSMR (which also take rectangular A).
+
+Right-hand side: by default b = A·1 (so that x = 1 solves the system);
+--rhs ones uses b = 1 (all ones, length rows), --rhs FILE.npy reads b from
+a NumPy file. --out x.npy writes the solution.
+
+Stopping: square methods stop when ‖b − A x‖ ≤ max(rtol·‖b‖, atol), checked
+on the true residual; --maxiter counts iterations (inner iterations for
+GMRES/FGMRES), 0 meaning 10·n. LSQR and LSMR use their own rules (SciPy's):
+--rtol sets both their atol and btol (relative tolerances on ‖Aᵀr‖ and ‖r‖),
+--atol is not used, --damp adds λ²‖x‖².
+
+Preconditioners (square methods): jacobi, ssor (--omega, default 1), ilu0,
+ic0 (symmetric positive definite A). GMRES takes --side left|right.
+CG and MINRES need a symmetric matrix (CG positive definite): on a matrix
+that is not symmetric they still run, after a warning, and report what
+happens.
+
+Output: the method, preconditioner, size, iterations, true residual,
+convergence and the setup and solve times; --json prints one object with
+the keys method, precond, rows, cols, nnz, iterations, matvecs, converged,
+reason, relative_residual (true ‖b − A x‖/‖b‖ of the returned x), residual,
+seconds (solve only) and setup_seconds (reading and preconditioner), plus
+error when the solver failed and, for LSQR/LSMR, normal_residual (‖Aᵀr‖),
+norm_a, cond_a and stop. Exit status: 0 converged, 3 not converged (after
+printing), 2 bad arguments, 1 bad data or solver failure (breakdown,
+indefinite matrix; the result is printed first).`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return usageErrorf("solve takes one matrix file argument, got %d", len(args))
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSolve(cmd, args[0], &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.rhs, "rhs", "", "right-hand side: FILE.npy, or ones (default: b = A·1)")
+	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, bicgstab, lsqr or lsmr")
+	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0 or ic0")
+	fl.StringVar(&f.side, "side", "right", "GMRES preconditioning side: left or right")
+	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance")
+	fl.Float64Var(&f.atol, "atol", 0, "absolute tolerance on ‖b − A x‖ (square methods)")
+	fl.Float64Var(&f.damp, "damp", 0, "LSQR/LSMR regularisation λ")
+	fl.Float64Var(&f.omega, "omega", 0, "SSOR relaxation parameter in (0, 2) (0: 1)")
+	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 10·n)")
+	fl.IntVar(&f.restart, "restart", krylov.DefaultRestart, "GMRES/FGMRES restart length")
+	fl.StringVar(&f.out, "out", "", "write the solution to this .npy file")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
+	fl.BoolVar(&f.progress, "progress", true, "draw progress on stderr for solves longer than a second")
+	return cmd
+}
+
+// solveOutput is what "solve" reports; the JSON keys are part of the
+// CLI's interface.
+type solveOutput struct {
+	Method       string   `json:"method"`
+	Precond      string   `json:"precond"`
+	Side         string   `json:"side,omitempty"`
+	Restart      int      `json:"restart,omitempty"`
+	Matrix       string   `json:"matrix"`
+	RHS          string   `json:"rhs"`
+	Rows         int      `json:"rows"`
+	Cols         int      `json:"cols"`
+	NNZ          int      `json:"nnz"`
+	RTol         jsonNum  `json:"rtol"`
+	ATol         jsonNum  `json:"atol"`
+	Iterations   int      `json:"iterations"`
+	MatVecs      int      `json:"matvecs"`
+	MatVecsT     *int     `json:"matvecs_t,omitempty"`
+	Converged    bool     `json:"converged"`
+	Reason       string   `json:"reason"`
+	RelResidual  jsonNum  `json:"relative_residual"`
+	Residual     jsonNum  `json:"residual"`
+	NormalRes    *jsonNum `json:"normal_residual,omitempty"`
+	NormA        *jsonNum `json:"norm_a,omitempty"`
+	CondA        *jsonNum `json:"cond_a,omitempty"`
+	Stop         *int     `json:"stop,omitempty"`
+	Seconds      float64  `json:"seconds"`
+	SetupSeconds float64  `json:"setup_seconds"`
+	Out          string   `json:"out,omitempty"`
+	Error        string   `json:"error,omitempty"`
+}
+
+func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
+	// Arguments (exit 2).
+	method := strings.ToLower(strings.TrimSpace(f.method))
+	if !contains(solveMethods, method) {
+		return usageErrorf("unknown --method %q; valid methods are %s", f.method, strings.Join(solveMethods, ", "))
+	}
+	prec := strings.ToLower(strings.TrimSpace(f.prec))
+	if !contains(precond.Kinds(), prec) {
+		return usageErrorf("unknown --precond %q; valid preconditioners are %s", f.prec, strings.Join(precond.Kinds(), ", "))
+	}
+	leastSquares := method == "lsqr" || method == "lsmr"
+	switch {
+	case !(f.rtol >= 0) || math.IsInf(f.rtol, 0):
+		return usageErrorf("--rtol must be finite and >= 0, got %v", f.rtol)
+	case !(f.atol >= 0) || math.IsInf(f.atol, 0):
+		return usageErrorf("--atol must be finite and >= 0, got %v", f.atol)
+	case f.maxIter < 0:
+		return usageErrorf("--maxiter must be >= 0, got %d", f.maxIter)
+	case f.restart < 1:
+		return usageErrorf("--restart must be >= 1, got %d", f.restart)
+	case !(f.damp >= 0) || math.IsInf(f.damp, 0):
+		return usageErrorf("--damp must be finite and >= 0, got %v", f.damp)
+	case f.damp != 0 && !leastSquares:
+		return usageErrorf("--damp applies to lsqr and lsmr only")
+	case leastSquares && f.atol != 0:
+		return usageErrorf("--atol is not used by %s: --rtol sets its relative tolerances atol and btol", method)
+	case leastSquares && prec != "none":
+		return usageErrorf("%s takes no preconditioner (got --precond %s)", method, prec)
+	case f.omega != 0 && (!(f.omega > 0 && f.omega < 2)):
+		return usageErrorf("--omega must be in (0, 2), got %v", f.omega)
+	}
+	side := krylov.Right
+	switch strings.ToLower(f.side) {
+	case "right":
+	case "left":
+		side = krylov.Left
+	default:
+		return usageErrorf("--side must be left or right, got %q", f.side)
+	}
+	if side == krylov.Left && method != "gmres" {
+		return usageErrorf("--side left applies to gmres only")
+	}
+
+	// Data (exit 1).
+	setupStart := time.Now()
+	A, err := sparse.LoadMM(path)
+	if err != nil {
+		return err
+	}
+	rows, cols := A.Dims()
+	if rows != cols && !leastSquares {
+		return usageErrorf("--method %s needs a square matrix, but %s is %d×%d (use lsqr or lsmr)", method, path, rows, cols)
+	}
+	if err := A.CheckFinite(); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	b, rhsName, err := solveRHS(A, f.rhs)
+	if err != nil {
+		return err
+	}
+	stderr := cmd.ErrOrStderr()
+	if (method == "cg" || method == "minres") && !A.IsSymmetric(1e-12) {
+		fmt.Fprintf(stderr, "subspace: warning: %s is not symmetric; %s needs a symmetric matrix (running anyway)\n", path, method)
+	}
+	var M linop.Operator
+	if prec != "none" {
+		M, err = precond.New(prec, A, &precond.Options{Omega: f.omega})
+		if err != nil {
+			return fmt.Errorf("--precond %s: %w", prec, err)
+		}
+	}
+	setup := time.Since(setupStart).Seconds()
+
+	out := solveOutput{
+		Method: method, Precond: prec, Matrix: path, RHS: rhsName,
+		Rows: rows, Cols: cols, NNZ: A.NNZ(), RTol: jsonNum(f.rtol), ATol: jsonNum(f.atol),
+		SetupSeconds: setup, Out: f.out,
+	}
+	if method == "gmres" || method == "fgmres" {
+		out.Restart = f.restart
+		out.Side = "right"
+		if side == krylov.Left {
+			out.Side = "left"
+		}
+	}
+	x := make([]float64, cols)
+	total := f.maxIter
+	if total == 0 {
+		total = krylov.DefaultMaxIterFactor * min(rows, cols)
+	}
+	prog := newProgress(stderr, f.progress, "solve "+method, total)
+	progress := func(it int, relres float64) { prog.update(it, fmt.Sprintf("relative residual %.3g", relres)) }
+	start := time.Now()
+	var solveErr error
+	if leastSquares {
+		lo := &krylov.LSOptions{ATol: f.rtol, BTol: f.rtol, Damp: f.damp, MaxIter: f.maxIter, Progress: progress}
+		if f.rtol == 0 {
+			// 0 would mean "default" to LSQR/LSMR; ask for machine precision.
+			lo.ATol, lo.BTol = 1e-300, 1e-300
+		}
+		solve := krylov.LSQR
+		if method == "lsmr" {
+			solve = krylov.LSMR
+		}
+		var res krylov.LSResult
+		res, solveErr = solve(cmd.Context(), A, b, x, lo)
+		out.fill(res.Result)
+		out.MatVecsT = &res.MatVecsT
+		nr, na, ca := jsonNum(res.NormAr), jsonNum(res.NormA), jsonNum(res.CondA)
+		out.NormalRes, out.NormA, out.CondA, out.Stop = &nr, &na, &ca, &res.Stop
+	} else {
+		o := &krylov.Options{RTol: f.rtol, ATol: f.atol, MaxIter: f.maxIter, Precond: M, Side: side,
+			Restart: f.restart, Progress: progress}
+		if f.rtol == 0 {
+			// 0 would mean the default; --rtol 0 asks for atol alone.
+			o.RTol = math.SmallestNonzeroFloat64
+		}
+		var res krylov.Result
+		res, solveErr = squareSolver(method)(cmd.Context(), A, b, x, o)
+		out.fill(res)
+	}
+	out.Seconds = time.Since(start).Seconds()
+	prog.finish()
+	if errors.Is(solveErr, context.Canceled) || errors.Is(solveErr, context.DeadlineExceeded) {
+		return solveErr
+	}
+	failed := solveErr != nil && !errors.Is(solveErr, krylov.ErrNotConverged)
+	if failed {
+		out.Error = solveErr.Error()
+	}
+	if f.out != "" {
+		if err := npy.WriteVector(f.out, x); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+	}
+	if err := out.print(cmd.OutOrStdout(), f.json); err != nil {
+		return err
+	}
+	if failed {
+		return solveErr
+	}
+	if !out.Converged {
+		return &exitErr{code: exitNotConverge, err: nil}
+	}
+	return nil
+}
+
+// solveRHS returns b for the --rhs flag: A·1 by default, all ones for
+// "ones", or a .npy file whose length must be the number of rows.
+func solveRHS(A *sparse.CSR, rhs string) ([]float64, string, error) {
+	rows, cols := A.Dims()
+	switch rhs {
+	case "":
+		one := make([]float64, cols)
+		for i := range one {
+			one[i] = 1
+		}
+		b := make([]float64, rows)
+		A.MulVecTo(b, one)
+		return b, "A·1", nil
+	case "ones":
+		b := make([]float64, rows)
+		for i := range b {
+			b[i] = 1
+		}
+		return b, "ones", nil
+	}
+	b, err := npy.ReadVector(rhs)
+	if err != nil {
+		return nil, "", fmt.Errorf("--rhs: %w", err)
+	}
+	if len(b) != rows {
+		return nil, "", fmt.Errorf("--rhs: %s has %d entries but the matrix has %d rows", rhs, len(b), rows)
+	}
+	return b, rhs, nil
+}
+
+func squareSolver(method string) func(context.Context, linop.Operator, []float64, []float64, *krylov.Options) (krylov.Result, error) {
+	switch method {
+	case "cg":
+		return krylov.CG
+	case "minres":
+		return krylov.MINRES
+	case "fgmres":
+		return krylov.FGMRES
+	case "bicgstab":
+		return krylov.BiCGStab
+	}
+	return krylov.GMRES
+}
+
+func (o *solveOutput) fill(r krylov.Result) {
+	o.Iterations, o.MatVecs = r.Iterations, r.MatVecs
+	o.Converged, o.Reason = r.Converged, r.Reason
+	o.RelResidual, o.Residual = jsonNum(r.RelResidual), jsonNum(r.Residual)
+}
+
+func (o *solveOutput) print(w io.Writer, asJSON bool) error {
+	if asJSON {
+		return json.NewEncoder(w).Encode(o)
+	}
+	var b strings.Builder
+	row := func(k, format string, args ...any) {
+		fmt.Fprintf(&b, "%-18s "+format+"\n", append([]any{k}, args...)...)
+	}
+	m := o.Method
+	if o.Restart > 0 {
+		m = fmt.Sprintf("%s(%d), %s preconditioning", o.Method, o.Restart, o.Side)
+	}
+	row("method", "%s", m)
+	row("preconditioner", "%s", o.Precond)
+	row("matrix", "%s: %d × %d, %d nonzeros", o.Matrix, o.Rows, o.Cols, o.NNZ)
+	row("right-hand side", "%s", o.RHS)
+	its := fmt.Sprintf("%d (%d products with A", o.Iterations, o.MatVecs)
+	if o.MatVecsT != nil {
+		its += fmt.Sprintf(", %d with Aᵀ", *o.MatVecsT)
+	}
+	row("iterations", "%s)", its)
+	row("relative residual", "%.3g (‖b − A x‖ = %.3g)", float64(o.RelResidual), float64(o.Residual))
+	if o.NormalRes != nil {
+		row("‖Aᵀr‖", "%.3g", float64(*o.NormalRes))
+		row("‖A‖, cond(A)", "≈ %.3g, ≈ %.3g (estimates)", float64(*o.NormA), float64(*o.CondA))
+	}
+	conv := "no"
+	if o.Converged {
+		conv = "yes"
+	}
+	row("converged", "%s: %s", conv, o.Reason)
+	row("time", "setup %.3f s, solve %.3f s", o.SetupSeconds, o.Seconds)
+	if o.Out != "" {
+		row("solution", "%s", o.Out)
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

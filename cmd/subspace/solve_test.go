@@ -1,0 +1,259 @@
+package main
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/subspace-lab/subspace/npy"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// solveJSON decodes the single JSON object "solve --json" prints and fails
+// if stdout holds anything else.
+func solveJSON(t *testing.T, out string) map[string]any {
+	t.Helper()
+	dec := json.NewDecoder(strings.NewReader(out))
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		t.Fatalf("stdout is not one JSON object: %v\n%s", err, out)
+	}
+	if dec.More() {
+		t.Fatalf("stdout holds more than one JSON value:\n%s", out)
+	}
+	return m
+}
+
+// solveTrueRelRes recomputes ‖b − A x‖/‖b‖ from the files.
+func solveTrueRelRes(t *testing.T, A *sparse.CSR, b, x []float64) float64 {
+	t.Helper()
+	r := make([]float64, len(b))
+	A.MulVecTo(r, x)
+	num, den := 0.0, 0.0
+	for i := range r {
+		d := b[i] - r[i]
+		num += d * d
+		den += b[i] * b[i]
+	}
+	return math.Sqrt(num / den)
+}
+
+func onesLike(A *sparse.CSR) []float64 {
+	r, c := A.Dims()
+	one := make([]float64, c)
+	for i := range one {
+		one[i] = 1
+	}
+	b := make([]float64, r)
+	A.MulVecTo(b, one)
+	return b
+}
+
+// Every method on a matrix that suits it converges, prints the documented
+// JSON keys, writes x, and the relative residual it reports is the true
+// one of the x it wrote.
+func TestSolveMethods(t *testing.T) {
+	dir := t.TempDir()
+	cases := []struct {
+		matrix string
+		args   []string
+	}{
+		{"494_bus.mtx", []string{"--method", "cg", "--precond", "ic0", "--rtol", "1e-8"}},
+		{"494_bus.mtx", []string{"--method", "cg", "--precond", "jacobi", "--rtol", "1e-8"}},
+		{"pts5ldd03.mtx", []string{"--method", "minres", "--precond", "jacobi", "--rtol", "1e-8"}},
+		{"cage5.mtx", []string{"--method", "gmres", "--precond", "ilu0", "--rtol", "1e-10"}},
+		{"cage5.mtx", []string{"--method", "gmres", "--precond", "jacobi", "--side", "left", "--restart", "5"}},
+		{"cage5.mtx", []string{"--method", "fgmres", "--precond", "ssor", "--omega", "1.2"}},
+		{"pts5ldd03.mtx", []string{"--method", "bicgstab", "--precond", "ilu0", "--atol", "1e-9", "--rtol", "0"}},
+		{"lp_afiro.mtx", []string{"--method", "lsqr", "--rtol", "1e-10"}},
+		{"lp_afiro.mtx", []string{"--method", "lsmr", "--rtol", "1e-10", "--damp", "0"}},
+	}
+	for i, c := range cases {
+		t.Run(strings.Join(append([]string{c.matrix}, c.args...), " "), func(t *testing.T) {
+			path := filepath.Join(infoMatrices, c.matrix)
+			xpath := filepath.Join(dir, "x"+string(rune('a'+i))+".npy")
+			args := append([]string{"solve", path, "--json", "--out", xpath}, c.args...)
+			code, out, errs := infoRun(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d\nstdout: %s\nstderr: %s", code, out, errs)
+			}
+			m := solveJSON(t, out)
+			for _, k := range []string{"method", "precond", "rows", "cols", "nnz", "iterations", "matvecs", "converged",
+				"reason", "relative_residual", "residual", "seconds", "setup_seconds"} {
+				if _, ok := m[k]; !ok {
+					t.Errorf("JSON lacks %q: %s", k, out)
+				}
+			}
+			if m["converged"] != true || m["iterations"].(float64) < 1 {
+				t.Errorf("not converged: %s", out)
+			}
+			A, err := sparse.LoadMM(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			x, err := npy.ReadVector(xpath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := m["relative_residual"].(float64)
+			want := solveTrueRelRes(t, A, onesLike(A), x)
+			if math.Abs(got-want) > 1e-12+1e-9*want {
+				t.Errorf("relative_residual %.6g, recomputed %.6g", got, want)
+			}
+			if strings.HasPrefix(m["method"].(string), "ls") {
+				for _, k := range []string{"normal_residual", "norm_a", "cond_a", "stop"} {
+					if _, ok := m[k]; !ok {
+						t.Errorf("JSON lacks %q", k)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestSolveRHS(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(infoMatrices, "pts5ldd03.mtx")
+	A, err := sparse.LoadMM(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, _ := A.Dims()
+	// Default b = A·1: x ≈ 1 (κ ≈ 52, rtol 1e-12: error ≤ 1e-10).
+	xp := filepath.Join(dir, "x.npy")
+	if code, out, errs := infoRun(t, "solve", path, "--method", "cg", "--rtol", "1e-12", "--out", xp); code != 0 ||
+		!strings.Contains(out, "right-hand side    A·1") {
+		t.Fatalf("exit %d: %s %s", code, out, errs)
+	}
+	x, _ := npy.ReadVector(xp)
+	for i, v := range x {
+		if math.Abs(v-1) > 1e-10 {
+			t.Fatalf("x[%d] = %v, want 1", i, v)
+		}
+	}
+	// --rhs ones and --rhs FILE give the same x when FILE holds ones.
+	ones := make([]float64, n)
+	for i := range ones {
+		ones[i] = 1
+	}
+	bp := filepath.Join(dir, "b.npy")
+	if err := npy.WriteVector(bp, ones); err != nil {
+		t.Fatal(err)
+	}
+	x1p, x2p := filepath.Join(dir, "x1.npy"), filepath.Join(dir, "x2.npy")
+	c1, o1, _ := infoRun(t, "solve", path, "--rhs", "ones", "--out", x1p, "--rtol", "1e-10")
+	c2, o2, _ := infoRun(t, "solve", path, "--rhs", bp, "--out", x2p, "--rtol", "1e-10")
+	if c1 != 0 || c2 != 0 || !strings.Contains(o1, "right-hand side    ones") || !strings.Contains(o2, bp) {
+		t.Fatalf("exit %d %d\n%s\n%s", c1, c2, o1, o2)
+	}
+	x1, _ := npy.ReadVector(x1p)
+	x2, _ := npy.ReadVector(x2p)
+	for i := range x1 {
+		if x1[i] != x2[i] {
+			t.Fatalf("--rhs ones and --rhs FILE differ at %d", i)
+		}
+	}
+	if r := solveTrueRelRes(t, A, ones, x1); r > 1e-10 {
+		t.Errorf("--rhs ones: relative residual %.3g", r)
+	}
+}
+
+func TestSolveBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bus := filepath.Join(infoMatrices, "494_bus.mtx")
+	afiro := filepath.Join(infoMatrices, "lp_afiro.mtx")
+	west := filepath.Join(infoMatrices, "west0067.mtx")
+	short := filepath.Join(dir, "short.npy")
+	if err := npy.WriteVector(short, []float64{1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	nanMM := infoWrite(t, "nan.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 nan\n2 2 1\n")
+	bad := infoWrite(t, "bad.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 1\n3 1 1\n")
+	notNpy := infoWrite(t, "b.npy", "not a npy file")
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stdout []string
+		stderr []string
+	}{
+		{"no args", []string{"solve"}, 2, nil, []string{"solve takes one matrix file argument, got 0"}},
+		{"unknown method", []string{"solve", bus, "--method", "qmr"}, 2, nil, []string{`unknown --method "qmr"; valid methods are cg, minres`}},
+		{"unknown precond", []string{"solve", bus, "--precond", "amg"}, 2, nil, []string{`unknown --precond "amg"; valid preconditioners are none, jacobi`}},
+		{"negative rtol", []string{"solve", bus, "--rtol", "-1"}, 2, nil, []string{"--rtol must be finite and >= 0"}},
+		{"NaN atol", []string{"solve", bus, "--atol", "NaN"}, 2, nil, []string{"--atol must be finite"}},
+		{"restart 0", []string{"solve", bus, "--restart", "0"}, 2, nil, []string{"--restart must be >= 1, got 0"}},
+		{"negative maxiter", []string{"solve", bus, "--maxiter", "-3"}, 2, nil, []string{"--maxiter must be >= 0"}},
+		{"bad side", []string{"solve", bus, "--side", "up"}, 2, nil, []string{"--side must be left or right"}},
+		{"left side cg", []string{"solve", bus, "--method", "cg", "--side", "left"}, 2, nil, []string{"--side left applies to gmres only"}},
+		{"damp gmres", []string{"solve", bus, "--damp", "1"}, 2, nil, []string{"--damp applies to lsqr and lsmr only"}},
+		{"bad omega", []string{"solve", bus, "--precond", "ssor", "--omega", "2.5"}, 2, nil, []string{"--omega must be in (0, 2)"}},
+		{"atol lsqr", []string{"solve", afiro, "--method", "lsqr", "--atol", "1e-3"}, 2, nil, []string{"--atol is not used by lsqr"}},
+		{"precond lsmr", []string{"solve", afiro, "--method", "lsmr", "--precond", "jacobi"}, 2, nil, []string{"lsmr takes no preconditioner"}},
+		{"non-square cg", []string{"solve", afiro, "--method", "cg"}, 2, nil, []string{"--method cg needs a square matrix, but " + afiro + " is 27×51"}},
+		{"bad flag", []string{"solve", bus, "--frobnicate"}, 2, nil, []string{"unknown flag"}},
+		{"missing file", []string{"solve", filepath.Join(dir, "nope.mtx")}, 1, nil, []string{"no such file"}},
+		{"malformed file", []string{"solve", bad}, 1, nil, []string{"line 3: row index 3 out of range"}},
+		{"NaN in matrix", []string{"solve", nanMM}, 1, nil, []string{"NaN"}},
+		{"rhs wrong length", []string{"solve", bus, "--rhs", short}, 1, nil, []string{"--rhs: " + short + " has 3 entries but the matrix has 494 rows"}},
+		{"rhs not npy", []string{"solve", bus, "--rhs", notNpy}, 1, nil, []string{"--rhs: "}},
+		{"ic0 nonsymmetric", []string{"solve", west, "--method", "cg", "--precond", "ic0"}, 1, nil, []string{"--precond ic0: "}},
+		{"jacobi zero diagonal", []string{"solve", west, "--precond", "jacobi"}, 1, nil, []string{"--precond jacobi: "}},
+		{"unwritable out", []string{"solve", bus, "--method", "cg", "--out", filepath.Join(dir, "no", "dir", "x.npy")}, 1, nil, []string{"--out: "}},
+		// CG on a nonsymmetric matrix: a warning, the run, the result, and
+		// the indefiniteness error (exit 1).
+		{"cg nonsymmetric", []string{"solve", west, "--method", "cg"}, 1,
+			[]string{"converged          no: A is not positive definite"},
+			[]string{"warning: " + west + " is not symmetric; cg needs a symmetric matrix", "pᵀAp", "not positive definite"}},
+		// Not converged: the result is printed, exit 3.
+		{"not converged", []string{"solve", west, "--maxiter", "10"}, 3,
+			[]string{"iterations         10 (", "converged          no: iteration limit 10 reached"}, nil},
+		{"breakdown", []string{"solve", filepath.Join(infoMatrices, "gent113.mtx"), "--method", "bicgstab", "--rtol", "1e-8", "--json"}, 1,
+			[]string{`"error":"krylov: BiCGStab: breakdown at iteration`}, []string{"breakdown"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, out, errs := infoRun(t, tc.args...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d\nstdout: %s\nstderr: %s", code, tc.code, out, errs)
+			}
+			for _, s := range tc.stdout {
+				if !strings.Contains(out, s) {
+					t.Errorf("stdout lacks %q:\n%s", s, out)
+				}
+			}
+			for _, s := range tc.stderr {
+				if !strings.Contains(errs, s) {
+					t.Errorf("stderr lacks %q:\n%s", s, errs)
+				}
+			}
+			if code == 2 || (code == 1 && len(tc.stdout) == 0) {
+				if out != "" {
+					t.Errorf("stdout not empty on error: %s", out)
+				}
+			}
+			// Errors are one line.
+			if lines := strings.Count(strings.TrimSpace(strings.ReplaceAll(errs, "subspace: warning", "")), "subspace: "); code != 0 && code != 3 && lines != 1 {
+				t.Errorf("stderr has %d error lines:\n%s", lines, errs)
+			}
+		})
+	}
+}
+
+// --json prints exactly one object even when the solve did not converge.
+func TestSolveJSONNotConverged(t *testing.T) {
+	code, out, _ := infoRun(t, "solve", filepath.Join(infoMatrices, "west0067.mtx"), "--maxiter", "7", "--json")
+	if code != 3 {
+		t.Fatalf("exit %d", code)
+	}
+	m := solveJSON(t, out)
+	if m["converged"] != false || m["iterations"].(float64) != 7 || m["reason"] == "" {
+		t.Errorf("%s", out)
+	}
+	if _, err := os.Stat("x.npy"); err == nil {
+		t.Error("solve wrote x.npy without --out")
+	}
+}
