@@ -1,0 +1,498 @@
+// Command krylov puts subspace's Krylov solvers beside SciPy's and PETSc's
+// (petsc4py, one process) on the same systems, in one run, and prints two
+// tables (or one JSON object with -json):
+//
+//  1. Time per iteration on the 2-D Laplacian (sparse.Laplacian2D, the
+//     matrix SciPy builds as kron(I,T) + kron(T,I)) with b = A·1 and
+//     rtol 1e-8: CG without preconditioner, CG with Jacobi and GMRES(30),
+//     on a large grid (-g, default 1000×1000 unknowns, every solver
+//     stopped after -cap iterations) and on small grids (-small, default
+//     50 and 70, solved to convergence), where per-iteration overhead
+//     dominates. Each figure is the median over -reps runs; the runs of
+//     the three tools are interleaved (subspace, PETSc, SciPy, subspace,
+//     …) so that load on a shared machine hits them alike. PETSc runs with
+//     its defaults (left preconditioning, preconditioned norm for CG), the
+//     configuration a user gets.
+//
+//  2. Iteration counts on the same problem and preconditioner: the
+//     SuiteSparse matrices in testdata/matrices and the 50×50 Laplacian,
+//     rtol 1e-8, b = A·1. PETSc is set to test the unpreconditioned
+//     residual with right preconditioning for GMRES and BiCGStab (the
+//     rule subspace uses; MINRES in PETSc only supports the preconditioned
+//     norm); SciPy counts callbacks (inner iterations for GMRES).
+//     ILU(0)/IC(0) for SciPy is a zero-fill ILU written in the anchor.
+//
+//	go run ./bench/krylov [-g 1000] [-cap 200] [-small 50,70] [-reps 5] [-json] [-no-anchor] [-perf=false] [-iters=false]
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/subspace-lab/subspace/internal/benchutil"
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/precond"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// request and answer are the anchor's line protocol (see anchor.py).
+type request struct {
+	Tool    string         `json:"tool"`
+	Matrix  map[string]any `json:"matrix"`
+	Method  string         `json:"method"`
+	Precond string         `json:"precond"`
+	RTol    float64        `json:"rtol"`
+	MaxIt   int            `json:"maxit"`
+	Restart int            `json:"restart"`
+	Mode    string         `json:"mode"`
+}
+
+type answer struct {
+	Iterations int     `json:"iterations"`
+	Seconds    float64 `json:"seconds"`
+	RelRes     float64 `json:"relres"`
+	Converged  bool    `json:"converged"`
+	Error      string  `json:"error,omitempty"`
+}
+
+// anchor is a running anchor.py.
+type anchor struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Scanner
+}
+
+func startAnchor(script string) (*anchor, error) {
+	cmd := exec.Command(benchutil.Python(), script)
+	pp := benchutil.PetscPath
+	if old := os.Getenv("PYTHONPATH"); old != "" {
+		pp += ":" + old
+	}
+	cmd.Env = append(os.Environ(), "PYTHONPATH="+pp, "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1")
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("anchor: %v (install: apt-get install python3-scipy python3-petsc4py)", err)
+	}
+	sc := bufio.NewScanner(out)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	return &anchor{cmd: cmd, in: in, out: sc}, nil
+}
+
+func (a *anchor) run(r request) answer {
+	line, _ := json.Marshal(r)
+	if _, err := a.in.Write(append(line, '\n')); err != nil {
+		return answer{Error: err.Error()}
+	}
+	var line2 []byte
+	for {
+		if !a.out.Scan() {
+			return answer{Error: "anchor ended"}
+		}
+		// Skip anything PETSc printed on stdout itself.
+		if l := a.out.Bytes(); len(l) >= 2 && string(l[:2]) == "@@" {
+			line2 = l[2:]
+			break
+		}
+	}
+	var ans answer
+	if err := json.Unmarshal(line2, &ans); err != nil {
+		return answer{Error: "bad anchor output: " + err.Error()}
+	}
+	return ans
+}
+
+func (a *anchor) close() {
+	a.in.Close()
+	a.cmd.Wait()
+}
+
+// system is one matrix with b = A·1.
+type system struct {
+	name string
+	spec map[string]any
+	A    *sparse.CSR
+	b    []float64
+}
+
+func newSystem(name string, spec map[string]any, A *sparse.CSR) *system {
+	_, c := A.Dims()
+	one := make([]float64, c)
+	for i := range one {
+		one[i] = 1
+	}
+	r, _ := A.Dims()
+	b := make([]float64, r)
+	A.MulVecTo(b, one)
+	return &system{name: name, spec: spec, A: A, b: b}
+}
+
+// solve runs one subspace solve and returns iterations, seconds (solve
+// only), true relative residual and convergence.
+func (s *system) solve(method, prec string, rtol float64, maxit int) answer {
+	M, err := precond.New(prec, s.A, nil)
+	if err != nil {
+		return answer{Error: err.Error()}
+	}
+	o := &krylov.Options{RTol: rtol, MaxIter: maxit, Precond: M, Restart: 30}
+	var f func(context.Context, linop.Operator, []float64, []float64, *krylov.Options) (krylov.Result, error)
+	switch method {
+	case "cg":
+		f = krylov.CG
+	case "minres":
+		f = krylov.MINRES
+	case "gmres":
+		f = krylov.GMRES
+	case "bicgstab":
+		f = krylov.BiCGStab
+	}
+	_, c := s.A.Dims()
+	x := make([]float64, c)
+	t := time.Now()
+	res, err := f(context.Background(), s.A, s.b, x, o)
+	dt := time.Since(t).Seconds()
+	ans := answer{Iterations: res.Iterations, Seconds: dt, RelRes: res.RelResidual, Converged: res.Converged}
+	if err != nil && !errors.Is(err, krylov.ErrNotConverged) {
+		ans.Error = err.Error()
+	}
+	return ans
+}
+
+func median(v []float64) float64 {
+	if len(v) == 0 {
+		return 0
+	}
+	s := slices.Clone(v)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+type perfRow struct {
+	Grid        int     `json:"grid"`
+	N           int     `json:"n"`
+	Method      string  `json:"method"`
+	Precond     string  `json:"precond"`
+	Iterations  int     `json:"iterations"`
+	SubspaceSPI float64 `json:"subspace_s_per_it"`
+	PetscSPI    float64 `json:"petsc_s_per_it,omitempty"`
+	ScipySPI    float64 `json:"scipy_s_per_it,omitempty"`
+	VsPetsc     float64 `json:"speedup_vs_petsc,omitempty"`
+	VsScipy     float64 `json:"speedup_vs_scipy,omitempty"`
+	PetscIts    int     `json:"petsc_iterations,omitempty"`
+	ScipyIts    int     `json:"scipy_iterations,omitempty"`
+	Note        string  `json:"note,omitempty"`
+}
+
+type iterRow struct {
+	Matrix   string `json:"matrix"`
+	N        int    `json:"n"`
+	Method   string `json:"method"`
+	Precond  string `json:"precond"`
+	Subspace answer `json:"subspace"`
+	Petsc    answer `json:"petsc"`
+	Scipy    answer `json:"scipy"`
+}
+
+var perfMethods = []struct{ method, precond string }{{"cg", "none"}, {"cg", "jacobi"}, {"gmres", "none"}}
+
+func perf(an *anchor, g, cap, reps int, rtol float64) []perfRow {
+	sys := newSystem(fmt.Sprintf("lap%d", g), map[string]any{"lap": g}, sparse.Laplacian2D(g, g))
+	var rows []perfRow
+	for _, pm := range perfMethods {
+		row := perfRow{Grid: g, N: g * g, Method: pm.method, Precond: pm.precond}
+		var ours, pet, sci []float64
+		sys.solve(pm.method, pm.precond, rtol, cap) // warm-up
+		for r := 0; r < reps; r++ {
+			a := sys.solve(pm.method, pm.precond, rtol, cap)
+			if a.Error != "" {
+				row.Note = "subspace: " + a.Error
+				break
+			}
+			row.Iterations = a.Iterations
+			ours = append(ours, a.Seconds/float64(max(a.Iterations, 1)))
+			if an == nil {
+				continue
+			}
+			req := request{Matrix: sys.spec, Method: pm.method, Precond: pm.precond, RTol: rtol, MaxIt: cap, Restart: 30, Mode: "perf"}
+			req.Tool = "petsc"
+			if p := an.run(req); p.Error == "" && p.Iterations > 0 {
+				pet = append(pet, p.Seconds/float64(p.Iterations))
+				row.PetscIts = p.Iterations
+			} else if p.Error != "" {
+				row.Note = "petsc: " + p.Error
+			}
+			req.Tool = "scipy"
+			if s := an.run(req); s.Error == "" && s.Iterations > 0 {
+				sci = append(sci, s.Seconds/float64(s.Iterations))
+				row.ScipyIts = s.Iterations
+			} else if s.Error != "" {
+				row.Note = "scipy: " + s.Error
+			}
+		}
+		row.SubspaceSPI = median(ours)
+		row.PetscSPI, row.ScipySPI = median(pet), median(sci)
+		if row.PetscSPI > 0 && row.SubspaceSPI > 0 {
+			row.VsPetsc = row.PetscSPI / row.SubspaceSPI
+		}
+		if row.ScipySPI > 0 && row.SubspaceSPI > 0 {
+			row.VsScipy = row.ScipySPI / row.SubspaceSPI
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// iterCases lists the matrices and the method/preconditioner pairs that
+// suit them (CG only on SPD matrices, Jacobi/ILU only with a nonzero
+// diagonal).
+var iterCases = []struct {
+	file    string
+	methods []string
+	precs   []string
+}{
+	{"lap50", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "ic0"}},
+	{"494_bus.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "ic0"}},
+	{"pts5ldd03.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "ic0"}},
+	{"can___24.mtx", []string{"minres", "gmres", "bicgstab"}, []string{"none", "ilu0"}},
+	{"bcspwr05.mtx", []string{"minres", "gmres"}, []string{"none"}},
+	{"cage5.mtx", []string{"gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0"}},
+	{"west0067.mtx", []string{"gmres", "bicgstab"}, []string{"none"}},
+	{"gent113.mtx", []string{"gmres", "bicgstab"}, []string{"none"}},
+}
+
+// suits reports whether a method/preconditioner pair makes sense: CG
+// needs SPD A and M, MINRES an SPD M, IC(0) an SPD A.
+func suits(method, prec string, spd bool) bool {
+	switch {
+	case method == "cg" && !spd:
+		return false
+	case prec == "ic0" && (!spd || (method != "cg" && method != "minres")):
+		return false
+	case prec == "ilu0" && (method == "cg" || method == "minres"):
+		return false
+	}
+	return true
+}
+
+func iters(an *anchor, dir string, rtol float64) ([]iterRow, error) {
+	var rows []iterRow
+	for _, c := range iterCases {
+		var sys *system
+		if c.file == "lap50" {
+			sys = newSystem("laplacian 50×50", map[string]any{"lap": 50}, sparse.Laplacian2D(50, 50))
+		} else {
+			path := filepath.Join(dir, c.file)
+			A, err := sparse.LoadMM(path)
+			if err != nil {
+				return nil, err
+			}
+			abs, _ := filepath.Abs(path)
+			sys = newSystem(strings.TrimSuffix(c.file, ".mtx"), map[string]any{"file": abs}, A)
+		}
+		spd := c.file == "lap50" || c.file == "494_bus.mtx" || c.file == "pts5ldd03.mtx"
+		n, _ := sys.A.Dims()
+		for _, m := range c.methods {
+			for _, p := range c.precs {
+				if !suits(m, p, spd) {
+					continue
+				}
+				maxit := 10000
+				row := iterRow{Matrix: sys.name, N: n, Method: m, Precond: p}
+				row.Subspace = sys.solve(m, p, rtol, maxit)
+				if an != nil {
+					req := request{Matrix: sys.spec, Method: m, Precond: p, RTol: rtol, MaxIt: maxit, Restart: 30, Mode: "iters"}
+					req.Tool = "petsc"
+					row.Petsc = an.run(req)
+					req.Tool = "scipy"
+					row.Scipy = an.run(req)
+				}
+				rows = append(rows, row)
+			}
+		}
+	}
+	return rows, nil
+}
+
+func main() {
+	g := flag.Int("g", 1000, "large grid: the Laplacian has g×g unknowns")
+	cap := flag.Int("cap", 200, "iterations run on the large grid")
+	small := flag.String("small", "50,70", "small grids, solved to convergence (comma-separated)")
+	reps := flag.Int("reps", 5, "repetitions on the large grid (median reported)")
+	sreps := flag.Int("small-reps", 21, "repetitions on the small grids")
+	rtol := flag.Float64("rtol", 1e-8, "relative tolerance")
+	asJSON := flag.Bool("json", false, "print one JSON object")
+	noAnchor := flag.Bool("no-anchor", false, "skip SciPy/PETSc")
+	doPerf := flag.Bool("perf", true, "run the time-per-iteration table")
+	doIters := flag.Bool("iters", true, "run the iteration-count table")
+	flag.Parse()
+
+	var an *anchor
+	if !*noAnchor {
+		var err error
+		an, err = startAnchor(filepath.Join(benchutil.Dir("bench/krylov"), "anchor.py"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "krylov:", err)
+			an = nil
+		} else {
+			defer an.close()
+		}
+	}
+	out := map[string]any{"gomaxprocs": runtime.GOMAXPROCS(0), "rtol": *rtol}
+	var perfRows []perfRow
+	if *doPerf {
+		if *g > 0 {
+			perfRows = append(perfRows, perf(an, *g, *cap, *reps, *rtol)...)
+		}
+		for _, f := range strings.Split(*small, ",") {
+			if f = strings.TrimSpace(f); f == "" {
+				continue
+			}
+			gs, err := strconv.Atoi(f)
+			if err != nil || gs < 1 {
+				fmt.Fprintf(os.Stderr, "krylov: bad -small entry %q\n", f)
+				os.Exit(2)
+			}
+			perfRows = append(perfRows, perf(an, gs, 100000, *sreps, *rtol)...)
+		}
+		out["per_iteration"] = perfRows
+	}
+	var iterRows []iterRow
+	if *doIters {
+		var err error
+		iterRows, err = iters(an, testdataDir(), *rtol)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "krylov:", err)
+			os.Exit(1)
+		}
+		out["iterations"] = iterRows
+	}
+	if *asJSON {
+		json.NewEncoder(os.Stdout).Encode(out)
+		return
+	}
+	printPerf(perfRows)
+	printIters(iterRows, *rtol)
+}
+
+// testdataDir finds testdata/matrices from the module root or bench/krylov.
+func testdataDir() string {
+	for _, d := range []string{"testdata/matrices", "../../testdata/matrices"} {
+		if _, err := os.Stat(d); err == nil {
+			return d
+		}
+	}
+	return "testdata/matrices"
+}
+
+func ms(s float64) string {
+	if s == 0 {
+		return "—"
+	}
+	if s < 1e-3 {
+		return fmt.Sprintf("%.1f µs", s*1e6)
+	}
+	return fmt.Sprintf("%.2f ms", s*1e3)
+}
+
+func ratio(r float64) string {
+	if r == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2f×", r)
+}
+
+func printPerf(rows []perfRow) {
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Printf("Time per iteration, 2-D Laplacian, b = A·1, rtol 1e-8 (median; GOMAXPROCS = %d; PETSc and SciPy on one core)\n", runtime.GOMAXPROCS(0))
+	fmt.Printf("%-11s %-14s %6s %11s %11s %11s %9s %9s\n", "grid", "method", "its", "subspace", "PETSc", "SciPy", "vs PETSc", "vs SciPy")
+	for _, r := range rows {
+		name := r.Method
+		if r.Method == "gmres" {
+			name = "gmres(30)"
+		}
+		if r.Precond != "none" {
+			name += "+" + r.Precond
+		}
+		fmt.Printf("%-11s %-14s %6d %11s %11s %11s %9s %9s", fmt.Sprintf("%d×%d", r.Grid, r.Grid), name, r.Iterations,
+			ms(r.SubspaceSPI), ms(r.PetscSPI), ms(r.ScipySPI), ratio(r.VsPetsc), ratio(r.VsScipy))
+		if r.Note != "" {
+			fmt.Printf("  (%s)", r.Note)
+		}
+		fmt.Println()
+	}
+	fmt.Println("vs X = X's time per iteration / subspace's (above 1: subspace is faster)")
+	fmt.Println()
+}
+
+func itsCell(a answer) string {
+	switch {
+	case strings.Contains(a.Error, "breakdown"):
+		return "breakdown"
+	case a.Error != "":
+		return "error"
+	case a.Iterations == 0 && !a.Converged:
+		return "—"
+	case !a.Converged:
+		return fmt.Sprintf("%d*", a.Iterations)
+	}
+	return strconv.Itoa(a.Iterations)
+}
+
+func printIters(rows []iterRow, rtol float64) {
+	if len(rows) == 0 {
+		return
+	}
+	fmt.Printf("Iterations to rtol %g, b = A·1 (* = not converged; true relative residual of each tool's x in brackets)\n", rtol)
+	fmt.Println("PETSc: unpreconditioned residual, right preconditioning for GMRES/BiCGStab (MINRES: preconditioned norm, its only option)")
+	fmt.Printf("%-16s %5s %-9s %-7s %18s %18s %18s\n", "matrix", "n", "method", "precond", "subspace", "PETSc", "SciPy")
+	for _, r := range rows {
+		cell := func(a answer) string {
+			if a.Error != "" {
+				return itsCell(a)
+			}
+			return fmt.Sprintf("%s [%.0e]", itsCell(a), a.RelRes)
+		}
+		fmt.Printf("%-16s %5d %-9s %-7s %18s %18s %18s\n", r.Matrix, r.N, r.Method, r.Precond, cell(r.Subspace), cell(r.Petsc), cell(r.Scipy))
+	}
+	for _, r := range rows {
+		for _, e := range []struct {
+			tool string
+			a    answer
+		}{{"subspace", r.Subspace}, {"PETSc", r.Petsc}, {"SciPy", r.Scipy}} {
+			if e.a.Error != "" {
+				fmt.Printf("  %s %s %s+%s: %s\n", e.tool, r.Matrix, r.Method, r.Precond, oneLine(e.a.Error))
+			}
+		}
+	}
+}
+
+func oneLine(s string) string {
+	s = strings.ReplaceAll(s, "\n", " ")
+	if len(s) > 160 {
+		s = s[:160] + "…"
+	}
+	return s
+}
