@@ -1,8 +1,8 @@
 package krylov
 
 import (
-	"errors"
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/subspace-lab/subspace/linop"
@@ -50,8 +50,12 @@ func BenchmarkCGJacobi_Lap1000(bm *testing.B) {
 func BenchmarkGMRES30_Lap1000(bm *testing.B) {
 	benchSolve(bm, 1000, GMRES, &Options{RTol: 1e-8, MaxIter: 300, Restart: 30})
 }
-func BenchmarkGMRES30_Lap50(bm *testing.B) { benchSolve(bm, 50, GMRES, &Options{RTol: 1e-8, Restart: 30}) }
-func BenchmarkGMRES30_Lap70(bm *testing.B) { benchSolve(bm, 70, GMRES, &Options{RTol: 1e-8, Restart: 30}) }
+func BenchmarkGMRES30_Lap50(bm *testing.B) {
+	benchSolve(bm, 50, GMRES, &Options{RTol: 1e-8, Restart: 30})
+}
+func BenchmarkGMRES30_Lap70(bm *testing.B) {
+	benchSolve(bm, 70, GMRES, &Options{RTol: 1e-8, Restart: 30})
+}
 
 func constVec(n int, v float64) []float64 {
 	x := make([]float64, n)

@@ -183,12 +183,3 @@ func conclude(method string, rnorm, bnorm, thresh float64, res *Result, err erro
 	}
 	return nil
 }
-
-// applyPrecond sets z = M·r, or copies r when M is nil.
-func applyPrecond(M linop.Operator, z, r []float64) {
-	if M == nil {
-		vec.Copy(z, r)
-		return
-	}
-	M.Apply(z, r)
-}

@@ -14,10 +14,54 @@
 // residual, which equals ‖b‖ for a zero initial guess). Methods track a
 // recurrence estimate of the residual during the iteration and confirm
 // convergence with the true residual before returning, so
-// Result.RelResidual is always ‖b − A x‖/‖b‖ of the x returned.
+// Result.RelResidual is always ‖b − A x‖/‖b‖ of the x returned. LSQR and
+// LSMR use the stopping rules of their papers instead (see LSOptions).
 //
 // Errors: data-dependent failures return an error wrapping one of
 // ErrNotConverged, ErrBreakdown, ErrIndefinite or ErrNaN, naming the method
 // and the iteration. Dimension mismatches are programming errors and panic
 // with a "krylov:" message.
+//
+// # Methods and the choices their papers leave open
+//
+// CG — Hestenes & Stiefel (1952), preconditioned as in Saad, Iterative
+// Methods for Sparse Linear Systems (2003), Alg. 9.1. pᵀAp ≤ 0 or rᵀMr ≤ 0
+// stops with ErrIndefinite. When the recurrence residual passes the
+// tolerance but the true residual does not, the residual is replaced by the
+// true one and the iteration continues (van der Vorst & Ye 2000). For a
+// *sparse.CSR the product is fused with pᵀAp.
+//
+// MINRES — Paige & Saunders (1975), with an SPD preconditioner as in
+// Saunders' reference code. The recurrence gives ‖r‖ in the M-norm; the
+// target is scaled by ‖r₀‖/‖r₀‖_M and confirmed on the true residual. A
+// least-squares stop at ‖Ar‖/(‖A‖‖r‖) ≤ √ε (reported as not converged)
+// ends incompatible singular systems before x grows.
+//
+// GMRES(m), FGMRES — Saad & Schultz (1986) and Saad (1993). Arnoldi by
+// classical Gram–Schmidt with reorthogonalisation when the measured loss of
+// orthogonality exceeds max(1e-12, 4ε√(nk)) (see orthogonalize); Givens
+// rotations for the least-squares problem; default restart 30 (PETSc's).
+// Right preconditioning by default (the minimised residual is the true
+// one); with left preconditioning the ‖M r‖ target is scaled by
+// ‖r₀‖/‖M r₀‖ of each cycle and every pass of the estimate is confirmed on
+// the true residual before the solve may stop. Iterations count inner
+// (Arnoldi) steps over all cycles, as PETSc does.
+//
+// BiCGStab — van der Vorst (1992), right preconditioned, shadow residual
+// r̂ = r₀. Breakdowns (ρ = 0, r̂ᵀAp̂ = 0, ω = 0, tested as |cos| ≤ ε²) are
+// reported with the iteration; after a failed confirmation of convergence
+// the recurrence restarts from the true residual.
+//
+// LSQR — Paige & Saunders (1982); LSMR — Fong & Saunders (2011). Damping,
+// the ATol/BTol/ConLim stopping rules and their defaults as SciPy's lsqr
+// and lsmr; the result carries the true ‖r‖ and ‖Aᵀr‖ and the methods'
+// estimates of ‖A‖ and cond(A). No reorthogonalisation.
+//
+// Shared by all: inputs with NaN/Inf are refused (ErrNaN), a NaN/Inf in
+// the iteration stops it (ErrNaN), b = 0 returns x = 0 at once, and an
+// initial guess that already satisfies the rule returns after one product.
+// Three failed confirmations in a row that do not halve the true residual
+// stop a solve as stagnated (the tolerance is below the attainable
+// accuracy). The inner loops allocate nothing; work space is allocated
+// once per call.
 package krylov

@@ -84,15 +84,6 @@ func (h *hessLSQ) add(col []float64) float64 {
 	return h.g[k+1]
 }
 
-// residual returns the least-squares residual |g[k]| of the first k
-// columns.
-func (h *hessLSQ) residual(k int) float64 {
-	if h.g[k] < 0 {
-		return -h.g[k]
-	}
-	return h.g[k]
-}
-
 // diag returns R's j-th diagonal entry (≥ 0; zero only when column j lies
 // in the span of the previous ones).
 func (h *hessLSQ) diag(j int) float64 { return h.r[j*(h.m+1)+j] }

@@ -77,24 +77,24 @@ func LSMR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 
 	var (
 		// Rotations P̂ (damping), P and P̄ of the paper.
-		zetabar        = alpha * beta
-		alphabar       = alpha
-		rho, rhobar    = 1.0, 1.0
-		cbar, sbar     = 1.0, 0.0
-		zeta           float64
+		zetabar     = alpha * beta
+		alphabar    = alpha
+		rho, rhobar = 1.0, 1.0
+		cbar, sbar  = 1.0, 0.0
+		zeta        float64
 		// ‖r̄‖ estimate (§3.3): rotations Q̂, Q and Q̃ applied to βe₁.
-		betadd         = beta
-		betad          float64
-		rhodold        = 1.0
-		tautildeold    float64
-		thetatilde     float64
-		d              float64
-		normA2         = alpha * alpha
-		maxrbar        float64
-		minrbar        = math.MaxFloat64
-		normr, normar  float64
-		normA, condA   float64
-		stop           int
+		betadd        = beta
+		betad         float64
+		rhodold       = 1.0
+		tautildeold   float64
+		thetatilde    float64
+		d             float64
+		normA2        = alpha * alpha
+		maxrbar       float64
+		minrbar       = math.MaxFloat64
+		normr, normar float64
+		normA, condA  float64
+		stop          int
 	)
 	for it := 1; stop == 0; it++ {
 		A.Apply(tm, v)

@@ -74,13 +74,13 @@ func LSQR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 	}
 
 	var (
-		phibar, rhobar          = beta, alpha
-		anorm, acond, ddnorm    float64
-		res2, xnorm, xxnorm, z  float64
-		cs2, sn2                = -1.0, 0.0
-		dampsq                  = damp * damp
-		stop                    int
-		rnorm, arnorm           float64
+		phibar, rhobar         = beta, alpha
+		anorm, acond, ddnorm   float64
+		res2, xnorm, xxnorm, z float64
+		cs2, sn2               = -1.0, 0.0
+		dampsq                 = damp * damp
+		stop                   int
+		rnorm, arnorm          float64
 	)
 	for it := 1; stop == 0; it++ {
 		// Bidiagonalisation: βu = A v − αu, αv = Aᵀu − βv.

@@ -22,7 +22,7 @@
 //     norm); SciPy counts callbacks (inner iterations for GMRES).
 //     ILU(0)/IC(0) for SciPy is a zero-fill ILU written in the anchor.
 //
-//	go run ./bench/krylov [-g 1000] [-cap 200] [-small 50,70] [-reps 5] [-json] [-no-anchor] [-perf=false] [-iters=false]
+//     go run ./bench/krylov [-g 1000] [-cap 200] [-small 50,70] [-reps 5] [-json] [-no-anchor] [-perf=false] [-iters=false]
 package main
 
 import (

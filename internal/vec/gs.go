@@ -91,14 +91,12 @@ func gsRun(op gsOp, basis [][]float64, w, coef, dst []float64) float64 {
 	if j.nchunk > 0 {
 		par.Run(j.parts, j)
 	}
-	if dst != nil {
-		for i := range dst {
-			s := 0.0
-			for c := 0; c < j.nchunk; c++ {
-				s += j.partials[c*(k+1)+i]
-			}
-			dst[i] = s
+	for i := range dst {
+		s := 0.0
+		for c := 0; c < j.nchunk; c++ {
+			s += j.partials[c*(k+1)+i]
 		}
+		dst[i] = s
 	}
 	ww := 0.0
 	for c := 0; c < j.nchunk; c++ {
