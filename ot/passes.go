@@ -3,6 +3,8 @@ package ot
 import (
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/subspace-lab/subspace/internal/par"
 )
 
@@ -30,7 +32,21 @@ type passes struct {
 
 	op  passOp
 	reg float64 // for opBuildK: K = exp(F_i + G_j − C_ij/reg) with F, G scaled by this reg
+
+	// Fused scaling pass (opFused): row blocks, their partial Kᵀu sums,
+	// and the row update rule.
+	nb      int
+	partial []float64 // nb × m
+	trouble []bool    // per block: a row sum was 0 or Inf
+	unbal   bool      // unbalanced row update
+	phi     float64
+	t       []float64 // unbalanced: log u (the exponent of the row update)
 }
+
+// fusedBlocks is the number of row blocks of the fused scaling pass. It is
+// fixed (not tied to GOMAXPROCS) so that the partial column sums, and so
+// every result, are the same on any machine.
+const fusedBlocks = 16
 
 type passOp int
 
@@ -43,6 +59,8 @@ const (
 	opKtu                    // colsum = Kᵀu
 	opKv                     // rowsum = K v
 	opPlanUKV                // plan = u_i K_ij v_j; rowsum, rowcost
+	opFused                  // rowsum = K v, u from rowsum, partial Kᵀu per row block
+	opReduce                 // colsum = Σ_blocks partial
 )
 
 // parallelMin is the number of matrix entries below which sweeps run
@@ -67,8 +85,10 @@ func (w *passes) run(op passOp) {
 	w.op = op
 	parts := w.parts
 	switch op {
-	case opColExp, opPlanCols, opKtu:
+	case opColExp, opPlanCols, opKtu, opReduce:
 		parts = min(parts, w.p.m)
+	case opFused:
+		parts = min(parts, w.nb)
 	default:
 		parts = min(parts, w.p.n)
 	}
@@ -98,7 +118,7 @@ func (w *passes) Run(part int) {
 		for i := lo; i < hi; i++ {
 			dst := w.plan[i*m : (i+1)*m]
 			w.rowsum[i] = writeExpShift(dst, p.row(i), w.G, w.F[i], w.inv)
-			w.rowcost[i] = dot(dst, p.row(i))
+			w.rowcost[i] = floats.Dot(dst, p.row(i))
 		}
 	case opPlanCols:
 		lo, hi := par.Split(m, min(w.parts, m), part)
@@ -121,19 +141,48 @@ func (w *passes) Run(part int) {
 		acc := w.colsum[lo:hi]
 		clear(acc)
 		for i := 0; i < n; i++ {
-			ui := w.u[i]
-			if ui == 0 {
-				continue
-			}
-			row := w.K[i*m+lo : i*m+hi]
-			for j, k := range row {
-				acc[j] += ui * k
+			if ui := w.u[i]; ui != 0 {
+				floats.AddScaled(acc, ui, w.K[i*m+lo:i*m+hi])
 			}
 		}
 	case opKv:
 		lo, hi := par.Split(n, min(w.parts, n), part)
 		for i := lo; i < hi; i++ {
-			w.rowsum[i] = dot(w.K[i*m:(i+1)*m], w.v)
+			w.rowsum[i] = floats.Dot(w.K[i*m:(i+1)*m], w.v)
+		}
+	case opFused:
+		parts := min(w.parts, w.nb)
+		for blk := part; blk < w.nb; blk += parts {
+			lo, hi := par.Split(n, w.nb, blk)
+			acc := w.partial[blk*m : (blk+1)*m]
+			clear(acc)
+			w.trouble[blk] = false
+			for i := lo; i < hi; i++ {
+				k := w.K[i*m : (i+1)*m]
+				s := floats.Dot(k, w.v)
+				w.rowsum[i] = s
+				if bad(s) {
+					w.trouble[blk] = true
+					continue
+				}
+				var ui float64
+				if w.unbal {
+					t := w.phi*(math.Log(p.a[i])-math.Log(s)) + (w.phi-1)*w.F[i]
+					w.t[i] = t
+					ui = math.Exp(t)
+				} else {
+					ui = p.a[i] / s
+				}
+				w.u[i] = ui
+				floats.AddScaled(acc, ui, k)
+			}
+		}
+	case opReduce:
+		lo, hi := par.Split(m, min(w.parts, m), part)
+		acc := w.colsum[lo:hi]
+		copy(acc, w.partial[lo:hi])
+		for blk := 1; blk < w.nb; blk++ {
+			floats.Add(acc, w.partial[blk*m+lo:blk*m+hi])
 		}
 	case opPlanUKV:
 		lo, hi := par.Split(n, min(w.parts, n), part)
@@ -148,9 +197,29 @@ func (w *passes) Run(part int) {
 				s += v
 			}
 			w.rowsum[i] = s
-			w.rowcost[i] = dot(dst, p.row(i))
+			w.rowcost[i] = floats.Dot(dst, p.row(i))
 		}
 	}
+}
+
+// fused runs one sweep over K: rowsum = K v, the row scaling u from it
+// (a/rowsum, or the unbalanced rule), and colsum = Kᵀu with the new u. It
+// reports whether some row sum was 0 or infinite (those rows keep their
+// old u). One pass over K instead of two halves the memory traffic of the
+// scaling iterations.
+func (w *passes) fused() (trouble bool) {
+	p := w.p
+	if w.partial == nil {
+		w.nb = min(fusedBlocks, p.n)
+		w.partial = make([]float64, w.nb*p.m)
+		w.trouble = make([]bool, w.nb)
+	}
+	w.run(opFused)
+	w.run(opReduce)
+	for _, t := range w.trouble {
+		trouble = trouble || t
+	}
+	return trouble
 }
 
 // dot is a serial dot product with two accumulators.

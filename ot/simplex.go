@@ -14,7 +14,7 @@ import (
 //
 // The basis is a spanning tree rooted at the root, stored with parent
 // links, the tree arc to the parent (pred, predUp = oriented child →
-// parent), depths and doubly linked child lists. Potentials pi make every
+// parent) and doubly linked child lists. Potentials pi make every
 // tree arc's reduced cost c_e + pi[src] − pi[tgt] zero.
 type simplex struct {
 	p          *problem
@@ -27,7 +27,8 @@ type simplex struct {
 	parent     []int32
 	pred       []int32
 	predUp     []bool
-	depth      []int32
+	mark       []int32 // findJoin's stamps
+	stamp      int32
 	firstChild []int32
 	nextSib    []int32
 	prevSib    []int32
@@ -54,7 +55,7 @@ func newSimplex(p *problem) *simplex {
 	s.parent = make([]int32, N)
 	s.pred = make([]int32, N)
 	s.predUp = make([]bool, N)
-	s.depth = make([]int32, N)
+	s.mark = make([]int32, N)
 	s.firstChild = make([]int32, N)
 	s.nextSib = make([]int32, N)
 	s.prevSib = make([]int32, N)
@@ -70,7 +71,6 @@ func newSimplex(p *problem) *simplex {
 		art := int32(s.nm + v)
 		s.parent[v] = int32(s.root)
 		s.pred[v] = art
-		s.depth[v] = 1
 		if v < n { // source: supply flows v → root
 			s.predUp[v] = true
 			s.flow[art] = p.a[v]
@@ -161,19 +161,7 @@ func (s *simplex) findEntering() (int, float64) {
 func (s *simplex) pivot(e int, rc float64) {
 	u := int32(e / s.m)
 	v := int32(s.n + e%s.m)
-	// Join: the lowest common ancestor of u and v.
-	a, b := u, v
-	for a != b {
-		switch {
-		case s.depth[a] > s.depth[b]:
-			a = s.parent[a]
-		case s.depth[b] > s.depth[a]:
-			b = s.parent[b]
-		default:
-			a, b = s.parent[a], s.parent[b]
-		}
-	}
-	join := a
+	join := s.findJoin(u, v)
 	// Leaving arc (Cunningham's rule keeps the tree strongly feasible):
 	// on the join→u side flow runs down, so arcs oriented up block;
 	// on the v→join side flow runs up, so arcs oriented down block. Ties
@@ -254,7 +242,7 @@ func (s *simplex) pivot(e int, rc float64) {
 	s.predUp[q] = q == u
 	s.addChild(att, q)
 	// Potentials of the re-hung subtree shift so that the entering arc has
-	// zero reduced cost; depths are recomputed.
+	// zero reduced cost.
 	d := rc
 	if onU {
 		d = -rc
@@ -264,12 +252,46 @@ func (s *simplex) pivot(e int, rc float64) {
 		x := s.stack[len(s.stack)-1]
 		s.stack = s.stack[:len(s.stack)-1]
 		s.pi[x] += d
-		s.depth[x] = s.depth[s.parent[x]] + 1
 		for ch := s.firstChild[x]; ch >= 0; ch = s.nextSib[ch] {
 			s.stack = append(s.stack, ch)
 		}
 	}
 	s.pivots++
+}
+
+// findJoin returns the lowest common ancestor of u and v. It climbs from
+// both alternately, stamping the nodes it visits, until one side steps on
+// a node stamped by the other: the cost is proportional to the length of
+// the pivot cycle, with no depth labels to maintain.
+func (s *simplex) findJoin(u, v int32) int32 {
+	if u == v {
+		return u
+	}
+	s.stamp += 2
+	if s.stamp < 0 { // wrapped: clear the marks
+		clear(s.mark)
+		s.stamp = 2
+	}
+	ma, mb := s.stamp, s.stamp+1
+	s.mark[u], s.mark[v] = ma, mb
+	a, b := u, v
+	root := int32(s.root)
+	for {
+		if a != root {
+			a = s.parent[a]
+			if s.mark[a] == mb {
+				return a
+			}
+			s.mark[a] = ma
+		}
+		if b != root {
+			b = s.parent[b]
+			if s.mark[b] == ma {
+				return b
+			}
+			s.mark[b] = mb
+		}
+	}
 }
 
 // refreshPotentials recomputes every potential from the tree (root 0),

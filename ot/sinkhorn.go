@@ -13,7 +13,9 @@ import (
 // b nil means uniform weights. It stops when ‖Pᵀ1 − b‖₂ < Tol, evaluated
 // every CheckEvery iterations after the u update (POT's rule). The check
 // reuses the next iteration's Kᵀu, so it costs O(m). Cost per iteration:
-// two passes over K, no exponentials; memory: K (n·m) and the plan.
+// one fused pass over K (K v, then u, then Kᵀu with the new u, row by
+// row), no exponentials; memory: K (n·m), 16 partial column sums (16·m)
+// and the plan.
 //
 // The scaling form is the fastest method for moderate reg but K underflows
 // when C/reg exceeds about 700: then a row or column of K, or a scaling,
@@ -52,8 +54,8 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 	res := &Result{}
 	c := &checker{method: method, r: r, ctx: ctx}
 	ok := false
+	w.run(opKtu)
 	for it := 0; ; it++ {
-		w.run(opKtu)
 		if c.due(it) {
 			done, err := c.check(it, w.scaledColErr())
 			if err != nil {
@@ -70,12 +72,14 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 		for j, s := range w.colsum {
 			w.v[j] = p.b[j] / s
 		}
-		w.run(opKv)
-		for i, s := range w.rowsum {
-			w.u[i] = p.a[i] / s
-		}
+		w.fused() // u = a ./ (K v); colsum = Kᵀu
 		if err := checkScalings(method, w.u, w.v, it+1); err != nil {
 			return nil, err
+		}
+		for i, s := range w.rowsum {
+			if bad(s) {
+				return nil, errorf("%s: %w at iteration %d: (K v)[%d] = %g (row %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized or sns", method, ErrUnderflow, it+1, i, s, i)
+			}
 		}
 		res.Iterations++
 	}

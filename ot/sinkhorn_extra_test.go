@@ -343,18 +343,28 @@ func TestDeterministic(t *testing.T) {
 	C := randomCost(8, 160, 150)
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
-	var plans [2][]float64
-	for k, procs := range []int{1, 2} {
-		runtime.GOMAXPROCS(procs)
-		res, err := SNS(context.Background(), nil, nil, C, 0.01, &Options{Tol: 1e-10})
-		if err != nil {
-			t.Fatal(err)
-		}
-		plans[k] = res.Plan.RawMatrix().Data
+	solvers := map[string]func() (*Result, error){
+		"sns":        func() (*Result, error) { return SNS(context.Background(), nil, nil, C, 0.01, &Options{Tol: 1e-10}) },
+		"sinkhorn":   func() (*Result, error) { return Sinkhorn(context.Background(), nil, nil, C, 0.05, nil) },
+		"stabilized": func() (*Result, error) { return SinkhornStabilized(context.Background(), nil, nil, C, 0.01, nil) },
+		"unbalanced": func() (*Result, error) {
+			return SinkhornUnbalanced(context.Background(), nil, nil, C, 0.01, 1, nil)
+		},
 	}
-	for i := range plans[0] {
-		if plans[0][i] != plans[1][i] {
-			t.Fatalf("plan entry %d differs: %v vs %v", i, plans[0][i], plans[1][i])
+	for name, solve := range solvers {
+		var plans [2][]float64
+		for k, procs := range []int{1, 2} {
+			runtime.GOMAXPROCS(procs)
+			res, err := solve()
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			plans[k] = res.Plan.RawMatrix().Data
+		}
+		for i := range plans[0] {
+			if plans[0][i] != plans[1][i] {
+				t.Fatalf("%s: plan entry %d differs: %v vs %v", name, i, plans[0][i], plans[1][i])
+			}
 		}
 	}
 }
@@ -378,6 +388,9 @@ func TestNoAllocPerIteration(t *testing.T) {
 	w.stabilized(c, 2, 1e3, res, false)
 	if n := testing.AllocsPerRun(10, func() { w.stabilized(c, 5, 1e3, res, false) }); n != 0 {
 		t.Errorf("stabilised iterations allocate %v times", n)
+	}
+	if n := testing.AllocsPerRun(10, func() { w.fused() }); n != 0 {
+		t.Errorf("the fused scaling pass allocates %v times", n)
 	}
 }
 

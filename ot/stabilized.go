@@ -12,8 +12,8 @@ import (
 // "sinkhorn_stabilized"): the plan is diag(u) K̃ diag(v) with K̃_ij =
 // exp((α_i + β_j − C_ij)/reg); when a scaling exceeds Tau (default 1e3)
 // it is absorbed, α += reg·log u, β += reg·log v, u = v = 1, and K̃ is
-// recomputed (n·m exponentials). Between absorptions an iteration is two
-// passes over K̃ without exponentials. Unlike POT, the first iteration is
+// recomputed (n·m exponentials). Between absorptions an iteration is one
+// fused pass over K̃ (as Sinkhorn's) without exponentials. Unlike POT, the first iteration is
 // done in the log domain (so K̃ starts well scaled whatever reg is), and a
 // Kᵀu or Kv entry that underflows to 0 triggers an exact log-domain
 // iteration and an absorption instead of a failure: small reg does not
@@ -60,7 +60,6 @@ func (w *passes) stabilized(c *checker, maxIter int, tau float64, res *Result, f
 	}
 	w.rebuild()
 	for it := start; ; it++ {
-		w.run(opKtu)
 		if c.due(it) {
 			done, err := c.check(res.Iterations, w.scaledColErr())
 			if err != nil || done {
@@ -80,14 +79,10 @@ func (w *passes) stabilized(c *checker, maxIter int, tau float64, res *Result, f
 		for j, s := range w.colsum {
 			w.v[j] = p.b[j] / s
 		}
-		w.run(opKv)
-		if anyBad(w.rowsum) {
+		if w.fused() { // u = a ./ (K̃ v); colsum = K̃ᵀu
 			w.absorb(res, true)
 			res.Iterations++
 			continue
-		}
-		for i, s := range w.rowsum {
-			w.u[i] = p.a[i] / s
 		}
 		res.Iterations++
 		if maxAbs(w.u) > tau || maxAbs(w.v) > tau {
@@ -121,7 +116,8 @@ func (w *passes) fold() {
 	}
 }
 
-// rebuild computes K̃ = exp(F_i + G_j − C_ij/reg) and sets u = v = 1.
+// rebuild computes K̃ = exp(F_i + G_j − C_ij/reg), sets u = v = 1 and
+// colsum = K̃ᵀu.
 func (w *passes) rebuild() {
 	w.run(opBuildK)
 	for i := range w.u {
@@ -130,6 +126,7 @@ func (w *passes) rebuild() {
 	for j := range w.v {
 		w.v[j] = 1
 	}
+	w.run(opKtu)
 }
 
 // logStep is one exact log-domain Sinkhorn iteration on w.F, w.G.

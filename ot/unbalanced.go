@@ -15,9 +15,12 @@ import (
 // where the marginal constraints are relaxed to Kullback–Leibler
 // penalties of weight regM (regM → ∞ recovers the balanced problem), by
 // the generalised Sinkhorn iteration u = (a ./ K v)^φ, v = (b ./ Kᵀu)^φ,
-// φ = regM/(regM + reg), run in the log domain with the same shifted
-// one-pass log-sum-exps as SinkhornLog (so small reg neither overflows nor
-// gives NaN). a and b need not have equal mass (nil means uniform). It
+// φ = regM/(regM + reg), stabilised by absorption as SinkhornStabilized:
+// the kernel is K̃ = exp((α_i + β_j − C_ij)/reg), an iteration is one
+// fused pass over K̃ plus O(n + m) exponentials, and scalings outside
+// [1/Tau, Tau] are absorbed into α, β. The first iteration, and any whose
+// K̃v or K̃ᵀu underflows, is done exactly in the log domain, so small reg
+// neither overflows nor gives NaN. a and b need not have equal mass (nil means uniform). It
 // starts from u = 1/n, v = 1/m as POT does, and stops as POT does: when
 // ½(max|Δu|/max(‖u‖∞, ‖u_prev‖∞, 1) + the same for v) < Tol (default
 // 1e-6), evaluated every iteration in an overflow-free form. Result.Cost
@@ -45,28 +48,11 @@ func SinkhornUnbalanced(ctx context.Context, a, b []float64, C *mat.Dense, reg, 
 			w.G[j] = -math.Log(float64(p.m))
 		}
 	}
-	fOld := make([]float64, p.n)
-	gOld := make([]float64, p.m)
 	res := &Result{}
 	c := &checker{method: method, r: r, ctx: ctx}
-	ok := false
-	for res.Iterations < r.maxIter {
-		copy(fOld, w.F)
-		copy(gOld, w.G)
-		w.run(opRowExp)
-		w.updateF(phi)
-		w.run(opColExp)
-		w.updateG(phi)
-		res.Iterations++
-		e := 0.5 * (relScalingChange(w.F, fOld) + relScalingChange(w.G, gOld))
-		done, err := c.check(res.Iterations, e)
-		if err != nil {
-			return nil, err
-		}
-		if done {
-			ok = true
-			break
-		}
+	ok, err := w.unbalanced(c, phi, r, res)
+	if err != nil {
+		return nil, err
 	}
 	res.SinkhornIterations = res.Iterations
 	w.finishLog(res)
@@ -91,4 +77,103 @@ func relScalingChange(x, y []float64) float64 {
 		d = math.Max(d, math.Abs(math.Exp(x[i]-s)-math.Exp(y[i]-s)))
 	}
 	return d
+}
+
+// unbalanced runs the absorbed generalised Sinkhorn iteration from the
+// potentials w.F, w.G (units of reg); on return they hold the result.
+func (w *passes) unbalanced(c *checker, phi float64, r resolved, res *Result) (bool, error) {
+	p := w.p
+	n, m := p.n, p.m
+	w.K = make([]float64, n*m)
+	w.u = make([]float64, n)
+	w.v = make([]float64, m)
+	w.t = make([]float64, n)
+	w.unbal, w.phi = true, phi
+	tv := make([]float64, m)
+	fEff := make([]float64, n)
+	gEff := make([]float64, m)
+	fOld := make([]float64, n)
+	gOld := make([]float64, m)
+	logTau := math.Log(r.tau)
+	check := func() (bool, error) {
+		e := 0.5 * (relScalingChange(fEff, fOld) + relScalingChange(gEff, gOld))
+		return c.check(res.Iterations, e)
+	}
+	// logIter is one exact log-domain iteration; it leaves K̃ rebuilt.
+	logIter := func() (bool, error) {
+		w.fold()
+		copy(fOld, w.F)
+		copy(gOld, w.G)
+		w.run(opRowExp)
+		w.updateF(phi)
+		w.run(opColExp)
+		w.updateG(phi)
+		res.Iterations++
+		copy(fEff, w.F)
+		copy(gEff, w.G)
+		w.rebuild()
+		return check()
+	}
+	for i := range w.u {
+		w.u[i] = 1
+	}
+	for j := range w.v {
+		w.v[j] = 1
+	}
+	if r.maxIter == 0 {
+		return false, nil
+	}
+	if done, err := logIter(); err != nil || done {
+		w.fold()
+		return done, err
+	}
+	for res.Iterations < r.maxIter {
+		copy(fOld, fEff)
+		copy(gOld, gEff)
+		if w.fused() { // u = (a ./ K̃v)^φ·e^((φ−1)α/reg), colsum = K̃ᵀu
+			res.Absorptions++
+			if done, err := logIter(); err != nil || done {
+				w.fold()
+				return done, err
+			}
+			continue
+		}
+		trouble := false
+		for j, y := range w.colsum {
+			if bad(y) {
+				trouble = true
+				break
+			}
+			t := phi*(math.Log(p.b[j])-math.Log(y)) + (phi-1)*w.G[j]
+			tv[j] = t
+			w.v[j] = math.Exp(t)
+		}
+		if trouble {
+			res.Absorptions++
+			if done, err := logIter(); err != nil || done {
+				w.fold()
+				return done, err
+			}
+			continue
+		}
+		res.Iterations++
+		for i, t := range w.t {
+			fEff[i] = w.F[i] + t
+		}
+		for j, t := range tv {
+			gEff[j] = w.G[j] + t
+		}
+		done, err := check()
+		if err != nil || done {
+			w.fold()
+			return done, err
+		}
+		if maxAbs(w.t) > logTau || maxAbs(tv) > logTau {
+			res.Absorptions++
+			w.fold()
+			w.rebuild()
+		}
+	}
+	w.fold()
+	return false, nil
 }
