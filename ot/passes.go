@@ -31,6 +31,7 @@ type passes struct {
 	plan           []float64
 
 	op  passOp
+	cur int // parts of the sweep in progress
 	reg float64 // for opBuildK: K = exp(F_i + G_j − C_ij/reg) with F, G scaled by this reg
 
 	// Fused scaling pass (opFused): row blocks, their partial Kᵀu sums,
@@ -41,6 +42,7 @@ type passes struct {
 	unbal   bool      // unbalanced row update
 	phi     float64
 	t       []float64 // unbalanced: log u (the exponent of the row update)
+	la, lb  []float64 // unbalanced: log a, log b
 }
 
 // fusedBlocks is the number of row blocks of the fused scaling pass. It is
@@ -63,9 +65,14 @@ const (
 	opReduce                 // colsum = Σ_blocks partial
 )
 
-// parallelMin is the number of matrix entries below which sweeps run
-// serially: waking the workers costs more than the sweep.
-const parallelMin = 1 << 14
+// parallelMin is the number of matrix entries below which sweeps with
+// exponentials run serially: waking the workers costs more than the
+// sweep. Sweeps without exponentials (a multiply-add per entry) are ~10×
+// cheaper per entry and run serially below parallelMinCheap.
+const (
+	parallelMin      = 1 << 14
+	parallelMinCheap = 1 << 18
+)
 
 func newPasses(p *problem) *passes {
 	w := &passes{p: p, inv: 1 / p.reg, reg: p.reg}
@@ -85,6 +92,12 @@ func (w *passes) run(op passOp) {
 	w.op = op
 	parts := w.parts
 	switch op {
+	case opPlanCols, opKtu, opKv, opFused, opReduce, opPlanUKV:
+		if w.p.n*w.p.m < parallelMinCheap {
+			parts = 1
+		}
+	}
+	switch op {
 	case opColExp, opPlanCols, opKtu, opReduce:
 		parts = min(parts, w.p.m)
 	case opFused:
@@ -92,6 +105,7 @@ func (w *passes) run(op passOp) {
 	default:
 		parts = min(parts, w.p.n)
 	}
+	w.cur = parts
 	par.Run(parts, w)
 }
 
@@ -101,7 +115,7 @@ func (w *passes) Run(part int) {
 	n, m := p.n, p.m
 	switch w.op {
 	case opColExp:
-		lo, hi := par.Split(m, min(w.parts, m), part)
+		lo, hi := par.Split(m, w.cur, part)
 		acc := w.colsum[lo:hi]
 		clear(acc)
 		g := w.G[lo:hi]
@@ -109,19 +123,19 @@ func (w *passes) Run(part int) {
 			axpyExpShift(acc, p.c[i*p.ld+lo:i*p.ld+hi], g, w.F[i], w.inv)
 		}
 	case opRowExp:
-		lo, hi := par.Split(n, min(w.parts, n), part)
+		lo, hi := par.Split(n, w.cur, part)
 		for i := lo; i < hi; i++ {
 			w.rowsum[i] = sumExpShift(p.row(i), w.G, w.F[i], w.inv)
 		}
 	case opPlan:
-		lo, hi := par.Split(n, min(w.parts, n), part)
+		lo, hi := par.Split(n, w.cur, part)
 		for i := lo; i < hi; i++ {
 			dst := w.plan[i*m : (i+1)*m]
 			w.rowsum[i] = writeExpShift(dst, p.row(i), w.G, w.F[i], w.inv)
 			w.rowcost[i] = floats.Dot(dst, p.row(i))
 		}
 	case opPlanCols:
-		lo, hi := par.Split(m, min(w.parts, m), part)
+		lo, hi := par.Split(m, w.cur, part)
 		acc := w.colsum[lo:hi]
 		clear(acc)
 		for i := 0; i < n; i++ {
@@ -131,13 +145,13 @@ func (w *passes) Run(part int) {
 			}
 		}
 	case opBuildK:
-		lo, hi := par.Split(n, min(w.parts, n), part)
+		lo, hi := par.Split(n, w.cur, part)
 		inv := 1 / w.reg
 		for i := lo; i < hi; i++ {
 			writeExpShift(w.K[i*m:(i+1)*m], p.row(i), w.G, w.F[i], inv)
 		}
 	case opKtu:
-		lo, hi := par.Split(m, min(w.parts, m), part)
+		lo, hi := par.Split(m, w.cur, part)
 		acc := w.colsum[lo:hi]
 		clear(acc)
 		for i := 0; i < n; i++ {
@@ -146,13 +160,12 @@ func (w *passes) Run(part int) {
 			}
 		}
 	case opKv:
-		lo, hi := par.Split(n, min(w.parts, n), part)
+		lo, hi := par.Split(n, w.cur, part)
 		for i := lo; i < hi; i++ {
 			w.rowsum[i] = floats.Dot(w.K[i*m:(i+1)*m], w.v)
 		}
 	case opFused:
-		parts := min(w.parts, w.nb)
-		for blk := part; blk < w.nb; blk += parts {
+		for blk := part; blk < w.nb; blk += w.cur {
 			lo, hi := par.Split(n, w.nb, blk)
 			acc := w.partial[blk*m : (blk+1)*m]
 			clear(acc)
@@ -167,9 +180,9 @@ func (w *passes) Run(part int) {
 				}
 				var ui float64
 				if w.unbal {
-					t := w.phi*(math.Log(p.a[i])-math.Log(s)) + (w.phi-1)*w.F[i]
+					t := w.phi*(w.la[i]-math.Log(s)) + (w.phi-1)*w.F[i]
 					w.t[i] = t
-					ui = math.Exp(t)
+					ui = fexp(t)
 				} else {
 					ui = p.a[i] / s
 				}
@@ -178,14 +191,14 @@ func (w *passes) Run(part int) {
 			}
 		}
 	case opReduce:
-		lo, hi := par.Split(m, min(w.parts, m), part)
+		lo, hi := par.Split(m, w.cur, part)
 		acc := w.colsum[lo:hi]
 		copy(acc, w.partial[lo:hi])
 		for blk := 1; blk < w.nb; blk++ {
 			floats.Add(acc, w.partial[blk*m+lo:blk*m+hi])
 		}
 	case opPlanUKV:
-		lo, hi := par.Split(n, min(w.parts, n), part)
+		lo, hi := par.Split(n, w.cur, part)
 		for i := lo; i < hi; i++ {
 			dst := w.plan[i*m : (i+1)*m]
 			ui := w.u[i]

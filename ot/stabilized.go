@@ -146,10 +146,13 @@ func anyBad(x []float64) bool {
 	return false
 }
 
+// maxAbs returns max |x_i| (NaN entries are skipped; callers check them).
 func maxAbs(x []float64) float64 {
 	m := 0.0
 	for _, v := range x {
-		m = math.Max(m, math.Abs(v))
+		if a := math.Abs(v); a > m {
+			m = a
+		}
 	}
 	return m
 }

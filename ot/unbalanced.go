@@ -68,13 +68,24 @@ func SinkhornUnbalanced(ctx context.Context, a, b []float64, C *mat.Dense, reg, 
 // max_i e^y_i, 1) without overflow: with s = max(max x, max y, 0) the
 // denominator is e^s, so the ratio is max_i |e^(x_i−s) − e^(y_i−s)|.
 func relScalingChange(x, y []float64) float64 {
+	y = y[:len(x)]
 	s := 0.0
-	for i := range x {
-		s = math.Max(s, math.Max(x[i], y[i]))
+	for i, v := range x {
+		if v > s {
+			s = v
+		}
+		if y[i] > s {
+			s = y[i]
+		}
+	}
+	if math.IsNaN(s) || math.IsInf(s, 0) {
+		return math.NaN()
 	}
 	d := 0.0
-	for i := range x {
-		d = math.Max(d, math.Abs(math.Exp(x[i]-s)-math.Exp(y[i]-s)))
+	for i, v := range x {
+		if e := math.Abs(fexp(v-s) - fexp(y[i]-s)); e > d {
+			d = e
+		}
 	}
 	return d
 }
@@ -89,6 +100,14 @@ func (w *passes) unbalanced(c *checker, phi float64, r resolved, res *Result) (b
 	w.v = make([]float64, m)
 	w.t = make([]float64, n)
 	w.unbal, w.phi = true, phi
+	w.la = make([]float64, n)
+	w.lb = make([]float64, m)
+	for i, v := range p.a {
+		w.la[i] = math.Log(v)
+	}
+	for j, v := range p.b {
+		w.lb[j] = math.Log(v)
+	}
 	tv := make([]float64, m)
 	fEff := make([]float64, n)
 	gEff := make([]float64, m)
@@ -144,9 +163,9 @@ func (w *passes) unbalanced(c *checker, phi float64, r resolved, res *Result) (b
 				trouble = true
 				break
 			}
-			t := phi*(math.Log(p.b[j])-math.Log(y)) + (phi-1)*w.G[j]
+			t := phi*(w.lb[j]-math.Log(y)) + (phi-1)*w.G[j]
 			tv[j] = t
-			w.v[j] = math.Exp(t)
+			w.v[j] = fexp(t)
 		}
 		if trouble {
 			res.Absorptions++
