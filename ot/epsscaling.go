@@ -12,12 +12,13 @@ import (
 // iteration at the decreasing regularisations reg_k = (Eps0 − reg)·e^(−k)
 // + reg, k = 0, 1, ..., (POT's schedule), each stage warm-started from the
 // previous potentials and limited to EpsInnerMaxIter iterations (or until
-// its marginal error is below Tol), until reg_k is within 0.1% of reg; the
+// its marginal error is below max(Tol, 1e-6·Σa)), until reg_k is within 0.1% of reg; the
 // last stage runs at reg itself until the stopping rule is met. Eps0
 // defaults to the cost scale max|C_ij| (POT uses the absolute 1e4).
 // MaxIter bounds the total number of Sinkhorn iterations of all stages
 // (POT counts outer stages instead). With a warm start (F0, G0) the
-// schedule is skipped: the potentials already carry the coarse stages. Stopping rule, errors and memory as
+// schedule is skipped: the potentials already carry the coarse stages.
+// Stopping rule, errors and memory as
 // SinkhornStabilized; small reg does not overflow or give NaN.
 func SinkhornEpsScaling(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Options) (*Result, error) {
 	const method = "eps-scaling"
@@ -33,8 +34,11 @@ func SinkhornEpsScaling(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 	w := newPasses(p)
 	w.warmLog(r) // F, G in units of reg
 	res := &Result{}
+	// Intermediate stages only prepare the potentials of the next one:
+	// they stop at marginal error 1e-6·mass (or Tol if looser).
 	stage := &checker{method: method, r: r, ctx: ctx}
 	stage.r.progress = nil
+	stage.r.tol = math.Max(r.tol, 1e-6*p.mass)
 	first := true
 	for k := 0; r.f0 == nil; k++ {
 		regk := (eps0-reg)*math.Exp(-float64(k)) + reg

@@ -31,7 +31,7 @@ type passes struct {
 	plan           []float64
 
 	op  passOp
-	cur int // parts of the sweep in progress
+	cur int     // parts of the sweep in progress
 	reg float64 // for opBuildK: K = exp(F_i + G_j − C_ij/reg) with F, G scaled by this reg
 
 	// Fused scaling pass (opFused): row blocks, their partial Kᵀu sums,

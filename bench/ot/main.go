@@ -84,6 +84,7 @@ func main() {
 	asJSON := flag.Bool("json", false, "print one JSON object")
 	noPOT := flag.Bool("no-pot", false, "skip the POT anchor")
 	methods := flag.String("methods", "", "comma-separated subset of methods (default: all for the case)")
+	jsonOut := flag.String("json-out", "", "also write the JSON object to this file")
 	flag.Parse()
 
 	var results []caseResult
@@ -97,6 +98,12 @@ func main() {
 			os.Exit(1)
 		}
 		results = append(results, res)
+	}
+	if *jsonOut != "" {
+		data, _ := json.MarshalIndent(results, "", " ")
+		if err := os.WriteFile(*jsonOut, data, 0o644); err != nil {
+			fmt.Fprintln(os.Stderr, "bench/ot:", err)
+		}
 	}
 	if *asJSON {
 		enc := json.NewEncoder(os.Stdout)
