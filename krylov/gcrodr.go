@@ -78,6 +78,7 @@ type GCRODROptions struct {
 type GCRODR struct {
 	n, m, k int
 	kk      int // active recycled vectors (≤ k)
+	mEff    int // cycle length of the current solve (Options.Restart or m)
 
 	// Vectors (each block allocated contiguously).
 	u, c, u2, c2, v [][]float64

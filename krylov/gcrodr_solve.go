@@ -31,8 +31,9 @@ const breakdownTol = 1e-14
 //
 // Options: RTol, ATol, MaxIter (Arnoldi steps over all cycles, default
 // 10·n), Precond (right preconditioner M ≈ A⁻¹, fixed during the solve),
-// History, Progress. Restart must be 0 or equal to the solver's M (the
-// cycle length is fixed at construction); Side must be Right.
+// History, Progress. Restart, if not 0, sets the cycle length m for this
+// solve (recycled plus Krylov vectors); it must satisfy K < Restart ≤ M,
+// the storage allocated by NewGCRODR. Side must be Right.
 //
 // Convergence is declared when the true residual ‖b − A x‖ meets
 // max(RTol·‖b‖, ATol). b = 0 returns x = 0. Errors wrap ErrNotConverged
@@ -48,8 +49,12 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	if r, c := A.Dims(); r != s.n || c != s.n {
 		panic(fmt.Sprintf("krylov: %s: solver built for n=%d, operator is %d×%d", method, s.n, r, c))
 	}
-	if o != nil && o.Restart != 0 && o.Restart != s.m {
-		panic(fmt.Sprintf("krylov: %s: Options.Restart=%d differs from the solver's M=%d (set M in NewGCRODR)", method, o.Restart, s.m))
+	s.mEff = s.m
+	if o != nil && o.Restart != 0 {
+		if o.Restart > s.m || o.Restart <= s.k {
+			panic(fmt.Sprintf("krylov: %s: Options.Restart=%d outside (K, M] = (%d, %d] of this solver (set M and K in NewGCRODR)", method, o.Restart, s.k, s.m))
+		}
+		s.mEff = o.Restart
 	}
 	s.lastStat = GCRODRStats{Recycled: s.kk}
 	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
@@ -161,8 +166,8 @@ func (s *GCRODR) applyAM(dst []float64, A, M linop.Operator, v []float64) {
 // (x and r then hold the iterate after the completed steps, except for
 // NaN, where they are left unchanged).
 func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64, maxSteps int, res *Result, mon *monitor) (int, float64, error) {
-	kk, m := s.kk, s.m
-	p := min(m-kk, maxSteps)
+	kk, m := s.kk, s.m // m: stride of the small matrices
+	p := min(s.mEff-kk, maxSteps)
 	v0 := s.v[0]
 	vec.Copy(v0, r)
 	vec.Scale(1/beta, v0)

@@ -762,8 +762,11 @@ func TestGCRODRPanicsOnMisuse(t *testing.T) {
 		{"negative M", func() { NewGCRODR(5, &GCRODROptions{M: -3}) }},
 		{"wrong size", func() { NewGCRODR(15, nil).Solve(context.Background(), A, b, b, nil) }},
 		{"short x", func() { NewGCRODR(16, nil).Solve(context.Background(), A, b, b[:3], nil) }},
-		{"restart mismatch", func() {
-			NewGCRODR(16, nil).Solve(context.Background(), A, b, make([]float64, 16), &Options{Restart: 30})
+		{"restart above M", func() {
+			NewGCRODR(16, nil).Solve(context.Background(), A, b, make([]float64, 16), &Options{Restart: 50})
+		}},
+		{"restart not above K", func() {
+			NewGCRODR(16, nil).Solve(context.Background(), A, b, make([]float64, 16), &Options{Restart: 20})
 		}},
 		{"preconditioner size", func() {
 			NewGCRODR(16, nil).Solve(context.Background(), A, b, make([]float64, 16), &Options{Precond: linop.Identity(3)})
@@ -948,5 +951,27 @@ func TestBlockKernelsIndependentOfProcs(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// Options.Restart shortens the cycle of one solve: GCRO-DR(M=40) with
+// Restart 10 and no recycling is GMRES(10).
+func TestGCRODRRestartOption(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 15))
+	A := gcrodrConvDiff(12, 1)
+	n, _ := A.Dims()
+	b := gcRandVec(n, rng)
+	x := make([]float64, n)
+	res, err := NewGCRODR(n, &GCRODROptions{K: -1}).Solve(context.Background(), A, b, x, &Options{Restart: 10, RTol: 1e-8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	xg := make([]float64, n)
+	rg, err := GMRES(context.Background(), A, b, xg, &Options{Restart: 10, RTol: 1e-8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Iterations != rg.Iterations {
+		t.Errorf("GCRO-DR(Restart 10, K<0) %d iterations, GMRES(10) %d", res.Iterations, rg.Iterations)
 	}
 }
