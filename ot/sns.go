@@ -2,7 +2,11 @@ package ot
 
 import (
 	"context"
+	"errors"
 	"math"
+
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/linop"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -26,7 +30,7 @@ const (
 // diagonal blocks from the full plan and only the ⌈Lambda·n·m⌉ largest
 // plan entries off the diagonal (a global threshold), fixes the gauge by
 // holding g_{m−1} (the Hessian's null vector is (1, −1)), and is solved by
-// Jacobi-preconditioned CG to relative residual CGTol. A backtracking
+// Jacobi-preconditioned CG (krylov.CG) to relative residual CGTol. A backtracking
 // line search (Armijo constant 1e-4, halving) makes every step increase D;
 // when the increase is below rounding it accepts a step that reduces the
 // gradient norm instead, and if 30 halvings fail it takes one Sinkhorn
@@ -67,10 +71,10 @@ func SNS(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Opti
 
 // snsWork holds the Newton stage's buffers.
 type snsWork struct {
-	h                  sparseHess
-	grad, dir          []float64 // reduced: n + m − 1
-	cgr, cgz, cgp, cgq []float64
-	diag               []float64
+	h          sparseHess
+	grad, dir  []float64 // reduced: n + m − 1
+	diag, inv  []float64 // Jacobi preconditioner: diag(M̃) and its inverse
+	jacobi     linop.Operator
 	F0, G0             []float64 // potentials at the current iterate
 	sel                []float64 // selection scratch, n·m
 }
@@ -119,11 +123,11 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 	s := &snsWork{
 		h:    sparseHess{n: n, m: m},
 		grad: make([]float64, k), dir: make([]float64, k),
-		cgr: make([]float64, k), cgz: make([]float64, k), cgp: make([]float64, k), cgq: make([]float64, k),
-		diag: make([]float64, k),
+		diag: make([]float64, k), inv: make([]float64, k),
 		F0:   make([]float64, n), G0: make([]float64, m),
 		sel: make([]float64, n*m),
 	}
+	s.jacobi = linop.Diag(s.inv)
 	w.plan = make([]float64, n*m)
 	keep := int(math.Ceil(r.lambda * float64(n) * float64(m)))
 	keep = min(max(keep, 1), n*m)
@@ -171,8 +175,18 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 		// Inexact Newton: the forcing term min(0.1, ‖∇D‖/mass) keeps
 		// early solves cheap and late ones accurate (floor CGTol).
 		rtol := math.Max(r.cgTol, math.Min(0.1, gnorm/p.mass))
-		ncg := cg(&s.h, s.diag, s.grad, s.dir, s.cgr, s.cgz, s.cgp, s.cgq, rtol, r.cgMaxIter)
-		res.CGIterations += ncg
+		for i, d := range s.diag {
+			s.inv[i] = 1 / d
+		}
+		clear(s.dir)
+		cgRes, cgErr := krylov.CG(c.ctx, &s.h, s.grad, s.dir, &krylov.Options{RTol: rtol, MaxIter: r.cgMaxIter, Precond: s.jacobi})
+		res.CGIterations += cgRes.Iterations
+		if errors.Is(cgErr, context.Canceled) || errors.Is(cgErr, context.DeadlineExceeded) {
+			return false, errorf("sns: cancelled in CG at iteration %d: %w", res.Iterations, cgErr)
+		}
+		// Not converged or breakdown: the iterate is still a usable
+		// (inexact) Newton direction when it is an ascent direction,
+		// which the line search checks below.
 		// Ascent direction in units of reg: ΔF = M̃⁻¹ grad, so the
 		// directional derivative of D is reg·gradᵀΔF > 0.
 		slope := p.reg * dot(s.grad, s.dir)
@@ -180,7 +194,7 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 		copy(s.G0, w.G)
 		D0, g0 := D, gnorm
 		accepted := false
-		if slope > 0 && !math.IsNaN(slope) {
+		if slope > 0 && !math.IsNaN(slope) && !math.IsInf(slope, 0) {
 			alpha := 1.0
 			for t := 0; t < snsMaxHalving; t++ {
 				for i := range w.F {
