@@ -71,12 +71,12 @@ func SNS(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Opti
 
 // snsWork holds the Newton stage's buffers.
 type snsWork struct {
-	h          sparseHess
-	grad, dir  []float64 // reduced: n + m − 1
-	diag, inv  []float64 // Jacobi preconditioner: diag(M̃) and its inverse
-	jacobi     linop.Operator
-	F0, G0             []float64 // potentials at the current iterate
-	sel                []float64 // selection scratch, n·m
+	h         sparseHess
+	grad, dir []float64 // reduced: n + m − 1
+	diag, inv []float64 // Jacobi preconditioner: diag(M̃) and its inverse
+	jacobi    linop.Operator
+	F0, G0    []float64 // potentials at the current iterate
+	sel       []float64 // selection scratch, n·m
 }
 
 // dual evaluates D at the current w.F, w.G (in units of reg), writing the
@@ -124,7 +124,7 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 		h:    sparseHess{n: n, m: m},
 		grad: make([]float64, k), dir: make([]float64, k),
 		diag: make([]float64, k), inv: make([]float64, k),
-		F0:   make([]float64, n), G0: make([]float64, m),
+		F0: make([]float64, n), G0: make([]float64, m),
 		sel: make([]float64, n*m),
 	}
 	s.jacobi = linop.Diag(s.inv)
