@@ -62,6 +62,18 @@ func TestEmpty(t *testing.T) {
 		p.Apply(nil, nil)
 		p.ApplyT([]float64{}, []float64{})
 	}
+	ilu, err := precond.NewILU0(A)
+	if err != nil {
+		t.Fatal(err)
+	}
+	L, U := ilu.Factors()
+	ic, err := precond.NewIC0(A, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if L.NNZ()+U.NNZ()+ic.Factor().NNZ() != 0 {
+		t.Error("factors of the 0×0 matrix are not empty")
+	}
 	p, err := precond.New(" None ", A, nil)
 	if p != nil || err != nil {
 		t.Errorf("New(none) = (%v, %v), want (nil, nil)", p, err)
