@@ -16,7 +16,7 @@ const (
 	snsArmijo     = 1e-4 // sufficient increase: D(z+αΔ) ≥ D(z) + c·α·∇Dᵀ(αΔ)/α
 	snsBacktrack  = 0.5  // step reduction factor
 	snsMaxHalving = 30   // trials before falling back to a Sinkhorn step
-	snsStall      = 0.75 // a Newton step that leaves more than this fraction of ‖∇D‖ doubles the kept entries
+	snsStall      = 0.5  // a Newton step that leaves more than this fraction of ‖∇D‖ doubles the kept entries
 )
 
 // SNS solves min ⟨C,P⟩ − reg·H(P), P1 = a, Pᵀ1 = b, by
