@@ -77,7 +77,7 @@ func TestRunRecyclingVersusIndependent(t *testing.T) {
 			t.Fatalf("%s: %d stats, progress %v", name, len(stats), progress)
 		}
 		for _, st := range stats {
-			if !st.Converged || st.RelResidual > 1e-9 || st.Seconds <= 0 || st.SetupSeconds <= 0 || st.SetupSeconds > st.Seconds || st.Err != "" {
+			if !st.Converged || st.RelResidual > 1e-9 || st.Seconds <= 0 || st.SetupSeconds <= 0 || st.SetupSeconds > st.Seconds || st.Err != "" || !(st.CPUSeconds >= 0) {
 				t.Errorf("%s: %+v", name, st)
 			}
 		}

@@ -25,7 +25,11 @@
 //
 //	go run ./bench/skr [-families darcy,helmholtz,poisson,thermal] [-preconds none,jacobi,ssor,ilu0]
 //	    [-rtols 1e-2,1e-5,1e-8] [-count 100] [-grids darcy=80,helmholtz=100,poisson=100,thermal=105]
-//	    [-reps 3] [-scipy=true] [-scipy-reps 1] [-seed 0] [-json] [-json-file FILE]
+//	    [-reps 3] [-scipy=true] [-scipy-reps 1] [-tuned 40,10] [-seed 0] [-json] [-json-file FILE]
+//
+// -tuned adds a third lane, GCRO-DR with other (m, k): the paper's k = 20
+// costs more per cycle than it saves in iterations on these families (see
+// the results), and the datagen CLI's defaults follow the measurement.
 package main
 
 import (
@@ -89,6 +93,7 @@ type solverStats struct {
 	MatVecs      float64 `json:"matvecs"`
 	Iterations   float64 `json:"iterations"`
 	Seconds      float64 `json:"seconds"`
+	CPUSeconds   float64 `json:"cpu_seconds"`
 	SetupSeconds float64 `json:"setup_seconds"`
 	MaxRelRes    float64 `json:"max_relres"`
 	NotConverged int     `json:"not_converged"`
@@ -103,20 +108,26 @@ type row struct {
 	RTol     float64      `json:"rtol"`
 	GMRES    solverStats  `json:"gmres"`
 	GCRODR   solverStats  `json:"gcrodr"`
+	Tuned    *solverStats `json:"gcrodr_tuned,omitempty"`
+	TunedMK  string       `json:"tuned_mk,omitempty"`
 	SciGMRES *solverStats `json:"scipy_gmres,omitempty"`
 	SciGCROT *solverStats `json:"scipy_gcrotmk,omitempty"`
 	SciError string       `json:"scipy_error,omitempty"`
 	// Speedups GMRES ÷ recycled.
 	TimeSpeedup      float64  `json:"speedup_time"`
+	CPUSpeedup       float64  `json:"speedup_cpu"`
 	IterSpeedup      float64  `json:"speedup_iterations"`
 	MatVecSpeedup    float64  `json:"speedup_matvecs"`
 	SciTimeSpeedup   *float64 `json:"scipy_speedup_time,omitempty"`
 	SciMatVecSpeedup *float64 `json:"scipy_speedup_matvecs,omitempty"`
 	// GCRO-DR time against SciPy's gcrotmk (how much faster subspace is).
-	VsSciPy      *float64    `json:"gcrodr_vs_gcrotmk_time,omitempty"`
-	Paper        *[2]float64 `json:"paper_time_iter,omitempty"`
-	PaperN       int         `json:"paper_unknowns"`
-	GMRESRelResB float64     `json:"-"`
+	TunedTimeSpeedup *float64    `json:"tuned_speedup_time,omitempty"`
+	TunedCPUSpeedup  *float64    `json:"tuned_speedup_cpu,omitempty"`
+	VsSciPy          *float64    `json:"gcrodr_vs_gcrotmk_time,omitempty"`
+	VsSciPyCPU       *float64    `json:"gcrodr_vs_gcrotmk_cpu,omitempty"`
+	Paper            *[2]float64 `json:"paper_time_iter,omitempty"`
+	PaperN           int         `json:"paper_unknowns"`
+	GMRESRelResB     float64     `json:"-"`
 }
 
 // cached is a sequence.Source over systems assembled in advance, so that
@@ -137,8 +148,9 @@ func main() {
 	grids := flag.String("grids", "darcy=80,helmholtz=100,poisson=100,thermal=105", "grid size per family")
 	reps := flag.Int("reps", 3, "timed runs of each sequence (median)")
 	scipy := flag.Bool("scipy", true, "also run the SciPy anchor (gmres vs gcrotmk)")
-	sciReps := flag.Int("scipy-reps", 1, "timed runs of each sequence in SciPy")
+	sciReps := flag.Int("scipy-reps", 1, "timed runs of each sequence in SciPy (interleaved with the first Go runs)")
 	seed := flag.Uint64("seed", 0, "seed of the parameter fields")
+	tuned := flag.String("tuned", "40,10", "also run GCRO-DR(m,k) with these m,k ('' to skip)")
 	jsonOut := flag.Bool("json", false, "print one JSON object")
 	jsonFile := flag.String("json-file", "", "also write the JSON object to this file (text still printed)")
 	flag.Parse()
@@ -159,6 +171,16 @@ func main() {
 			fail("bad -rtols entry %q", s)
 		}
 		tols = append(tols, v)
+	}
+	tm, tk := 0, 0
+	if *tuned != "" {
+		a, b, ok := strings.Cut(*tuned, ",")
+		var e1, e2 error
+		tm, e1 = strconv.Atoi(a)
+		tk, e2 = strconv.Atoi(b)
+		if !ok || e1 != nil || e2 != nil || tk < 0 || tk >= tm {
+			fail("bad -tuned %q (want m,k with 0 ≤ k < m)", *tuned)
+		}
 	}
 	anchor := filepath.Join(sourceDir(), "anchor.py")
 	warmUp()
@@ -198,22 +220,47 @@ func main() {
 		for _, pc := range strings.Split(*preconds, ",") {
 			for _, tol := range tols {
 				r := row{Family: fname, Grid: g, Unknowns: fam.Unknowns(), Count: *count, Precond: pc, RTol: tol, PaperN: paperN[fname]}
-				r.GMRES, r.GCRODR = runGo(src, seq, fam.Unknowns(), pc, tol, *reps)
+				var goRuns [][2]solverStats
+				var tunedRuns [][2]solverStats
+				var sciRuns [][2]*solverStats
+				for rep := 0; rep < max(*reps, 1); rep++ {
+					g, c, tu := runGo(src, seq, fam.Unknowns(), pc, tol, tm, tk)
+					goRuns = append(goRuns, [2]solverStats{g, c})
+					if tu != nil {
+						tunedRuns = append(tunedRuns, [2]solverStats{*tu, *tu})
+					}
+					if *scipy && rep < max(*sciReps, 1) && r.SciError == "" {
+						g, c, err := runSciPy(anchor, dir, pc, tol)
+						if err != nil {
+							r.SciError = err.Error()
+						} else {
+							sciRuns = append(sciRuns, [2]*solverStats{g, c})
+						}
+					}
+				}
+				r.GMRES, r.GCRODR = medianStats(goRuns, 0), medianStats(goRuns, 1)
+				if len(tunedRuns) > 0 {
+					tu := medianStats(tunedRuns, 0)
+					r.Tuned, r.TunedMK = &tu, *tuned
+					ts, tc := r.GMRES.Seconds/tu.Seconds, r.GMRES.CPUSeconds/tu.CPUSeconds
+					r.TunedTimeSpeedup, r.TunedCPUSpeedup = &ts, &tc
+				}
 				r.TimeSpeedup = r.GMRES.Seconds / r.GCRODR.Seconds
+				r.CPUSpeedup = r.GMRES.CPUSeconds / r.GCRODR.CPUSeconds
 				r.IterSpeedup = r.GMRES.Iterations / r.GCRODR.Iterations
 				r.MatVecSpeedup = r.GMRES.MatVecs / r.GCRODR.MatVecs
 				if p, ok := paper[fname][pc][tol]; ok {
 					r.Paper = &p
 				}
-				if *scipy {
-					g, c, err := runSciPy(anchor, dir, pc, tol, *sciReps)
-					if err != nil {
-						r.SciError = err.Error()
-					} else {
-						r.SciGMRES, r.SciGCROT = g, c
-						ts, ms, vs := g.Seconds/c.Seconds, g.MatVecs/c.MatVecs, c.Seconds/r.GCRODR.Seconds
-						r.SciTimeSpeedup, r.SciMatVecSpeedup, r.VsSciPy = &ts, &ms, &vs
+				if len(sciRuns) > 0 {
+					var sr [][2]solverStats
+					for _, x := range sciRuns {
+						sr = append(sr, [2]solverStats{*x[0], *x[1]})
 					}
+					g, c := medianStats(sr, 0), medianStats(sr, 1)
+					r.SciGMRES, r.SciGCROT = &g, &c
+					ts, ms, vs, vc := g.Seconds/c.Seconds, g.MatVecs/c.MatVecs, c.Seconds/r.GCRODR.Seconds, c.CPUSeconds/r.GCRODR.CPUSeconds
+					r.SciTimeSpeedup, r.SciMatVecSpeedup, r.VsSciPy, r.VsSciPyCPU = &ts, &ms, &vs, &vc
 				}
 				rows = append(rows, r)
 				if !*jsonOut {
@@ -249,36 +296,51 @@ func warmUp() {
 		A, b, _ := fam.Assemble(fam.Field(1, i))
 		src.A, src.b, seq[i] = append(src.A, A), append(src.b, b), i
 	}
-	runGo(src, seq, fam.Unknowns(), "jacobi", 1e-6, 1)
+	runGo(src, seq, fam.Unknowns(), "jacobi", 1e-6, 40, 10)
 }
 
-// runGo solves the sequence reps times with GMRES(40) and GCRO-DR(40,20)
-// interleaved and returns their per-system means (seconds: median over the
-// runs).
-func runGo(src *cached, seq []int, n int, pc string, tol float64, reps int) (gm, gc solverStats) {
-	var gsec, csec, gset, cset []float64
-	for rep := 0; rep < max(reps, 1); rep++ {
-		lanes := []sequence.Lane{
-			{Solver: krylov.NewGCRODR(n, nil), Options: &sequence.Options{
-				Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, ReuseIdentical: true}},
-			{Solver: sequence.SolverFunc(krylov.GMRES), Options: &sequence.Options{
-				Krylov: krylov.Options{RTol: tol, MaxIter: maxIter, Restart: 40}, Precond: pc}},
-		}
-		st, err := sequence.RunLanes(context.Background(), src, seq, lanes)
-		if err != nil {
-			fail("%v", err)
-		}
-		c, g := sequence.Summarize(st[0]), sequence.Summarize(st[1])
-		gsec, csec = append(gsec, g.MeanSeconds), append(csec, c.MeanSeconds)
-		gset, cset = append(gset, g.MeanSetupSeconds), append(cset, c.MeanSetupSeconds)
-		if rep == 0 {
-			gm = solverStats{MatVecs: g.MeanMatVecs, Iterations: g.MeanIterations, MaxRelRes: g.MaxRelResidual, NotConverged: g.NotConverged}
-			gc = solverStats{MatVecs: c.MeanMatVecs, Iterations: c.MeanIterations, MaxRelRes: c.MaxRelResidual, NotConverged: c.NotConverged}
-		}
+// runGo solves the sequence once with GCRO-DR(40,20), GMRES(40) and, if
+// tm > 0, GCRO-DR(tm,tk), interleaved, and returns their per-system means.
+func runGo(src *cached, seq []int, n int, pc string, tol float64, tm, tk int) (gm, gc solverStats, tu *solverStats) {
+	lanes := []sequence.Lane{
+		{Solver: krylov.NewGCRODR(n, nil), Options: &sequence.Options{
+			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, ReuseIdentical: true}},
+		{Solver: sequence.SolverFunc(krylov.GMRES), Options: &sequence.Options{
+			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter, Restart: 40}, Precond: pc}},
 	}
-	gm.Seconds, gc.Seconds = median(gsec), median(csec)
-	gm.SetupSeconds, gc.SetupSeconds = median(gset), median(cset)
-	return gm, gc
+	if tm > 0 {
+		k := tk
+		if k == 0 {
+			k = -1
+		}
+		lanes = append(lanes, sequence.Lane{Solver: krylov.NewGCRODR(n, &krylov.GCRODROptions{M: tm, K: k}), Options: &sequence.Options{
+			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, ReuseIdentical: true}})
+	}
+	st, err := sequence.RunLanes(context.Background(), src, seq, lanes)
+	if err != nil {
+		fail("%v", err)
+	}
+	conv := func(s sequence.Summary) solverStats {
+		return solverStats{MatVecs: s.MeanMatVecs, Iterations: s.MeanIterations, Seconds: s.MeanSeconds, CPUSeconds: s.MeanCPUSeconds,
+			SetupSeconds: s.MeanSetupSeconds, MaxRelRes: s.MaxRelResidual, NotConverged: s.NotConverged}
+	}
+	if tm > 0 {
+		t := conv(sequence.Summarize(st[2]))
+		tu = &t
+	}
+	return conv(sequence.Summarize(st[1])), conv(sequence.Summarize(st[0])), tu
+}
+
+// medianStats returns the counts of the first run and the median times of
+// element k over the runs.
+func medianStats(runs [][2]solverStats, k int) solverStats {
+	s := runs[0][k]
+	var sec, cpu, set []float64
+	for _, r := range runs {
+		sec, cpu, set = append(sec, r[k].Seconds), append(cpu, r[k].CPUSeconds), append(set, r[k].SetupSeconds)
+	}
+	s.Seconds, s.CPUSeconds, s.SetupSeconds = median(sec), median(cpu), median(set)
+	return s
 }
 
 func median(v []float64) float64 {
@@ -304,9 +366,9 @@ func writeSystems(src *cached) (string, error) {
 	return dir, nil
 }
 
-func runSciPy(script, dir, pc string, tol float64, reps int) (*solverStats, *solverStats, error) {
-	cmd := exec.Command(benchutil.Python(), script, dir, strconv.FormatFloat(tol, 'g', -1, 64), pc, strconv.Itoa(maxIter), strconv.Itoa(reps))
-	cmd.Env = append(os.Environ(), "OMP_NUM_THREADS=1")
+// runSciPy runs the anchor once on the exported sequence.
+func runSciPy(script, dir, pc string, tol float64) (*solverStats, *solverStats, error) {
+	cmd := exec.Command(benchutil.Python(), script, dir, strconv.FormatFloat(tol, 'g', -1, 64), pc, strconv.Itoa(maxIter), "1")
 	out, err := cmd.Output()
 	if err != nil {
 		msg := err.Error()
@@ -323,6 +385,7 @@ func runSciPy(script, dir, pc string, tol float64, reps int) (*solverStats, *sol
 		MatVecs      float64 `json:"matvecs"`
 		Iterations   float64 `json:"iterations"`
 		Seconds      float64 `json:"seconds"`
+		CPUSeconds   float64 `json:"cpu_seconds"`
 		SetupSeconds float64 `json:"setup_seconds"`
 		MaxRelRes    float64 `json:"max_relres"`
 		NotConverged int     `json:"not_converged"`
@@ -338,17 +401,21 @@ func runSciPy(script, dir, pc string, tol float64, reps int) (*solverStats, *sol
 
 func printRow(r row, header bool) {
 	if header {
-		fmt.Printf("%-9s %5s %-6s %5s | %8s %7s %8s | %7s %7s %8s | %6s %6s %6s | %-11s | %8s %8s %6s %6s | %6s\n",
-			"family", "n", "prec", "rtol", "GMRES mv", "its", "s/sys", "GCRO mv", "its", "s/sys",
-			"time×", "its×", "mv×", "paper t/it", "sci gm s", "sci gc s", "time×", "mv×", "vsSci")
+		fmt.Printf("%-9s %5s %-6s %5s | %8s %7s %8s %8s | %7s %7s %8s %8s | %6s %6s %6s %6s | %-11s | %9s %6s %6s | %8s %8s %6s %6s | %6s %6s\n",
+			"family", "n", "prec", "rtol", "GMRES mv", "its", "s/sys", "cpu/sys", "GCRO mv", "its", "s/sys", "cpu/sys",
+			"time×", "cpu×", "its×", "mv×", "paper t/it", "tuned its", "time×", "cpu×", "sci gm s", "sci gc s", "time×", "mv×", "vsSci", "cpu")
 	}
 	p := "-"
 	if r.Paper != nil {
 		p = fmt.Sprintf("%.2f/%.1f", r.Paper[0], r.Paper[1])
 	}
-	sci := fmt.Sprintf("%8s %8s %6s %6s | %6s", "-", "-", "-", "-", "-")
+	tu := fmt.Sprintf("%9s %6s %6s", "-", "-", "-")
+	if r.Tuned != nil {
+		tu = fmt.Sprintf("%9.1f %6.2f %6.2f", r.Tuned.Iterations, *r.TunedTimeSpeedup, *r.TunedCPUSpeedup)
+	}
+	sci := fmt.Sprintf("%8s %8s %6s %6s | %6s %6s", "-", "-", "-", "-", "-", "-")
 	if r.SciGMRES != nil {
-		sci = fmt.Sprintf("%8.4f %8.4f %6.2f %6.2f | %6.2f", r.SciGMRES.Seconds, r.SciGCROT.Seconds, *r.SciTimeSpeedup, *r.SciMatVecSpeedup, *r.VsSciPy)
+		sci = fmt.Sprintf("%8.4f %8.4f %6.2f %6.2f | %6.2f %6.2f", r.SciGMRES.Seconds, r.SciGCROT.Seconds, *r.SciTimeSpeedup, *r.SciMatVecSpeedup, *r.VsSciPy, *r.VsSciPyCPU)
 	} else if r.SciError != "" {
 		sci = "scipy error: " + r.SciError
 	}
@@ -356,9 +423,10 @@ func printRow(r row, header bool) {
 	if r.GMRES.NotConverged > 0 || r.GCRODR.NotConverged > 0 {
 		nc = fmt.Sprintf("  (not converged: GMRES %d, GCRO-DR %d)", r.GMRES.NotConverged, r.GCRODR.NotConverged)
 	}
-	fmt.Printf("%-9s %5d %-6s %5.0e | %8.1f %7.1f %8.4f | %7.1f %7.1f %8.4f | %6.2f %6.2f %6.2f | %-11s | %s%s\n",
-		r.Family, r.Unknowns, r.Precond, r.RTol, r.GMRES.MatVecs, r.GMRES.Iterations, r.GMRES.Seconds,
-		r.GCRODR.MatVecs, r.GCRODR.Iterations, r.GCRODR.Seconds, r.TimeSpeedup, r.IterSpeedup, r.MatVecSpeedup, p, sci, nc)
+	fmt.Printf("%-9s %5d %-6s %5.0e | %8.1f %7.1f %8.4f %8.4f | %7.1f %7.1f %8.4f %8.4f | %6.2f %6.2f %6.2f %6.2f | %-11s | %s | %s%s\n",
+		r.Family, r.Unknowns, r.Precond, r.RTol, r.GMRES.MatVecs, r.GMRES.Iterations, r.GMRES.Seconds, r.GMRES.CPUSeconds,
+		r.GCRODR.MatVecs, r.GCRODR.Iterations, r.GCRODR.Seconds, r.GCRODR.CPUSeconds,
+		r.TimeSpeedup, r.CPUSpeedup, r.IterSpeedup, r.MatVecSpeedup, p, tu, sci, nc)
 }
 
 // sourceDir is the directory of this program's source (for anchor.py).
