@@ -14,7 +14,9 @@ import (
 //
 // The basis is a spanning tree rooted at the root, stored with parent
 // links, the tree arc to the parent (pred, predUp = oriented child →
-// parent) and doubly linked child lists. Potentials pi make every
+// parent), doubly linked child lists and subtree sizes (which change only
+// along the pivot cycle, and let a pivot shift the potentials of the
+// smaller of the two parts the leaving arc separates). Potentials pi make every
 // tree arc's reduced cost c_e + pi[src] − pi[tgt] zero.
 type simplex struct {
 	p          *problem
@@ -27,6 +29,7 @@ type simplex struct {
 	parent     []int32
 	pred       []int32
 	predUp     []bool
+	size       []int32 // subtree sizes
 	mark       []int32 // findJoin's stamps
 	stamp      int32
 	firstChild []int32
@@ -40,6 +43,7 @@ type simplex struct {
 	path       []int32
 	pathPred   []int32
 	pathUp     []bool
+	pathSize   []int32
 }
 
 func newSimplex(p *problem) *simplex {
@@ -56,12 +60,17 @@ func newSimplex(p *problem) *simplex {
 	s.pred = make([]int32, N)
 	s.predUp = make([]bool, N)
 	s.mark = make([]int32, N)
+	s.size = make([]int32, N)
+	for v := range s.size {
+		s.size[v] = 1
+	}
+	s.size[s.root] = int32(N)
 	s.firstChild = make([]int32, N)
 	s.nextSib = make([]int32, N)
 	s.prevSib = make([]int32, N)
 	s.pi = make([]float64, N)
 	s.stack = make([]int32, 0, N)
-	s.block = max(int(math.Sqrt(float64(s.nm))), 10)
+	s.block = max(int(blockFactor*math.Sqrt(float64(s.nm))), 10)
 	for v := range s.firstChild {
 		s.firstChild[v] = -1
 	}
@@ -214,16 +223,32 @@ func (s *simplex) pivot(e int, rc float64) {
 	if onU {
 		q, att = u, v
 	}
+	// Subtree sizes change only on the cycle: the old ancestors of leave
+	// below the join lose its subtree, those of att gain it.
+	S := s.size[leave]
+	for y := s.parent[leave]; y != join; y = s.parent[y] {
+		s.size[y] -= S
+	}
+	for y := att; y != join; y = s.parent[y] {
+		s.size[y] += S
+	}
 	s.path = s.path[:0]
 	s.pathPred = s.pathPred[:0]
 	s.pathUp = s.pathUp[:0]
+	s.pathSize = s.pathSize[:0]
 	for x := q; ; x = s.parent[x] {
 		s.path = append(s.path, x)
 		s.pathPred = append(s.pathPred, s.pred[x])
 		s.pathUp = append(s.pathUp, s.predUp[x])
+		s.pathSize = append(s.pathSize, s.size[x])
 		if x == leave {
 			break
 		}
+	}
+	// Re-rooted at q, x_t's subtree is the cut subtree minus x_(t−1)'s old one.
+	s.size[q] = S
+	for t := 1; t < len(s.path); t++ {
+		s.size[s.path[t]] = S - s.pathSize[t-1]
 	}
 	k := len(s.path) - 1
 	s.removeChild(s.parent[leave], leave)
@@ -241,22 +266,56 @@ func (s *simplex) pivot(e int, rc float64) {
 	s.pred[q] = int32(e)
 	s.predUp[q] = q == u
 	s.addChild(att, q)
-	// Potentials of the re-hung subtree shift so that the entering arc has
-	// zero reduced cost.
+	// Potentials of the re-hung subtree shift by d so that the entering
+	// arc has zero reduced cost. Only differences of potentials matter, so
+	// when the subtree is the larger part of the tree the rest shifts by −d
+	// instead.
 	d := rc
 	if onU {
 		d = -rc
 	}
-	s.stack = append(s.stack[:0], q)
-	for len(s.stack) > 0 {
-		x := s.stack[len(s.stack)-1]
-		s.stack = s.stack[:len(s.stack)-1]
-		s.pi[x] += d
-		for ch := s.firstChild[x]; ch >= 0; ch = s.nextSib[ch] {
-			s.stack = append(s.stack, ch)
-		}
+	if 2*int(S) <= len(s.pi) {
+		s.shiftSubtree(q, -1, d)
+	} else {
+		s.shiftSubtree(int32(s.root), q, -d)
 	}
 	s.pivots++
+}
+
+// shiftSubtree adds d to the potential of every node in the subtree of
+// top except the subtree of skip (−1: none), walking in preorder through
+// the child/sibling links (no stack).
+func (s *simplex) shiftSubtree(top, skip int32, d float64) {
+	x := top
+	for {
+		s.pi[x] += d
+		if c := s.firstChild[x]; c >= 0 {
+			if c == skip {
+				if c = s.nextSib[c]; c >= 0 {
+					x = c
+					continue
+				}
+			} else {
+				x = c
+				continue
+			}
+		}
+		// Climb to the nearest ancestor with an unvisited next sibling.
+		for {
+			if x == top {
+				return
+			}
+			nx := s.nextSib[x]
+			if nx == skip && nx >= 0 {
+				nx = s.nextSib[nx]
+			}
+			if nx >= 0 {
+				x = nx
+				break
+			}
+			x = s.parent[x]
+		}
+	}
 }
 
 // findJoin returns the lowest common ancestor of u and v. It climbs from
@@ -452,3 +511,7 @@ func nullDuals(p *problem, u, v []float64) ([]float64, []float64) {
 	}
 	return U, V
 }
+
+// blockFactor scales the block-search block size √(n·m) (LEMON's
+// BLOCK_SIZE_FACTOR is 1 too).
+const blockFactor = 1.0
