@@ -18,10 +18,13 @@ import (
 // definite. Options used: RTol (default 1e-5), ATol, MaxIter (default
 // 10·n), Precond, History, Progress; Side and Restart are ignored.
 //
-// One iteration is one product with A, one application of M and three
-// passes over the vectors (the update of x and r is fused with ‖r‖, and
-// for a *sparse.CSR the product is fused with pᵀAp); MaxIter bounds the
-// iterations. Memory: 3n (4n with a preconditioner).
+// One iteration is one product with A, one application of M and two
+// passes over the vectors (the update of x and r is fused with ‖r‖, the
+// new direction with the preconditioner when it is diagonal, and for a
+// *sparse.CSR the product with pᵀAp); MaxIter bounds the iterations. A
+// preconditioner with a method InvDiag() []float64 (precond.Jacobi) is
+// taken to be dst = InvDiag()∘x and applied inside those passes. Memory:
+// 3n (4n with a non-diagonal preconditioner).
 //
 // Stopping: the recurrence residual r (updated by r ← r − αAp, the
 // unpreconditioned residual) is tested against max(RTol·‖b‖, ATol) after
@@ -50,8 +53,12 @@ func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Resu
 	r := make([]float64, n)
 	p := make([]float64, n)
 	q := make([]float64, n)
-	z := r
-	if M != nil {
+	// d: a diagonal preconditioner, applied inside the fused updates.
+	var d, z []float64
+	if dp, ok := M.(diagonalPreconditioner); ok && len(dp.InvDiag()) == n {
+		d = dp.InvDiag()
+		M = nil
+	} else if M != nil {
 		z = make([]float64, n)
 	}
 	mv := newMulDot(A)
@@ -71,11 +78,11 @@ func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Resu
 		res.Reason = "initial guess satisfies the tolerance"
 		return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 	}
-	rz, err := cgPrecond(M, z, r, rnorm, 0)
+	rz, err := cgPrecond(M, d, z, r, rnorm, 0)
 	if err != nil {
 		return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
 	}
-	vec.Copy(p, z)
+	cgDirection(p, r, z, d, 0)
 
 	var stag stagnation
 	for it := 1; it <= opt.MaxIter; it++ {
@@ -91,11 +98,13 @@ func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Resu
 				errorf("%s: pᵀAp = %.3g ≤ 0 at iteration %d: A is indefinite or not symmetric: %w", method, pq, it, ErrIndefinite))
 		}
 		alpha := rz / pq
-		rnorm = math.Sqrt(vec.AxpyAxpyNorm2(alpha, p, x, -alpha, q, r))
+		rr, rdr := vec.CGUpdate(alpha, p, q, x, r, d)
+		rnorm = math.Sqrt(rr)
 		res.Iterations = it
 		if err := mon.record(it, rnorm); err != nil {
 			return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
 		}
+		replaced := false
 		if rnorm <= thresh {
 			// Confirm with the true residual, replacing the recurrence.
 			rnorm = residualTo(r, A, b, x)
@@ -107,26 +116,71 @@ func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Resu
 				res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
 				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 			}
+			replaced = true
 		}
-		rzNew, err := cgPrecond(M, z, r, rnorm, it)
-		if err != nil {
-			return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+		var rzNew float64
+		switch {
+		case d != nil && !replaced:
+			if rzNew, err = cgCheckRZ(rdr, it); err != nil {
+				return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+			}
+		default:
+			if rzNew, err = cgPrecond(M, d, z, r, rnorm, it); err != nil {
+				return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+			}
 		}
 		beta := rzNew / rz
 		rz = rzNew
-		vec.AddScaled(p, z, beta, p)
+		cgDirection(p, r, z, d, beta)
 	}
 	return res, finish(method, A, b, x, q, bnorm, thresh, &res, nil)
 }
 
-// cgPrecond sets z = M r (z aliases r when M is nil) and returns rᵀz,
-// with an ErrIndefinite error when rᵀz ≤ 0 (M is not positive definite).
-func cgPrecond(M linop.Operator, z, r []float64, rnorm float64, it int) (float64, error) {
-	if M == nil {
+// diagonalPreconditioner is a preconditioner that scales by a diagonal:
+// Apply(dst, x) sets dst = InvDiag() ∘ x (precond.Jacobi is one). CG
+// recognises it and applies it inside its fused vector updates instead of
+// storing z = M r; the iterates are the same.
+type diagonalPreconditioner interface {
+	InvDiag() []float64
+}
+
+// cgDirection sets p = z + βp for the preconditioned residual z: z itself
+// when stored, d∘r for a diagonal preconditioner, r without one.
+func cgDirection(p, r, z, d []float64, beta float64) {
+	switch {
+	case z != nil:
+		vec.CGDirection(p, z, nil, beta)
+	default:
+		vec.CGDirection(p, r, d, beta)
+	}
+}
+
+// cgPrecond returns rᵀz for the preconditioned residual z = M r: without
+// a preconditioner ‖r‖², with a diagonal one rᵀ(d∘r), otherwise it sets
+// z = M r and returns rᵀz. rᵀz ≤ 0 is an ErrIndefinite error (M is not
+// positive definite).
+func cgPrecond(M linop.Operator, d, z, r []float64, rnorm float64, it int) (float64, error) {
+	switch {
+	case d != nil:
+		return cgCheckRZ(diagDot(r, d), it)
+	case M == nil:
 		return rnorm * rnorm, nil
 	}
 	M.Apply(z, r)
-	rz := vec.Dot(r, z)
+	return cgCheckRZ(vec.Dot(r, z), it)
+}
+
+// diagDot returns rᵀ(d∘r).
+func diagDot(r, d []float64) float64 {
+	s := 0.0
+	for i, v := range r {
+		s += v * d[i] * v
+	}
+	return s
+}
+
+// cgCheckRZ reports rᵀz ≤ 0 (or NaN) as an error.
+func cgCheckRZ(rz float64, it int) (float64, error) {
 	if !finite(rz) {
 		return rz, errorf("CG: rᵀMr = %v at iteration %d: %w", rz, it, ErrNaN)
 	}

@@ -1,0 +1,143 @@
+package vec
+
+import (
+	"sync"
+
+	"github.com/subspace-lab/subspace/internal/par"
+)
+
+// Fused vector updates of (preconditioned) conjugate gradients with a
+// diagonal preconditioner d ≈ diag(A)⁻¹, which let CG skip storing
+// z = d∘r:
+//
+//	CGUpdate     x ← x + αp, r ← r − αq; returns rᵀr and rᵀ(d∘r)   56·n bytes (48·n without d)
+//	CGDirection  p ← d∘r + βp                                       32·n bytes (24·n without d)
+//
+// against 64·n for the unfused sequence z = d∘r, rᵀz, p ← z + βp.
+// Reductions are deterministic (fixed chunks summed in order), parallel
+// for long vectors, allocation-free once warmed up.
+
+type cgJob struct {
+	update     bool
+	a          float64
+	p, q, x, r []float64
+	d          []float64
+	n, parts   int
+	nchunk     int
+	rr, rdr    []float64 // partial sums per chunk
+}
+
+var cgJobs = sync.Pool{New: func() any { return new(cgJob) }}
+
+// Run implements par.Body.
+func (j *cgJob) Run(part int) {
+	c0, c1 := par.Split(j.nchunk, j.parts, part)
+	for c := c0; c < c1; c++ {
+		lo := c * Chunk
+		hi := min(lo+Chunk, j.n)
+		if j.update {
+			j.rr[c] = cgUpdate(j.a, j.p[lo:hi], j.q[lo:hi], j.x[lo:hi], j.r[lo:hi])
+			if j.d != nil {
+				j.rdr[c] = cgUpdateDiag(j.r[lo:hi], j.d[lo:hi])
+			}
+		} else if j.d != nil {
+			cgDirDiag(j.p[lo:hi], j.r[lo:hi], j.d[lo:hi], j.a)
+		} else {
+			xpay(j.r[lo:hi], j.a, j.p[lo:hi])
+		}
+	}
+}
+
+// cgUpdate does x += a·p, r −= a·q on one chunk and returns rᵀr.
+func cgUpdate(a float64, p, q, x, r []float64) float64 {
+	q = q[:len(p)]
+	x = x[:len(p)]
+	r = r[:len(p)]
+	var s0, s1 float64
+	i := 0
+	for ; i+2 <= len(p); i += 2 {
+		x[i] += a * p[i]
+		x[i+1] += a * p[i+1]
+		r0 := r[i] - a*q[i]
+		r1 := r[i+1] - a*q[i+1]
+		r[i], r[i+1] = r0, r1
+		s0 += r0 * r0
+		s1 += r1 * r1
+	}
+	for ; i < len(p); i++ {
+		x[i] += a * p[i]
+		r0 := r[i] - a*q[i]
+		r[i] = r0
+		s0 += r0 * r0
+	}
+	return s0 + s1
+}
+
+// cgUpdateDiag returns rᵀ(d∘r) of a chunk just updated (in cache).
+func cgUpdateDiag(r, d []float64) float64 {
+	d = d[:len(r)]
+	var s0, s1 float64
+	i := 0
+	for ; i+2 <= len(r); i += 2 {
+		s0 += r[i] * d[i] * r[i]
+		s1 += r[i+1] * d[i+1] * r[i+1]
+	}
+	for ; i < len(r); i++ {
+		s0 += r[i] * d[i] * r[i]
+	}
+	return s0 + s1
+}
+
+// cgDirDiag sets p = d∘r + b·p on one chunk.
+func cgDirDiag(p, r, d []float64, b float64) {
+	r = r[:len(p)]
+	d = d[:len(p)]
+	for i := range p {
+		p[i] = d[i]*r[i] + b*p[i]
+	}
+}
+
+// CGUpdate sets x ← x + α·p and r ← r − α·q in one pass and returns rᵀr
+// and rᵀ(d∘r) of the updated r (rᵀr twice when d is nil). It panics if
+// lengths differ.
+func CGUpdate(alpha float64, p, q, x, r, d []float64) (rr, rdr float64) {
+	n := len(p)
+	check("CGUpdate", n, q, x, r)
+	if d != nil {
+		check("CGUpdate", n, d)
+	}
+	j := cgJobs.Get().(*cgJob)
+	j.update, j.a, j.p, j.q, j.x, j.r, j.d, j.n = true, alpha, p, q, x, r, d, n
+	j.nchunk = (n + Chunk - 1) / Chunk
+	if cap(j.rr) < j.nchunk {
+		j.rr = make([]float64, j.nchunk)
+		j.rdr = make([]float64, j.nchunk)
+	}
+	j.rr, j.rdr = j.rr[:j.nchunk], j.rdr[:j.nchunk]
+	j.parts = parts(n)
+	par.Run(j.parts, j)
+	rr, rdr = sum(j.rr), sum(j.rdr)
+	if d == nil {
+		rdr = rr
+	}
+	j.p, j.q, j.x, j.r, j.d = nil, nil, nil, nil, nil
+	cgJobs.Put(j)
+	return rr, rdr
+}
+
+// CGDirection sets p ← d∘r + β·p (p ← r + β·p when d is nil). It panics if
+// lengths differ.
+func CGDirection(p, r, d []float64, beta float64) {
+	n := len(p)
+	check("CGDirection", n, r)
+	if d != nil {
+		check("CGDirection", n, d)
+	}
+	j := cgJobs.Get().(*cgJob)
+	j.update, j.a, j.p, j.r, j.d, j.n = false, beta, p, r, d, n
+	j.nchunk = (n + Chunk - 1) / Chunk
+	j.parts = parts(n)
+	par.Run(j.parts, j)
+	j.p, j.r, j.d = nil, nil, nil
+	cgJobs.Put(j)
+}

@@ -1,0 +1,112 @@
+package vec
+
+import (
+	"math"
+	"runtime"
+	"testing"
+)
+
+func TestCGKernels(t *testing.T) {
+	for _, n := range []int{0, 1, 7, 5000, ParallelMin + 333} {
+		_, p, _ := gsData(0, n, uint64(n))
+		_, q, _ := gsData(0, n, uint64(n)+1)
+		_, x0, _ := gsData(0, n, uint64(n)+2)
+		_, r0, _ := gsData(0, n, uint64(n)+3)
+		_, d, _ := gsData(0, n, uint64(n)+4)
+		for i := range d {
+			d[i] = math.Abs(d[i]) + 0.5
+		}
+		for _, diag := range []bool{false, true} {
+			x := append([]float64(nil), x0...)
+			r := append([]float64(nil), r0...)
+			var dd []float64
+			if diag {
+				dd = d
+			}
+			const a = 0.37
+			rr, rdr := CGUpdate(a, p, q, x, r, dd)
+			var wrr, wrdr float64
+			for i := range p {
+				xi := x0[i] + a*p[i]
+				ri := r0[i] - a*q[i]
+				if math.Abs(x[i]-xi) > 1e-15*(1+math.Abs(xi)) || math.Abs(r[i]-ri) > 1e-15*(1+math.Abs(ri)) {
+					t.Fatalf("n=%d diag=%v: element %d: x %v want %v, r %v want %v", n, diag, i, x[i], xi, r[i], ri)
+				}
+				wrr += ri * ri
+				if diag {
+					wrdr += ri * d[i] * ri
+				}
+			}
+			if !diag {
+				wrdr = wrr
+			}
+			// Sums of n positive terms in another order: 1e-13 relative.
+			if math.Abs(rr-wrr) > 1e-13*wrr || math.Abs(rdr-wrdr) > 1e-13*wrdr {
+				t.Errorf("n=%d diag=%v: rr %v want %v, rdr %v want %v", n, diag, rr, wrr, rdr, wrdr)
+			}
+			pp := append([]float64(nil), p...)
+			const b = -1.3
+			CGDirection(pp, r, dd, b)
+			for i := range pp {
+				z := r[i]
+				if diag {
+					z *= d[i]
+				}
+				if want := z + b*p[i]; math.Abs(pp[i]-want) > 1e-15*(1+math.Abs(want)) {
+					t.Fatalf("n=%d diag=%v: p[%d] = %v, want %v", n, diag, i, pp[i], want)
+				}
+			}
+		}
+	}
+}
+
+func TestCGKernelsIndependentOfProcs(t *testing.T) {
+	old := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(old)
+	n := 3*ParallelMin + 5
+	_, p, _ := gsData(0, n, 1)
+	_, q, _ := gsData(0, n, 2)
+	_, r0, _ := gsData(0, n, 3)
+	var ref [2]float64
+	for i, procs := range []int{1, 2, 3} {
+		runtime.GOMAXPROCS(procs)
+		x := make([]float64, n)
+		r := append([]float64(nil), r0...)
+		a, b := CGUpdate(0.5, p, q, x, r, p)
+		if i == 0 {
+			ref = [2]float64{a, b}
+		} else if a != ref[0] || b != ref[1] {
+			t.Errorf("GOMAXPROCS=%d: %v %v, with 1 proc %v", procs, a, b, ref)
+		}
+	}
+}
+
+func TestCGKernelsAllocsPanics(t *testing.T) {
+	n := 2 * ParallelMin
+	_, p, _ := gsData(0, n, 1)
+	x := make([]float64, n)
+	r := make([]float64, n)
+	CGUpdate(1, p, p, x, r, p)
+	if a := testing.AllocsPerRun(20, func() {
+		CGUpdate(1e-3, p, p, x, r, p)
+		CGDirection(x, r, nil, 0.5)
+		CGDirection(x, r, p, 0.5)
+	}); a > 0 {
+		t.Errorf("%v allocations", a)
+	}
+	for _, f := range []func(){
+		func() { CGUpdate(1, p, p[:3], x, r, nil) },
+		func() { CGUpdate(1, p, p, x, r, p[:2]) },
+		func() { CGDirection(x, r[:5], nil, 1) },
+		func() { CGDirection(x, r, p[:1], 1) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil {
+					t.Error("no panic on length mismatch")
+				}
+			}()
+			f()
+		}()
+	}
+}
