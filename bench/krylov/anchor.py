@@ -4,7 +4,7 @@ program can interleave its own runs with the reference runs.
 
 Each request is one JSON object on a line:
   {"tool": "scipy"|"petsc", "matrix": {"lap": G} | {"file": PATH},
-   "method": "cg"|"minres"|"gmres"|"bicgstab", "precond": "none"|"jacobi"|"ilu0"|"ic0",
+   "method": "cg"|"minres"|"gmres"|"fgmres"|"bicgstab", "precond": "none"|"jacobi"|"ilu0"|"ic0",
    "rtol": R, "maxit": N, "restart": M, "mode": "perf"|"iters"}
 and each answer one line "@@" + a JSON object: iterations, seconds (solve only), relres
 (true ||b - A x||/||b||), converged, or error. b = A @ ones.
@@ -113,6 +113,8 @@ def scipy_run(req):
         x, info = sla.minres(A, b, tol=rtol, M=M, maxiter=maxit, callback=cb)
     elif method == "bicgstab":
         x, info = sla.bicgstab(A, b, tol=rtol, atol=0.0, M=M, maxiter=maxit, callback=cb)
+    elif method == "fgmres":
+        return dict(error="SciPy has no FGMRES")
     elif method == "gmres":
         m = req.get("restart", 30)
         # SciPy 1.10 counts maxiter in restart cycles; the pr_norm callback
@@ -137,15 +139,15 @@ def petsc_run(req):
     method, prec = req["method"], req["precond"]
     ksp = PETSc.KSP().create()
     ksp.setOperators(P)
-    ksp.setType({"cg": "cg", "minres": "minres", "bicgstab": "bcgs", "gmres": "gmres"}[method])
-    if method == "gmres":
+    ksp.setType({"cg": "cg", "minres": "minres", "bicgstab": "bcgs", "gmres": "gmres", "fgmres": "fgmres"}[method])
+    if method in ("gmres", "fgmres"):
         ksp.setGMRESRestart(req.get("restart", 30))
     pc = ksp.getPC()
     pc.setType({"none": "none", "jacobi": "jacobi", "ilu0": "ilu", "ic0": "icc", "ssor": "sor"}[prec])
     ksp.setTolerances(rtol=req["rtol"], atol=0.0, max_it=req["maxit"])
     # MINRES supports only the preconditioned norm (left preconditioning).
     if req.get("mode") == "iters" and method != "minres":
-        if method in ("gmres", "bicgstab"):
+        if method in ("gmres", "fgmres", "bicgstab"):
             ksp.setPCSide(PETSc.PC.Side.RIGHT)
         ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
     bb = P.createVecRight()
