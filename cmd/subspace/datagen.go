@@ -339,6 +339,8 @@ type datagenReport struct {
 	SortSeconds     jsonNum  `json:"sort_seconds"`
 	WarmupSystems   int      `json:"warmup_systems"`
 	WarmupSeconds   jsonNum  `json:"warmup_seconds"`
+	WarmupKSP       int      `json:"warmup_ksp_iterations"`
+	WarmupMatVecs   int      `json:"warmup_matvecs"`
 	RecMaxRelres    jsonNum  `json:"recycled_max_relres"`
 	BaseMaxRelres   *jsonNum `json:"baseline_max_relres"`
 	RecNotConv      int      `json:"recycled_not_converged"`
@@ -391,15 +393,18 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 
 	// Warm-up: solve the systems just before the slice (not stored).
 	var warmSec float64
+	var warmSum sequence.Summary
 	warmN := 0
 	if c.warmup > 0 && lo > 0 {
 		wlo := max(0, lo-c.warmup)
 		warmN = lo - wlo
 		t0 = time.Now()
-		if _, err := sequence.Run(ctx, src, order[wlo:lo], rec, &sequence.Options{Krylov: kopt, Precond: c.precond, ReuseIdentical: true, WarmStart: c.warmStart}); err != nil {
+		ws, err := sequence.Run(ctx, src, order[wlo:lo], rec, &sequence.Options{Krylov: kopt, Precond: c.precond, ReuseIdentical: true, WarmStart: c.warmStart})
+		if err != nil {
 			return err
 		}
 		warmSec = time.Since(t0).Seconds()
+		warmSum = sequence.Summarize(ws)
 	}
 
 	d := &dataset{meta: datagenMeta{
@@ -488,6 +493,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		RecIterations: jsonNum(rs.MeanMatVecs), RecKSP: jsonNum(rs.MeanIterations), RecSeconds: jsonNum(rs.MeanSeconds),
 		RecSetup: jsonNum(rs.MeanSetupSeconds), AssembleSeconds: jsonNum(rs.MeanAssembleSeconds),
 		FieldSeconds: jsonNum(fieldSec), SortSeconds: jsonNum(sortSec), WarmupSystems: warmN, WarmupSeconds: jsonNum(warmSec),
+		WarmupKSP: warmSum.TotalIterations, WarmupMatVecs: warmSum.TotalMVs,
 		RecMaxRelres: jsonNum(rs.MaxRelResidual), RecNotConv: rs.NotConverged, Out: c.out,
 	}
 	if c.compare {
@@ -610,7 +616,7 @@ func printDatagen(w io.Writer, r datagenReport, d *dataset) {
 	fmt.Fprintf(w, "fields %.3g s, sort %.3g s, assembly %.3g s/system (not in the times below)\n",
 		float64(r.FieldSeconds), float64(r.SortSeconds), float64(r.AssembleSeconds))
 	if r.WarmupSystems > 0 {
-		fmt.Fprintf(w, "warm-up: %d systems before the slice, %.3g s\n", r.WarmupSystems, float64(r.WarmupSeconds))
+		fmt.Fprintf(w, "warm-up: %d systems before the slice, %d iterations, %.3g s\n", r.WarmupSystems, r.WarmupKSP, float64(r.WarmupSeconds))
 	}
 	if r.Baseline != nil {
 		fmt.Fprintf(w, "%-26s %14s %16s %9s\n", "per system (mean)", *r.Baseline, r.Solver, "speedup")
