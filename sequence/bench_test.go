@@ -1,0 +1,74 @@
+package sequence
+
+import (
+	"context"
+	"testing"
+
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/pde"
+)
+
+func benchFields(b *testing.B, n, g int) ([][]float64, []int) {
+	b.Helper()
+	fam, err := pde.New("darcy", g)
+	if err != nil {
+		b.Fatal(err)
+	}
+	f := make([][]float64, n)
+	for i := range f {
+		f[i] = fam.Field(1, i)
+	}
+	return f, fam.FieldShape()
+}
+
+// Darcy fields on an 80×80 grid (6724 values each).
+func BenchmarkGreedy_N500_D6724(b *testing.B) {
+	f, _ := benchFields(b, 500, 80)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Greedy(f)
+	}
+}
+
+func BenchmarkGrouped_N500_D6724(b *testing.B) {
+	f, shape := benchFields(b, 500, 80)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Grouped(f, shape, nil)
+	}
+}
+
+func BenchmarkGrouped_N2000_D6724(b *testing.B) {
+	f, shape := benchFields(b, 2000, 80)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Grouped(f, shape, nil)
+	}
+}
+
+// A sorted sequence of 20 Darcy systems with 6400 unknowns (the paper's
+// Table 1 size), rtol 1e-5, no preconditioner: recycled vs independent.
+func benchSequence(b *testing.B, mk func(n int) Solver) {
+	b.Helper()
+	fam, _ := pde.New("darcy", 80)
+	src := &famSource{fam: fam, seed: 1, n: 20, fail: -1}
+	order := Greedy(fields(src))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Run(context.Background(), src, order, mk(fam.Unknowns()), &Options{Krylov: krylov.Options{RTol: 1e-5, Restart: 40}}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkSequenceGCRODR40x20_Darcy6400x20(b *testing.B) {
+	benchSequence(b, func(n int) Solver { return krylov.NewGCRODR(n, nil) })
+}
+
+func BenchmarkSequenceGCRODR40x10_Darcy6400x20(b *testing.B) {
+	benchSequence(b, func(n int) Solver { return krylov.NewGCRODR(n, &krylov.GCRODROptions{K: 10}) })
+}
+
+func BenchmarkSequenceGMRES40_Darcy6400x20(b *testing.B) {
+	benchSequence(b, func(n int) Solver { return SolverFunc(krylov.GMRES) })
+}
