@@ -32,6 +32,13 @@ type GCRODROptions struct {
 	// SKR PDE families K = 10 solved sequences faster than the paper's 20
 	// although it needed more iterations (bench/skr).
 	K int
+	// UpdateEvery q > 1 recomputes the recycled space only every q-th
+	// cycle of a solve, and always after the first cycle when none is
+	// kept yet and after the last cycle of each solve (so the next system
+	// gets the newest space); 0 and 1 mean every cycle, as in Parks et al.
+	// Skipping an update is safe (U and C stay valid) and saves its
+	// O(K·M·n) cost at the price of somewhat slower convergence.
+	UpdateEvery int
 }
 
 // GCRODR is GCRO-DR(m, k), the Generalized Conjugate Residual method with
@@ -81,6 +88,7 @@ type GCRODROptions struct {
 // A GCRODR is not safe for concurrent use. Memory: (M+1+4K)·n floats.
 type GCRODR struct {
 	n, m, k int
+	every   int // UpdateEvery (≥ 1)
 	kk      int // active recycled vectors (≤ k)
 	mEff    int // cycle length of the current solve (Options.Restart or m)
 
@@ -124,6 +132,9 @@ type GCRODRStats struct {
 	Deflated int
 	// Cycles is the number of Arnoldi cycles run.
 	Cycles int
+	// Updates is the number of cycles after which the recycled space was
+	// recomputed (every cycle unless UpdateEvery > 1).
+	Updates int
 	// Recycled is the dimension of the recycled space after the solve.
 	Recycled int
 }
@@ -153,8 +164,11 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	if opt.K >= opt.M {
 		panic(fmt.Sprintf("krylov: NewGCRODR: K=%d must be smaller than M=%d", opt.K, opt.M))
 	}
+	if opt.UpdateEvery < 0 {
+		panic(fmt.Sprintf("krylov: NewGCRODR: UpdateEvery=%d must be ≥ 0", opt.UpdateEvery))
+	}
 	m, k := opt.M, opt.K
-	s := &GCRODR{n: n, m: m, k: k}
+	s := &GCRODR{n: n, m: m, k: k, every: max(opt.UpdateEvery, 1)}
 	s.u = block(k, n)
 	s.c = block(k, n)
 	s.u2 = block(k, n)

@@ -112,8 +112,10 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		steps, newEst, err := s.cycle(A, M, x, r, est, thresh, opt.MaxIter-res.Iterations, &res, &mon)
 		if steps > 0 {
 			s.lastStat.Cycles++
-			if s.k > 0 {
+			last := err == nil && newEst <= thresh
+			if s.k > 0 && (s.kk == 0 || last || s.lastStat.Cycles%s.every == 0) {
 				s.updateRecycled(steps)
+				s.lastStat.Updates++
 			}
 		}
 		if err != nil {

@@ -975,3 +975,51 @@ func TestGCRODRRestartOption(t *testing.T) {
 		t.Errorf("GCRO-DR(Restart 10, K<0) %d iterations, GMRES(10) %d", res.Iterations, rg.Iterations)
 	}
 }
+
+// UpdateEvery skips recycled-space updates between the first and last
+// cycles; the solve stays correct and recycling still helps.
+func TestGCRODRUpdateEvery(t *testing.T) {
+	const g = 24
+	b := make([]float64, g*g)
+	for i := range b {
+		b[i] = 1
+	}
+	plain := NewGCRODR(g*g, &GCRODROptions{K: -1})
+	for _, every := range []int{0, 1, 3} {
+		s := NewGCRODR(g*g, &GCRODROptions{M: 20, K: 6, UpdateEvery: every})
+		var its, itsPlain int
+		for i := 0; i < 5; i++ {
+			A := gcrodrVarDiff(g, 1.5, rand.New(rand.NewPCG(16, uint64(i%2))))
+			x := make([]float64, g*g)
+			r, err := s.Solve(context.Background(), A, b, x, &Options{RTol: 1e-8})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := gcTrueRelRes(A, b, x); got > 1e-8 {
+				t.Fatalf("every=%d system %d: relres %g", every, i, got)
+			}
+			st := s.Stats()
+			q := max(every, 1)
+			if st.Updates > (st.Cycles+q-1)/q+2 || st.Updates < 1 || (q == 1 && st.Updates != st.Cycles) {
+				t.Errorf("every=%d: %d updates in %d cycles", every, st.Updates, st.Cycles)
+			}
+			x2 := make([]float64, g*g)
+			r2, _ := plain.Solve(context.Background(), A, b, x2, &Options{RTol: 1e-8, Restart: 20})
+			if i > 0 {
+				its += r.Iterations
+				itsPlain += r2.Iterations
+			}
+		}
+		if its >= itsPlain {
+			t.Errorf("every=%d: %d iterations, GMRES(20) %d", every, its, itsPlain)
+		}
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("negative UpdateEvery did not panic")
+			}
+		}()
+		NewGCRODR(4, &GCRODROptions{UpdateEvery: -1})
+	}()
+}
