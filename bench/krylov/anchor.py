@@ -70,6 +70,8 @@ def ilu0(A):
             k = ind[kk]
             if k >= i:
                 break
+            if val[diag[k]] == 0:
+                raise ValueError("ilu0: zero pivot in row %d" % k)
             val[kk] /= val[diag[k]]
             lik = val[kk]
             for jj in range(diag[k] + 1, ip[k + 1]):
