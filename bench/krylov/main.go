@@ -363,7 +363,11 @@ func main() {
 	}
 	out := map[string]any{"gomaxprocs": runtime.GOMAXPROCS(0), "rtol": *rtol}
 	var perfRows []perfRow
+	var bw [2]float64
 	if *doPerf {
+		bw = bandwidth()
+		out["triad_1core_GBs"], out["triad_all_GBs"] = bw[0], bw[1]
+		out["load_average"] = loadAverage()
 		if *g > 0 {
 			perfRows = append(perfRows, perf(an, *g, *cap, *reps, *rtol)...)
 		}
@@ -394,8 +398,30 @@ func main() {
 		json.NewEncoder(os.Stdout).Encode(out)
 		return
 	}
-	printPerf(perfRows)
+	printPerf(perfRows, bw, out["load_average"])
 	printIters(iterRows, *rtol)
+}
+
+// bandwidth measures the memory bandwidth a triad gets on one core and on
+// all GOMAXPROCS cores, over 96 MB (beyond the caches), so that the table
+// shows whether the parallel kernels had the cores to themselves.
+func bandwidth() [2]float64 {
+	old := runtime.GOMAXPROCS(1)
+	one := benchutil.TriadGBs(96<<20, 9)
+	runtime.GOMAXPROCS(old)
+	return [2]float64{one, benchutil.TriadGBs(96<<20, 9)}
+}
+
+// loadAverage returns the 1-minute load average (Linux), or "" if unknown.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return ""
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return ""
 }
 
 // testdataDir finds testdata/matrices from the module root or bench/krylov.
@@ -425,11 +451,12 @@ func ratio(r float64) string {
 	return fmt.Sprintf("%.2f×", r)
 }
 
-func printPerf(rows []perfRow) {
+func printPerf(rows []perfRow, bw [2]float64, load any) {
 	if len(rows) == 0 {
 		return
 	}
 	fmt.Printf("Time per iteration, 2-D Laplacian, b = A·1, rtol 1e-8 (median; GOMAXPROCS = %d; PETSc and SciPy on one core)\n", runtime.GOMAXPROCS(0))
+	fmt.Printf("machine: triad %.1f GB/s on 1 core, %.1f GB/s on %d; load average %v at the start\n", bw[0], bw[1], runtime.GOMAXPROCS(0), load)
 	fmt.Printf("%-11s %-14s %6s %11s %11s %11s %9s %9s\n", "grid", "method", "its", "subspace", "PETSc", "SciPy", "vs PETSc", "vs SciPy")
 	for _, r := range rows {
 		name := r.Method
