@@ -53,11 +53,13 @@ type GCRODROptions struct {
 //
 // Each cycle minimises the residual over span(U) ⊕ K_{m−k}((I−CCᵀ)AM, r):
 // m−k Arnoldi steps orthogonalise against C and the new Krylov vectors at
-// once (classical Gram–Schmidt with DGKS reorthogonalisation); the
-// residual estimate is the usual GMRES Givens estimate because the C-block
-// of the small least-squares problem is solved exactly. At the end of
-// every cycle (including the last one of a solve, so that the next system
-// profits) the new U spans the k harmonic Ritz vectors of the augmented
+// once (the package's classical Gram–Schmidt with reorthogonalisation,
+// shared with GMRES); the residual estimate is the usual GMRES Givens
+// estimate (shared with GMRES too) because the C-block of the small
+// least-squares problem is solved exactly. At the end of every cycle
+// (every UpdateEvery-th, and always the last one of a solve, so that the
+// next system profits) the new U spans the k harmonic Ritz vectors of the
+// augmented
 // problem with the smallest harmonic Ritz values (target "SM", as HPDDM's
 // default), found from the generalised eigenproblem
 //
@@ -73,7 +75,10 @@ type GCRODROptions struct {
 // imaginary parts of its eigenvector; when only one slot is left for a
 // pair, the pair is dropped and fewer than k vectors are kept. New U and
 // C follow from the thin QR of Ĝ·P: C ← Ŵ·Q, U ← V̂·P·R⁻¹, columns of Ĝ·P
-// that are numerically dependent are deflated.
+// that are numerically dependent are deflated. CᵀU is carried from one
+// update to the next as Qᵀ(ŴᵀV̂)(P·R⁻¹) (recomputed from the vectors every
+// 16 updates and after every rebuild); V_{m−k+1}ᵀU is formed by a blocked
+// kernel, and the new U and C by a fused multi-vector combination.
 //
 // When the operator or the preconditioner changes between calls (a
 // different linop.Operator value, see Solve), C is rebuilt from U:
