@@ -18,7 +18,7 @@ type gramJob struct {
 	n        int
 	nchunk   int
 	parts    int
-	byRow    bool // parts split the rows of a instead of the chunks
+	byRow    bool      // parts split the rows of a instead of the chunks
 	partials []float64 // nchunk × len(a) × len(b)
 }
 

@@ -111,76 +111,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 		WV.Set(kk+i, kk+i, 1)
 	}
 
-	// μ-problem Ĝ⁺ŴᵀV̂ z = μ z, μ = 1/θ.
-	var qr mat.QR
-	qr.Factorize(G)
-	var R mat.Dense
-	qr.RTo(&R)
-	dmax, dmin := 0.0, math.Inf(1)
-	for i := 0; i < mm; i++ {
-		d := math.Abs(R.At(i, i))
-		dmax = max(dmax, d)
-		dmin = min(dmin, d)
-	}
-	if !(dmin > rankTol*dmax) {
-		return
-	}
-	var E mat.Dense
-	if err := qr.SolveTo(&E, false, WV); err != nil {
-		return
-	}
-	var eig mat.Eigen
-	if !eig.Factorize(&E, mat.EigenRight) {
-		return
-	}
-	vals := eig.Values(nil)
-	var vecs mat.CDense
-	eig.VectorsTo(&vecs)
-
-	// Select the k eigenvalues of largest |μ| (smallest |θ|), conjugate
-	// pairs together.
-	idx := make([]int, mm)
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return cmplx.Abs(vals[idx[a]]) > cmplx.Abs(vals[idx[b]]) })
-	used := make([]bool, mm)
-	P := mat.NewDense(mm, s.k, nil)
-	kn := 0
-	for _, i := range idx {
-		if kn == s.k || cmplx.Abs(vals[i]) == 0 {
-			break
-		}
-		if used[i] {
-			continue
-		}
-		used[i] = true
-		if imag(vals[i]) == 0 {
-			for l := 0; l < mm; l++ {
-				P.Set(l, kn, real(vecs.At(l, i)))
-			}
-			kn++
-			continue
-		}
-		// LAPACK stores a conjugate pair consecutively, positive
-		// imaginary part first.
-		partner := i + 1
-		if imag(vals[i]) < 0 {
-			partner = i - 1
-		}
-		if partner >= 0 && partner < mm {
-			used[partner] = true
-		}
-		if kn+2 > s.k {
-			break
-		}
-		for l := 0; l < mm; l++ {
-			z := vecs.At(l, i)
-			P.Set(l, kn, real(z))
-			P.Set(l, kn+1, imag(z))
-		}
-		kn += 2
-	}
+	P, kn := harmonicRitz(G, WV, s.k)
 	if kn == 0 {
 		return
 	}
@@ -281,6 +212,89 @@ func (s *GCRODR) updateRecycled(jj int) {
 	s.u, s.u2 = s.u2, s.u
 	s.c, s.c2 = s.c2, s.c
 	s.kk = kq
+}
+
+// harmonicRitz returns, as the first kn ≤ k columns of P (mm×k), real
+// vectors spanning the harmonic Ritz vectors of the pencil
+// (ĜᵀĜ, ĜᵀŴᵀV̂) with the kn smallest |θ|, G = Ĝ ((mm+1)×mm, full column
+// rank) and WV = ŴᵀV̂: with μ = 1/θ the problem is Ĝ⁺ŴᵀV̂ z = μ z, solved
+// through Householder QR of Ĝ and gonum's nonsymmetric eigensolver, and
+// the eigenvalues of largest |μ| are kept, a complex pair as the real and
+// imaginary parts of its eigenvector (dropped if only one slot is left).
+// kn = 0 when Ĝ is numerically rank deficient or the eigensolver fails.
+func harmonicRitz(G, WV *mat.Dense, k int) (P *mat.Dense, kn int) {
+	_, mm := G.Dims()
+	// μ-problem Ĝ⁺ŴᵀV̂ z = μ z, μ = 1/θ.
+	var qr mat.QR
+	qr.Factorize(G)
+	var R mat.Dense
+	qr.RTo(&R)
+	dmax, dmin := 0.0, math.Inf(1)
+	for i := 0; i < mm; i++ {
+		d := math.Abs(R.At(i, i))
+		dmax = max(dmax, d)
+		dmin = min(dmin, d)
+	}
+	if !(dmin > rankTol*dmax) {
+		return nil, 0
+	}
+	var E mat.Dense
+	if err := qr.SolveTo(&E, false, WV); err != nil {
+		return nil, 0
+	}
+	var eig mat.Eigen
+	if !eig.Factorize(&E, mat.EigenRight) {
+		return nil, 0
+	}
+	vals := eig.Values(nil)
+	var vecs mat.CDense
+	eig.VectorsTo(&vecs)
+
+	// Select the k eigenvalues of largest |μ| (smallest |θ|), conjugate
+	// pairs together.
+	idx := make([]int, mm)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool { return cmplx.Abs(vals[idx[a]]) > cmplx.Abs(vals[idx[b]]) })
+	used := make([]bool, mm)
+	P = mat.NewDense(mm, k, nil)
+	kn = 0
+	for _, i := range idx {
+		if kn == k || cmplx.Abs(vals[i]) == 0 {
+			break
+		}
+		if used[i] {
+			continue
+		}
+		used[i] = true
+		if imag(vals[i]) == 0 {
+			for l := 0; l < mm; l++ {
+				P.Set(l, kn, real(vecs.At(l, i)))
+			}
+			kn++
+			continue
+		}
+		// LAPACK stores a conjugate pair consecutively, positive
+		// imaginary part first.
+		partner := i + 1
+		if imag(vals[i]) < 0 {
+			partner = i - 1
+		}
+		if partner >= 0 && partner < mm {
+			used[partner] = true
+		}
+		if kn+2 > k {
+			break
+		}
+		for l := 0; l < mm; l++ {
+			z := vecs.At(l, i)
+			P.Set(l, kn, real(z))
+			P.Set(l, kn+1, imag(z))
+		}
+		kn += 2
+	}
+	return P, kn
 }
 
 func floatsNorm(x []float64) float64 {

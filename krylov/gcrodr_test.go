@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/cmplx"
 	"math/rand/v2"
 	"runtime"
+	"sort"
 	"strings"
 	"testing"
 
@@ -1022,4 +1024,66 @@ func TestGCRODRUpdateEvery(t *testing.T) {
 		}()
 		NewGCRODR(4, &GCRODROptions{UpdateEvery: -1})
 	}()
+}
+
+// harmonicRitz returns a basis of the eigenvectors of the pencil
+// (ĜᵀĜ, ĜᵀŴᵀV̂) with the smallest |θ|, checked against the standard
+// eigenproblem (ĜᵀŴᵀV̂)⁻¹ĜᵀĜ solved directly (the reduction through
+// Ĝ⁺ must give the same invariant subspace and the same eigenvalues).
+func TestHarmonicRitzAgainstDirectEigen(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 17))
+	for trial, tc := range []struct{ mm, k int }{{8, 3}, {12, 5}, {20, 7}, {30, 10}} {
+		G := mat.NewDense(tc.mm+1, tc.mm, nil)
+		WV := mat.NewDense(tc.mm+1, tc.mm, nil)
+		for i := 0; i <= tc.mm; i++ {
+			for j := 0; j < tc.mm; j++ {
+				G.Set(i, j, rng.NormFloat64())
+				WV.Set(i, j, rng.NormFloat64())
+			}
+		}
+		P, kn := harmonicRitz(G, WV, tc.k)
+		if kn < tc.k-1 || kn > tc.k {
+			t.Fatalf("trial %d: %d vectors for k=%d", trial, kn, tc.k)
+		}
+		var A, B, Binv, T mat.Dense
+		A.Mul(G.T(), G)
+		B.Mul(G.T(), WV)
+		if err := Binv.Inverse(&B); err != nil {
+			t.Fatal(err)
+		}
+		T.Mul(&Binv, &A)
+		var eig mat.Eigen
+		if !eig.Factorize(&T, mat.EigenNone) {
+			t.Fatal("eigen failed")
+		}
+		theta := eig.Values(nil)
+		sort.Slice(theta, func(a, b int) bool { return cmplx.Abs(theta[a]) < cmplx.Abs(theta[b]) })
+		S := P.Slice(0, tc.mm, 0, kn)
+		// span(S) is invariant under T: T·S = S·X.
+		var TS, X, SX mat.Dense
+		TS.Mul(&T, S)
+		if err := X.Solve(S, &TS); err != nil {
+			t.Fatal(err)
+		}
+		SX.Mul(S, &X)
+		SX.Sub(&SX, &TS)
+		if r := mat.Norm(&SX, 2) / (mat.Norm(&T, 2) * mat.Norm(S, 2)); r > 1e-9 {
+			t.Errorf("trial %d: span not invariant, residual %g", trial, r)
+		}
+		// Its eigenvalues are the kn smallest |θ|.
+		var ex mat.Eigen
+		ex.Factorize(&X, mat.EigenNone)
+		got := ex.Values(nil)
+		sort.Slice(got, func(a, b int) bool { return cmplx.Abs(got[a]) < cmplx.Abs(got[b]) })
+		for i := range got {
+			if cmplx.Abs(got[i]-theta[i]) > 1e-8*cmplx.Abs(theta[i]) && cmplx.Abs(got[i]-cmplx.Conj(theta[i])) > 1e-8*cmplx.Abs(theta[i]) {
+				t.Errorf("trial %d: eigenvalue %d = %v, want %v (smallest |θ| %v)", trial, i, got[i], theta[i], theta[:kn])
+			}
+		}
+	}
+	// Rank-deficient Ĝ: nothing.
+	G := mat.NewDense(4, 3, []float64{1, 2, 3, 2, 4, 6, 0, 0, 0, 1, 2, 3})
+	if _, kn := harmonicRitz(G, mat.NewDense(4, 3, nil), 2); kn != 0 {
+		t.Errorf("rank-deficient Ĝ gave %d vectors", kn)
+	}
 }
