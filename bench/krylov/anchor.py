@@ -178,6 +178,10 @@ def main():
             out = (petsc_run if req["tool"] == "petsc" else scipy_run)(req)
         except Exception as e:  # one bad request must not end the session
             out = dict(error="%s: %s" % (type(e).__name__, e))
+        # JSON has no Infinity/NaN: a residual that is not finite is null.
+        for k, v in out.items():
+            if isinstance(v, float) and not np.isfinite(v):
+                out[k] = None
         # PETSc may print its own messages on stdout: mark our answers.
         print("@@" + json.dumps(out), flush=True)
 

@@ -34,6 +34,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,11 +64,12 @@ type request struct {
 }
 
 type answer struct {
-	Iterations int     `json:"iterations"`
-	Seconds    float64 `json:"seconds"`
-	RelRes     float64 `json:"relres"`
-	Converged  bool    `json:"converged"`
-	Error      string  `json:"error,omitempty"`
+	Iterations int      `json:"iterations"`
+	Seconds    float64  `json:"seconds"`
+	RelRes     *float64 `json:"relres"` // nil: not finite
+	Converged  bool     `json:"converged"`
+	Reason     int      `json:"reason,omitempty"` // PETSc's KSPConvergedReason
+	Error      string   `json:"error,omitempty"`
 }
 
 // anchor is a running anchor.py.
@@ -175,7 +177,8 @@ func (s *system) solve(method, prec string, rtol float64, maxit int) answer {
 	t := time.Now()
 	res, err := f(context.Background(), s.A, s.b, x, o)
 	dt := time.Since(t).Seconds()
-	ans := answer{Iterations: res.Iterations, Seconds: dt, RelRes: res.RelResidual, Converged: res.Converged}
+	rr := res.RelResidual
+	ans := answer{Iterations: res.Iterations, Seconds: dt, RelRes: &rr, Converged: res.Converged}
 	if err != nil && !errors.Is(err, krylov.ErrNotConverged) {
 		ans.Error = err.Error()
 	}
@@ -483,6 +486,8 @@ func itsCell(a answer) string {
 		return "breakdown"
 	case strings.Contains(a.Error, " has no "):
 		return "n/a"
+	case strings.Contains(a.Error, "zero pivot"), a.Reason == -11: // KSP_DIVERGED_PC_FAILED
+		return "zero pivot"
 	case a.Error != "":
 		return "error"
 	case a.Iterations == 0 && !a.Converged:
@@ -502,10 +507,13 @@ func printIters(rows []iterRow, rtol float64) {
 	fmt.Printf("%-16s %5s %-9s %-7s %18s %18s %18s\n", "matrix", "n", "method", "precond", "subspace", "PETSc", "SciPy")
 	for _, r := range rows {
 		cell := func(a answer) string {
-			if a.Error != "" {
+			if a.Error != "" || a.Reason == -11 {
 				return itsCell(a)
 			}
-			return fmt.Sprintf("%s [%.0e]", itsCell(a), a.RelRes)
+			if a.RelRes == nil || math.IsInf(*a.RelRes, 0) || math.IsNaN(*a.RelRes) {
+				return itsCell(a) + " [inf]"
+			}
+			return fmt.Sprintf("%s [%.0e]", itsCell(a), *a.RelRes)
 		}
 		fmt.Printf("%-16s %5d %-9s %-7s %18s %18s %18s\n", r.Matrix, r.N, r.Method, r.Precond, cell(r.Subspace), cell(r.Petsc), cell(r.Scipy))
 	}
@@ -514,7 +522,7 @@ func printIters(rows []iterRow, rtol float64) {
 			tool string
 			a    answer
 		}{{"subspace", r.Subspace}, {"PETSc", r.Petsc}, {"SciPy", r.Scipy}} {
-			if e.a.Error != "" && !strings.Contains(e.a.Error, " has no ") {
+			if e.a.Error != "" && !strings.Contains(e.a.Error, " has no ") && !strings.Contains(e.a.Error, "zero pivot") {
 				fmt.Printf("  %s %s %s+%s: %s\n", e.tool, r.Matrix, r.Method, r.Precond, oneLine(e.a.Error))
 			}
 		}
