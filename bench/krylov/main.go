@@ -195,6 +195,7 @@ func median(v []float64) float64 {
 }
 
 type perfRow struct {
+	Procs       int     `json:"gomaxprocs"`
 	Grid        int     `json:"grid"`
 	N           int     `json:"n"`
 	Method      string  `json:"method"`
@@ -226,7 +227,7 @@ func perf(an *anchor, g, cap, reps int, rtol float64) []perfRow {
 	sys := newSystem(fmt.Sprintf("lap%d", g), map[string]any{"lap": g}, sparse.Laplacian2D(g, g))
 	var rows []perfRow
 	for _, pm := range perfMethods {
-		row := perfRow{Grid: g, N: g * g, Method: pm.method, Precond: pm.precond}
+		row := perfRow{Procs: runtime.GOMAXPROCS(0), Grid: g, N: g * g, Method: pm.method, Precond: pm.precond}
 		var ours, pet, sci []float64
 		sys.solve(pm.method, pm.precond, rtol, cap) // warm-up
 		for r := 0; r < reps; r++ {
@@ -351,6 +352,7 @@ func main() {
 	noAnchor := flag.Bool("no-anchor", false, "skip SciPy/PETSc")
 	doPerf := flag.Bool("perf", true, "run the time-per-iteration table")
 	doIters := flag.Bool("iters", true, "run the iteration-count table")
+	perCore := flag.Bool("per-core", false, "repeat the time-per-iteration table with GOMAXPROCS=1 (per-core efficiency, robust to a busy machine)")
 	flag.Parse()
 
 	var an *anchor
@@ -371,9 +373,7 @@ func main() {
 		bw = bandwidth()
 		out["triad_1core_GBs"], out["triad_all_GBs"] = bw[0], bw[1]
 		out["load_average"] = loadAverage()
-		if *g > 0 {
-			perfRows = append(perfRows, perf(an, *g, *cap, *reps, *rtol)...)
-		}
+		var grids []int
 		for _, f := range strings.Split(*small, ",") {
 			if f = strings.TrimSpace(f); f == "" {
 				continue
@@ -383,8 +383,22 @@ func main() {
 				fmt.Fprintf(os.Stderr, "krylov: bad -small entry %q\n", f)
 				os.Exit(2)
 			}
-			perfRows = append(perfRows, perf(an, gs, 100000, *sreps, *rtol)...)
+			grids = append(grids, gs)
 		}
+		all := runtime.GOMAXPROCS(0)
+		for _, procs := range []int{all, 1} {
+			if procs == 1 && (!*perCore || all == 1) {
+				break
+			}
+			runtime.GOMAXPROCS(procs)
+			if *g > 0 {
+				perfRows = append(perfRows, perf(an, *g, *cap, *reps, *rtol)...)
+			}
+			for _, gs := range grids {
+				perfRows = append(perfRows, perf(an, gs, 100000, *sreps, *rtol)...)
+			}
+		}
+		runtime.GOMAXPROCS(all)
 		out["per_iteration"] = perfRows
 	}
 	var iterRows []iterRow
@@ -460,7 +474,7 @@ func printPerf(rows []perfRow, bw [2]float64, load any) {
 	}
 	fmt.Printf("Time per iteration, 2-D Laplacian, b = A·1, rtol 1e-8 (median; GOMAXPROCS = %d; PETSc and SciPy on one core)\n", runtime.GOMAXPROCS(0))
 	fmt.Printf("machine: triad %.1f GB/s on 1 core, %.1f GB/s on %d; load average %v at the start\n", bw[0], bw[1], runtime.GOMAXPROCS(0), load)
-	fmt.Printf("%-11s %-14s %6s %11s %11s %11s %9s %9s\n", "grid", "method", "its", "subspace", "PETSc", "SciPy", "vs PETSc", "vs SciPy")
+	fmt.Printf("%-11s %-14s %5s %6s %11s %11s %11s %9s %9s\n", "grid", "method", "procs", "its", "subspace", "PETSc", "SciPy", "vs PETSc", "vs SciPy")
 	for _, r := range rows {
 		name := r.Method
 		if r.Method == "gmres" {
@@ -469,7 +483,7 @@ func printPerf(rows []perfRow, bw [2]float64, load any) {
 		if r.Precond != "none" {
 			name += "+" + r.Precond
 		}
-		fmt.Printf("%-11s %-14s %6d %11s %11s %11s %9s %9s", fmt.Sprintf("%d×%d", r.Grid, r.Grid), name, r.Iterations,
+		fmt.Printf("%-11s %-14s %5d %6d %11s %11s %11s %9s %9s", fmt.Sprintf("%d×%d", r.Grid, r.Grid), name, r.Procs, r.Iterations,
 			ms(r.SubspaceSPI), ms(r.PetscSPI), ms(r.ScipySPI), ratio(r.VsPetsc), ratio(r.VsScipy))
 		if r.Note != "" {
 			fmt.Printf("  (%s)", r.Note)
