@@ -349,6 +349,7 @@ func main() {
 	sreps := flag.Int("small-reps", 21, "repetitions on the small grids")
 	rtol := flag.Float64("rtol", 1e-8, "relative tolerance")
 	asJSON := flag.Bool("json", false, "print one JSON object")
+	jsonFile := flag.String("json-file", "", "also write the JSON object to this file")
 	noAnchor := flag.Bool("no-anchor", false, "skip SciPy/PETSc")
 	doPerf := flag.Bool("perf", true, "run the time-per-iteration table")
 	doIters := flag.Bool("iters", true, "run the iteration-count table")
@@ -410,6 +411,19 @@ func main() {
 			os.Exit(1)
 		}
 		out["iterations"] = iterRows
+	}
+	if *jsonFile != "" {
+		f, err := os.Create(*jsonFile)
+		if err == nil {
+			err = json.NewEncoder(f).Encode(out)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "krylov:", err)
+			os.Exit(1)
+		}
 	}
 	if *asJSON {
 		json.NewEncoder(os.Stdout).Encode(out)
