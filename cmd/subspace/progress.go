@@ -3,25 +3,36 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"time"
+
+	"golang.org/x/term"
 )
 
-// progress draws a one-line progress indicator on w for long runs: nothing
-// for the first second (short runs stay quiet), then at most ten updates a
-// second. It is not safe for concurrent use.
+// progress draws a progress indicator on w for long runs: nothing for the
+// first second (short runs stay quiet). On a terminal it redraws one line
+// at most ten times a second; anywhere else (a log file, CI output) it
+// prints a plain line every ten seconds, so logs stay readable. It is not
+// safe for concurrent use.
 type progress struct {
-	w       io.Writer
-	label   string
-	total   int // 0: unknown
-	start   time.Time
-	last    time.Time
-	drawn   bool
-	enabled bool
+	w        io.Writer
+	label    string
+	total    int // 0: unknown
+	start    time.Time
+	last     time.Time
+	interval time.Duration
+	tty      bool
+	drawn    bool
+	enabled  bool
 }
 
 func newProgress(w io.Writer, enabled bool, label string, total int) *progress {
 	now := time.Now()
-	return &progress{w: w, label: label, total: total, start: now, last: now, enabled: enabled}
+	p := &progress{w: w, label: label, total: total, start: now, last: now, enabled: enabled, interval: 10 * time.Second}
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		p.tty, p.interval = true, 100*time.Millisecond
+	}
+	return p
 }
 
 // update reports that done units are finished; detail is appended (e.g.
@@ -31,11 +42,15 @@ func (p *progress) update(done int, detail string) {
 		return
 	}
 	now := time.Now()
-	if now.Sub(p.start) < time.Second || now.Sub(p.last) < 100*time.Millisecond {
+	if now.Sub(p.start) < time.Second || (p.drawn && now.Sub(p.last) < p.interval) {
 		return
 	}
 	p.last = now
 	p.drawn = true
+	start, end := "\r", "\x1b[K"
+	if !p.tty {
+		start, end = "", "\n"
+	}
 	el := now.Sub(p.start).Round(100 * time.Millisecond)
 	if p.total > 0 {
 		frac := float64(done) / float64(p.total)
@@ -53,15 +68,15 @@ func (p *progress) update(done int, detail string) {
 			rem := time.Duration(float64(now.Sub(p.start)) * (1/frac - 1)).Round(time.Second)
 			eta = fmt.Sprintf(" eta %v", rem)
 		}
-		fmt.Fprintf(p.w, "\r%s [%s] %d/%d %v%s %s\x1b[K", p.label, bar, done, p.total, el, eta, detail)
+		fmt.Fprintf(p.w, "%s%s [%s] %d/%d %v%s %s%s", start, p.label, bar, done, p.total, el, eta, detail, end)
 		return
 	}
-	fmt.Fprintf(p.w, "\r%s %d %v %s\x1b[K", p.label, done, el, detail)
+	fmt.Fprintf(p.w, "%s%s %d %v %s%s", start, p.label, done, el, detail, end)
 }
 
 // finish ends the progress line if one was drawn.
 func (p *progress) finish() {
-	if p.drawn {
+	if p.drawn && p.tty {
 		fmt.Fprint(p.w, "\r\x1b[K")
 	}
 }
