@@ -387,10 +387,11 @@ func main() {
 			grids = append(grids, gs)
 		}
 		all := runtime.GOMAXPROCS(0)
-		for _, procs := range []int{all, 1} {
-			if procs == 1 && (!*perCore || all == 1) {
-				break
-			}
+		procsList := []int{all}
+		if *perCore && all > 1 {
+			procsList = append(procsList, 1)
+		}
+		for _, procs := range procsList {
 			runtime.GOMAXPROCS(procs)
 			if *g > 0 {
 				perfRows = append(perfRows, perf(an, *g, *cap, *reps, *rtol)...)
