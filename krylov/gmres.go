@@ -4,6 +4,8 @@ import (
 	"context"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/linop"
 )
@@ -106,15 +108,15 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 		switch {
 		case flexible && M != nil:
 			vec.Copy(xt, x)
-			vec.MultiAxpy(xt, y[:k], Z[:k])
+			vec.MultiAxpyNorm(xt, y[:k], Z[:k])
 		case right:
 			clear(w)
-			vec.MultiAxpy(w, y[:k], V[:k])
+			vec.MultiAxpyNorm(w, y[:k], V[:k])
 			M.Apply(r, w)
 			vec.AddScaled(xt, x, 1, r)
 		default:
 			vec.Copy(xt, x)
-			vec.MultiAxpy(xt, y[:k], V[:k])
+			vec.MultiAxpyNorm(xt, y[:k], V[:k])
 		}
 	}
 
@@ -138,7 +140,7 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			return res, conclude(method, rnorm, bnorm, thresh, &res,
 				errorf("%s: M·r = 0 for r ≠ 0 at iteration %d: the preconditioner is singular: %w", method, it, ErrBreakdown))
 		}
-		vec.Scale(1/beta, V[0])
+		scaleVec(1/beta, V[0])
 		// scale converts the least-squares residual to an estimate of ‖r‖.
 		scale := rnorm / beta
 		target := thresh / scale
@@ -201,7 +203,7 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			if breakdown {
 				break
 			}
-			vec.Scale(1/hnext, V[j+1])
+			scaleVec(1/hnext, V[j+1])
 			if est <= target {
 				// Confirm with the true residual of the current iterate.
 				hl.solve(y, k)
@@ -250,6 +252,16 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 		}
 	}
+}
+
+// scaleVec sets v ← a·v: gonum's assembly kernel for vectors short enough
+// to be in cache, the parallel vec.Scale for long ones.
+func scaleVec(a float64, v []float64) {
+	if len(v) < vec.ParallelMin {
+		floats.Scale(a, v)
+		return
+	}
+	vec.Scale(a, v)
 }
 
 // eps is the machine epsilon of float64.

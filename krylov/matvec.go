@@ -3,6 +3,8 @@ package krylov
 import (
 	"unsafe"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/linop"
@@ -92,19 +94,21 @@ func (m *mulDot) Run(part int) {
 }
 
 // mulRowsDot sets q[i] = row i · p for rows [lo, hi) and returns
-// Σ p[i]·q[i] over those rows.
+// Σ p[i]·q[i] over those rows. The dot product runs after the block's
+// rows, on data still in cache, with gonum's assembly kernel: keeping it
+// out of the row loop leaves that loop as tight as sparse's own product
+// (fusing it per row made the product about 15% slower on matrices that
+// fit in cache).
 //
-// It walks the index and value arrays with pointer arithmetic, as
-// sparse's own product does, because bounds checks on p[col] cost a
-// quarter of the speed of this bandwidth-bound loop. It is memory safe:
-// a *sparse.CSR always satisfies its invariants (non-decreasing row
+// The row loop walks the index and value arrays with pointer arithmetic,
+// as sparse's product does, because bounds checks on p[col] cost a quarter
+// of the speed of this bandwidth-bound loop. It is memory safe: a
+// *sparse.CSR always satisfies its invariants (non-decreasing row
 // pointers ending at len(ind) = len(val), column indices in [0, cols)),
 // and apply checks len(p) = len(q) = rows = cols.
 func mulRowsDot(indptr []int, ind []int32, val []float64, p, q []float64, lo, hi int) float64 {
 	ip := indptr[lo : hi+1]
 	d := q[lo:hi]
-	pp := p[lo:hi]
-	pp = pp[:len(d)]
 	if len(ind) == 0 {
 		clear(d)
 		return 0
@@ -113,7 +117,6 @@ func mulRowsDot(indptr []int, ind []int32, val []float64, p, q []float64, lo, hi
 	cp := unsafe.Pointer(unsafe.SliceData(ind))
 	vp := unsafe.Pointer(unsafe.SliceData(val))
 	k := uintptr(ip[0])
-	var s0, s1 float64
 	for i := range d {
 		e := uintptr(ip[i+1])
 		var t0, t1 float64
@@ -128,13 +131,7 @@ func mulRowsDot(indptr []int, ind []int32, val []float64, p, q []float64, lo, hi
 			t0 += *(*float64)(unsafe.Add(vp, k*8)) * *(*float64)(unsafe.Add(xp, uintptr(c0)*8))
 			k++
 		}
-		t := t0 + t1
-		d[i] = t
-		if i&1 == 0 {
-			s0 += pp[i] * t
-		} else {
-			s1 += pp[i] * t
-		}
+		d[i] = t0 + t1
 	}
-	return s0 + s1
+	return floats.Dot(p[lo:hi], d)
 }

@@ -15,6 +15,7 @@ import (
 // the measurement of what is left cost the memory traffic of the update
 // alone:
 //
+//	MultiDotAsm    h = Vᵀw                                 (k+1)·8n bytes
 //	MultiDotNorm   h = Vᵀw and ‖w‖                         (k+1)·8n bytes
 //	MultiAxpyDot   w ← w + V c, then s = Vᵀw and ‖w‖      (k+2)·8n bytes
 //	MultiAxpyNorm  w ← w + V c, then ‖w‖                  (k+2)·8n bytes
@@ -33,7 +34,8 @@ const gsBlock = 512
 type gsOp int
 
 const (
-	gsDotNorm gsOp = iota
+	gsDot gsOp = iota
+	gsDotNorm
 	gsAxpyDot
 	gsAxpyNorm
 )
@@ -61,7 +63,7 @@ func (j *gsJob) Run(part int) {
 		for s := lo; s < hi; s += gsBlock {
 			e := min(s+gsBlock, hi)
 			w := j.w[s:e]
-			if j.op != gsDotNorm {
+			if j.op == gsAxpyDot || j.op == gsAxpyNorm {
 				for i, v := range j.basis {
 					floats.AddScaled(w, j.coef[i], v[s:e])
 				}
@@ -71,7 +73,9 @@ func (j *gsJob) Run(part int) {
 					out[i] += floats.Dot(v[s:e], w)
 				}
 			}
-			out[k] += floats.Dot(w, w)
+			if j.op != gsDot {
+				out[k] += floats.Dot(w, w)
+			}
 		}
 	}
 }
@@ -104,6 +108,9 @@ func gsRun(op gsOp, basis [][]float64, w, coef, dst []float64) float64 {
 	}
 	j.basis, j.w, j.coef = nil, nil, nil
 	gsJobs.Put(j)
+	if op == gsDot {
+		return 0
+	}
 	if ww == 0 || math.IsInf(ww, 0) || ww < 1e-280 {
 		// Over- or underflow of the squares: recompute safely.
 		return scaledNorm(w)
@@ -122,6 +129,14 @@ func gsCheck(name string, basis [][]float64, w []float64, lens ...int) {
 			panic("vec: " + name + ": length mismatch")
 		}
 	}
+}
+
+// MultiDotAsm sets dst[i] = basis[i]ᵀw for every i in one pass, as
+// MultiDot does, with the assembly inner loops of this file (faster on
+// data in cache). It panics if lengths differ.
+func MultiDotAsm(dst []float64, basis [][]float64, w []float64) {
+	gsCheck("MultiDotAsm", basis, w, len(dst))
+	gsRun(gsDot, basis, w, nil, dst)
 }
 
 // MultiDotNorm sets dst[i] = basis[i]ᵀw for every i and returns ‖w‖, in

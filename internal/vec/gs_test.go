@@ -67,6 +67,13 @@ func TestGSKernels(t *testing.T) {
 				t.Errorf("k=%d n=%d MultiDotNorm dot %d = %v, want %v", c.k, c.n, i, d[i], wantD[i])
 			}
 		}
+		d2 := make([]float64, c.k)
+		MultiDotAsm(d2, basis, w)
+		for i := range d2 {
+			if d2[i] != d[i] {
+				t.Errorf("k=%d n=%d MultiDotAsm dot %d = %v, MultiDotNorm's %v", c.k, c.n, i, d2[i], d[i])
+			}
+		}
 		_ = wantW
 		wantW, wantD, wantN = gsNaive(basis, w, coef)
 		for _, op := range []string{"AxpyDot", "AxpyNorm", "AxpyDotAliased"} {
