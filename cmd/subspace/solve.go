@@ -62,8 +62,8 @@ convergence and the setup and solve times; --json prints one object with
 the keys method, precond, rows, cols, nnz, iterations, matvecs, converged,
 reason, relative_residual (true ‖b − A x‖/‖b‖ of the returned x), residual,
 seconds (solve only) and setup_seconds (reading and preconditioner), plus
-error when the solver failed and, for LSQR/LSMR, normal_residual (‖Aᵀr‖),
-norm_a, cond_a and stop. Exit status: 0 converged, 3 not converged (after
+error when the solver failed and, for LSQR/LSMR, damp, normal_residual
+(‖Aᵀr − λ²x‖, the gradient of the objective), norm_a, cond_a and stop. Exit status: 0 converged, 3 not converged (after
 printing), 2 bad arguments, 1 bad data or solver failure (breakdown,
 indefinite matrix; the result is printed first).`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -114,6 +114,7 @@ type solveOutput struct {
 	Reason       string   `json:"reason"`
 	RelResidual  jsonNum  `json:"relative_residual"`
 	Residual     jsonNum  `json:"residual"`
+	Damp         *jsonNum `json:"damp,omitempty"`
 	NormalRes    *jsonNum `json:"normal_residual,omitempty"`
 	NormA        *jsonNum `json:"norm_a,omitempty"`
 	CondA        *jsonNum `json:"cond_a,omitempty"`
@@ -232,8 +233,8 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		res, solveErr = solve(cmd.Context(), A, b, x, lo)
 		out.fill(res.Result)
 		out.MatVecsT = &res.MatVecsT
-		nr, na, ca := jsonNum(res.NormAr), jsonNum(res.NormA), jsonNum(res.CondA)
-		out.NormalRes, out.NormA, out.CondA, out.Stop = &nr, &na, &ca, &res.Stop
+		nr, na, ca, dp := jsonNum(res.NormAr), jsonNum(res.NormA), jsonNum(res.CondA), jsonNum(f.damp)
+		out.NormalRes, out.NormA, out.CondA, out.Stop, out.Damp = &nr, &na, &ca, &res.Stop, &dp
 	} else {
 		o := &krylov.Options{RTol: f.rtol, ATol: f.atol, MaxIter: f.maxIter, Precond: M, Side: side,
 			Restart: f.restart, Progress: progress}
@@ -344,7 +345,11 @@ func (o *solveOutput) print(w io.Writer, asJSON bool) error {
 	row("iterations", "%s)", its)
 	row("relative residual", "%.3g (‖b − A x‖ = %.3g)", float64(o.RelResidual), float64(o.Residual))
 	if o.NormalRes != nil {
-		row("‖Aᵀr‖", "%.3g", float64(*o.NormalRes))
+		if *o.Damp != 0 {
+			row("‖Aᵀr − λ²x‖", "%.3g (λ = %g)", float64(*o.NormalRes), float64(*o.Damp))
+		} else {
+			row("‖Aᵀr‖", "%.3g", float64(*o.NormalRes))
+		}
 		row("‖A‖, cond(A)", "≈ %.3g, ≈ %.3g (estimates)", float64(*o.NormA), float64(*o.CondA))
 	}
 	conv := "no"
