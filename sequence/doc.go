@@ -53,5 +53,10 @@
 // residual. Consecutive systems with bitwise identical matrices (the
 // Poisson and thermal families: only b changes) share one matrix and one
 // preconditioner when Options.ReuseIdentical is set, so a recycling
-// solver keeps C = A·M·U without recomputing it.
+// solver keeps C = A·M·U without recomputing it; with Options.Projection
+// they also start from the minimal-residual combination of the earlier
+// solutions (Fischer 1998), which is nearly exact when b depends linearly
+// on a few parameters. GCRO-DR's recycled space holds approximate
+// eigenvectors, not earlier solutions, so it cannot exploit that on its
+// own (SciPy's gcrotmk, which keeps correction directions, does).
 package sequence

@@ -62,6 +62,18 @@ type Options struct {
 	// solver keeps C = A·M·U. The comparison costs O(nnz) and is not
 	// timed.
 	ReuseIdentical bool
+	// Projection > 0 keeps up to that many solutions of consecutive
+	// systems whose matrices are identical and starts each such solve from
+	// their minimal-residual combination (Fischer's projection for
+	// successive right-hand sides): when b depends linearly on a few
+	// parameters, as in the Poisson and thermal families, later systems
+	// then need few or no iterations. A solution is stored when the next
+	// system turns out to have the same matrix; that product with A and the
+	// guess are part of the next system's timed solve and counted in its
+	// MatVecs. The stored solutions are dropped when the matrix changes, so
+	// sequences of different matrices pay nothing. It overrides WarmStart
+	// for those systems.
+	Projection int
 	// Prefetch is the number of systems assembled ahead, concurrently, by
 	// background goroutines; 0 assembles each system in Run's goroutine.
 	// (RunLanes uses lane 0's.)
@@ -197,6 +209,9 @@ type lane struct {
 	prevM  linop.Operator
 	x, r   []float64
 	havePr bool
+	proj   *projection
+	pend   []float64 // last solution, stored in proj if the next matrix is the same
+	isPend bool
 }
 
 // solve solves system i (A, b) and records its Stat.
@@ -207,9 +222,19 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 		l.havePr = false
 	}
 	st := Stat{System: i, AssembleSeconds: asec}
-	if l.opt.ReuseIdentical && l.prevA != nil && sameMatrix(l.prevA, A) {
+	same := (l.opt.ReuseIdentical || l.opt.Projection > 0) && l.prevA != nil && sameMatrix(l.prevA, A)
+	if l.opt.ReuseIdentical && same {
 		A = l.prevA
 		st.Reused = true
+	}
+	if l.opt.Projection > 0 {
+		if l.proj == nil {
+			l.proj = newProjection(l.opt.Projection)
+		}
+		if !same {
+			l.proj.reset()
+			l.isPend = false
+		}
 	}
 	if !l.opt.WarmStart || !l.havePr {
 		clear(l.x)
@@ -230,7 +255,25 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 	}
 	ko := l.opt.Krylov
 	ko.Precond = M
+	projMV := 0
+	if l.proj != nil {
+		if l.isPend {
+			projMV = l.proj.add(A, l.pend)
+			l.isPend = false
+		}
+		if !l.proj.empty() {
+			l.proj.guess(l.x, b)
+		}
+	}
 	res, serr := l.s.Solve(ctx, A, b, l.x, &ko)
+	res.MatVecs += projMV
+	if l.proj != nil && serr == nil {
+		if len(l.pend) != n {
+			l.pend = make([]float64, n)
+		}
+		copy(l.pend, l.x)
+		l.isPend = true
+	}
 	t2 := time.Now()
 	st.CPUSeconds = processCPU() - c0
 	if serr != nil && ctx.Err() != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"math/rand/v2"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -289,5 +290,101 @@ func TestRunLanesMatchesSeparateRuns(t *testing.T) {
 	}
 	if got, _ := RunLanes(context.Background(), src, order, nil); len(got) != 0 {
 		t.Errorf("no lanes: %v", got)
+	}
+}
+
+// Thermal right-hand sides depend linearly on two temperatures, so after
+// two systems the projection on earlier solutions is exact: the later
+// solves need no iterations at all.
+func TestRunProjectionThermal(t *testing.T) {
+	src := newSource(t, "thermal", 12, 8)
+	n := src.fam.Unknowns()
+	stats, err := Run(context.Background(), src, identity(src.n), krylov.NewGCRODR(n, &krylov.GCRODROptions{M: 20, K: 5}), &Options{
+		Krylov: krylov.Options{RTol: 1e-8}, ReuseIdentical: true, Projection: 5,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, st := range stats {
+		if !st.Converged || st.RelResidual > 1e-8 {
+			t.Fatalf("system %d: %+v", k, st)
+		}
+		// The stored solutions are accurate to rtol only, so the guess
+		// may miss rtol by a little: at most a couple of steps.
+		if k >= 2 && st.Iterations > 2 {
+			t.Errorf("system %d: %d iterations after two stored solutions", k, st.Iterations)
+		}
+	}
+}
+
+// Projection is dropped whenever the matrix changes (Darcy): the run is
+// exactly the same as without it.
+func TestRunProjectionDroppedOnNewMatrix(t *testing.T) {
+	src := newSource(t, "darcy", 10, 5)
+	n := src.fam.Unknowns()
+	run := func(p int) []Stat {
+		st, err := Run(context.Background(), src, identity(5), krylov.NewGCRODR(n, &krylov.GCRODROptions{M: 15, K: 4}), &Options{Projection: p})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	a, b := run(0), run(3)
+	for k := range a {
+		if a[k].Iterations != b[k].Iterations || b[k].MatVecs != a[k].MatVecs {
+			t.Errorf("system %d: %+v without, %+v with projection", k, a[k], b[k])
+		}
+	}
+}
+
+func TestProjectionUnit(t *testing.T) {
+	A := sparse.Laplacian2D(6, 6)
+	n, _ := A.Dims()
+	rng := rand.New(rand.NewPCG(3, 3))
+	solve := func(b []float64) []float64 {
+		var x mat.VecDense
+		x.SolveVec(A.ToDense(), mat.NewVecDense(n, b))
+		return x.RawVector().Data
+	}
+	p := newProjection(2)
+	var bs [][]float64
+	for j := 0; j < 3; j++ {
+		b := make([]float64, n)
+		for i := range b {
+			b[i] = rng.NormFloat64()
+		}
+		bs = append(bs, b)
+	}
+	for j := 0; j < 2; j++ {
+		if mv := p.add(A, solve(bs[j])); mv != 1 {
+			t.Fatalf("add used %d products", mv)
+		}
+	}
+	// A combination of the stored right-hand sides is solved exactly.
+	comb := make([]float64, n)
+	for i := range comb {
+		comb[i] = 2*bs[0][i] - 0.5*bs[1][i]
+	}
+	x := make([]float64, n)
+	p.guess(x, comb)
+	if d := relDiff(x, solve(comb)); d > 1e-10 {
+		t.Errorf("guess for a stored combination differs by %g", d)
+	}
+	// A dependent solution is not stored.
+	p.add(A, solve(comb))
+	if len(p.w) != 2 {
+		t.Errorf("dependent solution stored")
+	}
+	// A new direction with the store full restarts it with that solution.
+	if mv := p.add(A, solve(bs[2])); mv != 2 || len(p.w) != 1 {
+		t.Fatalf("full store: %d products, %d kept", mv, len(p.w))
+	}
+	p.guess(x, bs[2])
+	if d := relDiff(x, solve(bs[2])); d > 1e-10 {
+		t.Errorf("newest solution not reproduced after restart (%g)", d)
+	}
+	p.reset()
+	if !p.empty() {
+		t.Errorf("reset left solutions")
 	}
 }

@@ -29,6 +29,7 @@ type datagenMeta struct {
 	M             int     `json:"m"`
 	K             int     `json:"k"`
 	UpdateEvery   int     `json:"update_every"`
+	Project       int     `json:"project"`
 	MaxIter       int     `json:"maxiter"`
 	WarmStart     bool    `json:"warm_start"`
 	Warmup        int     `json:"warmup"`
@@ -50,7 +51,7 @@ func (m datagenMeta) sameRun(o datagenMeta) string {
 	for _, c := range []kv{
 		{"format", m.Format, o.Format}, {"family", m.Family, o.Family}, {"grid", m.Grid, o.Grid},
 		{"seed", m.Seed, o.Seed}, {"count", m.Count, o.Count}, {"rtol", m.RTol, o.RTol},
-		{"precond", m.Precond, o.Precond}, {"sort", m.Sort, o.Sort}, {"m", m.M, o.M}, {"k", m.K, o.K}, {"update_every", m.UpdateEvery, o.UpdateEvery},
+		{"precond", m.Precond, o.Precond}, {"sort", m.Sort, o.Sort}, {"m", m.M, o.M}, {"k", m.K, o.K}, {"update_every", m.UpdateEvery, o.UpdateEvery}, {"project", m.Project, o.Project},
 		{"maxiter", m.MaxIter, o.MaxIter}, {"warm_start", m.WarmStart, o.WarmStart},
 		{"shard count", m.ShardCount, o.ShardCount}, {"baseline", m.Baseline, o.Baseline},
 	} {

@@ -259,6 +259,7 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"rtol not a number", []string{"datagen", "darcy", "--rtol", "tight", "--out", out}, 2, "invalid argument"},
 		{"k ≥ m", []string{"datagen", "darcy", "--m", "10", "--k", "10", "--out", out}, 2, "need m ≥ 1 and 0 ≤ k < m"},
 		{"maxiter 0", []string{"datagen", "darcy", "--maxiter", "0", "--out", out}, 2, "--maxiter 0"},
+		{"negative project", []string{"datagen", "darcy", "--project", "-1", "--out", out}, 2, "--project -1: must be ≥ 0"},
 		{"update-every 0", []string{"datagen", "darcy", "--update-every", "0", "--out", out}, 2, "--update-every 0: must be at least 1"},
 		{"negative warmup", []string{"datagen", "darcy", "--warmup", "-1", "--out", out}, 2, "--warmup -1"},
 		{"existing out", []string{"datagen", "darcy", "--out", exists}, 2, "exists; use --force"},
