@@ -17,6 +17,7 @@ package par
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // Body is one parallel loop: Run(p) does part p of the work.
@@ -25,23 +26,31 @@ type Body interface {
 	Run(part int)
 }
 
-type task struct {
-	body Body
-	part int
-	wg   *sync.WaitGroup
+// job is one call of Run. Parts are claimed dynamically from next, so
+// whichever goroutine is running takes the next part: a worker the OS has
+// descheduled delays nothing, because the caller (and the other workers)
+// take over the parts it has not claimed. Jobs are pooled; refs counts the
+// goroutines that may still touch the job, and the last one out returns
+// it to the pool, so a late worker can never claim a part of a later call.
+type job struct {
+	body  Body
+	parts int32
+	next  atomic.Int32
+	refs  atomic.Int32
+	wg    sync.WaitGroup // one per part, Done when the part has run
 }
+
+var jobs = sync.Pool{New: func() any { return new(job) }}
 
 type pool struct {
 	mu      sync.Mutex
 	workers int
-	tasks   chan task
+	tasks   chan *job
 }
 
 // workers is the process-wide pool; it is a cache of parked goroutines,
 // not state that affects any result.
-var workers = &pool{tasks: make(chan task, 256)}
-
-var wgs = sync.Pool{New: func() any { return new(sync.WaitGroup) }}
+var workers = &pool{tasks: make(chan *job, 1024)}
 
 func (p *pool) ensure(n int) {
 	p.mu.Lock()
@@ -52,10 +61,29 @@ func (p *pool) ensure(n int) {
 	p.mu.Unlock()
 }
 
-func worker(tasks <-chan task) {
-	for t := range tasks {
-		t.body.Run(t.part)
-		t.wg.Done()
+func worker(tasks <-chan *job) {
+	for j := range tasks {
+		j.work()
+		j.release()
+	}
+}
+
+// work runs unclaimed parts until none is left.
+func (j *job) work() {
+	for {
+		p := j.next.Add(1) - 1
+		if p >= j.parts {
+			return
+		}
+		j.body.Run(int(p))
+		j.wg.Done()
+	}
+}
+
+func (j *job) release() {
+	if j.refs.Add(-1) == 0 {
+		j.body = nil
+		jobs.Put(j)
 	}
 }
 
@@ -69,24 +97,38 @@ func Procs() int {
 	return n
 }
 
-// Run calls body.Run(p) for p in [0, parts), parts 1..parts-1 on pool
-// workers and part 0 on the calling goroutine, and returns when all are
-// done. With parts ≤ 1 it runs part 0 inline. It allocates nothing once
-// the pool has warmed up.
+// Run calls body.Run(p) once for every p in [0, parts) and returns when all
+// have finished. Up to parts−1 pool workers help the calling goroutine;
+// parts are claimed dynamically, so which goroutine runs a part varies
+// between calls (bodies must make each part's result independent of that,
+// which they do by writing only the part's own outputs). With parts ≤ 1 it
+// runs part 0 inline. It allocates nothing once the pools have warmed up.
+// body.Run must not call Run.
 func Run(parts int, body Body) {
 	if parts <= 1 {
 		body.Run(0)
 		return
 	}
-	workers.ensure(parts - 1)
-	wg := wgs.Get().(*sync.WaitGroup)
-	wg.Add(parts - 1)
-	for p := 1; p < parts; p++ {
-		workers.tasks <- task{body: body, part: p, wg: wg}
+	helpers := min(parts-1, Procs()-1)
+	if helpers <= 0 {
+		for p := 0; p < parts; p++ {
+			body.Run(p)
+		}
+		return
 	}
-	body.Run(0)
-	wg.Wait()
-	wgs.Put(wg)
+	workers.ensure(helpers)
+	j := jobs.Get().(*job)
+	j.body = body
+	j.parts = int32(parts)
+	j.next.Store(0)
+	j.refs.Store(int32(helpers + 1))
+	j.wg.Add(parts)
+	for i := 0; i < helpers; i++ {
+		workers.tasks <- j
+	}
+	j.work()
+	j.wg.Wait()
+	j.release()
 }
 
 // Split returns the half-open range [lo, hi) of part p when n items are

@@ -53,3 +53,33 @@ func TestRunAllocationFree(t *testing.T) {
 		t.Fatalf("Run allocates %v times", a)
 	}
 }
+
+// orderBody records which parts ran.
+type orderBody struct {
+	ran [4]atomic.Bool
+}
+
+func (o *orderBody) Run(p int) { o.ran[p].Store(true) }
+
+func TestRunManyCallsConcurrently(t *testing.T) {
+	// Concurrent callers share the pool; every part of every call runs once.
+	done := make(chan bool)
+	for g := 0; g < 8; g++ {
+		go func() {
+			ok := true
+			for k := 0; k < 200; k++ {
+				var o orderBody
+				Run(4, &o)
+				for p := range o.ran {
+					ok = ok && o.ran[p].Load()
+				}
+			}
+			done <- ok
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if !<-done {
+			t.Fatal("a part did not run")
+		}
+	}
+}

@@ -87,7 +87,7 @@ func TestCGKernelsAllocsPanics(t *testing.T) {
 	x := make([]float64, n)
 	r := make([]float64, n)
 	CGUpdate(1, p, p, x, r, p)
-	if a := testing.AllocsPerRun(20, func() {
+	if a := allocsPerRun(20, func() {
 		CGUpdate(1e-3, p, p, x, r, p)
 		CGDirection(x, r, nil, 0.5)
 		CGDirection(x, r, p, 0.5)

@@ -153,7 +153,7 @@ func TestGSAllocsAndPanics(t *testing.T) {
 	basis, w, coef := gsData(4, 2*ParallelMin, 1)
 	d := make([]float64, 4)
 	MultiAxpyDot(w, coef, basis, d)
-	if a := testing.AllocsPerRun(20, func() {
+	if a := allocsPerRun(20, func() {
 		MultiDotNorm(d, basis, w)
 		MultiAxpyDot(w, coef, basis, d)
 		MultiAxpyNorm(w, coef, basis)

@@ -180,7 +180,7 @@ func TestAllocs(t *testing.T) {
 	}
 	for name, f := range fns {
 		f() // warm pools
-		if a := testing.AllocsPerRun(20, f); a != 0 {
+		if a := allocsPerRun(20, f); a != 0 {
 			t.Errorf("%s allocates %v times per call", name, a)
 		}
 	}
