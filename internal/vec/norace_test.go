@@ -4,6 +4,5 @@ package vec
 
 import "testing"
 
-const raceEnabled = false
 
 func allocsPerRun(runs int, f func()) float64 { return testing.AllocsPerRun(runs, f) }

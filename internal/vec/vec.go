@@ -41,16 +41,15 @@ const (
 )
 
 type job struct {
-	op         op
-	a, b       float64
-	x, y, z    []float64
-	dst        []float64
-	parts      int
-	n          int
-	partials   []float64 // one per chunk (per 2 chunks for opDot2)
-	partialsB  []float64
-	nchunk     int
-	elementary bool
+	op        op
+	a, b      float64
+	x, y, z   []float64
+	dst       []float64
+	parts     int
+	n         int
+	partials  []float64 // one per chunk (per 2 chunks for opDot2)
+	partialsB []float64
+	nchunk    int
 }
 
 var jobs = sync.Pool{New: func() any { return new(job) }}
