@@ -124,7 +124,8 @@ func (p *product) Dims() (r, c int) {
 }
 
 func (p *product) Apply(dst, x []float64) {
-	CheckApply("Product.Apply", p, dst, x)
+	r, c := p.Dims()
+	checkDims("Product.Apply", r, c, dst, x)
 	k := len(p.ops)
 	in := x
 	for i := k - 1; i >= 0; i-- {

@@ -42,6 +42,12 @@ type Transposer interface {
 // len(x) = c for an r×c operator; adapters call it first.
 func CheckApply(name string, A Operator, dst, x []float64) {
 	r, c := A.Dims()
+	checkDims(name, r, c, dst, x)
+}
+
+// checkDims is CheckApply for adapters that know their dimensions: it
+// avoids converting a value receiver to an interface, which allocates.
+func checkDims(name string, r, c int, dst, x []float64) {
 	if len(dst) != r || len(x) != c {
 		panic(fmt.Sprintf("linop: %s: %d×%d operator with len(dst)=%d, len(x)=%d", name, r, c, len(dst), len(x)))
 	}
@@ -86,7 +92,8 @@ type dense struct{ m mat.Matrix }
 func (d dense) Dims() (r, c int) { return d.m.Dims() }
 
 func (d dense) Apply(dst, x []float64) {
-	CheckApply("Dense.Apply", d, dst, x)
+	r, c := d.m.Dims()
+	checkDims("Dense.Apply", r, c, dst, x)
 	if len(dst) == 0 {
 		return
 	}
@@ -99,9 +106,7 @@ func (d dense) Apply(dst, x []float64) {
 
 func (d dense) ApplyT(dst, x []float64) {
 	r, c := d.m.Dims()
-	if len(dst) != c || len(x) != r {
-		panic(fmt.Sprintf("linop: Dense.ApplyT: %d×%d operator with len(dst)=%d, len(x)=%d", r, c, len(dst), len(x)))
-	}
+	checkDims("Dense.ApplyT", c, r, dst, x)
 	if len(dst) == 0 {
 		return
 	}
@@ -132,7 +137,7 @@ type fn struct {
 
 func (f fn) Dims() (r, c int) { return f.r, f.c }
 func (f fn) Apply(dst, x []float64) {
-	CheckApply("Func.Apply", f, dst, x)
+	checkDims("Func.Apply", f.r, f.c, dst, x)
 	f.f(dst, x)
 }
 
@@ -142,9 +147,7 @@ type fnT struct {
 }
 
 func (f fnT) ApplyT(dst, x []float64) {
-	if len(dst) != f.c || len(x) != f.r {
-		panic(fmt.Sprintf("linop: Func.ApplyT: %d×%d operator with len(dst)=%d, len(x)=%d", f.r, f.c, len(dst), len(x)))
-	}
+	checkDims("Func.ApplyT", f.c, f.r, dst, x)
 	f.t(dst, x)
 }
 
@@ -155,7 +158,7 @@ type identity int
 
 func (n identity) Dims() (r, c int) { return int(n), int(n) }
 func (n identity) Apply(dst, x []float64) {
-	CheckApply("Identity.Apply", n, dst, x)
+	checkDims("Identity.Apply", int(n), int(n), dst, x)
 	copy(dst, x)
 }
 func (n identity) ApplyT(dst, x []float64) { n.Apply(dst, x) }
@@ -168,7 +171,7 @@ type diag []float64
 
 func (d diag) Dims() (r, c int) { return len(d), len(d) }
 func (d diag) Apply(dst, x []float64) {
-	CheckApply("Diag.Apply", d, dst, x)
+	checkDims("Diag.Apply", len(d), len(d), dst, x)
 	for i, v := range d {
 		dst[i] = v * x[i]
 	}

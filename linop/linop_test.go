@@ -147,3 +147,25 @@ func TestEmpty(t *testing.T) {
 		t.Fatal("1×1 dense apply")
 	}
 }
+
+func TestAdaptersDoNotAllocate(t *testing.T) {
+	x := []float64{1, 2, 3}
+	y := make([]float64, 3)
+	ops := map[string]linop.Operator{
+		"Identity": linop.Identity(1000), // large n: boxing an int would allocate
+		"Diag":     linop.Diag([]float64{1, 2, 3}),
+		"Func":     linop.Func(3, 3, func(dst, x []float64) { copy(dst, x) }, nil),
+		"Scaled":   linop.Scaled(2, linop.Diag([]float64{1, 2, 3})),
+		"Shifted":  linop.Shifted(linop.Diag([]float64{1, 2, 3}), 1),
+	}
+	big := make([]float64, 1000)
+	for name, op := range ops {
+		in, out := x, y
+		if r, _ := op.Dims(); r == 1000 {
+			in, out = big, make([]float64, 1000)
+		}
+		if a := testing.AllocsPerRun(20, func() { op.Apply(out, in) }); a != 0 {
+			t.Errorf("%s.Apply allocates %v times", name, a)
+		}
+	}
+}
