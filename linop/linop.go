@@ -18,6 +18,8 @@ package linop
 import (
 	"fmt"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -84,7 +86,8 @@ func (t transpose) ApplyT(dst, x []float64) { t.a.Apply(dst, x) }
 
 // Dense adapts a gonum matrix (anything implementing mat.Matrix, including
 // *mat.Dense and *mat.SymDense) to a Transposer. The product costs one
-// dense BLAS call, O(r·c).
+// dense BLAS call, O(r·c); for *mat.Dense (and other mat.RawMatrixer) it
+// allocates nothing. It keeps a reference to m.
 func Dense(m mat.Matrix) Transposer { return dense{m} }
 
 type dense struct{ m mat.Matrix }
@@ -101,6 +104,11 @@ func (d dense) Apply(dst, x []float64) {
 		clear(dst)
 		return
 	}
+	if raw, ok := d.m.(mat.RawMatrixer); ok {
+		// Straight to BLAS: no wrapper allocations per product.
+		blas64.Gemv(blas.NoTrans, 1, raw.RawMatrix(), blas64.Vector{N: len(x), Inc: 1, Data: x}, 0, blas64.Vector{N: len(dst), Inc: 1, Data: dst})
+		return
+	}
 	mat.NewVecDense(len(dst), dst).MulVec(d.m, mat.NewVecDense(len(x), x))
 }
 
@@ -112,6 +120,10 @@ func (d dense) ApplyT(dst, x []float64) {
 	}
 	if len(x) == 0 {
 		clear(dst)
+		return
+	}
+	if raw, ok := d.m.(mat.RawMatrixer); ok {
+		blas64.Gemv(blas.Trans, 1, raw.RawMatrix(), blas64.Vector{N: len(x), Inc: 1, Data: x}, 0, blas64.Vector{N: len(dst), Inc: 1, Data: dst})
 		return
 	}
 	mat.NewVecDense(len(dst), dst).MulVec(d.m.T(), mat.NewVecDense(len(x), x))

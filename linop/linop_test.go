@@ -157,6 +157,8 @@ func TestAdaptersDoNotAllocate(t *testing.T) {
 		"Func":     linop.Func(3, 3, func(dst, x []float64) { copy(dst, x) }, nil),
 		"Scaled":   linop.Scaled(2, linop.Diag([]float64{1, 2, 3})),
 		"Shifted":  linop.Shifted(linop.Diag([]float64{1, 2, 3}), 1),
+		"Dense":    linop.Dense(randDense(3, 3, 5)),
+		"DenseT":   linop.Transpose(linop.Dense(randDense(3, 3, 5))),
 	}
 	big := make([]float64, 1000)
 	for name, op := range ops {
