@@ -4,5 +4,4 @@ package vec
 
 import "testing"
 
-
 func allocsPerRun(runs int, f func()) float64 { return testing.AllocsPerRun(runs, f) }
