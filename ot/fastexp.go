@@ -52,8 +52,10 @@ func fexp(x float64) float64 {
 	return math.Float64frombits(math.Float64bits(t) + (ky<<46)&^expMask52)
 }
 
-// sumExpShift returns Σ_j exp(s + g[j] − c[j]·inv).
-func sumExpShift(c, g []float64, s, inv float64) float64 {
+// sumExpShiftGo returns Σ_j exp(s + g[j] − c[j]·inv), summing the terms
+// alternately into two accumulators. It is the portable version of
+// sumExpShift.
+func sumExpShiftGo(c, g []float64, s, inv float64) float64 {
 	g = g[:len(c)]
 	var acc0, acc1 float64
 	for j, cj := range c {
@@ -82,8 +84,10 @@ func sumExpShift(c, g []float64, s, inv float64) float64 {
 	return acc0 + acc1
 }
 
-// axpyExpShift sets acc[j] += exp(s + g[j] − c[j]·inv).
-func axpyExpShift(acc, c, g []float64, s, inv float64) {
+// axpyExpShiftGo sets acc[j] += exp(s + g[j] − c[j]·inv); terms that
+// flush to zero leave acc[j] untouched and overflowing ones set it to
+// +Inf. It is the portable version of axpyExpShift.
+func axpyExpShiftGo(acc, c, g []float64, s, inv float64) {
 	g = g[:len(c)]
 	acc = acc[:len(c)]
 	for j, cj := range c {
@@ -105,9 +109,10 @@ func axpyExpShift(acc, c, g []float64, s, inv float64) {
 	}
 }
 
-// writeExpShift sets dst[j] = exp(s + g[j] − c[j]·inv) and returns the
-// sum of the dst entries.
-func writeExpShift(dst, c, g []float64, s, inv float64) float64 {
+// writeExpShiftGo sets dst[j] = exp(s + g[j] − c[j]·inv) and returns the
+// sum of the dst entries, summed alternately into two accumulators. It is
+// the portable version of writeExpShift.
+func writeExpShiftGo(dst, c, g []float64, s, inv float64) float64 {
 	g = g[:len(c)]
 	dst = dst[:len(c)]
 	var acc0, acc1 float64
