@@ -1,0 +1,41 @@
+package vec
+
+// Four-vector kernels for the Gram–Schmidt passes of gs.go. Each loads an
+// element of w once for four basis vectors instead of once per vector, so
+// that on blocks in cache the pass is bound by the arithmetic rather than
+// by reloading w. On amd64 with AVX2 and FMA they are the assembly of
+// gs4_amd64.s; elsewhere, and under the purego build tag, the Go loops of
+// this file.
+
+// gs4Check panics unless v0…v3 all have length n.
+func gs4Check(name string, n int, v0, v1, v2, v3 []float64) {
+	if len(v0) != n || len(v1) != n || len(v2) != n || len(v3) != n {
+		panic("vec: " + name + ": length mismatch")
+	}
+}
+
+// dot4Go returns vᵢᵀw for i = 0…3, summing each in index order with one
+// accumulator per vector. The v's must have len(w) elements.
+func dot4Go(v0, v1, v2, v3, w []float64) (s0, s1, s2, s3 float64) {
+	v0, v1, v2, v3 = v0[:len(w)], v1[:len(w)], v2[:len(w)], v3[:len(w)]
+	for i, x := range w {
+		s0 += v0[i] * x
+		s1 += v1[i] * x
+		s2 += v2[i] * x
+		s3 += v3[i] * x
+	}
+	return s0, s1, s2, s3
+}
+
+// axpy4Go sets w ← w + c0·v0 + c1·v1 + c2·v2 + c3·v3, adding the terms to
+// each element in that order. The v's must have len(w) elements.
+func axpy4Go(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64) {
+	v0, v1, v2, v3 = v0[:len(w)], v1[:len(w)], v2[:len(w)], v3[:len(w)]
+	for i, x := range w {
+		x += c0 * v0[i]
+		x += c1 * v1[i]
+		x += c2 * v2[i]
+		x += c3 * v3[i]
+		w[i] = x
+	}
+}

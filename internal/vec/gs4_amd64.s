@@ -1,0 +1,178 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func dot4FMA(v0, v1, v2, v3, w []float64) (s0, s1, s2, s3 float64)
+//
+// Y0/Y1, Y2/Y3, Y4/Y5, Y6/Y7 accumulate v0…v3 against w on the even and
+// odd groups of four elements; Y8, Y9 hold w. The pairs are added, then
+// the four lanes, then the tail of fewer than four elements.
+TEXT ·dot4FMA(SB), NOSPLIT, $0-152
+	MOVQ v0_base+0(FP), R8
+	MOVQ v1_base+24(FP), R9
+	MOVQ v2_base+48(FP), R10
+	MOVQ v3_base+72(FP), R11
+	MOVQ w_base+96(FP), SI
+	MOVQ w_len+104(FP), CX
+	XORQ AX, AX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ CX, DX
+	ANDQ $-8, DX
+	JZ   dot_tail4
+
+dot_loop8:
+	VMOVUPD     (SI)(AX*8), Y8
+	VMOVUPD     32(SI)(AX*8), Y9
+	VFMADD231PD (R8)(AX*8), Y8, Y0
+	VFMADD231PD 32(R8)(AX*8), Y9, Y1
+	VFMADD231PD (R9)(AX*8), Y8, Y2
+	VFMADD231PD 32(R9)(AX*8), Y9, Y3
+	VFMADD231PD (R10)(AX*8), Y8, Y4
+	VFMADD231PD 32(R10)(AX*8), Y9, Y5
+	VFMADD231PD (R11)(AX*8), Y8, Y6
+	VFMADD231PD 32(R11)(AX*8), Y9, Y7
+	ADDQ        $8, AX
+	CMPQ        AX, DX
+	JLT         dot_loop8
+
+dot_tail4:
+	MOVQ CX, DX
+	SUBQ AX, DX
+	CMPQ DX, $4
+	JLT  dot_reduce
+	VMOVUPD     (SI)(AX*8), Y8
+	VFMADD231PD (R8)(AX*8), Y8, Y0
+	VFMADD231PD (R9)(AX*8), Y8, Y2
+	VFMADD231PD (R10)(AX*8), Y8, Y4
+	VFMADD231PD (R11)(AX*8), Y8, Y6
+	ADDQ        $4, AX
+
+dot_reduce:
+	VADDPD       Y1, Y0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y5, Y4, Y4
+	VADDPD       Y7, Y6, Y6
+	VEXTRACTF128 $1, Y0, X1
+	VEXTRACTF128 $1, Y2, X3
+	VEXTRACTF128 $1, Y4, X5
+	VEXTRACTF128 $1, Y6, X7
+	VADDPD       X1, X0, X0
+	VADDPD       X3, X2, X2
+	VADDPD       X5, X4, X4
+	VADDPD       X7, X6, X6
+	VHADDPD      X0, X0, X0
+	VHADDPD      X2, X2, X2
+	VHADDPD      X4, X4, X4
+	VHADDPD      X6, X6, X6
+	CMPQ         AX, CX
+	JGE          dot_done
+
+dot_loop1:
+	VMOVSD      (SI)(AX*8), X8
+	VFMADD231SD (R8)(AX*8), X8, X0
+	VFMADD231SD (R9)(AX*8), X8, X2
+	VFMADD231SD (R10)(AX*8), X8, X4
+	VFMADD231SD (R11)(AX*8), X8, X6
+	INCQ        AX
+	CMPQ        AX, CX
+	JLT         dot_loop1
+
+dot_done:
+	VMOVSD X0, s0+120(FP)
+	VMOVSD X2, s1+128(FP)
+	VMOVSD X4, s2+136(FP)
+	VMOVSD X6, s3+144(FP)
+	VZEROUPPER
+	RET
+
+// func axpy4FMA(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64)
+//
+// Y0…Y3 hold c0…c3 broadcast; Y4…Y7 hold sixteen elements of w, then
+// four, then one (X4) in the tails.
+TEXT ·axpy4FMA(SB), NOSPLIT, $0-152
+	MOVQ         w_base+0(FP), DI
+	MOVQ         w_len+8(FP), CX
+	VBROADCASTSD c0+24(FP), Y0
+	VBROADCASTSD c1+32(FP), Y1
+	VBROADCASTSD c2+40(FP), Y2
+	VBROADCASTSD c3+48(FP), Y3
+	MOVQ         v0_base+56(FP), R8
+	MOVQ         v1_base+80(FP), R9
+	MOVQ         v2_base+104(FP), R10
+	MOVQ         v3_base+128(FP), R11
+	XORQ         AX, AX
+	MOVQ         CX, DX
+	ANDQ         $-16, DX
+	JZ           axpy_tail4
+
+axpy_loop16:
+	VMOVUPD     (DI)(AX*8), Y4
+	VMOVUPD     32(DI)(AX*8), Y5
+	VMOVUPD     64(DI)(AX*8), Y6
+	VMOVUPD     96(DI)(AX*8), Y7
+	VFMADD231PD (R8)(AX*8), Y0, Y4
+	VFMADD231PD 32(R8)(AX*8), Y0, Y5
+	VFMADD231PD 64(R8)(AX*8), Y0, Y6
+	VFMADD231PD 96(R8)(AX*8), Y0, Y7
+	VFMADD231PD (R9)(AX*8), Y1, Y4
+	VFMADD231PD 32(R9)(AX*8), Y1, Y5
+	VFMADD231PD 64(R9)(AX*8), Y1, Y6
+	VFMADD231PD 96(R9)(AX*8), Y1, Y7
+	VFMADD231PD (R10)(AX*8), Y2, Y4
+	VFMADD231PD 32(R10)(AX*8), Y2, Y5
+	VFMADD231PD 64(R10)(AX*8), Y2, Y6
+	VFMADD231PD 96(R10)(AX*8), Y2, Y7
+	VFMADD231PD (R11)(AX*8), Y3, Y4
+	VFMADD231PD 32(R11)(AX*8), Y3, Y5
+	VFMADD231PD 64(R11)(AX*8), Y3, Y6
+	VFMADD231PD 96(R11)(AX*8), Y3, Y7
+	VMOVUPD     Y4, (DI)(AX*8)
+	VMOVUPD     Y5, 32(DI)(AX*8)
+	VMOVUPD     Y6, 64(DI)(AX*8)
+	VMOVUPD     Y7, 96(DI)(AX*8)
+	ADDQ        $16, AX
+	CMPQ        AX, DX
+	JLT         axpy_loop16
+
+axpy_tail4:
+	MOVQ CX, DX
+	ANDQ $-4, DX
+	CMPQ AX, DX
+	JGE  axpy_tail1
+
+axpy_loop4:
+	VMOVUPD     (DI)(AX*8), Y4
+	VFMADD231PD (R8)(AX*8), Y0, Y4
+	VFMADD231PD (R9)(AX*8), Y1, Y4
+	VFMADD231PD (R10)(AX*8), Y2, Y4
+	VFMADD231PD (R11)(AX*8), Y3, Y4
+	VMOVUPD     Y4, (DI)(AX*8)
+	ADDQ        $4, AX
+	CMPQ        AX, DX
+	JLT         axpy_loop4
+
+axpy_tail1:
+	CMPQ AX, CX
+	JGE  axpy_done
+
+axpy_loop1:
+	VMOVSD      (DI)(AX*8), X4
+	VFMADD231SD (R8)(AX*8), X0, X4
+	VFMADD231SD (R9)(AX*8), X1, X4
+	VFMADD231SD (R10)(AX*8), X2, X4
+	VFMADD231SD (R11)(AX*8), X3, X4
+	VMOVSD      X4, (DI)(AX*8)
+	INCQ        AX
+	CMPQ        AX, CX
+	JLT         axpy_loop1
+
+axpy_done:
+	VZEROUPPER
+	RET
