@@ -47,32 +47,12 @@ func LSMR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 	tn := make([]float64, n)
 	damp := opt.Damp
 
-	if isZero(x) {
-		vec.Copy(u, b)
-	} else {
-		A.Apply(u, x)
-		res.MatVecs++
-		vec.XpayDot(b, -1, u, u)
-	}
-	beta := vec.Norm(u)
-	normalize(u, beta)
-	At.ApplyT(v, u)
-	res.MatVecsT++
-	alpha := vec.Norm(v)
-	normalize(v, alpha)
-
-	mon := lsMonitor{ctx: ctx, method: method, normb: beta, history: opt.History, progress: opt.Progress, res: &res}
-	if err := mon.record(0, beta); err != nil {
-		return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res, err)
-	}
-	if !finite(alpha) {
-		return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res,
-			errorf("%s: ‖Aᵀb‖ = %v: %w", method, alpha, ErrNaN))
+	// β₁u₁ = b − A x₀, α₁v₁ = Aᵀu₁.
+	alpha, beta, mon, done, err := lsBidiagStart(ctx, method, A, At, b, x, u, v, tm, tn, &opt, &res)
+	if done {
+		return res, err
 	}
 	normb := beta
-	if beta == 0 || alpha == 0 {
-		return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res, nil)
-	}
 	vec.Copy(h, v)
 
 	var (

@@ -281,3 +281,40 @@ func normalize(v []float64, nv float64) {
 		vec.Scale(1/nv, v)
 	}
 }
+
+// lsBidiagStart is the first step of the Golub–Kahan bidiagonalisation
+// shared by LSQR and LSMR: β₁u₁ = b − A x₀ and α₁v₁ = Aᵀu₁ (u, v
+// normalised in place, products counted in res), then the monitor's first
+// record. done reports that the solve is already over — cancelled, a
+// non-finite ‖Aᵀu₁‖ (ErrNaN), or x₀ optimal because β₁ = 0 or α₁ = 0 —
+// and err is then what the solver must return after lsFinish; tm and tn
+// are lsFinish's scratch.
+func lsBidiagStart(ctx context.Context, method string, A linop.Operator, At linop.Transposer, b, x, u, v, tm, tn []float64, opt *LSOptions, res *LSResult) (alpha, beta float64, mon lsMonitor, done bool, err error) {
+	if isZero(x) {
+		vec.Copy(u, b)
+	} else {
+		A.Apply(u, x)
+		res.MatVecs++
+		vec.XpayDot(b, -1, u, u)
+	}
+	beta = vec.Norm(u)
+	normalize(u, beta)
+	At.ApplyT(v, u)
+	res.MatVecsT++
+	alpha = vec.Norm(v)
+	normalize(v, alpha)
+
+	mon = lsMonitor{ctx: ctx, method: method, normb: beta, history: opt.History, progress: opt.Progress, res: res}
+	if err := mon.record(0, beta); err != nil {
+		return alpha, beta, mon, true, lsFinish(method, At, b, x, tm, tn, opt.Damp, 0, res, err)
+	}
+	if !finite(alpha) {
+		return alpha, beta, mon, true, lsFinish(method, At, b, x, tm, tn, opt.Damp, 0, res,
+			errorf("%s: ‖Aᵀb‖ = %v: %w", method, alpha, ErrNaN))
+	}
+	if beta == 0 || alpha == 0 {
+		// b − A x₀ = 0, or it is orthogonal to range(A): x₀ is optimal.
+		return alpha, beta, mon, true, lsFinish(method, At, b, x, tm, tn, opt.Damp, 0, res, nil)
+	}
+	return alpha, beta, mon, false, nil
+}

@@ -44,34 +44,12 @@ func LSQR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 	damp := opt.Damp
 
 	// β₁u₁ = b − A x₀, α₁v₁ = Aᵀu₁.
-	if isZero(x) {
-		vec.Copy(u, b)
-	} else {
-		A.Apply(u, x)
-		res.MatVecs++
-		vec.XpayDot(b, -1, u, u)
-	}
-	beta := vec.Norm(u)
-	normalize(u, beta)
-	At.ApplyT(v, u)
-	res.MatVecsT++
-	alpha := vec.Norm(v)
-	normalize(v, alpha)
-	vec.Copy(w, v)
-
-	mon := lsMonitor{ctx: ctx, method: method, normb: beta, history: opt.History, progress: opt.Progress, res: &res}
-	if err := mon.record(0, beta); err != nil {
-		return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res, err)
-	}
-	if !finite(alpha) {
-		return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res,
-			errorf("%s: ‖Aᵀb‖ = %v: %w", method, alpha, ErrNaN))
+	alpha, beta, mon, done, err := lsBidiagStart(ctx, method, A, At, b, x, u, v, tm, tn, &opt, &res)
+	if done {
+		return res, err
 	}
 	normb := beta
-	if beta == 0 || alpha == 0 {
-		// b − A x₀ = 0, or it is orthogonal to range(A): x₀ is optimal.
-		return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res, nil)
-	}
+	vec.Copy(w, v)
 
 	var (
 		phibar, rhobar         = beta, alpha
