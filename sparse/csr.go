@@ -126,8 +126,15 @@ func (a *CSR) find(i, j int) int {
 	if i < 0 || i >= a.rows || j < 0 || j >= a.cols {
 		panic(fmt.Sprintf("sparse: index (%d,%d) out of range for %d×%d matrix", i, j, a.rows, a.cols))
 	}
-	s, e := a.indptr[i], a.indptr[i+1]
-	row := a.ind[s:e]
+	return findInRow(a.indptr, a.ind, i, j)
+}
+
+// findInRow returns the storage index of column j in row i of the CSR
+// structure (indptr, ind), or -1, by a binary search of the row (shared
+// by CSR and ZCSR).
+func findInRow(indptr []int, ind []int32, i, j int) int {
+	s, e := indptr[i], indptr[i+1]
+	row := ind[s:e]
 	k := sort.Search(len(row), func(t int) bool { return int(row[t]) >= j })
 	if k < len(row) && int(row[k]) == j {
 		return s + k

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
-	"sort"
 )
 
 // ZCSR is a sparse complex matrix in compressed sparse row form, with the
@@ -71,13 +70,7 @@ func (a *ZCSR) find(i, j int) int {
 	if i < 0 || i >= a.rows || j < 0 || j >= a.cols {
 		panic(fmt.Sprintf("sparse: ZCSR index (%d,%d) out of range for %d×%d matrix", i, j, a.rows, a.cols))
 	}
-	s, e := a.indptr[i], a.indptr[i+1]
-	row := a.ind[s:e]
-	k := sort.Search(len(row), func(t int) bool { return int(row[t]) >= j })
-	if k < len(row) && int(row[k]) == j {
-		return s + k
-	}
-	return -1
+	return findInRow(a.indptr, a.ind, i, j)
 }
 
 // MulVecTo sets dst = A·x, serially, allocating nothing. dst must not alias
