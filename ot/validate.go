@@ -150,25 +150,46 @@ func newProblem(method string, a, b []float64, C *mat.Dense, reg float64, balanc
 		}
 	}
 	// Finite check over the whole input (not only the support) so that a
-	// NaN is reported wherever it is.
-	cmax, cmin := math.Inf(-1), math.Inf(1)
+	// NaN is reported wherever it is; the range of the costs on the
+	// support comes out of the same pass when the support is everything.
+	cmin, cmax := math.Inf(1), math.Inf(-1)
 	for i := 0; i < nn; i++ {
 		row := raw.Data[i*raw.Stride : i*raw.Stride+mm]
-		for j, v := range row {
-			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, errorf("%w: %s: cost C[%d,%d] = %g is not finite", ErrNaN, method, i, j, v)
-			}
+		lo, hi, j := costRange(row)
+		if j >= 0 {
+			return nil, errorf("%w: %s: cost C[%d,%d] = %g is not finite", ErrNaN, method, i, j, row[j])
 		}
+		cmin, cmax = min(cmin, lo), max(cmax, hi)
 	}
-	for i := 0; i < p.n; i++ {
-		for _, v := range p.c[i*p.ld : i*p.ld+p.m] {
-			cmax = math.Max(cmax, v)
-			cmin = math.Min(cmin, v)
+	if p.rows != nil {
+		cmin, cmax = math.Inf(1), math.Inf(-1)
+		for i := 0; i < p.n; i++ {
+			lo, hi, _ := costRange(p.row(i))
+			cmin, cmax = min(cmin, lo), max(cmax, hi)
 		}
 	}
 	p.cmax = math.Max(math.Abs(cmax), math.Abs(cmin))
 	p.cmin = cmin
 	return p, nil
+}
+
+// costRange returns the smallest and largest entries of row and the index
+// of its first NaN or ±Inf (−1 if none; lo and hi are then meaningless).
+// Plain comparisons, one pass: it runs over every cost entry of a solve.
+func costRange(row []float64) (lo, hi float64, bad int) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for j, v := range row {
+		if v-v != 0 { // NaN or ±Inf
+			return lo, hi, j
+		}
+		if v < lo {
+			lo = v
+		}
+		if v > hi {
+			hi = v
+		}
+	}
+	return lo, hi, -1
 }
 
 // row returns row i of the reduced cost.

@@ -21,7 +21,7 @@ import (
 //	MultiAxpyNorm  w ← w + V c, then ‖w‖                  (k+2)·8n bytes
 //
 // On data in cache these passes are bound by arithmetic, not memory, so
-// the inner loops take the basis four vectors at a time (dot4, axpy4 of
+// the inner loops take the basis four vectors at a time (Dot4, Axpy4 of
 // gs4.go: AVX2/FMA assembly on amd64), loading each element of w once per
 // four vectors; the k mod 4 vectors left use gonum's assembly kernels
 // (floats.Dot, AddScaled: SSE2 on amd64), two to three times faster than
@@ -70,7 +70,7 @@ func (j *gsJob) Run(part int) {
 				i := 0
 				for ; i+4 <= k; i += 4 {
 					v, c := j.basis[i:i+4:i+4], j.coef[i:i+4:i+4]
-					axpy4(w, c[0], c[1], c[2], c[3], v[0][s:e], v[1][s:e], v[2][s:e], v[3][s:e])
+					Axpy4(w, c[0], c[1], c[2], c[3], v[0][s:e], v[1][s:e], v[2][s:e], v[3][s:e])
 				}
 				for ; i < k; i++ {
 					floats.AddScaled(w, j.coef[i], j.basis[i][s:e])
@@ -80,7 +80,7 @@ func (j *gsJob) Run(part int) {
 				i := 0
 				for ; i+4 <= k; i += 4 {
 					v := j.basis[i : i+4 : i+4]
-					d0, d1, d2, d3 := dot4(v[0][s:e], v[1][s:e], v[2][s:e], v[3][s:e], w)
+					d0, d1, d2, d3 := Dot4(v[0][s:e], v[1][s:e], v[2][s:e], v[3][s:e], w)
 					out[i] += d0
 					out[i+1] += d1
 					out[i+2] += d2

@@ -8,7 +8,7 @@ import "golang.org/x/sys/cpu"
 // AVX2 and FMA and the OS saves the YMM registers.
 var useFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
-// dot4FMA is dot4 in AVX2/FMA assembly: eight accumulators (two per
+// dot4FMA is Dot4 in AVX2/FMA assembly: eight accumulators (two per
 // vector) over four elements each, reduced pairwise, then the tail of
 // fewer than four elements with scalar FMAs. It needs AVX2 and FMA and
 // reads len(w) elements of each v.
@@ -16,7 +16,7 @@ var useFMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //go:noescape
 func dot4FMA(v0, v1, v2, v3, w []float64) (s0, s1, s2, s3 float64)
 
-// axpy4FMA is axpy4 in AVX2/FMA assembly: each element of w is loaded
+// axpy4FMA is Axpy4 in AVX2/FMA assembly: each element of w is loaded
 // once, gets the four terms by fused multiply-adds in the order c0·v0 …
 // c3·v3, and is stored once. It needs AVX2 and FMA and reads len(w)
 // elements of each v.
@@ -24,21 +24,21 @@ func dot4FMA(v0, v1, v2, v3, w []float64) (s0, s1, s2, s3 float64)
 //go:noescape
 func axpy4FMA(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64)
 
-// dot4 returns vᵢᵀw for i = 0…3 in one pass over w. The summation order
+// Dot4 returns vᵢᵀw for i = 0…3 in one pass over w. The summation order
 // depends only on len(w). It panics unless every v has len(w) elements.
-func dot4(v0, v1, v2, v3, w []float64) (s0, s1, s2, s3 float64) {
-	gs4Check("dot4", len(w), v0, v1, v2, v3)
+func Dot4(v0, v1, v2, v3, w []float64) (s0, s1, s2, s3 float64) {
+	gs4Check("Dot4", len(w), v0, v1, v2, v3)
 	if useFMA {
 		return dot4FMA(v0, v1, v2, v3, w)
 	}
 	return dot4Go(v0, v1, v2, v3, w)
 }
 
-// axpy4 sets w ← w + c0·v0 + c1·v1 + c2·v2 + c3·v3, loading and storing
+// Axpy4 sets w ← w + c0·v0 + c1·v1 + c2·v2 + c3·v3, loading and storing
 // each element of w once. w must not overlap the v's. It panics unless
 // every v has len(w) elements.
-func axpy4(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64) {
-	gs4Check("axpy4", len(w), v0, v1, v2, v3)
+func Axpy4(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64) {
+	gs4Check("Axpy4", len(w), v0, v1, v2, v3)
 	if useFMA {
 		axpy4FMA(w, c0, c1, c2, c3, v0, v1, v2, v3)
 		return

@@ -2,20 +2,20 @@
 
 package vec
 
-// useFMA is false: without the amd64 assembly, dot4 and axpy4 are the Go
+// useFMA is false: without the amd64 assembly, Dot4 and Axpy4 are the Go
 // loops of gs4.go.
 const useFMA = false
 
-// dot4 returns vᵢᵀw for i = 0…3 in one pass over w, summed in index
+// Dot4 returns vᵢᵀw for i = 0…3 in one pass over w, summed in index
 // order. It panics unless every v has len(w) elements.
-func dot4(v0, v1, v2, v3, w []float64) (s0, s1, s2, s3 float64) {
-	gs4Check("dot4", len(w), v0, v1, v2, v3)
+func Dot4(v0, v1, v2, v3, w []float64) (s0, s1, s2, s3 float64) {
+	gs4Check("Dot4", len(w), v0, v1, v2, v3)
 	return dot4Go(v0, v1, v2, v3, w)
 }
 
-// axpy4 sets w ← w + c0·v0 + c1·v1 + c2·v2 + c3·v3 in one pass over w. w
+// Axpy4 sets w ← w + c0·v0 + c1·v1 + c2·v2 + c3·v3 in one pass over w. w
 // must not overlap the v's. It panics unless every v has len(w) elements.
-func axpy4(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64) {
-	gs4Check("axpy4", len(w), v0, v1, v2, v3)
+func Axpy4(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64) {
+	gs4Check("Axpy4", len(w), v0, v1, v2, v3)
 	axpy4Go(w, c0, c1, c2, c3, v0, v1, v2, v3)
 }

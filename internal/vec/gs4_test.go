@@ -12,7 +12,7 @@ import (
 type dot4Func func(v0, v1, v2, v3, w []float64) (s0, s1, s2, s3 float64)
 type axpy4Func func(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64)
 
-// gs4Kernels lists the implementations to check: dot4/axpy4 as dispatched
+// gs4Kernels lists the implementations to check: Dot4/Axpy4 as dispatched
 // (the assembly where useFMA) and the Go loops, which are what other CPUs
 // and the purego tag run.
 func gs4Kernels(t *testing.T) []struct {
@@ -25,7 +25,7 @@ func gs4Kernels(t *testing.T) []struct {
 		name string
 		dot  dot4Func
 		axpy axpy4Func
-	}{{"dispatched", dot4, axpy4}, {"go", dot4Go, axpy4Go}}
+	}{{"dispatched", Dot4, Axpy4}, {"go", dot4Go, axpy4Go}}
 }
 
 // gs4Guard is the number of elements around each operand, set to NaN, so
@@ -56,7 +56,7 @@ func gs4Lengths() []int {
 	return append(ns, gsBlock-1, gsBlock, gsBlock+3, 4099)
 }
 
-// TestDot4 compares dot4 with a loop summing in index order. Both have
+// TestDot4 compares Dot4 with a loop summing in index order. Both have
 // an error at most γₙ·Σ|vᵢ||wᵢ| with γₙ ≈ n·2⁻⁵³ (Higham, §3.1), whatever
 // the order and whether products are fused, so they differ by at most
 // twice that.
@@ -88,7 +88,7 @@ func TestDot4(t *testing.T) {
 	}
 }
 
-// TestAxpy4 compares axpy4 with a loop adding the four terms in order,
+// TestAxpy4 compares Axpy4 with a loop adding the four terms in order,
 // and checks that the guards around w are untouched. Per element, both
 // have an error at most γ₅·(|w|+Σ|cᵢvᵢ|), γ₅ ≈ 5·2⁻⁵³.
 func TestAxpy4(t *testing.T) {
@@ -129,8 +129,8 @@ func TestAxpy4(t *testing.T) {
 func TestGS4Panics(t *testing.T) {
 	a, b := make([]float64, 8), make([]float64, 7)
 	for name, f := range map[string]func(){
-		"dot4":  func() { dot4(a, a, b, a, a) },
-		"axpy4": func() { axpy4(a, 1, 1, 1, 1, a, a, a, b) },
+		"Dot4":  func() { Dot4(a, a, b, a, a) },
+		"Axpy4": func() { Axpy4(a, 1, 1, 1, 1, a, a, a, b) },
 	} {
 		func() {
 			defer func() {
@@ -153,11 +153,11 @@ func BenchmarkGSBlock(b *testing.B) {
 		coef[i] *= 1e-3 // keep w bounded over many runs
 	}
 	d := make([]float64, k)
-	b.Run("dot4", func(b *testing.B) {
+	b.Run("Dot4", func(b *testing.B) {
 		b.SetBytes(8 * gsBlock * (k + 1))
 		for b.Loop() {
 			for i := 0; i < k; i += 4 {
-				d[i], d[i+1], d[i+2], d[i+3] = dot4(basis[i], basis[i+1], basis[i+2], basis[i+3], w)
+				d[i], d[i+1], d[i+2], d[i+3] = Dot4(basis[i], basis[i+1], basis[i+2], basis[i+3], w)
 			}
 		}
 	})
@@ -169,11 +169,11 @@ func BenchmarkGSBlock(b *testing.B) {
 			}
 		}
 	})
-	b.Run("axpy4", func(b *testing.B) {
+	b.Run("Axpy4", func(b *testing.B) {
 		b.SetBytes(8 * gsBlock * (k + 2))
 		for b.Loop() {
 			for i := 0; i < k; i += 4 {
-				axpy4(w, coef[i], coef[i+1], coef[i+2], coef[i+3], basis[i], basis[i+1], basis[i+2], basis[i+3])
+				Axpy4(w, coef[i], coef[i+1], coef[i+2], coef[i+3], basis[i], basis[i+1], basis[i+2], basis[i+3])
 			}
 		}
 	})
