@@ -43,42 +43,52 @@ type CSR struct {
 // increasing within each row. Use a COO builder for unsorted or duplicate
 // input.
 func NewCSR(r, c int, indptr []int, ind []int32, val []float64) (*CSR, error) {
+	if err := checkStructure(r, c, indptr, ind, len(val)); err != nil {
+		return nil, err
+	}
+	return &CSR{rows: r, cols: c, indptr: indptr, ind: ind, val: val}, nil
+}
+
+// checkStructure checks the CSR invariants of (indptr, ind) for an r×c
+// matrix with nval values, in O(nnz) time; NewCSR and NewZCSR share it
+// (they differ only in the value type).
+func checkStructure(r, c int, indptr []int, ind []int32, nval int) error {
 	if r < 0 || c < 0 || r > MaxDim || c > MaxDim {
-		return nil, fmt.Errorf("sparse: invalid dimensions %d×%d", r, c)
+		return fmt.Errorf("sparse: invalid dimensions %d×%d", r, c)
 	}
 	if len(indptr) != r+1 {
-		return nil, fmt.Errorf("sparse: row pointer length %d, want rows+1 = %d", len(indptr), r+1)
+		return fmt.Errorf("sparse: row pointer length %d, want rows+1 = %d", len(indptr), r+1)
 	}
 	if indptr[0] != 0 {
-		return nil, fmt.Errorf("sparse: row pointer starts at %d, want 0", indptr[0])
+		return fmt.Errorf("sparse: row pointer starts at %d, want 0", indptr[0])
 	}
-	if len(ind) != len(val) {
-		return nil, fmt.Errorf("sparse: %d column indices but %d values", len(ind), len(val))
+	if len(ind) != nval {
+		return fmt.Errorf("sparse: %d column indices but %d values", len(ind), nval)
 	}
 	if indptr[r] != len(ind) {
-		return nil, fmt.Errorf("sparse: last row pointer %d, want nnz = %d", indptr[r], len(ind))
+		return fmt.Errorf("sparse: last row pointer %d, want nnz = %d", indptr[r], len(ind))
 	}
 	for i := 0; i < r; i++ {
 		s, e := indptr[i], indptr[i+1]
 		if e < s {
-			return nil, fmt.Errorf("sparse: row pointers decrease at row %d (%d > %d)", i, s, e)
+			return fmt.Errorf("sparse: row pointers decrease at row %d (%d > %d)", i, s, e)
 		}
 		if e > len(ind) {
-			return nil, fmt.Errorf("sparse: row pointer %d of row %d exceeds nnz = %d", e, i, len(ind))
+			return fmt.Errorf("sparse: row pointer %d of row %d exceeds nnz = %d", e, i, len(ind))
 		}
 		prev := int32(-1)
 		for k := s; k < e; k++ {
 			j := ind[k]
 			if j < 0 || int(j) >= c {
-				return nil, fmt.Errorf("sparse: row %d: column index %d out of range [0,%d)", i, j, c)
+				return fmt.Errorf("sparse: row %d: column index %d out of range [0,%d)", i, j, c)
 			}
 			if j <= prev {
-				return nil, fmt.Errorf("sparse: row %d: column indices not strictly increasing (%d after %d)", i, j, prev)
+				return fmt.Errorf("sparse: row %d: column indices not strictly increasing (%d after %d)", i, j, prev)
 			}
 			prev = j
 		}
 	}
-	return &CSR{rows: r, cols: c, indptr: indptr, ind: ind, val: val}, nil
+	return nil
 }
 
 // newCSR builds a CSR without checks, for internal constructors that

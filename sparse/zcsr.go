@@ -24,9 +24,7 @@ type ZCSR struct {
 // column indices and values, which it takes ownership of, after checking
 // the invariants NewCSR checks, in O(nnz) time.
 func NewZCSR(r, c int, indptr []int, ind []int32, val []complex128) (*ZCSR, error) {
-	// The structure checks do not look at values: reuse NewCSR's with a
-	// placeholder value slice of the right length.
-	if _, err := NewCSR(r, c, indptr, ind, make([]float64, len(val))); err != nil {
+	if err := checkStructure(r, c, indptr, ind, len(val)); err != nil {
 		return nil, err
 	}
 	return &ZCSR{rows: r, cols: c, indptr: indptr, ind: ind, val: val}, nil
