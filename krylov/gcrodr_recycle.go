@@ -126,7 +126,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 	col := make([]float64, mm+1)
 	for j := 0; j < kn; j++ {
 		mat.Col(col, j, &GP)
-		orig := floatsNorm(col)
+		orig := smallNorm(col)
 		q := len(keep)
 		for pass := 0; pass < 2; pass++ {
 			for t := 0; t < q; t++ {
@@ -140,7 +140,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 				Rt.Set(t, q, Rt.At(t, q)+h)
 			}
 		}
-		nrm := floatsNorm(col)
+		nrm := smallNorm(col)
 		if !(nrm > updateDropTol*orig) {
 			for t := 0; t < q; t++ {
 				Rt.Set(t, q, 0)
@@ -295,12 +295,4 @@ func harmonicRitz(G, WV *mat.Dense, k int) (P *mat.Dense, kn int) {
 		kn += 2
 	}
 	return P, kn
-}
-
-func floatsNorm(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v * v
-	}
-	return math.Sqrt(s)
 }
