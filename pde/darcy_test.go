@@ -9,34 +9,107 @@ import (
 )
 
 // TestDarcyAgainstAnchor: the same K gives the same CSR matrix and b as the
-// SKR anchor's darcy(K) (fixture by testdata/pde/make_fixtures.py, g = 6).
+// SKR anchor's darcy(K) (fixture by testdata/pde/make_fixtures.py, g = 6),
+// and DarcySKRCode gives those of the SKR authors' build_darcy (g = 7).
 func TestDarcyAgainstAnchor(t *testing.T) {
-	var fx struct {
-		G       int
-		K       []float64
-		Indptr  []int
-		Indices []int32
-		Data    []float64
-		B       []float64
+	for _, tc := range []struct {
+		file   string
+		scheme DarcyScheme
+	}{
+		{"darcy.json", DarcyFlux},
+		{"darcy_skr.json", DarcySKRCode},
+	} {
+		t.Run(tc.scheme.String(), func(t *testing.T) {
+			var fx struct {
+				G       int
+				K       []float64
+				Indptr  []int
+				Indices []int32
+				Data    []float64
+				B       []float64
+			}
+			loadJSON(t, tc.file, &fx)
+			d, err := NewDarcy(fx.G, &DarcyOptions{Scheme: tc.scheme})
+			if err != nil {
+				t.Fatal(err)
+			}
+			A, b, err := d.Assemble(fx.K)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := fx.G * fx.G
+			want, err := sparse.NewCSR(n, n, fx.Indptr, fx.Indices, fx.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Same arithmetic in the same order: bitwise equal.
+			sameCSR(t, A, want, 0)
+			if e := maxRelDiff(b, fx.B); e != 0 {
+				t.Errorf("b differs from reference by %g", e)
+			}
+			// AssembleInto refills the same values.
+			_, _, val := A.Raw()
+			for k := range val {
+				val[k] = math.NaN()
+			}
+			if err := d.AssembleInto(A, b, fx.K); err != nil {
+				t.Fatal(err)
+			}
+			sameCSR(t, A, want, 0)
+		})
 	}
-	loadJSON(t, "darcy.json", &fx)
-	d, err := NewDarcy(fx.G, nil)
+}
+
+// TestDarcySKRCodeIsLaplacianTimesK: the SKR code's matrix is L·diag(K) on
+// the interior nodes, L the 5-point Laplacian stencil of sparse.Laplacian2D,
+// except for the south coupling, which build_darcy takes from the (g+2)-wide
+// field two places earlier (see DarcySKRCode).
+func TestDarcySKRCodeIsLaplacianTimesK(t *testing.T) {
+	const g = 9
+	d, err := NewDarcy(g, &DarcyOptions{Scheme: DarcySKRCode})
 	if err != nil {
 		t.Fatal(err)
 	}
-	A, b, err := d.Assemble(fx.K)
+	if d.Scheme() != DarcySKRCode || d.Name() != "darcy" {
+		t.Fatalf("scheme %v, name %q", d.Scheme(), d.Name())
+	}
+	K := d.Field(3, 1)
+	A, b, err := d.Assemble(K)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n := fx.G * fx.G
-	want, err := sparse.NewCSR(n, n, fx.Indptr, fx.Indices, fx.Data)
-	if err != nil {
-		t.Fatal(err)
+	kint := make([]float64, g*g)
+	for i := range kint {
+		kint[i] = K[(i/g+1)*(g+2)+i%g+1]
 	}
-	// Same arithmetic in the same order: bitwise equal.
+	want := sparse.Laplacian2D(g, g)
+	want.ScaleCols(kint)
+	indptr, ind, val := want.Raw()
+	for p := g; p < g*g; p++ {
+		if int(ind[indptr[p]]) != p-g {
+			t.Fatalf("row %d: first entry in column %d, want %d", p, ind[indptr[p]], p-g)
+		}
+		q := p - 2
+		val[indptr[p]] = -K[(q/g)*(g+2)+q%g+1]
+	}
 	sameCSR(t, A, want, 0)
-	if e := maxRelDiff(b, fx.B); e != 0 {
-		t.Errorf("b differs from anchor by %g", e)
+	if h := 1.0 / (g - 1); b[0] != h*h {
+		t.Errorf("b[0] = %v, want h² = %v with h = 1/(g−1)", b[0], h*h)
+	}
+}
+
+func TestDarcyScheme(t *testing.T) {
+	for _, s := range []DarcyScheme{DarcyFlux, DarcySKRCode} {
+		got, err := ParseDarcyScheme(s.String())
+		if err != nil || got != s {
+			t.Errorf("ParseDarcyScheme(%q) = %v, %v", s.String(), got, err)
+		}
+	}
+	if _, err := ParseDarcyScheme("fem"); err == nil || !strings.Contains(err.Error(), `unknown scheme "fem"`) {
+		t.Errorf("ParseDarcyScheme(fem): %v", err)
+	}
+	if _, err := NewDarcy(8, &DarcyOptions{Scheme: 7}); err == nil || !strings.Contains(err.Error(), "unknown scheme DarcyScheme(7)") {
+		t.Errorf("NewDarcy with scheme 7: %v", err)
 	}
 }
 

@@ -7,6 +7,10 @@ Writes, next to this script:
   grf.json    KL coefficients xi and the Gaussian random field the SKR anchor's grf() makes from them.
   darcy.json  a permeability K = exp(grf) on an 8x8 node grid (g = 6) and the CSR matrix and
               right-hand side that the SKR anchor's darcy(K) assembles from it.
+  grf_periodic.json  real and imaginary normals and FNO's periodic GaussianRF field
+              (zongyi-li/fourier_neural_operator, as the SKR code uses it) made from them.
+  darcy_skr.json  a K on a 9x9 node grid (g = 7) and the CSR matrix and right-hand side that
+              build_darcy of the SKR authors' code assembles from it.
 
 grf() and darcy() below are copies of the functions in the project's SKR anchor script
 (shared/anchors/darcy_ref.py), except that grf takes xi as an argument instead of drawing it,
@@ -45,6 +49,37 @@ def darcy(K):
     return A, np.full(g*g, h*h)
 
 
+def build_darcy(coef, f):
+    """build_darcy of wanghong1700/NO-DataGen-SKR, code_dracy/exp_generate_mpi_82_sort.py
+    lines 182-202 (comments dropped); it zeroes the left and right boundary columns of coef
+    in place, so callers pass a copy."""
+    s = coef.shape[0] - 2
+    h = 1.0 / (s - 1)
+    f = f[1:-1, 1:-1]
+    coef_pos = coef[1:-1, 2:]
+    coef_pos[:, -1] = 0
+    coef_neg = coef[1:-1, :-2]
+    coef_neg[:, 0] = 0
+    diagonals = [-coef_neg.flatten()[1:], -coef[:-2, 1:-1].flatten()[s - 2:], 4 * coef[1:-1, 1:-1].flatten(),
+                 -coef[2:, 1:-1].flatten()[:-(s - 2)], -coef_pos.flatten()[:-1]]
+    offsets = [-1, -s, 0, s, 1]
+    A = sp.diags(diagonals, offsets, shape=(s * s, s * s))
+    b = h ** 2 * f.flatten()
+    return A, b
+
+
+def periodic_grf(xi, eta, alpha, tau):
+    """FNO's GaussianRF(2, s, alpha, tau).sample with torch.randn(cfloat) replaced by
+    (xi + 1j*eta)/sqrt(2); wavenumbers in FFT order (FNO's order for even s)."""
+    s = xi.shape[0]
+    sigma = tau ** (0.5 * (2 * alpha - 2))
+    k = np.fft.fftfreq(s, 1.0 / s)
+    k_x, k_y = np.meshgrid(k, k, indexing='ij')
+    sqrt_eig = (s ** 2) * np.sqrt(2.0) * sigma * ((4 * np.pi ** 2 * (k_x ** 2 + k_y ** 2) + tau ** 2) ** (-alpha / 2.0))
+    sqrt_eig[0, 0] = 0.0
+    return np.real(np.fft.ifft2(sqrt_eig * (xi + 1j * eta) / np.sqrt(2.0)))
+
+
 def flat(a):
     return [float(v) for v in np.asarray(a).ravel()]
 
@@ -71,6 +106,20 @@ def main():
     A.sum_duplicates(); A.sort_indices()
     with open(os.path.join(HERE, 'darcy.json'), 'w') as f:
         json.dump(dict(g=6, K=flat(K), indptr=[int(v) for v in A.indptr], indices=[int(v) for v in A.indices],
+                       data=flat(A.data), b=flat(b)), f)
+
+    rng = np.random.default_rng(20261126)
+    per = []
+    for s_, alpha, tau in ((6, 2.5, 7.0), (7, 2.0, 3.0), (10, 2.5, 7.0)):
+        xi, eta = rng.standard_normal((s_, s_)), rng.standard_normal((s_, s_))
+        per.append(dict(s=s_, alpha=alpha, tau=tau, xi=flat(xi), eta=flat(eta), u=flat(periodic_grf(xi, eta, alpha, tau))))
+    with open(os.path.join(HERE, 'grf_periodic.json'), 'w') as f:
+        json.dump(dict(cases=per), f)
+    K = np.exp(grf_from_xi(rng.standard_normal((9, 9)), 2.5, 7.0))
+    A, b = build_darcy(K.copy(), np.ones((9, 9)))
+    A = A.tocsr(); A.eliminate_zeros(); A.sum_duplicates(); A.sort_indices()
+    with open(os.path.join(HERE, 'darcy_skr.json'), 'w') as f:
+        json.dump(dict(g=7, K=flat(K), indptr=[int(v) for v in A.indptr], indices=[int(v) for v in A.indices],
                        data=flat(A.data), b=flat(b)), f)
 
 
