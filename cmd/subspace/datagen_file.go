@@ -39,6 +39,8 @@ type datagenMeta struct {
 	SolutionShape []int   `json:"solution_shape"`
 	Solver        string  `json:"solver"`
 	Baseline      string  `json:"baseline,omitempty"`
+	Scheme        string  `json:"scheme,omitempty"` // darcy: flux or skr-code
+	GRF           string  `json:"grf,omitempty"`    // darcy: neumann or periodic
 }
 
 // sameRun reports the first setting in which two shards' metadata differ
@@ -54,6 +56,7 @@ func (m datagenMeta) sameRun(o datagenMeta) string {
 		{"precond", m.Precond, o.Precond}, {"sort", m.Sort, o.Sort}, {"m", m.M, o.M}, {"k", m.K, o.K}, {"update_every", m.UpdateEvery, o.UpdateEvery}, {"project", m.Project, o.Project},
 		{"maxiter", m.MaxIter, o.MaxIter}, {"warm_start", m.WarmStart, o.WarmStart},
 		{"shard count", m.ShardCount, o.ShardCount}, {"baseline", m.Baseline, o.Baseline},
+		{"scheme", m.Scheme, o.Scheme}, {"grf", m.GRF, o.GRF},
 	} {
 		if c.a != c.b {
 			return fmt.Sprintf("%s %v vs %v", c.name, c.a, c.b)
