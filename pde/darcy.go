@@ -16,67 +16,12 @@ type DarcyOptions struct {
 	GRF GRFOptions
 	// Source is the constant source term f; 0 means 1.
 	Source float64
-	// Scheme is the discretisation; the zero value is DarcyFlux.
-	Scheme DarcyScheme
+	// Scheme is the discretisation; the zero value is FluxScheme.
+	Scheme Scheme
 	// PeriodicGRF draws log K from PeriodicGRF (FNO's periodic sampler,
 	// which the SKR authors' code uses) instead of GRF (Neumann cosine
 	// modes, FNO's Darcy benchmark and the project's SKR anchor).
 	PeriodicGRF bool
-}
-
-// DarcyScheme selects the stencil Darcy assembles.
-type DarcyScheme int
-
-const (
-	// DarcyFlux is the conservative 5-point flux scheme described at
-	// Darcy: symmetric positive definite, the discretisation of
-	// −∇·(K∇u) that FNO's Darcy data and the project's SKR anchor use. It
-	// is the default.
-	DarcyFlux DarcyScheme = iota
-	// DarcySKRCode is the stencil the SKR authors' code assembles
-	// (wanghong1700/NO-DataGen-SKR, build_darcy in
-	// code_dracy/exp_generate_mpi_82_sort.py, lines 182–202), the matrices
-	// behind the paper's Darcy rows of Table 1. With unknowns p = i·g + j
-	// (0-based interior indices) and K the nodal field, row p reads
-	//
-	//	4 K_p u_p − K_W u_{p−1} − K_E u_{p+1} − K_N u_{p+g} − K'_S u_{p−g} = h_c² f,
-	//
-	// h_c = 1/(g−1), Dirichlet neighbours dropped, K_W, K_E, K_N the field
-	// at the west, east and north neighbours. The south coefficient K'_S is
-	// not K at the south neighbour: build_darcy drops g−2 leading values of
-	// that diagonal where g are needed and scipy.sparse.diags keeps the
-	// first g²−g of what is left, so K'_S is the field at the south
-	// neighbour's node two places earlier in row-major order of the
-	// (g+2)-wide grid restricted to columns 1..g (wrapping into the row
-	// above near the west edge). Without that slip the matrix would be
-	// L·diag(K), L the 5-point Laplacian stencil — a discretisation of
-	// −Δ(K u), not of −∇·(K∇u). Either way it is nonsymmetric. It exists to
-	// re-run the paper's experiment on the matrices the paper solved
-	// (tested bit for bit against a copy of build_darcy); use DarcyFlux for
-	// physics.
-	DarcySKRCode
-)
-
-// String returns "flux" or "skr-code".
-func (s DarcyScheme) String() string {
-	switch s {
-	case DarcyFlux:
-		return "flux"
-	case DarcySKRCode:
-		return "skr-code"
-	}
-	return fmt.Sprintf("DarcyScheme(%d)", int(s))
-}
-
-// ParseDarcyScheme returns the scheme called name ("flux" or "skr-code").
-func ParseDarcyScheme(name string) (DarcyScheme, error) {
-	switch name {
-	case "flux":
-		return DarcyFlux, nil
-	case "skr-code":
-		return DarcySKRCode, nil
-	}
-	return 0, fmt.Errorf("pde: darcy: unknown scheme %q (known: flux, skr-code)", name)
 }
 
 // Darcy is the steady Darcy-flow family −∇·(K ∇u) = f on the unit square
@@ -96,13 +41,13 @@ func ParseDarcyScheme(name string) (DarcyScheme, error) {
 // at y = i h. This is the field the SKR code sorts by and FNO stores as
 // "coeff".
 //
-// DarcyOptions.Scheme = DarcySKRCode assembles the SKR code's stencil
-// instead (see DarcySKRCode); field, shapes and solution layout are the same.
+// DarcyOptions.Scheme = SKRCodeScheme assembles the SKR code's stencil
+// instead (see SKRCodeScheme); field, shapes and solution layout are the same.
 type Darcy struct {
 	g      int
 	h      float64
 	f      float64
-	scheme DarcyScheme
+	scheme Scheme
 	grf    Sampler
 }
 
@@ -115,36 +60,26 @@ func NewDarcy(grid int, o *DarcyOptions) (*Darcy, error) {
 	}
 	var gopt *GRFOptions
 	f := 1.0
-	scheme := DarcyFlux
+	var opt DarcyOptions
 	if o != nil {
-		gopt = &o.GRF
+		opt = *o
+		gopt = &opt.GRF
 		if o.Source != 0 {
 			f = o.Source
 		}
-		scheme = o.Scheme
 	}
-	h := 1 / float64(grid+1)
-	switch scheme {
-	case DarcyFlux:
-	case DarcySKRCode:
-		h = 1 / float64(grid-1)
-	default:
-		return nil, fmt.Errorf("pde: darcy: unknown scheme %v", scheme)
+	h, err := schemeStep("darcy", opt.Scheme, grid)
+	if err != nil {
+		return nil, err
 	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, fmt.Errorf("pde: darcy: source f = %v, must be finite", f)
 	}
-	var grf Sampler
-	var err error
-	if o != nil && o.PeriodicGRF {
-		grf, err = NewPeriodicGRF(grid+2, gopt)
-	} else {
-		grf, err = NewGRF(grid+2, gopt)
-	}
+	grf, err := newSampler(grid+2, gopt, opt.PeriodicGRF)
 	if err != nil {
 		return nil, fmt.Errorf("pde: darcy: %w", err)
 	}
-	return &Darcy{g: grid, h: h, f: f, scheme: scheme, grf: grf}, nil
+	return &Darcy{g: grid, h: h, f: f, scheme: opt.Scheme, grf: grf}, nil
 }
 
 // Name returns "darcy".
@@ -154,7 +89,7 @@ func (d *Darcy) Name() string { return "darcy" }
 func (d *Darcy) Grid() int { return d.g }
 
 // Scheme returns the discretisation.
-func (d *Darcy) Scheme() DarcyScheme { return d.scheme }
+func (d *Darcy) Scheme() Scheme { return d.scheme }
 
 // FieldShape returns [g+2, g+2].
 func (d *Darcy) FieldShape() []int { return []int{d.g + 2, d.g + 2} }
@@ -214,45 +149,11 @@ func (d *Darcy) AssembleInto(A *sparse.CSR, b, K []float64) error {
 
 // values writes A's entries for K in pattern5 order.
 func (d *Darcy) values(val, K []float64) {
-	if d.scheme == DarcySKRCode {
-		skrCode5(val, d.g, K)
+	if d.scheme == SKRCodeScheme {
+		skrCode5(val, d.g, K, 0)
 		return
 	}
 	diffusion5(val, d.g, K, 0)
-}
-
-// skrCode5 writes, in pattern5 order, the SKR code's stencil: 4c_p on the
-// diagonal, −c_q for the west, east and north neighbours q, and for the
-// south neighbour the value build_darcy puts there (see DarcySKRCode).
-func skrCode5(val []float64, g int, c []float64) {
-	s := g + 2
-	k := 0
-	for i := 0; i < g; i++ {
-		row := (i + 1) * s
-		for j := 0; j < g; j++ {
-			p := row + j + 1
-			if i > 0 {
-				// Entry q = i·g + j − 2 of the g×g block c[0:g, 1:g+1].
-				q := i*g + j - 2
-				val[k] = -c[(q/g)*s+q%g+1]
-				k++
-			}
-			if j > 0 {
-				val[k] = -c[p-1]
-				k++
-			}
-			val[k] = 4 * c[p]
-			k++
-			if j < g-1 {
-				val[k] = -c[p+1]
-				k++
-			}
-			if i < g-1 {
-				val[k] = -c[p+s]
-				k++
-			}
-		}
-	}
 }
 
 func (d *Darcy) check(K []float64) error {

@@ -10,14 +10,14 @@ import (
 
 // TestDarcyAgainstAnchor: the same K gives the same CSR matrix and b as the
 // SKR anchor's darcy(K) (fixture by testdata/pde/make_fixtures.py, g = 6),
-// and DarcySKRCode gives those of the SKR authors' build_darcy (g = 7).
+// and SKRCodeScheme gives those of the SKR authors' build_darcy (g = 7).
 func TestDarcyAgainstAnchor(t *testing.T) {
 	for _, tc := range []struct {
 		file   string
-		scheme DarcyScheme
+		scheme Scheme
 	}{
-		{"darcy.json", DarcyFlux},
-		{"darcy_skr.json", DarcySKRCode},
+		{"darcy.json", FluxScheme},
+		{"darcy_skr.json", SKRCodeScheme},
 	} {
 		t.Run(tc.scheme.String(), func(t *testing.T) {
 			var fx struct {
@@ -60,17 +60,17 @@ func TestDarcyAgainstAnchor(t *testing.T) {
 	}
 }
 
-// TestDarcySKRCodeIsLaplacianTimesK: the SKR code's matrix is L·diag(K) on
+// TestSKRCodeSchemeIsLaplacianTimesK: the SKR code's matrix is L·diag(K) on
 // the interior nodes, L the 5-point Laplacian stencil of sparse.Laplacian2D,
 // except for the south coupling, which build_darcy takes from the (g+2)-wide
-// field two places earlier (see DarcySKRCode).
-func TestDarcySKRCodeIsLaplacianTimesK(t *testing.T) {
+// field two places earlier (see SKRCodeScheme).
+func TestSKRCodeSchemeIsLaplacianTimesK(t *testing.T) {
 	const g = 9
-	d, err := NewDarcy(g, &DarcyOptions{Scheme: DarcySKRCode})
+	d, err := NewDarcy(g, &DarcyOptions{Scheme: SKRCodeScheme})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d.Scheme() != DarcySKRCode || d.Name() != "darcy" {
+	if d.Scheme() != SKRCodeScheme || d.Name() != "darcy" {
 		t.Fatalf("scheme %v, name %q", d.Scheme(), d.Name())
 	}
 	K := d.Field(3, 1)
@@ -98,17 +98,17 @@ func TestDarcySKRCodeIsLaplacianTimesK(t *testing.T) {
 	}
 }
 
-func TestDarcyScheme(t *testing.T) {
-	for _, s := range []DarcyScheme{DarcyFlux, DarcySKRCode} {
-		got, err := ParseDarcyScheme(s.String())
+func TestScheme(t *testing.T) {
+	for _, s := range []Scheme{FluxScheme, SKRCodeScheme} {
+		got, err := ParseScheme(s.String())
 		if err != nil || got != s {
-			t.Errorf("ParseDarcyScheme(%q) = %v, %v", s.String(), got, err)
+			t.Errorf("ParseScheme(%q) = %v, %v", s.String(), got, err)
 		}
 	}
-	if _, err := ParseDarcyScheme("fem"); err == nil || !strings.Contains(err.Error(), `unknown scheme "fem"`) {
-		t.Errorf("ParseDarcyScheme(fem): %v", err)
+	if _, err := ParseScheme("fem"); err == nil || !strings.Contains(err.Error(), `unknown scheme "fem"`) {
+		t.Errorf("ParseScheme(fem): %v", err)
 	}
-	if _, err := NewDarcy(8, &DarcyOptions{Scheme: 7}); err == nil || !strings.Contains(err.Error(), "unknown scheme DarcyScheme(7)") {
+	if _, err := NewDarcy(8, &DarcyOptions{Scheme: 7}); err == nil || !strings.Contains(err.Error(), "unknown scheme Scheme(7)") {
 		t.Errorf("NewDarcy with scheme 7: %v", err)
 	}
 }

@@ -55,7 +55,7 @@
 // by log K. SKR's code assembles a different, nonsymmetric stencil
 // (build_darcy, lines 182–202: 4K_p on the diagonal and −K_q off it, a
 // discretisation of −Δ(K u), with h = 1/(s−1) for s interior nodes). It is
-// not the default; DarcyOptions.Scheme = DarcySKRCode assembles it, bit for
+// not the default; DarcyOptions.Scheme = SKRCodeScheme assembles it, bit for
 // bit against a copy of build_darcy, to re-run the paper's experiment on the
 // paper's matrices (bench/skr -darcy-scheme skr-code). The paper's sizes n = 2500…40000 are g = 50…200
 // (Table 1's n = 6400 is g = 80).

@@ -115,7 +115,7 @@ func TestPeriodicGRFErrors(t *testing.T) {
 // periodic field from the same stream.
 func TestDarcyPeriodicField(t *testing.T) {
 	const g = 10
-	d, err := NewDarcy(g, &DarcyOptions{PeriodicGRF: true, Scheme: DarcySKRCode})
+	d, err := NewDarcy(g, &DarcyOptions{PeriodicGRF: true, Scheme: SKRCodeScheme})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,12 @@ type HelmholtzOptions struct {
 	KMax float64
 	// Source is the constant source term f; 0 means 1.
 	Source float64
+	// Scheme is the discretisation; the zero value is FluxScheme.
+	// SKRCodeScheme assembles the SKR code's build_helmholtz matrices.
+	Scheme Scheme
+	// PeriodicGRF draws log a from PeriodicGRF (as the SKR code does)
+	// instead of GRF.
+	PeriodicGRF bool
 }
 
 // Helmholtz is the family −∇·(a ∇u) − k² u = f on the unit square with
@@ -39,11 +45,12 @@ type HelmholtzOptions struct {
 // Field: (g+2)² + 1 values: a on the (g+2)×(g+2) node grid, row-major,
 // followed by k.
 type Helmholtz struct {
-	g    int
-	h    float64
-	f    float64
-	kmax float64
-	grf  *GRF
+	g      int
+	h      float64
+	f      float64
+	kmax   float64
+	scheme Scheme
+	grf    Sampler
 }
 
 // NewHelmholtz returns the Helmholtz family on a g×g grid of unknowns. It
@@ -55,8 +62,10 @@ func NewHelmholtz(grid int, o *HelmholtzOptions) (*Helmholtz, error) {
 	}
 	var gopt *GRFOptions
 	f, kmax := 1.0, 1.0
+	var opt HelmholtzOptions
 	if o != nil {
-		gopt = &o.GRF
+		opt = *o
+		gopt = &opt.GRF
 		if o.Source != 0 {
 			f = o.Source
 		}
@@ -64,17 +73,21 @@ func NewHelmholtz(grid int, o *HelmholtzOptions) (*Helmholtz, error) {
 			kmax = o.KMax
 		}
 	}
+	h, err := schemeStep("helmholtz", opt.Scheme, grid)
+	if err != nil {
+		return nil, err
+	}
 	if math.IsNaN(f) || math.IsInf(f, 0) {
 		return nil, fmt.Errorf("pde: helmholtz: source f = %v, must be finite", f)
 	}
 	if !(kmax > 0) || math.IsInf(kmax, 0) {
 		return nil, fmt.Errorf("pde: helmholtz: KMax = %v, must be finite and > 0", kmax)
 	}
-	grf, err := NewGRF(grid+2, gopt)
+	grf, err := newSampler(grid+2, gopt, opt.PeriodicGRF)
 	if err != nil {
 		return nil, fmt.Errorf("pde: helmholtz: %w", err)
 	}
-	return &Helmholtz{g: grid, h: 1 / float64(grid+1), f: f, kmax: kmax, grf: grf}, nil
+	return &Helmholtz{g: grid, h: h, f: f, kmax: kmax, scheme: opt.Scheme, grf: grf}, nil
 }
 
 // Name returns "helmholtz".
@@ -92,8 +105,12 @@ func (m *Helmholtz) SolutionShape() []int { return []int{m.g, m.g} }
 // Unknowns returns g².
 func (m *Helmholtz) Unknowns() int { return m.g * m.g }
 
-// GRF returns the sampler of log a.
-func (m *Helmholtz) GRF() *GRF { return m.grf }
+// GRF returns the sampler of log a: a *GRF, or a *PeriodicGRF if
+// HelmholtzOptions.PeriodicGRF was set.
+func (m *Helmholtz) GRF() Sampler { return m.grf }
+
+// Scheme returns the discretisation.
+func (m *Helmholtz) Scheme() Scheme { return m.scheme }
 
 // Field returns system i's field: from rand.NewPCG(seed, uint64(i)), (g+2)²
 // normals for the GRF (a = exp of it), then one uniform u for k = KMax·u.
@@ -143,7 +160,11 @@ func (m *Helmholtz) AssembleInto(A *sparse.CSR, b, field []float64) error {
 func (m *Helmholtz) values(val, b, field []float64) {
 	s := m.g + 2
 	k := field[s*s]
-	diffusion5(val, m.g, field[:s*s], m.h*m.h*k*k)
+	if m.scheme == SKRCodeScheme {
+		skrCode5(val, m.g, field[:s*s], (m.h*m.h)*(k*k)) // h**2*k**2 in build_helmholtz
+	} else {
+		diffusion5(val, m.g, field[:s*s], m.h*m.h*k*k)
+	}
 	fillConst(b, m.h*m.h*m.f)
 }
 

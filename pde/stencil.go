@@ -99,3 +99,37 @@ func diffusion5(val []float64, g int, c []float64, shift float64) {
 		}
 	}
 }
+
+// skrCode5 writes, in pattern5 order, the SKR code's stencil: 4c_p − shift
+// on the diagonal, −c_q for the west, east and north neighbours q, and for
+// the south neighbour the value build_darcy puts there (see SKRCodeScheme).
+func skrCode5(val []float64, g int, c []float64, shift float64) {
+	s := g + 2
+	k := 0
+	for i := 0; i < g; i++ {
+		row := (i + 1) * s
+		for j := 0; j < g; j++ {
+			p := row + j + 1
+			if i > 0 {
+				// Entry q = i·g + j − 2 of the g×g block c[0:g, 1:g+1].
+				q := i*g + j - 2
+				val[k] = -c[(q/g)*s+q%g+1]
+				k++
+			}
+			if j > 0 {
+				val[k] = -c[p-1]
+				k++
+			}
+			val[k] = 4*c[p] - shift
+			k++
+			if j < g-1 {
+				val[k] = -c[p+1]
+				k++
+			}
+			if i < g-1 {
+				val[k] = -c[p+s]
+				k++
+			}
+		}
+	}
+}

@@ -161,6 +161,8 @@ func main() {
 	seed := flag.Uint64("seed", 0, "seed of the parameter fields")
 	projectFlag = flag.Int("project", 32, "projection on up to this many earlier solutions in the tuned lane (identical matrices only)")
 	tuned := flag.String("tuned", "40,10,3", "also run GCRO-DR(m,k) updating the recycled space every q cycles: m,k,q ('' to skip)")
+	scheme := flag.String("scheme", "flux", "Darcy and Helmholtz stencil: flux (the project's, symmetric) or skr-code (the nonsymmetric one the SKR authors' code assembles)")
+	grf := flag.String("grf", "neumann", "Darcy and Helmholtz log-coefficient sampler: neumann (GRF) or periodic (FNO's GaussianRF, as the SKR code)")
 	jsonOut := flag.Bool("json", false, "print one JSON object")
 	jsonFile := flag.String("json-file", "", "also write the JSON object to this file (text still printed)")
 	flag.Parse()
@@ -205,6 +207,9 @@ func main() {
 		}
 		fam, err := pde.New(fname, g)
 		if err != nil {
+			fail("%v", err)
+		}
+		if fam, err = variant(fam, *scheme, *grf); err != nil {
 			fail("%v", err)
 		}
 		fields := make([][]float64, *count)
@@ -286,7 +291,7 @@ func main() {
 		}
 	}
 	result := map[string]any{
-		"benchmark": "skr", "count": *count, "seed": *seed, "reps": *reps, "gomaxprocs": runtime.GOMAXPROCS(0), "rows": rows,
+		"benchmark": "skr", "scheme": *scheme, "grf": *grf, "count": *count, "seed": *seed, "reps": *reps, "gomaxprocs": runtime.GOMAXPROCS(0), "rows": rows,
 	}
 	if *jsonOut {
 		json.NewEncoder(os.Stdout).Encode(result)
@@ -297,6 +302,25 @@ func main() {
 			fail("%v", err)
 		}
 	}
+}
+
+// variant returns fam with the given stencil and log-coefficient sampler
+// if it is Darcy or Helmholtz, else fam itself.
+func variant(fam pde.Family, scheme, grf string) (pde.Family, error) {
+	sc, err := pde.ParseScheme(scheme)
+	if err != nil {
+		return nil, err
+	}
+	if grf != "neumann" && grf != "periodic" {
+		return nil, fmt.Errorf("bad -grf %q (want neumann or periodic)", grf)
+	}
+	switch fam.Name() {
+	case "darcy":
+		return pde.NewDarcy(fam.Grid(), &pde.DarcyOptions{Scheme: sc, PeriodicGRF: grf == "periodic"})
+	case "helmholtz":
+		return pde.NewHelmholtz(fam.Grid(), &pde.HelmholtzOptions{Scheme: sc, PeriodicGRF: grf == "periodic"})
+	}
+	return fam, nil
 }
 
 // warmUp runs a small sequence untimed, so that the first timed

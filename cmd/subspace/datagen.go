@@ -64,8 +64,8 @@ type datagenConfig struct {
 	warmup      int
 	warmStart   bool
 	progress    bool
-	scheme      string // darcy only: flux or skr-code
-	grf         string // darcy only: neumann or periodic
+	scheme      string // darcy and helmholtz: flux or skr-code
+	grf         string // darcy and helmholtz: neumann or periodic
 }
 
 // shardSpec is --shard i/N: shard i (0-based) of N.
@@ -119,13 +119,13 @@ cycle and at the end of each solve), which bench/skr measured faster on
 every family: the recycling update costs O(k·m·n) per cycle. --k 20
 --update-every 1 --project 0 reproduces the paper's setting.
 
-Darcy is assembled by default with the conservative flux scheme (symmetric
-positive definite) and log K drawn from FNO's Neumann GRF. The paper's Table 1
-was measured on the matrices of its authors' code, a nonsymmetric stencil
-with an indexing slip (--scheme skr-code) and log K from FNO's periodic
-GaussianRF (--grf periodic); with both, GMRES(40) needs thousands of
-iterations and recycling cuts them about 20-fold, as in the paper (see
-bench/skr).
+Darcy and Helmholtz are assembled by default with the conservative flux
+scheme (symmetric) and the log coefficient drawn from FNO's Neumann GRF. The
+paper's Table 1 was measured on the matrices of its authors' code, a
+nonsymmetric stencil with an indexing slip (--scheme skr-code) and the log
+coefficient from FNO's periodic GaussianRF (--grf periodic); with both,
+GMRES(40) needs thousands of iterations on Darcy and recycling cuts them
+about 20-fold, as in the paper (see bench/skr).
 
 When consecutive systems share the matrix (poisson, thermal: only b
 changes), each solve also starts from the minimal-residual combination of up
@@ -194,8 +194,8 @@ json.loads(bytes(d["meta"]))).`,
 	f.IntVar(&cfg.warmup, "warmup", 0, "with --shard: solve this many systems before the slice first to warm the recycled space")
 	f.BoolVar(&cfg.warmStart, "warm-start", false, "start each recycled solve from the previous system's solution instead of zero")
 	f.BoolVar(&cfg.progress, "progress", true, "draw a progress bar on stderr")
-	f.StringVar(&cfg.scheme, "scheme", "flux", "darcy stencil: flux (conservative, SPD) or skr-code (the nonsymmetric matrices of the SKR authors' code, to re-run the paper)")
-	f.StringVar(&cfg.grf, "grf", "neumann", "darcy log K sampler: neumann (FNO's Darcy GRF) or periodic (FNO's GaussianRF, as the SKR code)")
+	f.StringVar(&cfg.scheme, "scheme", "flux", "darcy and helmholtz stencil: flux (conservative, symmetric) or skr-code (the nonsymmetric matrices of the SKR authors' code, to re-run the paper)")
+	f.StringVar(&cfg.grf, "grf", "neumann", "darcy and helmholtz log-coefficient sampler: neumann (FNO's Darcy GRF) or periodic (FNO's GaussianRF, as the SKR code)")
 	cmd.AddCommand(newDatagenMergeCmd())
 	return cmd
 }
@@ -237,14 +237,14 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 	if c.warmup < 0 {
 		return usageErrorf("--warmup %d: must be ≥ 0", c.warmup)
 	}
-	if c.family != "darcy" {
+	if !c.hasVariants() {
 		for _, name := range []string{"scheme", "grf"} {
 			if cmd.Flags().Changed(name) {
-				return usageErrorf("--%s applies to the darcy family only", name)
+				return usageErrorf("--%s applies to the darcy and helmholtz families only", name)
 			}
 		}
 	}
-	if _, err := pde.ParseDarcyScheme(c.scheme); err != nil {
+	if _, err := pde.ParseScheme(c.scheme); err != nil {
 		return usageErrorf("--scheme %q: want flux or skr-code", c.scheme)
 	}
 	if c.grf != "neumann" && c.grf != "periodic" {
@@ -403,22 +403,29 @@ type datagenReport struct {
 
 func numPtr(v float64) *jsonNum { n := jsonNum(v); return &n }
 
+// hasVariants reports whether the family takes --scheme and --grf.
+func (c *datagenConfig) hasVariants() bool { return c.family == "darcy" || c.family == "helmholtz" }
+
 // newFamily returns the PDE family of the configuration.
 func (c *datagenConfig) newFamily() (pde.Family, error) {
-	if c.family != "darcy" {
+	if !c.hasVariants() {
 		return pde.New(c.family, c.grid)
 	}
-	sc, err := pde.ParseDarcyScheme(c.scheme)
+	sc, err := pde.ParseScheme(c.scheme)
 	if err != nil {
 		return nil, err
 	}
-	return pde.NewDarcy(c.grid, &pde.DarcyOptions{Scheme: sc, PeriodicGRF: c.grf == "periodic"})
+	periodic := c.grf == "periodic"
+	if c.family == "helmholtz" {
+		return pde.NewHelmholtz(c.grid, &pde.HelmholtzOptions{Scheme: sc, PeriodicGRF: periodic})
+	}
+	return pde.NewDarcy(c.grid, &pde.DarcyOptions{Scheme: sc, PeriodicGRF: periodic})
 }
 
-// darcyMeta returns the scheme and field sampler recorded for darcy
-// datasets ("" for other families).
-func (c *datagenConfig) darcyMeta() (scheme, grf string) {
-	if c.family != "darcy" {
+// variantMeta returns the scheme and field sampler recorded in darcy and
+// helmholtz datasets ("" for other families).
+func (c *datagenConfig) variantMeta() (scheme, grf string) {
+	if !c.hasVariants() {
 		return "", ""
 	}
 	return c.scheme, c.grf
@@ -488,7 +495,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		WarmStart: c.warmStart, Warmup: c.warmup, ShardIndex: c.shard.index, ShardCount: c.shard.count,
 		FieldShape: fam.FieldShape(), SolutionShape: fam.SolutionShape(), Solver: solverName,
 	}}
-	d.meta.Scheme, d.meta.GRF = c.darcyMeta()
+	d.meta.Scheme, d.meta.GRF = c.variantMeta()
 	r := len(rows)
 	fl := prod(d.meta.FieldShape)
 	d.index, d.position = make([]int64, r), make([]int64, r)

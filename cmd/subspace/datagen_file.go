@@ -39,8 +39,8 @@ type datagenMeta struct {
 	SolutionShape []int   `json:"solution_shape"`
 	Solver        string  `json:"solver"`
 	Baseline      string  `json:"baseline,omitempty"`
-	Scheme        string  `json:"scheme,omitempty"` // darcy: flux or skr-code
-	GRF           string  `json:"grf,omitempty"`    // darcy: neumann or periodic
+	Scheme        string  `json:"scheme,omitempty"` // darcy, helmholtz: flux or skr-code
+	GRF           string  `json:"grf,omitempty"`    // darcy, helmholtz: neumann or periodic
 }
 
 // sameRun reports the first setting in which two shards' metadata differ

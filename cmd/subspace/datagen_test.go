@@ -91,45 +91,55 @@ func TestDatagenFamiliesAgainstDenseSolve(t *testing.T) {
 	}
 }
 
-// TestDatagenDarcySKRCode: --scheme skr-code --grf periodic stores the
+// TestDatagenSKRCodeVariant: --scheme skr-code --grf periodic stores the
 // periodic fields and the solutions of the SKR code's nonsymmetric systems
-// (checked against dense solves), and records both choices.
-func TestDatagenDarcySKRCode(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "d.npz")
-	code, stdout, stderr := dgRun(t, "datagen", "darcy", "--grid", "8", "--count", "4", "--seed", "2", "--rtol", "1e-10",
-		"--scheme", "skr-code", "--grf", "periodic", "--out", out, "--json")
-	if code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr)
-	}
-	if rep := dgReport(t, stdout); rep["scheme"] != "skr-code" || rep["grf"] != "periodic" {
-		t.Errorf("report scheme %v grf %v", rep["scheme"], rep["grf"])
-	}
-	d, err := readDataset(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d.meta.Scheme != "skr-code" || d.meta.GRF != "periodic" {
-		t.Errorf("meta scheme %q grf %q", d.meta.Scheme, d.meta.GRF)
-	}
-	f, _ := pde.NewDarcy(8, &pde.DarcyOptions{Scheme: pde.DarcySKRCode, PeriodicGRF: true})
-	fl := prod(f.FieldShape())
-	for k := 0; k < d.rows(); k++ {
-		i := int(d.index[k])
-		field := f.Field(2, i)
-		if relDiff(d.coeff[k*fl:(k+1)*fl], field) != 0 {
-			t.Fatalf("row %d: coeff differs from the periodic Field(2, %d)", k, i)
-		}
-		A, b, _ := f.Assemble(field)
-		if A.IsSymmetric(0) {
-			t.Fatal("skr-code matrix is symmetric")
-		}
-		var want mat.VecDense
-		if err := want.SolveVec(A.ToDense(), mat.NewVecDense(len(b), b)); err != nil {
-			t.Fatal(err)
-		}
-		if e := relDiff(d.solution[k*64:(k+1)*64], want.RawVector().Data); e > 1e-7 {
-			t.Errorf("system %d: solution differs from dense solve by %g", i, e)
-		}
+// (checked against dense solves) for darcy and helmholtz, and records both
+// choices.
+func TestDatagenSKRCodeVariant(t *testing.T) {
+	for _, fam := range []string{"darcy", "helmholtz"} {
+		t.Run(fam, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "d.npz")
+			code, stdout, stderr := dgRun(t, "datagen", fam, "--grid", "8", "--count", "4", "--seed", "2", "--rtol", "1e-10",
+				"--scheme", "skr-code", "--grf", "periodic", "--out", out, "--json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if rep := dgReport(t, stdout); rep["scheme"] != "skr-code" || rep["grf"] != "periodic" {
+				t.Errorf("report scheme %v grf %v", rep["scheme"], rep["grf"])
+			}
+			d, err := readDataset(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if d.meta.Scheme != "skr-code" || d.meta.GRF != "periodic" {
+				t.Errorf("meta scheme %q grf %q", d.meta.Scheme, d.meta.GRF)
+			}
+			var f pde.Family
+			if fam == "darcy" {
+				f, _ = pde.NewDarcy(8, &pde.DarcyOptions{Scheme: pde.SKRCodeScheme, PeriodicGRF: true})
+			} else {
+				f, _ = pde.NewHelmholtz(8, &pde.HelmholtzOptions{Scheme: pde.SKRCodeScheme, PeriodicGRF: true})
+			}
+			fl := prod(f.FieldShape())
+			for k := 0; k < d.rows(); k++ {
+				i := int(d.index[k])
+				field := f.Field(2, i)
+				if relDiff(d.coeff[k*fl:(k+1)*fl], field) != 0 {
+					t.Fatalf("row %d: coeff differs from the periodic Field(2, %d)", k, i)
+				}
+				A, b, _ := f.Assemble(field)
+				if A.IsSymmetric(0) {
+					t.Fatal("skr-code matrix is symmetric")
+				}
+				var want mat.VecDense
+				if err := want.SolveVec(A.ToDense(), mat.NewVecDense(len(b), b)); err != nil {
+					t.Fatal(err)
+				}
+				if e := relDiff(d.solution[k*64:(k+1)*64], want.RawVector().Data); e > 1e-7 {
+					t.Errorf("system %d: solution differs from dense solve by %g", i, e)
+				}
+			}
+		})
 	}
 }
 
@@ -310,8 +320,8 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"unknown flag", []string{"datagen", "darcy", "--colour", "--out", out}, 2, "unknown flag"},
 		{"unknown scheme", []string{"datagen", "darcy", "--scheme", "fem", "--out", out}, 2, `--scheme "fem": want flux or skr-code`},
 		{"unknown grf", []string{"datagen", "darcy", "--grf", "white", "--out", out}, 2, `--grf "white": want neumann or periodic`},
-		{"scheme on poisson", []string{"datagen", "poisson", "--scheme", "skr-code", "--out", out}, 2, "--scheme applies to the darcy family only"},
-		{"grf on thermal", []string{"datagen", "thermal", "--grf", "periodic", "--out", out}, 2, "--grf applies to the darcy family only"},
+		{"scheme on poisson", []string{"datagen", "poisson", "--scheme", "skr-code", "--out", out}, 2, "--scheme applies to the darcy and helmholtz families only"},
+		{"grf on thermal", []string{"datagen", "thermal", "--grf", "periodic", "--out", out}, 2, "--grf applies to the darcy and helmholtz families only"},
 		{"merge without files", []string{"datagen", "merge", "--out", out}, 2, "at least one shard file"},
 		{"merge without out", []string{"datagen", "merge", exists}, 2, "merge needs --out"},
 		{"merge missing file", []string{"datagen", "merge", "--out", out, filepath.Join(dir, "nope.npz")}, 1, "nope.npz: no such file"},

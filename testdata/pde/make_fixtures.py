@@ -9,6 +9,8 @@ Writes, next to this script:
               right-hand side that the SKR anchor's darcy(K) assembles from it.
   grf_periodic.json  real and imaginary normals and FNO's periodic GaussianRF field
               (zongyi-li/fourier_neural_operator, as the SKR code uses it) made from them.
+  helmholtz_skr.json  a medium a on a 9x9 node grid, a wavenumber k, and what build_helmholtz
+              of the SKR authors' code assembles from them.
   darcy_skr.json  a K on a 9x9 node grid (g = 7) and the CSR matrix and right-hand side that
               build_darcy of the SKR authors' code assembles from it.
 
@@ -80,6 +82,24 @@ def periodic_grf(xi, eta, alpha, tau):
     return np.real(np.fft.ifft2(sqrt_eig * (xi + 1j * eta) / np.sqrt(2.0)))
 
 
+def build_helmholtz(coef, f, k):
+    """build_helmholtz of wanghong1700/NO-DataGen-SKR, code_hmh/exp_generate_mpi_hmhz102_sort.py
+    lines 206-225 (comments dropped); like build_darcy it modifies coef in place."""
+    s = coef.shape[0] - 2
+    h = 1.0 / (s - 1)
+    f = f[1:-1, 1:-1]
+    coef_pos = coef[1:-1, 2:]
+    coef_pos[:, -1] = 0
+    coef_neg = coef[1:-1, :-2]
+    coef_neg[:, 0] = 0
+    diagonals = [-coef_neg.flatten()[1:], -coef[:-2, 1:-1].flatten()[s - 2:], 4 * coef[1:-1, 1:-1].flatten() - h**2*k**2,
+                 -coef[2:, 1:-1].flatten()[:-(s - 2)], -coef_pos.flatten()[:-1]]
+    offsets = [-1, -s, 0, s, 1]
+    A = sp.diags(diagonals, offsets, shape=(s * s, s * s))
+    b = h ** 2 * f.flatten()
+    return A, b
+
+
 def flat(a):
     return [float(v) for v in np.asarray(a).ravel()]
 
@@ -120,6 +140,14 @@ def main():
     A = A.tocsr(); A.eliminate_zeros(); A.sum_duplicates(); A.sort_indices()
     with open(os.path.join(HERE, 'darcy_skr.json'), 'w') as f:
         json.dump(dict(g=7, K=flat(K), indptr=[int(v) for v in A.indptr], indices=[int(v) for v in A.indices],
+                       data=flat(A.data), b=flat(b)), f)
+
+    a = np.exp(grf_from_xi(rng.standard_normal((9, 9)), 2.5, 7.0))
+    k = float(rng.uniform(0, 1))
+    A, b = build_helmholtz(a.copy(), np.ones((9, 9)), k)
+    A = A.tocsr(); A.eliminate_zeros(); A.sum_duplicates(); A.sort_indices()
+    with open(os.path.join(HERE, 'helmholtz_skr.json'), 'w') as f:
+        json.dump(dict(g=7, field=flat(a) + [k], indptr=[int(v) for v in A.indptr], indices=[int(v) for v in A.indices],
                        data=flat(A.data), b=flat(b)), f)
 
 
