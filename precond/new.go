@@ -17,10 +17,16 @@ type Options struct {
 	// Shift is IC(0)'s relative diagonal shift (see IC0Options); 0 means
 	// none. Ignored by the other kinds.
 	Shift float64
+	// Blocks is the number of subdomains of asm and bjacobi (see
+	// ASMOptions); 0 means par.Procs(). Ignored by the other kinds.
+	Blocks int
+	// Overlap is asm's overlap in levels of neighbours; 0 means
+	// DefaultASMOverlap (bjacobi has none). Ignored by the other kinds.
+	Overlap int
 }
 
 // Kinds returns the names New accepts, in a fixed order.
-func Kinds() []string { return []string{"none", "jacobi", "ssor", "ilu0", "ic0"} }
+func Kinds() []string { return []string{"none", "jacobi", "ssor", "ilu0", "ic0", "asm", "bjacobi"} }
 
 // New builds the preconditioner named kind (case-insensitive, surrounding
 // space ignored) for A:
@@ -31,6 +37,10 @@ func Kinds() []string { return []string{"none", "jacobi", "ssor", "ilu0", "ic0"}
 //	ssor    NewSSOR(A, o.Omega), ω = 1 if o.Omega is 0
 //	ilu0    NewILU0(A)
 //	ic0     NewIC0(A, &IC0Options{Shift: o.Shift})
+//	asm     NewASM(A, &ASMOptions{Blocks: o.Blocks, Overlap: o.Overlap}),
+//	        overlap DefaultASMOverlap if o.Overlap is 0
+//	bjacobi NewASM(A, &ASMOptions{Blocks: o.Blocks, Overlap: 0}): block
+//	        Jacobi with ILU(0) blocks
 //
 // Every non-nil result also implements linop.Transposer. An unknown kind
 // is an error wrapping ErrOption that lists the valid names; construction
@@ -58,6 +68,14 @@ func New(kind string, A *sparse.CSR, o *Options) (linop.Operator, error) {
 		return nonNil(NewILU0(A))
 	case "ic0":
 		return nonNil(NewIC0(A, &IC0Options{Shift: opt.Shift}))
+	case "asm":
+		ov := opt.Overlap
+		if ov == 0 {
+			ov = DefaultASMOverlap
+		}
+		return nonNil(NewASM(A, &ASMOptions{Blocks: opt.Blocks, Overlap: ov}))
+	case "bjacobi":
+		return nonNil(NewASM(A, &ASMOptions{Blocks: opt.Blocks}))
 	}
 	return nil, fmt.Errorf("%w: unknown preconditioner %q; valid names are %s", ErrOption, kind, strings.Join(Kinds(), ", "))
 }
