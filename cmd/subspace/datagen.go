@@ -66,6 +66,7 @@ type datagenConfig struct {
 	progress    bool
 	scheme      string // darcy and helmholtz: flux or skr-code
 	grf         string // darcy and helmholtz: neumann or periodic
+	asm         asmFlags
 }
 
 // shardSpec is --shard i/N: shard i (0-based) of N.
@@ -194,6 +195,7 @@ json.loads(bytes(d["meta"]))).`,
 	f.IntVar(&cfg.warmup, "warmup", 0, "with --shard: solve this many systems before the slice first to warm the recycled space")
 	f.BoolVar(&cfg.warmStart, "warm-start", false, "start each recycled solve from the previous system's solution instead of zero")
 	f.BoolVar(&cfg.progress, "progress", true, "draw a progress bar on stderr")
+	cfg.asm.register(f)
 	f.StringVar(&cfg.scheme, "scheme", "flux", "darcy and helmholtz stencil: flux (conservative, symmetric) or skr-code (the nonsymmetric matrices of the SKR authors' code, to re-run the paper)")
 	f.StringVar(&cfg.grf, "grf", "neumann", "darcy and helmholtz log-coefficient sampler: neumann (FNO's Darcy GRF) or periodic (FNO's GaussianRF, as the SKR code)")
 	cmd.AddCommand(newDatagenMergeCmd())
@@ -236,6 +238,9 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 	}
 	if c.warmup < 0 {
 		return usageErrorf("--warmup %d: must be ≥ 0", c.warmup)
+	}
+	if err := c.asm.validate(cmd.Flags(), c.precond); err != nil {
+		return err
 	}
 	if !c.hasVariants() {
 		for _, name := range []string{"scheme", "grf"} {
@@ -481,7 +486,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		wlo := max(0, lo-c.warmup)
 		warmN = lo - wlo
 		t0 = time.Now()
-		ws, err := sequence.Run(ctx, src, order[wlo:lo], rec, &sequence.Options{Krylov: kopt, Precond: c.precond, ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project})
+		ws, err := sequence.Run(ctx, src, order[wlo:lo], rec, &sequence.Options{Krylov: kopt, Precond: c.precond, PrecondOptions: c.asm.options(precond.Options{}), ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project})
 		if err != nil {
 			return err
 		}
@@ -496,6 +501,9 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		FieldShape: fam.FieldShape(), SolutionShape: fam.SolutionShape(), Solver: solverName,
 	}}
 	d.meta.Scheme, d.meta.GRF = c.variantMeta()
+	if c.precond == "asm" || c.precond == "bjacobi" {
+		d.meta.Blocks, d.meta.Overlap = c.asm.blocks, c.asm.overlap
+	}
 	r := len(rows)
 	fl := prod(d.meta.FieldShape)
 	d.index, d.position = make([]int64, r), make([]int64, r)
@@ -525,7 +533,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	lanes := []sequence.Lane{{
 		Solver: rec,
 		Options: &sequence.Options{
-			Krylov: kopt, Precond: c.precond, ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project,
+			Krylov: kopt, Precond: c.precond, PrecondOptions: c.asm.options(precond.Options{}), ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project,
 			Solution: func(i int, x []float64) error {
 				copy(d.solution[rowOf[i]*n:(rowOf[i]+1)*n], x)
 				if c.compare {
@@ -550,7 +558,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		bopt := kopt
 		bopt.Restart = datagenBaselineM
 		lanes = append(lanes, sequence.Lane{Solver: gm, Options: &sequence.Options{
-			Krylov: bopt, Precond: c.precond,
+			Krylov: bopt, Precond: c.precond, PrecondOptions: c.asm.options(precond.Options{}),
 			Solution: func(i int, x []float64) error { compareSolutions(i, x); return nil },
 		}})
 		d.meta.Baseline = fmt.Sprintf("GMRES(%d)", datagenBaselineM)

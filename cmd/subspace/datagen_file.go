@@ -39,8 +39,10 @@ type datagenMeta struct {
 	SolutionShape []int   `json:"solution_shape"`
 	Solver        string  `json:"solver"`
 	Baseline      string  `json:"baseline,omitempty"`
-	Scheme        string  `json:"scheme,omitempty"` // darcy, helmholtz: flux or skr-code
-	GRF           string  `json:"grf,omitempty"`    // darcy, helmholtz: neumann or periodic
+	Scheme        string  `json:"scheme,omitempty"`  // darcy, helmholtz: flux or skr-code
+	GRF           string  `json:"grf,omitempty"`     // darcy, helmholtz: neumann or periodic
+	Blocks        int     `json:"blocks,omitempty"`  // asm, bjacobi: --blocks (0: one per processor)
+	Overlap       int     `json:"overlap,omitempty"` // asm: --overlap (0: 1)
 }
 
 // sameRun reports the first setting in which two shards' metadata differ
@@ -56,7 +58,7 @@ func (m datagenMeta) sameRun(o datagenMeta) string {
 		{"precond", m.Precond, o.Precond}, {"sort", m.Sort, o.Sort}, {"m", m.M, o.M}, {"k", m.K, o.K}, {"update_every", m.UpdateEvery, o.UpdateEvery}, {"project", m.Project, o.Project},
 		{"maxiter", m.MaxIter, o.MaxIter}, {"warm_start", m.WarmStart, o.WarmStart},
 		{"shard count", m.ShardCount, o.ShardCount}, {"baseline", m.Baseline, o.Baseline},
-		{"scheme", m.Scheme, o.Scheme}, {"grf", m.GRF, o.GRF},
+		{"scheme", m.Scheme, o.Scheme}, {"grf", m.GRF, o.GRF}, {"blocks", m.Blocks, o.Blocks}, {"overlap", m.Overlap, o.Overlap},
 	} {
 		if c.a != c.b {
 			return fmt.Sprintf("%s %v vs %v", c.name, c.a, c.b)

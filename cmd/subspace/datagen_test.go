@@ -318,6 +318,8 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"out is a directory", []string{"datagen", "darcy", "--out", dir}, 2, "is a directory"},
 		{"missing directory", []string{"datagen", "darcy", "--out", filepath.Join(dir, "no", "d.npz")}, 2, "does not exist"},
 		{"unknown flag", []string{"datagen", "darcy", "--colour", "--out", out}, 2, "unknown flag"},
+		{"blocks with ssor", []string{"datagen", "darcy", "--precond", "ssor", "--blocks", "2", "--out", out}, 2, "--blocks applies to --precond asm or bjacobi"},
+		{"negative overlap", []string{"datagen", "darcy", "--precond", "asm", "--overlap", "-1", "--out", out}, 2, "--overlap -1"},
 		{"unknown scheme", []string{"datagen", "darcy", "--scheme", "fem", "--out", out}, 2, `--scheme "fem": want flux or skr-code`},
 		{"unknown grf", []string{"datagen", "darcy", "--grf", "white", "--out", out}, 2, `--grf "white": want neumann or periodic`},
 		{"scheme on poisson", []string{"datagen", "poisson", "--scheme", "skr-code", "--out", out}, 2, "--scheme applies to the darcy and helmholtz families only"},
@@ -515,4 +517,26 @@ func dropFirstRow(d *dataset) {
 	d.coeff, d.solution = d.coeff[fl:], d.solution[sl:]
 	d.iterations, d.matvecs = d.iterations[1:], d.matvecs[1:]
 	d.seconds, d.setup, d.assemble, d.relres = d.seconds[1:], d.setup[1:], d.assemble[1:], d.relres[1:]
+}
+
+// TestDatagenASM: --precond asm with --blocks and --overlap solves every
+// system to rtol in both lanes and records the subdomains in the meta.
+func TestDatagenASM(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "a.npz")
+	code, _, stderr := dgRun(t, "datagen", "helmholtz", "--grid", "12", "--count", "5", "--precond", "asm", "--blocks", "3", "--overlap", "2", "--rtol", "1e-9", "--out", out)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	d, err := readDataset(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.meta.Precond != "asm" || d.meta.Blocks != 3 || d.meta.Overlap != 2 {
+		t.Errorf("meta %+v", d.meta)
+	}
+	for k := range d.relres {
+		if d.relres[k] > 1e-9 || d.baseRelres[k] > 1e-9 {
+			t.Errorf("row %d: relres %g, baseline %g", k, d.relres[k], d.baseRelres[k])
+		}
+	}
 }

@@ -28,6 +28,7 @@ type solveFlags struct {
 	rtol, atol, damp, omega      float64
 	maxIter, restart             int
 	json, progress               bool
+	asm                          asmFlags
 }
 
 // newSolveCmd returns the "solve" verb: one linear system or least-squares
@@ -52,7 +53,10 @@ GMRES/FGMRES), 0 meaning 10·n. LSQR and LSMR use their own rules (SciPy's):
 --atol is not used, --damp adds λ²‖x‖².
 
 Preconditioners (square methods): jacobi, ssor (--omega, default 1), ilu0,
-ic0 (symmetric positive definite A). GMRES takes --side left|right.
+ic0 (symmetric positive definite A), asm (restricted additive Schwarz with
+ILU(0) subdomains, --blocks, --overlap; PETSc's PCASM) and bjacobi (block
+Jacobi, asm without overlap); asm and bjacobi solve their subdomains in
+parallel. GMRES takes --side left|right.
 CG and MINRES need a symmetric matrix (CG positive definite): on a matrix
 that is not symmetric they still run, after a warning, and report what
 happens.
@@ -79,12 +83,13 @@ indefinite matrix; the result is printed first).`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.rhs, "rhs", "", "right-hand side: FILE.npy, or ones (default: b = A·1)")
 	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, bicgstab, lsqr or lsmr")
-	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0 or ic0")
+	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0, ic0, asm or bjacobi")
 	fl.StringVar(&f.side, "side", "right", "GMRES preconditioning side: left or right")
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance")
 	fl.Float64Var(&f.atol, "atol", 0, "absolute tolerance on ‖b − A x‖ (square methods)")
 	fl.Float64Var(&f.damp, "damp", 0, "LSQR/LSMR regularisation λ")
 	fl.Float64Var(&f.omega, "omega", 0, "SSOR relaxation parameter in (0, 2) (0: 1)")
+	f.asm.register(fl)
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 10·n)")
 	fl.IntVar(&f.restart, "restart", krylov.DefaultRestart, "GMRES/FGMRES restart length")
 	fl.StringVar(&f.out, "out", "", "write the solution to this .npy file")
@@ -156,6 +161,9 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	case f.omega != 0 && (!(f.omega > 0 && f.omega < 2)):
 		return usageErrorf("--omega must be in (0, 2), got %v", f.omega)
 	}
+	if err := f.asm.validate(cmd.Flags(), prec); err != nil {
+		return err
+	}
 	side := krylov.Right
 	switch strings.ToLower(f.side) {
 	case "right":
@@ -191,7 +199,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	}
 	var M linop.Operator
 	if prec != "none" {
-		M, err = precond.New(prec, A, &precond.Options{Omega: f.omega})
+		M, err = precond.New(prec, A, f.asm.options(precond.Options{Omega: f.omega}))
 		if err != nil {
 			return fmt.Errorf("--precond %s: %w", prec, err)
 		}
