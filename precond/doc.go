@@ -1,5 +1,6 @@
 // Package precond builds preconditioners for the Krylov solvers from a
-// sparse matrix: Jacobi, SSOR(ω), ILU(0) and IC(0).
+// sparse matrix: Jacobi, SSOR(ω), ILU(0), IC(0), and restricted additive
+// Schwarz (ASM; block Jacobi without overlap) with ILU(0) subdomains.
 //
 // # What Apply computes
 //
@@ -48,6 +49,13 @@
 //     diagonal, not for every SPD matrix). IC0Options.Shift factors
 //     A + Shift·diag(A) instead (Manteuffel's shift, PETSc's
 //     -pc_factor_shift_type with a relative amount).
+//   - ASM: the rows are cut into Blocks contiguous ranges (PETSc's split),
+//     each grown by Overlap levels of neighbours through A's pattern, and
+//     M⁻¹ = Σ_i R̃_iᵀ B_i⁻¹ R_i with B_i the ILU(0) of the subdomain matrix
+//     and R̃_i keeping the owned range only (PETSc's default "restrict"
+//     variant, RAS). The subdomain solves run in parallel, which makes it
+//     the package's only factorisation-based preconditioner whose Apply
+//     uses more than one core; bjacobi is ASM with Overlap 0.
 //
 // # Scaling of M
 //

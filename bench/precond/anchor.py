@@ -76,6 +76,11 @@ try:
         "sor": ("sor", {}),
         "ilu": ("ilu", {"pc_factor_levels": 0, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
         "icc": ("icc", {"pc_factor_levels": 0, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
+        # Restricted additive Schwarz, 2 contiguous blocks, overlap 1, ILU(0)
+        # subdomain solves (PETSc's defaults but for the block count).
+        "asm": ("asm", {"pc_asm_blocks": 2, "pc_asm_overlap": 1, "pc_asm_type": "restrict", "sub_pc_type": "ilu",
+                        "sub_pc_factor_levels": 0, "sub_pc_factor_mat_ordering_type": "natural",
+                        "sub_pc_factor_shift_type": "none"}),
     }
     o = PETSc.Options()
     for name, (typ, opt) in kinds.items():
