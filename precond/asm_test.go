@@ -1,6 +1,7 @@
 package precond_test
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -137,7 +138,7 @@ func TestASMWithGMRES(t *testing.T) {
 			t.Fatal(err)
 		}
 		x := make([]float64, n)
-		res, err := krylov.GMRES(nil, A, b, x, &krylov.Options{RTol: 1e-8, Restart: 30, MaxIter: 5000, Precond: M})
+		res, err := krylov.GMRES(context.Background(), A, b, x, &krylov.Options{RTol: 1e-8, Restart: 30, MaxIter: 5000, Precond: M})
 		if err != nil || !res.Converged {
 			t.Fatalf("%s: %v %+v", kind, err, res)
 		}
