@@ -175,6 +175,7 @@ func TestStagnationDetected(t *testing.T) {
 }
 
 func TestBiCGStabAllocations(t *testing.T) {
+	skipAllocsUnderRace(t)
 	A, _ := ktLap2D(30)
 	b := ktOnesRHS(A)
 	x := make([]float64, 900)

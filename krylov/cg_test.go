@@ -250,6 +250,7 @@ func TestCGCancel(t *testing.T) {
 // The inner loop allocates nothing: a warm solve allocates the same with 5
 // or 50 iterations.
 func TestCGAllocations(t *testing.T) {
+	skipAllocsUnderRace(t)
 	A, _ := ktLap2D(40)
 	b := ktOnesRHS(A)
 	x := make([]float64, 1600)

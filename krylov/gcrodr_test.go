@@ -796,9 +796,7 @@ func TestGCRODRPanicsOnMisuse(t *testing.T) {
 // iterations, and a recycling solve allocates only the O(M²) small dense
 // work of each cycle, independent of n.
 func TestGCRODRAllocations(t *testing.T) {
-	if gcrodrRace {
-		t.Skip("allocation counts are meaningless under the race detector")
-	}
+	skipAllocsUnderRace(t)
 	allocs := func(g, k int) (float64, int) {
 		A := gcrodrConvDiff(g, 1)
 		n, _ := A.Dims()

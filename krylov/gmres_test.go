@@ -248,6 +248,7 @@ func TestGMRESMaxIterCancel(t *testing.T) {
 }
 
 func TestGMRESAllocations(t *testing.T) {
+	skipAllocsUnderRace(t)
 	A, _ := ktLap2D(30)
 	b := ktOnesRHS(A)
 	x := make([]float64, 900)

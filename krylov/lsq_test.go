@@ -291,9 +291,7 @@ func TestLSSpecialInputs(t *testing.T) {
 }
 
 func TestLSAllocations(t *testing.T) {
-	if gcrodrRace {
-		t.Skip("allocation counts are meaningless under the race detector")
-	}
+	skipAllocsUnderRace(t)
 	A := sparse.Laplacian2D(30, 20)
 	b := ktOnesRHS(A)
 	x := make([]float64, 600)

@@ -170,6 +170,7 @@ func TestMINRESBadInput(t *testing.T) {
 }
 
 func TestMINRESAllocations(t *testing.T) {
+	skipAllocsUnderRace(t)
 	A, _ := ktLap2D(30)
 	b := ktOnesRHS(A)
 	x := make([]float64, 900)

@@ -197,3 +197,12 @@ func (s ktScaling) Apply(dst, x []float64) {
 		dst[i] = s.s * v
 	}
 }
+
+// skipAllocsUnderRace skips an allocation-counting test under the race
+// detector, whose instrumentation allocates and makes sync.Pool drop items.
+func skipAllocsUnderRace(t *testing.T) {
+	t.Helper()
+	if gcrodrRace {
+		t.Skip("allocation counts are meaningless under the race detector")
+	}
+}
