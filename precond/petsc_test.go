@@ -14,7 +14,8 @@ import (
 // petscRef is testdata/precond/petsc_ref.json, written once by
 // testdata/precond/make_petsc_ref.py: real SuiteSparse matrices, a random
 // vector x and PETSc's PCApply of PCILU (levels 0), PCICC (levels 0) and
-// PCSOR (symmetric sweep, ω = 1, 1.5, 0.6), natural ordering, no shift.
+// PCSOR (symmetric sweep, ω = 1, 1.5, 0.6), natural ordering, no shift,
+// and PCASM (3 blocks, overlap 1, restricted, ILU(0) subdomains).
 type petscRef struct {
 	Source string `json:"source"`
 	Cases  []struct {
@@ -65,6 +66,8 @@ func TestAgainstPETSc(t *testing.T) {
 				p, err = precond.New("ssor", A, &precond.Options{Omega: 1.5})
 			case "ssor0.6":
 				p, err = precond.New("ssor", A, &precond.Options{Omega: 0.6})
+			case "asm3":
+				p, err = precond.New("asm", A, &precond.Options{Blocks: 3, Overlap: 1})
 			default:
 				t.Fatalf("%s: unknown reference %q", c.Name, kind)
 			}

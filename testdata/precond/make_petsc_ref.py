@@ -96,6 +96,12 @@ def main():
             case["apply"]["ilu0"] = apply_pc(A, x, "ilu", nat).tolist()
             for w in (1.0, 1.5, 0.6):
                 case["apply"]["ssor%g" % w] = apply_pc(A, x, "sor", {"pc_sor_omega": w}).tolist()
+            # Restricted additive Schwarz: 3 contiguous blocks, overlap 1,
+            # ILU(0) subdomain solves.
+            asm = {"pc_asm_blocks": 3, "pc_asm_overlap": 1, "pc_asm_type": "restrict", "sub_pc_type": "ilu",
+                   "sub_pc_factor_levels": 0, "sub_pc_factor_mat_ordering_type": "natural",
+                   "sub_pc_factor_shift_type": "none"}
+            case["apply"]["asm3"] = apply_pc(A, x, "asm", asm).tolist()
             L, U = ilu0_dense(A)
             B = spla.spilu(A.tocsc(), fill_factor=1, drop_tol=0, permc_spec="NATURAL", diag_pivot_thresh=0)
             print("%s: spilu nnz(L)=%d nnz(U)=%d, ILU(0) nnz(L)=%d nnz(U)=%d, max|L-L0|=%.3g max|U-U0|=%.3g"
