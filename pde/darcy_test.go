@@ -20,42 +20,13 @@ func TestDarcyAgainstAnchor(t *testing.T) {
 		{"darcy_skr.json", SKRCodeScheme},
 	} {
 		t.Run(tc.scheme.String(), func(t *testing.T) {
-			var fx struct {
-				G       int
-				K       []float64
-				Indptr  []int
-				Indices []int32
-				Data    []float64
-				B       []float64
-			}
+			var fx systemFixture
 			loadJSON(t, tc.file, &fx)
 			d, err := NewDarcy(fx.G, &DarcyOptions{Scheme: tc.scheme})
 			if err != nil {
 				t.Fatal(err)
 			}
-			A, b, err := d.Assemble(fx.K)
-			if err != nil {
-				t.Fatal(err)
-			}
-			n := fx.G * fx.G
-			want, err := sparse.NewCSR(n, n, fx.Indptr, fx.Indices, fx.Data)
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Same arithmetic in the same order: bitwise equal.
-			sameCSR(t, A, want, 0)
-			if e := maxRelDiff(b, fx.B); e != 0 {
-				t.Errorf("b differs from reference by %g", e)
-			}
-			// AssembleInto refills the same values.
-			_, _, val := A.Raw()
-			for k := range val {
-				val[k] = math.NaN()
-			}
-			if err := d.AssembleInto(A, b, fx.K); err != nil {
-				t.Fatal(err)
-			}
-			sameCSR(t, A, want, 0)
+			fx.check(t, d, fx.K)
 		})
 	}
 }

@@ -7,8 +7,6 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
-
-	"github.com/subspace-lab/subspace/sparse"
 )
 
 // constHelmholtzField returns the field a ≡ 1, wavenumber k.
@@ -215,14 +213,7 @@ func TestHelmholtzBadInput(t *testing.T) {
 // matrix and right-hand side of the SKR authors' build_helmholtz (fixture by
 // testdata/pde/make_fixtures.py, g = 7), also through AssembleInto.
 func TestHelmholtzSKRCodeAgainstCode(t *testing.T) {
-	var fx struct {
-		G       int
-		Field   []float64
-		Indptr  []int
-		Indices []int32
-		Data    []float64
-		B       []float64
-	}
+	var fx systemFixture
 	loadJSON(t, "helmholtz_skr.json", &fx)
 	m, err := NewHelmholtz(fx.G, &HelmholtzOptions{Scheme: SKRCodeScheme})
 	if err != nil {
@@ -231,27 +222,7 @@ func TestHelmholtzSKRCodeAgainstCode(t *testing.T) {
 	if m.Scheme() != SKRCodeScheme {
 		t.Fatalf("Scheme() = %v", m.Scheme())
 	}
-	A, b, err := m.Assemble(fx.Field)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := fx.G * fx.G
-	want, err := sparse.NewCSR(n, n, fx.Indptr, fx.Indices, fx.Data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	sameCSR(t, A, want, 0)
-	if e := maxRelDiff(b, fx.B); e != 0 {
-		t.Errorf("b differs from build_helmholtz by %g", e)
-	}
-	_, _, val := A.Raw()
-	for k := range val {
-		val[k] = 0
-	}
-	if err := m.AssembleInto(A, b, fx.Field); err != nil {
-		t.Fatal(err)
-	}
-	sameCSR(t, A, want, 0)
+	fx.check(t, m, fx.Field)
 	if _, err := NewHelmholtz(8, &HelmholtzOptions{Scheme: 5}); err == nil || !strings.Contains(err.Error(), "helmholtz: unknown scheme Scheme(5)") {
 		t.Errorf("scheme 5: %v", err)
 	}
