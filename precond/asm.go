@@ -65,11 +65,10 @@ type asmWork struct {
 // asmBlock is one subdomain: its sorted global rows, the position of its
 // owned range inside them, its ILU(0) factors and work vectors.
 type asmBlock struct {
-	idx      []int32 // global rows of the subdomain, increasing
-	lo, hi   int     // owned global rows [lo, hi)
-	p0       int     // position of row lo in idx
-	ilu      *ILU0
-	overlaps bool // idx extends beyond [lo, hi)
+	idx    []int32 // global rows of the subdomain, increasing
+	lo, hi int     // owned global rows [lo, hi)
+	p0     int     // position of row lo in idx
+	ilu    *ILU0
 }
 
 // NewASM builds the restricted additive Schwarz preconditioner of A (square,
@@ -169,7 +168,6 @@ func (blk *asmBlock) build(A *sparse.CSR, b, nb, overlap int, mark []int32) erro
 	}
 	blk.idx = idx
 	blk.p0 = int(mark[blk.lo]) - 1
-	blk.overlaps = len(idx) > blk.hi-blk.lo
 	// The subdomain matrix A[S, S], columns in increasing order.
 	m := len(idx)
 	sp := make([]int, m+1)
