@@ -63,7 +63,8 @@ type asmWork struct {
 }
 
 // asmBlock is one subdomain: its sorted global rows, the position of its
-// owned range inside them, its ILU(0) factors and work vectors.
+// owned range inside them and its ILU(0) factors (work vectors are in
+// asmWork).
 type asmBlock struct {
 	idx    []int32 // global rows of the subdomain, increasing
 	lo, hi int     // owned global rows [lo, hi)
