@@ -127,7 +127,7 @@ func (d *Darcy) Assemble(K []float64) (*sparse.CSR, []float64, error) {
 	}
 	indptr, ind := pattern5(d.g)
 	val := make([]float64, len(ind))
-	d.values(val, K)
+	d.scheme.values(val, d.g, K, 0)
 	b := make([]float64, d.g*d.g)
 	fillConst(b, d.h*d.h*d.f)
 	return newCSR5(d.g, indptr, ind, val), b, nil
@@ -142,18 +142,9 @@ func (d *Darcy) AssembleInto(A *sparse.CSR, b, K []float64) error {
 		return err
 	}
 	_, _, val := A.Raw()
-	d.values(val, K)
+	d.scheme.values(val, d.g, K, 0)
 	fillConst(b, d.h*d.h*d.f)
 	return nil
-}
-
-// values writes A's entries for K in pattern5 order.
-func (d *Darcy) values(val, K []float64) {
-	if d.scheme == SKRCodeScheme {
-		skrCode5(val, d.g, K, 0)
-		return
-	}
-	diffusion5(val, d.g, K, 0)
 }
 
 func (d *Darcy) check(K []float64) error {

@@ -134,3 +134,36 @@ func TestDarcyPeriodicField(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestNewVariantAndParseGRF(t *testing.T) {
+	v := Variant{Scheme: SKRCodeScheme, PeriodicGRF: true}
+	for _, name := range []string{"darcy", "helmholtz"} {
+		f, err := NewVariant(name, 6, v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f.Name() != name {
+			t.Errorf("NewVariant(%s) gave %s", name, f.Name())
+		}
+		if _, ok := f.(interface{ GRF() Sampler }).GRF().(*PeriodicGRF); !ok {
+			t.Errorf("%s: GRF is not periodic", name)
+		}
+	}
+	if _, err := NewVariant("poisson", 6, v); err == nil || !strings.Contains(err.Error(), "darcy and helmholtz only") {
+		t.Errorf("poisson with a variant: %v", err)
+	}
+	if f, err := NewVariant("thermal", 6, Variant{}); err != nil || f.Name() != "thermal" {
+		t.Errorf("thermal: %v", err)
+	}
+	if _, err := NewVariant("darcy", 1, Variant{}); err == nil {
+		t.Error("grid 1 accepted")
+	}
+	for name, want := range map[string]bool{"neumann": false, "periodic": true} {
+		if got, err := ParseGRF(name); err != nil || got != want {
+			t.Errorf("ParseGRF(%s) = %v, %v", name, got, err)
+		}
+	}
+	if _, err := ParseGRF("white"); err == nil || !strings.Contains(err.Error(), `unknown GRF "white"`) {
+		t.Errorf("ParseGRF(white): %v", err)
+	}
+}

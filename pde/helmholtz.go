@@ -113,7 +113,8 @@ func (m *Helmholtz) GRF() Sampler { return m.grf }
 func (m *Helmholtz) Scheme() Scheme { return m.scheme }
 
 // Field returns system i's field: from rand.NewPCG(seed, uint64(i)), (g+2)²
-// normals for the GRF (a = exp of it), then one uniform u for k = KMax·u.
+// normals for the GRF (2(g+2)² with HelmholtzOptions.PeriodicGRF; a = exp
+// of the sample), then one uniform u for k = KMax·u.
 func (m *Helmholtz) Field(seed uint64, i int) []float64 {
 	if i < 0 {
 		panic(fmt.Sprintf("pde: helmholtz: negative system index %d", i))
@@ -160,11 +161,11 @@ func (m *Helmholtz) AssembleInto(A *sparse.CSR, b, field []float64) error {
 func (m *Helmholtz) values(val, b, field []float64) {
 	s := m.g + 2
 	k := field[s*s]
+	shift := m.h * m.h * k * k
 	if m.scheme == SKRCodeScheme {
-		skrCode5(val, m.g, field[:s*s], (m.h*m.h)*(k*k)) // h**2*k**2 in build_helmholtz
-	} else {
-		diffusion5(val, m.g, field[:s*s], m.h*m.h*k*k)
+		shift = (m.h * m.h) * (k * k) // build_helmholtz's h**2*k**2, rounded as it does
 	}
+	m.scheme.values(val, m.g, field[:s*s], shift)
 	fillConst(b, m.h*m.h*m.f)
 }
 

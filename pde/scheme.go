@@ -82,3 +82,54 @@ func newSampler(s int, o *GRFOptions, periodic bool) (Sampler, error) {
 	}
 	return NewGRF(s, o)
 }
+
+// values writes, in pattern5 order, the matrix entries of the scheme for
+// the nodal coefficient field c with shift subtracted from the diagonal.
+func (s Scheme) values(val []float64, g int, c []float64, shift float64) {
+	if s == SKRCodeScheme {
+		skrCode5(val, g, c, shift)
+		return
+	}
+	diffusion5(val, g, c, shift)
+}
+
+// Variant selects how Darcy and Helmholtz discretise and sample: the zero
+// value is the default (FluxScheme, GRF).
+type Variant struct {
+	Scheme      Scheme
+	PeriodicGRF bool
+}
+
+// NewVariant is New with a variant: for "darcy" and "helmholtz" it sets
+// their options' Scheme and PeriodicGRF; for the other families only the
+// zero Variant is accepted.
+func NewVariant(name string, grid int, v Variant) (Family, error) {
+	switch name {
+	case "darcy":
+		if err := checkGrid(name, grid); err != nil {
+			return nil, err
+		}
+		return NewDarcy(grid, &DarcyOptions{Scheme: v.Scheme, PeriodicGRF: v.PeriodicGRF})
+	case "helmholtz":
+		if err := checkGrid(name, grid); err != nil {
+			return nil, err
+		}
+		return NewHelmholtz(grid, &HelmholtzOptions{Scheme: v.Scheme, PeriodicGRF: v.PeriodicGRF})
+	}
+	if v != (Variant{}) {
+		return nil, fmt.Errorf("pde: %s: scheme and periodic GRF apply to darcy and helmholtz only", name)
+	}
+	return New(name, grid)
+}
+
+// ParseGRF returns whether name selects the periodic sampler: "neumann"
+// (GRF) or "periodic" (PeriodicGRF).
+func ParseGRF(name string) (periodic bool, err error) {
+	switch name {
+	case "neumann":
+		return false, nil
+	case "periodic":
+		return true, nil
+	}
+	return false, fmt.Errorf("pde: unknown GRF %q (known: neumann, periodic)", name)
+}
