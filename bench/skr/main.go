@@ -206,6 +206,14 @@ func main() {
 			fail("bad -tuned %q (want m,k,q with 0 ≤ k < m, q ≥ 1)", *tuned)
 		}
 	}
+	var variant pde.Variant
+	var err error
+	if variant.Scheme, err = pde.ParseScheme(*scheme); err != nil {
+		fail("-scheme: %v", err)
+	}
+	if variant.PeriodicGRF, err = pde.ParseGRF(*grf); err != nil {
+		fail("-grf: %v", err)
+	}
 	anchor := filepath.Join(sourceDir(), "anchor.py")
 	warmUp()
 	var rows []row
@@ -214,11 +222,12 @@ func main() {
 		if !ok {
 			fail("no grid for family %s (-grids)", fname)
 		}
-		fam, err := pde.New(fname, g)
-		if err != nil {
-			fail("%v", err)
+		var v pde.Variant
+		if fname == "darcy" || fname == "helmholtz" {
+			v = variant
 		}
-		if fam, err = variant(fam, *scheme, *grf); err != nil {
+		fam, err := pde.NewVariant(fname, g, v)
+		if err != nil {
 			fail("%v", err)
 		}
 		fields := make([][]float64, *count)
@@ -311,25 +320,6 @@ func main() {
 			fail("%v", err)
 		}
 	}
-}
-
-// variant returns fam with the given stencil and log-coefficient sampler
-// if it is Darcy or Helmholtz, else fam itself.
-func variant(fam pde.Family, scheme, grf string) (pde.Family, error) {
-	sc, err := pde.ParseScheme(scheme)
-	if err != nil {
-		return nil, err
-	}
-	if grf != "neumann" && grf != "periodic" {
-		return nil, fmt.Errorf("bad -grf %q (want neumann or periodic)", grf)
-	}
-	switch fam.Name() {
-	case "darcy":
-		return pde.NewDarcy(fam.Grid(), &pde.DarcyOptions{Scheme: sc, PeriodicGRF: grf == "periodic"})
-	case "helmholtz":
-		return pde.NewHelmholtz(fam.Grid(), &pde.HelmholtzOptions{Scheme: sc, PeriodicGRF: grf == "periodic"})
-	}
-	return fam, nil
 }
 
 // warmUp runs a small sequence untimed, so that the first timed

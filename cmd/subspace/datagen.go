@@ -252,7 +252,7 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 	if _, err := pde.ParseScheme(c.scheme); err != nil {
 		return usageErrorf("--scheme %q: want flux or skr-code", c.scheme)
 	}
-	if c.grf != "neumann" && c.grf != "periodic" {
+	if _, err := pde.ParseGRF(c.grf); err != nil {
 		return usageErrorf("--grf %q: want neumann or periodic", c.grf)
 	}
 	c.shard = shardSpec{0, 1}
@@ -411,20 +411,20 @@ func numPtr(v float64) *jsonNum { n := jsonNum(v); return &n }
 // hasVariants reports whether the family takes --scheme and --grf.
 func (c *datagenConfig) hasVariants() bool { return c.family == "darcy" || c.family == "helmholtz" }
 
-// newFamily returns the PDE family of the configuration.
+// newFamily returns the PDE family of the configuration (flags already
+// validated).
 func (c *datagenConfig) newFamily() (pde.Family, error) {
-	if !c.hasVariants() {
-		return pde.New(c.family, c.grid)
+	var v pde.Variant
+	if c.hasVariants() {
+		var err error
+		if v.Scheme, err = pde.ParseScheme(c.scheme); err != nil {
+			return nil, err
+		}
+		if v.PeriodicGRF, err = pde.ParseGRF(c.grf); err != nil {
+			return nil, err
+		}
 	}
-	sc, err := pde.ParseScheme(c.scheme)
-	if err != nil {
-		return nil, err
-	}
-	periodic := c.grf == "periodic"
-	if c.family == "helmholtz" {
-		return pde.NewHelmholtz(c.grid, &pde.HelmholtzOptions{Scheme: sc, PeriodicGRF: periodic})
-	}
-	return pde.NewDarcy(c.grid, &pde.DarcyOptions{Scheme: sc, PeriodicGRF: periodic})
+	return pde.NewVariant(c.family, c.grid, v)
 }
 
 // variantMeta returns the scheme and field sampler recorded in darcy and
@@ -441,6 +441,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		ctx = context.Background()
 	}
 	wall := time.Now()
+	popt := c.asm.options(precond.Options{}) // every lane builds the same preconditioner
 	fam, err := c.newFamily()
 	if err != nil {
 		return usageErrorf("%v", err)
@@ -486,7 +487,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		wlo := max(0, lo-c.warmup)
 		warmN = lo - wlo
 		t0 = time.Now()
-		ws, err := sequence.Run(ctx, src, order[wlo:lo], rec, &sequence.Options{Krylov: kopt, Precond: c.precond, PrecondOptions: c.asm.options(precond.Options{}), ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project})
+		ws, err := sequence.Run(ctx, src, order[wlo:lo], rec, &sequence.Options{Krylov: kopt, Precond: c.precond, PrecondOptions: popt, ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project})
 		if err != nil {
 			return err
 		}
@@ -533,7 +534,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	lanes := []sequence.Lane{{
 		Solver: rec,
 		Options: &sequence.Options{
-			Krylov: kopt, Precond: c.precond, PrecondOptions: c.asm.options(precond.Options{}), ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project,
+			Krylov: kopt, Precond: c.precond, PrecondOptions: popt, ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project,
 			Solution: func(i int, x []float64) error {
 				copy(d.solution[rowOf[i]*n:(rowOf[i]+1)*n], x)
 				if c.compare {
@@ -558,7 +559,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		bopt := kopt
 		bopt.Restart = datagenBaselineM
 		lanes = append(lanes, sequence.Lane{Solver: gm, Options: &sequence.Options{
-			Krylov: bopt, Precond: c.precond, PrecondOptions: c.asm.options(precond.Options{}),
+			Krylov: bopt, Precond: c.precond, PrecondOptions: popt,
 			Solution: func(i int, x []float64) error { compareSolutions(i, x); return nil },
 		}})
 		d.meta.Baseline = fmt.Sprintf("GMRES(%d)", datagenBaselineM)
