@@ -11,7 +11,7 @@ import (
 // loss of orthogonality, the scheme robust GMRES and Arnoldi codes need at
 // the memory traffic of a single pass in the common case:
 //
-//  1. one pass computes h = Vᵀw (vec.MultiDotAsm);
+//  1. one pass computes h = Vᵀw (vec.MultiDot);
 //  2. one pass subtracts V h and, block by block while the data are in
 //     cache, measures what is left: s = Vᵀw and ‖w‖ (vec.MultiAxpyDot);
 //  3. while ‖s‖ > τ‖w‖ (at most twice), another such pass subtracts V s
@@ -41,7 +41,7 @@ func orthogonalize(basis [][]float64, w, h, tmp []float64) float64 {
 	}
 	h = h[:k]
 	s := tmp[:k]
-	vec.MultiDotAsm(h, basis, w)
+	vec.MultiDot(h, basis, w)
 	for i, v := range h {
 		s[i] = -v
 	}

@@ -9,36 +9,55 @@ import (
 	"github.com/subspace-lab/subspace/internal/par"
 )
 
-// Fused Gram–Schmidt kernels for Arnoldi/GMRES. Each makes one pass over
-// the basis and w in blocks small enough to stay in cache between the
-// update and the dot products of the same block, so that an update and
-// the measurement of what is left cost the memory traffic of the update
-// alone:
+// Block kernels for Gram–Schmidt, Arnoldi and the recycled-space updates
+// of GCRO-DR. Each makes one pass over the basis and w in blocks small
+// enough to stay in cache between the update and the dot products of the
+// same block, so that an update and the measurement of what is left cost
+// the memory traffic of the update alone. For k basis vectors of length n:
 //
-//	MultiDotAsm    h = Vᵀw                                 (k+1)·8n bytes
+//	MultiDot       h = Vᵀw                                 (k+1)·8n bytes
 //	MultiDotNorm   h = Vᵀw and ‖w‖                         (k+1)·8n bytes
+//	MultiAxpy      w ← w + V c                             (k+2)·8n bytes
 //	MultiAxpyDot   w ← w + V c, then s = Vᵀw and ‖w‖      (k+2)·8n bytes
 //	MultiAxpyNorm  w ← w + V c, then ‖w‖                  (k+2)·8n bytes
 //
+// against 2k·8n and 3k·8n bytes for k separate Dot or Axpy calls.
 // On data in cache these passes are bound by arithmetic, not memory, so
 // the inner loops take the basis four vectors at a time (Dot4, Axpy4 of
 // gs4.go: AVX2/FMA assembly on amd64), loading each element of w once per
 // four vectors; the k mod 4 vectors left use gonum's assembly kernels
 // (floats.Dot, AddScaled: SSE2 on amd64), two to three times faster than
 // a Go loop.
+//
+// Parallelism follows the work, (k+1)·n, not the vector length alone: a
+// Krylov basis of 40 vectors of 10⁴ entries is worth splitting between
+// cores (each core's slice of the basis then stays in its own L2 from one
+// step to the next) although a single vector of 10⁴ is not.
+//
 // Reductions are deterministic: partial sums per block of gsBlock
-// elements, accumulated per Chunk in order, and chunk sums added in order,
-// whatever GOMAXPROCS is.
+// elements, accumulated per gsChunk in order, and chunk sums added in
+// order, whatever GOMAXPROCS is and however the chunks are shared out.
 
 // gsBlock is the number of elements of each vector processed together: k
-// basis blocks of 4 KiB stay in L2 between the update and the dots.
+// basis blocks of 4 KiB stay in L1/L2 between the update and the dots.
 const gsBlock = 512
+
+// gsChunk is the unit of work shared between cores and of the
+// deterministic reduction: fine enough to balance a vector of 10⁴
+// entries over a few cores.
+const gsChunk = 2 * gsBlock
+
+// gsParallelMin is the number of vector elements, (k+1)·n, a pass must
+// touch before it is split between cores: about 0.5 MiB, tens of
+// microseconds of work against a few to wake a worker.
+const gsParallelMin = 1 << 16
 
 type gsOp int
 
 const (
 	gsDot gsOp = iota
 	gsDotNorm
+	gsAxpy
 	gsAxpyDot
 	gsAxpyNorm
 )
@@ -59,14 +78,14 @@ func (j *gsJob) Run(part int) {
 	k := len(j.basis)
 	c0, c1 := par.Split(j.nchunk, j.parts, part)
 	for c := c0; c < c1; c++ {
-		lo := c * Chunk
-		hi := min(lo+Chunk, j.n)
+		lo := c * gsChunk
+		hi := min(lo+gsChunk, j.n)
 		out := j.partials[c*(k+1) : (c+1)*(k+1)]
 		clear(out)
 		for s := lo; s < hi; s += gsBlock {
 			e := min(s+gsBlock, hi)
 			w := j.w[s:e]
-			if j.op == gsAxpyDot || j.op == gsAxpyNorm {
+			if j.op >= gsAxpy {
 				i := 0
 				for ; i+4 <= k; i += 4 {
 					v, c := j.basis[i:i+4:i+4], j.coef[i:i+4:i+4]
@@ -76,7 +95,7 @@ func (j *gsJob) Run(part int) {
 					floats.AddScaled(w, j.coef[i], j.basis[i][s:e])
 				}
 			}
-			if j.op != gsAxpyNorm {
+			if j.op == gsDot || j.op == gsDotNorm || j.op == gsAxpyDot {
 				i := 0
 				for ; i+4 <= k; i += 4 {
 					v := j.basis[i : i+4 : i+4]
@@ -90,7 +109,7 @@ func (j *gsJob) Run(part int) {
 					out[i] += floats.Dot(j.basis[i][s:e], w)
 				}
 			}
-			if j.op != gsDot {
+			if j.op == gsDotNorm || j.op == gsAxpyDot || j.op == gsAxpyNorm {
 				out[k] += floats.Dot(w, w)
 			}
 		}
@@ -102,13 +121,16 @@ func gsRun(op gsOp, basis [][]float64, w, coef, dst []float64) float64 {
 	n := len(w)
 	j := gsJobs.Get().(*gsJob)
 	j.op, j.basis, j.w, j.coef, j.n = op, basis, w, coef, n
-	j.nchunk = (n + Chunk - 1) / Chunk
+	j.nchunk = (n + gsChunk - 1) / gsChunk
 	if need := j.nchunk * (k + 1); cap(j.partials) < need {
 		j.partials = make([]float64, need)
 	} else {
 		j.partials = j.partials[:need]
 	}
-	j.parts = parts(n)
+	j.parts = 1
+	if (k+1)*n >= gsParallelMin {
+		j.parts = min(par.Procs(), j.nchunk)
+	}
 	if j.nchunk > 0 {
 		par.Run(j.parts, j)
 	}
@@ -125,7 +147,7 @@ func gsRun(op gsOp, basis [][]float64, w, coef, dst []float64) float64 {
 	}
 	j.basis, j.w, j.coef = nil, nil, nil
 	gsJobs.Put(j)
-	if op == gsDot {
+	if op == gsDot || op == gsAxpy {
 		return 0
 	}
 	if ww == 0 || math.IsInf(ww, 0) || ww < 1e-280 {
@@ -148,12 +170,24 @@ func gsCheck(name string, basis [][]float64, w []float64, lens ...int) {
 	}
 }
 
-// MultiDotAsm sets dst[i] = basis[i]ᵀw for every i in one pass, as
-// MultiDot does, with the assembly inner loops of this file (faster on
-// data in cache). It panics if lengths differ.
-func MultiDotAsm(dst []float64, basis [][]float64, w []float64) {
-	gsCheck("MultiDotAsm", basis, w, len(dst))
-	gsRun(gsDot, basis, w, nil, dst)
+// MultiDot sets dst[i] = basis[i]ᵀw for every i, in one pass over w and
+// the basis. Deterministic, parallel when (k+1)·n is large, allocation-free
+// once warmed up. It panics if lengths differ.
+func MultiDot(dst []float64, basis [][]float64, w []float64) {
+	gsCheck("MultiDot", basis, w, len(dst))
+	if len(basis) > 0 {
+		gsRun(gsDot, basis, w, nil, dst)
+	}
+}
+
+// MultiAxpy sets w ← w + Σᵢ coef[i]·basis[i], in one pass over w and the
+// basis. Parallel when (k+1)·n is large, allocation-free once warmed up.
+// It panics if lengths differ.
+func MultiAxpy(w []float64, coef []float64, basis [][]float64) {
+	gsCheck("MultiAxpy", basis, w, len(coef))
+	if len(basis) > 0 {
+		gsRun(gsAxpy, basis, w, coef, nil)
+	}
 }
 
 // MultiDotNorm sets dst[i] = basis[i]ᵀw for every i and returns ‖w‖, in

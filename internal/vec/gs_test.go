@@ -68,10 +68,10 @@ func TestGSKernels(t *testing.T) {
 			}
 		}
 		d2 := make([]float64, c.k)
-		MultiDotAsm(d2, basis, w)
+		MultiDot(d2, basis, w)
 		for i := range d2 {
 			if d2[i] != d[i] {
-				t.Errorf("k=%d n=%d MultiDotAsm dot %d = %v, MultiDotNorm's %v", c.k, c.n, i, d2[i], d[i])
+				t.Errorf("k=%d n=%d MultiDot dot %d = %v, MultiDotNorm's %v", c.k, c.n, i, d2[i], d[i])
 			}
 		}
 		_ = wantW
@@ -111,25 +111,37 @@ func TestGSKernels(t *testing.T) {
 func TestGSIndependentOfProcs(t *testing.T) {
 	old := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(old)
-	basis, w, coef := gsData(6, 3*ParallelMin+17, 5)
-	run := func() ([]float64, float64, float64) {
-		d := make([]float64, 6)
-		n1 := MultiDotNorm(d, basis, w)
-		ww := append([]float64(nil), w...)
-		n2 := MultiAxpyDot(ww, coef, basis, d)
-		return d, n1, n2
-	}
-	runtime.GOMAXPROCS(1)
-	d1, a1, b1 := run()
-	for _, p := range []int{2, 3, 4} {
-		runtime.GOMAXPROCS(p)
-		d, a, b := run()
-		if a != a1 || b != b1 {
-			t.Errorf("GOMAXPROCS=%d: norms %v %v, with 1 proc %v %v", p, a, b, a1, b1)
+	// A long vector, and a short one whose (k+1)·n still splits the pass.
+	for _, n := range []int{3*ParallelMin + 17, gsParallelMin/7 + 5} {
+		basis, w, coef := gsData(6, n, 5)
+		run := func() ([]float64, []float64, []float64, float64, float64) {
+			d := make([]float64, 6)
+			n1 := MultiDotNorm(d, basis, w)
+			ww := append([]float64(nil), w...)
+			n2 := MultiAxpyDot(ww, coef, basis, d)
+			d2 := make([]float64, 6)
+			MultiDot(d2, basis, ww)
+			MultiAxpy(ww, coef, basis)
+			return d, d2, ww, n1, n2
 		}
-		for i := range d {
-			if d[i] != d1[i] {
-				t.Errorf("GOMAXPROCS=%d: dot %d differs", p, i)
+		runtime.GOMAXPROCS(1)
+		d1, e1, w1, a1, b1 := run()
+		for _, p := range []int{2, 3, 4} {
+			runtime.GOMAXPROCS(p)
+			d, e, ww, a, b := run()
+			if a != a1 || b != b1 {
+				t.Errorf("n=%d GOMAXPROCS=%d: norms %v %v, with 1 proc %v %v", n, p, a, b, a1, b1)
+			}
+			for i := range d {
+				if d[i] != d1[i] || e[i] != e1[i] {
+					t.Errorf("n=%d GOMAXPROCS=%d: dot %d differs", n, p, i)
+				}
+			}
+			for i := range ww {
+				if ww[i] != w1[i] {
+					t.Errorf("n=%d GOMAXPROCS=%d: MultiAxpy entry %d differs", n, p, i)
+					break
+				}
 			}
 		}
 	}
