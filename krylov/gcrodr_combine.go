@@ -7,29 +7,31 @@ import (
 	"github.com/subspace-lab/subspace/internal/vec"
 )
 
-// combineChunk is the number of vector entries combine processes per
-// block: 32 KiB of each input, so a block of the basis stays in L2 while
-// every output row is formed from it.
-const combineChunk = 4096
+// combineBlock is the number of vector entries combine processes per
+// block: 2 KiB of each basis vector, so that the block of a 41-vector
+// basis (82 KiB) stays in L1/L2 while every output row is formed from it.
+const combineBlock = 256
 
 // combineJob forms out[i] = Σ_l coef[i·ld+l]·basis[l] (overwriting out),
 // the dense product that builds GCRO-DR's new U and C from the cycle's
-// bases. Parallel over contiguous ranges of entries with the shared worker
-// pool, four basis vectors per pass over an output block (vec.Axpy4: AVX2
-// FMA on amd64), allocation-free
-// once warmed up. Each output entry is summed in a fixed order, so the
-// result does not depend on the number of workers.
+// bases. Four output rows at a time are accumulated in registers over the
+// whole basis (vec.Comb4: AVX2 FMA on amd64), so each basis element is
+// loaded once per four outputs; the len(out) mod 4 rows left take the
+// basis four vectors per pass (vec.Axpy4). Parallel over contiguous
+// ranges of entries with the shared worker pool, allocation-free once
+// warmed up. Each output entry is summed in a fixed order, so the result
+// does not depend on the number of workers.
 type combineJob struct {
 	out, basis [][]float64
 	coef       []float64
 	ld         int
 	n, parts   int
-	byRow      bool // parts split the outputs instead of the entries
+	nblock     int
+	ct         []float64 // row groups of four, coefficients interleaved: ct[g·4L + 4l + q] = coef[(4g+q)·ld + l]
 }
 
 // blockParallelMin is the number of multiply-adds above which combine and
-// gram split short vectors' work between workers by output rows (each
-// output still computed by one worker in a fixed order).
+// gram split short vectors' work between workers.
 const blockParallelMin = 1 << 19
 
 var combineJobs = sync.Pool{New: func() any { return new(combineJob) }}
@@ -41,44 +43,54 @@ func combine(out, basis [][]float64, coef []float64, ld int) {
 		return
 	}
 	n := len(out[0])
+	L := len(basis)
 	j := combineJobs.Get().(*combineJob)
 	j.out, j.basis, j.coef, j.ld, j.n = out, basis, coef, ld, n
-	j.parts, j.byRow = 1, false
-	switch {
-	case n >= vec.ParallelMin:
-		j.parts = min(par.Procs(), (n+combineChunk-1)/combineChunk)
-	case len(out)*len(basis)*n >= blockParallelMin:
-		j.parts, j.byRow = min(par.Procs(), len(out)), true
+	groups := len(out) / 4
+	if need := groups * 4 * L; cap(j.ct) < need {
+		j.ct = make([]float64, need)
+	} else {
+		j.ct = j.ct[:need]
+	}
+	for g := 0; g < groups; g++ {
+		ct := j.ct[g*4*L : (g+1)*4*L]
+		for q := 0; q < 4; q++ {
+			row := coef[(4*g+q)*ld : (4*g+q)*ld+L]
+			for l, c := range row {
+				ct[4*l+q] = c
+			}
+		}
+	}
+	j.nblock = (n + combineBlock - 1) / combineBlock
+	j.parts = 1
+	if len(out)*L*n >= blockParallelMin || n >= vec.ParallelMin {
+		j.parts = min(par.Procs(), j.nblock)
 	}
 	par.Run(j.parts, j)
 	j.out, j.basis, j.coef = nil, nil, nil
 	combineJobs.Put(j)
 }
 
-// Run implements par.Body.
+// Run implements par.Body: part p forms entries of its range of blocks
+// for every output row.
 func (j *combineJob) Run(p int) {
-	lo, hi := par.Split(j.n, j.parts, p)
-	r0, r1 := 0, len(j.out)
-	if j.byRow {
-		lo, hi = 0, j.n
-		r0, r1 = par.Split(len(j.out), j.parts, p)
-	}
+	b0, b1 := par.Split(j.nblock, j.parts, p)
 	L := len(j.basis)
-	for s := lo; s < hi; s += combineChunk {
-		e := min(s+combineChunk, hi)
-		for i := r0; i < r1; i++ {
-			o := j.out[i]
-			oo := o[s:e]
+	groups := len(j.out) / 4
+	for blk := b0; blk < b1; blk++ {
+		s := blk * combineBlock
+		e := min(s+combineBlock, j.n)
+		for g := 0; g < groups; g++ {
+			o := j.out[4*g : 4*g+4 : 4*g+4]
+			vec.Comb4(o[0][s:e], o[1][s:e], o[2][s:e], o[3][s:e], j.ct[g*4*L:(g+1)*4*L], j.basis, s)
+		}
+		for i := 4 * groups; i < len(j.out); i++ {
+			oo := j.out[i][s:e]
 			c := j.coef[i*j.ld : i*j.ld+L]
 			clear(oo)
 			l := 0
 			for ; l+4 <= L; l += 4 {
-				c0, c1, c2, c3 := c[l], c[l+1], c[l+2], c[l+3]
-				b0 := j.basis[l][s:e]
-				b1 := j.basis[l+1][s:e]
-				b2 := j.basis[l+2][s:e]
-				b3 := j.basis[l+3][s:e]
-				vec.Axpy4(oo, c0, c1, c2, c3, b0, b1, b2, b3)
+				vec.Axpy4(oo, c[l], c[l+1], c[l+2], c[l+3], j.basis[l][s:e], j.basis[l+1][s:e], j.basis[l+2][s:e], j.basis[l+3][s:e])
 			}
 			for ; l < L; l++ {
 				cl := c[l]

@@ -39,3 +39,43 @@ func axpy4Go(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64) {
 		w[i] = x
 	}
 }
+
+// comb4Check panics unless Comb4's arguments are consistent.
+func comb4Check(o0, o1, o2, o3, c []float64, basis [][]float64, off int) {
+	n := len(o0)
+	if len(o1) != n || len(o2) != n || len(o3) != n {
+		panic("vec: Comb4: outputs of different lengths")
+	}
+	if len(c) != 4*len(basis) {
+		panic("vec: Comb4: len(c) != 4·len(basis)")
+	}
+	if off < 0 {
+		panic("vec: Comb4: negative offset")
+	}
+	for _, b := range basis {
+		if len(b) < off+n {
+			panic("vec: Comb4: basis vector shorter than off+len(o0)")
+		}
+	}
+}
+
+// comb4Go sets oᵢ[t] = Σ_l c[4l+i]·basis[l][off+t], summing each element
+// in basis order from zero.
+func comb4Go(o0, o1, o2, o3, c []float64, basis [][]float64, off int) {
+	n := len(o0)
+	o1, o2, o3 = o1[:n], o2[:n], o3[:n]
+	clear(o0)
+	clear(o1)
+	clear(o2)
+	clear(o3)
+	for l, b := range basis {
+		b = b[off : off+n]
+		c0, c1, c2, c3 := c[4*l], c[4*l+1], c[4*l+2], c[4*l+3]
+		for t, x := range b {
+			o0[t] += c0 * x
+			o1[t] += c1 * x
+			o2[t] += c2 * x
+			o3[t] += c3 * x
+		}
+	}
+}

@@ -45,3 +45,35 @@ func Axpy4(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64) {
 	}
 	axpy4Go(w, c0, c1, c2, c3, v0, v1, v2, v3)
 }
+
+// comb4FMA is Comb4 in AVX2/FMA assembly: eight elements of the four
+// outputs are accumulated in registers over every basis vector, so each
+// basis element is loaded once for four outputs. It needs AVX2 and FMA
+// and len(basis) ≥ 1.
+//
+//go:noescape
+func comb4FMA(o0, o1, o2, o3, c []float64, basis [][]float64, off int)
+
+// Comb4 sets oᵢ[t] = Σ_l c[4l+i]·basis[l][off+t] for i = 0…3 and
+// t < len(o0), overwriting the o's: four rows of the product of a small
+// coefficient matrix with a block of basis vectors, the kernel of
+// GCRO-DR's recycled-space update. Each element is summed in basis order
+// from zero, so the result does not depend on how callers split t. The
+// o's must not overlap the basis. It panics unless the o's have equal
+// lengths, len(c) = 4·len(basis) and every basis vector has at least
+// off+len(o0) elements.
+func Comb4(o0, o1, o2, o3, c []float64, basis [][]float64, off int) {
+	comb4Check(o0, o1, o2, o3, c, basis, off)
+	if len(basis) == 0 {
+		clear(o0)
+		clear(o1)
+		clear(o2)
+		clear(o3)
+		return
+	}
+	if useFMA {
+		comb4FMA(o0, o1, o2, o3, c, basis, off)
+		return
+	}
+	comb4Go(o0, o1, o2, o3, c, basis, off)
+}

@@ -176,3 +176,143 @@ axpy_loop1:
 axpy_done:
 	VZEROUPPER
 	RET
+
+// func comb4FMA(o0, o1, o2, o3, c []float64, basis [][]float64, off int)
+//
+// o_i[t] = Σ_l c[4l+i]·basis[l][off+t], l in order, for t < len(o0).
+// Eight elements at a time: Y0/Y1 … Y6/Y7 accumulate o0 … o3 over all
+// basis vectors (Y8, Y9: the basis elements; Y10…Y13: the four
+// coefficients broadcast), then are stored; then four at a time (Y0, Y2,
+// Y4, Y6), then one (X0, X2, X4, X6). BX walks the slice headers of
+// basis (24 bytes each, reloaded from the frame for every group of
+// elements), R12 the coefficients, R13 counts them down.
+// The caller guarantees len(basis) ≥ 1.
+TEXT ·comb4FMA(SB), NOSPLIT, $0-152
+	MOVQ o0_base+0(FP), DI
+	MOVQ o0_len+8(FP), CX
+	MOVQ o1_base+24(FP), R9
+	MOVQ o2_base+48(FP), R10
+	MOVQ o3_base+72(FP), R11
+	MOVQ c_base+96(FP), SI
+	MOVQ off+144(FP), DX
+	SHLQ $3, DX
+	XORQ AX, AX
+
+comb_loop8:
+	MOVQ CX, R8
+	SUBQ AX, R8
+	CMPQ R8, $8
+	JLT  comb_tail4
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ   basis_base+120(FP), BX
+	MOVQ   SI, R12
+	MOVQ   basis_len+128(FP), R13
+
+comb_in8:
+	MOVQ         (BX), R8
+	ADDQ         DX, R8
+	VMOVUPD      (R8)(AX*8), Y8
+	VMOVUPD      32(R8)(AX*8), Y9
+	VBROADCASTSD (R12), Y10
+	VBROADCASTSD 8(R12), Y11
+	VBROADCASTSD 16(R12), Y12
+	VBROADCASTSD 24(R12), Y13
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y9, Y10, Y1
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y9, Y11, Y3
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y9, Y12, Y5
+	VFMADD231PD  Y8, Y13, Y6
+	VFMADD231PD  Y9, Y13, Y7
+	ADDQ         $24, BX
+	ADDQ         $32, R12
+	DECQ         R13
+	JNZ          comb_in8
+	VMOVUPD      Y0, (DI)(AX*8)
+	VMOVUPD      Y1, 32(DI)(AX*8)
+	VMOVUPD      Y2, (R9)(AX*8)
+	VMOVUPD      Y3, 32(R9)(AX*8)
+	VMOVUPD      Y4, (R10)(AX*8)
+	VMOVUPD      Y5, 32(R10)(AX*8)
+	VMOVUPD      Y6, (R11)(AX*8)
+	VMOVUPD      Y7, 32(R11)(AX*8)
+	ADDQ         $8, AX
+	JMP          comb_loop8
+
+comb_tail4:
+	CMPQ   R8, $4
+	JLT    comb_tail1
+	VXORPD Y0, Y0, Y0
+	VXORPD Y2, Y2, Y2
+	VXORPD Y4, Y4, Y4
+	VXORPD Y6, Y6, Y6
+	MOVQ   basis_base+120(FP), BX
+	MOVQ   SI, R12
+	MOVQ   basis_len+128(FP), R13
+
+comb_in4:
+	MOVQ         (BX), R8
+	ADDQ         DX, R8
+	VMOVUPD      (R8)(AX*8), Y8
+	VBROADCASTSD (R12), Y10
+	VBROADCASTSD 8(R12), Y11
+	VBROADCASTSD 16(R12), Y12
+	VBROADCASTSD 24(R12), Y13
+	VFMADD231PD  Y8, Y10, Y0
+	VFMADD231PD  Y8, Y11, Y2
+	VFMADD231PD  Y8, Y12, Y4
+	VFMADD231PD  Y8, Y13, Y6
+	ADDQ         $24, BX
+	ADDQ         $32, R12
+	DECQ         R13
+	JNZ          comb_in4
+	VMOVUPD      Y0, (DI)(AX*8)
+	VMOVUPD      Y2, (R9)(AX*8)
+	VMOVUPD      Y4, (R10)(AX*8)
+	VMOVUPD      Y6, (R11)(AX*8)
+	ADDQ         $4, AX
+
+comb_tail1:
+	CMPQ AX, CX
+	JGE  comb_done
+
+comb_loop1:
+	VXORPD X0, X0, X0
+	VXORPD X2, X2, X2
+	VXORPD X4, X4, X4
+	VXORPD X6, X6, X6
+	MOVQ   basis_base+120(FP), BX
+	MOVQ   SI, R12
+	MOVQ   basis_len+128(FP), R13
+
+comb_in1:
+	MOVQ        (BX), R8
+	ADDQ        DX, R8
+	VMOVSD      (R8)(AX*8), X8
+	VFMADD231SD (R12), X8, X0
+	VFMADD231SD 8(R12), X8, X2
+	VFMADD231SD 16(R12), X8, X4
+	VFMADD231SD 24(R12), X8, X6
+	ADDQ        $24, BX
+	ADDQ        $32, R12
+	DECQ        R13
+	JNZ         comb_in1
+	VMOVSD      X0, (DI)(AX*8)
+	VMOVSD      X2, (R9)(AX*8)
+	VMOVSD      X4, (R10)(AX*8)
+	VMOVSD      X6, (R11)(AX*8)
+	INCQ        AX
+	CMPQ        AX, CX
+	JLT         comb_loop1
+
+comb_done:
+	VZEROUPPER
+	RET

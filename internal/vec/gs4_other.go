@@ -19,3 +19,13 @@ func Axpy4(w []float64, c0, c1, c2, c3 float64, v0, v1, v2, v3 []float64) {
 	gs4Check("Axpy4", len(w), v0, v1, v2, v3)
 	axpy4Go(w, c0, c1, c2, c3, v0, v1, v2, v3)
 }
+
+// Comb4 sets oᵢ[t] = Σ_l c[4l+i]·basis[l][off+t] for i = 0…3 and
+// t < len(o0), overwriting the o's, each element summed in basis order.
+// The o's must not overlap the basis. It panics unless the o's have equal
+// lengths, len(c) = 4·len(basis) and every basis vector has at least
+// off+len(o0) elements.
+func Comb4(o0, o1, o2, o3, c []float64, basis [][]float64, off int) {
+	comb4Check(o0, o1, o2, o3, c, basis, off)
+	comb4Go(o0, o1, o2, o3, c, basis, off)
+}
