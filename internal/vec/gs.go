@@ -53,7 +53,8 @@ const gsChunk = 2 * gsBlock
 // waking a worker costs more than it saves (GMRES(30) on 4 900 unknowns
 // was up to 25% slower per step with a quarter of this); above it each
 // core keeps its own slice of the basis in its own L2 (GCRO-DR(40, 20) on
-// 10⁴ unknowns: 14% faster per step than serial).
+// 10⁴ unknowns: about 5% faster per step than serial, the passes being
+// bound by the memory bandwidth the two cores share).
 const gsParallelMin = 1 << 18
 
 type gsOp int
