@@ -10,9 +10,10 @@ import (
 // gramJob computes the inner products of two sets of vectors,
 // dst[i·ld + l] = a[i]ᵀb[l]: the small matrices VᵀU and CᵀU of GCRO-DR's
 // recycling update. Vectors are cut into fixed chunks of vec.Chunk
-// entries; in each chunk every a[i] is dotted with four b's per pass
-// (vec.Dot4: AVX2 FMA on amd64) and the chunk sums are added in chunk
-// order, so the result is the same for any number of workers.
+// entries; in each chunk pairs of a's are dotted with four b's per pass
+// (vec.Dot2x4: AVX2 FMA on amd64, each element loaded once for eight
+// products) and the chunk sums are added in chunk order, so the result is
+// the same for any number of workers.
 type gramJob struct {
 	a, b     [][]float64
 	n        int
@@ -75,10 +76,28 @@ func (j *gramJob) Run(p int) {
 			i1 = na
 		}
 	}
+	var s8 [8]float64
 	for c := c0; c < c1; c++ {
 		lo, hi := c*vec.Chunk, min((c+1)*vec.Chunk, j.n)
 		out := j.partials[c*na*nb : (c+1)*na*nb]
-		for i := i0; i < i1; i++ {
+		i := i0
+		// Pairs of rows against quadruples of columns: each element of
+		// the six vectors loaded once for eight products.
+		for ; i+2 <= i1; i += 2 {
+			a0, a1 := j.a[i][lo:hi], j.a[i+1][lo:hi]
+			r0, r1 := out[i*nb:(i+1)*nb], out[(i+1)*nb:(i+2)*nb]
+			l := 0
+			for ; l+4 <= nb; l += 4 {
+				vec.Dot2x4(&s8, a0, a1, j.b[l][lo:hi], j.b[l+1][lo:hi], j.b[l+2][lo:hi], j.b[l+3][lo:hi])
+				copy(r0[l:l+4], s8[:4])
+				copy(r1[l:l+4], s8[4:])
+			}
+			for ; l < nb; l++ {
+				r0[l] = smallDot(a0, j.b[l][lo:hi])
+				r1[l] = smallDot(a1, j.b[l][lo:hi])
+			}
+		}
+		for ; i < i1; i++ {
 			a := j.a[i][lo:hi]
 			row := out[i*nb : (i+1)*nb]
 			l := 0
@@ -86,14 +105,18 @@ func (j *gramJob) Run(p int) {
 				row[l], row[l+1], row[l+2], row[l+3] = vec.Dot4(j.b[l][lo:hi], j.b[l+1][lo:hi], j.b[l+2][lo:hi], j.b[l+3][lo:hi], a)
 			}
 			for ; l < nb; l++ {
-				b0 := j.b[l][lo:hi]
-				b0 = b0[:len(a)]
-				s := 0.0
-				for t, y := range b0 {
-					s += a[t] * y
-				}
-				row[l] = s
+				row[l] = smallDot(a, j.b[l][lo:hi])
 			}
 		}
 	}
+}
+
+// smallDot returns aᵀb summed in index order (len(b) ≥ len(a)).
+func smallDot(a, b []float64) float64 {
+	b = b[:len(a)]
+	s := 0.0
+	for t, y := range b {
+		s += a[t] * y
+	}
+	return s
 }

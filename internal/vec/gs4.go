@@ -79,3 +79,29 @@ func comb4Go(o0, o1, o2, o3, c []float64, basis [][]float64, off int) {
 		}
 	}
 }
+
+// dot2x4Check panics unless every operand has len(a0) elements.
+func dot2x4Check(a0, a1, b0, b1, b2, b3 []float64) {
+	n := len(a0)
+	if len(a1) != n || len(b0) != n || len(b1) != n || len(b2) != n || len(b3) != n {
+		panic("vec: Dot2x4: length mismatch")
+	}
+}
+
+// dot2x4Go sets s[4i+j] = aᵢᵀbⱼ, each summed in index order.
+func dot2x4Go(s *[8]float64, a0, a1, b0, b1, b2, b3 []float64) {
+	*s = [8]float64{}
+	n := len(a0)
+	a1, b0, b1, b2, b3 = a1[:n], b0[:n], b1[:n], b2[:n], b3[:n]
+	for t, x := range a0 {
+		y := a1[t]
+		s[0] += x * b0[t]
+		s[1] += x * b1[t]
+		s[2] += x * b2[t]
+		s[3] += x * b3[t]
+		s[4] += y * b0[t]
+		s[5] += y * b1[t]
+		s[6] += y * b2[t]
+		s[7] += y * b3[t]
+	}
+}

@@ -77,3 +77,24 @@ func Comb4(o0, o1, o2, o3, c []float64, basis [][]float64, off int) {
 	}
 	comb4Go(o0, o1, o2, o3, c, basis, off)
 }
+
+// dot2x4FMA is Dot2x4 in AVX2/FMA assembly: eight accumulators over four
+// elements at a time, each a and b element loaded once. It needs AVX2 and
+// FMA and reads len(a0) elements of every operand.
+//
+//go:noescape
+func dot2x4FMA(s *[8]float64, a0, a1, b0, b1, b2, b3 []float64)
+
+// Dot2x4 sets s[4i+j] = aᵢᵀbⱼ for i = 0, 1 and j = 0…3 in one pass:
+// each element of the six vectors is loaded once for the eight products,
+// the kernel of the Gram matrices of GCRO-DR's recycling update. The
+// summation order depends only on len(a0). It panics unless every
+// operand has len(a0) elements.
+func Dot2x4(s *[8]float64, a0, a1, b0, b1, b2, b3 []float64) {
+	dot2x4Check(a0, a1, b0, b1, b2, b3)
+	if useFMA {
+		dot2x4FMA(s, a0, a1, b0, b1, b2, b3)
+		return
+	}
+	dot2x4Go(s, a0, a1, b0, b1, b2, b3)
+}

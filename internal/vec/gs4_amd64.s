@@ -316,3 +316,109 @@ comb_in1:
 comb_done:
 	VZEROUPPER
 	RET
+
+// func dot2x4FMA(s *[8]float64, a0, a1, b0, b1, b2, b3 []float64)
+//
+// s[4i+j] = aᵢᵀbⱼ over len(a0) elements. Y0…Y3 accumulate a0 against
+// b0…b3 and Y4…Y7 a1 against them, four elements at a time (Y8, Y9: a0,
+// a1; Y10: the b); the lanes are then summed, and the tail of fewer than
+// four elements added with scalar FMAs.
+TEXT ·dot2x4FMA(SB), NOSPLIT, $0-152
+	MOVQ   a0_base+8(FP), SI
+	MOVQ   a0_len+16(FP), CX
+	MOVQ   a1_base+32(FP), DI
+	MOVQ   b0_base+56(FP), R8
+	MOVQ   b1_base+80(FP), R9
+	MOVQ   b2_base+104(FP), R10
+	MOVQ   b3_base+128(FP), R11
+	XORQ   AX, AX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	VXORPD Y6, Y6, Y6
+	VXORPD Y7, Y7, Y7
+	MOVQ   CX, DX
+	ANDQ   $-4, DX
+	JZ     d24_reduce
+
+d24_loop4:
+	VMOVUPD     (SI)(AX*8), Y8
+	VMOVUPD     (DI)(AX*8), Y9
+	VMOVUPD     (R8)(AX*8), Y10
+	VFMADD231PD Y8, Y10, Y0
+	VFMADD231PD Y9, Y10, Y4
+	VMOVUPD     (R9)(AX*8), Y10
+	VFMADD231PD Y8, Y10, Y1
+	VFMADD231PD Y9, Y10, Y5
+	VMOVUPD     (R10)(AX*8), Y10
+	VFMADD231PD Y8, Y10, Y2
+	VFMADD231PD Y9, Y10, Y6
+	VMOVUPD     (R11)(AX*8), Y10
+	VFMADD231PD Y8, Y10, Y3
+	VFMADD231PD Y9, Y10, Y7
+	ADDQ        $4, AX
+	CMPQ        AX, DX
+	JLT         d24_loop4
+
+d24_reduce:
+	VEXTRACTF128 $1, Y0, X8
+	VADDPD       X8, X0, X0
+	VHADDPD      X0, X0, X0
+	VEXTRACTF128 $1, Y1, X8
+	VADDPD       X8, X1, X1
+	VHADDPD      X1, X1, X1
+	VEXTRACTF128 $1, Y2, X8
+	VADDPD       X8, X2, X2
+	VHADDPD      X2, X2, X2
+	VEXTRACTF128 $1, Y3, X8
+	VADDPD       X8, X3, X3
+	VHADDPD      X3, X3, X3
+	VEXTRACTF128 $1, Y4, X8
+	VADDPD       X8, X4, X4
+	VHADDPD      X4, X4, X4
+	VEXTRACTF128 $1, Y5, X8
+	VADDPD       X8, X5, X5
+	VHADDPD      X5, X5, X5
+	VEXTRACTF128 $1, Y6, X8
+	VADDPD       X8, X6, X6
+	VHADDPD      X6, X6, X6
+	VEXTRACTF128 $1, Y7, X8
+	VADDPD       X8, X7, X7
+	VHADDPD      X7, X7, X7
+	CMPQ         AX, CX
+	JGE          d24_done
+
+d24_loop1:
+	VMOVSD      (SI)(AX*8), X8
+	VMOVSD      (DI)(AX*8), X9
+	VMOVSD      (R8)(AX*8), X10
+	VFMADD231SD X8, X10, X0
+	VFMADD231SD X9, X10, X4
+	VMOVSD      (R9)(AX*8), X10
+	VFMADD231SD X8, X10, X1
+	VFMADD231SD X9, X10, X5
+	VMOVSD      (R10)(AX*8), X10
+	VFMADD231SD X8, X10, X2
+	VFMADD231SD X9, X10, X6
+	VMOVSD      (R11)(AX*8), X10
+	VFMADD231SD X8, X10, X3
+	VFMADD231SD X9, X10, X7
+	INCQ        AX
+	CMPQ        AX, CX
+	JLT         d24_loop1
+
+d24_done:
+	MOVQ   s+0(FP), BX
+	VMOVSD X0, (BX)
+	VMOVSD X1, 8(BX)
+	VMOVSD X2, 16(BX)
+	VMOVSD X3, 24(BX)
+	VMOVSD X4, 32(BX)
+	VMOVSD X5, 40(BX)
+	VMOVSD X6, 48(BX)
+	VMOVSD X7, 56(BX)
+	VZEROUPPER
+	RET

@@ -29,3 +29,11 @@ func Comb4(o0, o1, o2, o3, c []float64, basis [][]float64, off int) {
 	comb4Check(o0, o1, o2, o3, c, basis, off)
 	comb4Go(o0, o1, o2, o3, c, basis, off)
 }
+
+// Dot2x4 sets s[4i+j] = aᵢᵀbⱼ for i = 0, 1 and j = 0…3 in one pass,
+// each summed in index order. It panics unless every operand has
+// len(a0) elements.
+func Dot2x4(s *[8]float64, a0, a1, b0, b1, b2, b3 []float64) {
+	dot2x4Check(a0, a1, b0, b1, b2, b3)
+	dot2x4Go(s, a0, a1, b0, b1, b2, b3)
+}

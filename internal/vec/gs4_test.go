@@ -126,6 +126,42 @@ func TestAxpy4(t *testing.T) {
 	}
 }
 
+// TestDot2x4 compares Dot2x4 (as dispatched, and the Go loop) with sums
+// in index order, on unaligned operands with NaN guards (a read outside
+// an operand gives NaN). Error bound as in TestDot4.
+func TestDot2x4(t *testing.T) {
+	for _, k := range []struct {
+		name string
+		f    func(s *[8]float64, a0, a1, b0, b1, b2, b3 []float64)
+	}{{"dispatched", Dot2x4}, {"go", dot2x4Go}} {
+		rng := rand.New(rand.NewPCG(4, 4))
+		for _, n := range gs4Lengths() {
+			var v [6][]float64
+			for i := range v {
+				v[i], _ = gs4Slice(rng, n, gs4Guard+i%3)
+			}
+			var s [8]float64
+			for i := range s {
+				s[i] = math.NaN() // overwritten
+			}
+			k.f(&s, v[0], v[1], v[2], v[3], v[4], v[5])
+			for i := range 2 {
+				for j := range 4 {
+					want, mag := 0.0, 0.0
+					for l := range n {
+						want += v[i][l] * v[2+j][l]
+						mag += math.Abs(v[i][l] * v[2+j][l])
+					}
+					tol := 2 * float64(n+1) * 0x1p-53 * mag
+					if got := s[4*i+j]; !(math.Abs(got-want) <= tol) {
+						t.Errorf("%s n=%d: s[%d] = %v, want %v ± %v", k.name, n, 4*i+j, got, want, tol)
+					}
+				}
+			}
+		}
+	}
+}
+
 // TestComb4 compares Comb4 (as dispatched, and the Go loop) with a sum
 // in basis order, for basis counts around the unrolling and offsets into
 // the basis, and checks that the guards around the outputs are untouched
@@ -194,6 +230,7 @@ func TestGS4Panics(t *testing.T) {
 	}{
 		{"Dot4", "length", func() { Dot4(a, a, b, a, a) }},
 		{"Axpy4", "length", func() { Axpy4(a, 1, 1, 1, 1, a, a, a, b) }},
+		{"Dot2x4", "length", func() { var s [8]float64; Dot2x4(&s, a, a, a, a, b, a) }},
 		{"Comb4", "outputs", func() { Comb4(a, a, a, b, make([]float64, 4), [][]float64{a}, 0) }},
 		{"Comb4", "coefficients", func() { Comb4(a, a, a, a, make([]float64, 3), [][]float64{a}, 0) }},
 		{"Comb4", "short basis", func() { Comb4(a, a, a, a, make([]float64, 4), [][]float64{b}, 0) }},
