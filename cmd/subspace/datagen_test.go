@@ -104,8 +104,13 @@ func TestDatagenSKRCodeVariant(t *testing.T) {
 			if code != 0 {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
-			if rep := dgReport(t, stdout); rep["scheme"] != "skr-code" || rep["grf"] != "periodic" {
+			rep := dgReport(t, stdout)
+			if rep["scheme"] != "skr-code" || rep["grf"] != "periodic" {
 				t.Errorf("report scheme %v grf %v", rep["scheme"], rep["grf"])
+			}
+			// The paper's GCRO-DR(40, 20), every cycle, unless told otherwise.
+			if rep["solver"] != "GCRO-DR(40,20)" {
+				t.Errorf("solver %v, want the paper's GCRO-DR(40,20) by default with --scheme skr-code", rep["solver"])
 			}
 			d, err := readDataset(out)
 			if err != nil {
@@ -140,6 +145,25 @@ func TestDatagenSKRCodeVariant(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Explicit --k and --update-every win over the skr-code defaults.
+func TestDatagenSKRCodeExplicitSolver(t *testing.T) {
+	code, stdout, stderr := dgRun(t, "datagen", "darcy", "--grid", "8", "--count", "3", "--scheme", "skr-code",
+		"--k", "6", "--update-every", "2", "--out=", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if rep := dgReport(t, stdout); rep["solver"] != "GCRO-DR(40,6)/2" {
+		t.Errorf("solver %v, want GCRO-DR(40,6)/2", rep["solver"])
+	}
+	code, stdout, stderr = dgRun(t, "datagen", "darcy", "--grid", "8", "--count", "3", "--out=", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if rep := dgReport(t, stdout); rep["solver"] != "GCRO-DR(40,10)/3" {
+		t.Errorf("flux default solver %v, want GCRO-DR(40,10)/3", rep["solver"])
 	}
 }
 
