@@ -392,7 +392,7 @@ func TestDatagenMergeMismatches(t *testing.T) {
 	s1 := gen("s1.npz", "--shard", "1/2")
 	s1seed := gen("s1seed.npz", "--shard", "1/2", "--seed", "9")
 	s1rtol := gen("s1rtol.npz", "--shard", "1/2", "--rtol", "1e-6")
-	s1skr := gen("s1skr.npz", "--shard", "1/2", "--scheme", "skr-code")
+	s1skr := gen("s1skr.npz", "--shard", "1/2", "--scheme", "skr-code", "--k", "10", "--update-every", "3") // same solver, so the scheme is what differs
 	t0 := gen("t0.npz", "--shard", "0/3")
 	full := gen("full.npz")
 	out := filepath.Join(dir, "m.npz")
