@@ -234,6 +234,47 @@ func TestMulVecPanicsOnMismatch(t *testing.T) {
 	a.MulVecTo(make([]float64, 9), make([]float64, 8))
 }
 
+// MulRowsTo computes exactly MulVecTo's entries on its rows and leaves the
+// others alone; bad lengths and ranges panic with a sparse: message.
+func TestMulRowsTo(t *testing.T) {
+	// Rows of 1 to 9 entries exercise the unrolled loop and its tail.
+	c := NewCOO(7, 9, 0)
+	for i := 0; i < 7; i++ {
+		for j := 0; j <= i+2 && j < 9; j++ {
+			c.Append(i, j, float64(3*i-j)+0.25)
+		}
+	}
+	a := c.ToCSR()
+	x := []float64{1.5, -2, 0.5, 3, -1, 2.25, 4, -0.75, 1}
+	want := make([]float64, 7)
+	a.MulVecTo(want, x)
+	for _, r := range [][2]int{{0, 7}, {2, 5}, {6, 7}, {3, 3}} {
+		got := []float64{99, 99, 99, 99, 99, 99, 99}
+		a.MulRowsTo(got, x, r[0], r[1])
+		for i := range got {
+			in := i >= r[0] && i < r[1]
+			if in && got[i] != want[i] || !in && got[i] != 99 {
+				t.Errorf("rows %v: dst[%d] = %v (MulVecTo: %v)", r, i, got[i], want[i])
+			}
+		}
+	}
+	for _, f := range []func(){
+		func() { a.MulRowsTo(make([]float64, 7), x[:8], 0, 7) },
+		func() { a.MulRowsTo(make([]float64, 7), x, 5, 4) },
+		func() { a.MulRowsTo(make([]float64, 7), x, 0, 8) },
+		func() { a.MulRowsTo(make([]float64, 7), x, -1, 2) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(r.(string), "sparse: MulRowsTo") {
+					t.Errorf("panic = %v, want a sparse: MulRowsTo message", r)
+				}
+			}()
+			f()
+		}()
+	}
+}
+
 func TestLaplacian2D(t *testing.T) {
 	// Reference: kron(I, T) + kron(T, I) built densely.
 	nx, ny := 4, 3
