@@ -32,7 +32,9 @@ import (
 // Parallelism follows the work, (k+1)·n, not the vector length alone: a
 // Krylov basis of 40 vectors of 10⁴ entries is worth splitting between
 // cores (each core's slice of the basis then stays in its own L2 from one
-// step to the next) although a single vector of 10⁴ is not.
+// step to the next) although a single vector of 10⁴ is not. Vectors of
+// ParallelMin entries or more are split whatever k is, as the
+// single-vector kernels are.
 //
 // Reductions are deterministic: partial sums per block of gsBlock
 // elements, accumulated per gsChunk in order, and chunk sums added in
@@ -47,8 +49,9 @@ const gsBlock = 512
 // entries over a few cores.
 const gsChunk = 2 * gsBlock
 
-// gsParallelMin is the number of vector elements, (k+1)·n, a pass must
-// touch before it is split between cores: 2 MiB, one core's L2 here.
+// gsParallelMin is the number of vector elements, (k+1)·n, a pass over
+// vectors shorter than ParallelMin must touch before it is split between
+// cores: 2 MiB, one core's L2 here.
 // Below it the basis stays in the caller's cache from step to step and
 // waking a worker costs more than it saves (GMRES(30) on 4 900 unknowns
 // was up to 25% slower per step with a quarter of this); above it each
@@ -133,7 +136,7 @@ func gsRun(op gsOp, basis [][]float64, w, coef, dst []float64) float64 {
 		j.partials = j.partials[:need]
 	}
 	j.parts = 1
-	if (k+1)*n >= gsParallelMin {
+	if (k+1)*n >= gsParallelMin || n >= ParallelMin {
 		j.parts = min(par.Procs(), j.nchunk)
 	}
 	if j.nchunk > 0 {
