@@ -254,13 +254,15 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 			}
 		}
 	}
-	if _, err := pde.ParseScheme(c.scheme); err != nil {
+	scheme, err := pde.ParseScheme(c.scheme)
+	if err != nil {
 		return usageErrorf("--scheme %q: want flux or skr-code", c.scheme)
 	}
-	if c.scheme == "skr-code" {
+	if scheme == pde.SKRCodeScheme {
 		// On the SKR code's nonsymmetric matrices GMRES needs thousands of
 		// steps and the paper's GCRO-DR(40, 20) updated every cycle beats
-		// the flux-form defaults (bench/skr): use it unless told otherwise.
+		// the flux-form defaults (bench/skr): use it unless told otherwise
+		// (k capped at m−1 when --m is below 21).
 		if !cmd.Flags().Changed("k") {
 			c.k = min(skrCodeK, c.m-1)
 		}
