@@ -87,14 +87,20 @@ func (j *spmvJob) Run(p int) {
 	}
 }
 
-// mulRows computes dst[i] = row i · x for rows [lo, hi).
+// mulRows computes dst[i] = row i · x for rows [lo, hi): with the
+// assembly kernel mulRowsFMA where the CPU has FMA (amd64), else with
+// mulRowsGo.
 //
-// This is the bandwidth-bound kernel of every solver, so it walks the
-// index and value arrays with pointer arithmetic: bounds checks on x[col]
-// cost about a quarter of its speed. It is memory safe because the CSR
-// invariants (checked by NewCSR, kept by every constructor) guarantee
-// indptr is non-decreasing up to len(ind) = len(val) and every column index
-// is in [0, cols), and callers check len(x) = cols and len(dst) = rows.
+// This is the kernel of every solver. On matrices in cache it is bound
+// by instructions, not bytes: the assembly kernel issues three loads and
+// one fused multiply-add per entry and keeps four sums per row (two on
+// the last two or three entries), about twice as fast as the Go loop on a
+// 5-point Laplacian of 2 500 rows (≈ 3 against 7 ns per row) and as fast
+// on matrices in memory. Both walk the arrays without bounds checks; this
+// is memory safe because the CSR invariants (checked by NewCSR, kept by
+// every constructor) guarantee indptr is non-decreasing up to len(ind) =
+// len(val) and every column index is in [0, cols), and callers check
+// len(x) = cols and len(dst) = rows.
 func mulRows(indptr []int, ind []int32, val []float64, x, dst []float64, lo, hi int) {
 	ip := indptr[lo : hi+1]
 	d := dst[lo:hi]
@@ -102,15 +108,26 @@ func mulRows(indptr []int, ind []int32, val []float64, x, dst []float64, lo, hi 
 		clear(d)
 		return
 	}
+	if useFMA {
+		mulRowsFMA(ip, ind, val, x, d)
+		return
+	}
+	mulRowsGo(ip, ind, val, x, d)
+}
+
+// mulRowsGo sets d[i] = Σ_{ip[i] ≤ k < ip[i+1]} val[k]·x[ind[k]] for
+// i < len(d), len(ip) = len(d)+1: the row kernel in Go, with pointer
+// arithmetic (bounds checks on x[col] cost about a quarter of its speed)
+// and four independent sums, which on matrices in cache keeps the row
+// from waiting on the latency of each addition. The CSR invariants make it
+// memory safe (see mulRows).
+func mulRowsGo(ip []int, ind []int32, val []float64, x, d []float64) {
 	xp := unsafe.Pointer(unsafe.SliceData(x))
 	cp := unsafe.Pointer(unsafe.SliceData(ind))
 	vp := unsafe.Pointer(unsafe.SliceData(val))
 	k := uintptr(ip[0])
 	for i := range d {
 		e := uintptr(ip[i+1])
-		// Four independent sums: on matrices in cache the row is bound by
-		// the latency of the additions, not by loads (20% faster on a
-		// 5-point Laplacian of 2 500 rows than two sums).
 		var t0, t1, t2, t3 float64
 		for ; k+4 <= e; k += 4 {
 			c0 := *(*int32)(unsafe.Add(cp, k*4))
