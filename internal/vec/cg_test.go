@@ -2,6 +2,7 @@ package vec
 
 import (
 	"math"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 )
@@ -108,5 +109,59 @@ func TestCGKernelsAllocsPanics(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+// TestCGDiagKernels checks the kernels behind the diagonal-preconditioner
+// passes (the AVX2/FMA assembly where the CPU has it) against the Go
+// loops and a plain sum, at every length from 0 to 40 so that the
+// sixteen-, four- and one-element steps and their joins are all taken.
+func TestCGDiagKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 2))
+	for n := 0; n <= 40; n++ {
+		r, d, p := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range r {
+			r[i], d[i], p[i] = rng.NormFloat64(), 0.5+rng.Float64(), rng.NormFloat64()
+		}
+		want := 0.0
+		for i := range r {
+			want += r[i] * d[i] * r[i]
+		}
+		if got, g2 := cgUpdateDiag(r, d), rdrGo(r, d); math.Abs(got-want) > 1e-14*(1+want) || math.Abs(g2-want) > 1e-14*(1+want) {
+			t.Fatalf("n=%d: rᵀ(d∘r) = %v (Go loop %v), want %v", n, got, g2, want)
+		}
+		const b = -0.75
+		p2 := append([]float64(nil), p...)
+		cgDirDiag(p, r, d, b)
+		cgDirDiagGo(p2, r, d, b)
+		for i := range p {
+			if math.Abs(p[i]-p2[i]) > 1e-15*(1+math.Abs(p2[i])) {
+				t.Fatalf("n=%d: p[%d] = %v, Go loop %v", n, i, p[i], p2[i])
+			}
+		}
+	}
+}
+
+// TestCGUpdateKernel checks the fused x/r update (the AVX2/FMA assembly
+// where the CPU has it) against the Go loop at every length from 0 to 40.
+func TestCGUpdateKernel(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 4))
+	for n := 0; n <= 40; n++ {
+		p, q, x, r := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range p {
+			p[i], q[i], x[i], r[i] = rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()
+		}
+		x2, r2 := append([]float64(nil), x...), append([]float64(nil), r...)
+		const a = 0.3125
+		got := cgUpdate(a, p, q, x, r)
+		want := cgUpdateGo(a, p, q, x2, r2)
+		if math.Abs(got-want) > 1e-14*(1+want) {
+			t.Fatalf("n=%d: rᵀr = %v, Go loop %v", n, got, want)
+		}
+		for i := range x {
+			if math.Abs(x[i]-x2[i]) > 1e-15*(1+math.Abs(x2[i])) || math.Abs(r[i]-r2[i]) > 1e-15*(1+math.Abs(r2[i])) {
+				t.Fatalf("n=%d, i=%d: x %v r %v, Go loop x %v r %v", n, i, x[i], r[i], x2[i], r2[i])
+			}
+		}
 	}
 }
