@@ -2,11 +2,16 @@ package krylov
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/linop"
 )
+
+// maxBiCGStabRestarts bounds BiCGStab's restarts of the recurrence after a
+// breakdown, per solve.
+const maxBiCGStabRestarts = 20
 
 // BiCGStab solves A x = b for a general square A by the stabilised
 // biconjugate gradient method of van der Vorst (1992), right
@@ -29,13 +34,25 @@ import (
 // true residual (new shadow vector r̂ = r); three failed confirmations in a
 // row that do not halve the true residual stop the solve as stagnated.
 //
-// Breakdowns are reported, never turned into NaN: ρ = r̂ᵀr = 0 (the shadow
-// residual is orthogonal to the residual), r̂ᵀAp̂ = 0, and ω = tᵀs/tᵀt = 0 or
-// tᵀt = 0 (the stabilising step makes no progress), each tested relative to
-// the norms involved (|cos| ≤ ε²), return an error wrapping ErrBreakdown that
-// names the quantity and the iteration; x is then the last valid iterate.
-// Other errors: ErrNaN, ErrNotConverged, a wrapped ctx.Err().
+// Breakdowns are never turned into NaN. ρ = r̂ᵀr = 0 (the shadow residual
+// is orthogonal to the residual), r̂ᵀAp̂ = 0 and ω = tᵀs/tᵀt = 0 (the
+// stabilising step makes no progress), each tested relative to the norms
+// involved (|cos| ≤ ε²), restart the recurrence from the current residual
+// with a new shadow vector r̂ = r when they occur after at least one full
+// step since the last (re)start that left the residual smaller than at
+// that (re)start, at most maxBiCGStabRestarts times per solve: the iterate
+// is valid, only the Lanczos recurrence has failed (SciPy and PETSc stop
+// there instead). A breakdown right at a (re)start,
+// or tᵀt = 0 (A·ŝ = 0 for s ≠ 0), returns an error wrapping ErrBreakdown
+// that names the quantity and the iteration; x is then the last valid
+// iterate. The Reason of a converged solve counts its restarts. Other
+// errors: ErrNaN, ErrNotConverged, a wrapped ctx.Err().
 func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+	return bicgstab(ctx, A, b, x, o, maxBiCGStabRestarts)
+}
+
+// bicgstab is BiCGStab with at most maxRestarts restarts on breakdown.
+func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options, maxRestarts int) (Result, error) {
 	const method = "BiCGStab"
 	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
 	if done {
@@ -76,10 +93,29 @@ func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options)
 	var stag stagnation
 	var rhoOld, alpha, omega, rhatNorm float64
 	fresh := true // start (or restart) the recurrence from r
+	steps := 0    // full steps since the last (re)start
+	restarts := 0
+	rStart := 0.0 // ‖r‖ at the last (re)start: a restart needs progress since
 	breakdown := func(it int, what string) error {
 		res.Reason = "breakdown: " + what
 		return finish(method, A, b, x, t, bnorm, thresh, &res,
 			errorf("%s: breakdown at iteration %d: %s: %w", method, it, what, ErrBreakdown))
+	}
+	// restart reports whether a breakdown may restart the recurrence from
+	// the current residual, and arms the restart.
+	restart := func() bool {
+		if steps == 0 || restarts >= maxRestarts || !(rnorm < rStart) {
+			return false
+		}
+		restarts++
+		fresh = true
+		return true
+	}
+	converged := func() error {
+		if restarts > 0 && res.Converged {
+			res.Reason = fmt.Sprintf("‖b − A x‖ ≤ max(RTol·‖b‖, ATol), after %d restart(s) of the recurrence on breakdown", restarts)
+		}
+		return nil
 	}
 	// confirm checks the true residual of x into r; it reports whether
 	// the solve converged or stagnated (stop) and leaves r the true
@@ -102,6 +138,7 @@ func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options)
 		if fresh {
 			vec.Copy(rhat, r)
 			rhatNorm = rnorm
+			rStart = rnorm
 		}
 		rho := vec.Dot(rhat, r)
 		if !finite(rho) {
@@ -109,11 +146,16 @@ func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options)
 				errorf("%s: ρ = %v at iteration %d: %w", method, rho, it, ErrNaN))
 		}
 		if math.Abs(rho) <= tiny*rhatNorm*rnorm {
+			if restart() {
+				it--
+				continue
+			}
 			return res, breakdown(it, "ρ = r̂ᵀr = 0 (the residual is orthogonal to the shadow residual)")
 		}
 		if fresh {
 			vec.Copy(p, r)
 			fresh = false
+			steps = 0
 		} else {
 			beta := (rho / rhoOld) * (alpha / omega)
 			vec.Axpy(-omega, v, p)
@@ -130,6 +172,10 @@ func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options)
 				errorf("%s: A·p̂ is not finite at iteration %d: %w", method, it, ErrNaN))
 		}
 		if math.Abs(rv) <= tiny*rhatNorm*math.Sqrt(vv) {
+			if restart() {
+				it--
+				continue
+			}
 			return res, breakdown(it, "r̂ᵀA p̂ = 0")
 		}
 		alpha = rho / rv
@@ -141,7 +187,11 @@ func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options)
 				return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
 			}
 			if confirm() {
-				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+				err := conclude(method, rnorm, bnorm, thresh, &res, nil)
+				if err == nil {
+					err = converged()
+				}
+				return res, err
 			}
 			continue
 		}
@@ -160,6 +210,14 @@ func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options)
 		}
 		omega = ts / tt
 		if math.Abs(ts) <= tiny*math.Sqrt(tt)*snorm {
+			// x + αp̂ and r = s are valid: restart from them.
+			rnorm = snorm
+			if restart() {
+				if err := mon.record(it, rnorm); err != nil {
+					return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
+				}
+				continue
+			}
 			return res, breakdown(it, "ω = tᵀs/tᵀt = 0 (the stabilising step makes no progress)")
 		}
 		if M != nil {
@@ -174,8 +232,13 @@ func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options)
 			return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
 		}
 		rhoOld = rho
+		steps++
 		if rnorm <= thresh && confirm() {
-			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+			err := conclude(method, rnorm, bnorm, thresh, &res, nil)
+			if err == nil {
+				err = converged()
+			}
+			return res, err
 		}
 	}
 	return res, finish(method, A, b, x, t, bnorm, thresh, &res, nil)

@@ -56,24 +56,31 @@ func TestBiCGStabAgainstDense(t *testing.T) {
 // Each breakdown is found by exact rational search over small integer
 // systems (the values below make the quantity exactly zero in floating
 // point too) and must be reported, with the iteration, not become NaN.
+// Breakdowns after a full step first restart the recurrence (restarts:
+// the limit given to bicgstab); one right at a (re)start is an error.
 func TestBiCGStabBreakdowns(t *testing.T) {
 	cases := []struct {
-		name string
-		a    *mat.Dense
-		b    []float64
-		want string
+		name     string
+		a        *mat.Dense
+		b        []float64
+		restarts int
+		want     string
 	}{
 		// Skew-symmetric: r̂ᵀA r̂ = 0 at the first step.
-		{"r̂ᵀAp̂", mat.NewDense(2, 2, []float64{0, 1, -1, 0}), []float64{1, 0}, "r̂ᵀA p̂ = 0"},
+		{"r̂ᵀAp̂", mat.NewDense(2, 2, []float64{0, 1, -1, 0}), []float64{1, 0}, maxBiCGStabRestarts, "r̂ᵀA p̂ = 0"},
 		// s = (0, −1) and t = A s = (3, 0) are orthogonal.
-		{"ω", mat.NewDense(2, 2, []float64{-3, -3, -3, 0}), []float64{1, 0}, "ω"},
-		// After one step r = (1, 0, 0) ⟂ r̂ = (0, −1, 0).
-		{"ρ", mat.NewDense(3, 3, []float64{2, 2, -2, 1, 2, -1, 2, 2, -1}), []float64{0, -1, 0}, "ρ"},
+		{"ω", mat.NewDense(2, 2, []float64{-3, -3, -3, 0}), []float64{1, 0}, maxBiCGStabRestarts, "ω"},
+		// After one step r = (1, 0, 0) ⟂ r̂ = (0, −1, 0), and ‖r‖ = ‖b‖: no
+		// progress since the start, so no restart.
+		{"ρ", mat.NewDense(3, 3, []float64{2, 2, -2, 1, 2, -1, 2, 2, -1}), []float64{0, -1, 0}, maxBiCGStabRestarts, "ρ"},
+		// ρ breaks down after a step that reduced ‖r‖ (see
+		// TestBiCGStabRestart): without restarts it is the error.
+		{"ρ, no restarts", mat.NewDense(3, 3, restartA), restartB, 0, "ρ"},
 	}
 	for _, c := range cases {
 		n := len(c.b)
 		x := make([]float64, n)
-		res, err := BiCGStab(context.Background(), linop.Dense(c.a), c.b, x, &Options{RTol: 1e-12})
+		res, err := bicgstab(context.Background(), linop.Dense(c.a), c.b, x, &Options{RTol: 1e-12}, c.restarts)
 		if !errors.Is(err, ErrBreakdown) || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "iteration") {
 			t.Errorf("%s: err = %v", c.name, err)
 		}
@@ -88,6 +95,27 @@ func TestBiCGStabBreakdowns(t *testing.T) {
 	if !errors.Is(err, ErrBreakdown) {
 		t.Errorf("singular: %v", err)
 	}
+}
+
+// restartA, restartB: after the first step (α = −1 and ω = 1/2, exact in
+// floating point) r = (2, 1, 1) is orthogonal to r̂ = b, with ‖r‖² = 6 <
+// ‖b‖² = 12.
+// Found by exact rational search over small integer systems.
+var (
+	restartA = []float64{1, 2, -1, 1, 2, -2, 3, 3, -2}
+	restartB = []float64{2, -2, -2}
+)
+
+// A ρ breakdown after progress restarts the recurrence (r̂ = r) and the
+// solve converges, saying so in Reason.
+func TestBiCGStabRestart(t *testing.T) {
+	a := mat.NewDense(3, 3, restartA)
+	x := make([]float64, 3)
+	res, err := BiCGStab(context.Background(), linop.Dense(a), restartB, x, &Options{RTol: 1e-12})
+	if err != nil || !res.Converged || !strings.Contains(res.Reason, "1 restart") {
+		t.Fatalf("err = %v, result %+v", err, res)
+	}
+	ktCheck(t, a, restartB, x, res, 1e-12)
 }
 
 func hasNaN(x []float64) (int, bool) {
