@@ -2,8 +2,6 @@ package krylov
 
 import (
 	"math"
-	"math/cmplx"
-	"sort"
 
 	"gonum.org/v1/gonum/mat"
 
@@ -218,10 +216,11 @@ func (s *GCRODR) updateRecycled(jj int) {
 // vectors spanning the harmonic Ritz vectors of the pencil
 // (ĜᵀĜ, ĜᵀŴᵀV̂) with the kn smallest |θ|, G = Ĝ ((mm+1)×mm, full column
 // rank) and WV = ŴᵀV̂: with μ = 1/θ the problem is Ĝ⁺ŴᵀV̂ z = μ z, solved
-// through Householder QR of Ĝ and gonum's nonsymmetric eigensolver, and
-// the eigenvalues of largest |μ| are kept, a complex pair as the real and
-// imaginary parts of its eigenvector (dropped if only one slot is left).
-// kn = 0 when Ĝ is numerically rank deficient or the eigensolver fails.
+// through Householder QR of Ĝ and largestEigvecs, which keeps the
+// eigenvalues of largest |μ| (nonzero), a complex pair as the real and
+// imaginary parts of its eigenvector (dropped if only one slot is left),
+// at about half the cost of a full eigendecomposition. kn = 0 when Ĝ is
+// numerically rank deficient or the eigensolver fails.
 func harmonicRitz(G, WV *mat.Dense, k int) (P *mat.Dense, kn int) {
 	_, mm := G.Dims()
 	// μ-problem Ĝ⁺ŴᵀV̂ z = μ z, μ = 1/θ.
@@ -242,57 +241,5 @@ func harmonicRitz(G, WV *mat.Dense, k int) (P *mat.Dense, kn int) {
 	if err := qr.SolveTo(&E, false, WV); err != nil {
 		return nil, 0
 	}
-	var eig mat.Eigen
-	if !eig.Factorize(&E, mat.EigenRight) {
-		return nil, 0
-	}
-	vals := eig.Values(nil)
-	var vecs mat.CDense
-	eig.VectorsTo(&vecs)
-
-	// Select the k eigenvalues of largest |μ| (smallest |θ|), conjugate
-	// pairs together.
-	idx := make([]int, mm)
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.SliceStable(idx, func(a, b int) bool { return cmplx.Abs(vals[idx[a]]) > cmplx.Abs(vals[idx[b]]) })
-	used := make([]bool, mm)
-	P = mat.NewDense(mm, k, nil)
-	kn = 0
-	for _, i := range idx {
-		if kn == k || cmplx.Abs(vals[i]) == 0 {
-			break
-		}
-		if used[i] {
-			continue
-		}
-		used[i] = true
-		if imag(vals[i]) == 0 {
-			for l := 0; l < mm; l++ {
-				P.Set(l, kn, real(vecs.At(l, i)))
-			}
-			kn++
-			continue
-		}
-		// LAPACK stores a conjugate pair consecutively, positive
-		// imaginary part first.
-		partner := i + 1
-		if imag(vals[i]) < 0 {
-			partner = i - 1
-		}
-		if partner >= 0 && partner < mm {
-			used[partner] = true
-		}
-		if kn+2 > k {
-			break
-		}
-		for l := 0; l < mm; l++ {
-			z := vecs.At(l, i)
-			P.Set(l, kn, real(z))
-			P.Set(l, kn+1, imag(z))
-		}
-		kn += 2
-	}
-	return P, kn
+	return largestEigvecs(&E, k)
 }

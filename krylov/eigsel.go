@@ -1,0 +1,302 @@
+package krylov
+
+import (
+	"math"
+	"math/cmplx"
+	"sort"
+
+	"gonum.org/v1/gonum/lapack"
+	"gonum.org/v1/gonum/lapack/gonum"
+	"gonum.org/v1/gonum/mat"
+)
+
+// largestEigvecs returns, as the first kn ≤ k columns of P (n×k), real
+// vectors spanning the eigenvectors of the n×n matrix E for its k
+// eigenvalues of largest modulus: a real eigenvalue gives its eigenvector,
+// a complex pair the real and imaginary parts of one of its eigenvectors
+// (the pair is dropped if only one column is left). kn = 0 if the QR
+// algorithm does not converge.
+//
+// This is what GCRO-DR's harmonic-Ritz step needs, for about half the
+// cost of a full eigendecomposition (gonum's Dgeev): E is balanced and
+// reduced to Hessenberg form H = QᵀEQ, the QR algorithm computes the
+// eigenvalues only (no Schur vectors: the most expensive part of Dgeev
+// at n = 40), and each selected eigenvector comes from two steps of
+// inverse iteration on H − λI (O(n²) each, in complex arithmetic for a
+// complex λ), mapped back through Q and the balancing. For an eigenvalue
+// of a well-separated cluster inverse iteration converges in one step to
+// working accuracy; close eigenvalues give nearly parallel vectors, which
+// GCRO-DR's QR of Ĝ·P then drops as dependent (as it would Dgeev's).
+func largestEigvecs(E *mat.Dense, k int) (P *mat.Dense, kn int) {
+	n, _ := E.Dims()
+	if n == 0 || k <= 0 {
+		return mat.NewDense(max(n, 1), max(k, 1), nil), 0
+	}
+	if n == 1 {
+		P = mat.NewDense(1, k, nil)
+		if E.At(0, 0) == 0 {
+			return P, 0
+		}
+		P.Set(0, 0, 1)
+		return P, 1
+	}
+	var impl gonum.Implementation
+	a := make([]float64, n*n)
+	for i := range n {
+		copy(a[i*n:(i+1)*n], E.RawRowView(i))
+	}
+	scale := make([]float64, n)
+	ilo, ihi := impl.Dgebal(lapack.PermuteScale, n, a, n, scale)
+	tau := make([]float64, n-1)
+	work := make([]float64, 1)
+	impl.Dgehrd(n, ilo, ihi, a, n, tau, work, -1)
+	lwork := int(work[0])
+	impl.Dorghr(n, ilo, ihi, a, n, tau, work, -1)
+	lwork = max(lwork, int(work[0]), n)
+	work = make([]float64, lwork)
+	impl.Dgehrd(n, ilo, ihi, a, n, tau, work, lwork)
+
+	// H (the reduced matrix; Dgehrd leaves the reflectors below the
+	// subdiagonal) and Q (from the reflectors).
+	h := make([]float64, n*n)
+	for i := range n {
+		for j := max(i-1, 0); j < n; j++ {
+			h[i*n+j] = a[i*n+j]
+		}
+	}
+	impl.Dorghr(n, ilo, ihi, a, n, tau, work, lwork)
+	q := a
+
+	ht := append([]float64(nil), h...)
+	wr, wi := make([]float64, n), make([]float64, n)
+	if unconverged := impl.Dhseqr(lapack.EigenvaluesOnly, lapack.SchurNone, n, ilo, ihi, ht, n, wr, wi, nil, 1, work, lwork); unconverged > 0 {
+		return mat.NewDense(n, k, nil), 0
+	}
+
+	// Select the k eigenvalues of largest modulus, a conjugate pair
+	// together (LAPACK stores it consecutively, positive imaginary part
+	// first).
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(x, y int) bool {
+		return math.Hypot(wr[idx[x]], wi[idx[x]]) > math.Hypot(wr[idx[y]], wi[idx[y]])
+	})
+	hnorm := 0.0
+	for _, v := range h {
+		hnorm = max(hnorm, math.Abs(v))
+	}
+	inv := newHessInverse(h, n, hnorm)
+	P = mat.NewDense(n, k, nil)
+	re, im := make([]float64, n*2), make([]float64, n*2) // columns of the back-transform
+	used := make([]bool, n)
+	for _, i := range idx {
+		if kn == k || (wr[i] == 0 && wi[i] == 0) {
+			break
+		}
+		if used[i] {
+			continue
+		}
+		used[i] = true
+		lam := complex(wr[i], wi[i])
+		if wi[i] != 0 {
+			partner := i + 1
+			if wi[i] < 0 {
+				partner = i - 1
+				lam = cmplx.Conj(lam) // the positive-imaginary member
+			}
+			if partner >= 0 && partner < n {
+				used[partner] = true
+			}
+			if kn+2 > k {
+				break
+			}
+		}
+		x := inv.vector(lam)
+		// v = Q x, then undo the balancing.
+		for r := range n {
+			var sr, si float64
+			row := q[r*n : r*n+n]
+			for c, qv := range row {
+				sr += qv * real(x[c])
+				si += qv * imag(x[c])
+			}
+			re[r*2], im[r*2] = sr, si
+		}
+		impl.Dgebak(lapack.PermuteScale, lapack.EVRight, n, ilo, ihi, scale, 1, re, 2)
+		impl.Dgebak(lapack.PermuteScale, lapack.EVRight, n, ilo, ihi, scale, 1, im, 2)
+		for r := range n {
+			P.Set(r, kn, re[r*2])
+		}
+		kn++
+		if wi[i] != 0 {
+			for r := range n {
+				P.Set(r, kn, im[r*2])
+			}
+			kn++
+		}
+	}
+	return P, kn
+}
+
+// hessInverse does inverse iteration on an upper Hessenberg matrix.
+type hessInverse struct {
+	h    []float64 // n×n row-major, zero below the subdiagonal
+	n    int
+	tiny float64 // replaces a zero pivot: ε·‖H‖
+	perm []bool
+	m    []complex128
+	x    []complex128
+	mr   []float64 // real λ: the same in real arithmetic
+	xr   []float64
+}
+
+func newHessInverse(h []float64, n int, hnorm float64) *hessInverse {
+	return &hessInverse{h: h, n: n, tiny: max(hnorm, 1) * 0x1p-52, perm: make([]bool, n),
+		m: make([]complex128, n*n), x: make([]complex128, n),
+		mr: make([]float64, n*n), xr: make([]float64, n)}
+}
+
+// vector returns a unit eigenvector estimate of H for the eigenvalue λ:
+// two solves with H − λI from a fixed start, each by Gaussian elimination
+// with partial pivoting, which on a Hessenberg matrix only pivots between
+// neighbouring rows (O(n²)); in real arithmetic when λ is real. The
+// returned slice is reused by the next call.
+func (v *hessInverse) vector(lam complex128) []complex128 {
+	if imag(lam) == 0 {
+		xr := v.vectorReal(real(lam))
+		for i, c := range xr {
+			v.x[i] = complex(c, 0)
+		}
+		return v.x
+	}
+	n := v.n
+	m := v.m
+	for i := range n {
+		for j := range n {
+			m[i*n+j] = complex(v.h[i*n+j], 0)
+		}
+		m[i*n+i] -= lam
+	}
+	abs1 := func(c complex128) float64 { return math.Abs(real(c)) + math.Abs(imag(c)) }
+	// LU of the Hessenberg matrix in place: row i+1 is eliminated with
+	// row i (swapped first if larger); perm[i] records the swap.
+	perm := v.perm
+	for i := 0; i < n-1; i++ {
+		perm[i] = abs1(m[(i+1)*n+i]) > abs1(m[i*n+i])
+		if perm[i] {
+			for j := i; j < n; j++ {
+				m[i*n+j], m[(i+1)*n+j] = m[(i+1)*n+j], m[i*n+j]
+			}
+		}
+		if m[i*n+i] == 0 {
+			m[i*n+i] = complex(v.tiny, 0)
+		}
+		l := m[(i+1)*n+i] / m[i*n+i]
+		m[(i+1)*n+i] = l
+		for j := i + 1; j < n; j++ {
+			m[(i+1)*n+j] -= l * m[i*n+j]
+		}
+	}
+	if m[(n-1)*n+n-1] == 0 {
+		m[(n-1)*n+n-1] = complex(v.tiny, 0)
+	}
+	x := v.x
+	for i := range x {
+		// A fixed start with no special structure.
+		x[i] = complex(1+float64(i%7)*0.125, 0)
+	}
+	for range 2 {
+		// Forward: apply the row swaps and eliminations to x.
+		for i := 0; i < n-1; i++ {
+			if perm[i] {
+				x[i], x[i+1] = x[i+1], x[i]
+			}
+			x[i+1] -= m[(i+1)*n+i] * x[i]
+		}
+		// Back substitution with the upper triangle.
+		for i := n - 1; i >= 0; i-- {
+			s := x[i]
+			for j := i + 1; j < n; j++ {
+				s -= m[i*n+j] * x[j]
+			}
+			x[i] = s / m[i*n+i]
+		}
+		// Rescale by the largest component (no overflow: each solve
+		// grows x by at most about 1/tiny).
+		big := 0.0
+		for _, c := range x {
+			big = max(big, abs1(c))
+		}
+		if !(big > 0) || math.IsInf(big, 0) {
+			break
+		}
+		f := complex(1/big, 0)
+		for i := range x {
+			x[i] *= f
+		}
+	}
+	return x
+}
+
+// vectorReal is vector for a real λ.
+func (v *hessInverse) vectorReal(lam float64) []float64 {
+	n := v.n
+	m := v.mr
+	copy(m, v.h)
+	for i := range n {
+		m[i*n+i] -= lam
+	}
+	perm := v.perm
+	for i := 0; i < n-1; i++ {
+		perm[i] = math.Abs(m[(i+1)*n+i]) > math.Abs(m[i*n+i])
+		if perm[i] {
+			for j := i; j < n; j++ {
+				m[i*n+j], m[(i+1)*n+j] = m[(i+1)*n+j], m[i*n+j]
+			}
+		}
+		if m[i*n+i] == 0 {
+			m[i*n+i] = v.tiny
+		}
+		l := m[(i+1)*n+i] / m[i*n+i]
+		m[(i+1)*n+i] = l
+		for j := i + 1; j < n; j++ {
+			m[(i+1)*n+j] -= l * m[i*n+j]
+		}
+	}
+	if m[(n-1)*n+n-1] == 0 {
+		m[(n-1)*n+n-1] = v.tiny
+	}
+	x := v.xr
+	for i := range x {
+		x[i] = 1 + float64(i%7)*0.125
+	}
+	for range 2 {
+		for i := 0; i < n-1; i++ {
+			if perm[i] {
+				x[i], x[i+1] = x[i+1], x[i]
+			}
+			x[i+1] -= m[(i+1)*n+i] * x[i]
+		}
+		for i := n - 1; i >= 0; i-- {
+			s := x[i]
+			for j := i + 1; j < n; j++ {
+				s -= m[i*n+j] * x[j]
+			}
+			x[i] = s / m[i*n+i]
+		}
+		big := 0.0
+		for _, c := range x {
+			big = max(big, math.Abs(c))
+		}
+		if !(big > 0) || math.IsInf(big, 0) {
+			break
+		}
+		f := 1 / big
+		for i := range x {
+			x[i] *= f
+		}
+	}
+	return x
+}
