@@ -158,106 +158,53 @@ func newHessInverse(h []float64, n int, hnorm float64) *hessInverse {
 		mr: make([]float64, n*n), xr: make([]float64, n)}
 }
 
-// vector returns a unit eigenvector estimate of H for the eigenvalue λ:
-// two solves with H − λI from a fixed start, each by Gaussian elimination
-// with partial pivoting, which on a Hessenberg matrix only pivots between
-// neighbouring rows (O(n²)); in real arithmetic when λ is real. The
-// returned slice is reused by the next call.
+// vector returns a unit eigenvector estimate of H for the eigenvalue λ
+// (see invIter), in real arithmetic when λ is real. The returned slice is
+// reused by the next call.
 func (v *hessInverse) vector(lam complex128) []complex128 {
+	n := v.n
 	if imag(lam) == 0 {
-		xr := v.vectorReal(real(lam))
-		for i, c := range xr {
+		copy(v.mr, v.h)
+		for i := range n {
+			v.mr[i*n+i] -= real(lam)
+		}
+		invIter(v.mr, v.xr, v.perm, v.tiny,
+			func(f float64) float64 { return f }, math.Abs)
+		for i, c := range v.xr {
 			v.x[i] = complex(c, 0)
 		}
 		return v.x
 	}
-	n := v.n
-	m := v.m
+	for i, h := range v.h {
+		v.m[i] = complex(h, 0)
+	}
 	for i := range n {
-		for j := range n {
-			m[i*n+j] = complex(v.h[i*n+j], 0)
-		}
-		m[i*n+i] -= lam
+		v.m[i*n+i] -= lam
 	}
-	abs1 := func(c complex128) float64 { return math.Abs(real(c)) + math.Abs(imag(c)) }
-	// LU of the Hessenberg matrix in place: row i+1 is eliminated with
-	// row i (swapped first if larger); perm[i] records the swap.
-	perm := v.perm
-	for i := 0; i < n-1; i++ {
-		perm[i] = abs1(m[(i+1)*n+i]) > abs1(m[i*n+i])
-		if perm[i] {
-			for j := i; j < n; j++ {
-				m[i*n+j], m[(i+1)*n+j] = m[(i+1)*n+j], m[i*n+j]
-			}
-		}
-		if m[i*n+i] == 0 {
-			m[i*n+i] = complex(v.tiny, 0)
-		}
-		l := m[(i+1)*n+i] / m[i*n+i]
-		m[(i+1)*n+i] = l
-		for j := i + 1; j < n; j++ {
-			m[(i+1)*n+j] -= l * m[i*n+j]
-		}
-	}
-	if m[(n-1)*n+n-1] == 0 {
-		m[(n-1)*n+n-1] = complex(v.tiny, 0)
-	}
-	x := v.x
-	for i := range x {
-		// A fixed start with no special structure.
-		x[i] = complex(1+float64(i%7)*0.125, 0)
-	}
-	for range 2 {
-		// Forward: apply the row swaps and eliminations to x.
-		for i := 0; i < n-1; i++ {
-			if perm[i] {
-				x[i], x[i+1] = x[i+1], x[i]
-			}
-			x[i+1] -= m[(i+1)*n+i] * x[i]
-		}
-		// Back substitution with the upper triangle.
-		for i := n - 1; i >= 0; i-- {
-			s := x[i]
-			for j := i + 1; j < n; j++ {
-				s -= m[i*n+j] * x[j]
-			}
-			x[i] = s / m[i*n+i]
-		}
-		// Rescale by the largest component (no overflow: each solve
-		// grows x by at most about 1/tiny).
-		big := 0.0
-		for _, c := range x {
-			big = max(big, abs1(c))
-		}
-		if !(big > 0) || math.IsInf(big, 0) {
-			break
-		}
-		f := complex(1/big, 0)
-		for i := range x {
-			x[i] *= f
-		}
-	}
-	return x
+	invIter(v.m, v.x, v.perm, v.tiny,
+		func(f float64) complex128 { return complex(f, 0) },
+		func(c complex128) float64 { return math.Abs(real(c)) + math.Abs(imag(c)) })
+	return v.x
 }
 
-// vectorReal is vector for a real λ.
-func (v *hessInverse) vectorReal(lam float64) []float64 {
-	n := v.n
-	m := v.mr
-	copy(m, v.h)
-	for i := range n {
-		m[i*n+i] -= lam
-	}
-	perm := v.perm
+// invIter sets x to an eigenvector estimate of a Hessenberg matrix whose
+// shifted form H − λI is m (n×n row-major, overwritten by its LU
+// factors): two solves from a fixed start, each followed by a rescaling
+// so that the largest component (in the norm abs) is 1. The LU uses
+// partial pivoting, which on a Hessenberg matrix only swaps neighbouring
+// rows (perm[i]: rows i and i+1 swapped), so a solve is O(n²); a zero
+// pivot is replaced by tiny. of converts a real to the scalar type.
+func invIter[T float64 | complex128](m, x []T, perm []bool, tiny float64, of func(float64) T, abs func(T) float64) {
+	n := len(x)
 	for i := 0; i < n-1; i++ {
-		perm[i] = math.Abs(m[(i+1)*n+i]) > math.Abs(m[i*n+i])
+		perm[i] = abs(m[(i+1)*n+i]) > abs(m[i*n+i])
 		if perm[i] {
 			for j := i; j < n; j++ {
 				m[i*n+j], m[(i+1)*n+j] = m[(i+1)*n+j], m[i*n+j]
 			}
 		}
 		if m[i*n+i] == 0 {
-			m[i*n+i] = v.tiny
+			m[i*n+i] = of(tiny)
 		}
 		l := m[(i+1)*n+i] / m[i*n+i]
 		m[(i+1)*n+i] = l
@@ -266,13 +213,13 @@ func (v *hessInverse) vectorReal(lam float64) []float64 {
 		}
 	}
 	if m[(n-1)*n+n-1] == 0 {
-		m[(n-1)*n+n-1] = v.tiny
+		m[(n-1)*n+n-1] = of(tiny)
 	}
-	x := v.xr
 	for i := range x {
-		x[i] = 1 + float64(i%7)*0.125
+		x[i] = of(1 + float64(i%7)*0.125) // a start with no special structure
 	}
 	for range 2 {
+		// Forward: the row swaps and eliminations; then back substitution.
 		for i := 0; i < n-1; i++ {
 			if perm[i] {
 				x[i], x[i+1] = x[i+1], x[i]
@@ -286,17 +233,17 @@ func (v *hessInverse) vectorReal(lam float64) []float64 {
 			}
 			x[i] = s / m[i*n+i]
 		}
+		// Rescale (no overflow: a solve grows x by about 1/tiny at most).
 		big := 0.0
 		for _, c := range x {
-			big = max(big, math.Abs(c))
+			big = max(big, abs(c))
 		}
 		if !(big > 0) || math.IsInf(big, 0) {
-			break
+			return
 		}
-		f := 1 / big
+		f := of(1 / big)
 		for i := range x {
 			x[i] *= f
 		}
 	}
-	return x
 }
