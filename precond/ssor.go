@@ -40,26 +40,17 @@ func NewSSOR(A *sparse.CSR, omega float64) (*SSOR, error) {
 	if !(omega > 0 && omega < 2) {
 		return nil, fmt.Errorf("%w: SSOR relaxation ω = %v, want 0 < ω < 2", ErrOption, omega)
 	}
-	n, err := checkMatrix(method, A)
-	if err != nil {
+	if _, err := checkMatrix(method, A); err != nil {
 		return nil, err
 	}
-	f, err := splitLU(method, A, true, false)
-	if err != nil {
-		return nil, err
-	}
-	// One pass, rows in order: L̃ = I + ω·L·D⁻¹ (l̃ᵢⱼ = ω·aᵢⱼ/aⱼⱼ, using
-	// 1/aⱼⱼ of earlier rows, still unscaled), Ũ = (D + ω·U)/(ω(2−ω))
+	// The split scales as it copies, rows in order: L̃ = I + ω·L·D⁻¹
+	// (l̃ᵢⱼ = ω·aᵢⱼ/aⱼⱼ, using 1/aⱼⱼ of earlier rows), Ũ = (D + ω·U)/(ω(2−ω))
 	// (off-diagonal aᵢⱼ/(2−ω)); then Ũ's inverted diagonal ω(2−ω)/aᵢᵢ.
-	s, w := 1/(2-omega), omega*(2-omega)
-	for i := range n {
-		for k := f.lp[i]; k < f.lp[i+1]; k++ {
-			f.lv[k] *= omega * f.invDiag[f.li[k]]
-		}
-		for k := f.up[i]; k < f.up[i+1]; k++ {
-			f.uv[k] *= s
-		}
+	f, err := splitLUScaled(method, A, true, false, omega)
+	if err != nil {
+		return nil, err
 	}
+	w := omega * (2 - omega)
 	for i := range f.invDiag {
 		f.invDiag[i] *= w
 		if v := f.invDiag[i]; v-v != 0 { // subnormal diagonal: 1/d overflows

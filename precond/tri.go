@@ -138,6 +138,13 @@ func (f *triFactors) solveT(dst, x []float64) {
 // it allocates only the factor arrays (12·nnz + 12·n bytes, +8·n with
 // keepDiag).
 func splitLU(method string, A *sparse.CSR, zeroIsBad, keepDiag bool) (*triFactors, error) {
+	return splitLUScaled(method, A, zeroIsBad, keepDiag, 0)
+}
+
+// splitLUScaled is splitLU that, for omega > 0, also applies SSOR's
+// scaling in the same pass: strict lower entries become ω·aᵢⱼ/aⱼⱼ and
+// strict upper ones aᵢⱼ/(2−ω) (see NewSSOR).
+func splitLUScaled(method string, A *sparse.CSR, zeroIsBad, keepDiag bool, omega float64) (*triFactors, error) {
 	n, _ := A.Dims()
 	indptr, ind, val := A.Raw()
 	nl, bad, first, firstMissing := 0, 0, -1, false
@@ -179,16 +186,29 @@ func splitLU(method string, A *sparse.CSR, zeroIsBad, keepDiag bool) (*triFactor
 	// Element loops, not append: rows are short and a copy call per row
 	// costs more than the copy.
 	pl, pu := 0, 0
+	us := 1.0
+	if omega > 0 {
+		us = 1 / (2 - omega)
+	}
 	for i := range n {
 		k, e := indptr[i], indptr[i+1]
-		for ; int(ind[k]) < i; k++ {
-			f.li[pl], f.lv[pl] = ind[k], val[k]
-			pl++
+		if omega > 0 {
+			// 1/aⱼⱼ of the earlier rows j < i is already in invDiag.
+			for ; int(ind[k]) < i; k++ {
+				c := ind[k]
+				f.li[pl], f.lv[pl] = c, val[k]*(omega*f.invDiag[c])
+				pl++
+			}
+		} else {
+			for ; int(ind[k]) < i; k++ {
+				f.li[pl], f.lv[pl] = ind[k], val[k]
+				pl++
+			}
 		}
 		f.lp[i+1] = pl
 		d := val[k] // the diagonal: present, checked above
 		for k++; k < e; k++ {
-			f.ui[pu], f.uv[pu] = ind[k], val[k]
+			f.ui[pu], f.uv[pu] = ind[k], val[k]*us
 			pu++
 		}
 		f.up[i+1] = pu
