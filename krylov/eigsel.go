@@ -14,8 +14,8 @@ import (
 // vectors spanning the eigenvectors of the n×n matrix E for its k
 // eigenvalues of largest modulus: a real eigenvalue gives its eigenvector,
 // a complex pair the real and imaginary parts of one of its eigenvectors
-// (the pair is dropped if only one column is left). kn = 0 if the QR
-// algorithm does not converge.
+// (the pair is dropped if only one column is left). kn = 0 if E has a
+// NaN or infinite entry or the QR algorithm does not converge.
 //
 // This is what GCRO-DR's harmonic-Ritz step needs, for about half the
 // cost of a full eigendecomposition (gonum's Dgeev): E is balanced and
@@ -44,6 +44,11 @@ func largestEigvecs(E *mat.Dense, k int) (P *mat.Dense, kn int) {
 	a := make([]float64, n*n)
 	for i := range n {
 		copy(a[i*n:(i+1)*n], E.RawRowView(i))
+	}
+	for _, v := range a {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return mat.NewDense(n, k, nil), 0 // (gonum's balancing panics on NaN)
+		}
 	}
 	scale := make([]float64, n)
 	ilo, ihi := impl.Dgebal(lapack.PermuteScale, n, a, n, scale)

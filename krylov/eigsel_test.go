@@ -177,3 +177,14 @@ func TestLargestEigvecs(t *testing.T) {
 		}
 	}
 }
+
+// A NaN or infinite entry gives no vectors, not a panic (gonum's
+// balancing panics on NaN).
+func TestLargestEigvecsNotFinite(t *testing.T) {
+	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
+		E := mat.NewDense(3, 3, []float64{1, 2, 0, 0, bad, 1, 1, 0, 3})
+		if _, kn := largestEigvecs(E, 2); kn != 0 {
+			t.Errorf("entry %v: %d vectors, want 0", bad, kn)
+		}
+	}
+}
