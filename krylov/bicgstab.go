@@ -111,11 +111,14 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		fresh = true
 		return true
 	}
-	converged := func() error {
-		if restarts > 0 && res.Converged {
+	// concluded concludes a solve whose true residual passed (or stagnated),
+	// counting the restarts in Reason when it converged.
+	concluded := func() error {
+		err := conclude(method, rnorm, bnorm, thresh, &res, nil)
+		if err == nil && restarts > 0 {
 			res.Reason = fmt.Sprintf("‖b − A x‖ ≤ max(RTol·‖b‖, ATol), after %d restart(s) of the recurrence on breakdown", restarts)
 		}
-		return nil
+		return err
 	}
 	// confirm checks the true residual of x into r; it reports whether
 	// the solve converged or stagnated (stop) and leaves r the true
@@ -187,11 +190,7 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 				return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
 			}
 			if confirm() {
-				err := conclude(method, rnorm, bnorm, thresh, &res, nil)
-				if err == nil {
-					err = converged()
-				}
-				return res, err
+				return res, concluded()
 			}
 			continue
 		}
@@ -234,11 +233,7 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		rhoOld = rho
 		steps++
 		if rnorm <= thresh && confirm() {
-			err := conclude(method, rnorm, bnorm, thresh, &res, nil)
-			if err == nil {
-				err = converged()
-			}
-			return res, err
+			return res, concluded()
 		}
 	}
 	return res, finish(method, A, b, x, t, bnorm, thresh, &res, nil)

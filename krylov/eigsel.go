@@ -94,7 +94,7 @@ func largestEigvecs(E *mat.Dense, k int) (P *mat.Dense, kn int) {
 	}
 	inv := newHessInverse(h, n, hnorm)
 	P = mat.NewDense(n, k, nil)
-	re, im := make([]float64, n*2), make([]float64, n*2) // columns of the back-transform
+	re, im := make([]float64, n), make([]float64, n) // the vector's parts, back-transformed
 	used := make([]bool, n)
 	for _, i := range idx {
 		if kn == k || (wr[i] == 0 && wi[i] == 0) {
@@ -127,18 +127,14 @@ func largestEigvecs(E *mat.Dense, k int) (P *mat.Dense, kn int) {
 				sr += qv * real(x[c])
 				si += qv * imag(x[c])
 			}
-			re[r*2], im[r*2] = sr, si
+			re[r], im[r] = sr, si
 		}
-		impl.Dgebak(lapack.PermuteScale, lapack.EVRight, n, ilo, ihi, scale, 1, re, 2)
-		impl.Dgebak(lapack.PermuteScale, lapack.EVRight, n, ilo, ihi, scale, 1, im, 2)
-		for r := range n {
-			P.Set(r, kn, re[r*2])
-		}
+		impl.Dgebak(lapack.PermuteScale, lapack.EVRight, n, ilo, ihi, scale, 1, re, 1)
+		P.SetCol(kn, re)
 		kn++
 		if wi[i] != 0 {
-			for r := range n {
-				P.Set(r, kn, im[r*2])
-			}
+			impl.Dgebak(lapack.PermuteScale, lapack.EVRight, n, ilo, ihi, scale, 1, im, 1)
+			P.SetCol(kn, im)
 			kn++
 		}
 	}
