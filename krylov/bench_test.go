@@ -103,8 +103,8 @@ func BenchmarkRecycleUpdate(bm *testing.B) {
 	}
 	g := make([]float64, (m+1)*k)
 	for bm.Loop() {
-		combine(out, basis[:m], coef, m+1)
-		combine(out, basis, coef, m+1)
+		combine(out, basis[:m], coef, m+1, nil)
+		combine(out, basis, coef, m+1, nil)
 		gram(g, k, basis, out)
 	}
 	fmas := float64(n) * float64(k) * float64(m+m+1+m+1)

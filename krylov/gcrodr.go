@@ -111,11 +111,13 @@ type GCRODR struct {
 	hcol  []float64 // k+m+1 Gram–Schmidt coefficients
 	tmp   []float64 // k+m+1 scratch for orthogonalize
 	dnorm []float64 // k column scales 1/‖u_i‖
+	usq   []float64 // k squared norms ‖u_i‖², valid when usqOK
 	cu    []float64 // k×(m+1) coefficients of the new U
 	cc    []float64 // k×(m+1) coefficients of the new C
 	ctu   []float64 // k×k CᵀU (stride k), valid when ctuOK
 	vtu   []float64 // (m+1)×k V_{j+1}ᵀU
 	ctuOK bool
+	usqOK bool
 	// updates counts recycled-space updates (for the CᵀU refresh).
 	updates int
 
@@ -191,6 +193,7 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	s.hcol = make([]float64, k+m+1)
 	s.tmp = make([]float64, k+m+1)
 	s.dnorm = make([]float64, k)
+	s.usq = make([]float64, k)
 	s.cu = make([]float64, k*(m+1))
 	s.cc = make([]float64, k*(m+1))
 	s.ctu = make([]float64, k*k)
@@ -215,7 +218,7 @@ func (s *GCRODR) Dims() (n, m, k int) { return s.n, s.m, s.k }
 // and builds a new one.
 func (s *GCRODR) Reset() {
 	s.kk = 0
-	s.ctuOK = false
+	s.ctuOK, s.usqOK = false, false
 	s.op, s.pre = nil, nil
 	s.fresh = false
 }
@@ -279,7 +282,7 @@ func (s *GCRODR) SetRecycled(U *mat.Dense) error {
 	s.kk = c
 	s.op, s.pre = nil, nil
 	s.fresh = false
-	s.ctuOK = false
+	s.ctuOK, s.usqOK = false, false
 	return nil
 }
 

@@ -3,6 +3,8 @@ package krylov
 import (
 	"sync"
 
+	"gonum.org/v1/gonum/floats"
+
 	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/internal/vec"
 )
@@ -28,6 +30,7 @@ type combineJob struct {
 	n, parts   int
 	nblock     int
 	ct         []float64 // row groups of four, coefficients interleaved: ct[g·4L + 4l + q] = coef[(4g+q)·ld + l]
+	sq         []float64 // if not nil, nblock×len(out) partial sums of squares, block-major
 }
 
 // blockParallelMin is the number of multiply-adds above which combine and
@@ -37,8 +40,11 @@ const blockParallelMin = 1 << 19
 var combineJobs = sync.Pool{New: func() any { return new(combineJob) }}
 
 // combine sets out[i] = Σ_l coef[i*ld+l]·basis[l] for i < len(out),
-// l < len(basis). out must not alias any basis vector.
-func combine(out, basis [][]float64, coef []float64, ld int) {
+// l < len(basis). out must not alias any basis vector. If sq is not nil
+// it also sets sq[i] = ‖out[i]‖², summed block by block while the block
+// is in cache (in a fixed order: the result does not depend on the number
+// of workers), which saves the recycled-space update a pass over U.
+func combine(out, basis [][]float64, coef []float64, ld int, sq []float64) {
 	if len(out) == 0 {
 		return
 	}
@@ -62,11 +68,28 @@ func combine(out, basis [][]float64, coef []float64, ld int) {
 		}
 	}
 	j.nblock = (n + combineBlock - 1) / combineBlock
+	j.sq = nil
+	if sq != nil {
+		if need := j.nblock * len(out); cap(j.sq) < need {
+			j.sq = make([]float64, need)
+		} else {
+			j.sq = j.sq[:need]
+		}
+	}
 	j.parts = 1
 	if len(out)*L*n >= blockParallelMin || n >= vec.ParallelMin {
 		j.parts = min(par.Procs(), j.nblock)
 	}
 	par.Run(j.parts, j)
+	if sq != nil {
+		sq = sq[:len(out)]
+		clear(sq)
+		for blk := range j.nblock {
+			for i, v := range j.sq[blk*len(out) : (blk+1)*len(out)] {
+				sq[i] += v
+			}
+		}
+	}
 	j.out, j.basis, j.coef = nil, nil, nil
 	combineJobs.Put(j)
 }
@@ -83,6 +106,11 @@ func (j *combineJob) Run(p int) {
 		for g := 0; g < groups; g++ {
 			o := j.out[4*g : 4*g+4 : 4*g+4]
 			vec.Comb4(o[0][s:e], o[1][s:e], o[2][s:e], o[3][s:e], j.ct[g*4*L:(g+1)*4*L], j.basis, s)
+			if j.sq != nil {
+				for q := range 4 {
+					j.sq[blk*len(j.out)+4*g+q] = floats.Dot(o[q][s:e], o[q][s:e])
+				}
+			}
 		}
 		for i := 4 * groups; i < len(j.out); i++ {
 			oo := j.out[i][s:e]
@@ -99,6 +127,9 @@ func (j *combineJob) Run(p int) {
 				for t := range oo {
 					oo[t] += cl * b[t]
 				}
+			}
+			if j.sq != nil {
+				j.sq[blk*len(j.out)+i] = floats.Dot(oo, oo)
 			}
 		}
 	}

@@ -56,7 +56,7 @@ func (s *GCRODR) rebuild(A, M linop.Operator) {
 		q++
 	}
 	s.kk = q
-	s.ctuOK = false
+	s.ctuOK, s.usqOK = false, false
 }
 
 // updateRecycled replaces U and C by the harmonic Ritz vectors of the
@@ -70,8 +70,14 @@ func (s *GCRODR) updateRecycled(jj int) {
 	if mm == 0 || n == 0 {
 		return
 	}
+	// D = diag(1/‖u_i‖): the norms come with U from the last update's
+	// combine, or are computed here after a rebuild or an import.
 	for i := 0; i < kk; i++ {
-		s.dnorm[i] = 1 / vec.Norm(s.u[i])
+		if nrm := math.Sqrt(s.usq[i]); s.usqOK && nrm > 0 && !math.IsInf(nrm, 0) {
+			s.dnorm[i] = 1 / nrm
+		} else {
+			s.dnorm[i] = 1 / vec.Norm(s.u[i])
+		}
 	}
 	// Ĝ = [D B; 0 H̄], (mm+1)×mm.
 	G := mat.NewDense(mm+1, mm, nil)
@@ -186,10 +192,10 @@ func (s *GCRODR) updateRecycled(jj int) {
 	w := s.basis[:mm+1]
 	copy(w, s.u[:kk])
 	copy(w[kk:], s.v[:jj])
-	combine(s.u2[:kq], w[:mm], cu, mm)
+	combine(s.u2[:kq], w[:mm], cu, mm, s.usq[:kq])
 	copy(w, s.c[:kk])
 	copy(w[kk:], s.v[:jj+1])
-	combine(s.c2[:kq], w, cc, mm+1)
+	combine(s.c2[:kq], w, cc, mm+1, nil)
 
 	// New CᵀU = Qᵀ (ŴᵀV̂) Pu, exact in exact arithmetic; recomputed from
 	// the vectors every ctuRefresh updates to bound the drift.
@@ -210,6 +216,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 	s.u, s.u2 = s.u2, s.u
 	s.c, s.c2 = s.c2, s.c
 	s.kk = kq
+	s.usqOK = true
 }
 
 // harmonicRitz returns, as the first kn ≤ k columns of P (mm×k), real

@@ -873,8 +873,11 @@ func TestCombine(t *testing.T) {
 		}
 		ld := tc.L + 2
 		coef := gcRandVec(tc.outs*ld, rng)
-		combine(out, basis, coef, ld)
+		sq := make([]float64, tc.outs+1)
+		sq[tc.outs] = 7 // beyond len(out): untouched
+		combine(out, basis, coef, ld, sq)
 		for i := 0; i < tc.outs; i++ {
+			wantSq := 0.0
 			for e := 0; e < tc.n; e++ {
 				want := 0.0
 				for l := 0; l < tc.L; l++ {
@@ -883,7 +886,14 @@ func TestCombine(t *testing.T) {
 				if math.Abs(out[i][e]-want) > 1e-12*(1+math.Abs(want)) {
 					t.Fatalf("n=%d: out[%d][%d] = %g, want %g", tc.n, i, e, out[i][e], want)
 				}
+				wantSq += out[i][e] * out[i][e]
 			}
+			if math.Abs(sq[i]-wantSq) > 1e-12*wantSq {
+				t.Fatalf("n=%d: ‖out[%d]‖² = %g, want %g", tc.n, i, sq[i], wantSq)
+			}
+		}
+		if sq[tc.outs] != 7 {
+			t.Fatalf("n=%d: combine wrote sq[%d] beyond len(out)", tc.n, tc.outs)
 		}
 	}
 }
@@ -936,8 +946,10 @@ func TestBlockKernelsIndependentOfProcs(t *testing.T) {
 			defer runtime.GOMAXPROCS(old)
 			g := make([]float64, 21*20)
 			gram(g, 20, a, b)
-			out := block(20, n)
-			combine(out, a, coef, 21)
+			out := block(21, n)
+			sq := make([]float64, 20)
+			combine(out[:20], a, coef, 21, sq)
+			out[20] = sq
 			return g, out
 		}
 		g1, o1 := run(1)
@@ -950,7 +962,7 @@ func TestBlockKernelsIndependentOfProcs(t *testing.T) {
 		for i := range o1 {
 			for e := range o1[i] {
 				if o1[i][e] != o2[i][e] {
-					t.Fatalf("n=%d: combine differs at (%d,%d)", n, i, e)
+					t.Fatalf("n=%d: combine differs at (%d,%d) (row 20: the squared norms)", n, i, e)
 				}
 			}
 		}
