@@ -18,25 +18,46 @@ func checkMatrix(method string, A *sparse.CSR) (int, error) {
 // checkMatrixMax is checkMatrix that also returns max|aᵢⱼ| from the same
 // pass over the values.
 func checkMatrixMax(method string, A *sparse.CSR) (int, float64, error) {
+	r, err := checkSquare(method, A)
+	if err != nil {
+		return 0, 0, err
+	}
+	_, _, val := A.Raw()
+	if m, ok := scanValues(val); ok {
+		return r, m, nil
+	}
+	if err := firstNonFinite(method, A); err != nil {
+		return 0, 0, err
+	}
+	return r, 0, nil
+}
+
+// checkSquare panics on a nil A and returns its order, or an ErrNotSquare
+// error if it is not square.
+func checkSquare(method string, A *sparse.CSR) (int, error) {
 	if A == nil {
 		panic("precond: " + method + ": nil matrix")
 	}
 	r, c := A.Dims()
 	if r != c {
-		return 0, 0, fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrNotSquare, method, r, c)
+		return 0, fmt.Errorf("%w: %s needs a square matrix, got %d×%d", ErrNotSquare, method, r, c)
 	}
+	return r, nil
+}
+
+// firstNonFinite returns an ErrNotFinite error naming the first NaN or
+// infinite entry of A in row order, or nil if there is none.
+func firstNonFinite(method string, A *sparse.CSR) error {
 	indptr, ind, val := A.Raw()
-	if m, ok := scanValues(val); ok {
-		return r, m, nil
-	}
+	r, _ := A.Dims()
 	for i := 0; i < r; i++ {
 		for k := indptr[i]; k < indptr[i+1]; k++ {
 			if v := val[k]; math.IsNaN(v) || math.IsInf(v, 0) {
-				return 0, 0, fmt.Errorf("%w: %s: entry (%d,%d) of A is %v", ErrNotFinite, method, i, ind[k], v)
+				return fmt.Errorf("%w: %s: entry (%d,%d) of A is %v", ErrNotFinite, method, i, ind[k], v)
 			}
 		}
 	}
-	return r, 0, nil
+	return nil
 }
 
 // diagPositions returns, for each row i, the storage index of entry (i, i).

@@ -38,23 +38,24 @@ type ILU0 struct {
 // outside this package.
 func NewILU0(A *sparse.CSR) (*ILU0, error) {
 	const method = "ILU(0)"
-	n, err := checkMatrix(method, A)
-	if err != nil {
-		return nil, err
-	}
 	// Factor in place in the split layout the solves use: strict lower
-	// part (becomes L), diagonal (becomes U's), strict upper part.
+	// part (becomes L), diagonal (becomes U's), strict upper part. The
+	// split also rejects non-square, non-finite and diagonal-less input.
 	f, err := splitLU(method, A, false, true)
 	if err != nil {
 		return nil, err
 	}
+	n := f.n
 	lp, li, lv := f.lp, f.li, f.lv
 	up, ui, uv := f.up, f.ui, f.uv
-	dg := f.diag
+	dg, inv := f.diag, f.invDiag
 	// pos[j] locates column j in the current row i: k+1 for lv[k],
 	// −(k+1) for uv[k], diagMark for the diagonal, 0 if not stored.
 	const diagMark = math.MinInt
 	pos := make([]int, n)
+	// acc sums v − v over the final factor entries of each row: 0 while
+	// they are all finite, NaN from the first that is not.
+	acc := 0.0
 	for i := range n {
 		rowMax := math.Abs(dg[i])
 		for k := lp[i]; k < lp[i+1]; k++ {
@@ -71,11 +72,14 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 		}
 		pos[i] = diagMark
 		// IKJ: for each k < i in row i's pattern, in increasing order,
-		// lᵢₖ = aᵢₖ/uₖₖ and aᵢⱼ −= lᵢₖ·uₖⱼ for the j > k in both rows.
+		// lᵢₖ = aᵢₖ/uₖₖ (times the inverse pivot stored at row k, as
+		// PETSc does: a multiplication instead of a division on the
+		// critical path) and aᵢⱼ −= lᵢₖ·uₖⱼ for the j > k in both rows.
 		for kk := lp[i]; kk < lp[i+1]; kk++ {
 			k := li[kk]
-			lik := lv[kk] / dg[k]
+			lik := lv[kk] * inv[k]
 			lv[kk] = lik
+			acc += lik - lik
 			for t := up[k]; t < up[k+1]; t++ {
 				switch p := pos[ui[t]]; {
 				case p == 0:
@@ -93,18 +97,32 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 		}
 		for k := up[i]; k < up[i+1]; k++ {
 			pos[ui[k]] = 0
+			acc += uv[k] - uv[k]
 		}
 		pos[i] = 0
-		if err := finiteRow(method, i, li[lp[i]:lp[i+1]], lv[lp[i]:lp[i+1]], dg[i], ui[up[i]:up[i+1]], uv[up[i]:up[i+1]]); err != nil {
-			return nil, err
-		}
-		if u := dg[i]; !(math.Abs(u) > PivotTol*rowMax) {
+		// Finiteness of the factors is checked once at the end, or here
+		// when a pivot fails (a NaN pivot fails the test), so that the
+		// error names the first row that went wrong either way.
+		u := dg[i]
+		acc += u - u
+		if !(math.Abs(u) > PivotTol*rowMax) {
+			if err := firstNonFiniteRow(method, f, i); err != nil {
+				return nil, err
+			}
 			return nil, fmt.Errorf("%w: %s: pivot u(%d,%d) = %.6g, |pivot| ≤ %g·max_j|a(%d,j)| = %.6g (A(%d,%d) = %.6g)",
 				ErrZeroPivot, method, i, i, u, PivotTol, i, PivotTol*rowMax, i, i, A.At(i, i))
 		}
-		f.invDiag[i] = 1 / dg[i]
-		if v := f.invDiag[i]; v-v != 0 {
-			return nil, fmt.Errorf("%w: %s: pivot u(%d,%d) = %g has no finite inverse", ErrZeroPivot, method, i, i, dg[i])
+		inv[i] = 1 / u
+		if v := inv[i]; v-v != 0 {
+			if err := firstNonFiniteRow(method, f, i); err != nil {
+				return nil, err
+			}
+			return nil, fmt.Errorf("%w: %s: pivot u(%d,%d) = %g has no finite inverse", ErrZeroPivot, method, i, i, u)
+		}
+	}
+	if acc != 0 {
+		if err := firstNonFiniteRow(method, f, n-1); err != nil {
+			return nil, err
 		}
 	}
 	return &ILU0{tri: f}, nil
@@ -132,6 +150,17 @@ func (p *ILU0) ApplyT(dst, x []float64) {
 // diagonal are exactly A's pattern. O(nnz) time and memory.
 func (p *ILU0) Factors() (L, U *sparse.CSR) {
 	return p.tri.lowerUnit(), p.tri.upper()
+}
+
+// firstNonFiniteRow returns finiteRow's error for the first of rows
+// 0…last of f whose entries are not all finite, or nil.
+func firstNonFiniteRow(method string, f *triFactors, last int) error {
+	for i := 0; i <= last; i++ {
+		if err := finiteRow(method, i, f.li[f.lp[i]:f.lp[i+1]], f.lv[f.lp[i]:f.lp[i+1]], f.diag[i], f.ui[f.up[i]:f.up[i+1]], f.uv[f.up[i]:f.up[i+1]]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // finiteRow returns an ErrNotFinite error naming the first entry of row i

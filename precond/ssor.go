@@ -40,9 +40,6 @@ func NewSSOR(A *sparse.CSR, omega float64) (*SSOR, error) {
 	if !(omega > 0 && omega < 2) {
 		return nil, fmt.Errorf("%w: SSOR relaxation ω = %v, want 0 < ω < 2", ErrOption, omega)
 	}
-	if _, err := checkMatrix(method, A); err != nil {
-		return nil, err
-	}
 	// The split scales as it copies, rows in order: L̃ = I + ω·L·D⁻¹
 	// (l̃ᵢⱼ = ω·aᵢⱼ/aⱼⱼ, using 1/aⱼⱼ of earlier rows), Ũ = (D + ω·U)/(ω(2−ω))
 	// (off-diagonal aᵢⱼ/(2−ω)); then Ũ's inverted diagonal ω(2−ω)/aᵢᵢ.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -18,6 +19,15 @@ import (
 // upper entry skipped over, or left at the end, has no lower partner.
 // O(nnz) time, 8·n bytes of work space.
 func checkSymmetric(method string, A *sparse.CSR, maxAbs float64) error {
+	if symmetricFast(A, SymmetryTol*maxAbs) {
+		return nil
+	}
+	return checkSymmetricSerial(method, A, maxAbs)
+}
+
+// checkSymmetricSerial is checkSymmetric's exact sequential scan, which
+// names the offending entry (the first in row order).
+func checkSymmetricSerial(method string, A *sparse.CSR, maxAbs float64) error {
 	n, _ := A.Dims()
 	ap, ai, av := A.Raw()
 	lim := SymmetryTol * maxAbs
@@ -70,4 +80,84 @@ func entry(i, j int, v float64, stored bool) string {
 		return fmt.Sprintf("A(%d,%d) is not stored", i, j)
 	}
 	return fmt.Sprintf("A(%d,%d) = %.17g", i, j, v)
+}
+
+// symmetricFast reports whether A passes checkSymmetric, in parallel row
+// blocks (nonzero-balanced, on the worker pool for large matrices): every
+// lower entry (i, j) looks up (j, i) in row j by binary search and is
+// compared with it (or with zero when it is not stored), and the matched
+// pairs are counted. The pairing (i, j) ↔ (j, i) is one to one, so when
+// every lower entry passes and the matches equal the number of upper
+// entries, no upper entry is unpaired and A passes. Otherwise it reports
+// false and the caller runs the sequential scan, which decides and names
+// the entry (false may also mean that some unpaired upper entries are
+// merely tiny). O(nnz·log(row length)), 3 words per part of work space.
+func symmetricFast(A *sparse.CSR, lim float64) bool {
+	ap, ai, av := A.Raw()
+	parts := 1
+	if len(av) >= parallelScanMin {
+		parts = par.Procs()
+	}
+	j := &symJob{ap: ap, ai: ai, av: av, lim: lim, bounds: rowBlocks(ap, parts),
+		ok: make([]bool, parts), matched: make([]int, parts), upper: make([]int, parts)}
+	par.Run(parts, j)
+	matched, upper := 0, 0
+	for p := range parts {
+		if !j.ok[p] {
+			return false
+		}
+		matched += j.matched[p]
+		upper += j.upper[p]
+	}
+	return matched == upper
+}
+
+// symJob is symmetricFast's parallel loop.
+type symJob struct {
+	ap             []int
+	ai             []int32
+	av             []float64
+	lim            float64
+	bounds         []int
+	ok             []bool
+	matched, upper []int
+}
+
+// Run implements par.Body: part p checks rows bounds[p] to bounds[p+1].
+func (j *symJob) Run(p int) {
+	ap, ai, av, lim := j.ap, j.ai, j.av, j.lim
+	matched, upper := 0, 0
+	for i := j.bounds[p]; i < j.bounds[p+1]; i++ {
+		for k := ap[i]; k < ap[i+1]; k++ {
+			c := int(ai[k])
+			if c > i {
+				upper++
+				continue
+			}
+			if c == i {
+				continue
+			}
+			// Find column i in row c (sorted): first index with column ≥ i.
+			lo, hi := ap[c], ap[c+1]
+			for lo < hi {
+				mid := int(uint(lo+hi) >> 1)
+				if int(ai[mid]) < i {
+					lo = mid + 1
+				} else {
+					hi = mid
+				}
+			}
+			if lo < ap[c+1] && int(ai[lo]) == i {
+				matched++
+				if !(math.Abs(av[k]-av[lo]) <= lim) {
+					j.ok[p] = false
+					return
+				}
+			} else if !(math.Abs(av[k]) <= lim) {
+				j.ok[p] = false
+				return
+			}
+		}
+	}
+	j.ok[p], j.matched[p], j.upper[p] = true, matched, upper
 }

@@ -2,7 +2,9 @@ package precond
 
 import (
 	"fmt"
+	"sort"
 
+	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -134,9 +136,16 @@ func (f *triFactors) solveT(dst, x []float64) {
 // of it the strict upper part, invDiag[i] = 1/aᵢᵢ and, with keepDiag,
 // diag[i] = aᵢᵢ. A row without a stored diagonal entry (or, with
 // zeroIsBad, a zero one) is an ErrZeroDiagonal error naming the first such
-// row and the count. Two passes over the index array, one over the values;
-// it allocates only the factor arrays (12·nnz + 12·n bytes, +8·n with
-// keepDiag).
+// row and the count; a NaN or infinite entry is an ErrNotFinite error
+// naming it (checked during the copy: callers need no separate scan). It
+// panics on a nil A and returns ErrNotSquare for a rectangular one.
+//
+// Two passes over row blocks balanced by nonzeros, on the worker pool for
+// large matrices: the first finds each row's diagonal (reading the indices
+// up to it), counts the strict lower entries of its block and stores
+// 1/aᵢᵢ; the second copies each block to its offsets, known from the
+// counts. It allocates only the factor arrays (12·nnz + 12·n bytes, +8·n
+// with keepDiag).
 func splitLU(method string, A *sparse.CSR, zeroIsBad, keepDiag bool) (*triFactors, error) {
 	return splitLUScaled(method, A, zeroIsBad, keepDiag, 0)
 }
@@ -145,79 +154,156 @@ func splitLU(method string, A *sparse.CSR, zeroIsBad, keepDiag bool) (*triFactor
 // scaling in the same pass: strict lower entries become ω·aᵢⱼ/aⱼⱼ and
 // strict upper ones aᵢⱼ/(2−ω) (see NewSSOR).
 func splitLUScaled(method string, A *sparse.CSR, zeroIsBad, keepDiag bool, omega float64) (*triFactors, error) {
-	n, _ := A.Dims()
+	n, err := checkSquare(method, A)
+	if err != nil {
+		return nil, err
+	}
 	indptr, ind, val := A.Raw()
-	nl, bad, first, firstMissing := 0, 0, -1, false
-	for i := range n {
-		found, zero := false, false
-		for k := indptr[i]; k < indptr[i+1]; k++ {
-			if j := int(ind[k]); j >= i {
-				if j == i {
-					found, zero = true, val[k] == 0
-				}
-				break
-			}
-			nl++
+	j := &splitJob{indptr: indptr, ind: ind, val: val, zeroIsBad: zeroIsBad, omega: omega, us: 1}
+	if omega > 0 {
+		j.us = 1 / (2 - omega)
+	}
+	j.f = &triFactors{n: n, lp: make([]int, n+1), up: make([]int, n+1), invDiag: make([]float64, n)}
+	if keepDiag {
+		j.f.diag = make([]float64, n)
+	}
+	parts := 1
+	if len(val) >= parallelScanMin {
+		parts = min(par.Procs(), max(n, 1))
+	}
+	j.bounds = rowBlocks(indptr, parts)
+	j.nl, j.bad, j.first = make([]int, parts), make([]int, parts), make([]int, parts)
+	j.missing, j.finite = make([]bool, parts), make([]bool, parts)
+	par.Run(parts, j)
+	nl, bad, first, missing := 0, 0, -1, false
+	for p := range parts {
+		if j.bad[p] > 0 && bad == 0 {
+			first, missing = j.first[p], j.missing[p]
 		}
-		if !found || (zeroIsBad && zero) {
-			if bad == 0 {
-				first, firstMissing = i, !found
-			}
-			bad++
-		}
+		nl += j.nl[p]
+		bad += j.bad[p]
 	}
 	if bad > 0 {
-		return nil, diagError(method, zeroIsBad, bad, n, first, firstMissing)
+		return nil, diagError(method, zeroIsBad, bad, n, first, missing)
 	}
-	nu := len(ind) - nl - n
-	f := &triFactors{
-		n:       n,
-		lp:      make([]int, n+1),
-		li:      make([]int32, nl),
-		lv:      make([]float64, nl),
-		up:      make([]int, n+1),
-		ui:      make([]int32, nu),
-		uv:      make([]float64, nu),
-		invDiag: make([]float64, n),
+	f := j.f
+	f.li, f.lv = make([]int32, nl), make([]float64, nl)
+	f.ui, f.uv = make([]int32, len(ind)-nl-n), make([]float64, len(ind)-nl-n)
+	for p, c := 0, 0; p < parts; p++ {
+		j.nl[p], c = c, c+j.nl[p] // now the block's offset in L
 	}
-	if keepDiag {
-		f.diag = make([]float64, n)
+	j.copying = true
+	par.Run(parts, j)
+	for _, ok := range j.finite {
+		if !ok {
+			if err := firstNonFinite(method, A); err != nil {
+				return nil, err
+			}
+		}
 	}
-	// Element loops, not append: rows are short and a copy call per row
-	// costs more than the copy.
-	pl, pu := 0, 0
-	us := 1.0
-	if omega > 0 {
-		us = 1 / (2 - omega)
+	return f, nil
+}
+
+// splitJob is one of splitLUScaled's two passes; part p handles rows
+// bounds[p] to bounds[p+1].
+type splitJob struct {
+	indptr    []int
+	ind       []int32
+	val       []float64
+	f         *triFactors
+	bounds    []int
+	nl        []int // strict lower entries of each block (first pass), then its offset in L
+	bad       []int // rows with a bad diagonal in each block
+	first     []int // the first of them
+	missing   []bool
+	finite    []bool // every value of the block is finite (second pass)
+	omega, us float64
+	zeroIsBad bool
+	copying   bool // second pass
+}
+
+// Run implements par.Body.
+func (j *splitJob) Run(p int) {
+	r0, r1 := j.bounds[p], j.bounds[p+1]
+	indptr, ind, val := j.indptr, j.ind, j.val
+	invDiag, diag := j.f.invDiag, j.f.diag
+	if !j.copying {
+		nl, bad := 0, 0
+		for i := r0; i < r1; i++ {
+			k, e := indptr[i], indptr[i+1]
+			for k < e && int(ind[k]) < i {
+				k++
+			}
+			nl += k - indptr[i]
+			found := k < e && int(ind[k]) == i
+			if !found || (j.zeroIsBad && val[k] == 0) {
+				if bad == 0 {
+					j.first[p], j.missing[p] = i, !found
+				}
+				bad++
+				continue
+			}
+			d := val[k]
+			invDiag[i] = 1 / d
+			if diag != nil {
+				diag[i] = d
+			}
+		}
+		j.nl[p], j.bad[p] = nl, bad
+		return
 	}
-	for i := range n {
+	// Element loops, not copy: rows are short and a copy call per row
+	// costs more than the copy. v − v is 0 for finite v and NaN otherwise.
+	lp, li, lv := j.f.lp, j.f.li, j.f.lv
+	up, ui, uv := j.f.up, j.f.ui, j.f.uv
+	pl := j.nl[p]
+	pu := indptr[r0] - pl - r0 // every earlier row has one diagonal entry
+	acc := 0.0
+	omega, us := j.omega, j.us
+	for i := r0; i < r1; i++ {
 		k, e := indptr[i], indptr[i+1]
 		if omega > 0 {
-			// 1/aⱼⱼ of the earlier rows j < i is already in invDiag.
+			// 1/aⱼⱼ of every row is in invDiag since the first pass.
 			for ; int(ind[k]) < i; k++ {
-				c := ind[k]
-				f.li[pl], f.lv[pl] = c, val[k]*(omega*f.invDiag[c])
+				c, v := ind[k], val[k]
+				acc += v - v
+				li[pl], lv[pl] = c, v*(omega*invDiag[c])
 				pl++
 			}
 		} else {
 			for ; int(ind[k]) < i; k++ {
-				f.li[pl], f.lv[pl] = ind[k], val[k]
+				v := val[k]
+				acc += v - v
+				li[pl], lv[pl] = ind[k], v
 				pl++
 			}
 		}
-		f.lp[i+1] = pl
-		d := val[k] // the diagonal: present, checked above
+		lp[i+1] = pl
+		acc += val[k] - val[k] // the diagonal
 		for k++; k < e; k++ {
-			f.ui[pu], f.uv[pu] = ind[k], val[k]*us
+			v := val[k]
+			acc += v - v
+			ui[pu], uv[pu] = ind[k], v*us
 			pu++
 		}
-		f.up[i+1] = pu
-		if keepDiag {
-			f.diag[i] = d
-		}
-		f.invDiag[i] = 1 / d
+		up[i+1] = pu
 	}
-	return f, nil
+	j.finite[p] = acc == 0
+}
+
+// rowBlocks returns parts+1 row boundaries splitting the rows of a CSR
+// pointer array into blocks of about equal nonzero counts.
+func rowBlocks(indptr []int, parts int) []int {
+	n := len(indptr) - 1
+	b := make([]int, parts+1)
+	nnz := indptr[n]
+	for p := 1; p < parts; p++ {
+		target := int(int64(nnz) * int64(p) / int64(parts))
+		b[p] = max(b[p-1], sort.SearchInts(indptr[:n+1], target))
+		b[p] = min(b[p], n)
+	}
+	b[parts] = n
+	return b
 }
 
 // lowerUnit returns L (unit diagonal stored explicitly) as a new CSR.
