@@ -26,9 +26,12 @@ import (
 // SciPy's mmwrite and SuiteSparse write them) are assembled without a
 // sort; others go through COO.ToCSR. Parsing is serial. A malformed file
 // gives an *MMError naming the line and the problem; ReadMM never panics
-// on input.
+// on input. On Linux a matrix that certainly cannot fit in the machine's
+// memory (a few-byte file can declare 2³¹−1 rows, 16 GiB of row pointers)
+// is an *MMError at the size line rather than an out-of-memory crash;
+// elsewhere the allocation is attempted.
 func ReadMM(r io.Reader) (*MM, error) {
-	return readMM(r, "", MaxDim, sizeHint(r))
+	return readMM(r, "", defaultLimits(), sizeHint(r))
 }
 
 // ReadMMFile reads the Matrix Market file at path as ReadMM does; errors
@@ -39,7 +42,7 @@ func ReadMMFile(path string) (*MM, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readMM(f, path, MaxDim, size)
+	return readMM(f, path, defaultLimits(), size)
 }
 
 // LoadMM reads the real, integer or pattern Matrix Market file at path as
@@ -61,7 +64,7 @@ func LoadMM(path string) (*CSR, error) {
 // files and matrices with a zero dimension (which gonum cannot hold) are
 // errors; read coordinate files with ReadMM and convert with CSR.ToDense.
 func ReadMMDense(r io.Reader) (*mat.Dense, error) {
-	return readMMDense(r, "", MaxDim, sizeHint(r))
+	return readMMDense(r, "", defaultLimits(), sizeHint(r))
 }
 
 // ReadMMDenseFile reads the array-format file at path as ReadMMDense does.
@@ -71,7 +74,7 @@ func ReadMMDenseFile(path string) (*mat.Dense, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return readMMDense(f, path, MaxDim, size)
+	return readMMDense(f, path, defaultLimits(), size)
 }
 
 func openMM(path string) (*os.File, int64, error) {
@@ -105,9 +108,25 @@ func sizeHint(r io.Reader) int64 {
 	return -1
 }
 
-func readMM(r io.Reader, name string, maxDim int, hint int64) (*MM, error) {
-	p := newMMParser(r, maxDim, hint)
+// mmLimits bounds what a read may allocate: dimensions above maxDim are
+// refused at the size line, and so is a matrix that cannot fit in mem()
+// bytes (see checkMemory).
+type mmLimits struct {
+	maxDim int
+	mem    func() (uint64, bool)
+}
+
+// defaultLimits are the exported readers' limits: MaxDim and the
+// machine's RAM.
+func defaultLimits() mmLimits { return mmLimits{maxDim: MaxDim, mem: physicalMemory} }
+
+func readMM(r io.Reader, name string, lim mmLimits, hint int64) (*MM, error) {
+	p := newMMParser(r, lim.maxDim, hint)
+	p.mem = lim.mem
 	if err := p.parse(); err != nil {
+		return nil, withFile(err, name)
+	}
+	if err := p.checkMemory(false); err != nil {
 		return nil, withFile(err, name)
 	}
 	m := &MM{Header: p.h}
@@ -137,8 +156,9 @@ func readMM(r io.Reader, name string, maxDim int, hint int64) (*MM, error) {
 	return m, nil
 }
 
-func readMMDense(r io.Reader, name string, maxDim int, hint int64) (*mat.Dense, error) {
-	p := newMMParser(r, maxDim, hint)
+func readMMDense(r io.Reader, name string, lim mmLimits, hint int64) (*mat.Dense, error) {
+	p := newMMParser(r, lim.maxDim, hint)
+	p.mem = lim.mem
 	p.denseOnly = true
 	if err := p.parse(); err != nil {
 		return nil, withFile(err, name)
@@ -146,6 +166,9 @@ func readMMDense(r io.Reader, name string, maxDim int, hint int64) (*mat.Dense, 
 	rows, cols := p.h.Rows, p.h.Cols
 	if rows == 0 || cols == 0 {
 		return nil, withFile(&MMError{Line: p.sizeLine, Msg: fmt.Sprintf("a %d×%d matrix cannot be held in a gonum mat.Dense", rows, cols)}, name)
+	}
+	if err := p.checkMemory(true); err != nil {
+		return nil, withFile(err, name)
 	}
 	// Allocated only now that the file has delivered its entries, so the
 	// size is justified by the input.
@@ -159,6 +182,54 @@ func readMMDense(r io.Reader, name string, maxDim int, hint int64) (*mat.Dense, 
 		}
 	}
 	return d, nil
+}
+
+// checkMemory returns an error at the size line when the matrix read
+// certainly cannot fit in the machine's memory, instead of letting the
+// allocation fail (a fatal error in Go, or the kernel's OOM killer): a
+// few-byte file can declare 2³¹−1 rows, whose CSR row pointers alone take
+// 16 GiB. The estimate is a lower bound, so a read that could succeed is
+// never refused: the triplets already read plus the row pointers every
+// assembly allocates (8 bytes for each row or column, whichever are
+// fewer); with dense, the rows·cols values of a mat.Dense instead. No
+// check where the RAM is unknown (physicalMemory) or p.mem is nil.
+func (p *mmParser) checkMemory(dense bool) error {
+	if p.mem == nil {
+		return nil
+	}
+	total, ok := p.mem()
+	if !ok {
+		return nil
+	}
+	h := &p.h
+	valBytes := 8.0
+	if p.complex {
+		valBytes = 16
+	}
+	need := float64(len(p.ri)) * (8 + valBytes)
+	what := "as a dense matrix"
+	if dense {
+		need += float64(h.Rows) * float64(h.Cols) * 8
+	} else {
+		need += 8 * (float64(min(h.Rows, h.Cols)) + 1)
+		what = "for its CSR row pointers and the entries read"
+	}
+	if need <= float64(total) {
+		return nil
+	}
+	return &MMError{Line: p.sizeLine, Msg: fmt.Sprintf("a %d×%d matrix with %d stored entries needs at least %s %s, more than this machine's %s of memory",
+		h.Rows, h.Cols, len(p.ri), byteSize(need), what, byteSize(float64(total)))}
+}
+
+// byteSize formats a byte count with a binary unit.
+func byteSize(b float64) string {
+	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
+	u := 0
+	for b >= 1024 && u < len(units)-1 {
+		b /= 1024
+		u++
+	}
+	return fmt.Sprintf("%.1f %s", b, units[u])
 }
 
 func withFile(err error, name string) error {
@@ -176,8 +247,9 @@ type mmParser struct {
 	sc        mmScanner
 	h         MMHeader
 	maxDim    int
-	hint      int64 // input size in bytes, -1 if unknown
-	denseOnly bool  // ReadMMDense: refuse coordinate and complex files
+	mem       func() (uint64, bool) // the machine's RAM, if checked (see checkMemory)
+	hint      int64                 // input size in bytes, -1 if unknown
+	denseOnly bool                  // ReadMMDense: refuse coordinate and complex files
 	sizeLine  int
 	toks      [][]byte
 

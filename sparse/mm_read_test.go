@@ -734,3 +734,55 @@ func TestReadMMSymmetricOrder(t *testing.T) {
 		}
 	}
 }
+
+// A header that declares more than the machine can hold is refused at the
+// size line with the estimate, before anything that large is allocated;
+// the check is a lower bound (a matrix that fits is read), and is skipped
+// when the machine's memory is unknown.
+func TestMMMemoryCheck(t *testing.T) {
+	const mib = 1 << 20
+	fake := func(b uint64, known bool) func() (uint64, bool) { return func() (uint64, bool) { return b, known } }
+	big := mmHdr + "% 10⁶ rows: 8 MB of row pointers\n1000000 1000000 1\n1 1 2.5\n"
+	arr := "%%MatrixMarket matrix array real general\n1000 1000\n" + strings.Repeat("1\n", 1000*1000)
+	for _, tc := range []struct {
+		name  string
+		input string
+		dense bool
+		mem   func() (uint64, bool)
+		err   string // "" if the read must succeed
+	}{
+		{"csr refused", big, false, fake(mib, true), "line 3: a 1000000×1000000 matrix with 1 stored entries needs at least 7.6 MiB for its CSR row pointers and the entries read, more than this machine's 1.0 MiB of memory"},
+		{"csr fits", big, false, fake(64*mib, true), ""},
+		{"csr memory unknown", big, false, fake(0, false), ""},
+		{"dense refused", arr, true, fake(4*mib, true), "line 2: a 1000×1000 matrix with 1000000 stored entries needs at least 22.9 MiB as a dense matrix, more than this machine's 4.0 MiB of memory"},
+		{"dense fits", arr, true, fake(64*mib, true), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			lim := mmLimits{maxDim: MaxDim, mem: tc.mem}
+			var err error
+			if tc.dense {
+				_, err = readMMDense(strings.NewReader(tc.input), "", lim, int64(len(tc.input)))
+			} else {
+				_, err = readMM(strings.NewReader(tc.input), "", lim, int64(len(tc.input)))
+			}
+			if tc.err == "" {
+				if err != nil {
+					t.Fatalf("err = %v, want a successful read", err)
+				}
+				return
+			}
+			var me *MMError
+			if !errors.As(err, &me) || !strings.Contains(err.Error(), tc.err) {
+				t.Fatalf("err = %v, want an MMError containing %q", err, tc.err)
+			}
+		})
+	}
+	// The machine's own memory is readable here (Linux) and large enough
+	// for a 10⁶-row header.
+	if total, ok := physicalMemory(); runtime.GOOS == "linux" && (!ok || total < 64*mib) {
+		t.Errorf("physicalMemory() = %d, %v on Linux", total, ok)
+	}
+	if _, err := mmReadString(big); err != nil {
+		t.Fatalf("default limits refused a 10⁶-row header: %v", err)
+	}
+}
