@@ -62,12 +62,22 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 	if !(shift >= 0) || math.IsInf(shift, 0) {
 		return nil, fmt.Errorf("%w: IC(0) shift %v, want a finite value ≥ 0", ErrOption, shift)
 	}
-	n, maxAbs, err := checkMatrixMax(method, A)
+	n, err := checkSquare(method, A)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkSymmetric(method, A, maxAbs); err != nil {
-		return nil, err
+	// One parallel pass for finiteness, max|a| and symmetry; the
+	// sequential scans run only to name what is wrong.
+	sc := scanSymmetric(A)
+	if !sc.finite {
+		if err := firstNonFinite(method, A); err != nil {
+			return nil, err
+		}
+	}
+	if !sc.passes(sc.maxAbs) {
+		if err := checkSymmetricSerial(method, A, sc.maxAbs); err != nil {
+			return nil, err
+		}
 	}
 	diag, err := diagPositions(method, A, false)
 	if err != nil {

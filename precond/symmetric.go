@@ -19,7 +19,7 @@ import (
 // upper entry skipped over, or left at the end, has no lower partner.
 // O(nnz) time, 8·n bytes of work space.
 func checkSymmetric(method string, A *sparse.CSR, maxAbs float64) error {
-	if symmetricFast(A, SymmetryTol*maxAbs) {
+	if sc := scanSymmetric(A); sc.finite && sc.passes(maxAbs) {
 		return nil
 	}
 	return checkSymmetricSerial(method, A, maxAbs)
@@ -82,59 +82,80 @@ func entry(i, j int, v float64, stored bool) string {
 	return fmt.Sprintf("A(%d,%d) = %.17g", i, j, v)
 }
 
-// symmetricFast reports whether A passes checkSymmetric, in parallel row
-// blocks (nonzero-balanced, on the worker pool for large matrices): every
-// lower entry (i, j) looks up (j, i) in row j by binary search and is
-// compared with it (or with zero when it is not stored), and the matched
-// pairs are counted. The pairing (i, j) ↔ (j, i) is one to one, so when
-// every lower entry passes and the matches equal the number of upper
-// entries, no upper entry is unpaired and A passes. Otherwise it reports
-// false and the caller runs the sequential scan, which decides and names
-// the entry (false may also mean that some unpaired upper entries are
-// merely tiny). O(nnz·log(row length)), 3 words per part of work space.
-func symmetricFast(A *sparse.CSR, lim float64) bool {
+// symScan is what scanSymmetric measures in one pass over A.
+type symScan struct {
+	maxAbs float64 // max|aᵢⱼ|
+	finite bool    // no NaN or infinite entry
+	maxDev float64 // max over lower entries of |aᵢⱼ − aⱼᵢ| (|aᵢⱼ| when aⱼᵢ is not stored)
+	paired bool    // every upper entry is the partner of a lower one
+}
+
+// passes reports whether A passes checkSymmetric with max|a| = maxAbs
+// (for a finite A).
+func (s symScan) passes(maxAbs float64) bool {
+	return s.paired && s.maxDev <= SymmetryTol*maxAbs
+}
+
+// scanSymmetric measures, in one parallel pass over row blocks
+// (nonzero-balanced, on the worker pool for large matrices), max|aᵢⱼ|,
+// finiteness, and how far A is from symmetric: every lower entry (i, j)
+// looks up (j, i) in row j by binary search, and the matched pairs are
+// counted. The pairing (i, j) ↔ (j, i) is one to one, so when the matches
+// equal the number of upper entries no upper entry is unpaired, and A
+// passes checkSymmetric exactly when maxDev ≤ SymmetryTol·max|a|. When it
+// does not (unpaired upper entries may still be tiny), the sequential scan
+// decides and names the entry. O(nnz·log(row length)), a few words per
+// part of work space; the result does not depend on the split.
+func scanSymmetric(A *sparse.CSR) symScan {
 	ap, ai, av := A.Raw()
 	parts := 1
 	if len(av) >= parallelScanMin {
 		parts = par.Procs()
 	}
-	j := &symJob{ap: ap, ai: ai, av: av, lim: lim, bounds: rowBlocks(ap, parts),
-		ok: make([]bool, parts), matched: make([]int, parts), upper: make([]int, parts)}
+	j := &symJob{ap: ap, ai: ai, av: av, bounds: rowBlocks(ap, parts), res: make([]symPart, parts)}
 	par.Run(parts, j)
+	s := symScan{finite: true}
 	matched, upper := 0, 0
-	for p := range parts {
-		if !j.ok[p] {
-			return false
-		}
-		matched += j.matched[p]
-		upper += j.upper[p]
+	for _, r := range j.res {
+		s.maxAbs = max(s.maxAbs, r.maxAbs)
+		s.maxDev = max(s.maxDev, r.maxDev)
+		s.finite = s.finite && r.acc == 0
+		matched += r.matched
+		upper += r.upper
 	}
-	return matched == upper
+	s.paired = matched == upper
+	return s
 }
 
-// symJob is symmetricFast's parallel loop.
+// symPart is one block's share of a symScan.
+type symPart struct {
+	maxAbs, maxDev, acc float64 // acc sums v − v: 0 while every v is finite
+	matched, upper      int
+}
+
+// symJob is scanSymmetric's parallel loop.
 type symJob struct {
-	ap             []int
-	ai             []int32
-	av             []float64
-	lim            float64
-	bounds         []int
-	ok             []bool
-	matched, upper []int
+	ap     []int
+	ai     []int32
+	av     []float64
+	bounds []int
+	res    []symPart
 }
 
-// Run implements par.Body: part p checks rows bounds[p] to bounds[p+1].
+// Run implements par.Body: part p scans rows bounds[p] to bounds[p+1].
 func (j *symJob) Run(p int) {
-	ap, ai, av, lim := j.ap, j.ai, j.av, j.lim
-	matched, upper := 0, 0
+	ap, ai, av := j.ap, j.ai, j.av
+	var r symPart
 	for i := j.bounds[p]; i < j.bounds[p+1]; i++ {
 		for k := ap[i]; k < ap[i+1]; k++ {
+			v := av[k]
+			r.acc += v - v
+			r.maxAbs = max(r.maxAbs, math.Abs(v))
 			c := int(ai[k])
-			if c > i {
-				upper++
-				continue
-			}
-			if c == i {
+			if c >= i {
+				if c > i {
+					r.upper++
+				}
 				continue
 			}
 			// Find column i in row c (sorted): first index with column ≥ i.
@@ -147,17 +168,13 @@ func (j *symJob) Run(p int) {
 					hi = mid
 				}
 			}
+			dev := math.Abs(v)
 			if lo < ap[c+1] && int(ai[lo]) == i {
-				matched++
-				if !(math.Abs(av[k]-av[lo]) <= lim) {
-					j.ok[p] = false
-					return
-				}
-			} else if !(math.Abs(av[k]) <= lim) {
-				j.ok[p] = false
-				return
+				r.matched++
+				dev = math.Abs(v - av[lo])
 			}
+			r.maxDev = max(r.maxDev, dev)
 		}
 	}
-	j.ok[p], j.matched[p], j.upper[p] = true, matched, upper
+	j.res[p] = r
 }

@@ -199,11 +199,18 @@ func TestSplitParallelBlocks(t *testing.T) {
 	})
 }
 
-// symmetricFast in parallel blocks: true on a symmetric matrix, false
+// scanSymmetric in parallel blocks: passes on a symmetric matrix, fails
 // (and the naming scan then reports the entry) when one value in the
 // second block differs or one entry lacks its partner.
 func TestSymmetricFastBlocks(t *testing.T) {
 	A := sparse.Laplacian2D(300, 300)
+	symmetricFast := func(A *sparse.CSR, lim float64) bool {
+		sc := scanSymmetric(A)
+		return sc.finite && sc.paired && sc.maxDev <= lim
+	}
+	if sc := scanSymmetric(A); !sc.finite || sc.maxAbs != 4 {
+		t.Fatalf("scan of the Laplacian: finite %v, max|a| %v, want true, 4", sc.finite, sc.maxAbs)
+	}
 	if !symmetricFast(A, 1e-12) {
 		t.Fatal("Laplacian reported nonsymmetric")
 	}
