@@ -75,7 +75,7 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 		}
 	}
 	if !sc.passes(sc.maxAbs) {
-		if err := checkSymmetricSerial(method, A, sc.maxAbs); err != nil {
+		if err := checkSymmetric(method, A, sc.maxAbs); err != nil {
 			return nil, err
 		}
 	}

@@ -18,16 +18,11 @@ import (
 // and are reached by rows in that same order. cur[j] is that cursor; an
 // upper entry skipped over, or left at the end, has no lower partner.
 // O(nnz) time, 8·n bytes of work space.
+//
+// It is sequential: NewIC0 runs the parallel scanSymmetric first and calls
+// this only to decide the rare unpaired-but-tiny cases and to name the
+// offending entry.
 func checkSymmetric(method string, A *sparse.CSR, maxAbs float64) error {
-	if sc := scanSymmetric(A); sc.finite && sc.passes(maxAbs) {
-		return nil
-	}
-	return checkSymmetricSerial(method, A, maxAbs)
-}
-
-// checkSymmetricSerial is checkSymmetric's exact sequential scan, which
-// names the offending entry (the first in row order).
-func checkSymmetricSerial(method string, A *sparse.CSR, maxAbs float64) error {
 	n, _ := A.Dims()
 	ap, ai, av := A.Raw()
 	lim := SymmetryTol * maxAbs
