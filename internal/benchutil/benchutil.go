@@ -56,13 +56,55 @@ func (t *triad) Run(p int) {
 // convention: the write-allocate read of a is not counted) and returns the
 // median GB/s over reps runs.
 func TriadGBs(footprint int64, reps int) float64 {
+	run, bytes := NewTriad(footprint)
+	return float64(bytes) / Median(reps, run) / 1e9
+}
+
+// NewTriad returns one run of TriadGBs's triad, for timing beside another
+// kernel (Interleaved), and the bytes it counts.
+func NewTriad(footprint int64) (run func(), bytes int64) {
 	n := int(footprint / 24)
 	t := &triad{a: make([]float64, n), b: make([]float64, n), c: make([]float64, n), s: 3, parts: par.Procs()}
 	for i := range t.b {
 		t.b[i], t.c[i] = 1, 2
 	}
-	sec := Median(reps, func() { par.Run(t.parts, t) })
-	return float64(24*n) / sec / 1e9
+	return func() { par.Run(t.parts, t) }, int64(24 * n)
+}
+
+// Interleaved runs each f once untimed, then reps rounds in which every f
+// runs once, in order, and returns the median wall time of each f in
+// seconds and the median over rounds of each f's time divided by fs[0]'s.
+// The functions see the same moments of a noisy machine, so the paired
+// ratio is fairer than two medians taken one after the other.
+func Interleaved(reps int, fs ...func()) (median, ratio []float64) {
+	for _, f := range fs {
+		f()
+	}
+	reps = max(reps, 1)
+	ts := make([][]float64, len(fs))
+	for i := range ts {
+		ts[i] = make([]float64, reps)
+	}
+	for r := range reps {
+		for i, f := range fs {
+			t := time.Now()
+			f()
+			ts[i][r] = time.Since(t).Seconds()
+		}
+	}
+	median, ratio = make([]float64, len(fs)), make([]float64, len(fs))
+	for i := range fs {
+		q := make([]float64, reps)
+		for r := range reps {
+			q[r] = ts[i][r] / ts[0][r]
+		}
+		slices.Sort(q)
+		ratio[i] = q[reps/2]
+		t := slices.Clone(ts[i])
+		slices.Sort(t)
+		median[i] = t[reps/2]
+	}
+	return median, ratio
 }
 
 // PetscPath is where Debian's python3-petsc4py installs petsc4py.
