@@ -11,25 +11,16 @@ import (
 // error: panic), square (error) matrix with finite entries (error naming
 // the first bad entry). It returns the order n. O(nnz).
 func checkMatrix(method string, A *sparse.CSR) (int, error) {
-	n, _, err := checkMatrixMax(method, A)
-	return n, err
-}
-
-// checkMatrixMax is checkMatrix that also returns max|aᵢⱼ| from the same
-// pass over the values.
-func checkMatrixMax(method string, A *sparse.CSR) (int, float64, error) {
 	r, err := checkSquare(method, A)
 	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
-	_, _, val := A.Raw()
-	if m, ok := scanValues(val); ok {
-		return r, m, nil
+	if _, _, val := A.Raw(); !scanFinite(val) {
+		if err := firstNonFinite(method, A); err != nil {
+			return 0, err
+		}
 	}
-	if err := firstNonFinite(method, A); err != nil {
-		return 0, 0, err
-	}
-	return r, 0, nil
+	return r, nil
 }
 
 // checkSquare panics on a nil A and returns its order, or an ErrNotSquare
@@ -108,11 +99,11 @@ func diagError(method string, zeroIsBad bool, bad, n, first int, firstMissing bo
 		ErrZeroDiagonal, method, bad, n, kind, first, what)
 }
 
-// maxAbsFinite returns max|v| and whether no value is NaN or infinite.
-// v − v is 0 for a finite v and NaN otherwise, and NaN propagates through
-// the sums; four independent lanes keep the pipelines full.
-func maxAbsFinite(val []float64) (float64, bool) {
-	var s0, s1, s2, s3, m0, m1, m2, m3 float64
+// allFinite reports whether no value is NaN or infinite. v − v is 0 for
+// a finite v and NaN otherwise, and NaN propagates through the sums; four
+// independent lanes keep the pipelines full.
+func allFinite(val []float64) bool {
+	var s0, s1, s2, s3 float64
 	k := 0
 	for ; k+4 <= len(val); k += 4 {
 		v := val[k : k+4 : k+4]
@@ -120,24 +111,9 @@ func maxAbsFinite(val []float64) (float64, bool) {
 		s1 += v[1] - v[1]
 		s2 += v[2] - v[2]
 		s3 += v[3] - v[3]
-		if a := math.Abs(v[0]); a > m0 {
-			m0 = a
-		}
-		if a := math.Abs(v[1]); a > m1 {
-			m1 = a
-		}
-		if a := math.Abs(v[2]); a > m2 {
-			m2 = a
-		}
-		if a := math.Abs(v[3]); a > m3 {
-			m3 = a
-		}
 	}
 	for ; k < len(val); k++ {
 		s0 += val[k] - val[k]
-		if a := math.Abs(val[k]); a > m0 {
-			m0 = a
-		}
 	}
-	return max(m0, m1, m2, m3), s0+s1+s2+s3 == 0
+	return s0+s1+s2+s3 == 0
 }
