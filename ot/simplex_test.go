@@ -6,7 +6,7 @@ import (
 )
 
 // TestSimplexInvariants pivots random problems step by step and checks the
-// spanning-tree invariants after every pivot: parent/child links agree,
+// spanning-tree invariants after every pivot: the preorder thread and lastSucc agree with the parent links,
 // subtree sizes match a recount, every tree arc has zero reduced cost
 // with the incrementally updated potentials (to rounding), flows are
 // non-negative and conserve mass at every node, and the tree stays
@@ -16,7 +16,7 @@ func TestSimplexInvariants(t *testing.T) {
 		n, m  int
 		ties  bool
 		seedA uint64
-	}{{7, 5, false, 1}, {12, 12, true, 2}, {20, 9, false, 3}, {3, 15, true, 4}} {
+	}{{7, 5, false, 1}, {12, 12, true, 2}, {20, 9, false, 3}, {3, 15, true, 4}, {60, 45, true, 5}, {50, 70, false, 6}} {
 		C := randomCost(tc.seedA, tc.n, tc.m)
 		if tc.ties {
 			for i := 0; i < tc.n; i++ {
@@ -47,25 +47,63 @@ func TestSimplexInvariants(t *testing.T) {
 func checkTree(t *testing.T, s *simplex) {
 	t.Helper()
 	N := len(s.parent)
+	// Subtree sizes recounted from the parent links.
 	count := make([]int32, N)
-	var rec func(x int32) int32
-	rec = func(x int32) int32 {
-		c := int32(1)
-		for ch := s.firstChild[x]; ch >= 0; ch = s.nextSib[ch] {
-			if s.parent[ch] != x {
-				t.Fatalf("child %d of %d has parent %d", ch, x, s.parent[ch])
+	for x := 0; x < N; x++ {
+		for y := int32(x); y >= 0; y = s.parent[y] {
+			count[y]++
+			if count[y] > int32(N) {
+				t.Fatalf("parent links of node %d form a cycle", x)
 			}
-			c += rec(ch)
 		}
-		count[x] = c
-		return c
 	}
-	if rec(int32(s.root)) != int32(N) {
+	if count[s.root] != int32(N) {
 		t.Fatalf("tree does not span the %d nodes", N)
 	}
 	for x := 0; x < N; x++ {
 		if count[x] != s.size[x] {
 			t.Fatalf("size[%d] = %d, recount %d", x, s.size[x], count[x])
+		}
+	}
+	// The thread is a preorder: from the root it visits every node once,
+	// revThread inverts it, and each subtree is the run x … lastSucc[x]
+	// of size[x] nodes, all descendants of x.
+	isAnc := func(a, x int32) bool {
+		for y := x; y >= 0; y = s.parent[y] {
+			if y == a {
+				return true
+			}
+		}
+		return false
+	}
+	seen := make([]bool, N)
+	x := int32(s.root)
+	for i := 0; i < N; i++ {
+		if seen[x] {
+			t.Fatalf("thread visits node %d twice", x)
+		}
+		seen[x] = true
+		if s.revThread[s.thread[x]] != x {
+			t.Fatalf("revThread[thread[%d]] = %d", x, s.revThread[s.thread[x]])
+		}
+		x = s.thread[x]
+	}
+	if x != int32(s.root) {
+		t.Fatalf("thread does not return to the root after %d nodes", N)
+	}
+	for v := int32(0); v < int32(N); v++ {
+		y := v
+		for i := int32(1); i < s.size[v]; i++ {
+			y = s.thread[y]
+			if !isAnc(v, y) {
+				t.Fatalf("run of node %d holds %d, not a descendant", v, y)
+			}
+		}
+		if y != s.lastSucc[v] {
+			t.Fatalf("lastSucc[%d] = %d, the run ends at %d", v, s.lastSucc[v], y)
+		}
+		if nx := s.thread[y]; v != int32(s.root) && isAnc(v, nx) {
+			t.Fatalf("node %d after the run of %d is its descendant", nx, v)
 		}
 	}
 	net := make([]float64, N) // outflow − inflow
