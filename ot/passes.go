@@ -175,7 +175,7 @@ func (w *passes) Run(part int) {
 		}
 	case opFused:
 		for blk := part; blk < w.nb; blk += w.cur {
-			lo, hi := par.Split(n, w.nb, blk)
+			lo, hi := split4(n, w.nb, blk)
 			acc := w.partial[blk*m : (blk+1)*m]
 			clear(acc)
 			w.trouble[blk] = false
@@ -225,6 +225,21 @@ func (w *passes) Run(part int) {
 			w.rowcost[i] = floats.Dot(dst, p.row(i))
 		}
 	}
+}
+
+// split4 is par.Split with every boundary but the last rounded down to a
+// multiple of 4, so that the fused sweep's blocks run whole groups of
+// four rows through the vector kernels and leave the single-row path to
+// the last block's last n mod 4 rows.
+func split4(n, parts, p int) (lo, hi int) {
+	lo, hi = par.Split(n, parts, p)
+	if lo < n {
+		lo &^= 3
+	}
+	if hi < n {
+		hi &^= 3
+	}
+	return lo, hi
 }
 
 // fusedRow is the fused sweep for row i alone: rowsum[i] = K_i·v, u[i]
