@@ -59,3 +59,39 @@ func TestUnbalancedLimits(t *testing.T) {
 		}
 	}
 }
+
+// TestRelScalingChange checks POT's stopping quantity max|u − u'| /
+// max(‖u‖∞, ‖u'‖∞, 1), u = e^x, against a direct evaluation where that
+// does not overflow, and that it stays finite where e^x would overflow.
+func TestRelScalingChange(t *testing.T) {
+	direct := func(x, y []float64) float64 {
+		d, big := 0.0, 1.0
+		for i := range x {
+			ex, ey := math.Exp(x[i]), math.Exp(y[i])
+			d = max(d, math.Abs(ex-ey))
+			big = max(big, ex, ey)
+		}
+		return d / big
+	}
+	scratch := func(n int) ([]float64, []float64, []float64) {
+		return make([]float64, n), make([]float64, n), make([]float64, n)
+	}
+	for _, tc := range []struct{ x, y []float64 }{
+		{[]float64{0, -1, 2, -3, 0.5}, []float64{0.1, -1, 2.01, -2, 0.5}},
+		{[]float64{-5, -6, -7}, []float64{-5.5, -6, -7.1}}, // all below 1: denominator 1
+		{[]float64{3, 3, 3, 3, 3, 3, 3, 3, 3}, []float64{3, 3, 3, 3, 3, 3, 3, 3, 3.2}},
+	} {
+		z, ex, ey := scratch(len(tc.x))
+		got, want := relScalingChange(tc.x, tc.y, z, ex, ey), direct(tc.x, tc.y)
+		if math.Abs(got-want) > 1e-14*max(want, 1e-300) {
+			t.Errorf("x %v y %v: got %v, want %v", tc.x, tc.y, got, want)
+		}
+	}
+	// e^800 overflows; with s = 800 the ratio is e^0 − e^−1 (the second
+	// entries differ by nothing).
+	x, y := []float64{800, 10}, []float64{799, 10}
+	z, ex, ey := scratch(2)
+	if got, want := relScalingChange(x, y, z, ex, ey), 1-math.Exp(-1); math.Abs(got-want) > 1e-14 {
+		t.Errorf("large potentials: got %v, want %v", got, want)
+	}
+}
