@@ -94,15 +94,10 @@ func newSimplex(p *problem) *simplex {
 		}
 		s.lastSucc[v] = int32(v)
 	}
-	// Preorder: the root, then every node (all leaves) in index order.
+	// Preorder: the root (node N−1), then every node (all leaves) in
+	// index order, back to the root.
 	for x := 0; x < N; x++ {
-		nx := int32((x + 1) % N)
-		if x == s.root {
-			nx = 0
-		} else if x == N-2 {
-			nx = int32(s.root)
-		}
-		s.link(int32(x), nx)
+		s.link(int32(x), int32((x+1)%N))
 	}
 	s.lastSucc[s.root] = int32(N - 2)
 	return s
