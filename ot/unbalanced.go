@@ -174,7 +174,7 @@ func (w *passes) unbalanced(c *checker, phi float64, r resolved, res *Result) (b
 			}
 			tv[j] = phi*(w.lb[j]-math.Log(y)) + (phi-1)*w.G[j]
 		}
-		if trouble { // (v is left as it was)
+		if trouble { // v keeps the last iteration's values; redo this one exactly
 			res.Absorptions++
 			if done, err := logIter(); err != nil || done {
 				w.fold()
