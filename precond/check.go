@@ -51,39 +51,6 @@ func firstNonFinite(method string, A *sparse.CSR) error {
 	return nil
 }
 
-// diagPositions returns, for each row i, the storage index of entry (i, i).
-// With zeroIsBad, a stored zero counts as bad too. If any row is bad it
-// returns an error naming the first bad row and how many rows are bad.
-// O(nnz) (rows are scanned up to the diagonal).
-func diagPositions(method string, A *sparse.CSR, zeroIsBad bool) ([]int, error) {
-	indptr, ind, val := A.Raw()
-	n, _ := A.Dims()
-	pos := make([]int, n)
-	bad, first, firstMissing := 0, -1, false
-	for i := 0; i < n; i++ {
-		pos[i] = -1
-		for k := indptr[i]; k < indptr[i+1]; k++ {
-			if int(ind[k]) >= i {
-				if int(ind[k]) == i {
-					pos[i] = k
-				}
-				break
-			}
-		}
-		missing := pos[i] < 0
-		if missing || (zeroIsBad && val[pos[i]] == 0) {
-			if bad == 0 {
-				first, firstMissing = i, missing
-			}
-			bad++
-		}
-	}
-	if bad == 0 {
-		return pos, nil
-	}
-	return nil, diagError(method, zeroIsBad, bad, n, first, firstMissing)
-}
-
 // diagError is the ErrZeroDiagonal error for bad of n rows with a missing
 // (or, with zeroIsBad, zero) diagonal entry, the first being row first.
 func diagError(method string, zeroIsBad bool, bad, n, first int, firstMissing bool) error {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -30,22 +31,25 @@ type IC0Options struct {
 // allocation-free, no scratch state (concurrent Apply calls are safe). M is
 // symmetric positive definite, so IC0 may precondition CG and MINRES.
 //
-// Storage: M = L̂·D²·L̂ᵀ with L̂ = L·D⁻¹ unit lower triangular and
-// D = diag(L); IC0 keeps L̂ and D²·L̂ᵀ in row form, so both solves stream
-// memory (12·nnz + 20·n bytes in all, plus 24·n bytes of work space
+// Storage: M = L̂·D·L̂ᵀ with L̂ = L·diag(L)⁻¹ unit lower triangular and
+// D = diag(L)²; IC0 keeps L̂ and D·L̂ᵀ in row form, so both solves stream
+// memory (12·nnz + 20·n bytes in all, plus 16·n bytes of work space
 // during setup).
 type IC0 struct {
 	tri   *triFactors
-	ldiag []float64 // lᵢᵢ
+	piv   []float64 // dᵢ = lᵢᵢ²
 	shift float64
 }
 
 // NewIC0 computes the IC(0) factorisation of the symmetric matrix A,
 // using its lower triangle. o may be nil.
 //
-// Setup: a symmetry check (O(nnz), no transpose), Σᵢ Σ_{k ∈ L(i)} nnz(L(k))
-// multiply-adds (about 4 per row for a 5-point stencil), n square roots,
-// and a transpose of the factor to lay out the backward solve.
+// Setup: a symmetry check (O(nnz), no transpose, parallel), a parallel
+// split of A into its triangles, the sequential factorisation
+// (Σᵢ Σ_{k ∈ L(i)} nnz(L(k)) multiply-adds, about 4 per row for a
+// 5-point stencil, and n divisions and square roots), and a parallel
+// transpose of the factor onto A's upper pattern to lay out the backward
+// solve.
 //
 // It returns an error wrapping ErrOption if the shift is negative or not
 // finite; ErrNotSquare; ErrNotFinite naming the entry; ErrNotSymmetric
@@ -79,38 +83,31 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 			return nil, err
 		}
 	}
-	diag, err := diagPositions(method, A, false)
+	// Strict lower triangle of A (becomes L̂), its diagonal (becomes
+	// diag(L)) and strict upper triangle (whose pattern is Lᵀ's when A's
+	// pattern is symmetric), split in parallel passes; factored in place.
+	f, err := splitLU(method, A, false, true)
 	if err != nil {
 		return nil, err
 	}
-	indptr, ind, aval := A.Raw()
-
-	// Strict lower triangle of A (becomes L̂) and its diagonal (becomes
-	// diag(L)), factored in place.
-	nl := 0
-	for i := range n {
-		nl += diag[i] - indptr[i]
-	}
-	f := &triFactors{n: n, lp: make([]int, n+1), li: make([]int32, nl), lv: make([]float64, nl), invDiag: make([]float64, n)}
 	lp, li, lv := f.lp, f.li, f.lv
-	ldiag := make([]float64, n)
-	p := 0
-	for i := range n {
-		for k := indptr[i]; k < diag[i]; k++ {
-			li[p], lv[p] = ind[k], aval[k]
-			p++
-		}
-		lp[i+1] = p
-		d := aval[diag[i]]
+	piv := f.diag // aᵢᵢ(1 + shift), then dᵢ
+	f.diag = nil
+	for i, d := range piv {
 		if !(d > 0) {
 			return nil, fmt.Errorf("%w: %s: diagonal entry A(%d,%d) = %.6g is not positive", ErrNotSPD, method, i, i, d)
 		}
-		ldiag[i] = d * (1 + shift)
+		piv[i] = d * (1 + shift)
 	}
 
-	// Row-oriented IC(0): for each row i and each k < i in its pattern,
-	// lᵢₖ = (aᵢₖ − Σ_{j<k} lᵢⱼ·lₖⱼ)/lₖₖ, then lᵢᵢ = √(aᵢᵢ − Σ_{j<i} lᵢⱼ²).
-	// w holds the computed entries of row i, scattered by column.
+	// Row-oriented IC(0) in the square-root-free form M = L̂·D·L̂ᵀ
+	// (L̂ unit lower, D = diag(dᵢ), dᵢ = lᵢᵢ²): for each row i and each
+	// k < i in its pattern, sᵢₖ = aᵢₖ − Σ_{j<k} L̂ᵢⱼ·dⱼ·L̂ₖⱼ and
+	// L̂ᵢₖ = sᵢₖ/dₖ, then dᵢ = aᵢᵢ − Σ_{k<i} L̂ᵢₖ·sᵢₖ. w holds sᵢₖ = L̂ᵢₖ·dₖ
+	// of row i, scattered by column. Without square roots, and
+	// multiplying by the stored 1/dₖ (as PETSc does) instead of dividing,
+	// the sequential loop does one division per row.
+	invPiv := f.invDiag
 	w := make([]float64, n)
 	for i := range n {
 		lo, hi := lp[i], lp[i+1]
@@ -120,15 +117,15 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 			for t := lp[k]; t < lp[k+1]; t++ {
 				s -= lv[t] * w[li[t]]
 			}
-			lik := s / ldiag[k]
-			lv[kk] = lik
-			w[k] = lik
+			lv[kk] = s * invPiv[k]
+			w[k] = s
 		}
-		aii := ldiag[i]
+		aii := piv[i]
 		s := aii
 		for kk := lo; kk < hi; kk++ {
-			s -= lv[kk] * lv[kk]
-			w[li[kk]] = 0
+			c := li[kk]
+			s -= lv[kk] * w[c]
+			w[c] = 0
 		}
 		if s-s != 0 {
 			return nil, fmt.Errorf("%w: %s: pivot of row %d became %v (growth in the incomplete factor)", ErrNotFinite, method, i, s)
@@ -139,28 +136,80 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 				hint = fmt.Sprintf("even with Shift = %g; try a larger shift", shift)
 			}
 			return nil, fmt.Errorf("%w: %s: pivot of row %d is %.6g (A(%d,%d) = %.6g): %s",
-				ErrNotSPD, method, i, s, i, i, aval[diag[i]], hint)
+				ErrNotSPD, method, i, s, i, i, A.At(i, i), hint)
 		}
-		ldiag[i] = math.Sqrt(s)
-		f.invDiag[i] = 1 / s
-		if v := f.invDiag[i]; v-v != 0 {
+		piv[i] = s
+		invPiv[i] = 1 / s
+		if v := invPiv[i]; v-v != 0 {
 			return nil, fmt.Errorf("%w: %s: pivot of row %d, %g, has no finite inverse", ErrNotSPD, method, i, s)
 		}
 	}
 
-	// M = L̂·D²·L̂ᵀ: Ûᵢⱼ = (D²L̂ᵀ)ᵢⱼ = lᵢᵢ·lⱼᵢ (j > i), then L̂ᵢⱼ = lᵢⱼ/lⱼⱼ in place.
-	f.up, f.ui, f.uv = transposeScaled(n, lp, li, lv, ldiag)
-	for t, j := range li {
-		lv[t] /= ldiag[j]
+	// Û = D·L̂ᵀ: Ûᵢⱼ = dᵢ·L̂ⱼᵢ (j > i).
+	if len(f.ui) == len(li) && sc.paired {
+		// A's pattern is symmetric: Û has the pattern of A's strict upper
+		// triangle, already in f.up/f.ui.
+		scaleTranspose(f, piv)
+	} else {
+		// Tiny unpaired entries passed the symmetry check: lay Û out
+		// from L's own pattern.
+		f.up, f.ui, f.uv = transposeScaled(n, lp, li, lv, piv)
 	}
-	return &IC0{tri: f, ldiag: ldiag, shift: shift}, nil
+	return &IC0{tri: f, piv: piv, shift: shift}, nil
 }
 
-// transposeScaled returns the strictly upper triangle Û = D²·L̂ᵀ in row
-// form from the strictly lower part of L (rows lp/li/lv) and its diagonal
-// ldiag: Ûᵢⱼ = lᵢᵢ·lⱼᵢ for j > i. A counting-sort transpose, O(nnz(L)).
+// scaleTranspose fills Û = D·L̂ᵀ on the pattern already in f.up/f.ui
+// (A's strict upper triangle, equal to L̂ᵀ's when A's pattern is
+// symmetric): for every upper entry (i, j) it finds L̂ⱼᵢ in row j of L̂
+// by binary search and sets Ûᵢⱼ = dᵢ·L̂ⱼᵢ. Row blocks of Û run in
+// parallel (they only read L̂). O(nnz·log(row length)), no allocation
+// beyond the block bounds; the same products, and so the same results,
+// as transposeScaled.
+func scaleTranspose(f *triFactors, d []float64) {
+	parts := 1
+	if len(f.ui) >= parallelScanMin {
+		parts = par.Procs()
+	}
+	j := &transposeJob{f: f, d: d, bounds: rowBlocks(f.up, parts)}
+	par.Run(parts, j)
+}
+
+// transposeJob is scaleTranspose's parallel loop over row blocks of Û.
+type transposeJob struct {
+	f      *triFactors
+	d      []float64
+	bounds []int
+}
+
+// Run implements par.Body: part p fills rows bounds[p] to bounds[p+1] of Û.
+func (j *transposeJob) Run(p int) {
+	lp, li, lv := j.f.lp, j.f.li, j.f.lv
+	up, ui, uv := j.f.up, j.f.ui, j.f.uv
+	for i := j.bounds[p]; i < j.bounds[p+1]; i++ {
+		d := j.d[i]
+		for q := up[i]; q < up[i+1]; q++ {
+			c := ui[q]
+			// First index of row c of L̂ with column ≥ i; it is i, because
+			// the patterns pair one to one.
+			lo, hi := lp[c], lp[c+1]
+			for lo < hi {
+				mid := int(uint(lo+hi) >> 1)
+				if int(li[mid]) < i {
+					lo = mid + 1
+				} else {
+					hi = mid
+				}
+			}
+			uv[q] = d * lv[lo]
+		}
+	}
+}
+
+// transposeScaled returns the strictly upper triangle Û = D·L̂ᵀ in row
+// form from the strictly lower part of L̂ (rows lp/li/lv) and the pivots
+// d: Ûᵢⱼ = dᵢ·L̂ⱼᵢ for j > i. A counting-sort transpose, O(nnz(L̂)).
 // Columns come out sorted because rows j are visited in increasing order.
-func transposeScaled(n int, lp []int, li []int32, lv, ldiag []float64) (up []int, ui []int32, uv []float64) {
+func transposeScaled(n int, lp []int, li []int32, lv, d []float64) (up []int, ui []int32, uv []float64) {
 	up = make([]int, n+1)
 	for _, i := range li {
 		up[i+1]++
@@ -176,7 +225,7 @@ func transposeScaled(n int, lp []int, li []int32, lv, ldiag []float64) (up []int
 			i := li[t]
 			p := next[i]
 			ui[p] = int32(j)
-			uv[p] = ldiag[i] * lv[t]
+			uv[p] = d[i] * lv[t]
 			next[i]++
 		}
 	}
@@ -203,22 +252,26 @@ func (p *IC0) ApplyT(dst, x []float64) {
 }
 
 // Factor returns a new copy of the lower triangular factor L (diagonal
-// included), M = L·Lᵀ. It is rebuilt from the stored scaled form
-// (lᵢⱼ = L̂ᵢⱼ·lⱼⱼ), so it agrees with the factorisation to about one unit
-// of rounding. O(nnz) time and memory.
+// included), M = L·Lᵀ. It is rebuilt from the stored form M = L̂·D·L̂ᵀ
+// (lⱼⱼ = √dⱼ, lᵢⱼ = L̂ᵢⱼ·lⱼⱼ), so it agrees with the factorisation to about
+// one unit of rounding. O(nnz) time and memory.
 func (p *IC0) Factor() *sparse.CSR {
 	f := p.tri
 	n := f.n
+	ldiag := make([]float64, n)
+	for i, d := range p.piv {
+		ldiag[i] = math.Sqrt(d)
+	}
 	indptr := make([]int, n+1)
 	ind := make([]int32, 0, len(f.li)+n)
 	val := make([]float64, 0, len(f.li)+n)
 	for i := range n {
 		for t := f.lp[i]; t < f.lp[i+1]; t++ {
 			ind = append(ind, f.li[t])
-			val = append(val, f.lv[t]*p.ldiag[f.li[t]])
+			val = append(val, f.lv[t]*ldiag[f.li[t]])
 		}
 		ind = append(ind, int32(i))
-		val = append(val, p.ldiag[i])
+		val = append(val, ldiag[i])
 		indptr[i+1] = len(ind)
 	}
 	return mustCSR(n, indptr, ind, val)

@@ -35,6 +35,42 @@ func TestIC0PatternProperty(t *testing.T) {
 	}
 }
 
+// A symmetric matrix whose pattern is not (a tiny entry stored on one
+// side only, within SymmetryTol) passes the symmetry check; IC(0) then
+// factors on the lower pattern and lays Lᵀ out from it, whichever side
+// holds the extra entry, and when the two triangles hold as many entries
+// on different patterns.
+func TestIC0NearlySymmetricPattern(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		extra [][2]int
+	}{
+		{"extra lower entry", [][2]int{{9, 2}}},
+		{"extra upper entry", [][2]int{{2, 9}}},
+		{"one extra on each side", [][2]int{{9, 2}, {3, 7}}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			b := sparse.NewCOO(12, 12, 40)
+			L := sparse.Laplacian1D(12)
+			for i := range 12 {
+				ind, val := L.Row(i)
+				for k, j := range ind {
+					b.Append(i, int(j), val[k])
+				}
+			}
+			for _, e := range c.extra {
+				b.Append(e[0], e[1], 1e-14)
+			}
+			A := b.ToCSR()
+			p, err := precond.NewIC0(A, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkIC0(t, A, p, 0)
+		})
+	}
+}
+
 // spdWithZeros is an SPD matrix with explicit zeros stored symmetrically.
 func spdWithZeros(t *testing.T) *sparse.CSR {
 	A := randCSR(t, 8, 30, 0.15, "spd")
