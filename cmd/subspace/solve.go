@@ -24,11 +24,11 @@ import (
 var solveMethods = []string{"cg", "minres", "gmres", "fgmres", "bicgstab", "lsqr", "lsmr"}
 
 type solveFlags struct {
-	rhs, out, method, prec, side string
-	rtol, atol, damp, omega      float64
-	maxIter, restart             int
-	json, progress               bool
-	asm                          asmFlags
+	rhs, x0, out, method, prec, side string
+	rtol, atol, damp, omega, shift   float64
+	maxIter, restart                 int
+	json, progress                   bool
+	asm                              asmFlags
 }
 
 // newSolveCmd returns the "solve" verb: one linear system or least-squares
@@ -44,7 +44,9 @@ LSQR or LSMR (which also take rectangular A).
 
 Right-hand side: by default b = A·1 (so that x = 1 solves the system);
 --rhs ones uses b = 1 (all ones, length rows), --rhs FILE.npy reads b from
-a NumPy file. --out x.npy writes the solution.
+a NumPy file. --x0 FILE.npy starts from that guess instead of zero (the
+reported residuals and iterations are then those from x0). --out x.npy
+writes the solution.
 
 Stopping: square methods stop when ‖b − A x‖ ≤ max(rtol·‖b‖, atol), checked
 on the true residual; --maxiter counts iterations (inner iterations for
@@ -53,7 +55,8 @@ GMRES/FGMRES), 0 meaning 10·n. LSQR and LSMR use their own rules (SciPy's):
 --atol is not used, --damp adds λ²‖x‖².
 
 Preconditioners (square methods): jacobi, ssor (--omega, default 1), ilu0,
-ic0 (symmetric positive definite A), asm (restricted additive Schwarz with
+ic0 (symmetric positive definite A; --shift S factors A + S·diag(A), the
+remedy when IC(0) breaks down, like PETSc's -pc_factor_shift_type), asm (restricted additive Schwarz with
 ILU(0) subdomains, --blocks, --overlap; PETSc's PCASM) and bjacobi (block
 Jacobi, asm without overlap); asm and bjacobi solve their subdomains in
 parallel. GMRES takes --side left|right.
@@ -66,8 +69,9 @@ convergence and the setup and solve times; --json prints one object with
 the keys method, precond, rows, cols, nnz, iterations, matvecs, converged,
 reason, relative_residual (true ‖b − A x‖/‖b‖ of the returned x), residual,
 seconds (solve only) and setup_seconds (reading and preconditioner), plus
-error when the solver failed and, for LSQR/LSMR, damp, normal_residual
-(‖Aᵀr − λ²x‖, the gradient of the objective), norm_a, cond_a and stop. Exit status: 0 converged, 3 not converged (after
+error when the solver failed, x0 when --x0 was given and, for LSQR/LSMR,
+damp, normal_residual (‖Aᵀr − λ²x‖, the gradient of the objective),
+norm_a, cond_a and stop. Exit status: 0 converged, 3 not converged (after
 printing), 2 bad arguments, 1 bad data or solver failure (breakdown,
 indefinite matrix; the result is printed first).`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -82,6 +86,7 @@ indefinite matrix; the result is printed first).`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.rhs, "rhs", "", "right-hand side: FILE.npy, or ones (default: b = A·1)")
+	fl.StringVar(&f.x0, "x0", "", "initial guess: FILE.npy (default: zero)")
 	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, bicgstab, lsqr or lsmr")
 	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0, ic0, asm or bjacobi")
 	fl.StringVar(&f.side, "side", "right", "GMRES preconditioning side: left or right")
@@ -89,6 +94,7 @@ indefinite matrix; the result is printed first).`,
 	fl.Float64Var(&f.atol, "atol", 0, "absolute tolerance on ‖b − A x‖ (square methods)")
 	fl.Float64Var(&f.damp, "damp", 0, "LSQR/LSMR regularisation λ")
 	fl.Float64Var(&f.omega, "omega", 0, "SSOR relaxation parameter in (0, 2) (0: 1)")
+	fl.Float64Var(&f.shift, "shift", 0, "IC(0) relative diagonal shift: factor A + shift·diag(A) (0: none)")
 	f.asm.register(fl)
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 10·n)")
 	fl.IntVar(&f.restart, "restart", krylov.DefaultRestart, "GMRES/FGMRES restart length")
@@ -107,6 +113,7 @@ type solveOutput struct {
 	Restart      int      `json:"restart,omitempty"`
 	Matrix       string   `json:"matrix"`
 	RHS          string   `json:"rhs"`
+	X0           string   `json:"x0,omitempty"`
 	Rows         int      `json:"rows"`
 	Cols         int      `json:"cols"`
 	NNZ          int      `json:"nnz"`
@@ -160,6 +167,10 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		return usageErrorf("%s takes no preconditioner (got --precond %s)", method, prec)
 	case f.omega != 0 && (!(f.omega > 0 && f.omega < 2)):
 		return usageErrorf("--omega must be in (0, 2), got %v", f.omega)
+	case !(f.shift >= 0) || math.IsInf(f.shift, 0):
+		return usageErrorf("--shift must be finite and >= 0, got %v", f.shift)
+	case f.shift != 0 && prec != "ic0":
+		return usageErrorf("--shift applies to --precond ic0 only, not %s", prec)
 	}
 	if err := f.asm.validate(cmd.Flags(), prec); err != nil {
 		return err
@@ -199,7 +210,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	}
 	var M linop.Operator
 	if prec != "none" {
-		M, err = precond.New(prec, A, f.asm.options(precond.Options{Omega: f.omega}))
+		M, err = precond.New(prec, A, f.asm.options(precond.Options{Omega: f.omega, Shift: f.shift}))
 		if err != nil {
 			return fmt.Errorf("--precond %s: %w", prec, err)
 		}
@@ -218,7 +229,11 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 			out.Side = "left"
 		}
 	}
-	x := make([]float64, cols)
+	x, err := solveX0(cols, f.x0)
+	if err != nil {
+		return err
+	}
+	out.X0 = f.x0
 	total := f.maxIter
 	if total == 0 {
 		total = krylov.DefaultMaxIterFactor * min(rows, cols)
@@ -310,6 +325,22 @@ func solveRHS(A *sparse.CSR, rhs string) ([]float64, string, error) {
 	return b, rhs, nil
 }
 
+// solveX0 returns the initial guess for the --x0 flag: zero by default, or
+// a .npy file of n values (npy.ReadVector refuses NaN and Inf).
+func solveX0(n int, path string) ([]float64, error) {
+	if path == "" {
+		return make([]float64, n), nil
+	}
+	x, err := npy.ReadVector(path)
+	if err != nil {
+		return nil, fmt.Errorf("--x0: %w", err)
+	}
+	if len(x) != n {
+		return nil, fmt.Errorf("--x0: %s has %d entries but the matrix has %d columns", path, len(x), n)
+	}
+	return x, nil
+}
+
 func squareSolver(method string) func(context.Context, linop.Operator, []float64, []float64, *krylov.Options) (krylov.Result, error) {
 	switch method {
 	case "cg":
@@ -346,6 +377,9 @@ func (o *solveOutput) print(w io.Writer, asJSON bool) error {
 	row("preconditioner", "%s", o.Precond)
 	row("matrix", "%s: %d × %d, %d nonzeros", o.Matrix, o.Rows, o.Cols, o.NNZ)
 	row("right-hand side", "%s", o.RHS)
+	if o.X0 != "" {
+		row("initial guess", "%s", o.X0)
+	}
 	its := fmt.Sprintf("%d (%d products with A", o.Iterations, o.MatVecs)
 	if o.MatVecsT != nil {
 		its += fmt.Sprintf(", %d with Aᵀ", *o.MatVecsT)

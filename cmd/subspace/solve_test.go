@@ -163,6 +163,69 @@ func TestSolveRHS(t *testing.T) {
 	}
 }
 
+// --x0 starts the solve from a guess: from the exact solution CG stops
+// before its first iteration; from a nearby guess it converges, and the
+// JSON names the file.
+func TestSolveX0(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(infoMatrices, "494_bus.mtx")
+	ones := make([]float64, 494)
+	near := make([]float64, 494)
+	for i := range ones {
+		ones[i] = 1
+		near[i] = 1 + 1e-3*float64(i%7)
+	}
+	exact, nearby := filepath.Join(dir, "ones.npy"), filepath.Join(dir, "near.npy")
+	if err := npy.WriteVector(exact, ones); err != nil {
+		t.Fatal(err)
+	}
+	if err := npy.WriteVector(nearby, near); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := infoRun(t, "solve", path, "--method", "cg", "--x0", exact, "--json")
+	m := solveJSON(t, out)
+	if code != 0 || m["iterations"].(float64) != 0 || m["x0"] != exact {
+		t.Fatalf("from the solution: exit %d, %s %s", code, out, errs)
+	}
+	_, out0, _ := infoRun(t, "solve", path, "--method", "cg", "--precond", "ic0", "--json")
+	code, out, errs = infoRun(t, "solve", path, "--method", "cg", "--precond", "ic0", "--x0", nearby, "--json")
+	m, m0 := solveJSON(t, out), solveJSON(t, out0)
+	if code != 0 || m["converged"] != true || m["relative_residual"].(float64) > 1e-5 {
+		t.Fatalf("from a nearby guess: exit %d, %s %s", code, out, errs)
+	}
+	if m["iterations"].(float64) >= m0["iterations"].(float64) {
+		t.Errorf("from a nearby guess: %v iterations, from zero %v", m["iterations"], m0["iterations"])
+	}
+	code, out, _ = infoRun(t, "solve", path, "--method", "gmres", "--x0", nearby)
+	if code != 0 || !strings.Contains(out, "initial guess      "+nearby) {
+		t.Errorf("text output: exit %d\n%s", code, out)
+	}
+}
+
+// --shift rescues IC(0) on Kershaw's SPD matrix, where it breaks down
+// without one (the error says to use a shift).
+func TestSolveShift(t *testing.T) {
+	kershaw := infoWrite(t, "kershaw.mtx", `%%MatrixMarket matrix coordinate real symmetric
+4 4 8
+1 1 3
+2 1 -2
+4 1 2
+2 2 3
+3 2 -2
+3 3 3
+4 3 -2
+4 4 3
+`)
+	code, _, errs := infoRun(t, "solve", kershaw, "--method", "cg", "--precond", "ic0")
+	if code != 1 || !strings.Contains(errs, "pivot of row 3") || !strings.Contains(errs, "Shift") {
+		t.Fatalf("without a shift: exit %d, %s", code, errs)
+	}
+	code, out, errs := infoRun(t, "solve", kershaw, "--method", "cg", "--precond", "ic0", "--shift", "0.5", "--rtol", "1e-10", "--json")
+	if m := solveJSON(t, out); code != 0 || m["converged"] != true {
+		t.Fatalf("with --shift 0.5: exit %d, %s %s", code, out, errs)
+	}
+}
+
 func TestSolveBadInput(t *testing.T) {
 	dir := t.TempDir()
 	bus := filepath.Join(infoMatrices, "494_bus.mtx")
@@ -175,6 +238,12 @@ func TestSolveBadInput(t *testing.T) {
 	nanMM := infoWrite(t, "nan.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 nan\n2 2 1\n")
 	bad := infoWrite(t, "bad.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 1\n3 1 1\n")
 	notNpy := infoWrite(t, "b.npy", "not a npy file")
+	nanX0 := filepath.Join(dir, "nan.npy")
+	x0 := make([]float64, 494)
+	x0[7] = math.NaN()
+	if err := npy.WriteVector(nanX0, x0); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name   string
 		args   []string
@@ -206,6 +275,11 @@ func TestSolveBadInput(t *testing.T) {
 		{"NaN in matrix", []string{"solve", nanMM}, 1, nil, []string{"NaN"}},
 		{"rhs wrong length", []string{"solve", bus, "--rhs", short}, 1, nil, []string{"--rhs: " + short + " has 3 entries but the matrix has 494 rows"}},
 		{"rhs not npy", []string{"solve", bus, "--rhs", notNpy}, 1, nil, []string{"--rhs: "}},
+		{"x0 wrong length", []string{"solve", bus, "--x0", short}, 1, nil, []string{"--x0: " + short + " has 3 entries but the matrix has 494 columns"}},
+		{"x0 not finite", []string{"solve", bus, "--x0", nanX0}, 1, nil, []string{"--x0: ", nanX0, "element 7 is NaN"}},
+		{"x0 missing", []string{"solve", bus, "--x0", filepath.Join(dir, "none.npy")}, 1, nil, []string{"--x0: ", "no such file"}},
+		{"negative shift", []string{"solve", bus, "--precond", "ic0", "--shift", "-0.1"}, 2, nil, []string{"--shift must be finite and >= 0, got -0.1"}},
+		{"shift with ilu0", []string{"solve", bus, "--precond", "ilu0", "--shift", "0.1"}, 2, nil, []string{"--shift applies to --precond ic0 only, not ilu0"}},
 		{"ic0 nonsymmetric", []string{"solve", west, "--method", "cg", "--precond", "ic0"}, 1, nil, []string{"--precond ic0: "}},
 		{"jacobi zero diagonal", []string{"solve", west, "--precond", "jacobi"}, 1, nil, []string{"--precond jacobi: "}},
 		{"unwritable out", []string{"solve", bus, "--method", "cg", "--out", filepath.Join(dir, "no", "dir", "x.npy")}, 1, nil, []string{"--out: "}},
