@@ -44,8 +44,11 @@ Methods (POT's parameterisation: minimise <C,P> - reg·H(P)):
 
 The Sinkhorn methods stop when the marginal violation ||P^T 1 - b||_2 < --tol
 (POT's stopThr rule; sns: ||P1 - a|| + ||P^T 1 - b||), unbalanced on the
-relative change of the scalings. --plan P.npy writes the plan. --json
-prints one JSON object. A solve that reaches --maxiter prints its result
+relative change of the scalings. --plan P.npy writes the plan and
+--potentials F.npz the dual potentials (arrays f and g, in cost units; for
+emd the simplex's optimal duals). --warm-start F.npz starts an entropic or
+unbalanced solve from such potentials, e.g. those of a run with a larger
+--reg or a nearby cost. --json prints one JSON object. A solve that reaches --maxiter prints its result
 and exits with status 3. Progress is drawn on stderr for runs over a second.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 0 {
@@ -70,6 +73,8 @@ and exits with status 3. Progress is drawn on stderr for runs over a second.`,
 	fl.Float64Var(&f.tol, "tol", 0, "stopping threshold on the marginal violation (0: 1e-9; unbalanced 1e-6)")
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 1000; emd: pivots, 0: automatic)")
 	fl.StringVar(&f.plan, "plan", "", "write the transport plan to this .npy file")
+	fl.StringVar(&f.potentials, "potentials", "", "write the dual potentials (arrays f, g) to this .npz file")
+	fl.StringVar(&f.warm, "warm-start", "", "start from the potentials (arrays f, g) in this .npz file (not emd)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object")
 	return cmd
 }
@@ -78,6 +83,7 @@ type otFlags struct {
 	x, y, metric, cost, a, b string
 	reg, regM, tol           float64
 	method, plan             string
+	potentials, warm         string
 	maxIter                  int
 	json                     bool
 }
@@ -100,6 +106,8 @@ type otOutput struct {
 	Reason             string  `json:"reason"`
 	Seconds            float64 `json:"seconds"`
 	Plan               string  `json:"plan,omitempty"`
+	Potentials         string  `json:"potentials,omitempty"`
+	WarmStart          string  `json:"warm_start,omitempty"`
 }
 
 func runOT(cmd *cobra.Command, f *otFlags) error {
@@ -147,6 +155,9 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	if f.maxIter < 0 {
 		return usageErrorf("--maxiter must be >= 0, got %d", f.maxIter)
 	}
+	if f.warm != "" && method == "emd" {
+		return usageErrorf("--warm-start applies to the entropic and unbalanced methods, not emd")
+	}
 
 	// Data (errors exit 1).
 	var C *mat.Dense
@@ -184,12 +195,20 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 		}
 	}
 
+	var f0, g0 []float64
+	if f.warm != "" {
+		if f0, g0, err = readPotentials(f.warm, n, m); err != nil {
+			return fmt.Errorf("ot: --warm-start: %w", err)
+		}
+	}
+
 	prog := newProgress(cmd.ErrOrStderr(), true, "ot "+method, f.maxIter)
 	defer prog.finish()
 	ctx := cmd.Context()
-	out := otOutput{Method: method, N: n, M: m, Plan: f.plan}
+	out := otOutput{Method: method, N: n, M: m, Plan: f.plan, Potentials: f.potentials, WarmStart: f.warm}
 	start := time.Now()
 	var plan *mat.Dense
+	var fp, gp []float64
 	var solveErr error
 	switch method {
 	case "emd":
@@ -200,11 +219,11 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 			return err
 		}
 		solveErr = err
-		plan = res.Plan
+		plan, fp, gp = res.Plan, res.U, res.V
 		out.Cost, out.Iterations, out.MarginalError = jsonNum(res.Cost), res.Iterations, jsonNum(res.MarginalError)
 		out.Converged, out.Reason = res.Converged, res.Reason
 	default:
-		o := &ot.Options{Tol: f.tol, MaxIter: f.maxIter, Progress: func(it int, e float64) {
+		o := &ot.Options{Tol: f.tol, MaxIter: f.maxIter, F0: f0, G0: g0, Progress: func(it int, e float64) {
 			prog.update(it, fmt.Sprintf("marginal error %.3g", e))
 		}}
 		var res *ot.Result
@@ -218,7 +237,7 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 			return solveErr
 		}
 		out.Reg = jsonNum(f.reg)
-		plan = res.Plan
+		plan, fp, gp = res.Plan, res.F, res.G
 		out.Cost, out.Iterations, out.MarginalError = jsonNum(res.Cost), res.Iterations, jsonNum(res.MarginalError)
 		out.Converged, out.Reason = res.Converged, res.Reason
 		if method == "sns" {
@@ -235,6 +254,11 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	if f.plan != "" {
 		if err := npy.WriteDense(f.plan, plan); err != nil {
 			return fmt.Errorf("ot: --plan: %w", err)
+		}
+	}
+	if f.potentials != "" {
+		if err := writePotentials(f.potentials, fp, gp); err != nil {
+			return fmt.Errorf("ot: --potentials: %w", err)
 		}
 	}
 	if err := out.print(cmd.OutOrStdout(), f.json); err != nil {
@@ -267,8 +291,14 @@ func (o *otOutput) print(w io.Writer, asJSON bool) error {
 	fmt.Fprintf(w, "marginal error  %.3g\n", float64(o.MarginalError))
 	fmt.Fprintf(w, "converged       %v (%s)\n", o.Converged, o.Reason)
 	fmt.Fprintf(w, "seconds         %.3f\n", o.Seconds)
+	if o.WarmStart != "" {
+		fmt.Fprintf(w, "warm start      %s\n", o.WarmStart)
+	}
 	if o.Plan != "" {
 		fmt.Fprintf(w, "plan            %s\n", o.Plan)
+	}
+	if o.Potentials != "" {
+		fmt.Fprintf(w, "potentials      %s\n", o.Potentials)
 	}
 	return nil
 }

@@ -129,6 +129,69 @@ func TestOTMethods(t *testing.T) {
 	}
 }
 
+// --potentials writes f and g; --warm-start from them re-solves in fewer
+// iterations to the same cost, including at a smaller reg (the use it is
+// for); EMD's potentials are its optimal duals.
+func TestOTPotentialsAndWarmStart(t *testing.T) {
+	f := newOTFixture(t)
+	pot := filepath.Join(f.dir, "pot.npz")
+	base := []string{"--x", f.x, "--y", f.y, "--a", f.a, "--b", f.b, "--tol", "1e-11", "--maxiter", "100000", "--json"}
+	run := func(extra ...string) map[string]any {
+		t.Helper()
+		code, out, errs := otRun(t, append(append([]string(nil), base...), extra...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d, stderr %q", extra, code, errs)
+		}
+		return solveJSON(t, out)
+	}
+	run("--method", "sinkhorn-log", "--reg", "0.05", "--potentials", pot)
+	z, err := npy.OpenNPZ(pot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fa, err1 := z.ReadFloat64("f")
+	ga, err2 := z.ReadFloat64("g")
+	z.Close()
+	if err1 != nil || err2 != nil || len(fa.Data) != 5 || len(ga.Data) != 4 {
+		t.Fatalf("potentials file: %v %v %v %v", err1, err2, fa.Shape, ga.Shape)
+	}
+	for _, method := range []string{"sinkhorn-log", "stabilized", "sns"} {
+		cold := run("--method", method, "--reg", "0.02")
+		warm := run("--method", method, "--reg", "0.02", "--warm-start", pot)
+		if warm["warm_start"] != pot {
+			t.Errorf("%s: JSON warm_start = %v", method, warm["warm_start"])
+		}
+		if c, w := cold["cost"].(float64), warm["cost"].(float64); math.Abs(c-w) > 1e-9 {
+			t.Errorf("%s: warm cost %.15g, cold %.15g", method, w, c)
+		}
+		if ci, wi := cold["iterations"].(float64), warm["iterations"].(float64); wi >= ci {
+			t.Errorf("%s: warm start took %v iterations, cold %v", method, wi, ci)
+		}
+	}
+	// EMD: U_i + V_j ≤ C_ij everywhere, with equality on the plan's support.
+	plan := filepath.Join(f.dir, "emd.npy")
+	run("--method", "emd", "--potentials", pot, "--plan", plan)
+	z, err = npy.OpenNPZ(pot)
+	if err != nil {
+		t.Fatal(err)
+	}
+	U, _ := z.ReadFloat64("f")
+	V, _ := z.ReadFloat64("g")
+	z.Close()
+	P, err := npy.ReadDense(plan)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 5 {
+		for j := range 4 {
+			slack := f.C.At(i, j) - U.Data[i] - V.Data[j]
+			if slack < -1e-12 || (P.At(i, j) > 0 && math.Abs(slack) > 1e-12) {
+				t.Errorf("EMD duals: C(%d,%d) − U − V = %g with plan entry %g", i, j, slack, P.At(i, j))
+			}
+		}
+	}
+}
+
 func TestOTNotConverged(t *testing.T) {
 	f := newOTFixture(t)
 	code, out, errs := otRun(t, "--cost", f.cost, "--reg", "0.001", "--method", "sinkhorn-log", "--maxiter", "3", "--json")
@@ -149,6 +212,14 @@ func TestOTBadInput(t *testing.T) {
 	if err := writeNaNVector(nanFile); err != nil {
 		t.Fatal(err)
 	}
+	short := filepath.Join(f.dir, "short.npz")
+	if err := writePotentials(short, []float64{0, 0, 0}, []float64{0, 0, 0, 0}); err != nil {
+		t.Fatal(err)
+	}
+	nanPot := filepath.Join(f.dir, "nanpot.npz")
+	if err := writePotentials(nanPot, []float64{0, math.NaN(), 0, 0, 0}, []float64{0, 0, 0, 0}); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -156,6 +227,12 @@ func TestOTBadInput(t *testing.T) {
 		err  string
 	}{
 		{"no input", []string{"--reg", "1"}, 2, "give --x and --y"},
+		{"warm start emd", []string{"--cost", f.cost, "--method", "emd", "--warm-start", short}, 2, "--warm-start applies to the entropic and unbalanced methods, not emd"},
+		{"warm start missing", []string{"--cost", f.cost, "--reg", "1", "--warm-start", missing}, 1, "--warm-start: " + missing + ": no such file"},
+		{"warm start not npz", []string{"--cost", f.cost, "--reg", "1", "--warm-start", f.a}, 1, "--warm-start: "},
+		{"warm start wrong length", []string{"--cost", f.cost, "--reg", "1", "--warm-start", short}, 1, "array f has shape [3], want (5,) (one potential per source point)"},
+		{"warm start NaN", []string{"--cost", f.cost, "--reg", "1", "--warm-start", nanPot}, 1, "F0[1] = NaN"},
+		{"unwritable potentials", []string{"--cost", f.cost, "--reg", "1", "--potentials", filepath.Join(f.dir, "no", "p.npz")}, 1, "--potentials: "},
 		{"both inputs", []string{"--x", f.x, "--y", f.y, "--cost", f.cost, "--reg", "1"}, 2, "not both"},
 		{"x without y", []string{"--x", f.x, "--reg", "1"}, 2, "--x and --y must be given together"},
 		{"a without b", []string{"--cost", f.cost, "--a", f.a, "--reg", "1"}, 2, "--a and --b"},
