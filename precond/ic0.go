@@ -189,18 +189,8 @@ func (j *transposeJob) Run(p int) {
 		d := j.d[i]
 		for q := up[i]; q < up[i+1]; q++ {
 			c := ui[q]
-			// First index of row c of L̂ with column ≥ i; it is i, because
-			// the patterns pair one to one.
-			lo, hi := lp[c], lp[c+1]
-			for lo < hi {
-				mid := int(uint(lo+hi) >> 1)
-				if int(li[mid]) < i {
-					lo = mid + 1
-				} else {
-					hi = mid
-				}
-			}
-			uv[q] = d * lv[lo]
+			// Column i of row c of L̂ exists: the patterns pair one to one.
+			uv[q] = d * lv[searchCol(li, lp[c], lp[c+1], i)]
 		}
 	}
 }

@@ -153,16 +153,8 @@ func (j *symJob) Run(p int) {
 				}
 				continue
 			}
-			// Find column i in row c (sorted): first index with column ≥ i.
-			lo, hi := ap[c], ap[c+1]
-			for lo < hi {
-				mid := int(uint(lo+hi) >> 1)
-				if int(ai[mid]) < i {
-					lo = mid + 1
-				} else {
-					hi = mid
-				}
-			}
+			// Find column i in row c (sorted).
+			lo := searchCol(ai, ap[c], ap[c+1], i)
 			dev := math.Abs(v)
 			if lo < ap[c+1] && int(ai[lo]) == i {
 				r.matched++
@@ -172,4 +164,19 @@ func (j *symJob) Run(p int) {
 		}
 	}
 	j.res[p] = r
+}
+
+// searchCol returns the first position k in [lo, hi) with ind[k] ≥ col
+// (hi if there is none), by binary search over a row's sorted column
+// indices.
+func searchCol(ind []int32, lo, hi, col int) int {
+	for lo < hi {
+		mid := int(uint(lo+hi) >> 1)
+		if int(ind[mid]) < col {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo
 }

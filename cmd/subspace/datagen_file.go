@@ -107,17 +107,27 @@ func prod(shape []int) int {
 	return p
 }
 
-// write stores d at path (atomically: a failed write leaves path as it was).
-func (d *dataset) write(path string) (err error) {
+// writeNPZ creates path, lets fill write its arrays and closes it,
+// atomically: if fill or the close fails, path is left as it was.
+func writeNPZ(path string, fill func(z *npy.NPZWriter) error) error {
 	z, err := npy.CreateNPZ(path)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			z.Abort()
-		}
-	}()
+	if err := fill(z); err != nil {
+		z.Abort()
+		return err
+	}
+	return z.Close()
+}
+
+// write stores d at path (atomically: a failed write leaves path as it was).
+func (d *dataset) write(path string) error {
+	return writeNPZ(path, d.fill)
+}
+
+// fill writes d's arrays into z.
+func (d *dataset) fill(z *npy.NPZWriter) error {
 	r := d.rows()
 	meta, err := json.Marshal(d.meta)
 	if err != nil {
@@ -175,7 +185,7 @@ func (d *dataset) write(path string) (err error) {
 			return err
 		}
 	}
-	return z.Close()
+	return nil
 }
 
 // readDataset reads a datagen .npz file and checks that its arrays are

@@ -11,23 +11,13 @@ import (
 // writePotentials stores the dual potentials of an "ot" solve as the
 // arrays f (length n) and g (length m) of a .npz file, atomically. Bins of
 // zero mass may hold −Inf (entropic methods), which the file keeps.
-func writePotentials(path string, f, g []float64) (err error) {
-	z, err := npy.CreateNPZ(path)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			z.Abort()
+func writePotentials(path string, f, g []float64) error {
+	return writeNPZ(path, func(z *npy.NPZWriter) error {
+		if err := z.WriteFloat64("f", []int{len(f)}, f); err != nil {
+			return err
 		}
-	}()
-	if err := z.WriteFloat64("f", []int{len(f)}, f); err != nil {
-		return err
-	}
-	if err := z.WriteFloat64("g", []int{len(g)}, g); err != nil {
-		return err
-	}
-	return z.Close()
+		return z.WriteFloat64("g", []int{len(g)}, g)
+	})
 }
 
 // readPotentials reads the arrays f and g that --potentials writes (or
