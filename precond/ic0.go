@@ -47,7 +47,7 @@ type IC0 struct {
 // Setup: a symmetry check (O(nnz), no transpose, parallel), a parallel
 // split of A into its triangles, the sequential factorisation
 // (Σᵢ Σ_{k ∈ L(i)} nnz(L(k)) multiply-adds, about 4 per row for a
-// 5-point stencil, and n divisions and square roots), and a parallel
+// 5-point stencil, and n divisions, no square roots), and a parallel
 // transpose of the factor onto A's upper pattern to lay out the backward
 // solve.
 //

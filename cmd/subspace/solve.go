@@ -56,10 +56,10 @@ GMRES/FGMRES), 0 meaning 10·n. LSQR and LSMR use their own rules (SciPy's):
 
 Preconditioners (square methods): jacobi, ssor (--omega, default 1), ilu0,
 ic0 (symmetric positive definite A; --shift S factors A + S·diag(A), the
-remedy when IC(0) breaks down, like PETSc's -pc_factor_shift_type), asm (restricted additive Schwarz with
-ILU(0) subdomains, --blocks, --overlap; PETSc's PCASM) and bjacobi (block
-Jacobi, asm without overlap); asm and bjacobi solve their subdomains in
-parallel. GMRES takes --side left|right.
+remedy when IC(0) breaks down, like PETSc's -pc_factor_shift_type), asm
+(restricted additive Schwarz with ILU(0) subdomains, --blocks, --overlap;
+PETSc's PCASM) and bjacobi (block Jacobi, asm without overlap); asm and
+bjacobi solve their subdomains in parallel. GMRES takes --side left|right.
 CG and MINRES need a symmetric matrix (CG positive definite): on a matrix
 that is not symmetric they still run, after a warning, and report what
 happens.
@@ -204,6 +204,10 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	if err != nil {
 		return err
 	}
+	x, err := solveX0(cols, f.x0)
+	if err != nil {
+		return err
+	}
 	stderr := cmd.ErrOrStderr()
 	if (method == "cg" || method == "minres") && !A.IsSymmetric(1e-12) {
 		fmt.Fprintf(stderr, "subspace: warning: %s is not symmetric; %s needs a symmetric matrix (running anyway)\n", path, method)
@@ -228,10 +232,6 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		if side == krylov.Left {
 			out.Side = "left"
 		}
-	}
-	x, err := solveX0(cols, f.x0)
-	if err != nil {
-		return err
 	}
 	out.X0 = f.x0
 	total := f.maxIter
