@@ -21,14 +21,17 @@ func benchFields(b *testing.B, n, g int) ([][]float64, []int) {
 	return f, fam.FieldShape()
 }
 
-// Darcy fields on an 80×80 grid (6724 values each).
-func BenchmarkGreedy_N500_D6724(b *testing.B) {
-	f, _ := benchFields(b, 500, 80)
+// benchGreedy times Greedy on n Darcy fields of a g×g grid.
+func benchGreedy(b *testing.B, n, g int) {
+	f, _ := benchFields(b, n, g)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		Greedy(f)
 	}
 }
+
+// Darcy fields on an 80×80 grid (6724 values each).
+func BenchmarkGreedy_N500_D6724(b *testing.B) { benchGreedy(b, 500, 80) }
 
 func BenchmarkGrouped_N500_D6724(b *testing.B) {
 	f, shape := benchFields(b, 500, 80)
@@ -76,13 +79,7 @@ func BenchmarkSequenceGMRES40_Darcy6400x20(b *testing.B) {
 // Darcy fields on a 100×100 grid (10 404 values each): N = 1000, the
 // size where datagen's auto sort switches to grouped; the distance table
 // path.
-func BenchmarkGreedy_N1000_D10404(b *testing.B) {
-	f, _ := benchFields(b, 1000, 100)
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		Greedy(f)
-	}
-}
+func BenchmarkGreedy_N1000_D10404(b *testing.B) { benchGreedy(b, 1000, 100) }
 
 // The same with the streaming path, for the ratio.
 func BenchmarkGreedyStream_N1000_D10404(b *testing.B) {

@@ -17,6 +17,9 @@ import (
 // needed for a matrix that large) and exhaust the fuzzer's memory.
 const mmFuzzMaxDim = 1 << 12
 
+// mmFuzzLimits are the readers' limits under the fuzzer.
+var mmFuzzLimits = mmLimits{maxDim: mmFuzzMaxDim, mem: physicalMemory}
+
 // mmFuzzSeeds are malformed and unusual inputs that start the fuzzer in
 // the interesting corners of the format.
 var mmFuzzSeeds = []string{
@@ -73,7 +76,7 @@ func FuzzReadMM(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := readMM(bytes.NewReader(data), "", mmLimits{maxDim: mmFuzzMaxDim, mem: physicalMemory}, int64(len(data)))
+		m, err := readMM(bytes.NewReader(data), "", mmFuzzLimits, int64(len(data)))
 		if err != nil {
 			var me *MMError
 			if !errors.As(err, &me) {
@@ -105,7 +108,7 @@ func FuzzReadMM(f *testing.F) {
 			if err != nil {
 				t.Fatalf("writing an accepted matrix as %s: %v", sym, err)
 			}
-			back, err := readMM(bytes.NewReader(buf.Bytes()), "", mmLimits{maxDim: mmFuzzMaxDim, mem: physicalMemory}, int64(buf.Len()))
+			back, err := readMM(bytes.NewReader(buf.Bytes()), "", mmFuzzLimits, int64(buf.Len()))
 			if err != nil {
 				t.Fatalf("reading back what the writer wrote (%s): %v\n%s", sym, err, buf.Bytes())
 			}
@@ -121,7 +124,7 @@ func FuzzReadMM(f *testing.F) {
 		if m.Header.Format != MMArray || m.Real == nil || m.Header.Rows == 0 || m.Header.Cols == 0 {
 			return
 		}
-		d, err := readMMDense(bytes.NewReader(data), "", mmLimits{maxDim: mmFuzzMaxDim, mem: physicalMemory}, int64(len(data)))
+		d, err := readMMDense(bytes.NewReader(data), "", mmFuzzLimits, int64(len(data)))
 		if err != nil {
 			t.Fatalf("ReadMM accepted an array file that ReadMMDense refuses: %v", err)
 		}
@@ -129,7 +132,7 @@ func FuzzReadMM(f *testing.F) {
 		if err := WriteMMDense(&buf, d, nil); err != nil {
 			t.Fatalf("WriteMMDense: %v", err)
 		}
-		d2, err := readMMDense(&buf, "", mmLimits{maxDim: mmFuzzMaxDim, mem: physicalMemory}, int64(buf.Len()))
+		d2, err := readMMDense(&buf, "", mmFuzzLimits, int64(buf.Len()))
 		if err != nil {
 			t.Fatalf("reading back WriteMMDense's output: %v", err)
 		}

@@ -121,8 +121,7 @@ type mmLimits struct {
 func defaultLimits() mmLimits { return mmLimits{maxDim: MaxDim, mem: physicalMemory} }
 
 func readMM(r io.Reader, name string, lim mmLimits, hint int64) (*MM, error) {
-	p := newMMParser(r, lim.maxDim, hint)
-	p.mem = lim.mem
+	p := newMMParser(r, lim, hint)
 	if err := p.parse(); err != nil {
 		return nil, withFile(err, name)
 	}
@@ -157,8 +156,7 @@ func readMM(r io.Reader, name string, lim mmLimits, hint int64) (*MM, error) {
 }
 
 func readMMDense(r io.Reader, name string, lim mmLimits, hint int64) (*mat.Dense, error) {
-	p := newMMParser(r, lim.maxDim, hint)
-	p.mem = lim.mem
+	p := newMMParser(r, lim, hint)
 	p.denseOnly = true
 	if err := p.parse(); err != nil {
 		return nil, withFile(err, name)
@@ -266,9 +264,9 @@ type mmParser struct {
 	rowMajor, colMajor, lower bool
 }
 
-func newMMParser(r io.Reader, maxDim int, hint int64) *mmParser {
-	return &mmParser{sc: mmScanner{br: bufio.NewReaderSize(r, 1<<16)}, maxDim: maxDim, hint: hint, toks: make([][]byte, 0, 8),
-		rowMajor: true, colMajor: true, lower: true}
+func newMMParser(r io.Reader, lim mmLimits, hint int64) *mmParser {
+	return &mmParser{sc: mmScanner{br: bufio.NewReaderSize(r, 1<<16)}, maxDim: lim.maxDim, mem: lim.mem, hint: hint,
+		toks: make([][]byte, 0, 8), rowMajor: true, colMajor: true, lower: true}
 }
 
 func (p *mmParser) errf(line int, format string, args ...any) error {

@@ -618,7 +618,7 @@ func TestReadMMEntryOrder(t *testing.T) {
 		list               []ent
 		rowMajor, colMajor bool
 	}{{es, true, false}, {colMajor, false, true}, {shuffled, false, false}} {
-		p := newMMParser(strings.NewReader(write(MMReal, tc.list)), MaxDim, -1)
+		p := newMMParser(strings.NewReader(write(MMReal, tc.list)), mmLimits{maxDim: MaxDim}, -1)
 		if err := p.parse(); err != nil {
 			t.Fatal(err)
 		}
