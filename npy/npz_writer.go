@@ -21,6 +21,7 @@ type NPZWriter struct {
 	// Default false: stored, as np.savez.
 	Compress bool
 
+	out    io.Writer // the destination, for preallocate
 	bw     *bufio.Writer
 	zw     *zip.Writer
 	af     *atomicFile // set by CreateNPZ
@@ -51,7 +52,7 @@ func CreateNPZ(path string) (*NPZWriter, error) {
 // does not close w.
 func NewNPZWriter(w io.Writer) *NPZWriter {
 	bw := bufio.NewWriterSize(w, 1<<20)
-	return &NPZWriter{bw: bw, zw: zip.NewWriter(bw), names: map[string]bool{}}
+	return &NPZWriter{out: w, bw: bw, zw: zip.NewWriter(bw), names: map[string]bool{}}
 }
 
 // Create starts the array name (stored as "<name>.npy") and returns a
@@ -76,6 +77,11 @@ func (z *NPZWriter) Create(name string, h Header) (*Writer, error) {
 		// The empty member is already in the archive: the archive is lost.
 		z.err = err
 		return nil, err
+	}
+	if method == zip.Store && w.size > 0 {
+		// A stored member's bytes are known: the buffered zip header,
+		// the .npy file and the data descriptor that follows it.
+		preallocate(z.out, int64(z.bw.Buffered())+w.size+64)
 	}
 	z.names[name] = true
 	z.open = w

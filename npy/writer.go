@@ -22,6 +22,7 @@ type Writer struct {
 	dt      dtype
 	h       Header
 	n, done int
+	size    int64 // bytes of the whole .npy (header and data); 0 if huge
 	buf     []byte
 	path    string
 	key     string
@@ -72,8 +73,13 @@ func newWriter(w io.Writer, h Header, path, key string) (*Writer, error) {
 	}
 	h.Shape = append([]int(nil), h.Shape...)
 	h.DType = DType(dt.String())
+	hdr := encodeHeader(h, dt)
 	wr := &Writer{bw: bufio.NewWriterSize(w, chunkBytes), dt: dt, h: h, n: n, path: path, key: key}
-	if _, err := wr.bw.Write(encodeHeader(h, dt)); err != nil {
+	if int64(n) <= (1<<62)/int64(dt.size) {
+		wr.size = int64(len(hdr)) + int64(n)*int64(dt.size)
+		preallocate(w, wr.size)
+	}
+	if _, err := wr.bw.Write(hdr); err != nil {
 		return nil, wrap(path, key, err)
 	}
 	return wr, nil

@@ -5,12 +5,16 @@
 //
 //	go run ./bench/npy [-n 10000000] [-reps 11] [-json] [-no-anchor]
 //
-// WriteVector is atomic: it syncs the temporary file before renaming it, so
-// it pays an fsync that np.save does not. The "stream" rows write the same
-// bytes through npy.NewWriter on a plain *os.File with no fsync, which is the
-// like-for-like comparison with np.save. Reads come from the page cache on
-// both sides. The "floor" rows time os.WriteFile/os.ReadFile of the same
-// bytes: what the file system alone costs in this process. The anchor also checks that NumPy reads our files to the same
+// WriteVector is atomic and durable: it syncs the temporary file before
+// renaming it over the previous one, so it pays an fsync (and the release
+// of the replaced file's blocks) that np.save does not. The "stream" row
+// writes the same bytes through npy.NewWriter on a plain *os.File that
+// os.Create truncated, with no fsync, which is the like-for-like comparison
+// with np.save (open "wb"). Both NumPy and npy reserve the file's blocks
+// with fallocate before writing; os.WriteFile does not, and its row shows
+// what that costs on ext4 when a file is overwritten. Reads come from the
+// page cache on both sides; os.ReadFile of the same bytes is the read
+// floor. The anchor also checks that NumPy reads our files to the same
 // values.
 package main
 
@@ -144,7 +148,7 @@ func run(n, reps int, asJSON, noAnchor bool) error {
 			fmt.Printf("%-40s %10.1f %8.0f\n", name, s*1e3, size/s)
 		}
 	}
-	row("floor: os.WriteFile of the same bytes", mb, t["floor_write"], an.SaveS, "np.save")
+	row("os.WriteFile, same bytes (no fallocate)", mb, t["floor_write"], an.SaveS, "np.save")
 	row("WriteVector (atomic: temp+fsync+rename)", mb, t["write"], an.SaveS, "np.save")
 	row("NewWriter on os.File (no fsync)", mb, t["stream"], an.SaveS, "np.save")
 	row("floor: os.ReadFile of the same bytes", mb, t["floor_read"], an.LoadS, "np.load")
