@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -156,36 +157,84 @@ func TestFirstNonFinite(t *testing.T) {
 	}
 }
 
-// TestNonFiniteAcrossChunks puts the bad value past the first read chunk, in
-// C and Fortran order, and checks the row-major index reported.
+// TestNonFiniteAcrossChunks puts bad values past the first read chunk, in
+// C and Fortran order, and checks the row-major index reported: with three
+// chunks (scanned in line) and with nine (scanned on a second goroutine
+// beside the reads when there is more than one CPU), where later chunks
+// hold more bad values that must not be reported instead.
 func TestNonFiniteAcrossChunks(t *testing.T) {
+	for _, tc := range []struct{ rows, first, second int }{
+		{3, 1, 2},
+		{9, 5, 6},
+	} {
+		t.Run(fmt.Sprint(tc.rows, "chunks"), func(t *testing.T) {
+			dir := t.TempDir()
+			rows, cols := tc.rows, readChunk
+			x := make([]float64, rows*cols)
+			x[tc.second*cols+5] = inf() // row-major (second, 5)
+			x[tc.first*cols+7] = nan()  // row-major (first, 7): the first in row-major order
+			x[(rows-1)*cols+1] = nan()
+			p := filepath.Join(dir, "c.npy")
+			if err := WriteArray(p, Array{Shape: []int{rows, cols}, Data: x}); err != nil {
+				t.Fatal(err)
+			}
+			_, err := ReadDense(p)
+			wantErr(t, "C order", err, ErrNonFinite, fmt.Sprintf("element (%d, 7) of shape (%d, %d) is NaN", tc.first, rows, cols))
+			_, err = ReadOptions{AllowNonFinite: true}.ReadDense(p)
+			if err != nil {
+				t.Errorf("AllowNonFinite: %v", err)
+			}
+
+			// The same matrix stored column-major: storage order meets
+			// (second, 5) first; the error still names (first, 7).
+			w, err := Create(filepath.Join(dir, "f.npy"), Header{DType: Float64, Fortran: true, Shape: []int{rows, cols}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			col := make([]float64, rows)
+			for j := range cols {
+				for i := range rows {
+					col[i] = x[i*cols+j]
+				}
+				w.WriteFloat64(col)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			_, err = ReadDense(filepath.Join(dir, "f.npy"))
+			wantErr(t, "Fortran order", err, ErrNonFinite, fmt.Sprintf("element (%d, 7)", tc.first))
+		})
+	}
+}
+
+// TestNonFiniteBeforeTruncation: a bad value in an early chunk of a file cut
+// short is reported as the bad value (the first problem in storage order),
+// whether the scan runs in line or beside the reads.
+func TestNonFiniteBeforeTruncation(t *testing.T) {
 	dir := t.TempDir()
-	rows, cols := 3, readChunk // three chunks' worth
-	x := make([]float64, rows*cols)
-	x[2*cols+5] = inf() // row-major (2, 5)
-	x[1*cols+7] = nan() // row-major (1, 7): the first in row-major order
-	p := filepath.Join(dir, "c.npy")
-	if err := WriteArray(p, Array{Shape: []int{rows, cols}, Data: x}); err != nil {
+	n := 9 * readChunk
+	x := make([]float64, n)
+	x[readChunk+3] = inf()
+	p := filepath.Join(dir, "x.npy")
+	if err := WriteVector(p, x); err != nil {
 		t.Fatal(err)
 	}
-	_, err := ReadDense(p)
-	wantErr(t, "C order", err, ErrNonFinite, fmt.Sprintf("element (1, 7) of shape (3, %d) is NaN", cols))
-
-	// The same matrix stored column-major: storage order meets (2, 5) first.
-	w, err := Create(filepath.Join(dir, "f.npy"), Header{DType: Float64, Fortran: true, Shape: []int{rows, cols}})
+	b, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	col := make([]float64, rows)
-	for j := range cols {
-		for i := range rows {
-			col[i] = x[i*cols+j]
+	// A file's size is checked before reading; a stream of unknown length
+	// (a compressed .npz member, a pipe) is only found short at its end.
+	read := func(o ReadOptions) error {
+		r, err := NewReader(io.MultiReader(bytes.NewReader(b[:len(b)-8*readChunk*3])))
+		if err != nil {
+			t.Fatal(err)
 		}
-		w.WriteFloat64(col)
+		_, err = o.readArray(r)
+		return err
 	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
+	wantErr(t, "cut", read(ReadOptions{}), ErrNonFinite, fmt.Sprintf("element %d is +Inf", readChunk+3))
+	if err := read(ReadOptions{AllowNonFinite: true}); err == nil || errors.Is(err, ErrNonFinite) {
+		t.Errorf("cut, AllowNonFinite: %v, want a truncation error", err)
 	}
-	_, err = ReadDense(filepath.Join(dir, "f.npy"))
-	wantErr(t, "Fortran order", err, ErrNonFinite, "element (1, 7)")
 }
