@@ -85,11 +85,31 @@ func TestAdaptersAndComposition(t *testing.T) {
 	triple.Mul(S, prod)
 
 	fnOp := linop.Func(4, 3, func(dst, x []float64) { linop.Dense(A).Apply(dst, x) }, nil)
+	fnTOp := linop.Func(4, 3, func(dst, x []float64) { linop.Dense(A).Apply(dst, x) },
+		func(dst, x []float64) { linop.Dense(A).ApplyT(dst, x) })
+	// gonum matrices that are not RawMatrixers take MulVec's path.
+	sym := mat.NewSymDense(4, nil)
+	for i := range 4 {
+		for j := i; j < 4; j++ {
+			sym.SetSym(i, j, S.At(i, j))
+		}
+	}
+	tri := mat.NewTriDense(4, mat.Upper, nil)
+	for i := range 4 {
+		for j := i; j < 4; j++ {
+			tri.SetTri(i, j, S.At(i, j))
+		}
+	}
 
 	cases := []tc{
 		{"Dense", linop.Dense(A), A, true},
 		{"CSR", sp, S, true},
 		{"Func", fnOp, A, false},
+		{"Func with transpose", fnTOp, A, true},
+		{"Dense of SymDense", linop.Dense(sym), sym, true},
+		{"Dense of TriDense", linop.Dense(tri), tri, true},
+		{"Dense of a transposed view", linop.Dense(A.T()), A.T(), true},
+		{"Product of Func with transpose", linop.Product(fnTOp, linop.Dense(B)), prod, true},
 		{"Identity", linop.Identity(3), mat.NewDiagDense(3, []float64{1, 1, 1}), true},
 		{"Diag", linop.Diag([]float64{1, -2, 3}), mat.NewDiagDense(3, []float64{1, -2, 3}), true},
 		{"Transpose", linop.Transpose(linop.Dense(A)), A.T(), true},
@@ -134,7 +154,22 @@ func TestPanics(t *testing.T) {
 	expectPanic("sum", "linop: Sum", func() { linop.Sum(A, linop.Identity(3)) })
 	expectPanic("transpose", "cannot apply its transpose",
 		func() { linop.Transpose(linop.Func(1, 1, func(d, x []float64) {}, nil)) })
+	expectPanic("applyT", "linop: Dense.ApplyT", func() { A.ApplyT(make([]float64, 3), make([]float64, 3)) })
+	expectPanic("nil func", "linop: Func: apply is nil", func() { linop.Func(1, 1, nil, nil) })
+	ft := linop.Func(2, 3, func(d, x []float64) {}, func(d, x []float64) {}).(linop.Transposer)
+	expectPanic("func apply", "linop: Func.Apply: 2×3", func() { ft.Apply(make([]float64, 3), make([]float64, 2)) })
+	expectPanic("func applyT", "linop: Func.ApplyT: 3×2", func() { ft.ApplyT(make([]float64, 2), make([]float64, 3)) })
+	expectPanic("CheckApply", "linop: mine: 3×2 operator with len(dst)=2, len(x)=2",
+		func() { linop.CheckApply("mine", A, make([]float64, 2), make([]float64, 2)) })
+	linop.CheckApply("mine", A, make([]float64, 3), make([]float64, 2)) // right lengths: no panic
 }
+
+// noCols is an r×0 mat.Matrix.
+type noCols int
+
+func (m noCols) Dims() (r, c int)    { return int(m), 0 }
+func (m noCols) At(i, j int) float64 { panic("noCols has no entries") }
+func (m noCols) T() mat.Matrix       { return mat.Transpose{Matrix: m} }
 
 func TestEmpty(t *testing.T) {
 	// 0×0 and n×0 operators do not panic.
@@ -145,6 +180,22 @@ func TestEmpty(t *testing.T) {
 	d.Apply(y, []float64{2})
 	if y[0] != 2*math.Pi {
 		t.Fatal("1×1 dense apply")
+	}
+	// An n×0 operator maps to zero; its transpose maps to the empty vector.
+	// gonum's own types cannot be n×0, so a minimal mat.Matrix stands in.
+	for _, e := range []linop.Transposer{linop.Dense(noCols(2)), linop.Dense(mat.Transpose{Matrix: noCols(2)})} {
+		r, c := e.Dims()
+		dst := make([]float64, r)
+		for i := range dst {
+			dst[i] = 7
+		}
+		e.Apply(dst, make([]float64, c))
+		for i, v := range dst {
+			if v != 0 {
+				t.Fatalf("%d×%d operator: dst[%d] = %v, want 0", r, c, i, v)
+			}
+		}
+		e.ApplyT(make([]float64, c), dst)
 	}
 }
 
