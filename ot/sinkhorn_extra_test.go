@@ -6,8 +6,11 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
+	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/krylov"
@@ -325,22 +328,107 @@ func TestNotConvergedAndCancel(t *testing.T) {
 }
 
 // TestWarmStart: restarting from converged potentials stops at the first
-// check.
+// check, also when some bins have zero mass (the solvers drop them, and
+// the potentials handed back and in are in the original indices).
 func TestWarmStart(t *testing.T) {
 	C := randomCost(4, 25, 20)
 	a, b := randomHist(5, 25), randomHist(6, 20)
+	az, bz := slices.Clone(a), slices.Clone(b)
+	az[3], az[17], bz[0] = 0, 0, 0
+	norm := func(h []float64) {
+		s := floats.Sum(h)
+		floats.Scale(1/s, h)
+	}
+	norm(az)
+	norm(bz)
+	for _, h := range []struct {
+		name string
+		a, b []float64
+	}{{"full support", a, b}, {"zero bins", az, bz}} {
+		for _, m := range entropicMethods {
+			res, err := Solve(context.Background(), m.m, h.a, h.b, C, 0.05, &Options{Tol: 1e-11, MaxIter: 100000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res2, err := Solve(context.Background(), m.m, h.a, h.b, C, 0.05, &Options{Tol: 1e-10, MaxIter: 100000, F0: res.F, G0: res.G})
+			if err != nil {
+				t.Fatalf("%s, %s: %v", h.name, m.name, err)
+			}
+			if res2.Iterations > 2 {
+				t.Errorf("%s, %s: warm start took %d iterations", h.name, m.name, res2.Iterations)
+			}
+			if d := maxAbsDiff(t, res2.Plan, res.Plan.RawMatrix().Data); d > 1e-9 {
+				t.Errorf("%s, %s: warm-started plan differs by %.3g", h.name, m.name, d)
+			}
+			if h.a[3] == 0 && (res2.Plan.At(3, 5) != 0 || res2.Plan.At(9, 0) != 0) {
+				t.Errorf("%s, %s: mass on a zero-weight bin", h.name, m.name)
+			}
+		}
+	}
+}
+
+// TestCheckHistograms: each way a pair of histograms can be invalid is
+// named in the error.
+func TestCheckHistograms(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		a, b []float64
+		want string // "" means valid
+	}{
+		{"valid", []float64{0.5, 0.5}, []float64{0.25, 0.25, 0.5}, ""},
+		{"zero bins", []float64{0, 1}, []float64{1, 0, 0}, ""},
+		{"within tolerance", []float64{0.5, 0.5}, []float64{1 + 1e-12}, ""},
+		{"empty a", nil, []float64{1}, "histogram a is empty"},
+		{"NaN in b", []float64{1}, []float64{0.5, math.NaN()}, "b[1] = NaN is not finite"},
+		{"Inf in a", []float64{math.Inf(1)}, []float64{1}, "a[0] = +Inf is not finite"},
+		{"negative", []float64{1.5, -0.5}, []float64{1}, "a[1] = -0.5 is negative"},
+		{"no mass", []float64{0, 0}, []float64{1}, "histogram a has zero total mass"},
+		{"unequal masses", []float64{1}, []float64{0.5, 0.6}, "unequal masses"},
+	} {
+		err := CheckHistograms(tc.a, tc.b, 1e-9)
+		if tc.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want ErrInput mentioning %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// TestStridedCost: a cost matrix that is a view into a larger one (stride
+// larger than its width) gives the same result as a contiguous copy, for
+// every entropic method and for EMD.
+func TestStridedCost(t *testing.T) {
+	big := randomCost(11, 30, 40)
+	view := big.Slice(2, 27, 5, 25).(*mat.Dense)
+	dense := mat.DenseCopyOf(view)
+	a, b := randomHist(12, 25), randomHist(13, 20)
 	for _, m := range entropicMethods {
-		res, err := Solve(context.Background(), m.m, a, b, C, 0.05, &Options{Tol: 1e-11, MaxIter: 100000})
+		want, err := Solve(context.Background(), m.m, a, b, dense, 0.05, &Options{Tol: 1e-11, MaxIter: 100000})
 		if err != nil {
 			t.Fatal(err)
 		}
-		res2, err := Solve(context.Background(), m.m, a, b, C, 0.05, &Options{Tol: 1e-10, MaxIter: 100000, F0: res.F, G0: res.G})
+		got, err := Solve(context.Background(), m.m, a, b, view, 0.05, &Options{Tol: 1e-11, MaxIter: 100000})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res2.Iterations > 2 {
-			t.Errorf("%s: warm start took %d iterations", m.name, res2.Iterations)
+		if !mat.Equal(got.Plan, want.Plan) || got.Cost != want.Cost {
+			t.Errorf("%s: the strided view gives another plan or cost (%v against %v)", m.name, got.Cost, want.Cost)
 		}
+	}
+	want, err := EMD(context.Background(), a, b, dense, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := EMD(context.Background(), a, b, view, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !mat.Equal(got.Plan, want.Plan) || got.Cost != want.Cost {
+		t.Errorf("emd: the strided view gives another plan or cost (%v against %v)", got.Cost, want.Cost)
 	}
 }
 
@@ -413,6 +501,13 @@ func TestCostMatrix(t *testing.T) {
 		C := CostMatrix(X, Y, m)
 		if d := maxAbsDiff(t, C, w); d > 1e-15 {
 			t.Errorf("%v: max error %g", m, d)
+		}
+		// The same points as a strided view and as a transposed view (not a
+		// *mat.Dense): the same costs.
+		Xv := mat.NewDense(3, 4, []float64{9, 0, 0, 9, 9, 1, 2, 9, 9, 9, 9, 9}).Slice(0, 2, 1, 3)
+		Yt := mat.NewDense(2, 3, []float64{0, 3, -1, 0, 4, 1}).T()
+		if !mat.Equal(CostMatrix(Xv, Yt, m), C) {
+			t.Errorf("%v: views of the points give other costs", m)
 		}
 		if got, err := ParseMetric(m.String()); err != nil || got != m {
 			t.Errorf("ParseMetric(%q) = %v, %v", m.String(), got, err)
