@@ -1,6 +1,7 @@
 package sparse
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"runtime"
@@ -8,6 +9,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/linop"
 )
 
 // randomCOO returns an r×c builder with about density·r·c entries drawn
@@ -455,5 +458,91 @@ func TestNewCSC(t *testing.T) {
 	}
 	if _, err := NewCSC(3, 2, []int{0, 1, 2}, []int32{0, 3}, []float64{1, 1}); err == nil {
 		t.Fatal("row index 3 of a 3-row CSC accepted")
+	}
+}
+
+// TestCSCAgainstDense checks every CSC method against the dense matrix it
+// stands for, on random rectangular matrices built both from a COO (with
+// duplicates) and from a CSR, with a product large enough to run in
+// parallel.
+func TestCSCAgainstDense(t *testing.T) {
+	for _, tc := range []struct {
+		r, c    int
+		density float64
+	}{{7, 4, 0.4}, {3, 9, 0.5}, {600, 500, 0.15}} { // the last above ParallelMinNNZ
+		coo := randomCOO(t, tc.r, tc.c, tc.density, uint64(tc.r))
+		D := denseOfCOO(t, coo)
+		for name, a := range map[string]*CSC{"COO.ToCSC": coo.ToCSC(), "CSR.ToCSC": coo.ToCSR().ToCSC()} {
+			t.Run(fmt.Sprintf("%d×%d %s", tc.r, tc.c, name), func(t *testing.T) {
+				if r, c := a.Dims(); r != tc.r || c != tc.c {
+					t.Fatalf("Dims %d×%d", r, c)
+				}
+				if a.NNZ() != coo.ToCSR().NNZ() {
+					t.Errorf("NNZ %d, CSR has %d", a.NNZ(), coo.ToCSR().NNZ())
+				}
+				indptr, ind, val := a.Raw()
+				if len(indptr) != tc.c+1 || indptr[tc.c] != a.NNZ() || len(ind) != a.NNZ() || len(val) != a.NNZ() {
+					t.Fatalf("Raw lengths %d, %d, %d", len(indptr), len(ind), len(val))
+				}
+				got := mat.NewDense(tc.r, tc.c, nil)
+				for j := range tc.c {
+					rows, vals := a.Col(j)
+					for k, i := range rows {
+						if k > 0 && rows[k-1] >= i {
+							t.Fatalf("column %d: row indices not increasing", j)
+						}
+						got.Set(int(i), j, vals[k])
+					}
+				}
+				if !mat.Equal(got, D) {
+					t.Fatal("columns differ from the dense matrix")
+				}
+				for _, ij := range [][2]int{{0, 0}, {tc.r - 1, tc.c - 1}, {tc.r / 2, tc.c / 3}} {
+					if a.At(ij[0], ij[1]) != D.At(ij[0], ij[1]) {
+						t.Errorf("At%v = %v, want %v", ij, a.At(ij[0], ij[1]), D.At(ij[0], ij[1]))
+					}
+				}
+				if !mat.Equal(a.T().ToDense(), D.T()) || !mat.Equal(a.ToCSR().ToDense(), D) {
+					t.Error("T or ToCSR differs from the dense matrix")
+				}
+
+				x, y := make([]float64, tc.c), make([]float64, tc.r)
+				for i := range x {
+					x[i] = float64(i%7) - 2.5
+				}
+				for i := range y {
+					y[i] = float64(i%5) + 0.5
+				}
+				var want mat.VecDense
+				want.MulVec(D, mat.NewVecDense(tc.c, x))
+				var wantT mat.VecDense
+				wantT.MulVec(D.T(), mat.NewVecDense(tc.r, y))
+				var op linop.Transposer = a
+				for _, p := range []struct {
+					name       string
+					f          func(dst, x []float64)
+					in         []float64
+					want       *mat.VecDense
+					outRows    int
+					transposed bool
+				}{
+					{"MulVecTo", a.MulVecTo, x, &want, tc.r, false},
+					{"Apply", op.Apply, x, &want, tc.r, false},
+					{"MulVecTransTo", a.MulVecTransTo, y, &wantT, tc.c, true},
+					{"ApplyT", op.ApplyT, y, &wantT, tc.c, true},
+				} {
+					dst := make([]float64, p.outRows)
+					for i := range dst {
+						dst[i] = math.NaN() // must be overwritten, not accumulated into
+					}
+					p.f(dst, p.in)
+					for i, v := range dst {
+						if math.Abs(v-p.want.AtVec(i)) > 1e-12*(1+math.Abs(p.want.AtVec(i))) {
+							t.Fatalf("%s: dst[%d] = %v, want %v", p.name, i, v, p.want.AtVec(i))
+						}
+					}
+				}
+			})
+		}
 	}
 }
