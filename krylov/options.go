@@ -30,6 +30,7 @@ const (
 	Left
 )
 
+// String returns "left" or "right", the CLI's --side values.
 func (s Side) String() string {
 	if s == Left {
 		return "left"
