@@ -16,7 +16,6 @@ import (
 
 	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/krylov"
-	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/pde"
 	"github.com/subspace-lab/subspace/precond"
 	"github.com/subspace-lab/subspace/sequence"
@@ -536,67 +535,28 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		d.order[p] = int64(i)
 	}
 
-	// Solutions of the two lanes, compared when both are in.
-	pending := map[int][]float64{}
-	maxDiff := 0.0
-	compareSolutions := func(i int, x []float64) {
-		if y, ok := pending[i]; ok {
-			delete(pending, i)
-			maxDiff = math.Max(maxDiff, relDiff(x, y))
-			return
-		}
-		pending[i] = slices.Clone(x)
-	}
-	bar := newProgress(stderr, c.progress, "datagen "+c.family, r)
-	var recDone, baseDone, recIts, baseIts int
-	lanes := []sequence.Lane{{
-		Solver: rec,
-		Options: &sequence.Options{
+	cfg := laneConfig{
+		label: "datagen " + c.family, rec: rec, compare: c.compare, baseM: datagenBaselineM,
+		opt: sequence.Options{
 			Krylov: kopt, Precond: c.precond, PrecondOptions: popt, ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project,
-			Solution: func(i int, x []float64) error {
-				copy(d.solution[rowOf[i]*n:(rowOf[i]+1)*n], x)
-				if c.compare {
-					compareSolutions(i, x)
-				}
-				return nil
-			},
-			Progress: func(done, total int) {
-				detail := ""
-				if recDone > 0 {
-					detail = fmt.Sprintf("its/system %.0f", float64(recIts)/float64(recDone))
-					if baseDone > 0 {
-						detail += fmt.Sprintf(" (GMRES %.0f)", float64(baseIts)/float64(baseDone))
-					}
-				}
-				bar.update(done, detail)
-			},
 		},
-	}}
+		solution: func(i int, x []float64) error {
+			copy(d.solution[rowOf[i]*n:(rowOf[i]+1)*n], x)
+			return nil
+		},
+		progress: c.progress, stderr: stderr,
+	}
 	if c.compare {
-		gm := sequence.SolverFunc(krylov.GMRES)
-		bopt := kopt
-		bopt.Restart = datagenBaselineM
-		lanes = append(lanes, sequence.Lane{Solver: gm, Options: &sequence.Options{
-			Krylov: bopt, Precond: c.precond, PrecondOptions: popt,
-			Solution: func(i int, x []float64) error { compareSolutions(i, x); return nil },
-		}})
 		d.meta.Baseline = fmt.Sprintf("GMRES(%d)", datagenBaselineM)
 	}
-	// Count iterations for the progress line as systems finish.
-	counting := make([]sequence.Lane, len(lanes))
-	copy(counting, lanes)
-	counting[0].Solver = countingSolver{lanes[0].Solver, &recDone, &recIts}
-	if c.compare {
-		counting[1].Solver = countingSolver{lanes[1].Solver, &baseDone, &baseIts}
-	}
-	stats, err := sequence.RunLanes(ctx, src, slice, counting)
-	bar.finish()
+	lr, err := runLanes(ctx, src, slice, cfg)
 	if err != nil {
 		return err
 	}
+	stats := lr.stats
 	fillStats(d, stats, rowOf)
 
-	rs := sequence.Summarize(stats[0])
+	rs := lr.rec
 	rep := datagenReport{
 		Family: c.family, Grid: c.grid, Unknowns: n, Count: r, Total: c.count, Shard: c.shard.String(),
 		Seed: c.seed, RTol: c.rtol, Precond: c.precond, Sort: sortName, Solver: solverName,
@@ -608,7 +568,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		Scheme: d.meta.Scheme, GRF: d.meta.GRF,
 	}
 	if c.compare {
-		bs := sequence.Summarize(stats[1])
+		bs := *lr.base
 		name := d.meta.Baseline
 		rep.Baseline = &name
 		rep.BaseIterations, rep.BaseKSP, rep.BaseSeconds = numPtr(bs.MeanMatVecs), numPtr(bs.MeanIterations), numPtr(bs.MeanSeconds)
@@ -618,7 +578,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		rep.SpeedupKSP = numPtr(bs.MeanIterations / rs.MeanIterations)
 		nc := bs.NotConverged
 		rep.BaseNotConv = &nc
-		rep.MaxSolutionDiff = numPtr(maxDiff)
+		rep.MaxSolutionDiff = numPtr(lr.maxDiff)
 	}
 	if c.out != "" {
 		if err := d.write(c.out); err != nil {
@@ -631,7 +591,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 			return err
 		}
 	} else {
-		printDatagen(stdout, rep, d)
+		printDatagen(stdout, rep, d, lr)
 	}
 	bad := 0
 	for _, v := range d.relres {
@@ -644,28 +604,6 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		return &exitErr{code: exitNotConverge}
 	}
 	return nil
-}
-
-// countingSolver counts finished systems and their iterations for the
-// progress line.
-type countingSolver struct {
-	s          sequence.Solver
-	done, iter *int
-}
-
-func (c countingSolver) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {
-	res, err := c.s.Solve(ctx, A, b, x, o)
-	*c.done++
-	*c.iter += res.Iterations
-	return res, err
-}
-
-// Reset forwards to the wrapped solver's Reset (GCRODR), so that the
-// driver can drop a damaged recycled space.
-func (c countingSolver) Reset() {
-	if r, ok := c.s.(interface{ Reset() }); ok {
-		r.Reset()
-	}
 }
 
 // shardRange returns the positions [lo, hi) of shard s of count systems:
@@ -703,21 +641,8 @@ func fillStats(d *dataset, stats [][]sequence.Stat, rowOf map[int]int) {
 	}
 }
 
-// relDiff returns ‖x − y‖/‖y‖ (‖x − y‖ when y = 0).
-func relDiff(x, y []float64) float64 {
-	var d, s float64
-	for i := range x {
-		d += (x[i] - y[i]) * (x[i] - y[i])
-		s += y[i] * y[i]
-	}
-	if s == 0 {
-		return math.Sqrt(d)
-	}
-	return math.Sqrt(d / s)
-}
-
 // printDatagen prints the human-readable summary.
-func printDatagen(w io.Writer, r datagenReport, d *dataset) {
+func printDatagen(w io.Writer, r datagenReport, d *dataset, lr laneResult) {
 	shard := ""
 	if r.Shard != "0/1" {
 		shard = fmt.Sprintf("  shard %s (%d of %d systems)", r.Shard, r.Count, r.Total)
@@ -733,23 +658,11 @@ func printDatagen(w io.Writer, r datagenReport, d *dataset) {
 	if r.WarmupSystems > 0 {
 		fmt.Fprintf(w, "warm-up: %d systems before the slice, %d iterations, %.3g s\n", r.WarmupSystems, r.WarmupKSP, float64(r.WarmupSeconds))
 	}
+	base := ""
 	if r.Baseline != nil {
-		fmt.Fprintf(w, "%-26s %14s %16s %9s\n", "per system (mean)", *r.Baseline, r.Solver, "speedup")
-		fmt.Fprintf(w, "%-26s %14.1f %16.1f %8.2fx\n", "products with A", float64(*r.BaseIterations), float64(r.RecIterations), float64(*r.SpeedupIter))
-		fmt.Fprintf(w, "%-26s %14.1f %16.1f %8.2fx\n", "iterations (Arnoldi steps)", float64(*r.BaseKSP), float64(r.RecKSP), float64(*r.SpeedupKSP))
-		fmt.Fprintf(w, "%-26s %14.4g %16.4g %8.2fx\n", "seconds (setup + solve)", float64(*r.BaseSeconds), float64(r.RecSeconds), float64(*r.SpeedupTime))
-		fmt.Fprintf(w, "%-26s %14.2g %16.2g\n", "max relative residual", float64(*r.BaseMaxRelres), float64(r.RecMaxRelres))
-		if *r.BaseNotConv > 0 || r.RecNotConv > 0 {
-			fmt.Fprintf(w, "%-26s %14d %16d\n", "not converged", *r.BaseNotConv, r.RecNotConv)
-		}
-		fmt.Fprintf(w, "solutions agree to %.2g (max relative difference)\n", float64(*r.MaxSolutionDiff))
-	} else {
-		fmt.Fprintf(w, "%s: %.1f products with A, %.1f iterations, %.4g s per system, max relative residual %.2g\n",
-			r.Solver, float64(r.RecIterations), float64(r.RecKSP), float64(r.RecSeconds), float64(r.RecMaxRelres))
-		if r.RecNotConv > 0 {
-			fmt.Fprintf(w, "not converged: %d\n", r.RecNotConv)
-		}
+		base = *r.Baseline
 	}
+	printLanes(w, r.Solver, base, lr)
 	if r.Out != "" {
 		fmt.Fprintf(w, "wrote %s: coeff %s, solution %s\n", r.Out, shapeString(append([]int{d.rows()}, d.meta.FieldShape...)), shapeString(append([]int{d.rows()}, d.meta.SolutionShape...)))
 	}

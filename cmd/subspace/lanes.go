@@ -1,0 +1,160 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/sequence"
+)
+
+// laneConfig is a sequence solved with a recycling solver and, with
+// compare, also by independent GMRES(baseM) solves interleaved system by
+// system: the comparison that datagen and sequence print.
+type laneConfig struct {
+	label    string // progress label
+	rec      sequence.Solver
+	opt      sequence.Options // the recycled lane's options; Solution and Progress are set here
+	compare  bool
+	baseM    int
+	solution func(i int, x []float64) error // receives the recycled lane's solutions; may be nil
+	progress bool
+	stderr   io.Writer
+}
+
+// laneResult is what runLanes measured.
+type laneResult struct {
+	stats   [][]sequence.Stat // [0] recycled, [1] baseline (with compare), in solve order
+	rec     sequence.Summary
+	base    *sequence.Summary // nil without compare
+	maxDiff float64           // max ‖x_rec − x_base‖/‖x_base‖ over the systems (compare only)
+}
+
+// runLanes solves the systems of src in the given order. The baseline lane
+// has the recycled lane's Krylov options with Restart = baseM, the same
+// preconditioner, and no warm start, projection or reuse: each of its
+// solves is independent. A progress line on stderr shows the mean
+// iterations of both lanes as systems finish.
+func runLanes(ctx context.Context, src sequence.Source, order []int, c laneConfig) (laneResult, error) {
+	// Solutions of the two lanes, compared when both are in.
+	pending := map[int][]float64{}
+	maxDiff := 0.0
+	compareSolutions := func(i int, x []float64) {
+		if y, ok := pending[i]; ok {
+			delete(pending, i)
+			maxDiff = math.Max(maxDiff, relDiff(x, y))
+			return
+		}
+		pending[i] = slices.Clone(x)
+	}
+	bar := newProgress(c.stderr, c.progress, c.label, len(order))
+	var recDone, baseDone, recIts, baseIts int
+	ropt := c.opt
+	ropt.Solution = func(i int, x []float64) error {
+		if c.solution != nil {
+			if err := c.solution(i, x); err != nil {
+				return err
+			}
+		}
+		if c.compare {
+			compareSolutions(i, x)
+		}
+		return nil
+	}
+	ropt.Progress = func(done, total int) {
+		detail := ""
+		if recDone > 0 {
+			detail = fmt.Sprintf("its/system %.0f", float64(recIts)/float64(recDone))
+			if baseDone > 0 {
+				detail += fmt.Sprintf(" (GMRES %.0f)", float64(baseIts)/float64(baseDone))
+			}
+		}
+		bar.update(done, detail)
+	}
+	// Count iterations for the progress line as systems finish.
+	lanes := []sequence.Lane{{Solver: countingSolver{c.rec, &recDone, &recIts}, Options: &ropt}}
+	if c.compare {
+		bopt := c.opt.Krylov
+		bopt.Restart = c.baseM
+		lanes = append(lanes, sequence.Lane{
+			Solver: countingSolver{sequence.SolverFunc(krylov.GMRES), &baseDone, &baseIts},
+			Options: &sequence.Options{
+				Krylov: bopt, Precond: c.opt.Precond, PrecondOptions: c.opt.PrecondOptions,
+				Solution: func(i int, x []float64) error { compareSolutions(i, x); return nil },
+			},
+		})
+	}
+	stats, err := sequence.RunLanes(ctx, src, order, lanes)
+	bar.finish()
+	if err != nil {
+		return laneResult{}, err
+	}
+	r := laneResult{stats: stats, rec: sequence.Summarize(stats[0])}
+	if c.compare {
+		bs := sequence.Summarize(stats[1])
+		r.base, r.maxDiff = &bs, maxDiff
+	}
+	return r, nil
+}
+
+// printLanes prints the per-system means of the recycled lane, beside the
+// baseline's with the speedups when there is one.
+func printLanes(w io.Writer, recName, baseName string, r laneResult) {
+	rs := r.rec
+	if bs := r.base; bs != nil {
+		fmt.Fprintf(w, "%-26s %14s %16s %9s\n", "per system (mean)", baseName, recName, "speedup")
+		fmt.Fprintf(w, "%-26s %14.1f %16.1f %8.2fx\n", "products with A", bs.MeanMatVecs, rs.MeanMatVecs, bs.MeanMatVecs/rs.MeanMatVecs)
+		fmt.Fprintf(w, "%-26s %14.1f %16.1f %8.2fx\n", "iterations (Arnoldi steps)", bs.MeanIterations, rs.MeanIterations, bs.MeanIterations/rs.MeanIterations)
+		fmt.Fprintf(w, "%-26s %14.4g %16.4g %8.2fx\n", "seconds (setup + solve)", bs.MeanSeconds, rs.MeanSeconds, bs.MeanSeconds/rs.MeanSeconds)
+		fmt.Fprintf(w, "%-26s %14.2g %16.2g\n", "max relative residual", bs.MaxRelResidual, rs.MaxRelResidual)
+		if bs.NotConverged > 0 || rs.NotConverged > 0 {
+			fmt.Fprintf(w, "%-26s %14d %16d\n", "not converged", bs.NotConverged, rs.NotConverged)
+		}
+		fmt.Fprintf(w, "solutions agree to %.2g (max relative difference)\n", r.maxDiff)
+		return
+	}
+	fmt.Fprintf(w, "%s: %.1f products with A, %.1f iterations, %.4g s per system, max relative residual %.2g\n",
+		recName, rs.MeanMatVecs, rs.MeanIterations, rs.MeanSeconds, rs.MaxRelResidual)
+	if rs.NotConverged > 0 {
+		fmt.Fprintf(w, "not converged: %d\n", rs.NotConverged)
+	}
+}
+
+// countingSolver counts finished systems and their iterations for the
+// progress line.
+type countingSolver struct {
+	s          sequence.Solver
+	done, iter *int
+}
+
+func (c countingSolver) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {
+	res, err := c.s.Solve(ctx, A, b, x, o)
+	*c.done++
+	*c.iter += res.Iterations
+	return res, err
+}
+
+// Reset forwards to the wrapped solver's Reset (GCRODR), so that the
+// driver can drop a damaged recycled space.
+func (c countingSolver) Reset() {
+	if r, ok := c.s.(interface{ Reset() }); ok {
+		r.Reset()
+	}
+}
+
+// relDiff returns ‖x − y‖/‖y‖ (‖x − y‖ when y = 0).
+func relDiff(x, y []float64) float64 {
+	var d, s float64
+	for i := range x {
+		d += (x[i] - y[i]) * (x[i] - y[i])
+		s += y[i] * y[i]
+	}
+	if s == 0 {
+		return math.Sqrt(d)
+	}
+	return math.Sqrt(d / s)
+}
