@@ -382,45 +382,27 @@ func groupedOptions(fam pde.Family) *sequence.GroupedOptions {
 
 // datagenReport is the --json output (and what the text output shows).
 type datagenReport struct {
-	Family          string   `json:"family"`
-	Grid            int      `json:"grid"`
-	Unknowns        int      `json:"unknowns"`
-	Count           int      `json:"count"`
-	Total           int      `json:"total"`
-	Shard           string   `json:"shard"`
-	Seed            uint64   `json:"seed"`
-	RTol            float64  `json:"rtol"`
-	Precond         string   `json:"precond"`
-	Sort            string   `json:"sort"`
-	Solver          string   `json:"solver"`
-	Baseline        *string  `json:"baseline"`
-	BaseIterations  *jsonNum `json:"baseline_iterations"`
-	RecIterations   jsonNum  `json:"recycled_iterations"`
-	BaseKSP         *jsonNum `json:"baseline_ksp_iterations"`
-	RecKSP          jsonNum  `json:"recycled_ksp_iterations"`
-	BaseSeconds     *jsonNum `json:"baseline_seconds"`
-	RecSeconds      jsonNum  `json:"recycled_seconds"`
-	SpeedupTime     *jsonNum `json:"speedup_time"`
-	SpeedupIter     *jsonNum `json:"speedup_iterations"`
-	SpeedupKSP      *jsonNum `json:"speedup_ksp_iterations"`
-	BaseSetup       *jsonNum `json:"baseline_setup_seconds"`
-	RecSetup        jsonNum  `json:"recycled_setup_seconds"`
-	AssembleSeconds jsonNum  `json:"assemble_seconds"`
-	FieldSeconds    jsonNum  `json:"field_seconds"`
-	SortSeconds     jsonNum  `json:"sort_seconds"`
-	WarmupSystems   int      `json:"warmup_systems"`
-	WarmupSeconds   jsonNum  `json:"warmup_seconds"`
-	WarmupKSP       int      `json:"warmup_ksp_iterations"`
-	WarmupMatVecs   int      `json:"warmup_matvecs"`
-	RecMaxRelres    jsonNum  `json:"recycled_max_relres"`
-	BaseMaxRelres   *jsonNum `json:"baseline_max_relres"`
-	RecNotConv      int      `json:"recycled_not_converged"`
-	BaseNotConv     *int     `json:"baseline_not_converged"`
-	MaxSolutionDiff *jsonNum `json:"max_solution_difference"`
-	Scheme          string   `json:"scheme,omitempty"`
-	GRF             string   `json:"grf,omitempty"`
-	WallSeconds     jsonNum  `json:"wall_seconds"`
-	Out             string   `json:"out"`
+	Family        string  `json:"family"`
+	Grid          int     `json:"grid"`
+	Unknowns      int     `json:"unknowns"`
+	Count         int     `json:"count"`
+	Total         int     `json:"total"`
+	Shard         string  `json:"shard"`
+	Seed          uint64  `json:"seed"`
+	RTol          float64 `json:"rtol"`
+	Precond       string  `json:"precond"`
+	Sort          string  `json:"sort"`
+	laneReport            // solver, baseline, the two lanes' means, speedups
+	FieldSeconds  jsonNum `json:"field_seconds"`
+	SortSeconds   jsonNum `json:"sort_seconds"`
+	WarmupSystems int     `json:"warmup_systems"`
+	WarmupSeconds jsonNum `json:"warmup_seconds"`
+	WarmupKSP     int     `json:"warmup_ksp_iterations"`
+	WarmupMatVecs int     `json:"warmup_matvecs"`
+	Scheme        string  `json:"scheme,omitempty"`
+	GRF           string  `json:"grf,omitempty"`
+	WallSeconds   jsonNum `json:"wall_seconds"`
+	Out           string  `json:"out"`
 }
 
 func numPtr(v float64) *jsonNum { n := jsonNum(v); return &n }
@@ -556,29 +538,13 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	stats := lr.stats
 	fillStats(d, stats, rowOf)
 
-	rs := lr.rec
 	rep := datagenReport{
 		Family: c.family, Grid: c.grid, Unknowns: n, Count: r, Total: c.count, Shard: c.shard.String(),
-		Seed: c.seed, RTol: c.rtol, Precond: c.precond, Sort: sortName, Solver: solverName,
-		RecIterations: jsonNum(rs.MeanMatVecs), RecKSP: jsonNum(rs.MeanIterations), RecSeconds: jsonNum(rs.MeanSeconds),
-		RecSetup: jsonNum(rs.MeanSetupSeconds), AssembleSeconds: jsonNum(rs.MeanAssembleSeconds),
+		Seed: c.seed, RTol: c.rtol, Precond: c.precond, Sort: sortName,
+		laneReport:   lr.report(solverName, d.meta.Baseline),
 		FieldSeconds: jsonNum(fieldSec), SortSeconds: jsonNum(sortSec), WarmupSystems: warmN, WarmupSeconds: jsonNum(warmSec),
-		WarmupKSP: warmSum.TotalIterations, WarmupMatVecs: warmSum.TotalMVs,
-		RecMaxRelres: jsonNum(rs.MaxRelResidual), RecNotConv: rs.NotConverged, Out: c.out,
+		WarmupKSP: warmSum.TotalIterations, WarmupMatVecs: warmSum.TotalMVs, Out: c.out,
 		Scheme: d.meta.Scheme, GRF: d.meta.GRF,
-	}
-	if c.compare {
-		bs := *lr.base
-		name := d.meta.Baseline
-		rep.Baseline = &name
-		rep.BaseIterations, rep.BaseKSP, rep.BaseSeconds = numPtr(bs.MeanMatVecs), numPtr(bs.MeanIterations), numPtr(bs.MeanSeconds)
-		rep.BaseSetup, rep.BaseMaxRelres = numPtr(bs.MeanSetupSeconds), numPtr(bs.MaxRelResidual)
-		rep.SpeedupTime = numPtr(bs.MeanSeconds / rs.MeanSeconds)
-		rep.SpeedupIter = numPtr(bs.MeanMatVecs / rs.MeanMatVecs)
-		rep.SpeedupKSP = numPtr(bs.MeanIterations / rs.MeanIterations)
-		nc := bs.NotConverged
-		rep.BaseNotConv = &nc
-		rep.MaxSolutionDiff = numPtr(lr.maxDiff)
 	}
 	if c.out != "" {
 		if err := d.write(c.out); err != nil {

@@ -101,6 +101,56 @@ func runLanes(ctx context.Context, src sequence.Source, order []int, c laneConfi
 	return r, nil
 }
 
+// laneReport is the JSON form of a laneResult, shared by datagen's and
+// sequence's --json output. "iterations" are mean products with A per
+// system (Arnoldi steps plus rebuilds of C = A·M·U and residual checks),
+// "ksp_iterations" mean Arnoldi steps; the baseline fields are null
+// without a baseline lane.
+type laneReport struct {
+	Solver          string   `json:"solver"`
+	Baseline        *string  `json:"baseline"`
+	BaseIterations  *jsonNum `json:"baseline_iterations"`
+	RecIterations   jsonNum  `json:"recycled_iterations"`
+	BaseKSP         *jsonNum `json:"baseline_ksp_iterations"`
+	RecKSP          jsonNum  `json:"recycled_ksp_iterations"`
+	BaseSeconds     *jsonNum `json:"baseline_seconds"`
+	RecSeconds      jsonNum  `json:"recycled_seconds"`
+	SpeedupTime     *jsonNum `json:"speedup_time"`
+	SpeedupIter     *jsonNum `json:"speedup_iterations"`
+	SpeedupKSP      *jsonNum `json:"speedup_ksp_iterations"`
+	BaseSetup       *jsonNum `json:"baseline_setup_seconds"`
+	RecSetup        jsonNum  `json:"recycled_setup_seconds"`
+	AssembleSeconds jsonNum  `json:"assemble_seconds"`
+	RecMaxRelres    jsonNum  `json:"recycled_max_relres"`
+	BaseMaxRelres   *jsonNum `json:"baseline_max_relres"`
+	RecNotConv      int      `json:"recycled_not_converged"`
+	BaseNotConv     *int     `json:"baseline_not_converged"`
+	MaxSolutionDiff *jsonNum `json:"max_solution_difference"`
+}
+
+// report returns r's JSON form; baseName is ignored without a baseline.
+func (r laneResult) report(recName, baseName string) laneReport {
+	rs := r.rec
+	rep := laneReport{
+		Solver:        recName,
+		RecIterations: jsonNum(rs.MeanMatVecs), RecKSP: jsonNum(rs.MeanIterations), RecSeconds: jsonNum(rs.MeanSeconds),
+		RecSetup: jsonNum(rs.MeanSetupSeconds), AssembleSeconds: jsonNum(rs.MeanAssembleSeconds),
+		RecMaxRelres: jsonNum(rs.MaxRelResidual), RecNotConv: rs.NotConverged,
+	}
+	if bs := r.base; bs != nil {
+		rep.Baseline = &baseName
+		rep.BaseIterations, rep.BaseKSP, rep.BaseSeconds = numPtr(bs.MeanMatVecs), numPtr(bs.MeanIterations), numPtr(bs.MeanSeconds)
+		rep.BaseSetup, rep.BaseMaxRelres = numPtr(bs.MeanSetupSeconds), numPtr(bs.MaxRelResidual)
+		rep.SpeedupTime = numPtr(bs.MeanSeconds / rs.MeanSeconds)
+		rep.SpeedupIter = numPtr(bs.MeanMatVecs / rs.MeanMatVecs)
+		rep.SpeedupKSP = numPtr(bs.MeanIterations / rs.MeanIterations)
+		nc := bs.NotConverged
+		rep.BaseNotConv = &nc
+		rep.MaxSolutionDiff = numPtr(r.maxDiff)
+	}
+	return rep
+}
+
 // printLanes prints the per-system means of the recycled lane, beside the
 // baseline's with the speedups when there is one.
 func printLanes(w io.Writer, recName, baseName string, r laneResult) {
