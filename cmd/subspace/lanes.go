@@ -164,7 +164,11 @@ func printLanes(w io.Writer, recName, baseName string, r laneResult) {
 		if bs.NotConverged > 0 || rs.NotConverged > 0 {
 			fmt.Fprintf(w, "%-26s %14d %16d\n", "not converged", bs.NotConverged, rs.NotConverged)
 		}
-		fmt.Fprintf(w, "solutions agree to %.2g (max relative difference)\n", r.maxDiff)
+		if bs.NotConverged > 0 || rs.NotConverged > 0 {
+			fmt.Fprintf(w, "solutions differ by up to %.2g (max relative difference, unconverged solves included)\n", r.maxDiff)
+		} else {
+			fmt.Fprintf(w, "solutions agree to %.2g (max relative difference)\n", r.maxDiff)
+		}
 		return
 	}
 	fmt.Fprintf(w, "%s: %.1f products with A, %.1f iterations, %.4g s per system, max relative residual %.2g\n",

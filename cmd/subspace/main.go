@@ -1,7 +1,7 @@
 // Command subspace is the command-line front end of the subspace library:
 // inspect sparse matrices, solve linear systems with Krylov methods,
-// generate PDE datasets with Krylov subspace recycling, and solve optimal
-// transport problems.
+// solve sequences of systems with Krylov subspace recycling, generate PDE
+// datasets with it, and solve optimal transport problems.
 //
 // Every verb prints human-readable output by default and one JSON object
 // with --json. Errors print one line on stderr and exit with status 1
@@ -65,6 +65,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newDatagenCmd(),
 		newOTCmd(),
 		newSolveCmd(),
+		newSequenceCmd(),
 	)
 	return root
 }

@@ -298,22 +298,12 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 // solveRHS returns b for the --rhs flag: A·1 by default, all ones for
 // "ones", or a .npy file whose length must be the number of rows.
 func solveRHS(A *sparse.CSR, rhs string) ([]float64, string, error) {
-	rows, cols := A.Dims()
+	rows, _ := A.Dims()
 	switch rhs {
 	case "":
-		one := make([]float64, cols)
-		for i := range one {
-			one[i] = 1
-		}
-		b := make([]float64, rows)
-		A.MulVecTo(b, one)
-		return b, "A·1", nil
+		return timesOnes(A), "A·1", nil
 	case "ones":
-		b := make([]float64, rows)
-		for i := range b {
-			b[i] = 1
-		}
-		return b, "ones", nil
+		return ones(rows), "ones", nil
 	}
 	b, err := npy.ReadVector(rhs)
 	if err != nil {
@@ -323,6 +313,23 @@ func solveRHS(A *sparse.CSR, rhs string) ([]float64, string, error) {
 		return nil, "", fmt.Errorf("--rhs: %s has %d entries but the matrix has %d rows", rhs, len(b), rows)
 	}
 	return b, rhs, nil
+}
+
+// ones returns a vector of n ones.
+func ones(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = 1
+	}
+	return v
+}
+
+// timesOnes returns A·1, the default right-hand side (its solution is 1).
+func timesOnes(A *sparse.CSR) []float64 {
+	r, c := A.Dims()
+	b := make([]float64, r)
+	A.MulVecTo(b, ones(c))
+	return b
 }
 
 // solveX0 returns the initial guess for the --x0 flag: zero by default, or

@@ -1,0 +1,391 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/npy"
+	"github.com/subspace-lab/subspace/precond"
+	"github.com/subspace-lab/subspace/sequence"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// sequenceFlags is the command line of "sequence".
+type sequenceFlags struct {
+	rhs, prec, sort, out          string
+	rtol, omega, shift            float64
+	maxIter, m, k, every, project int
+	compare, warmStart            bool
+	json, progress                bool
+	asm                           asmFlags
+}
+
+// newSequenceCmd returns the "sequence" verb: a user's own sequence of
+// linear systems, solved in order with Krylov subspace recycling.
+func newSequenceCmd() *cobra.Command {
+	var f sequenceFlags
+	cmd := &cobra.Command{
+		Use:     "sequence A1.mtx A2.mtx ...",
+		Aliases: []string{"seq"},
+		Short:   "Solve a sequence of systems (Matrix Market files) with Krylov subspace recycling",
+		Long: `sequence solves A_i x_i = b_i for a sequence of square matrices given as
+Matrix Market files, one after the other with GCRO-DR(m, k), which carries a
+recycled Krylov subspace from each system to the next (krylov.GCRODR): the
+way to use SKR's recycling on systems of your own, such as the matrices of
+a time-stepping or parameter sweep exported from another code. All
+matrices must have the same size; they need not share a sparsity pattern.
+
+Order: --sort none (the default) solves them in the order given; --sort
+greedy first reorders them by the SKR paper's greedy nearest neighbour,
+starting from the first file, with the Frobenius distance between the
+matrices as the distance (this needs every matrix to have the first one's
+sparsity pattern). When consecutive matrices are identical (only b
+changes) the preconditioner is reused and, with --project P, each solve
+starts from the best combination of up to P earlier solutions.
+
+Right-hand sides: by default b_i = A_i·1; --rhs ones uses all ones; --rhs
+FILE.npy reads either one vector of length n used for every system or an
+N×n matrix whose row i is the right-hand side of the i-th file.
+
+Every file is read and checked once before any solve (shape, NaN/Inf, and
+the pattern for --sort greedy), so a bad file fails fast; the solves read
+each file again, one system ahead of the solver, so memory holds only a
+few systems at a time.
+
+--compare also solves every system independently with GMRES(m), the same
+preconditioner, rtol and iteration limit, interleaved system by system, and
+prints both with the speedups. --out X.npy writes the solutions as an N×n
+array in file order. --json prints one object with the keys of datagen's
+(count, unknowns, solver, baseline, recycled_iterations (mean products
+with A), recycled_seconds, baseline_iterations, baseline_seconds,
+speedup_time, speedup_iterations, ...), the solve order (file indices),
+and one entry per file in "systems". Exit status 3 (after printing) if any
+system did not converge.`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageErrorf("sequence takes one or more matrix files")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runSequence(cmd, args, &f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&f.rhs, "rhs", "", "right-hand sides: FILE.npy (n or N×n), or ones (default: b_i = A_i·1)")
+	fl.StringVar(&f.prec, "precond", "none", "preconditioner: "+strings.Join(precond.Kinds(), ", "))
+	fl.Float64Var(&f.omega, "omega", 0, "SSOR relaxation parameter in (0, 2) (0: 1)")
+	fl.Float64Var(&f.shift, "shift", 0, "IC(0) relative diagonal shift (0: none)")
+	f.asm.register(fl)
+	fl.StringVar(&f.sort, "sort", "none", "order: none (as given) or greedy (nearest neighbour by the matrices' Frobenius distance)")
+	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance: stop when ‖b − A x‖ ≤ rtol·‖b‖")
+	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit per system (0: 10·n)")
+	fl.IntVar(&f.m, "m", krylov.DefaultGCRODRM, "GCRO-DR search space per cycle (recycled + Krylov vectors); also the baseline's GMRES restart")
+	fl.IntVar(&f.k, "k", krylov.DefaultGCRODRK, "GCRO-DR recycled vectors (0: none, i.e. GMRES(m))")
+	fl.IntVar(&f.every, "update-every", 1, "recompute the recycled space every this many cycles")
+	fl.IntVar(&f.project, "project", 0, "when consecutive matrices are identical, start from the best combination of up to this many earlier solutions (0: off)")
+	fl.BoolVar(&f.warmStart, "warm-start", false, "start each solve from the previous system's solution instead of zero")
+	fl.BoolVar(&f.compare, "compare", false, "also solve each system independently with GMRES(m) and report both")
+	fl.StringVar(&f.out, "out", "", "write the solutions to this .npy file (N×n, in file order)")
+	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
+	fl.BoolVar(&f.progress, "progress", true, "draw progress on stderr for runs longer than a second")
+	return cmd
+}
+
+// validate checks the flags (usage errors, exit status 2).
+func (f *sequenceFlags) validate(cmd *cobra.Command) error {
+	f.prec = strings.ToLower(strings.TrimSpace(f.prec))
+	f.sort = strings.ToLower(strings.TrimSpace(f.sort))
+	switch {
+	case !contains(precond.Kinds(), f.prec):
+		return usageErrorf("unknown --precond %q; valid preconditioners are %s", f.prec, strings.Join(precond.Kinds(), ", "))
+	case f.sort != "none" && f.sort != "greedy":
+		return usageErrorf("--sort must be none or greedy, got %q", f.sort)
+	case !(f.rtol > 0) || math.IsInf(f.rtol, 0):
+		return usageErrorf("--rtol must be finite and > 0, got %v", f.rtol)
+	case f.maxIter < 0:
+		return usageErrorf("--maxiter must be >= 0, got %d", f.maxIter)
+	case f.m < 2:
+		return usageErrorf("--m must be >= 2, got %d", f.m)
+	case f.k < 0 || f.k >= f.m:
+		return usageErrorf("--k must be in [0, m) = [0, %d), got %d", f.m, f.k)
+	case f.every < 1:
+		return usageErrorf("--update-every must be >= 1, got %d", f.every)
+	case f.project < 0:
+		return usageErrorf("--project must be >= 0, got %d", f.project)
+	case f.omega != 0 && !(f.omega > 0 && f.omega < 2):
+		return usageErrorf("--omega must be in (0, 2), got %v", f.omega)
+	case f.omega != 0 && f.prec != "ssor":
+		return usageErrorf("--omega applies to --precond ssor only, not %s", f.prec)
+	case !(f.shift >= 0) || math.IsInf(f.shift, 0):
+		return usageErrorf("--shift must be finite and >= 0, got %v", f.shift)
+	case f.shift != 0 && f.prec != "ic0":
+		return usageErrorf("--shift applies to --precond ic0 only, not %s", f.prec)
+	}
+	return f.asm.validate(cmd.Flags(), f.prec)
+}
+
+// sequenceReport is the --json output of "sequence".
+type sequenceReport struct {
+	Count       int     `json:"count"`
+	Unknowns    int     `json:"unknowns"`
+	RTol        jsonNum `json:"rtol"`
+	Precond     string  `json:"precond"`
+	Sort        string  `json:"sort"`
+	RHS         string  `json:"rhs"`
+	laneReport          // solver, baseline, the two lanes' means, speedups
+	Order       []int   `json:"order"` // file indices in solve order
+	ReadSeconds jsonNum `json:"read_seconds"`
+	SortSeconds jsonNum `json:"sort_seconds"`
+	WallSeconds jsonNum `json:"wall_seconds"`
+	Out         string  `json:"out,omitempty"`
+	// Systems has one entry per file, in file order.
+	Systems []sequenceSystem `json:"systems"`
+}
+
+// sequenceSystem is one file's results.
+type sequenceSystem struct {
+	File          string   `json:"file"`
+	Position      int      `json:"position"` // place in the solve order
+	Iterations    int      `json:"iterations"`
+	MatVecs       int      `json:"matvecs"`
+	Seconds       jsonNum  `json:"seconds"`
+	RelResidual   jsonNum  `json:"relative_residual"`
+	Converged     bool     `json:"converged"`
+	Reused        bool     `json:"reused_matrix"`
+	Error         string   `json:"error,omitempty"`
+	BaseIters     *int     `json:"baseline_iterations,omitempty"`
+	BaseMatVecs   *int     `json:"baseline_matvecs,omitempty"`
+	BaseSeconds   *jsonNum `json:"baseline_seconds,omitempty"`
+	BaseRelres    *jsonNum `json:"baseline_relative_residual,omitempty"`
+	BaseConverged *bool    `json:"baseline_converged,omitempty"`
+}
+
+// fileSource reads the systems of a sequence from Matrix Market files.
+type fileSource struct {
+	paths []string
+	n     int
+	rhs   func(i int, A *sparse.CSR) []float64
+}
+
+func (s *fileSource) Len() int { return len(s.paths) }
+
+func (s *fileSource) System(i int) (*sparse.CSR, []float64, error) {
+	A, err := loadSquare(s.paths[i], s.n)
+	if err != nil {
+		return nil, nil, err
+	}
+	return A, s.rhs(i, A), nil
+}
+
+// loadSquare reads a square, finite matrix of size n (n < 0: any size).
+func loadSquare(path string, n int) (*sparse.CSR, error) {
+	A, err := sparse.LoadMM(path)
+	if err != nil {
+		return nil, err
+	}
+	r, c := A.Dims()
+	switch {
+	case r != c:
+		return nil, fmt.Errorf("%s is %d×%d: a sequence needs square matrices", path, r, c)
+	case n >= 0 && r != n:
+		return nil, fmt.Errorf("%s is %d×%d, but the sequence's first matrix is %d×%d: all matrices must have the same size", path, r, c, n, n)
+	}
+	if err := A.CheckFinite(); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return A, nil
+}
+
+func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
+	if err := f.validate(cmd); err != nil {
+		return err
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	stdout, stderr := cmd.OutOrStdout(), cmd.ErrOrStderr()
+	wall := time.Now()
+	N := len(paths)
+
+	// Read and check every file once (exit status 1 on bad data).
+	t0 := time.Now()
+	n := -1
+	var features [][]float64
+	var pattern *sparse.CSR
+	bar := newProgress(stderr, f.progress, "sequence: reading", N)
+	for i, p := range paths {
+		A, err := loadSquare(p, n)
+		if err != nil {
+			bar.finish()
+			return err
+		}
+		n, _ = A.Dims()
+		if f.sort == "greedy" {
+			if pattern == nil {
+				pattern = A
+			} else if !samePattern(A, pattern) {
+				bar.finish()
+				return fmt.Errorf("--sort greedy: %s does not have the sparsity pattern of %s; the distance between matrices is taken entry by entry over one pattern (use --sort none)", p, paths[0])
+			}
+			_, _, val := A.Raw()
+			features = append(features, val)
+		}
+		bar.update(i+1, "")
+	}
+	bar.finish()
+	readSec := time.Since(t0).Seconds()
+	rhs, rhsName, err := sequenceRHS(f.rhs, N, n)
+	if err != nil {
+		return err
+	}
+
+	t0 = time.Now()
+	order := make([]int, N)
+	for i := range order {
+		order[i] = i
+	}
+	if f.sort == "greedy" {
+		order = sequence.Greedy(features)
+		features = nil
+	}
+	sortSec := time.Since(t0).Seconds()
+
+	k := f.k
+	if k == 0 {
+		k = -1 // krylov: no recycling
+	}
+	rec := krylov.NewGCRODR(n, &krylov.GCRODROptions{M: f.m, K: k, UpdateEvery: f.every})
+	solverName := fmt.Sprintf("GCRO-DR(%d,%d)", f.m, f.k)
+	if f.every > 1 {
+		solverName += fmt.Sprintf("/%d", f.every)
+	}
+	baseName := fmt.Sprintf("GMRES(%d)", f.m)
+	var X []float64
+	if f.out != "" {
+		X = make([]float64, N*n)
+	}
+	src := &fileSource{paths: paths, n: n, rhs: rhs}
+	lr, err := runLanes(ctx, src, order, laneConfig{
+		label: "sequence", rec: rec, compare: f.compare, baseM: f.m,
+		opt: sequence.Options{
+			Krylov:  krylov.Options{RTol: f.rtol, MaxIter: f.maxIter},
+			Precond: f.prec, PrecondOptions: f.asm.options(precond.Options{Omega: f.omega, Shift: f.shift}),
+			ReuseIdentical: true, WarmStart: f.warmStart, Projection: f.project, Prefetch: 1,
+		},
+		solution: func(i int, x []float64) error {
+			if X != nil {
+				copy(X[i*n:(i+1)*n], x)
+			}
+			return nil
+		},
+		progress: f.progress, stderr: stderr,
+	})
+	if err != nil {
+		return err
+	}
+	if f.out != "" {
+		if err := npy.WriteArray(f.out, npy.Array{Shape: []int{N, n}, Data: X}); err != nil {
+			return fmt.Errorf("--out: %w", err)
+		}
+	}
+
+	rep := sequenceReport{
+		Count: N, Unknowns: n, RTol: jsonNum(f.rtol), Precond: f.prec, Sort: f.sort, RHS: rhsName,
+		laneReport: lr.report(solverName, baseName), Order: order,
+		ReadSeconds: jsonNum(readSec), SortSeconds: jsonNum(sortSec), Out: f.out,
+		Systems: sequenceSystems(paths, lr.stats),
+	}
+	rep.WallSeconds = jsonNum(time.Since(wall).Seconds())
+	if f.json {
+		if err := json.NewEncoder(stdout).Encode(rep); err != nil {
+			return err
+		}
+	} else {
+		printSequence(stdout, rep, lr)
+	}
+	if lr.rec.NotConverged > 0 {
+		return &exitErr{code: exitNotConverge}
+	}
+	return nil
+}
+
+// samePattern reports whether a and b store the same positions.
+func samePattern(a, b *sparse.CSR) bool {
+	pa, ia, _ := a.Raw()
+	pb, ib, _ := b.Raw()
+	return slices.Equal(pa, pb) && slices.Equal(ia, ib)
+}
+
+// sequenceRHS returns the right-hand side of system i for the --rhs flag:
+// A_i·1, ones, one vector for all, or row i of an N×n array.
+func sequenceRHS(flag string, N, n int) (func(i int, A *sparse.CSR) []float64, string, error) {
+	switch flag {
+	case "":
+		return func(_ int, A *sparse.CSR) []float64 { return timesOnes(A) }, "A·1", nil
+	case "ones":
+		return func(int, *sparse.CSR) []float64 { return ones(n) }, "ones", nil
+	}
+	a, err := npy.ReadArray(flag)
+	if err != nil {
+		return nil, "", fmt.Errorf("--rhs: %w", err)
+	}
+	switch {
+	case len(a.Shape) == 1 && a.Shape[0] == n:
+		return func(int, *sparse.CSR) []float64 { return slices.Clone(a.Data) }, flag, nil
+	case len(a.Shape) == 2 && a.Shape[0] == N && a.Shape[1] == n:
+		return func(i int, _ *sparse.CSR) []float64 { return slices.Clone(a.Data[i*n : (i+1)*n]) }, flag, nil
+	}
+	return nil, "", fmt.Errorf("--rhs: %s has shape %s; want (%d,) for one right-hand side or (%d, %d) for one per file", flag, shapeString(a.Shape), n, N, n)
+}
+
+// sequenceSystems returns one entry per file from the lanes' stats.
+func sequenceSystems(paths []string, stats [][]sequence.Stat) []sequenceSystem {
+	out := make([]sequenceSystem, len(paths))
+	for pos, st := range stats[0] {
+		s := &out[st.System]
+		s.File, s.Position = paths[st.System], pos
+		s.Iterations, s.MatVecs, s.Seconds = st.Iterations, st.MatVecs, jsonNum(st.Seconds)
+		s.RelResidual, s.Converged, s.Reused, s.Error = jsonNum(st.RelResidual), st.Converged, st.Reused, st.Err
+	}
+	if len(stats) > 1 {
+		for _, st := range stats[1] {
+			s := &out[st.System]
+			its, mvs, conv := st.Iterations, st.MatVecs, st.Converged
+			s.BaseIters, s.BaseMatVecs, s.BaseConverged = &its, &mvs, &conv
+			s.BaseSeconds, s.BaseRelres = numPtr(st.Seconds), numPtr(st.RelResidual)
+		}
+	}
+	return out
+}
+
+// printSequence prints the human-readable summary.
+func printSequence(w io.Writer, r sequenceReport, lr laneResult) {
+	fmt.Fprintf(w, "sequence  %d systems  n = %d  rtol %g  precond %s  sort %s  rhs %s\n",
+		r.Count, r.Unknowns, float64(r.RTol), r.Precond, r.Sort, r.RHS)
+	fmt.Fprintf(w, "reading %.3g s, sort %.3g s, assembly (reading again) %.3g s/system (not in the times below)\n",
+		float64(r.ReadSeconds), float64(r.SortSeconds), float64(r.AssembleSeconds))
+	base := ""
+	if r.Baseline != nil {
+		base = *r.Baseline
+	}
+	printLanes(w, r.Solver, base, lr)
+	for _, s := range r.Systems {
+		if !s.Converged {
+			fmt.Fprintf(w, "not converged: %s (relative residual %.3g) %s\n", s.File, float64(s.RelResidual), s.Error)
+		}
+	}
+	if r.Out != "" {
+		fmt.Fprintf(w, "wrote %s: %d×%d solutions in file order\n", r.Out, r.Count, r.Unknowns)
+	}
+}

@@ -1,0 +1,245 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/npy"
+	"github.com/subspace-lab/subspace/pde"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// seqWriteDarcy writes count Darcy systems (grid g, seed 5) as Matrix Market
+// files and returns their paths and matrices.
+func seqWriteDarcy(t *testing.T, dir string, g, count int) ([]string, []*sparse.CSR) {
+	t.Helper()
+	f, err := pde.New("darcy", g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	paths := make([]string, count)
+	mats := make([]*sparse.CSR, count)
+	for i := range count {
+		A, _, err := f.Assemble(f.Field(5, i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths[i] = filepath.Join(dir, fmt.Sprintf("A%d.mtx", i))
+		if err := sparse.SaveMM(paths[i], A, nil); err != nil {
+			t.Fatal(err)
+		}
+		mats[i] = A
+	}
+	return paths, mats
+}
+
+// TestSequenceAgainstDenseSolves: a sequence of Darcy matrices with one
+// right-hand side per file, solved with recycling and compared with
+// GMRES: every solution equals a dense direct solve, the JSON report has
+// the documented keys and one entry per file, and recycling needs fewer
+// products with A than GMRES.
+func TestSequenceAgainstDenseSolves(t *testing.T) {
+	dir := t.TempDir()
+	const g, count = 10, 6
+	n := g * g
+	paths, mats := seqWriteDarcy(t, dir, g, count)
+	B := make([]float64, count*n)
+	for i := range B {
+		B[i] = math.Sin(float64(i)) + 0.5
+	}
+	rhs := filepath.Join(dir, "B.npy")
+	if err := npy.WriteArray(rhs, npy.Array{Shape: []int{count, n}, Data: B}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "X.npy")
+	args := append([]string{"sequence"}, paths...)
+	args = append(args, "--rhs", rhs, "--rtol", "1e-10", "--k", "8", "--m", "20", "--compare", "--out", out, "--json")
+	code, stdout, stderr := dgRun(t, args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rep := dgReport(t, stdout)
+	for _, key := range []string{"count", "unknowns", "baseline_iterations", "recycled_iterations", "baseline_seconds", "recycled_seconds", "speedup_time", "speedup_iterations", "max_solution_difference"} {
+		if _, ok := rep[key].(float64); !ok {
+			t.Errorf("JSON key %s = %v", key, rep[key])
+		}
+	}
+	if rep["count"].(float64) != count || rep["unknowns"].(float64) != float64(n) || rep["solver"] != "GCRO-DR(20,8)" || rep["baseline"] != "GMRES(20)" {
+		t.Errorf("report header %v", rep)
+	}
+	if rep["recycled_iterations"].(float64) >= rep["baseline_iterations"].(float64) {
+		t.Errorf("recycling used %v products per system, GMRES %v", rep["recycled_iterations"], rep["baseline_iterations"])
+	}
+	systems := rep["systems"].([]any)
+	if len(systems) != count {
+		t.Fatalf("%d systems in the report", len(systems))
+	}
+	for i, s := range systems {
+		s := s.(map[string]any)
+		if s["file"] != paths[i] || s["position"].(float64) != float64(i) || s["converged"] != true || s["baseline_converged"] != true {
+			t.Errorf("system %d: %v", i, s)
+		}
+	}
+	X, err := npy.ReadArray(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(X.Shape) != 2 || X.Shape[0] != count || X.Shape[1] != n {
+		t.Fatalf("--out shape %v", X.Shape)
+	}
+	for i, A := range mats {
+		var want mat.VecDense
+		if err := want.SolveVec(A.ToDense(), mat.NewVecDense(n, B[i*n:(i+1)*n])); err != nil {
+			t.Fatal(err)
+		}
+		// cond(A) < 1e3 on a 10×10 grid: rtol 1e-10 gives < 1e-7.
+		if e := relDiff(X.Data[i*n:(i+1)*n], want.RawVector().Data); e > 1e-7 {
+			t.Errorf("file %d: solution differs from the dense solve by %.3g", i, e)
+		}
+	}
+}
+
+// TestSequenceGreedyOrder: --sort greedy orders the files by the
+// Frobenius distance between the matrices, from the first file: for
+// A(t) = L + t·I the distance is |t − t'|·√n, so the order follows the
+// nearest t each time.
+func TestSequenceGreedyOrder(t *testing.T) {
+	dir := t.TempDir()
+	ts := []float64{0.5, 0.12, 0.9, 0.33, 0.71}
+	L := sparse.Laplacian2D(6, 6)
+	var paths []string
+	for i, s := range ts {
+		A := sparse.Add(1, L, s, sparse.Identity(36))
+		paths = append(paths, filepath.Join(dir, fmt.Sprintf("t%d.mtx", i)))
+		if err := sparse.SaveMM(paths[i], A, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := dgRun(t, append(append([]string{"sequence"}, paths...), "--sort", "greedy", "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rep := dgReport(t, stdout)
+	want := []float64{0, 3, 1, 4, 2}
+	order := rep["order"].([]any)
+	for p, w := range want {
+		if order[p].(float64) != w {
+			t.Fatalf("order %v, want %v", order, want)
+		}
+	}
+	// Text output names the order and every system converged.
+	code, stdout, _ = dgRun(t, append(append([]string{"sequence"}, paths...), "--sort", "greedy")...)
+	if code != 0 || !strings.Contains(stdout, "sort greedy") || !strings.Contains(stdout, "GCRO-DR(40,20)") {
+		t.Errorf("exit %d, text output:\n%s", code, stdout)
+	}
+}
+
+// TestSequenceRepeatedMatrix: when consecutive files hold the same matrix
+// its preconditioner and recycled space are kept (reused_matrix), and with
+// --project the later right-hand sides, combinations of the earlier ones,
+// need no iterations.
+func TestSequenceRepeatedMatrix(t *testing.T) {
+	dir := t.TempDir()
+	paths, _ := seqWriteDarcy(t, dir, 8, 1)
+	n := 64
+	files := []string{paths[0], paths[0], paths[0], paths[0]}
+	B := make([]float64, 4*n)
+	for j := range n {
+		B[j], B[n+j] = math.Cos(float64(j)), float64(j%3)
+		B[2*n+j] = 2*B[j] - B[n+j]
+		B[3*n+j] = B[j] + 0.5*B[n+j]
+	}
+	rhs := filepath.Join(dir, "B.npy")
+	if err := npy.WriteArray(rhs, npy.Array{Shape: []int{4, n}, Data: B}); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := dgRun(t, append(append([]string{"sequence"}, files...), "--rhs", rhs, "--precond", "ilu0", "--project", "4", "--rtol", "1e-8", "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	systems := dgReport(t, stdout)["systems"].([]any)
+	for i, s := range systems {
+		s := s.(map[string]any)
+		if reused := s["reused_matrix"] == true; reused != (i > 0) {
+			t.Errorf("system %d: reused_matrix = %v", i, s["reused_matrix"])
+		}
+		if i >= 2 && s["iterations"].(float64) != 0 {
+			t.Errorf("system %d (a combination of the first two): %v iterations", i, s["iterations"])
+		}
+	}
+}
+
+// TestSequenceBadInput: each bad argument or file gives one clear line on
+// stderr and the documented exit status; a sequence that does not converge
+// prints its report and exits with 3.
+func TestSequenceBadInput(t *testing.T) {
+	dir := t.TempDir()
+	paths, _ := seqWriteDarcy(t, dir, 6, 2)
+	other, _ := seqWriteDarcy(t, t.TempDir(), 5, 1) // 25 unknowns, not 36
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	rect := write("rect.mtx", "%%MatrixMarket matrix coordinate real general\n2 3 1\n1 1 1\n")
+	nan := write("nan.mtx", "%%MatrixMarket matrix coordinate real general\n36 36 1\n3 3 nan\n")
+	diag := write("diag.mtx", "%%MatrixMarket matrix coordinate real general\n36 36 36\n"+diagEntries(36))
+	badRHS := filepath.Join(dir, "b.npy")
+	if err := npy.WriteVector(badRHS, make([]float64, 7)); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no files", nil, 2, "one or more matrix files"},
+		{"bad sort", []string{paths[0], "--sort", "grouped"}, 2, "--sort must be none or greedy"},
+		{"k >= m", []string{paths[0], "--k", "40"}, 2, "--k must be in [0, m)"},
+		{"rtol 0", []string{paths[0], "--rtol", "0"}, 2, "--rtol must be finite and > 0"},
+		{"bad precond", []string{paths[0], "--precond", "amg"}, 2, "unknown --precond"},
+		{"omega without ssor", []string{paths[0], "--omega", "1.2"}, 2, "--omega applies to --precond ssor"},
+		{"missing file", []string{paths[0], filepath.Join(dir, "none.mtx")}, 1, "none.mtx"},
+		{"other size", []string{paths[0], other[0]}, 1, "all matrices must have the same size"},
+		{"rectangular", []string{rect}, 1, "square matrices"},
+		{"NaN", []string{paths[0], nan}, 1, "nan.mtx"},
+		{"greedy over patterns", []string{paths[0], diag, "--sort", "greedy"}, 1, "does not have the sparsity pattern"},
+		{"rhs shape", []string{paths[0], paths[1], "--rhs", badRHS}, 1, "want (36,) for one right-hand side or (2, 36)"},
+		{"not converged", []string{paths[0], paths[1], "--maxiter", "2"}, 3, ""},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := dgRun(t, append([]string{"sequence"}, tc.args...)...)
+			if code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr %q", code, tc.code, stderr)
+			}
+			if tc.code == 3 {
+				if !strings.Contains(stdout, "not converged") {
+					t.Errorf("no report of the unconverged systems:\n%s", stdout)
+				}
+				return
+			}
+			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("stderr %q, want one line containing %q", stderr, tc.want)
+			}
+		})
+	}
+}
+
+// diagEntries returns the Matrix Market entries of the n×n identity.
+func diagEntries(n int) string {
+	var b strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "%d %d 1\n", i, i)
+	}
+	return b.String()
+}
