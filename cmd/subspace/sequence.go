@@ -59,7 +59,8 @@ N×n matrix whose row i is the right-hand side of the i-th file.
 Every file is read and checked once before any solve (shape, NaN/Inf, and
 the pattern for --sort greedy), so a bad file fails fast; the solves read
 each file again, one system ahead of the solver, so memory holds only a
-few systems at a time.
+few systems at a time (with --sort greedy, also every matrix's values, for
+the distances).
 
 --compare also solves every system independently with GMRES(m), the same
 preconditioner, rtol and iteration limit, interleaved system by system, and
