@@ -211,6 +211,13 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	if err := f.validate(cmd); err != nil {
 		return err
 	}
+	if f.out != "" {
+		// Overwriting is allowed (as solve's --out); a missing directory
+		// is found now, not after the solves.
+		if err := checkOutput(f.out, true); err != nil {
+			return err
+		}
+	}
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()
@@ -224,14 +231,20 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	n := -1
 	var features [][]float64
 	var pattern *sparse.CSR
+	var rhs func(i int, A *sparse.CSR) []float64
+	var rhsName string
 	bar := newProgress(stderr, f.progress, "sequence: reading", N)
 	for i, p := range paths {
 		A, err := loadSquare(p, n)
+		if err == nil && i == 0 {
+			// The right-hand sides are checked as soon as n is known.
+			n, _ = A.Dims()
+			rhs, rhsName, err = sequenceRHS(f.rhs, N, n)
+		}
 		if err != nil {
 			bar.finish()
 			return err
 		}
-		n, _ = A.Dims()
 		if f.sort == "greedy" {
 			if pattern == nil {
 				pattern = A
@@ -246,10 +259,6 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	}
 	bar.finish()
 	readSec := time.Since(t0).Seconds()
-	rhs, rhsName, err := sequenceRHS(f.rhs, N, n)
-	if err != nil {
-		return err
-	}
 
 	t0 = time.Now()
 	order := make([]int, N)

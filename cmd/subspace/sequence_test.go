@@ -214,6 +214,8 @@ func TestSequenceBadInput(t *testing.T) {
 		{"NaN", []string{paths[0], nan}, 1, "nan.mtx"},
 		{"greedy over patterns", []string{paths[0], diag, "--sort", "greedy"}, 1, "does not have the sparsity pattern"},
 		{"rhs shape", []string{paths[0], paths[1], "--rhs", badRHS}, 1, "want (36,) for one right-hand side or (2, 36)"},
+		{"rhs before the other files", []string{paths[0], nan, "--rhs", badRHS}, 1, "--rhs"},
+		{"out directory", []string{paths[0], "--out", filepath.Join(dir, "no", "X.npy")}, 2, "does not exist"},
 		{"not converged", []string{paths[0], paths[1], "--maxiter", "2"}, 3, ""},
 	}
 	for _, tc := range cases {
