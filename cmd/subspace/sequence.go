@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/npy"
@@ -22,6 +23,7 @@ import (
 // sequenceFlags is the command line of "sequence".
 type sequenceFlags struct {
 	rhs, prec, sort, out          string
+	recycleFrom, recycleTo        string
 	rtol, omega, shift            float64
 	maxIter, m, k, every, project int
 	compare, warmStart            bool
@@ -62,6 +64,13 @@ each file again, one system ahead of the solver, so memory holds only a
 few systems at a time (with --sort greedy, also every matrix's values, for
 the distances).
 
+The recycled space can outlive the run: --recycle-to U.npy writes it (n×r,
+r ≤ k, in the preconditioned space) after the last system, and
+--recycle-from U.npy starts the first system with it instead of an empty
+one, so that a long sequence split over several runs or batch jobs keeps
+recycling across the split (the space is rebuilt for the first matrix: k
+products with A).
+
 --compare also solves every system independently with GMRES(m), the same
 preconditioner, rtol and iteration limit, interleaved system by system, and
 prints both with the speedups. --out X.npy writes the solutions as an N×n
@@ -95,6 +104,8 @@ system did not converge.`,
 	fl.IntVar(&f.every, "update-every", 1, "recompute the recycled space every this many cycles")
 	fl.IntVar(&f.project, "project", 0, "when consecutive matrices are identical, start from the best combination of up to this many earlier solutions (0: off)")
 	fl.BoolVar(&f.warmStart, "warm-start", false, "start each solve from the previous system's solution instead of zero")
+	fl.StringVar(&f.recycleFrom, "recycle-from", "", "start with the recycled space in this .npy file (n×r, from --recycle-to)")
+	fl.StringVar(&f.recycleTo, "recycle-to", "", "write the recycled space after the last system to this .npy file")
 	fl.BoolVar(&f.compare, "compare", false, "also solve each system independently with GMRES(m) and report both")
 	fl.StringVar(&f.out, "out", "", "write the solutions to this .npy file (N×n, in file order)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
@@ -131,6 +142,8 @@ func (f *sequenceFlags) validate(cmd *cobra.Command) error {
 		return usageErrorf("--shift must be finite and >= 0, got %v", f.shift)
 	case f.shift != 0 && f.prec != "ic0":
 		return usageErrorf("--shift applies to --precond ic0 only, not %s", f.prec)
+	case f.k == 0 && (f.recycleFrom != "" || f.recycleTo != ""):
+		return usageErrorf("--recycle-from and --recycle-to need a recycled space (--k > 0)")
 	}
 	return f.asm.validate(cmd.Flags(), f.prec)
 }
@@ -211,11 +224,13 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	if err := f.validate(cmd); err != nil {
 		return err
 	}
-	if f.out != "" {
+	for _, out := range []string{f.out, f.recycleTo} {
 		// Overwriting is allowed (as solve's --out); a missing directory
 		// is found now, not after the solves.
-		if err := checkOutput(f.out, true); err != nil {
-			return err
+		if out != "" {
+			if err := checkOutput(out, true); err != nil {
+				return err
+			}
 		}
 	}
 	ctx := cmd.Context()
@@ -233,13 +248,18 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	var pattern *sparse.CSR
 	var rhs func(i int, A *sparse.CSR) []float64
 	var rhsName string
+	var initU *mat.Dense // --recycle-from
 	bar := newProgress(stderr, f.progress, "sequence: reading", N)
 	for i, p := range paths {
 		A, err := loadSquare(p, n)
 		if err == nil && i == 0 {
-			// The right-hand sides are checked as soon as n is known.
+			// The right-hand sides and an imported recycled space are
+			// checked as soon as n is known.
 			n, _ = A.Dims()
 			rhs, rhsName, err = sequenceRHS(f.rhs, N, n)
+			if err == nil && f.recycleFrom != "" {
+				initU, err = readRecycled(f.recycleFrom, n, f.k)
+			}
 		}
 		if err != nil {
 			bar.finish()
@@ -276,6 +296,11 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		k = -1 // krylov: no recycling
 	}
 	rec := krylov.NewGCRODR(n, &krylov.GCRODROptions{M: f.m, K: k, UpdateEvery: f.every})
+	if initU != nil {
+		if err := rec.SetRecycled(initU); err != nil {
+			return fmt.Errorf("--recycle-from: %s: %w", f.recycleFrom, err)
+		}
+	}
 	solverName := fmt.Sprintf("GCRO-DR(%d,%d)", f.m, f.k)
 	if f.every > 1 {
 		solverName += fmt.Sprintf("/%d", f.every)
@@ -309,6 +334,11 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 			return fmt.Errorf("--out: %w", err)
 		}
 	}
+	if f.recycleTo != "" {
+		if err := saveRecycled(rec, f.recycleTo, n); err != nil {
+			return err
+		}
+	}
 
 	rep := sequenceReport{
 		Count: N, Unknowns: n, RTol: jsonNum(f.rtol), Precond: f.prec, Sort: f.sort, RHS: rhsName,
@@ -326,6 +356,37 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	}
 	if lr.rec.NotConverged > 0 {
 		return &exitErr{code: exitNotConverge}
+	}
+	return nil
+}
+
+// readRecycled reads the recycled space of --recycle-from: an n×r array
+// with r ≤ k; nil when r = 0 (nothing to import).
+func readRecycled(path string, n, k int) (*mat.Dense, error) {
+	a, err := npy.ReadArray(path)
+	if err != nil {
+		return nil, fmt.Errorf("--recycle-from: %w", err)
+	}
+	if len(a.Shape) != 2 || a.Shape[0] != n || a.Shape[1] > k {
+		return nil, fmt.Errorf("--recycle-from: %s has shape %s; want (%d, r) with r ≤ --k = %d: the systems have %d unknowns", path, shapeString(a.Shape), n, k, n)
+	}
+	if a.Shape[1] == 0 {
+		return nil, nil
+	}
+	return mat.NewDense(n, a.Shape[1], a.Data), nil
+}
+
+// saveRecycled writes the recycled space for --recycle-to: n×r, r = 0 when
+// every vector was deflated.
+func saveRecycled(rec *krylov.GCRODR, path string, n int) error {
+	U, _ := rec.Recycled()
+	a := npy.Array{Shape: []int{n, 0}}
+	if U != nil {
+		_, r := U.Dims()
+		a = npy.Array{Shape: []int{n, r}, Data: U.RawMatrix().Data}
+	}
+	if err := npy.WriteArray(path, a); err != nil {
+		return fmt.Errorf("--recycle-to: %w", err)
 	}
 	return nil
 }

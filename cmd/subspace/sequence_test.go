@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -244,4 +245,66 @@ func diagEntries(n int) string {
 		fmt.Fprintf(&b, "%d %d 1\n", i, i)
 	}
 	return b.String()
+}
+
+// TestSequenceRecycledSpaceAcrossRuns: a sequence split in two runs keeps
+// recycling when the first writes its recycled space (--recycle-to) and
+// the second starts from it (--recycle-from): the second run's first
+// system then needs fewer Arnoldi steps than from an empty space. The
+// file is n×r with r ≤ k; bad files are refused before any solve.
+func TestSequenceRecycledSpaceAcrossRuns(t *testing.T) {
+	dir := t.TempDir()
+	paths, _ := seqWriteDarcy(t, dir, 12, 8)
+	n := 144
+	U := filepath.Join(dir, "U.npy")
+	first := append([]string{"sequence"}, paths[:4]...)
+	if code, _, stderr := dgRun(t, append(first, "--k", "10", "--m", "20", "--recycle-to", U, "--json")...); code != 0 {
+		t.Fatalf("first half: exit %d: %s", code, stderr)
+	}
+	a, err := npy.ReadArray(U)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Shape) != 2 || a.Shape[0] != n || a.Shape[1] < 1 || a.Shape[1] > 10 {
+		t.Fatalf("recycled space has shape %v, want (%d, r ≤ 10)", a.Shape, n)
+	}
+	second := append([]string{"sequence"}, paths[4:]...)
+	firstIts := func(extra ...string) float64 {
+		t.Helper()
+		code, stdout, stderr := dgRun(t, append(append(second, "--k", "10", "--m", "20", "--json"), extra...)...)
+		if code != 0 {
+			t.Fatalf("second half %v: exit %d: %s", extra, code, stderr)
+		}
+		return dgReport(t, stdout)["systems"].([]any)[0].(map[string]any)["iterations"].(float64)
+	}
+	cold, warm := firstIts(), firstIts("--recycle-from", U)
+	if !(warm < cold) {
+		t.Errorf("first system of the second half: %v Arnoldi steps with the imported space, %v without", warm, cold)
+	}
+
+	wrongRows := filepath.Join(dir, "rows.npy")
+	if err := npy.WriteArray(wrongRows, npy.Array{Shape: []int{n - 1, 2}, Data: make([]float64, 2*(n-1))}); err != nil {
+		t.Fatal(err)
+	}
+	tooWide := filepath.Join(dir, "wide.npy")
+	if err := npy.WriteArray(tooWide, npy.Array{Shape: []int{n, 11}, Data: make([]float64, 11*n)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--recycle-from", wrongRows}, 1, "the systems have 144 unknowns"},
+		{[]string{"--recycle-from", tooWide}, 1, "r ≤ --k = 10"},
+		{[]string{"--recycle-from", filepath.Join(dir, "none.npy")}, 1, "--recycle-from"},
+		{[]string{"--recycle-to", filepath.Join(dir, "no", "U.npy")}, 2, "does not exist"},
+		{[]string{"--k", "0", "--recycle-to", U}, 2, "need a recycled space"},
+	} {
+		args := append(append(slices.Clone(second), "--k", "10", "--m", "20"), tc.args...)
+		code, stdout, stderr := dgRun(t, args...)
+		if code != tc.code || stdout != "" || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want exit %d mentioning %q", tc.args, code, stdout, stderr, tc.code, tc.want)
+		}
+	}
 }
