@@ -26,7 +26,7 @@ type sequenceFlags struct {
 	recycleFrom, recycleTo        string
 	rtol, omega, shift            float64
 	maxIter, m, k, every, project int
-	compare, warmStart            bool
+	compare, warmStart, keep      bool
 	json, progress                bool
 	asm                           asmFlags
 }
@@ -59,10 +59,12 @@ FILE.npy reads either one vector of length n used for every system or an
 N×n matrix whose row i is the right-hand side of the i-th file.
 
 Every file is read and checked once before any solve (shape, NaN/Inf, and
-the pattern for --sort greedy), so a bad file fails fast; the solves read
-each file again, one system ahead of the solver, so memory holds only a
-few systems at a time (with --sort greedy, also every matrix's values, for
-the distances).
+the pattern for --sort greedy), so a bad file fails fast. The matrices are
+kept from that pass when they fit in 1 GiB together (each is dropped once
+solved); larger sequences, and any with --keep=false, are read again
+during the solves, one system
+ahead of the solver, so that memory holds only a few systems at a time
+(with --sort greedy, also every matrix's values, for the distances).
 
 The recycled space can outlive the run: --recycle-to U.npy writes it (n×r,
 r ≤ k, in the preconditioned space) after the last system, and
@@ -106,6 +108,7 @@ system did not converge.`,
 	fl.BoolVar(&f.warmStart, "warm-start", false, "start each solve from the previous system's solution instead of zero")
 	fl.StringVar(&f.recycleFrom, "recycle-from", "", "start with the recycled space in this .npy file (n×r, from --recycle-to)")
 	fl.StringVar(&f.recycleTo, "recycle-to", "", "write the recycled space after the last system to this .npy file")
+	fl.BoolVar(&f.keep, "keep", true, "keep the matrices read in the checking pass in memory when they fit in 1 GiB (false: read each file again for its solve)")
 	fl.BoolVar(&f.compare, "compare", false, "also solve each system independently with GMRES(m) and report both")
 	fl.StringVar(&f.out, "out", "", "write the solutions to this .npy file (N×n, in file order)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
@@ -184,19 +187,34 @@ type sequenceSystem struct {
 	BaseConverged *bool    `json:"baseline_converged,omitempty"`
 }
 
-// fileSource reads the systems of a sequence from Matrix Market files.
+// sequenceKeepBytes bounds the memory "sequence" spends keeping the
+// matrices it read in its checking pass, so that the solves need not read
+// the files again: CSR storage (12 bytes per entry, 8 per row) up to
+// 1 GiB in all. Beyond that the solves read each file again.
+const sequenceKeepBytes = 1 << 30
+
+// fileSource provides the systems of a sequence: the matrices kept from
+// the checking pass, or read again from their files.
 type fileSource struct {
 	paths []string
+	kept  []*sparse.CSR // kept[i] until System(i) hands it out; nil: read the file
 	n     int
 	rhs   func(i int, A *sparse.CSR) []float64
 }
 
 func (s *fileSource) Len() int { return len(s.paths) }
 
+// System returns system i. Calls for different i may run concurrently
+// (the driver's prefetch); each kept matrix is handed out once and then
+// dropped, so memory shrinks as the run goes.
 func (s *fileSource) System(i int) (*sparse.CSR, []float64, error) {
-	A, err := loadSquare(s.paths[i], s.n)
-	if err != nil {
-		return nil, nil, err
+	A := s.kept[i]
+	s.kept[i] = nil
+	if A == nil {
+		var err error
+		if A, err = loadSquare(s.paths[i], s.n); err != nil {
+			return nil, nil, err
+		}
 	}
 	return A, s.rhs(i, A), nil
 }
@@ -249,6 +267,11 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	var rhs func(i int, A *sparse.CSR) []float64
 	var rhsName string
 	var initU *mat.Dense // --recycle-from
+	var kept []*sparse.CSR
+	if f.keep {
+		kept = make([]*sparse.CSR, N)
+	}
+	keptBytes := 0
 	bar := newProgress(stderr, f.progress, "sequence: reading", N)
 	for i, p := range paths {
 		A, err := loadSquare(p, n)
@@ -274,6 +297,14 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 			}
 			_, _, val := A.Raw()
 			features = append(features, val)
+		}
+		if kept != nil {
+			keptBytes += 12*A.NNZ() + 8*(n+1)
+			if keptBytes <= sequenceKeepBytes {
+				kept[i] = A
+			} else {
+				kept = nil // too large: the solves read the files again
+			}
 		}
 		bar.update(i+1, "")
 	}
@@ -310,7 +341,10 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	if f.out != "" {
 		X = make([]float64, N*n)
 	}
-	src := &fileSource{paths: paths, n: n, rhs: rhs}
+	if kept == nil {
+		kept = make([]*sparse.CSR, N)
+	}
+	src := &fileSource{paths: paths, kept: kept, n: n, rhs: rhs}
 	lr, err := runLanes(ctx, src, order, laneConfig{
 		label: "sequence", rec: rec, compare: f.compare, baseM: f.m,
 		opt: sequence.Options{
@@ -444,7 +478,7 @@ func sequenceSystems(paths []string, stats [][]sequence.Stat) []sequenceSystem {
 func printSequence(w io.Writer, r sequenceReport, lr laneResult) {
 	fmt.Fprintf(w, "sequence  %d systems  n = %d  rtol %g  precond %s  sort %s  rhs %s\n",
 		r.Count, r.Unknowns, float64(r.RTol), r.Precond, r.Sort, r.RHS)
-	fmt.Fprintf(w, "reading %.3g s, sort %.3g s, assembly (reading again) %.3g s/system (not in the times below)\n",
+	fmt.Fprintf(w, "reading %.3g s, sort %.3g s, assembly %.3g s/system (not in the times below)\n",
 		float64(r.ReadSeconds), float64(r.SortSeconds), float64(r.AssembleSeconds))
 	base := ""
 	if r.Baseline != nil {

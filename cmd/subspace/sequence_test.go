@@ -87,6 +87,17 @@ func TestSequenceAgainstDenseSolves(t *testing.T) {
 			t.Errorf("system %d: %v", i, s)
 		}
 	}
+	// Reading each file again for its solve (--keep=false) gives the same
+	// solves.
+	code, stdout2, stderr := dgRun(t, append(slices.Clone(args), "--keep=false")...)
+	if code != 0 {
+		t.Fatalf("--keep=false: exit %d: %s", code, stderr)
+	}
+	for i, s := range dgReport(t, stdout2)["systems"].([]any) {
+		if got, want := s.(map[string]any)["iterations"], systems[i].(map[string]any)["iterations"]; got != want {
+			t.Errorf("--keep=false: system %d took %v iterations, %v with the kept matrices", i, got, want)
+		}
+	}
 	X, err := npy.ReadArray(out)
 	if err != nil {
 		t.Fatal(err)
