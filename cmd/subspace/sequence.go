@@ -49,8 +49,8 @@ matrices must have the same size; they need not share a sparsity pattern.
 Order: --sort none (the default) solves them in the order given; --sort
 greedy first reorders them by the SKR paper's greedy nearest neighbour,
 starting from the first file, with the Frobenius distance between the
-matrices as the distance (this needs every matrix to have the first one's
-sparsity pattern). When consecutive matrices are identical (only b
+matrices as the distance (over the union of their patterns when they
+differ). When consecutive matrices are identical (only b
 changes) the preconditioner is reused and, with --project P, each solve
 starts from the best combination of up to P earlier solutions.
 
@@ -58,13 +58,13 @@ Right-hand sides: by default b_i = A_i·1; --rhs ones uses all ones; --rhs
 FILE.npy reads either one vector of length n used for every system or an
 N×n matrix whose row i is the right-hand side of the i-th file.
 
-Every file is read and checked once before any solve (shape, NaN/Inf, and
-the pattern for --sort greedy), so a bad file fails fast. The matrices are
+Every file is read and checked once before any solve (shape and NaN/Inf),
+so a bad file fails fast. The matrices are
 kept from that pass when they fit in 1 GiB together (each is dropped once
 solved); larger sequences, and any with --keep=false, are read again
-during the solves, one system
-ahead of the solver, so that memory holds only a few systems at a time
-(with --sort greedy, also every matrix's values, for the distances).
+during the solves, one system ahead of the solver, so that memory holds
+only a few systems at a time (with --sort greedy, every matrix is held
+until the order is known, for the distances).
 
 The recycled space can outlive the run: --recycle-to U.npy writes it (n×r,
 r ≤ k, in the preconditioned space) after the last system, and
@@ -262,8 +262,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	// Read and check every file once (exit status 1 on bad data).
 	t0 := time.Now()
 	n := -1
-	var features [][]float64
-	var pattern *sparse.CSR
+	var forSort []*sparse.CSR // --sort greedy: every matrix, for the distances
 	var rhs func(i int, A *sparse.CSR) []float64
 	var rhsName string
 	var initU *mat.Dense // --recycle-from
@@ -289,14 +288,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 			return err
 		}
 		if f.sort == "greedy" {
-			if pattern == nil {
-				pattern = A
-			} else if !samePattern(A, pattern) {
-				bar.finish()
-				return fmt.Errorf("--sort greedy: %s does not have the sparsity pattern of %s; the distance between matrices is taken entry by entry over one pattern (use --sort none)", p, paths[0])
-			}
-			_, _, val := A.Raw()
-			features = append(features, val)
+			forSort = append(forSort, A)
 		}
 		if kept != nil {
 			keptBytes += 12*A.NNZ() + 8*(n+1)
@@ -317,8 +309,8 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		order[i] = i
 	}
 	if f.sort == "greedy" {
-		order = sequence.Greedy(features)
-		features = nil
+		order = sequence.Greedy(matrixFeatures(forSort))
+		forSort = nil
 	}
 	sortSec := time.Since(t0).Seconds()
 
@@ -423,13 +415,6 @@ func saveRecycled(rec *krylov.GCRODR, path string, n int) error {
 		return fmt.Errorf("--recycle-to: %w", err)
 	}
 	return nil
-}
-
-// samePattern reports whether a and b store the same positions.
-func samePattern(a, b *sparse.CSR) bool {
-	pa, ia, _ := a.Raw()
-	pb, ib, _ := b.Raw()
-	return slices.Equal(pa, pb) && slices.Equal(ia, ib)
 }
 
 // sequenceRHS returns the right-hand side of system i for the --rhs flag:
