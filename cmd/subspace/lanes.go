@@ -157,9 +157,9 @@ func printLanes(w io.Writer, recName, baseName string, r laneResult) {
 	rs := r.rec
 	if bs := r.base; bs != nil {
 		fmt.Fprintf(w, "%-26s %14s %16s %9s\n", "per system (mean)", baseName, recName, "speedup")
-		fmt.Fprintf(w, "%-26s %14.1f %16.1f %8.2fx\n", "products with A", bs.MeanMatVecs, rs.MeanMatVecs, bs.MeanMatVecs/rs.MeanMatVecs)
-		fmt.Fprintf(w, "%-26s %14.1f %16.1f %8.2fx\n", "iterations (Arnoldi steps)", bs.MeanIterations, rs.MeanIterations, bs.MeanIterations/rs.MeanIterations)
-		fmt.Fprintf(w, "%-26s %14.4g %16.4g %8.2fx\n", "seconds (setup + solve)", bs.MeanSeconds, rs.MeanSeconds, bs.MeanSeconds/rs.MeanSeconds)
+		fmt.Fprintf(w, "%-26s %14.1f %16.1f %9s\n", "products with A", bs.MeanMatVecs, rs.MeanMatVecs, ratio(bs.MeanMatVecs, rs.MeanMatVecs))
+		fmt.Fprintf(w, "%-26s %14.1f %16.1f %9s\n", "iterations (Arnoldi steps)", bs.MeanIterations, rs.MeanIterations, ratio(bs.MeanIterations, rs.MeanIterations))
+		fmt.Fprintf(w, "%-26s %14.4g %16.4g %9s\n", "seconds (setup + solve)", bs.MeanSeconds, rs.MeanSeconds, ratio(bs.MeanSeconds, rs.MeanSeconds))
 		fmt.Fprintf(w, "%-26s %14.2g %16.2g\n", "max relative residual", bs.MaxRelResidual, rs.MaxRelResidual)
 		if bs.NotConverged > 0 || rs.NotConverged > 0 {
 			fmt.Fprintf(w, "%-26s %14d %16d\n", "not converged", bs.NotConverged, rs.NotConverged)
@@ -176,6 +176,16 @@ func printLanes(w io.Writer, recName, baseName string, r laneResult) {
 	if rs.NotConverged > 0 {
 		fmt.Fprintf(w, "not converged: %d\n", rs.NotConverged)
 	}
+}
+
+// ratio formats the speedup a/b as "4.54x", or "-" when it is not a
+// number (no products at all, as for 0×0 systems).
+func ratio(a, b float64) string {
+	r := a / b
+	if math.IsNaN(r) || math.IsInf(r, 0) {
+		return "-"
+	}
+	return fmt.Sprintf("%.2fx", r)
 }
 
 // countingSolver counts finished systems and their iterations for the

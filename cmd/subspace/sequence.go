@@ -197,7 +197,7 @@ const sequenceKeepBytes = 1 << 30
 // the checking pass, or read again from their files.
 type fileSource struct {
 	paths []string
-	kept  []*sparse.CSR // kept[i] until System(i) hands it out; nil: read the file
+	kept  []*sparse.CSR // kept[i] until System(i) hands it out; nil (or a nil slice): read the file
 	n     int
 	rhs   func(i int, A *sparse.CSR) []float64
 }
@@ -208,8 +208,10 @@ func (s *fileSource) Len() int { return len(s.paths) }
 // (the driver's prefetch); each kept matrix is handed out once and then
 // dropped, so memory shrinks as the run goes.
 func (s *fileSource) System(i int) (*sparse.CSR, []float64, error) {
-	A := s.kept[i]
-	s.kept[i] = nil
+	var A *sparse.CSR
+	if s.kept != nil {
+		A, s.kept[i] = s.kept[i], nil
+	}
 	if A == nil {
 		var err error
 		if A, err = loadSquare(s.paths[i], s.n); err != nil {
@@ -332,9 +334,6 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	var X []float64
 	if f.out != "" {
 		X = make([]float64, N*n)
-	}
-	if kept == nil {
-		kept = make([]*sparse.CSR, N)
 	}
 	src := &fileSource{paths: paths, kept: kept, n: n, rhs: rhs}
 	lr, err := runLanes(ctx, src, order, laneConfig{

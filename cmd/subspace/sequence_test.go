@@ -368,3 +368,16 @@ func TestSequenceRecycledSpaceAcrossRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestSequenceEmptyMatrices: 0×0 systems are solved trivially, and the
+// speedups, 0/0, print as "-" rather than NaN.
+func TestSequenceEmptyMatrices(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "z.mtx")
+	if err := os.WriteFile(p, []byte("%%MatrixMarket matrix coordinate real general\n0 0 0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := dgRun(t, "sequence", p, p, "--compare", "--sort", "greedy")
+	if code != 0 || strings.Contains(stdout, "NaN") || !strings.Contains(stdout, "products with A") {
+		t.Errorf("exit %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
+	}
+}
