@@ -258,9 +258,16 @@ func (dt dtype) toFloat64(dst []float64, src []byte) int {
 // the index of the first uint64 above MaxInt64, or -1. dt must be an integer
 // or bool type.
 func (dt dtype) toInt64(dst []int64, src []byte) int {
-	if dt.kind == 'i' && dt.size == 8 && !dt.big {
+	switch {
+	case dt.kind == 'i' && dt.size == 8 && !dt.big:
 		for i := range dst {
 			dst[i] = int64(binary.LittleEndian.Uint64(src[8*i:]))
+		}
+		return -1
+	case dt.kind == 'i' && dt.size == 4 && !dt.big:
+		// SciPy's index arrays: the common case after int64.
+		for i := range dst {
+			dst[i] = int64(int32(binary.LittleEndian.Uint32(src[4*i:])))
 		}
 		return -1
 	}
@@ -270,6 +277,30 @@ func (dt dtype) toInt64(dst []int64, src []byte) int {
 			return i
 		}
 		dst[i] = v
+	}
+	return -1
+}
+
+// toInt32 decodes len(dst) integer elements from src into dst. It returns
+// the index of the first value outside the int32 range, or -1. dt must be
+// an integer or bool type.
+func (dt dtype) toInt32(dst []int32, src []byte) int {
+	if dt.kind == 'i' && dt.size == 8 && !dt.big {
+		for i := range dst {
+			v := int64(binary.LittleEndian.Uint64(src[8*i:]))
+			if v != int64(int32(v)) {
+				return i
+			}
+			dst[i] = int32(v)
+		}
+		return -1
+	}
+	for i := range dst {
+		v, ok := dt.intAt(src[dt.size*i:])
+		if !ok || v != int64(int32(v)) {
+			return i
+		}
+		dst[i] = int32(v)
 	}
 	return -1
 }

@@ -347,12 +347,16 @@ func shapeRepr(shape []int) string {
 // sorted order, spare room for the growing axis, padding with spaces and a
 // final newline so that the data starts at a multiple of 64 bytes, format
 // version 1.0 unless the header needs more than 65535 bytes.
-func encodeHeader(h Header, dt dtype) []byte {
+func encodeHeader(h Header, dt dtype) []byte { return encodeHeaderDescr(h, dt.String()) }
+
+// encodeHeaderDescr is encodeHeader for a type string given as text (the
+// string arrays of WriteString, which dtype does not describe).
+func encodeHeaderDescr(h Header, descr string) []byte {
 	order := "False"
 	if h.Fortran {
 		order = "True"
 	}
-	dict := "{'descr': '" + dt.String() + "', 'fortran_order': " + order + ", 'shape': " + shapeRepr(h.Shape) + ", }"
+	dict := "{'descr': '" + descr + "', 'fortran_order': " + order + ", 'shape': " + shapeRepr(h.Shape) + ", }"
 	if len(h.Shape) > 0 {
 		grow := h.Shape[0]
 		if h.Fortran {

@@ -9,6 +9,8 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	kflate "github.com/klauspost/compress/flate"
 )
 
 // NPZReader reads the arrays of an .npz archive (np.savez or
@@ -63,6 +65,11 @@ func (o ReadOptions) NewNPZReader(r io.ReaderAt, size int64) (*NPZReader, error)
 
 func (o ReadOptions) newNPZReader(r io.ReaderAt, size int64, path string) (*NPZReader, error) {
 	zr, err := zip.NewReader(r, size)
+	if err == nil {
+		// klauspost/compress's inflater (pure Go, the same format) decodes
+		// np.savez_compressed members about twice as fast as compress/flate.
+		zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return kflate.NewReader(r) })
+	}
 	if err != nil {
 		return nil, &Error{Path: path, Err: fmt.Errorf("%w: not a valid .npz (zip) archive: %v", ErrFormat, err)}
 	}
@@ -150,7 +157,8 @@ func (z zipErrReader) Read(p []byte) (int, error) {
 	n, err := z.r.Read(p)
 	if err != nil && err != io.EOF {
 		var ce flate.CorruptInputError
-		if errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.As(err, &ce) || err == io.ErrUnexpectedEOF {
+		var kce kflate.CorruptInputError
+		if errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.As(err, &ce) || errors.As(err, &kce) || err == io.ErrUnexpectedEOF {
 			err = fmt.Errorf("%w: corrupt archive member: %v", ErrFormat, err)
 		}
 	}

@@ -137,10 +137,32 @@ func (r *Reader) ReadInt64(dst []int64) (int, error) {
 	})
 }
 
+// ReadInt32 reads the next min(len(dst), Remaining()) elements of an
+// integer or bool array into dst as int32: index arrays, such as the
+// indices of a SciPy sparse matrix, without an int64 detour. A value
+// outside the int32 range is an error wrapping ErrRange naming it; a float
+// array wraps ErrDType. int32 data in the host's byte order is read
+// straight into dst. Otherwise it behaves like ReadInt64.
+func (r *Reader) ReadInt32(dst []int32) (int, error) {
+	if r.err == nil && !r.dt.isInt() {
+		return 0, r.fail(fmt.Errorf("%w: array holds %s, not integers; read it as float64", ErrDType, r.dt.name()))
+	}
+	return readInto(r, dst, r.dt.isNative('i', 4), func(d []int32, src []byte, base int) error {
+		if bad := r.dt.toInt32(d, src); bad >= 0 {
+			if r.dt.kind == 'u' {
+				return fmt.Errorf("%w: element %d = %d (%s) exceeds the int32 range", ErrRange, base+bad, r.dt.uintAt(src[bad*r.dt.size:]), r.dt.name())
+			}
+			v, _ := r.dt.intAt(src[bad*r.dt.size:])
+			return fmt.Errorf("%w: element %d = %d (%s) exceeds the int32 range", ErrRange, base+bad, v, r.dt.name())
+		}
+		return nil
+	})
+}
+
 // readInto is the common loop of ReadFloat64 and ReadInt64. With direct
 // set (the file holds T in host byte order) the bytes are read straight into
 // dst and decode is not called.
-func readInto[T float64 | int64](r *Reader, dst []T, direct bool, decode func(d []T, src []byte, base int) error) (int, error) {
+func readInto[T float64 | int64 | int32](r *Reader, dst []T, direct bool, decode func(d []T, src []byte, base int) error) (int, error) {
 	if r.err != nil {
 		return 0, r.err
 	}

@@ -119,10 +119,32 @@ func (w *Writer) WriteInt64(src []int64) error {
 	})
 }
 
+// WriteInt32 appends src (index arrays, such as a sparse matrix's column
+// indices) converted to the header's DType, with the rules of WriteInt64.
+// When the header's type is int32 in host byte order the bytes of src are
+// written as they are, without a conversion pass.
+func (w *Writer) WriteInt32(src []int32) error {
+	if w.dt.isNative('i', 4) {
+		return writeFrom(w, src, true, nil)
+	}
+	var buf [2048]int64
+	for len(src) > 0 {
+		k := min(len(src), len(buf))
+		for i, v := range src[:k] {
+			buf[i] = int64(v)
+		}
+		if err := w.WriteInt64(buf[:k]); err != nil {
+			return err
+		}
+		src = src[k:]
+	}
+	return nil
+}
+
 // writeFrom is the common loop of WriteFloat64 and WriteInt64. With direct
 // set (the header's type is T in host byte order) src's bytes are written as
 // they are and encode is not called.
-func writeFrom[T float64 | int64](w *Writer, src []T, direct bool, encode func(dst []byte, s []T, base int) error) error {
+func writeFrom[T float64 | int64 | int32](w *Writer, src []T, direct bool, encode func(dst []byte, s []T, base int) error) error {
 	if w.closed {
 		return w.fail(errors.New("write after Close"))
 	}
