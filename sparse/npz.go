@@ -1,0 +1,513 @@
+package sparse
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/subspace-lab/subspace/npy"
+)
+
+// LoadNPZ reads a sparse matrix that scipy.sparse.save_npz wrote (csr, csc,
+// coo, bsr or dia format; compressed or not; scipy.sparse matrices and
+// arrays alike) and returns it in CSR form. It is how matrices move from
+// Python into subspace without Matrix Market's text round trip.
+//
+// Conventions follow scipy.sparse's own conversion to CSR: duplicates (COO,
+// or a CSR/CSC whose indices are not canonical) are summed and column
+// indices sorted; explicitly stored zeros are kept, except in dia storage,
+// whose zeros are padding (SciPy drops them too). Data of any real NumPy
+// type (float16–64, integers, bool) is converted to float64 exactly.
+//
+// Failure modes, each an error naming the file and the array: not a zip
+// archive, no "format" array (not a save_npz file), a format SciPy does
+// not save (lil, dok), complex data (unsupported), a shape that is not two
+// non-negative integers up to MaxDim, arrays of the wrong length, index
+// pointers that do not start at 0 or decrease, indices outside the shape,
+// and NaN or Inf values (named by their row and column). Cost: O(nnz + rows)
+// time; csr files whose indices are canonical are taken over without a
+// copy of the values, others go through a COO builder.
+func LoadNPZ(path string) (*CSR, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("sparse: %w", err)
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("sparse: %w", err)
+	}
+	return readNPZ(f, fi.Size(), path, physicalMemory)
+}
+
+// ReadNPZ reads a scipy.sparse.save_npz archive of the given size from r,
+// as LoadNPZ does.
+func ReadNPZ(r io.ReaderAt, size int64) (*CSR, error) {
+	return readNPZ(r, size, "", physicalMemory)
+}
+
+// npzReader reads the arrays of one archive and names them in errors.
+type npzReader struct {
+	z    *npy.NPZReader
+	path string
+	ra   io.ReaderAt // the archive, for a second reader (dataAsync)
+	size int64
+}
+
+// fail formats an error about the archive, or about one of its arrays.
+func (r *npzReader) fail(key, format string, args ...any) error {
+	where := "sparse: "
+	if r.path != "" {
+		where += r.path + ": "
+	}
+	if key != "" {
+		where += fmt.Sprintf("array %q: ", key)
+	}
+	return errors.New(where + fmt.Sprintf(format, args...))
+}
+
+// readNPZ reads the archive; mem reports the machine's memory, against
+// which the shape's row and column pointers are checked before anything
+// is allocated (nil: no check).
+func readNPZ(ra io.ReaderAt, size int64, path string, mem func() (uint64, bool)) (*CSR, error) {
+	z, err := npy.ReadOptions{AllowNonFinite: true}.NewNPZReader(ra, size)
+	if err != nil {
+		return nil, npzWrap(path, err)
+	}
+	r := &npzReader{z: z, path: path, ra: ra, size: size}
+	format, err := z.ReadString("format")
+	if errors.Is(err, npy.ErrNotFound) {
+		return nil, r.fail("", "no \"format\" array: not a scipy.sparse.save_npz file (it holds %s)", strings.Join(z.Names(), ", "))
+	}
+	if err != nil {
+		return nil, npzWrap(path, err)
+	}
+	rows, cols, err := r.shape()
+	if err != nil {
+		return nil, err
+	}
+	// CSR conversion holds rows+1 row pointers and, through COO, cols+1
+	// column pointers: a small file can declare a shape whose pointers
+	// alone exceed the machine (SciPy's own csr conversion would too).
+	if mem != nil {
+		if total, ok := mem(); ok {
+			if need := 8 * (float64(rows) + float64(cols) + 2); need > float64(total) {
+				return nil, r.fail("shape", "a %d×%d matrix needs %.3g GB of row and column pointers, more than this machine's %.3g GB", rows, cols, need/1e9, float64(total)/1e9)
+			}
+		}
+	}
+	switch format {
+	case "csr":
+		return r.compressed(rows, cols, false)
+	case "csc":
+		return r.compressed(rows, cols, true)
+	case "coo":
+		return r.coo(rows, cols)
+	case "bsr":
+		return r.bsr(rows, cols)
+	case "dia":
+		return r.dia(rows, cols)
+	}
+	return nil, r.fail("format", "unknown sparse format %q (save_npz writes csr, csc, coo, bsr or dia)", format)
+}
+
+// npzWrap prefixes an error of package npy, which already names the array
+// and (when known) the file.
+func npzWrap(path string, err error) error {
+	var ne *npy.Error
+	if path != "" && errors.As(err, &ne) && ne.Path == "" {
+		return fmt.Errorf("sparse: %s: %w", path, err)
+	}
+	return fmt.Errorf("sparse: %w", err)
+}
+
+// shape reads the "shape" array: two non-negative integers up to MaxDim.
+func (r *npzReader) shape() (int, int, error) {
+	a, err := r.z.ReadInt64("shape")
+	if err != nil {
+		return 0, 0, npzWrap(r.path, err)
+	}
+	if len(a.Shape) != 1 || len(a.Data) != 2 {
+		return 0, 0, r.fail("shape", "holds %d values, want 2 (rows, cols): only 2-d matrices are supported", len(a.Data))
+	}
+	for _, d := range a.Data {
+		if d < 0 || d > MaxDim {
+			return 0, 0, r.fail("shape", "dimension %d outside [0, %d]", d, MaxDim)
+		}
+	}
+	return int(a.Data[0]), int(a.Data[1]), nil
+}
+
+// async runs read on its own goroutine with its own archive reader over
+// the same file (io.ReaderAt allows parallel ReadAt calls), so that with
+// two or more processors the arrays of one matrix are read and
+// decompressed at the same time; the returned function waits for the
+// result. The channel is buffered: a result nobody waits for (the caller
+// failed on another array first) does not block the goroutine.
+func async[T any](r *npzReader, read func(r *npzReader) (T, error)) func() (T, error) {
+	type result struct {
+		v   T
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		z, err := npy.ReadOptions{AllowNonFinite: true}.NewNPZReader(r.ra, r.size)
+		if err != nil {
+			ch <- result{err: npzWrap(r.path, err)}
+			return
+		}
+		v, err := read(&npzReader{z: z, path: r.path, ra: r.ra, size: r.size})
+		ch <- result{v, err}
+	}()
+	return func() (T, error) {
+		res := <-ch
+		return res.v, res.err
+	}
+}
+
+// dataAsync starts reading the "data" array and scanning it for NaN/Inf
+// (async); the returned function checks that there are n values (when
+// n ≥ 0) and returns them with the index of the first NaN or Inf (-1:
+// none).
+func (r *npzReader) dataAsync() func(n int) ([]float64, int, error) {
+	wait := async(r, func(r *npzReader) ([]float64, error) {
+		val, _, err := r.values("data", -1)
+		return val, err
+	})
+	return func(n int) ([]float64, int, error) {
+		val, err := wait()
+		if err != nil {
+			return nil, -1, err
+		}
+		if n >= 0 && len(val) != n {
+			return nil, -1, r.fail("data", "holds %d values, want %d", len(val), n)
+		}
+		return val, firstNonFinite(val), nil
+	}
+}
+
+// values reads the data array (any real NumPy type, as float64, NaN and
+// Inf kept for the caller to locate) and checks that it has n elements
+// when n ≥ 0; it returns the values in C order and the array's shape.
+func (r *npzReader) values(key string, n int) ([]float64, []int, error) {
+	a, err := r.z.ReadFloat64(key)
+	if err != nil {
+		return nil, nil, npzWrap(r.path, err)
+	}
+	if n >= 0 && len(a.Data) != n {
+		return nil, nil, r.fail(key, "holds %d values, want %d", len(a.Data), n)
+	}
+	return a.Data, a.Shape, nil
+}
+
+// open1d opens the 1-d integer array key and checks that it has n
+// elements (any number when n < 0).
+func (r *npzReader) open1d(key string, n int) (*npy.Reader, int, error) {
+	rd, err := r.z.Open(key)
+	if err != nil {
+		return nil, 0, npzWrap(r.path, err)
+	}
+	h := rd.Header()
+	bad := ""
+	switch k := strings.TrimLeft(string(h.DType), "<>|="); {
+	case k == "" || (k[0] != 'i' && k[0] != 'u'):
+		bad = fmt.Sprintf("element type %s, want integers", h.DType)
+	case len(h.Shape) != 1:
+		bad = fmt.Sprintf("shape %v, want a 1-d array", h.Shape)
+	case n >= 0 && h.Shape[0] != n:
+		bad = fmt.Sprintf("holds %d values, want %d", h.Shape[0], n)
+	}
+	if bad != "" {
+		rd.Close()
+		return nil, 0, r.fail(key, "%s", bad)
+	}
+	return rd, h.Shape[0], nil
+}
+
+// index32 reads the 1-d integer array key (n elements when n ≥ 0) into
+// int32 storage, refusing values outside [0, limit); unit names the bound
+// in messages ("7 columns"). int32 data is read straight into the result,
+// whose capacity grows with the data actually read (a deflated member's
+// header can claim any length) from at most 1 Mi elements up front.
+func (r *npzReader) index32(key string, n int, limit int64, unit string) ([]int32, error) {
+	rd, n, err := r.open1d(key, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	out := make([]int32, 0, min(n, 1<<20))
+	for len(out) < n {
+		if len(out) == cap(out) {
+			out = slices.Grow(out, min(n-len(out), cap(out)))
+		}
+		chunk := out[len(out):min(cap(out), n)]
+		k, err := rd.ReadInt32(chunk)
+		for i, v := range chunk[:k] {
+			if v < 0 || int64(v) >= limit {
+				return nil, r.fail(key, "element %d is %d, outside [0, %d) (%s)", len(out)+i, v, limit, unit)
+			}
+		}
+		out = out[:len(out)+k]
+		if err != nil {
+			return nil, npzWrap(r.path, err)
+		}
+		if k == 0 {
+			return nil, r.fail(key, "data ends after %d of %d values", len(out), n)
+		}
+	}
+	return out, nil
+}
+
+// pointers reads the 1-d integer array key of n index pointers, each in
+// [0, limit]; unit names the bound in messages.
+func (r *npzReader) pointers(key string, n int, limit int64, unit string) ([]int, error) {
+	rd, n, err := r.open1d(key, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	out := make([]int, 0, min(n, 1<<20))
+	var buf [8192]int64
+	for len(out) < n {
+		k, err := rd.ReadInt64(buf[:min(len(buf), n-len(out))])
+		for i, v := range buf[:k] {
+			if v < 0 || v > limit {
+				return nil, r.fail(key, "element %d is %d, outside [0, %d] (%s)", len(out)+i, v, limit, unit)
+			}
+		}
+		for _, v := range buf[:k] {
+			out = append(out, int(v))
+		}
+		if err != nil {
+			return nil, npzWrap(r.path, err)
+		}
+		if k == 0 {
+			return nil, r.fail(key, "data ends after %d of %d values", len(out), n)
+		}
+	}
+	return out, nil
+}
+
+// compressed reads csr (or, with csc, csc) storage: indptr over the major
+// dimension, indices over the minor one.
+func (r *npzReader) compressed(rows, cols int, csc bool) (*CSR, error) {
+	major, minor := rows, cols
+	unit := fmt.Sprintf("%d columns", cols)
+	if csc {
+		major, minor = cols, rows
+		unit = fmt.Sprintf("%d rows", rows)
+	}
+	data := r.dataAsync()
+	ptrs := async(r, func(r *npzReader) ([]int, error) { return r.pointers("indptr", major+1, math.MaxInt64, "int64") })
+	ind, err := r.index32("indices", -1, int64(minor), unit)
+	if err != nil {
+		return nil, err
+	}
+	indptr, err := ptrs()
+	if err != nil {
+		return nil, err
+	}
+	if indptr[0] != 0 {
+		return nil, r.fail("indptr", "starts at %d, want 0", indptr[0])
+	}
+	for i := 0; i < major; i++ {
+		if indptr[i+1] < indptr[i] {
+			return nil, r.fail("indptr", "decreases at element %d (%d > %d)", i+1, indptr[i], indptr[i+1])
+		}
+	}
+	nnz := indptr[major]
+	if len(ind) != nnz {
+		return nil, r.fail("indices", "holds %d values, want %d (the last index pointer)", len(ind), nnz)
+	}
+	isCanonical := canonical(indptr, ind)
+	val, k, err := data(nnz)
+	if err != nil {
+		return nil, err
+	}
+	if k >= 0 {
+		// The slice holding entry k: the last i with indptr[i] ≤ k.
+		i := sort.Search(major, func(i int) bool { return indptr[i+1] > k })
+		row, col := i, int(ind[k])
+		if csc {
+			row, col = col, row
+		}
+		return nil, r.fail("data", "%v at row %d, column %d (0-based)", val[k], row, col)
+	}
+	if isCanonical {
+		if csc {
+			return (&CSC{t: *newCSR(major, minor, indptr, ind, val)}).ToCSR(), nil
+		}
+		return newCSR(major, minor, indptr, ind, val), nil
+	}
+	// Unsorted or duplicate indices within a major slice (has_canonical_format
+	// false in SciPy): sum and sort through COO.
+	b := NewCOO(rows, cols, nnz)
+	for i := 0; i < major; i++ {
+		for k := indptr[i]; k < indptr[i+1]; k++ {
+			if csc {
+				b.Append(int(ind[k]), i, val[k])
+			} else {
+				b.Append(i, int(ind[k]), val[k])
+			}
+		}
+	}
+	return b.ToCSR(), nil
+}
+
+// firstNonFinite returns the index of the first NaN or ±Inf in v, or -1.
+func firstNonFinite(v []float64) int {
+	for k, x := range v {
+		if x-x != 0 {
+			return k
+		}
+	}
+	return -1
+}
+
+// canonical reports whether the indices of every slice strictly increase.
+func canonical(indptr []int, ind []int32) bool {
+	for i := 0; i+1 < len(indptr); i++ {
+		for k := indptr[i] + 1; k < indptr[i+1]; k++ {
+			if ind[k] <= ind[k-1] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// finiteAt checks one value of a format whose entries carry their position.
+func (r *npzReader) finiteAt(v float64, i, j int) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return r.fail("data", "%v at row %d, column %d (0-based)", v, i, j)
+	}
+	return nil
+}
+
+// coo reads coordinate storage; duplicates are summed.
+func (r *npzReader) coo(rows, cols int) (*CSR, error) {
+	data := r.dataAsync()
+	ri, err := r.index32("row", -1, int64(rows), fmt.Sprintf("%d rows", rows))
+	if err != nil {
+		return nil, err
+	}
+	ci, err := r.index32("col", len(ri), int64(cols), fmt.Sprintf("%d columns", cols))
+	if err != nil {
+		return nil, err
+	}
+	val, _, err := data(len(ri))
+	if err != nil {
+		return nil, err
+	}
+	b := NewCOO(rows, cols, len(val))
+	for k, v := range val {
+		i, j := int(ri[k]), int(ci[k])
+		if err := r.finiteAt(v, i, j); err != nil {
+			return nil, err
+		}
+		b.Append(i, j, v)
+	}
+	return b.ToCSR(), nil
+}
+
+// bsr reads block sparse row storage: data of shape (blocks, R, C),
+// indices and indptr over block rows and block columns.
+func (r *npzReader) bsr(rows, cols int) (*CSR, error) {
+	val, shape, err := r.values("data", -1)
+	if err != nil {
+		return nil, err
+	}
+	if len(shape) != 3 || shape[1] == 0 || shape[2] == 0 {
+		return nil, r.fail("data", "shape %v, want (blocks, R, C) with R, C ≥ 1", shape)
+	}
+	nb, br, bc := shape[0], shape[1], shape[2]
+	if rows%br != 0 || cols%bc != 0 {
+		return nil, r.fail("data", "blocks of %d×%d do not tile a %d×%d matrix", br, bc, rows, cols)
+	}
+	indptr, err := r.pointers("indptr", rows/br+1, int64(nb), fmt.Sprintf("%d blocks", nb))
+	if err != nil {
+		return nil, err
+	}
+	if indptr[0] != 0 || indptr[rows/br] != nb {
+		return nil, r.fail("indptr", "runs from %d to %d, want 0 to %d blocks", indptr[0], indptr[rows/br], nb)
+	}
+	ind, err := r.index32("indices", nb, int64(cols/bc), fmt.Sprintf("%d block columns", cols/bc))
+	if err != nil {
+		return nil, err
+	}
+	b := NewCOO(rows, cols, len(val))
+	for I := 0; I < rows/br; I++ {
+		if indptr[I+1] < indptr[I] {
+			return nil, r.fail("indptr", "decreases at element %d (%d > %d)", I+1, indptr[I], indptr[I+1])
+		}
+		for k := indptr[I]; k < indptr[I+1]; k++ {
+			J := int(ind[k])
+			blk := val[k*br*bc : (k+1)*br*bc]
+			for a := 0; a < br; a++ {
+				for c := 0; c < bc; c++ {
+					i, j, v := I*br+a, J*bc+c, blk[a*bc+c]
+					if err := r.finiteAt(v, i, j); err != nil {
+						return nil, err
+					}
+					b.Append(i, j, v)
+				}
+			}
+		}
+	}
+	return b.ToCSR(), nil
+}
+
+// dia reads diagonal storage: data of shape (diagonals, L) and offsets;
+// data[d, j] is the entry (j − offsets[d], j). Entries outside the matrix
+// and zeros (padding) are dropped, as SciPy's conversion does.
+func (r *npzReader) dia(rows, cols int) (*CSR, error) {
+	val, shape, err := r.values("data", -1)
+	if err != nil {
+		return nil, err
+	}
+	if len(shape) != 2 {
+		return nil, r.fail("data", "shape %v, want (diagonals, length)", shape)
+	}
+	nd, L := shape[0], shape[1]
+	offs, err := r.z.ReadInt64("offsets")
+	if err != nil {
+		return nil, npzWrap(r.path, err)
+	}
+	if len(offs.Shape) != 1 || len(offs.Data) != nd {
+		return nil, r.fail("offsets", "holds %d values, want one per diagonal (%d)", len(offs.Data), nd)
+	}
+	b := NewCOO(rows, cols, 0)
+	for d, off := range offs.Data {
+		if off <= -int64(rows) || off >= int64(cols) {
+			continue // a diagonal entirely outside the matrix holds only padding
+		}
+		o := int(off)
+		lo, hi := max(0, o), min(cols, rows+o, L)
+		for j := lo; j < hi; j++ {
+			v := val[d*L+j]
+			if v == 0 {
+				continue
+			}
+			if err := r.finiteAt(v, j-o, j); err != nil {
+				return nil, err
+			}
+			b.Append(j-o, j, v)
+		}
+	}
+	return b.ToCSR(), nil
+}
+
+// Load reads a matrix file by its extension: ".npz" as a
+// scipy.sparse.save_npz archive (LoadNPZ), anything else as Matrix Market
+// (LoadMM). It is what the subspace command uses for every matrix argument.
+func Load(path string) (*CSR, error) {
+	if strings.HasSuffix(strings.ToLower(path), ".npz") {
+		return LoadNPZ(path)
+	}
+	return LoadMM(path)
+}

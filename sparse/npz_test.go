@@ -1,0 +1,263 @@
+package sparse
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// npzExpected is one record of testdata/scipy/expected.json, written by
+// testdata/scipy/make_fixtures.py with SciPy 1.10.1's toarray().
+type npzExpected struct {
+	Rows, Cols, NNZ int
+	Dense           [][]float64
+}
+
+func TestLoadNPZSciPyFixtures(t *testing.T) {
+	b, err := os.ReadFile("../testdata/scipy/expected.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want map[string]npzExpected
+	if err := json.Unmarshal(b, &want); err != nil {
+		t.Fatal(err)
+	}
+	if len(want) < 15 {
+		t.Fatalf("expected.json lists %d fixtures", len(want))
+	}
+	for name, w := range want {
+		t.Run(name, func(t *testing.T) {
+			a, err := LoadNPZ(filepath.Join("../testdata/scipy", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, c := a.Dims()
+			if r != w.Rows || c != w.Cols || a.NNZ() != w.NNZ {
+				t.Fatalf("got %d×%d with %d stored, want %d×%d with %d", r, c, a.NNZ(), w.Rows, w.Cols, w.NNZ)
+			}
+			for i := range r {
+				for j := range c {
+					// Exact: every value is a float64 SciPy stored or summed once.
+					if got := a.At(i, j); got != w.Dense[i][j] {
+						t.Fatalf("A[%d,%d] = %v, want %v", i, j, got, w.Dense[i][j])
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestLoadNPZKeepsExplicitZero(t *testing.T) {
+	// csr.npz stores 0.0 at (1, 3): it is part of the pattern.
+	a, err := LoadNPZ("../testdata/scipy/csr.npz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.find(1, 3) < 0 {
+		t.Fatal("explicit zero at (1, 3) was dropped")
+	}
+}
+
+func TestLoadNPZRefuses(t *testing.T) {
+	for _, tc := range []struct{ file, want string }{
+		{"bad_complex.npz", "complex"},
+		{"bad_nan.npz", "NaN at row 1, column 3"},
+		{"bad_noformat.npz", `no "format" array`},
+		{"bad_format.npz", `unknown sparse format "lil"`},
+		{"bad_indptr.npz", `array "indptr": decreases at element 2`},
+		{"bad_index.npz", `array "indices": element 1 is 2, outside [0, 2) (2 columns)`},
+		{"bad_shape.npz", "only 2-d matrices"},
+		{"bad_lengths.npz", `array "data": holds 3 values, want 2`},
+		{"bad_negative.npz", `array "row": element 1 is -1`},
+		{"../matrices/494_bus.mtx", "not a valid .npz"},
+		{"missing.npz", "no such file"},
+	} {
+		t.Run(tc.file, func(t *testing.T) {
+			path := filepath.Join("../testdata/scipy", tc.file)
+			_, err := LoadNPZ(path)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if msg := err.Error(); !strings.Contains(msg, tc.want) || !strings.Contains(msg, filepath.Base(tc.file)) {
+				t.Fatalf("error %q does not name %q and the file", msg, tc.want)
+			}
+		})
+	}
+}
+
+func TestReadNPZShapeBeyondMemory(t *testing.T) {
+	// A valid, empty matrix whose row pointers alone exceed the "machine".
+	var buf bytes.Buffer
+	if err := WriteNPZ(&buf, NewCOO(0, 0, 0).ToCSR(), false); err != nil {
+		t.Fatal(err)
+	}
+	_, err := readNPZ(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "", func() (uint64, bool) { return 0, true })
+	if err == nil || !strings.Contains(err.Error(), "more than this machine") {
+		t.Fatalf("error %v, want a memory refusal", err)
+	}
+}
+
+func TestReadNPZTruncated(t *testing.T) {
+	b, err := os.ReadFile("../testdata/scipy/csr.npz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 10, len(b) / 2, len(b) - 1} {
+		if _, err := ReadNPZ(bytes.NewReader(b[:n]), int64(n)); err == nil {
+			t.Errorf("archive cut to %d of %d bytes: no error", n, len(b))
+		}
+	}
+}
+
+// TestNPZRoundTrip writes every real test matrix with SaveNPZ and reads it
+// back: the structure and the values must be identical.
+func TestNPZRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	files, _ := filepath.Glob("../testdata/matrices/*.mtx")
+	for _, f := range files {
+		m, err := ReadMMFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Real == nil {
+			continue
+		}
+		for _, compress := range []bool{false, true} {
+			out := filepath.Join(dir, filepath.Base(f)+".npz")
+			if err := SaveNPZ(out, m.Real, compress); err != nil {
+				t.Fatal(err)
+			}
+			got, err := Load(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			assertSameCSR(t, got, m.Real)
+			var buf bytes.Buffer
+			if err := WriteNPZ(&buf, m.Real, compress); err != nil {
+				t.Fatal(err)
+			}
+			disk, _ := os.ReadFile(out)
+			if !bytes.Equal(buf.Bytes(), disk) {
+				t.Fatalf("%s: WriteNPZ and SaveNPZ wrote different bytes", f)
+			}
+		}
+	}
+	// Degenerate shapes.
+	for _, a := range []*CSR{NewCOO(0, 0, 0).ToCSR(), NewCOO(3, 0, 0).ToCSR(), NewCOO(0, 4, 0).ToCSR(), NewCOO(2, 2, 0).ToCSR()} {
+		var buf bytes.Buffer
+		if err := WriteNPZ(&buf, a, false); err != nil {
+			t.Fatal(err)
+		}
+		got, err := ReadNPZ(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertSameCSR(t, got, a)
+	}
+}
+
+func assertSameCSR(t *testing.T, got, want *CSR) {
+	t.Helper()
+	gr, gc := got.Dims()
+	wr, wc := want.Dims()
+	gp, gi, gv := got.Raw()
+	wp, wi, wv := want.Raw()
+	if gr != wr || gc != wc || len(gi) != len(wi) {
+		t.Fatalf("got %d×%d nnz %d, want %d×%d nnz %d", gr, gc, len(gi), wr, wc, len(wi))
+	}
+	for i := range wp {
+		if gp[i] != wp[i] {
+			t.Fatalf("indptr[%d] = %d, want %d", i, gp[i], wp[i])
+		}
+	}
+	for k := range wi {
+		if gi[k] != wi[k] || gv[k] != wv[k] {
+			t.Fatalf("entry %d: (%d, %v), want (%d, %v)", k, gi[k], gv[k], wi[k], wv[k])
+		}
+	}
+}
+
+func TestLoadDispatch(t *testing.T) {
+	a, err := Load("../testdata/matrices/west0067.mtx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "W.NPZ") // the extension is matched without case
+	if err := SaveNPZ(out, a, true); err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertSameCSR(t, b, a)
+}
+
+// TestSciPyLoadsOurNPZ has scipy.sparse.load_npz read SaveNPZ's output and
+// compare it with scipy.io.mmread of the same file. Skipped where
+// /usr/bin/python3 with SciPy is missing.
+func TestSciPyLoadsOurNPZ(t *testing.T) {
+	if exec.Command("/usr/bin/python3", "-c", "import scipy.sparse, scipy.io").Run() != nil {
+		t.Skip("/usr/bin/python3 with scipy not available")
+	}
+	dir := t.TempDir()
+	var pairs []string
+	for _, name := range []string{"494_bus", "west0067", "lp_afiro", "bcspwr05"} {
+		src, _ := filepath.Abs(filepath.Join("../testdata/matrices", name+".mtx"))
+		a, err := LoadMM(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, compress := range []bool{false, true} {
+			out := filepath.Join(dir, name+[]string{"", "_c"}[i]+".npz")
+			if err := SaveNPZ(out, a, compress); err != nil {
+				t.Fatal(err)
+			}
+			pairs = append(pairs, out, src)
+		}
+	}
+	script := `
+import sys, numpy as np, scipy.io, scipy.sparse as sp
+args = sys.argv[1:]
+for npz, mtx in zip(args[::2], args[1::2]):
+    a = sp.load_npz(npz)
+    b = scipy.io.mmread(mtx).tocsr()
+    assert a.format == "csr" and a.shape == b.shape and a.nnz == b.nnz, (npz, a.format, a.shape, a.nnz, b.nnz)
+    assert a.has_sorted_indices and a.indices.dtype == np.int32, npz
+    assert (a != b).nnz == 0, npz
+print("ok", len(args) // 2)
+`
+	out, err := exec.Command("/usr/bin/python3", append([]string{"-c", script}, pairs...)...).CombinedOutput()
+	if err != nil || !strings.HasPrefix(string(out), "ok") {
+		t.Fatalf("scipy: %v\n%s", err, out)
+	}
+}
+
+func FuzzReadNPZ(f *testing.F) {
+	files, _ := filepath.Glob("../testdata/scipy/*.npz")
+	for _, p := range files {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		// A 64 MB "machine" keeps declared shapes small enough to fuzz fast.
+		a, err := readNPZ(bytes.NewReader(b), int64(len(b)), "", func() (uint64, bool) { return 64 << 20, true })
+		if err != nil {
+			return
+		}
+		// Whatever is accepted must satisfy the CSR invariants and be finite.
+		indptr, ind, val := a.Raw()
+		r, c := a.Dims()
+		if _, err := NewCSR(r, c, indptr, ind, val); err != nil {
+			t.Fatalf("accepted a matrix that breaks the invariants: %v", err)
+		}
+		if err := a.CheckFinite(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
