@@ -13,7 +13,7 @@ import (
 	"github.com/subspace-lab/subspace/sparse"
 )
 
-// newInfoCmd returns the "info" verb: a summary of one Matrix Market file.
+// newInfoCmd returns the "info" verb: a summary of one matrix file.
 func newInfoCmd() *cobra.Command {
 	var (
 		jsonOut bool
@@ -21,9 +21,10 @@ func newInfoCmd() *cobra.Command {
 	)
 	cmd := &cobra.Command{
 		Use:   "info FILE",
-		Short: "Describe a Matrix Market matrix: shape, nonzeros, symmetry, diagonal, norms",
+		Short: "Describe a sparse matrix (Matrix Market or SciPy .npz): shape, nonzeros, symmetry, diagonal, norms",
 		Long: `info reads a Matrix Market file (coordinate or array; real, integer, pattern or
-complex) and prints its shape, the number of stored entries after symmetric
+complex), or a SciPy sparse matrix saved by scipy.sparse.save_npz (FILE.npz:
+csr, csc, coo, bsr or dia; real), and prints its shape, the number of stored entries after symmetric
 storage is expanded (explicit zeros count), the field and the symmetry the
 header declares, the symmetry the values actually have (symmetric,
 skew-symmetric, hermitian for complex matrices) and whether the pattern is
@@ -45,7 +46,7 @@ density of a matrix with no positions) or overflow are null.`,
 			if !(symTol >= 0) || math.IsInf(symTol, 0) {
 				return usageErrorf("--sym-tol must be finite and >= 0, got %v", symTol)
 			}
-			m, err := sparse.ReadMMFile(args[0])
+			m, err := readInfoMatrix(args[0])
 			if err != nil {
 				return err
 			}
@@ -61,6 +62,22 @@ density of a matrix with no positions) or overflow are null.`,
 	cmd.Flags().BoolVar(&jsonOut, "json", false, "print one JSON object instead of text")
 	cmd.Flags().Float64Var(&symTol, "sym-tol", 0, "relative tolerance for the symmetry checks (0: exact)")
 	return cmd
+}
+
+// readInfoMatrix reads a Matrix Market file with its header, or a .npz
+// file (scipy.sparse.save_npz) under a header that says so: format "npz",
+// field real, general storage, the stored entries as the file's entries.
+func readInfoMatrix(path string) (*sparse.MM, error) {
+	if !strings.HasSuffix(strings.ToLower(path), ".npz") {
+		return sparse.ReadMMFile(path)
+	}
+	A, err := sparse.LoadNPZ(path)
+	if err != nil {
+		return nil, err
+	}
+	r, c := A.Dims()
+	h := sparse.MMHeader{Object: "matrix", Format: "npz", Field: sparse.MMReal, Symmetry: sparse.MMGeneral, Rows: r, Cols: c, Entries: A.NNZ()}
+	return &sparse.MM{Header: h, Real: A}, nil
 }
 
 // jsonNum is a float64 that encodes as null when it is NaN or infinite,

@@ -38,9 +38,10 @@ func newSequenceCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:     "sequence A1.mtx A2.mtx ...",
 		Aliases: []string{"seq"},
-		Short:   "Solve a sequence of systems (Matrix Market files) with Krylov subspace recycling",
+		Short:   "Solve a sequence of systems (Matrix Market or SciPy .npz files) with Krylov subspace recycling",
 		Long: `sequence solves A_i x_i = b_i for a sequence of square matrices given as
-Matrix Market files, one after the other with GCRO-DR(m, k), which carries a
+Matrix Market files or SciPy sparse matrices (FILE.npz, from
+scipy.sparse.save_npz), one after the other with GCRO-DR(m, k), which carries a
 recycled Krylov subspace from each system to the next (krylov.GCRODR): the
 way to use SKR's recycling on systems of your own, such as the matrices of
 a time-stepping or parameter sweep exported from another code. All
@@ -223,7 +224,7 @@ func (s *fileSource) System(i int) (*sparse.CSR, []float64, error) {
 
 // loadSquare reads a square, finite matrix of size n (n < 0: any size).
 func loadSquare(path string, n int) (*sparse.CSR, error) {
-	A, err := sparse.LoadMM(path)
+	A, err := sparse.Load(path)
 	if err != nil {
 		return nil, err
 	}

@@ -32,13 +32,14 @@ type solveFlags struct {
 }
 
 // newSolveCmd returns the "solve" verb: one linear system or least-squares
-// problem from a Matrix Market file.
+// problem from a Matrix Market (.mtx) or SciPy sparse (.npz) file.
 func newSolveCmd() *cobra.Command {
 	var f solveFlags
 	cmd := &cobra.Command{
 		Use:   "solve A.mtx",
 		Short: "Solve A x = b (or min ‖A x − b‖) with a Krylov method",
-		Long: `solve reads A from a Matrix Market file and solves A x = b with a Krylov
+		Long: `solve reads A from a Matrix Market file, or from a SciPy sparse matrix
+saved by scipy.sparse.save_npz (A.npz), and solves A x = b with a Krylov
 method of package krylov, or the least-squares problem min ‖A x − b‖ with
 LSQR or LSMR (which also take rectangular A).
 
@@ -189,7 +190,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 
 	// Data (exit 1).
 	setupStart := time.Now()
-	A, err := sparse.LoadMM(path)
+	A, err := sparse.Load(path)
 	if err != nil {
 		return err
 	}
