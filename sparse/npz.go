@@ -170,25 +170,77 @@ func async[T any](r *npzReader, read func(r *npzReader) (T, error)) func() (T, e
 	}
 }
 
-// dataAsync starts reading the "data" array and scanning it for NaN/Inf
-// (async); the returned function checks that there are n values (when
-// n ≥ 0) and returns them with the index of the first NaN or Inf (-1:
-// none).
+// dataAsync starts reading the 1-d "data" array and scanning it for NaN
+// and Inf, chunk by chunk as it arrives (async); the returned function
+// checks that there are n values (when n ≥ 0) and returns them with the
+// index of the first NaN or Inf (-1: none).
 func (r *npzReader) dataAsync() func(n int) ([]float64, int, error) {
-	wait := async(r, func(r *npzReader) ([]float64, error) {
-		val, _, err := r.values("data", -1)
-		return val, err
+	type data struct {
+		val []float64
+		bad int
+	}
+	wait := async(r, func(r *npzReader) (data, error) {
+		rd, err := r.z.Open("data")
+		if err != nil {
+			return data{}, npzWrap(r.path, err)
+		}
+		defer rd.Close()
+		h := rd.Header()
+		if len(h.Shape) != 1 {
+			return data{}, r.fail("data", "shape %v, want a 1-d array", h.Shape)
+		}
+		bad := -1
+		val, err := stream(r, "data", rd, h.Shape[0], rd.ReadFloat64, func(c []float64, base int) error {
+			if k := firstNonFinite(c); k >= 0 && bad < 0 {
+				bad = base + k
+			}
+			return nil
+		})
+		return data{val, bad}, err
 	})
 	return func(n int) ([]float64, int, error) {
-		val, err := wait()
+		d, err := wait()
 		if err != nil {
 			return nil, -1, err
 		}
-		if n >= 0 && len(val) != n {
-			return nil, -1, r.fail("data", "holds %d values, want %d", len(val), n)
+		if n >= 0 && len(d.val) != n {
+			return nil, -1, r.fail("data", "holds %d values, want %d", len(d.val), n)
 		}
-		return val, firstNonFinite(val), nil
+		return d.val, d.bad, nil
 	}
+}
+
+// streamChunk is how many elements stream reads and checks at a time:
+// 256–512 KiB, so that a chunk is still in cache when it is checked.
+const streamChunk = 1 << 16
+
+// stream reads the n elements left in rd (array key) into a new slice and
+// hands each chunk of up to streamChunk elements, with the index of its
+// first element, to check while it is in cache; a check error stops the
+// read. The slice's capacity grows with the data actually read (a deflated
+// member's header can claim any length) from at most 1 Mi elements up
+// front; int32 and float64 data in the host's byte order is read straight
+// into it.
+func stream[T int32 | float64](r *npzReader, key string, rd *npy.Reader, n int, read func([]T) (int, error), check func(chunk []T, base int) error) ([]T, error) {
+	out := make([]T, 0, min(n, 1<<20))
+	for len(out) < n {
+		if len(out) == cap(out) {
+			out = slices.Grow(out, min(n-len(out), cap(out)))
+		}
+		chunk := out[len(out):min(cap(out), n, len(out)+streamChunk)]
+		k, err := read(chunk)
+		if cerr := check(chunk[:k], len(out)); cerr != nil {
+			return nil, cerr
+		}
+		out = out[:len(out)+k]
+		if err != nil {
+			return nil, npzWrap(r.path, err)
+		}
+		if k == 0 {
+			return nil, r.fail(key, "data ends after %d of %d values", len(out), n)
+		}
+	}
+	return out, nil
 }
 
 // values reads the data array (any real NumPy type, as float64, NaN and
@@ -230,37 +282,31 @@ func (r *npzReader) open1d(key string, n int) (*npy.Reader, int, error) {
 }
 
 // index32 reads the 1-d integer array key (n elements when n ≥ 0) into
-// int32 storage, refusing values outside [0, limit); unit names the bound
-// in messages ("7 columns"). int32 data is read straight into the result,
-// whose capacity grows with the data actually read (a deflated member's
-// header can claim any length) from at most 1 Mi elements up front.
-func (r *npzReader) index32(key string, n int, limit int64, unit string) ([]int32, error) {
+// int32 storage (see stream), refusing values outside [0, limit); unit
+// names the bound in messages ("7 columns"). It also returns the number of
+// descents, positions k ≥ 1 with out[k] ≤ out[k−1], counted in the same
+// pass: the indices are canonical when every descent is at a slice
+// boundary (canonical).
+func (r *npzReader) index32(key string, n int, limit int64, unit string) ([]int32, int, error) {
 	rd, n, err := r.open1d(key, n)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	defer rd.Close()
-	out := make([]int32, 0, min(n, 1<<20))
-	for len(out) < n {
-		if len(out) == cap(out) {
-			out = slices.Grow(out, min(n-len(out), cap(out)))
-		}
-		chunk := out[len(out):min(cap(out), n)]
-		k, err := rd.ReadInt32(chunk)
-		for i, v := range chunk[:k] {
+	descents, prev := 0, int32(-1)
+	out, err := stream(r, key, rd, n, rd.ReadInt32, func(c []int32, base int) error {
+		for i, v := range c {
 			if v < 0 || int64(v) >= limit {
-				return nil, r.fail(key, "element %d is %d, outside [0, %d) (%s)", len(out)+i, v, limit, unit)
+				return r.fail(key, "element %d is %d, outside [0, %d) (%s)", base+i, v, limit, unit)
 			}
+			if v <= prev {
+				descents++
+			}
+			prev = v
 		}
-		out = out[:len(out)+k]
-		if err != nil {
-			return nil, npzWrap(r.path, err)
-		}
-		if k == 0 {
-			return nil, r.fail(key, "data ends after %d of %d values", len(out), n)
-		}
-	}
-	return out, nil
+		return nil
+	})
+	return out, descents, err
 }
 
 // pointers reads the 1-d integer array key of n index pointers, each in
@@ -304,7 +350,7 @@ func (r *npzReader) compressed(rows, cols int, csc bool) (*CSR, error) {
 	}
 	data := r.dataAsync()
 	ptrs := async(r, func(r *npzReader) ([]int, error) { return r.pointers("indptr", major+1, math.MaxInt64, "int64") })
-	ind, err := r.index32("indices", -1, int64(minor), unit)
+	ind, descents, err := r.index32("indices", -1, int64(minor), unit)
 	if err != nil {
 		return nil, err
 	}
@@ -324,7 +370,7 @@ func (r *npzReader) compressed(rows, cols int, csc bool) (*CSR, error) {
 	if len(ind) != nnz {
 		return nil, r.fail("indices", "holds %d values, want %d (the last index pointer)", len(ind), nnz)
 	}
-	isCanonical := canonical(indptr, ind)
+	isCanonical := canonical(indptr, ind, descents)
 	val, k, err := data(nnz)
 	if err != nil {
 		return nil, err
@@ -369,16 +415,23 @@ func firstNonFinite(v []float64) int {
 	return -1
 }
 
-// canonical reports whether the indices of every slice strictly increase.
-func canonical(indptr []int, ind []int32) bool {
-	for i := 0; i+1 < len(indptr); i++ {
-		for k := indptr[i] + 1; k < indptr[i+1]; k++ {
-			if ind[k] <= ind[k-1] {
-				return false
-			}
+// canonical reports whether the indices of every slice strictly
+// increase, given the number of descents index32 counted over the whole
+// array: it is so when each descent sits at a slice boundary, which costs
+// O(slices) instead of another pass over the indices.
+func canonical(indptr []int, ind []int32, descents int) bool {
+	nnz := len(ind)
+	atBoundary := 0
+	for i := 1; i+1 < len(indptr); i++ {
+		k := indptr[i]
+		if k == indptr[i-1] || k == 0 || k >= nnz {
+			continue // an empty slice's boundary, counted at the previous one
+		}
+		if ind[k] <= ind[k-1] {
+			atBoundary++
 		}
 	}
-	return true
+	return atBoundary == descents
 }
 
 // finiteAt checks one value of a format whose entries carry their position.
@@ -392,11 +445,11 @@ func (r *npzReader) finiteAt(v float64, i, j int) error {
 // coo reads coordinate storage; duplicates are summed.
 func (r *npzReader) coo(rows, cols int) (*CSR, error) {
 	data := r.dataAsync()
-	ri, err := r.index32("row", -1, int64(rows), fmt.Sprintf("%d rows", rows))
+	ri, _, err := r.index32("row", -1, int64(rows), fmt.Sprintf("%d rows", rows))
 	if err != nil {
 		return nil, err
 	}
-	ci, err := r.index32("col", len(ri), int64(cols), fmt.Sprintf("%d columns", cols))
+	ci, _, err := r.index32("col", len(ri), int64(cols), fmt.Sprintf("%d columns", cols))
 	if err != nil {
 		return nil, err
 	}
@@ -436,7 +489,7 @@ func (r *npzReader) bsr(rows, cols int) (*CSR, error) {
 	if indptr[0] != 0 || indptr[rows/br] != nb {
 		return nil, r.fail("indptr", "runs from %d to %d, want 0 to %d blocks", indptr[0], indptr[rows/br], nb)
 	}
-	ind, err := r.index32("indices", nb, int64(cols/bc), fmt.Sprintf("%d block columns", cols/bc))
+	ind, _, err := r.index32("indices", nb, int64(cols/bc), fmt.Sprintf("%d block columns", cols/bc))
 	if err != nil {
 		return nil, err
 	}

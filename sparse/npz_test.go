@@ -3,6 +3,7 @@ package sparse
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -260,4 +261,39 @@ func FuzzReadNPZ(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// TestCanonicalFromDescents checks the descent-count test against a direct
+// check of every slice, on random patterns with empty slices, duplicates
+// and unsorted indices.
+func TestCanonicalFromDescents(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	for trial := 0; trial < 2000; trial++ {
+		major := rng.IntN(6)
+		indptr := []int{0}
+		var ind []int32
+		for range major {
+			for range rng.IntN(4) {
+				ind = append(ind, int32(rng.IntN(5)))
+			}
+			indptr = append(indptr, len(ind))
+		}
+		descents := 0
+		for k := 1; k < len(ind); k++ {
+			if ind[k] <= ind[k-1] {
+				descents++
+			}
+		}
+		want := true
+		for i := 0; i < major; i++ {
+			for k := indptr[i] + 1; k < indptr[i+1]; k++ {
+				if ind[k] <= ind[k-1] {
+					want = false
+				}
+			}
+		}
+		if got := canonical(indptr, ind, descents); got != want {
+			t.Fatalf("indptr %v ind %v: canonical %v, want %v", indptr, ind, got, want)
+		}
+	}
 }
