@@ -290,7 +290,7 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 		}
 	}
 	if c.out != "" {
-		if err := checkOutput(c.out, c.force); err != nil {
+		if err := checkOutput("--out", c.out, c.force); err != nil {
 			return err
 		}
 	}
@@ -298,19 +298,19 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 }
 
 // checkOutput refuses an existing file without force and a missing
-// directory, before any work is done.
-func checkOutput(path string, force bool) error {
+// directory, before any work is done; flag names the option in messages.
+func checkOutput(flag, path string, force bool) error {
 	if st, err := os.Stat(path); err == nil {
 		if st.IsDir() {
-			return usageErrorf("--out %s is a directory", path)
+			return usageErrorf("%s %s is a directory", flag, path)
 		}
 		if !force {
-			return usageErrorf("%s exists; use --force to overwrite it or --out to choose another file", path)
+			return usageErrorf("%s exists; use --force to overwrite it or %s to choose another file", path, flag)
 		}
 	}
 	dir := filepath.Dir(path)
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return usageErrorf("--out %s: directory %s does not exist", path, dir)
+		return usageErrorf("%s %s: directory %s does not exist", flag, path, dir)
 	}
 	return nil
 }

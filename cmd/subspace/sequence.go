@@ -245,11 +245,11 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	if err := f.validate(cmd); err != nil {
 		return err
 	}
-	for _, out := range []string{f.out, f.recycleTo} {
+	for _, o := range [][2]string{{"--out", f.out}, {"--recycle-to", f.recycleTo}} {
 		// Overwriting is allowed (as solve's --out); a missing directory
 		// is found now, not after the solves.
-		if out != "" {
-			if err := checkOutput(out, true); err != nil {
+		if o[1] != "" {
+			if err := checkOutput(o[0], o[1], true); err != nil {
 				return err
 			}
 		}

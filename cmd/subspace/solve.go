@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/npy"
@@ -25,9 +26,10 @@ var solveMethods = []string{"cg", "minres", "gmres", "fgmres", "bicgstab", "lsqr
 
 type solveFlags struct {
 	rhs, x0, out, method, prec, side string
+	history                          string
 	rtol, atol, damp, omega, shift   float64
 	maxIter, restart                 int
-	json, progress                   bool
+	json, progress, monitor          bool
 	asm                              asmFlags
 }
 
@@ -48,6 +50,12 @@ Right-hand side: by default b = A·1 (so that x = 1 solves the system);
 a NumPy file. --x0 FILE.npy starts from that guess instead of zero (the
 reported residuals and iterations are then those from x0). --out x.npy
 writes the solution.
+
+Monitoring: --monitor prints the residual estimate of every iteration on
+stderr, as PETSc's -ksp_monitor does ("  12 residual 3.1e-04 relative
+2.2e-06"; LSQR/LSMR: the estimate of ‖r‖), instead of the progress line;
+--history h.npy writes the same estimates, starting with the initial
+residual, as a vector of float64 (what SciPy's callback collects).
 
 Stopping: square methods stop when ‖b − A x‖ ≤ max(rtol·‖b‖, atol), checked
 on the true residual; --maxiter counts iterations (inner iterations for
@@ -70,7 +78,8 @@ convergence and the setup and solve times; --json prints one object with
 the keys method, precond, rows, cols, nnz, iterations, matvecs, converged,
 reason, relative_residual (true ‖b − A x‖/‖b‖ of the returned x), residual,
 seconds (solve only) and setup_seconds (reading and preconditioner), plus
-error when the solver failed, x0 when --x0 was given and, for LSQR/LSMR,
+error when the solver failed, x0 when --x0 was given, history when
+--history was given (the file) and, for LSQR/LSMR,
 damp, normal_residual (‖Aᵀr − λ²x‖, the gradient of the objective),
 norm_a, cond_a and stop. Exit status: 0 converged, 3 not converged (after
 printing), 2 bad arguments, 1 bad data or solver failure (breakdown,
@@ -102,6 +111,8 @@ indefinite matrix; the result is printed first).`,
 	fl.StringVar(&f.out, "out", "", "write the solution to this .npy file")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
 	fl.BoolVar(&f.progress, "progress", true, "draw progress on stderr for solves longer than a second")
+	fl.BoolVar(&f.monitor, "monitor", false, "print every iteration's residual estimate on stderr (PETSc's -ksp_monitor)")
+	fl.StringVar(&f.history, "history", "", "write the residual estimate of every iteration (from the initial one) to this .npy file")
 	return cmd
 }
 
@@ -135,6 +146,7 @@ type solveOutput struct {
 	Seconds      float64  `json:"seconds"`
 	SetupSeconds float64  `json:"setup_seconds"`
 	Out          string   `json:"out,omitempty"`
+	History      string   `json:"history,omitempty"`
 	Error        string   `json:"error,omitempty"`
 }
 
@@ -175,6 +187,14 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	}
 	if err := f.asm.validate(cmd.Flags(), prec); err != nil {
 		return err
+	}
+	for _, o := range [][2]string{{"--out", f.out}, {"--history", f.history}} {
+		// A missing directory is found now, not after a long solve.
+		if o[1] != "" {
+			if err := checkOutput(o[0], o[1], true); err != nil {
+				return err
+			}
+		}
 	}
 	side := krylov.Right
 	switch strings.ToLower(f.side) {
@@ -225,7 +245,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	out := solveOutput{
 		Method: method, Precond: prec, Matrix: path, RHS: rhsName,
 		Rows: rows, Cols: cols, NNZ: A.NNZ(), RTol: jsonNum(f.rtol), ATol: jsonNum(f.atol),
-		SetupSeconds: setup, Out: f.out,
+		SetupSeconds: setup, Out: f.out, History: f.history,
 	}
 	if method == "gmres" || method == "fgmres" {
 		out.Restart = f.restart
@@ -239,12 +259,30 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	if total == 0 {
 		total = krylov.DefaultMaxIterFactor * min(rows, cols)
 	}
-	prog := newProgress(stderr, f.progress, "solve "+method, total)
+	prog := newProgress(stderr, f.progress && !f.monitor, "solve "+method, total)
 	progress := func(it int, relres float64) { prog.update(it, fmt.Sprintf("relative residual %.3g", relres)) }
+	if f.monitor {
+		bnorm := vec.Norm(b)
+		if bnorm == 0 {
+			bnorm = 1 // the solvers' relative residual is then absolute
+		}
+		progress = func(it int, relres float64) {
+			fmt.Fprintf(stderr, "%5d residual %.6e relative %.6e\n", it, relres*bnorm, relres)
+		}
+		// Iteration 0: the initial residual ‖b − A x₀‖ (one product).
+		r := make([]float64, rows)
+		A.MulVecTo(r, x)
+		for i := range r {
+			r[i] = b[i] - r[i]
+		}
+		progress(0, vec.Norm(r)/bnorm)
+	}
+	wantHistory := f.history != ""
+	var history []float64
 	start := time.Now()
 	var solveErr error
 	if leastSquares {
-		lo := &krylov.LSOptions{ATol: f.rtol, BTol: f.rtol, Damp: f.damp, MaxIter: f.maxIter, Progress: progress}
+		lo := &krylov.LSOptions{ATol: f.rtol, BTol: f.rtol, Damp: f.damp, MaxIter: f.maxIter, Progress: progress, History: wantHistory}
 		if f.rtol == 0 {
 			// 0 would mean "default" to LSQR/LSMR; ask for machine precision.
 			lo.ATol, lo.BTol = 1e-300, 1e-300
@@ -256,12 +294,13 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		var res krylov.LSResult
 		res, solveErr = solve(cmd.Context(), A, b, x, lo)
 		out.fill(res.Result)
+		history = res.History
 		out.MatVecsT = &res.MatVecsT
 		nr, na, ca, dp := jsonNum(res.NormAr), jsonNum(res.NormA), jsonNum(res.CondA), jsonNum(f.damp)
 		out.NormalRes, out.NormA, out.CondA, out.Stop, out.Damp = &nr, &na, &ca, &res.Stop, &dp
 	} else {
 		o := &krylov.Options{RTol: f.rtol, ATol: f.atol, MaxIter: f.maxIter, Precond: M, Side: side,
-			Restart: f.restart, Progress: progress}
+			Restart: f.restart, Progress: progress, History: wantHistory}
 		if f.rtol == 0 {
 			// 0 would mean the default; --rtol 0 asks for atol alone.
 			o.RTol = math.SmallestNonzeroFloat64
@@ -269,6 +308,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		var res krylov.Result
 		res, solveErr = squareSolver(method)(cmd.Context(), A, b, x, o)
 		out.fill(res)
+		history = res.History
 	}
 	out.Seconds = time.Since(start).Seconds()
 	prog.finish()
@@ -282,6 +322,11 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	if f.out != "" {
 		if err := npy.WriteVector(f.out, x); err != nil {
 			return fmt.Errorf("--out: %w", err)
+		}
+	}
+	if f.history != "" {
+		if err := npy.WriteVector(f.history, history); err != nil {
+			return fmt.Errorf("--history: %w", err)
 		}
 	}
 	if err := out.print(cmd.OutOrStdout(), f.json); err != nil {
@@ -410,6 +455,9 @@ func (o *solveOutput) print(w io.Writer, asJSON bool) error {
 	row("time", "setup %.3f s, solve %.3f s", o.SetupSeconds, o.Seconds)
 	if o.Out != "" {
 		row("solution", "%s", o.Out)
+	}
+	if o.History != "" {
+		row("residual history", "%s", o.History)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err

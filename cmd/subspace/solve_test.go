@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -257,6 +258,8 @@ func TestSolveBadInput(t *testing.T) {
 		{"negative rtol", []string{"solve", bus, "--rtol", "-1"}, 2, nil, []string{"--rtol must be finite and >= 0"}},
 		{"NaN atol", []string{"solve", bus, "--atol", "NaN"}, 2, nil, []string{"--atol must be finite"}},
 		{"restart 0", []string{"solve", bus, "--restart", "0"}, 2, nil, []string{"--restart must be >= 1, got 0"}},
+		{"history dir missing", []string{"solve", bus, "--history", filepath.Join(dir, "no", "h.npy")}, 2, nil, []string{"--history " + filepath.Join(dir, "no", "h.npy") + ": directory"}},
+		{"history is a dir", []string{"solve", bus, "--history", dir}, 2, nil, []string{"--history " + dir + " is a directory"}},
 		{"negative maxiter", []string{"solve", bus, "--maxiter", "-3"}, 2, nil, []string{"--maxiter must be >= 0"}},
 		{"bad side", []string{"solve", bus, "--side", "up"}, 2, nil, []string{"--side must be left or right"}},
 		{"left side cg", []string{"solve", bus, "--method", "cg", "--side", "left"}, 2, nil, []string{"--side left applies to gmres only"}},
@@ -282,7 +285,7 @@ func TestSolveBadInput(t *testing.T) {
 		{"shift with ilu0", []string{"solve", bus, "--precond", "ilu0", "--shift", "0.1"}, 2, nil, []string{"--shift applies to --precond ic0 only, not ilu0"}},
 		{"ic0 nonsymmetric", []string{"solve", west, "--method", "cg", "--precond", "ic0"}, 1, nil, []string{"--precond ic0: "}},
 		{"jacobi zero diagonal", []string{"solve", west, "--precond", "jacobi"}, 1, nil, []string{"--precond jacobi: "}},
-		{"unwritable out", []string{"solve", bus, "--method", "cg", "--out", filepath.Join(dir, "no", "dir", "x.npy")}, 1, nil, []string{"--out: "}},
+		{"unwritable out", []string{"solve", bus, "--method", "cg", "--out", filepath.Join(dir, "no", "dir", "x.npy")}, 2, nil, []string{"--out " + filepath.Join(dir, "no", "dir", "x.npy") + ": directory", "does not exist"}},
 		// CG on a nonsymmetric matrix: a warning, the run, the result, and
 		// the indefiniteness error (exit 1).
 		{"cg nonsymmetric", []string{"solve", west, "--method", "cg"}, 1,
@@ -335,5 +338,59 @@ func TestSolveJSONNotConverged(t *testing.T) {
 	}
 	if _, err := os.Stat("x.npy"); err == nil {
 		t.Error("solve wrote x.npy without --out")
+	}
+}
+
+// TestSolveMonitorAndHistory checks --monitor's lines and --history's file
+// against each other and against the solver's own counts: one entry per
+// iteration after the initial residual, and the last estimate below rtol.
+func TestSolveMonitorAndHistory(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct{ file, method, precond string }{
+		{"494_bus.mtx", "cg", "ic0"},
+		{"pts5ldd03.mtx", "gmres", "ilu0"},
+		{"cage5.mtx", "bicgstab", "none"},
+		{"lp_afiro.mtx", "lsqr", "none"},
+	} {
+		t.Run(tc.method, func(t *testing.T) {
+			hist := filepath.Join(dir, tc.method+".npy")
+			code, out, errs := infoRun(t, "solve", filepath.Join(infoMatrices, tc.file), "--method", tc.method, "--precond", tc.precond,
+				"--rtol", "1e-8", "--monitor", "--history", hist, "--json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			res := solveJSON(t, out)
+			its := int(res["iterations"].(float64))
+			if res["history"] != hist {
+				t.Errorf("json history = %v, want %s", res["history"], hist)
+			}
+			h, err := npy.ReadVector(hist)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(h) != its+1 {
+				t.Fatalf("history has %d entries for %d iterations", len(h), its)
+			}
+			lines := strings.Split(strings.TrimSpace(errs), "\n")
+			if len(lines) != its+1 {
+				t.Fatalf("--monitor printed %d lines for %d iterations:\n%s", len(lines), its, errs)
+			}
+			for k, line := range lines {
+				var it int
+				var abs, rel float64
+				if _, err := fmt.Sscanf(line, "%d residual %g relative %g", &it, &abs, &rel); err != nil || it != k {
+					t.Fatalf("line %d: %q (%v)", k, line, err)
+				}
+				// The monitor prints what the history stores (six digits);
+				// line 0 is computed from b − A·x₀, the history's own first
+				// entry by the solver.
+				if math.Abs(abs-h[k]) > 1e-5*h[k] {
+					t.Fatalf("iteration %d: monitor %g, history %g", k, abs, h[k])
+				}
+			}
+			if rel := h[len(h)-1] / h[0]; tc.method != "lsqr" && rel > 1e-8 {
+				t.Errorf("last estimate %g above rtol", rel)
+			}
+		})
 	}
 }
