@@ -62,6 +62,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	// One verb per file; each file's constructor is listed here.
 	root.AddCommand(
 		newInfoCmd(),
+		newConvertCmd(),
 		newDatagenCmd(),
 		newOTCmd(),
 		newSolveCmd(),

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// TestConvertRoundTrip converts every real test matrix to .npz and back to
+// Matrix Market: the matrix must come back exactly, in the storage its
+// symmetry allows.
+func TestConvertRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	files, _ := filepath.Glob(filepath.Join(infoMatrices, "*.mtx"))
+	wantSym := map[string]string{"494_bus.mtx": "symmetric", "can___24.mtx": "symmetric", "bcspwr05.mtx": "symmetric",
+		"west0067.mtx": "general", "lp_afiro.mtx": "general"}
+	n := 0
+	for _, f := range files {
+		m, err := sparse.ReadMMFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.Real == nil {
+			continue
+		}
+		n++
+		base := filepath.Base(f)
+		for _, compress := range []string{"true", "false"} {
+			npz := filepath.Join(dir, base+compress+".npz")
+			back := filepath.Join(dir, base+compress+".mtx")
+			if code, _, errs := infoRun(t, "convert", f, npz, "--compress="+compress); code != 0 {
+				t.Fatalf("%s -> npz: exit %d: %s", base, code, errs)
+			}
+			code, out, errs := infoRun(t, "convert", "--json", npz, back)
+			if code != 0 {
+				t.Fatalf("npz -> %s: exit %d: %s", base, code, errs)
+			}
+			var res map[string]any
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatal(err)
+			}
+			if want, ok := wantSym[base]; ok && res["symmetry"] != want {
+				t.Errorf("%s: symmetry %v, want %s", base, res["symmetry"], want)
+			}
+			if int(res["nnz"].(float64)) != m.Real.NNZ() || res["field"] != "real" {
+				t.Errorf("%s: json %v", base, res)
+			}
+			got, err := sparse.LoadMM(back)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sameCSR(t, base, got, m.Real)
+		}
+	}
+	if n < 7 {
+		t.Fatalf("converted %d matrices", n)
+	}
+}
+
+// sameCSR fails unless a and b have the same shape, pattern and values.
+func sameCSR(t *testing.T, name string, a, b *sparse.CSR) {
+	t.Helper()
+	ar, ac := a.Dims()
+	br, bc := b.Dims()
+	ap, ai, av := a.Raw()
+	bp, bi, bv := b.Raw()
+	if ar != br || ac != bc || len(ai) != len(bi) {
+		t.Fatalf("%s: %d×%d nnz %d, want %d×%d nnz %d", name, ar, ac, len(ai), br, bc, len(bi))
+	}
+	for i := range ap {
+		if ap[i] != bp[i] {
+			t.Fatalf("%s: row pointer %d differs", name, i)
+		}
+	}
+	for k := range ai {
+		if ai[k] != bi[k] || av[k] != bv[k] {
+			t.Fatalf("%s: entry %d: (%d, %v), want (%d, %v)", name, k, ai[k], av[k], bi[k], bv[k])
+		}
+	}
+}
+
+func TestConvertBadInput(t *testing.T) {
+	dir := t.TempDir()
+	bus := filepath.Join(infoMatrices, "494_bus.mtx")
+	west := filepath.Join(infoMatrices, "west0067.mtx")
+	exists := filepath.Join(dir, "exists.npz")
+	if err := os.WriteFile(exists, []byte("x"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	frac := infoWrite(t, "frac.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 1.5\n2 2 2\n")
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"one arg", []string{"convert", bus}, 2, "convert takes IN and OUT file arguments, got 1"},
+		{"same file", []string{"convert", bus, bus}, 2, "OUT is the same file as IN"},
+		{"exists", []string{"convert", bus, exists}, 2, exists + " exists; use --force"},
+		{"no dir", []string{"convert", bus, filepath.Join(dir, "no", "a.npz")}, 2, "directory"},
+		{"bad symmetry", []string{"convert", bus, filepath.Join(dir, "a.mtx"), "--symmetry", "hermitian"}, 2, "--symmetry must be"},
+		{"bad field", []string{"convert", bus, filepath.Join(dir, "a.mtx"), "--field", "complex"}, 2, "--field must be"},
+		{"field for npz", []string{"convert", bus, filepath.Join(dir, "a.npz"), "--field", "pattern"}, 2, "apply to Matrix Market output"},
+		{"compress for mtx", []string{"convert", bus, filepath.Join(dir, "a.mtx"), "--compress=false"}, 2, "--compress applies to .npz output"},
+		{"missing in", []string{"convert", filepath.Join(dir, "none.mtx"), filepath.Join(dir, "b.npz")}, 1, "no such file"},
+		{"bad npz in", []string{"convert", "../../testdata/scipy/bad_nan.npz", filepath.Join(dir, "c.mtx")}, 1, "NaN at row 1, column 3"},
+		{"not symmetric", []string{"convert", west, filepath.Join(dir, "d.mtx"), "--symmetry", "symmetric"}, 1, "symmetric"},
+		{"not integer", []string{"convert", frac, filepath.Join(dir, "e.mtx"), "--field", "integer"}, 1, "integer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errs := infoRun(t, tc.args...)
+			if code != tc.code || !strings.Contains(errs, tc.want) || strings.Count(errs, "\n") != 1 {
+				t.Fatalf("exit %d, stderr %q; want exit %d and one line with %q", code, errs, tc.code, tc.want)
+			}
+		})
+	}
+	// A failed write leaves no file behind.
+	for _, name := range []string{"c.mtx", "d.mtx", "e.mtx"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			t.Errorf("%s was left behind by a failed conversion", name)
+		}
+	}
+	// --force overwrites.
+	if code, _, errs := infoRun(t, "convert", bus, exists, "--force"); code != 0 {
+		t.Fatalf("--force: exit %d: %s", code, errs)
+	}
+	if _, err := sparse.LoadNPZ(exists); err != nil {
+		t.Fatal(err)
+	}
+}
