@@ -57,6 +57,13 @@ type Options struct {
 	// Progress, when not nil, is called each time the stopping rule is
 	// evaluated, with the iteration count and the marginal violation.
 	Progress func(iter int, marginalErr float64)
+	// History, when true, records every evaluation of the stopping rule
+	// in Result.History and Result.HistoryIters (POT's log["err"]): the
+	// marginal violation for the Sinkhorn methods (only the final stage
+	// of ε-scaling), ‖P1 − a‖ + ‖Pᵀ1 − b‖ at each Newton step of SNS (its
+	// first N1 Sinkhorn steps included), the relative change of the
+	// scalings for the unbalanced method.
+	History bool
 
 	// MassTol is the relative tolerance allowed between Σa and Σb for the
 	// balanced methods; 0 means DefaultMassTol. Within it, b is rescaled
@@ -121,6 +128,11 @@ type Result struct {
 	// the marginals are not constraints, it is reported but not used to
 	// stop).
 	MarginalError float64
+	// History and HistoryIters hold, when Options.History is set, the
+	// value the stopping rule tested at each evaluation and the iteration
+	// after which it was evaluated.
+	History      []float64
+	HistoryIters []int
 	// Converged reports whether the stopping rule was met.
 	Converged bool
 	// Reason says why the solve stopped, in words.
@@ -140,6 +152,7 @@ type resolved struct {
 	cgTol      float64
 	cgMaxIter  int
 	progress   func(int, float64)
+	hist       *historyLog // non-nil when Options.History is set
 	f0, g0     []float64
 }
 
@@ -189,8 +202,27 @@ func (o *Options) resolve(n, m int, defTol float64) (resolved, error) {
 	r.cgTol = pick(o.CGTol, 1e-10)
 	r.cgMaxIter = pickInt(o.CGMaxIter, 2*(n+m))
 	r.progress = o.Progress
+	if o.History {
+		h, user := &historyLog{}, o.Progress
+		r.hist = h
+		r.progress = func(it int, v float64) {
+			if !math.IsNaN(v) { // ε-scaling's stage ends report NaN
+				h.iters = append(h.iters, it)
+				h.vals = append(h.vals, v)
+			}
+			if user != nil {
+				user(it, v)
+			}
+		}
+	}
 	r.f0, r.g0 = o.F0, o.G0
 	return r, nil
+}
+
+// historyLog collects the stopping-rule evaluations of one solve.
+type historyLog struct {
+	iters []int
+	vals  []float64
 }
 
 func pick(v, def float64) float64 {

@@ -28,6 +28,8 @@ type refCase struct {
 	EMDV           []float64 `json:"emd_v"`
 	UnbalancedPlan []float64 `json:"unbalanced_plan"`
 	UnbalancedCost float64   `json:"unbalanced_cost"`
+	LogErr         []float64 `json:"sinkhorn_log_err"`
+	ScalingErr     []float64 `json:"sinkhorn_err"`
 }
 
 func loadRef(t *testing.T) []refCase {

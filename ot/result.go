@@ -29,6 +29,7 @@ func setup(method string, a, b []float64, C *mat.Dense, reg float64, o *Options,
 	if o == nil {
 		r.lambda = 1/float64(p.n) + 1/float64(p.m)
 	}
+	p.hist = r.hist
 	if r.f0 != nil {
 		r.f0 = reduceVec(r.f0, p.rows)
 		r.g0 = reduceVec(r.g0, p.cols)
@@ -95,6 +96,9 @@ func (w *passes) fillResult(res *Result) {
 	res.MarginalError = dist(w.rowsum, p.a) + dist(w.colsum, p.b)
 	res.Plan = p.expandPlan(w.plan)
 	w.plan = nil // owned by the result now
+	if p.hist != nil {
+		res.History, res.HistoryIters = p.hist.vals, p.hist.iters
+	}
 }
 
 // checker runs the stopping rule every checkEvery iterations, reports

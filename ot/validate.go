@@ -23,6 +23,7 @@ type problem struct {
 	orig   *mat.Dense
 	cmin   float64
 	mass   float64 // Σa
+	hist   *historyLog
 }
 
 // CheckHistograms reports whether a and b are valid weights for a

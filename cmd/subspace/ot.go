@@ -48,8 +48,12 @@ relative change of the scalings. --plan P.npy writes the plan and
 --potentials F.npz the dual potentials (arrays f and g, in cost units; for
 emd the simplex's optimal duals). --warm-start F.npz starts an entropic or
 unbalanced solve from such potentials, e.g. those of a run with a larger
---reg or a nearby cost. --json prints one JSON object. A solve that reaches --maxiter prints its result
-and exits with status 3. Progress is drawn on stderr for runs over a second.`,
+--reg or a nearby cost. --history H.npy writes every evaluation of the
+stopping rule as a k×2 array of (iteration, value) rows, POT's log["err"]
+with its iterations (not emd). Output paths are checked before the solve.
+--json prints one JSON object. A solve that reaches --maxiter prints its
+result and exits with status 3. Progress is drawn on stderr for runs over
+a second.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 0 {
 				return usageErrorf("ot takes no positional arguments, got %q", args)
@@ -75,6 +79,7 @@ and exits with status 3. Progress is drawn on stderr for runs over a second.`,
 	fl.StringVar(&f.plan, "plan", "", "write the transport plan to this .npy file")
 	fl.StringVar(&f.potentials, "potentials", "", "write the dual potentials (arrays f, g) to this .npz file")
 	fl.StringVar(&f.warm, "warm-start", "", "start from the potentials (arrays f, g) in this .npz file (not emd)")
+	fl.StringVar(&f.history, "history", "", "write each stopping-rule evaluation as (iteration, value) rows, k×2, to this .npy file (not emd)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object")
 	return cmd
 }
@@ -84,6 +89,7 @@ type otFlags struct {
 	reg, regM, tol           float64
 	method, plan             string
 	potentials, warm         string
+	history                  string
 	maxIter                  int
 	json                     bool
 }
@@ -108,6 +114,7 @@ type otOutput struct {
 	Plan               string  `json:"plan,omitempty"`
 	Potentials         string  `json:"potentials,omitempty"`
 	WarmStart          string  `json:"warm_start,omitempty"`
+	History            string  `json:"history,omitempty"`
 }
 
 func runOT(cmd *cobra.Command, f *otFlags) error {
@@ -158,6 +165,17 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	if f.warm != "" && method == "emd" {
 		return usageErrorf("--warm-start applies to the entropic and unbalanced methods, not emd")
 	}
+	if f.history != "" && method == "emd" {
+		return usageErrorf("--history applies to the entropic and unbalanced methods, not emd")
+	}
+	for _, o := range [][2]string{{"--plan", f.plan}, {"--potentials", f.potentials}, {"--history", f.history}} {
+		// A missing directory is found now, not after the solve.
+		if o[1] != "" {
+			if err := checkOutput(o[0], o[1], true); err != nil {
+				return err
+			}
+		}
+	}
 
 	// Data (errors exit 1).
 	var C *mat.Dense
@@ -205,7 +223,8 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	prog := newProgress(cmd.ErrOrStderr(), true, "ot "+method, f.maxIter)
 	defer prog.finish()
 	ctx := cmd.Context()
-	out := otOutput{Method: method, N: n, M: m, Plan: f.plan, Potentials: f.potentials, WarmStart: f.warm}
+	out := otOutput{Method: method, N: n, M: m, Plan: f.plan, Potentials: f.potentials, WarmStart: f.warm, History: f.history}
+	var history *mat.Dense
 	start := time.Now()
 	var plan *mat.Dense
 	var fp, gp []float64
@@ -223,7 +242,7 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 		out.Cost, out.Iterations, out.MarginalError = jsonNum(res.Cost), res.Iterations, jsonNum(res.MarginalError)
 		out.Converged, out.Reason = res.Converged, res.Reason
 	default:
-		o := &ot.Options{Tol: f.tol, MaxIter: f.maxIter, F0: f0, G0: g0, Progress: func(it int, e float64) {
+		o := &ot.Options{Tol: f.tol, MaxIter: f.maxIter, F0: f0, G0: g0, History: f.history != "", Progress: func(it int, e float64) {
 			prog.update(it, fmt.Sprintf("marginal error %.3g", e))
 		}}
 		var res *ot.Result
@@ -238,6 +257,13 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 		}
 		out.Reg = jsonNum(f.reg)
 		plan, fp, gp = res.Plan, res.F, res.G
+		if k := len(res.History); k > 0 {
+			history = mat.NewDense(k, 2, nil)
+			for i, v := range res.History {
+				history.Set(i, 0, float64(res.HistoryIters[i]))
+				history.Set(i, 1, v)
+			}
+		}
 		out.Cost, out.Iterations, out.MarginalError = jsonNum(res.Cost), res.Iterations, jsonNum(res.MarginalError)
 		out.Converged, out.Reason = res.Converged, res.Reason
 		if method == "sns" {
@@ -259,6 +285,11 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	if f.potentials != "" {
 		if err := writePotentials(f.potentials, fp, gp); err != nil {
 			return fmt.Errorf("ot: --potentials: %w", err)
+		}
+	}
+	if f.history != "" {
+		if err := writeHistory(f.history, history); err != nil {
+			return fmt.Errorf("ot: --history: %w", err)
 		}
 	}
 	if err := out.print(cmd.OutOrStdout(), f.json); err != nil {
@@ -300,5 +331,17 @@ func (o *otOutput) print(w io.Writer, asJSON bool) error {
 	if o.Potentials != "" {
 		fmt.Fprintf(w, "potentials      %s\n", o.Potentials)
 	}
+	if o.History != "" {
+		fmt.Fprintf(w, "history         %s\n", o.History)
+	}
 	return nil
+}
+
+// writeHistory writes the k×2 (iteration, value) history; a run that
+// evaluated its stopping rule no time (maxiter 0) gives a 0×2 array.
+func writeHistory(path string, h *mat.Dense) error {
+	if h == nil {
+		return npy.WriteArray(path, npy.Array{Shape: []int{0, 2}})
+	}
+	return npy.WriteDense(path, h)
 }

@@ -232,7 +232,10 @@ func TestOTBadInput(t *testing.T) {
 		{"warm start not npz", []string{"--cost", f.cost, "--reg", "1", "--warm-start", f.a}, 1, "--warm-start: "},
 		{"warm start wrong length", []string{"--cost", f.cost, "--reg", "1", "--warm-start", short}, 1, "array f has shape [3], want (5,) (one potential per source point)"},
 		{"warm start NaN", []string{"--cost", f.cost, "--reg", "1", "--warm-start", nanPot}, 1, "F0[1] = NaN"},
-		{"unwritable potentials", []string{"--cost", f.cost, "--reg", "1", "--potentials", filepath.Join(f.dir, "no", "p.npz")}, 1, "--potentials: "},
+		{"unwritable potentials", []string{"--cost", f.cost, "--reg", "1", "--potentials", filepath.Join(f.dir, "no", "p.npz")}, 2, "--potentials " + filepath.Join(f.dir, "no", "p.npz") + ": directory"},
+		{"unwritable plan", []string{"--cost", f.cost, "--reg", "1", "--plan", filepath.Join(f.dir, "no", "p.npy")}, 2, "--plan " + filepath.Join(f.dir, "no", "p.npy") + ": directory"},
+		{"unwritable history", []string{"--cost", f.cost, "--reg", "1", "--history", filepath.Join(f.dir, "no", "h.npy")}, 2, "--history " + filepath.Join(f.dir, "no", "h.npy") + ": directory"},
+		{"history emd", []string{"--cost", f.cost, "--method", "emd", "--history", filepath.Join(f.dir, "h.npy")}, 2, "--history applies to the entropic and unbalanced methods, not emd"},
 		{"both inputs", []string{"--x", f.x, "--y", f.y, "--cost", f.cost, "--reg", "1"}, 2, "not both"},
 		{"x without y", []string{"--x", f.x, "--reg", "1"}, 2, "--x and --y must be given together"},
 		{"a without b", []string{"--cost", f.cost, "--a", f.a, "--reg", "1"}, 2, "--a and --b"},
@@ -289,4 +292,56 @@ func writeNaNVector(path string) error {
 		}
 	}
 	return os.WriteFile(path, buf, 0o644)
+}
+
+// TestOTHistory checks --history: a k×2 array of (iteration, value) rows
+// whose last value is below --tol for a converged solve, for every method
+// that has a stopping rule, and a 0×2 array when no evaluation was made.
+func TestOTHistory(t *testing.T) {
+	f := newOTFixture(t)
+	for _, method := range []string{"sinkhorn", "sinkhorn-log", "stabilized", "eps-scaling", "sns", "unbalanced"} {
+		t.Run(method, func(t *testing.T) {
+			h := filepath.Join(f.dir, method+".npy")
+			args := []string{"--cost", f.cost, "--a", f.a, "--b", f.b, "--reg", "0.5", "--method", method, "--tol", "1e-8", "--history", h, "--json"}
+			if method == "unbalanced" {
+				args = append(args, "--reg-m", "1")
+			}
+			code, out, errs := otRun(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			if !strings.Contains(out, `"history":"`+h+`"`) {
+				t.Errorf("json lacks the history file: %s", out)
+			}
+			H, err := npy.ReadDense(h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			k, c := H.Dims()
+			if c != 2 || k == 0 {
+				t.Fatalf("history is %d×%d", k, c)
+			}
+			if last := H.At(k-1, 1); last >= 1e-8 {
+				t.Errorf("last value %g not below --tol", last)
+			}
+			for i := 1; i < k; i++ {
+				if H.At(i, 0) < H.At(i-1, 0) {
+					t.Fatalf("iterations decrease at row %d", i)
+				}
+			}
+		})
+	}
+	// ε-scaling whose early stages use up --maxiter never evaluates the
+	// final stage's rule: an empty 0×2 history, and exit status 3.
+	h := filepath.Join(f.dir, "none.npy")
+	if code, _, errs := otRun(t, "--cost", f.cost, "--reg", "0.001", "--method", "eps-scaling", "--maxiter", "3", "--history", h); code != 3 {
+		t.Fatalf("exit %d, want 3: %s", code, errs)
+	}
+	a, err := npy.ReadArray(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(a.Data) != 0 || len(a.Shape) != 2 || a.Shape[0] != 0 || a.Shape[1] != 2 {
+		t.Fatalf("history shape %v with %d values, want [0 2]", a.Shape, len(a.Data))
+	}
 }

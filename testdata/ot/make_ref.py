@@ -5,8 +5,9 @@ Run from this directory:  /usr/bin/python3 make_ref.py  (writes ref.json)
 
 Each case stores the inputs (a, b, C row-major, reg, reg_m) and POT's
 outputs: the plan of ot.sinkhorn(method='sinkhorn_log', stopThr=1e-13),
-ot.emd's plan, cost and (centered) duals, and ot.sinkhorn_unbalanced's
-plan (stopThr=1e-13). Inputs are generated with a fixed NumPy seed.
+ot.emd's plan, cost and (centered) duals, ot.sinkhorn_unbalanced's
+plan (stopThr=1e-13), and log['err'] of ot.sinkhorn (methods 'sinkhorn_log'
+and 'sinkhorn', stopThr=1e-9, numItermax=1000). Inputs are generated with a fixed NumPy seed.
 """
 import json
 import numpy as np
@@ -31,6 +32,12 @@ def add(name, a, b, C, reg, reg_m):
     P_unb = np.zeros_like(C)
     P_unb[np.ix_(ia, ib)] = ot.sinkhorn_unbalanced(a[ia], b[ib], Cs, reg, reg_m,
                                                    numItermax=200000, stopThr=1e-13)
+    # The stopping-rule history (log['err']) at POT's defaults for the
+    # check interval, to compare with Options.History.
+    _, log_l = ot.sinkhorn(a[ia], b[ib], Cs, reg, method='sinkhorn_log',
+                           numItermax=1000, stopThr=1e-9, log=True)
+    _, log_s = ot.sinkhorn(a[ia], b[ib], Cs, reg, method='sinkhorn',
+                           numItermax=1000, stopThr=1e-9, log=True)
     G, log = ot.emd(a, b, C, numItermax=10**7, log=True)
     cases.append(dict(
         name=name, n=C.shape[0], m=C.shape[1], a=a.tolist(), b=b.tolist(),
@@ -41,6 +48,8 @@ def add(name, a, b, C, reg, reg_m):
         emd_u=log['u'].tolist(), emd_v=log['v'].tolist(),
         unbalanced_plan=P_unb.ravel().tolist(),
         unbalanced_cost=float(np.sum(P_unb * C)),
+        sinkhorn_log_err=[float(e) for e in log_l['err']],
+        sinkhorn_err=[float(e) for e in log_s['err']],
     ))
 
 
