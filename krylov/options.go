@@ -63,6 +63,9 @@ type Options struct {
 	// Restart is the Krylov subspace dimension of restarted methods
 	// (GMRES, FGMRES, GCRO-DR's m); 0 means DefaultRestart (GCRO-DR: 40).
 	Restart int
+	// Shadow is IDR(s)'s shadow-space dimension s; 0 means DefaultShadow.
+	// Other methods ignore it.
+	Shadow int
 	// History records the residual norm of every iteration in
 	// Result.History when true.
 	History bool
@@ -108,6 +111,9 @@ func (o *Options) resolve(n int, bnorm float64) (Options, float64, error) {
 	}
 	if r.Restart < 0 {
 		return r, 0, errorf("invalid Restart %d (must be ≥ 0)", r.Restart)
+	}
+	if r.Shadow < 0 {
+		return r, 0, errorf("invalid Shadow %d (must be ≥ 0)", r.Shadow)
 	}
 	if r.RTol == 0 {
 		r.RTol = DefaultRTol

@@ -51,6 +51,7 @@ func TestRandomSystems(t *testing.T) {
 			{"GMRES", ns, GMRES, Options{RTol: 1e-9, Precond: M, Side: side, Restart: restart, MaxIter: 100 * n}},
 			{"FGMRES", ns, FGMRES, Options{RTol: 1e-9, Precond: M, Restart: restart, MaxIter: 100 * n}},
 			{"BiCGStab", ns, BiCGStab, Options{RTol: 1e-9, Precond: M}},
+			{"IDR(s)", ns, IDRS, Options{RTol: 1e-9, Precond: M, Shadow: 1 + rng.IntN(n)}},
 		}
 		for _, r := range runs {
 			name := fmt.Sprintf("trial %d n=%d %s restart %d side %v precond %v", trial, n, r.name, restart, side, M != nil)

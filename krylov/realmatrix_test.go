@@ -45,6 +45,7 @@ func TestRealMatrices(t *testing.T) {
 				{"GMRES", GMRES, Options{RTol: 1e-10}},
 				{"FGMRES jacobi", FGMRES, Options{RTol: 1e-10, Precond: jac(A)}},
 				{"BiCGStab", BiCGStab, Options{RTol: 1e-10}},
+				{"IDR(4)", IDRS, Options{RTol: 1e-10}},
 			}
 		}},
 		{"can___24.mtx", false, func(A *sparse.CSR) []run {
@@ -59,6 +60,7 @@ func TestRealMatrices(t *testing.T) {
 				{"GMRES", GMRES, Options{RTol: 1e-10}},
 				{"GMRES left jacobi", GMRES, Options{RTol: 1e-10, Precond: jac(A), Side: Left}},
 				{"BiCGStab jacobi", BiCGStab, Options{RTol: 1e-10, Precond: jac(A)}},
+				{"IDR(4) jacobi", IDRS, Options{RTol: 1e-10, Precond: jac(A)}},
 			}
 		}},
 		// GMRES(30) stagnates on west0067 (as SciPy's and PETSc's do);
