@@ -71,6 +71,8 @@ func TestSolveMethods(t *testing.T) {
 		{"cage5.mtx", []string{"--method", "gmres", "--precond", "asm", "--blocks", "3", "--overlap", "2", "--rtol", "1e-10"}},
 		{"pts5ldd03.mtx", []string{"--method", "bicgstab", "--precond", "bjacobi", "--blocks", "4", "--rtol", "1e-8"}},
 		{"pts5ldd03.mtx", []string{"--method", "bicgstab", "--precond", "ilu0", "--atol", "1e-9", "--rtol", "0"}},
+		{"west0067.mtx", []string{"--method", "idrs", "--rtol", "1e-10"}},
+		{"cage5.mtx", []string{"--method", "idrs", "--shadow", "2", "--precond", "ilu0", "--rtol", "1e-10"}},
 		{"lp_afiro.mtx", []string{"--method", "lsqr", "--rtol", "1e-10"}},
 		{"lp_afiro.mtx", []string{"--method", "lsmr", "--rtol", "1e-10", "--damp", "0"}},
 	}
@@ -258,6 +260,9 @@ func TestSolveBadInput(t *testing.T) {
 		{"negative rtol", []string{"solve", bus, "--rtol", "-1"}, 2, nil, []string{"--rtol must be finite and >= 0"}},
 		{"NaN atol", []string{"solve", bus, "--atol", "NaN"}, 2, nil, []string{"--atol must be finite"}},
 		{"restart 0", []string{"solve", bus, "--restart", "0"}, 2, nil, []string{"--restart must be >= 1, got 0"}},
+		{"shadow 0", []string{"solve", bus, "--method", "idrs", "--shadow", "0"}, 2, nil, []string{"--shadow must be >= 1, got 0"}},
+		{"shadow for gmres", []string{"solve", bus, "--shadow", "2"}, 2, nil, []string{"--shadow applies to --method idrs only"}},
+		{"shadow above n", []string{"solve", west, "--method", "idrs", "--shadow", "68"}, 2, nil, []string{"--shadow 68 exceeds the 67 unknowns"}},
 		{"history dir missing", []string{"solve", bus, "--history", filepath.Join(dir, "no", "h.npy")}, 2, nil, []string{"--history " + filepath.Join(dir, "no", "h.npy") + ": directory"}},
 		{"history is a dir", []string{"solve", bus, "--history", dir}, 2, nil, []string{"--history " + dir + " is a directory"}},
 		{"negative maxiter", []string{"solve", bus, "--maxiter", "-3"}, 2, nil, []string{"--maxiter must be >= 0"}},
