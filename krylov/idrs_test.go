@@ -10,6 +10,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/sparse"
 )
 
 func TestIDRSAgainstDense(t *testing.T) {
@@ -83,7 +84,7 @@ func TestIDRSFiniteTermination(t *testing.T) {
 // it: the authors' examples show 30–50% fewer.
 func TestIDRSBeatsBiCGStab(t *testing.T) {
 	const g = 40
-	A := convDiff(g, 0.3)
+	A := sparse.ConvectionDiffusion2D(g, g, 0.3)
 	b := ktOnesRHS(A)
 	n := g * g
 	x := make([]float64, n)
@@ -100,33 +101,6 @@ func TestIDRSBeatsBiCGStab(t *testing.T) {
 		t.Errorf("IDR(4) %d products, BiCGStab %d", ri.MatVecs, rb.MatVecs)
 	}
 	t.Logf("IDR(4) %d products, BiCGStab %d", ri.MatVecs, rb.MatVecs)
-}
-
-// convDiff is the 5-point discretisation of −Δu + β(u_x + u_y) on a g×g
-// grid (central differences, mesh Péclet number βh/2), a standard
-// nonsymmetric test matrix.
-func convDiff(g int, peclet float64) linop.Operator {
-	n := g * g
-	d := mat.NewDense(n, n, nil)
-	for i := 0; i < g; i++ {
-		for j := 0; j < g; j++ {
-			k := i*g + j
-			d.Set(k, k, 4)
-			if j > 0 {
-				d.Set(k, k-1, -1-peclet)
-			}
-			if j < g-1 {
-				d.Set(k, k+1, -1+peclet)
-			}
-			if i > 0 {
-				d.Set(k, k-g, -1-peclet)
-			}
-			if i < g-1 {
-				d.Set(k, k+g, -1+peclet)
-			}
-		}
-	}
-	return linop.Dense(d)
 }
 
 func TestIDRSSpecialInputs(t *testing.T) {

@@ -546,3 +546,44 @@ func TestCSCAgainstDense(t *testing.T) {
 		}
 	}
 }
+
+func TestConvectionDiffusion2D(t *testing.T) {
+	const nx, ny, p = 4, 3, 0.25
+	A := ConvectionDiffusion2D(nx, ny, p)
+	L := Laplacian2D(nx, ny)
+	if A.NNZ() != L.NNZ() {
+		t.Fatalf("pattern differs from the Laplacian's: %d vs %d", A.NNZ(), L.NNZ())
+	}
+	for i := 0; i < ny; i++ {
+		for j := 0; j < nx; j++ {
+			r := i*nx + j
+			want := map[int]float64{r: 4}
+			if j > 0 {
+				want[r-1] = -1 - p
+			}
+			if j < nx-1 {
+				want[r+1] = -1 + p
+			}
+			if i > 0 {
+				want[r-nx] = -1 - p
+			}
+			if i < ny-1 {
+				want[r+nx] = -1 + p
+			}
+			for c := 0; c < nx*ny; c++ {
+				if got := A.At(r, c); got != want[c] {
+					t.Fatalf("A[%d,%d] = %v, want %v", r, c, got, want[c])
+				}
+			}
+		}
+	}
+	if A0 := ConvectionDiffusion2D(nx, ny, 0); !A0.IsSymmetric(0) {
+		t.Fatal("p = 0 is not the (symmetric) Laplacian")
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("NaN Péclet number accepted")
+		}
+	}()
+	ConvectionDiffusion2D(2, 2, math.NaN())
+}

@@ -38,6 +38,34 @@ func Laplacian2D(nx, ny int) *CSR {
 	return newCSR(n, n, indptr, ind, val)
 }
 
+// ConvectionDiffusion2D returns the 5-point central-difference matrix of
+// −Δu + β·(u_x + u_y) on an nx×ny grid of unknowns with zero Dirichlet
+// boundary, scaled by h² like Laplacian2D: 4 on the diagonal, −1 − p for
+// the west and south neighbours and −1 + p for the east and north ones,
+// where p = βh/2 is the mesh Péclet number (p = 0 gives Laplacian2D).
+// It is the standard nonsymmetric test matrix of Krylov methods (van der
+// Vorst's and Sonneveld's papers use it): for |p| < 1 it is an M-matrix
+// whose eigenvalues are complex with positive real parts. Unknowns are
+// numbered as in Laplacian2D. It panics if the grid is invalid or p is
+// not finite.
+func ConvectionDiffusion2D(nx, ny int, p float64) *CSR {
+	if p != p || p-p != 0 {
+		panic(fmt.Sprintf("sparse: ConvectionDiffusion2D: Péclet number %v is not finite", p))
+	}
+	a := Laplacian2D(nx, ny)
+	for r := 0; r < a.rows; r++ {
+		for k := a.indptr[r]; k < a.indptr[r+1]; k++ {
+			switch c := int(a.ind[k]); {
+			case c < r:
+				a.val[k] = -1 - p // west or south: upwind side
+			case c > r:
+				a.val[k] = -1 + p // east or north
+			}
+		}
+	}
+	return a
+}
+
 // Laplacian1D returns the n×n matrix tridiag(−1, 2, −1).
 func Laplacian1D(n int) *CSR {
 	return Laplacian2D(n, 1).withDiag(2)
