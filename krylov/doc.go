@@ -1,7 +1,7 @@
 // Package krylov solves linear systems A x = b and least-squares problems
 // min ‖A x − b‖ with Krylov subspace methods: CG, MINRES, GMRES(m), FGMRES,
-// BiCGStab, LSQR, LSMR, and GCRO-DR, which recycles a subspace across a
-// sequence of systems.
+// BiCGStab, IDR(s), TFQMR, LSQR, LSMR, and GCRO-DR, which recycles a
+// subspace across a sequence of systems.
 //
 // Every solver takes a linop.Operator (so *sparse.CSR, dense matrices and
 // matrix-free operators all work), a right-hand side b, and x holding the
@@ -51,6 +51,19 @@
 // r̂ = r₀. Breakdowns (ρ = 0, r̂ᵀAp̂ = 0, ω = 0, tested as |cos| ≤ ε²) are
 // reported with the iteration; after a failed confirmation of convergence
 // the recurrence restarts from the true residual.
+//
+// IDR(s) — Sonneveld & van Gijzen (2008), the biorthogonal variant of
+// van Gijzen & Sonneveld (2011), right preconditioned, s = Options.Shadow
+// (default 4) random shadow vectors from a fixed seed. One product per
+// iteration; short recurrences (memory (3s+4)·n). A zero pivot of the small
+// biorthogonal system, or a failed confirmation, starts the method afresh
+// from the current residual.
+//
+// TFQMR — Freund (1993), right preconditioned, shadow r̃ = r₀; one
+// iteration is two half steps (PETSc's count). The quasi-residual bound
+// τ√(m+1) decides when to confirm on the true residual; breakdowns, near
+// breakdowns with progress and a detected loss of accuracy of the CGS
+// residual restart the recurrence from the true residual.
 //
 // LSQR — Paige & Saunders (1982); LSMR — Fong & Saunders (2011). Damping,
 // the ATol/BTol/ConLim stopping rules and their defaults as SciPy's lsqr

@@ -22,7 +22,7 @@ import (
 
 // solveMethods are the --method names; the least-squares ones accept
 // rectangular matrices.
-var solveMethods = []string{"cg", "minres", "gmres", "fgmres", "bicgstab", "idrs", "lsqr", "lsmr"}
+var solveMethods = []string{"cg", "minres", "gmres", "fgmres", "bicgstab", "idrs", "tfqmr", "lsqr", "lsmr"}
 
 type solveFlags struct {
 	rhs, x0, out, method, prec, side string
@@ -46,7 +46,9 @@ method of package krylov, or the least-squares problem min ‖A x − b‖ with
 LSQR or LSMR (which also take rectangular A). idrs is IDR(s) (Sonneveld
 and van Gijzen; --shadow s, default 4), a short-recurrence method for
 nonsymmetric systems that usually needs fewer products than BiCGStab and
-far less memory than GMRES; SciPy and PETSc do not have it.
+far less memory than GMRES; SciPy and PETSc do not have it. tfqmr is
+Freund's transpose-free QMR (SciPy's tfqmr, PETSc's KSPTFQMR; iterations
+count two half steps, as PETSc).
 
 Right-hand side: by default b = A·1 (so that x = 1 solves the system);
 --rhs ones uses b = 1 (all ones, length rows), --rhs FILE.npy reads b from
@@ -100,7 +102,7 @@ indefinite matrix; the result is printed first).`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.rhs, "rhs", "", "right-hand side: FILE.npy, or ones (default: b = A·1)")
 	fl.StringVar(&f.x0, "x0", "", "initial guess: FILE.npy (default: zero)")
-	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, bicgstab, idrs, lsqr or lsmr")
+	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, bicgstab, idrs, tfqmr, lsqr or lsmr")
 	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0, ic0, asm or bjacobi")
 	fl.StringVar(&f.side, "side", "right", "GMRES preconditioning side: left or right")
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance")
@@ -421,6 +423,8 @@ func squareSolver(method string) func(context.Context, linop.Operator, []float64
 		return krylov.BiCGStab
 	case "idrs":
 		return krylov.IDRS
+	case "tfqmr":
+		return krylov.TFQMR
 	}
 	return krylov.GMRES
 }

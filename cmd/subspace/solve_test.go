@@ -73,6 +73,7 @@ func TestSolveMethods(t *testing.T) {
 		{"pts5ldd03.mtx", []string{"--method", "bicgstab", "--precond", "ilu0", "--atol", "1e-9", "--rtol", "0"}},
 		{"west0067.mtx", []string{"--method", "idrs", "--rtol", "1e-10"}},
 		{"cage5.mtx", []string{"--method", "idrs", "--shadow", "2", "--precond", "ilu0", "--rtol", "1e-10"}},
+		{"pts5ldd03.mtx", []string{"--method", "tfqmr", "--precond", "jacobi", "--rtol", "1e-10"}},
 		{"lp_afiro.mtx", []string{"--method", "lsqr", "--rtol", "1e-10"}},
 		{"lp_afiro.mtx", []string{"--method", "lsmr", "--rtol", "1e-10", "--damp", "0"}},
 	}
