@@ -90,6 +90,8 @@ type idrs struct {
 	m       []float64 // s×s lower triangular Pᵀ·G, row-major
 	f, c, h []float64
 	alpha   []float64
+	coef    []float64   // 1 + s coefficients of a Combine
+	terms   [][]float64 // and its vectors
 }
 
 func newIDRS(n, s int, precond bool) *idrs {
@@ -109,6 +111,7 @@ func newIDRS(n, s int, precond bool) *idrs {
 	}
 	w.m = make([]float64, s*s)
 	w.f, w.c, w.h, w.alpha = make([]float64, s), make([]float64, s), make([]float64, s), make([]float64, s)
+	w.coef, w.terms = make([]float64, s+1), make([][]float64, s+1)
 	// Random shadow vectors, orthonormalised (modified Gram–Schmidt).
 	rng := rand.New(rand.NewPCG(idrsSeed, uint64(n)))
 	for k, p := range w.P {
@@ -231,17 +234,20 @@ cycles:
 				}
 				c[i-k] = sum / w.m[i*s+i]
 			}
-			// v = r − G[k:] c; u = ω·M·v + U[k:] c.
-			vec.Copy(w.v, r)
+			// v = r − G[k:] c; u = ω·M·v + U[k:] c, each in one pass.
+			coef, terms := w.coef[:s-k+1], w.terms[:s-k+1]
+			coef[0], terms[0] = 1, r
 			for i := range c {
-				w.h[i] = -c[i]
+				coef[i+1], terms[i+1] = -c[i], w.G[k+i]
 			}
-			vec.MultiAxpy(w.v, w.h[:s-k], w.G[k:])
+			vec.Combine(w.v, coef, terms)
 			applyM(w.vhat, w.v)
 			u := w.spare
-			vec.Copy(u, w.vhat)
-			vec.Scale(om, u)
-			vec.MultiAxpy(u, c, w.U[k:])
+			coef[0], terms[0] = om, w.vhat
+			for i := range c {
+				coef[i+1], terms[i+1] = c[i], w.U[k+i]
+			}
+			vec.Combine(u, coef, terms)
 			w.spare, w.U[k] = w.U[k], u
 			g := w.G[k]
 			A.Apply(g, u)

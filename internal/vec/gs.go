@@ -20,6 +20,7 @@ import (
 //	MultiAxpy      w ← w + V c                             (k+2)·8n bytes
 //	MultiAxpyDot   w ← w + V c, then s = Vᵀw and ‖w‖      (k+2)·8n bytes
 //	MultiAxpyNorm  w ← w + V c, then ‖w‖                  (k+2)·8n bytes
+//	Combine        w ← V c (w not read)                    (k+1)·8n bytes
 //
 // against 2k·8n and 3k·8n bytes for k separate Dot or Axpy calls.
 // On data in cache these passes are bound by arithmetic, not memory, so
@@ -68,6 +69,7 @@ const (
 	gsAxpy
 	gsAxpyDot
 	gsAxpyNorm
+	gsCombine // w ← Σ coef[i]·basis[i]: the first term sets w
 )
 
 type gsJob struct {
@@ -95,6 +97,10 @@ func (j *gsJob) Run(part int) {
 			w := j.w[s:e]
 			if j.op >= gsAxpy {
 				i := 0
+				if j.op == gsCombine {
+					floats.ScaleTo(w, j.coef[0], j.basis[0][s:e])
+					i = 1
+				}
 				for ; i+4 <= k; i += 4 {
 					v, c := j.basis[i:i+4:i+4], j.coef[i:i+4:i+4]
 					Axpy4(w, c[0], c[1], c[2], c[3], v[0][s:e], v[1][s:e], v[2][s:e], v[3][s:e])
@@ -155,7 +161,7 @@ func gsRun(op gsOp, basis [][]float64, w, coef, dst []float64) float64 {
 	}
 	j.basis, j.w, j.coef = nil, nil, nil
 	gsJobs.Put(j)
-	if op == gsDot || op == gsAxpy {
+	if op == gsDot || op == gsAxpy || op == gsCombine {
 		return 0
 	}
 	if ww == 0 || math.IsInf(ww, 0) || ww < 1e-280 {
@@ -196,6 +202,17 @@ func MultiAxpy(w []float64, coef []float64, basis [][]float64) {
 	if len(basis) > 0 {
 		gsRun(gsAxpy, basis, w, coef, nil)
 	}
+}
+
+// Combine sets w = Σᵢ coef[i]·basis[i] in one pass, without reading w
+// first (what Copy followed by MultiAxpy would do in two). w must not
+// alias a basis vector. It panics if lengths differ or basis is empty.
+func Combine(w []float64, coef []float64, basis [][]float64) {
+	gsCheck("Combine", basis, w, len(coef))
+	if len(basis) == 0 {
+		panic("vec: Combine: empty basis")
+	}
+	gsRun(gsCombine, basis, w, coef, nil)
 }
 
 // MultiDotNorm sets dst[i] = basis[i]ᵀw for every i and returns ‖w‖, in

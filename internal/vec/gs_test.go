@@ -187,3 +187,42 @@ func TestGSAllocsAndPanics(t *testing.T) {
 		}()
 	}
 }
+
+// TestCombine checks w = Σ cᵢ·vᵢ against a direct sum for basis sizes
+// around the 4-wide kernel and lengths below and above the parallel
+// threshold, whatever w held before.
+func TestCombine(t *testing.T) {
+	for _, n := range []int{1, 7, 513, 3000, ParallelMin + 5} {
+		for _, k := range []int{1, 2, 4, 5, 9} {
+			basis := make([][]float64, k)
+			coef := make([]float64, k)
+			for i := range basis {
+				basis[i] = make([]float64, n)
+				for j := range basis[i] {
+					basis[i][j] = math.Sin(float64(1 + i*n + j))
+				}
+				coef[i] = float64(i) - 1.5
+			}
+			w := make([]float64, n)
+			for j := range w {
+				w[j] = math.NaN() // must not be read
+			}
+			Combine(w, coef, basis)
+			for j := range w {
+				want := 0.0
+				for i := range basis {
+					want += coef[i] * basis[i][j]
+				}
+				if math.Abs(w[j]-want) > 1e-14*(1+math.Abs(want)) {
+					t.Fatalf("n=%d k=%d: w[%d] = %v, want %v", n, k, j, w[j], want)
+				}
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("empty basis accepted")
+		}
+	}()
+	Combine(make([]float64, 3), nil, nil)
+}
