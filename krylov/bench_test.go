@@ -54,6 +54,8 @@ func BenchmarkCGJacobi_Lap50(bm *testing.B) {
 }
 func BenchmarkMINRES_Lap50(bm *testing.B)   { benchSolve(bm, 50, MINRES, &Options{RTol: 1e-8}) }
 func BenchmarkBiCGStab_Lap50(bm *testing.B) { benchSolve(bm, 50, BiCGStab, &Options{RTol: 1e-8}) }
+func BenchmarkIDRS4_Lap50(bm *testing.B)    { benchSolve(bm, 50, IDRS, &Options{RTol: 1e-8}) }
+func BenchmarkTFQMR_Lap50(bm *testing.B)    { benchSolve(bm, 50, TFQMR, &Options{RTol: 1e-8}) }
 func BenchmarkFGMRES30_Lap50(bm *testing.B) { benchSolve(bm, 50, FGMRES, &Options{RTol: 1e-8}) }
 func BenchmarkLSQR_Lap50(bm *testing.B) {
 	benchSolve(bm, 50, func(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
