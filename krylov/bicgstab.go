@@ -73,20 +73,9 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		shat = make([]float64, n)
 	}
 
-	var rnorm float64
-	if isZero(x) {
-		vec.Copy(r, b)
-		rnorm = bnorm
-	} else {
-		rnorm = residualTo(r, A, b, x)
-		res.MatVecs++
-	}
-	if err := mon.record(0, rnorm); err != nil {
-		return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
-	}
-	if rnorm <= thresh {
-		res.Reason = "initial guess satisfies the tolerance"
-		return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+	rnorm, done, err := initialResidual(method, A, b, x, r, t, bnorm, thresh, &res, &mon)
+	if done {
+		return res, err
 	}
 
 	const tiny = eps * eps

@@ -63,20 +63,9 @@ func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Resu
 	}
 	mv := newMulDot(A)
 
-	var rnorm float64
-	if isZero(x) {
-		vec.Copy(r, b)
-		rnorm = bnorm
-	} else {
-		rnorm = residualTo(r, A, b, x)
-		res.MatVecs++
-	}
-	if err := mon.record(0, rnorm); err != nil {
-		return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
-	}
-	if rnorm <= thresh {
-		res.Reason = "initial guess satisfies the tolerance"
-		return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+	rnorm, done, err := initialResidual(method, A, b, x, r, q, bnorm, thresh, &res, &mon)
+	if done {
+		return res, err
 	}
 	rz, err := cgPrecond(M, d, z, r, rnorm, 0)
 	if err != nil {

@@ -101,6 +101,30 @@ func start(method string, A linop.Operator, b, x []float64, o *Options) (opt Opt
 	return opt, bnorm, thresh, res, false, nil
 }
 
+// initialResidual is the part of the prologue after start that the
+// single-vector solvers share: it sets r = b − A x (a copy of b, without a
+// product, when x = 0), records it as iteration 0, and reports done when
+// the solve is already over: x satisfies the tolerance (err nil, Reason
+// says so) or the residual is not finite (err wraps ErrNaN; scratch, of
+// length n, receives the final true residual).
+func initialResidual(method string, A linop.Operator, b, x, r, scratch []float64, bnorm, thresh float64, res *Result, mon *monitor) (rnorm float64, done bool, err error) {
+	if isZero(x) {
+		vec.Copy(r, b)
+		rnorm = bnorm
+	} else {
+		rnorm = residualTo(r, A, b, x)
+		res.MatVecs++
+	}
+	if err := mon.record(0, rnorm); err != nil {
+		return rnorm, true, finish(method, A, b, x, scratch, bnorm, thresh, res, err)
+	}
+	if rnorm <= thresh {
+		res.Reason = "initial guess satisfies the tolerance"
+		return rnorm, true, conclude(method, rnorm, bnorm, thresh, res, nil)
+	}
+	return rnorm, false, nil
+}
+
 // monitor does the per-iteration bookkeeping of a solve: it appends to
 // the history, calls the progress callback, checks the residual estimate
 // for NaN/Inf and the context for cancellation. It allocates only when the

@@ -141,20 +141,9 @@ func (w *idrs) fresh() {
 func (w *idrs) solve(A, M linop.Operator, b, x []float64, bnorm, thresh float64, res *Result, mon *monitor, maxIter int) (Result, error) {
 	const method = "IDR(s)"
 	s, r := w.s, w.r
-	var rnorm float64
-	if isZero(x) {
-		vec.Copy(r, b)
-		rnorm = bnorm
-	} else {
-		rnorm = residualTo(r, A, b, x)
-		res.MatVecs++
-	}
-	if err := mon.record(0, rnorm); err != nil {
-		return *res, finish(method, A, b, x, w.t, bnorm, thresh, res, err)
-	}
-	if rnorm <= thresh {
-		res.Reason = "initial guess satisfies the tolerance"
-		return *res, conclude(method, rnorm, bnorm, thresh, res, nil)
+	rnorm, done, err := initialResidual(method, A, b, x, r, w.t, bnorm, thresh, res, mon)
+	if done {
+		return *res, err
 	}
 	const tiny = eps * eps
 	var stag stagnation

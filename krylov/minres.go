@@ -70,20 +70,9 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 	w1 := make([]float64, n)
 	w2 := make([]float64, n)
 
-	var rnorm float64
-	if isZero(x) {
-		vec.Copy(r1, b)
-		rnorm = bnorm
-	} else {
-		rnorm = residualTo(r1, A, b, x)
-		res.MatVecs++
-	}
-	if err := mon.record(0, rnorm); err != nil {
-		return res, finish(method, A, b, x, v, bnorm, thresh, &res, err)
-	}
-	if rnorm <= thresh {
-		res.Reason = "initial guess satisfies the tolerance"
-		return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+	rnorm, done, err := initialResidual(method, A, b, x, r1, v, bnorm, thresh, &res, &mon)
+	if done {
+		return res, err
 	}
 	beta1 := rnorm
 	if M != nil {

@@ -118,20 +118,9 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 		uhat = make([]float64, n)
 	}
 
-	var rnorm float64
-	if isZero(x) {
-		vec.Copy(w, b)
-		rnorm = bnorm
-	} else {
-		rnorm = residualTo(w, A, b, x)
-		res.MatVecs++
-	}
-	if err := mon.record(0, rnorm); err != nil {
-		return res, finish(method, A, b, x, au, bnorm, thresh, &res, err)
-	}
-	if rnorm <= thresh {
-		res.Reason = "initial guess satisfies the tolerance"
-		return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+	rnorm, done, err := initialResidual(method, A, b, x, w, au, bnorm, thresh, &res, &mon)
+	if done {
+		return res, err
 	}
 
 	const (
