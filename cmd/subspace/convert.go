@@ -108,9 +108,20 @@ func runConvert(cmd *cobra.Command, in, out string, f *convertFlags) error {
 	if err := checkOutput("OUT", out, f.force); err != nil {
 		return err
 	}
+	var err error
 
 	start := time.Now()
-	A, err := sparse.Load(in)
+	var A *sparse.CSR
+	if isNPZ(in) {
+		A, err = sparse.LoadNPZ(in)
+	} else {
+		var m *sparse.MM
+		if m, err = sparse.ReadMMFile(in); err == nil {
+			if A = m.Real; A == nil {
+				err = fmt.Errorf("%s is a complex matrix; convert handles real matrices only", in)
+			}
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -110,6 +110,7 @@ func TestConvertBadInput(t *testing.T) {
 		{"bad npz in", []string{"convert", "../../testdata/scipy/bad_nan.npz", filepath.Join(dir, "c.mtx")}, 1, "NaN at row 1, column 3"},
 		{"not symmetric", []string{"convert", west, filepath.Join(dir, "d.mtx"), "--symmetry", "symmetric"}, 1, "symmetric"},
 		{"not integer", []string{"convert", frac, filepath.Join(dir, "e.mtx"), "--field", "integer"}, 1, "integer"},
+		{"complex", []string{"convert", filepath.Join(infoMatrices, "arrowc.mtx"), filepath.Join(dir, "f.npz")}, 1, "arrowc.mtx is a complex matrix; convert handles real matrices only"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, errs := infoRun(t, tc.args...)
