@@ -1,13 +1,15 @@
 """nonsym anchor: SciPy's and PETSc's (petsc4py, one process) nonsymmetric
 Krylov solvers on the matrix bench/nonsym wrote, without a preconditioner.
 
-usage: anchor.py A.npz RTOL MAXIT REPS -> one JSON line: for each solver
+usage: anchor.py A.npz RTOL MAXIT REPS [PRECOND] -> one JSON line: for each solver
 the median seconds of REPS solves (the solve call only), its iterations
 and products with A, and the true relative residual ||b - A x||/||b||,
 with b = A @ ones (as on the Go side). SciPy 1.10: bicgstab, gmres
 (restart 30), tfqmr, with tol=RTOL, atol=0. PETSc: KSP bcgs, gmres
 (restart 30), tfqmr with rtol=RTOL, atol=0 and PC none (so its residual
-norm is the true one)."""
+norm is the true one). PRECOND ilu0: PETSc's PCILU (zero fill, its
+defaults: left preconditioning, preconditioned residual norm), timed with
+its set-up; SciPy has no ILU(0) and is skipped."""
 import sys, time, json
 import numpy as np
 import scipy, scipy.sparse as sp, scipy.sparse.linalg as sla
@@ -15,6 +17,7 @@ import scipy, scipy.sparse as sp, scipy.sparse.linalg as sla
 A = sp.load_npz(sys.argv[1]).tocsr()
 A.sort_indices()
 rtol, maxit, reps = float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+prec = sys.argv[5] if len(sys.argv) > 5 else "none"
 n = A.shape[0]
 b = A @ np.ones(n)
 bnorm = np.linalg.norm(b)
@@ -62,7 +65,8 @@ def scipy_solver(f, **kw):
 for name, f, kw in [("scipy bicgstab", sla.bicgstab, {}),
                     ("scipy gmres(30)", sla.gmres, {"restart": 30, "callback_type": "pr_norm"}),
                     ("scipy tfqmr", sla.tfqmr, {})]:
-    record(name, *scipy_solver(f, **kw))
+    if prec == "none":
+        record(name, *scipy_solver(f, **kw))
 
 try:
     from petsc4py import PETSc
@@ -83,7 +87,7 @@ try:
             ksp.setType(kind)
             if kind == "gmres":
                 ksp.setGMRESRestart(30)
-            ksp.getPC().setType("none")
+            ksp.getPC().setType("ilu" if prec == "ilu0" else "none")
             ksp.setTolerances(rtol=rtol, atol=0.0, max_it=maxit)
             x = M.createVecRight()
             c0 = matmult.getPerfInfo()["count"]

@@ -4,12 +4,14 @@
 // relative residual of each, and ratios (their time ÷ ours: above 1 means
 // subspace is faster).
 //
-//	go run ./bench/nonsym [-g 300] [-peclet 0.1] [-rtol 1e-8] [-maxit 20000] [-reps 3] [-json] [-no-anchor]
+//	go run ./bench/nonsym [-g 300] [-peclet 0.1] [-rtol 1e-8] [-maxit 20000] [-precond none|ilu0] [-reps 3] [-json] [-no-anchor]
 //
 // The system is the 2-D convection–diffusion matrix
 // sparse.ConvectionDiffusion2D(g, g, peclet) (g² unknowns) with b = A·1,
-// without a preconditioner, so that the Krylov methods themselves are
-// compared. subspace: IDR(s) for s = 4 and 8 (which SciPy and PETSc do not
+// by default without a preconditioner, so that the Krylov methods
+// themselves are compared; -precond ilu0 adds ILU(0) (ours right
+// preconditioned, PETSc's PCILU with its defaults; SciPy has no ILU(0)
+// and is left out), timed with its set-up on both sides. subspace: IDR(s) for s = 4 and 8 (which SciPy and PETSc do not
 // have), BiCGStab, GMRES(30) and TFQMR; SciPy 1.10: bicgstab, gmres
 // (restart 30), tfqmr; PETSc: bcgs, gmres(30), tfqmr. Every solver stops
 // at rtol on its own residual; the table reports each one's true
@@ -37,6 +39,7 @@ import (
 	"github.com/subspace-lab/subspace/internal/benchutil"
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/precond"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -63,17 +66,22 @@ func main() {
 	peclet := flag.Float64("peclet", 0.1, "mesh Péclet number of the convection term")
 	rtol := flag.Float64("rtol", 1e-8, "relative tolerance")
 	maxit := flag.Int("maxit", 20000, "iteration limit of every solver")
+	prec := flag.String("precond", "none", "preconditioner: none or ilu0")
 	reps := flag.Int("reps", 3, "timed solves per solver (median reported)")
 	asJSON := flag.Bool("json", false, "print one JSON object")
 	noAnchor := flag.Bool("no-anchor", false, "skip SciPy and PETSc")
 	flag.Parse()
-	if err := run(*g, *peclet, *rtol, *maxit, *reps, *asJSON, *noAnchor); err != nil {
+	if *prec != "none" && *prec != "ilu0" {
+		fmt.Fprintln(os.Stderr, "nonsym: -precond must be none or ilu0")
+		os.Exit(2)
+	}
+	if err := run(*g, *peclet, *rtol, *maxit, *reps, *prec, *asJSON, *noAnchor); err != nil {
 		fmt.Fprintln(os.Stderr, "nonsym:", err)
 		os.Exit(1)
 	}
 }
 
-func run(g int, peclet, rtol float64, maxit, reps int, asJSON, noAnchor bool) error {
+func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAnchor bool) error {
 	A := sparse.ConvectionDiffusion2D(g, g, peclet)
 	n, _ := A.Dims()
 	one := make([]float64, n)
@@ -102,6 +110,14 @@ func run(g int, peclet, rtol float64, maxit, reps int, asJSON, noAnchor bool) er
 		var solveErr error
 		sec := benchutil.Median(reps, func() {
 			clear(x)
+			if prec != "none" {
+				M, err := precond.New(prec, A, nil)
+				if err != nil {
+					solveErr = err
+					return
+				}
+				o.Precond = M
+			}
 			res, solveErr = s.f(context.Background(), A, b, x, &o)
 		})
 		if solveErr != nil && !errors.Is(solveErr, krylov.ErrNotConverged) {
@@ -121,7 +137,7 @@ func run(g int, peclet, rtol float64, maxit, reps int, asJSON, noAnchor bool) er
 			return err
 		}
 		script := filepath.Join(benchutil.Dir("bench/nonsym"), "anchor.py")
-		if err := benchutil.RunAnchor(script, &an, path, fmt.Sprint(rtol), fmt.Sprint(maxit), fmt.Sprint(reps)); err != nil {
+		if err := benchutil.RunAnchor(script, &an, path, fmt.Sprint(rtol), fmt.Sprint(maxit), fmt.Sprint(reps), prec); err != nil {
 			fmt.Fprintln(os.Stderr, "nonsym:", err)
 		} else {
 			if an.N != n || an.NNZ != A.NNZ() {
@@ -148,12 +164,12 @@ func run(g int, peclet, rtol float64, maxit, reps int, asJSON, noAnchor bool) er
 	}
 	if asJSON {
 		return json.NewEncoder(os.Stdout).Encode(map[string]any{
-			"grid": g, "peclet": peclet, "n": n, "rtol": rtol, "gomaxprocs": runtime.GOMAXPROCS(0),
+			"grid": g, "peclet": peclet, "n": n, "rtol": rtol, "precond": prec, "gomaxprocs": runtime.GOMAXPROCS(0),
 			"scipy_version": an.Version, "solvers": rows, "fastest": best,
 		})
 	}
-	fmt.Printf("convection–diffusion %d² (%d unknowns, Péclet %g), b = A·1, rtol %g, no preconditioner, GOMAXPROCS = %d\n",
-		g, n, peclet, rtol, runtime.GOMAXPROCS(0))
+	fmt.Printf("convection–diffusion %d² (%d unknowns, Péclet %g), b = A·1, rtol %g, preconditioner %s, GOMAXPROCS = %d\n",
+		g, n, peclet, rtol, prec, runtime.GOMAXPROCS(0))
 	names := make([]string, 0, len(rows))
 	for k := range rows {
 		names = append(names, k)
