@@ -169,24 +169,7 @@ func TestMINRESBadInput(t *testing.T) {
 	}
 }
 
-func TestMINRESAllocations(t *testing.T) {
-	skipAllocsUnderRace(t)
-	A, _ := ktLap2D(30)
-	b := ktOnesRHS(A)
-	x := make([]float64, 900)
-	for _, M := range []linop.Operator{nil, ktScaling{900, 0.25}} {
-		allocs := func(iters int) float64 {
-			return testing.AllocsPerRun(5, func() {
-				clear(x)
-				MINRES(context.Background(), A, b, x, &Options{RTol: 1e-14, MaxIter: iters, Precond: M})
-			})
-		}
-		// Slack: see TestCGAllocations.
-		if a1, a2 := allocs(5), allocs(40); a2 > a1+2 {
-			t.Errorf("allocations grow with iterations: %v vs %v", a1, a2)
-		}
-	}
-}
+func TestMINRESAllocations(t *testing.T) { ktAllocsFlat(t, MINRES) }
 
 // Incompatible singular systems of several conditionings: MINRES stops
 // with a least-squares solution (normal-equation residual small, x not

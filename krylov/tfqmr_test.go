@@ -584,21 +584,4 @@ func TestTFQMRLimits(t *testing.T) {
 	}
 }
 
-func TestTFQMRAllocations(t *testing.T) {
-	skipAllocsUnderRace(t)
-	A, _ := ktLap2D(30)
-	b := ktOnesRHS(A)
-	x := make([]float64, 900)
-	for _, M := range []linop.Operator{nil, ktScaling{900, 0.25}} {
-		allocs := func(iters int) float64 {
-			return testing.AllocsPerRun(5, func() {
-				clear(x)
-				TFQMR(context.Background(), A, b, x, &Options{RTol: 1e-14, MaxIter: iters, Precond: M})
-			})
-		}
-		// Slack: see TestCGAllocations.
-		if a1, a2 := allocs(5), allocs(40); a2 > a1+2 {
-			t.Errorf("allocations grow with iterations: %v vs %v", a1, a2)
-		}
-	}
-}
+func TestTFQMRAllocations(t *testing.T) { ktAllocsFlat(t, TFQMR) }
