@@ -2,7 +2,6 @@ package krylov
 
 import (
 	"context"
-	"fmt"
 	"math"
 
 	"github.com/subspace-lab/subspace/internal/vec"
@@ -103,27 +102,15 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 	// concluded concludes a solve whose true residual passed (or stagnated),
 	// counting the restarts in Reason when it converged.
 	concluded := func() error {
-		err := conclude(method, rnorm, bnorm, thresh, &res, nil)
-		if err == nil && restarts > 0 {
-			res.Reason = fmt.Sprintf("‖b − A x‖ ≤ max(RTol·‖b‖, ATol), after %d restart(s) of the recurrence on breakdown", restarts)
-		}
-		return err
+		return concludeRestarted(method, rnorm, bnorm, thresh, &res, restarts, "restart(s) of the recurrence on breakdown")
 	}
 	// confirm checks the true residual of x into r; it reports whether
 	// the solve converged or stagnated (stop) and leaves r the true
 	// residual otherwise, restarting the recurrence.
 	confirm := func() (stop bool) {
-		rnorm = residualTo(r, A, b, x)
-		res.MatVecs++
-		if rnorm <= thresh {
-			return true
-		}
-		if stag.failed(rnorm) {
-			res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
-			return true
-		}
-		fresh = true
-		return false
+		rnorm, stop = confirmTrue(A, b, x, r, thresh, &res, &stag)
+		fresh = !stop
+		return stop
 	}
 
 	for it := 1; it <= opt.MaxIter; it++ {

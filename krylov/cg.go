@@ -102,7 +102,7 @@ func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Resu
 				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 			}
 			if stag.failed(rnorm) {
-				res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+				res.Reason = reasonStagnated
 				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 			}
 			replaced = true

@@ -125,6 +125,38 @@ func initialResidual(method string, A linop.Operator, b, x, r, scratch []float64
 	return rnorm, false, nil
 }
 
+// reasonStagnated is the Reason of a solve stopped by stagnation.
+const reasonStagnated = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+
+// confirmTrue confirms a pass of a residual estimate: it computes the true
+// residual b − A x into r (counting the product) and reports whether the
+// solve may stop on it, converged or stagnated (stag counts the failed
+// confirmations; Reason is then set). Otherwise r holds the true residual
+// for the caller to restart from.
+func confirmTrue(A linop.Operator, b, x, r []float64, thresh float64, res *Result, stag *stagnation) (rnorm float64, stop bool) {
+	rnorm = residualTo(r, A, b, x)
+	res.MatVecs++
+	if rnorm <= thresh {
+		return rnorm, true
+	}
+	if stag.failed(rnorm) {
+		res.Reason = reasonStagnated
+		return rnorm, true
+	}
+	return rnorm, false
+}
+
+// concludeRestarted is conclude for a method that may have restarted its
+// recurrence: the Reason of a converged solve counts the restarts
+// ("after N <what>").
+func concludeRestarted(method string, rnorm, bnorm, thresh float64, res *Result, restarts int, what string) error {
+	err := conclude(method, rnorm, bnorm, thresh, res, nil)
+	if err == nil && restarts > 0 {
+		res.Reason = fmt.Sprintf("‖b − A x‖ ≤ max(RTol·‖b‖, ATol), after %d %s", restarts, what)
+	}
+	return err
+}
+
 // monitor does the per-iteration bookkeeping of a solve: it appends to
 // the history, calls the progress callback, checks the residual estimate
 // for NaN/Inf and the context for cancellation. It allocates only when the

@@ -216,7 +216,7 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 				}
 				if stag.failed(tn) {
 					vec.Copy(x, xt)
-					res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+					res.Reason = reasonStagnated
 					return res, conclude(method, tn, bnorm, thresh, &res, nil)
 				}
 				target = est * thresh / tn
@@ -248,7 +248,7 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 		}
 		if breakdown && stag.failed(rnorm) {
-			res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+			res.Reason = reasonStagnated
 			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 		}
 	}

@@ -168,13 +168,8 @@ func (w *idrs) solve(A, M linop.Operator, b, x []float64, bnorm, thresh float64,
 			return true, false
 		}
 		if rnorm <= thresh {
-			rnorm = residualTo(r, A, b, x)
-			res.MatVecs++
-			if rnorm <= thresh {
-				return true, false
-			}
-			if stag.failed(rnorm) {
-				res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+			var done bool
+			if rnorm, done = confirmTrue(A, b, x, r, thresh, res, &stag); done {
 				return true, false
 			}
 			return it >= maxIter, true
@@ -185,11 +180,7 @@ func (w *idrs) solve(A, M linop.Operator, b, x []float64, bnorm, thresh float64,
 		if stopErr != nil {
 			return finish(method, A, b, x, w.t, bnorm, thresh, res, stopErr)
 		}
-		err := conclude(method, rnorm, bnorm, thresh, res, nil)
-		if err == nil && restarts > 0 {
-			res.Reason = fmt.Sprintf("‖b − A x‖ ≤ max(RTol·‖b‖, ATol), after %d fresh start(s)", restarts)
-		}
-		return err
+		return concludeRestarted(method, rnorm, bnorm, thresh, res, restarts, "fresh start(s)")
 	}
 	breakdown := func(what string) error {
 		res.Reason = "breakdown: " + what

@@ -164,7 +164,7 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 				return res, conclude(method, tn, bnorm, thresh, &res, nil)
 			}
 			if stag.failed(tn) {
-				res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
+				res.Reason = reasonStagnated
 				return res, conclude(method, tn, bnorm, thresh, &res, nil)
 			}
 			target = phibar * thresh / tn

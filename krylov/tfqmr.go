@@ -149,27 +149,15 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 	// concluded concludes a solve whose true residual rnorm passed (or
 	// stagnated), counting the restarts in Reason when it converged.
 	concluded := func() error {
-		err := conclude(method, rnorm, bnorm, thresh, &res, nil)
-		if err == nil && restarts > 0 {
-			res.Reason = fmt.Sprintf("‖b − A x‖ ≤ max(RTol·‖b‖, ATol), after %d restart(s) of the recurrence", restarts)
-		}
-		return err
+		return concludeRestarted(method, rnorm, bnorm, thresh, &res, restarts, "restart(s) of the recurrence")
 	}
 	// confirm computes the true residual of x into w; it reports whether
 	// the solve converged or stagnated (stop) and otherwise arms a restart
 	// of the recurrence from it.
 	confirm := func() (stop bool) {
-		rnorm = residualTo(w, A, b, x)
-		res.MatVecs++
-		if rnorm <= thresh {
-			return true
-		}
-		if stag.failed(rnorm) {
-			res.Reason = "stagnated: the true residual stopped decreasing (tolerance below attainable accuracy)"
-			return true
-		}
-		fresh = true
-		return false
+		rnorm, stop = confirmTrue(A, b, x, w, thresh, &res, &stag)
+		fresh = !stop
+		return stop
 	}
 	// salvage handles a failure of the recurrence (kind, described by
 	// what) at iteration it. A near breakdown without progress shown by
