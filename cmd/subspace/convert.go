@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -100,12 +99,7 @@ func runConvert(cmd *cobra.Command, in, out string, f *convertFlags) error {
 	if !toNPZ && flags.Changed("compress") {
 		return usageErrorf("--compress applies to .npz output, not %s", out)
 	}
-	if ai, err := filepath.Abs(in); err == nil {
-		if ao, err := filepath.Abs(out); err == nil && ai == ao {
-			return usageErrorf("OUT is the same file as IN (%s)", in)
-		}
-	}
-	if err := checkOutput("OUT", out, f.force); err != nil {
+	if err := checkOutputs([]string{in}, []output{{"OUT", out}}, f.force); err != nil {
 		return err
 	}
 	var err error

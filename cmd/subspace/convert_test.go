@@ -99,7 +99,7 @@ func TestConvertBadInput(t *testing.T) {
 		want string
 	}{
 		{"one arg", []string{"convert", bus}, 2, "convert takes IN and OUT file arguments, got 1"},
-		{"same file", []string{"convert", bus, bus}, 2, "OUT is the same file as IN"},
+		{"same file", []string{"convert", bus, bus}, 2, "is also an input"},
 		{"exists", []string{"convert", bus, exists}, 2, exists + " exists; use --force"},
 		{"no dir", []string{"convert", bus, filepath.Join(dir, "no", "a.npz")}, 2, "directory"},
 		{"bad symmetry", []string{"convert", bus, filepath.Join(dir, "a.mtx"), "--symmetry", "hermitian"}, 2, "--symmetry must be"},

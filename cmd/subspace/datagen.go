@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -293,24 +291,6 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 		if err := checkOutput("--out", c.out, c.force); err != nil {
 			return err
 		}
-	}
-	return nil
-}
-
-// checkOutput refuses an existing file without force and a missing
-// directory, before any work is done; flag names the option in messages.
-func checkOutput(flag, path string, force bool) error {
-	if st, err := os.Stat(path); err == nil {
-		if st.IsDir() {
-			return usageErrorf("%s %s is a directory", flag, path)
-		}
-		if !force {
-			return usageErrorf("%s exists; use --force to overwrite it or %s to choose another file", path, flag)
-		}
-	}
-	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return usageErrorf("%s %s: directory %s does not exist", flag, path, dir)
 	}
 	return nil
 }

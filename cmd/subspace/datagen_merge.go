@@ -37,7 +37,7 @@ files. The output is refused if it exists, unless --force.`,
 			if out == "" {
 				return usageErrorf("merge needs --out FILE.npz")
 			}
-			if err := checkOutput("--out", out, force); err != nil {
+			if err := checkOutputs(args, []output{{"--out", out}}, force); err != nil {
 				return err
 			}
 			d, err := mergeShards(args)

@@ -50,7 +50,9 @@ emd the simplex's optimal duals). --warm-start F.npz starts an entropic or
 unbalanced solve from such potentials, e.g. those of a run with a larger
 --reg or a nearby cost. --history H.npy writes every evaluation of the
 stopping rule as a k×2 array of (iteration, value) rows, POT's log["err"]
-with its iterations (not emd). Output paths are checked before the solve.
+with its iterations (not emd). Output paths are checked before the solve:
+they must differ from the inputs and from each other, and an existing file
+is overwritten only with --force.
 --json prints one JSON object. A solve that reaches --maxiter prints its
 result and exits with status 3. Progress is drawn on stderr for runs over
 a second.`,
@@ -81,6 +83,7 @@ a second.`,
 	fl.StringVar(&f.warm, "warm-start", "", "start from the potentials (arrays f, g) in this .npz file (not emd)")
 	fl.StringVar(&f.history, "history", "", "write each stopping-rule evaluation as (iteration, value) rows, k×2, to this .npy file (not emd)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object")
+	fl.BoolVar(&f.force, "force", false, "overwrite existing output files (--plan, --potentials, --history)")
 	return cmd
 }
 
@@ -91,7 +94,7 @@ type otFlags struct {
 	potentials, warm         string
 	history                  string
 	maxIter                  int
-	json                     bool
+	json, force              bool
 }
 
 // otOutput is what "ot" prints; the JSON keys are part of the CLI's
@@ -168,13 +171,11 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	if f.history != "" && method == "emd" {
 		return usageErrorf("--history applies to the entropic and unbalanced methods, not emd")
 	}
-	for _, o := range [][2]string{{"--plan", f.plan}, {"--potentials", f.potentials}, {"--history", f.history}} {
-		// A missing directory is found now, not after the solve.
-		if o[1] != "" {
-			if err := checkOutput(o[0], o[1], true); err != nil {
-				return err
-			}
-		}
+	// A missing directory or an existing file is found now, not after
+	// the solve.
+	inputs := []string{f.x, f.y, f.cost, f.a, f.b, f.warm}
+	if err := checkOutputs(inputs, []output{{"--plan", f.plan}, {"--potentials", f.potentials}, {"--history", f.history}}, f.force); err != nil {
+		return err
 	}
 
 	// Data (errors exit 1).

@@ -170,7 +170,7 @@ func TestOTPotentialsAndWarmStart(t *testing.T) {
 	}
 	// EMD: U_i + V_j ≤ C_ij everywhere, with equality on the plan's support.
 	plan := filepath.Join(f.dir, "emd.npy")
-	run("--method", "emd", "--potentials", pot, "--plan", plan)
+	run("--method", "emd", "--potentials", pot, "--plan", plan, "--force")
 	z, err = npy.OpenNPZ(pot)
 	if err != nil {
 		t.Fatal(err)

@@ -27,7 +27,7 @@ type sequenceFlags struct {
 	rtol, omega, shift            float64
 	maxIter, m, k, every, project int
 	compare, warmStart, keep      bool
-	json, progress                bool
+	json, progress, force         bool
 	asm                           asmFlags
 }
 
@@ -77,7 +77,9 @@ products with A).
 --compare also solves every system independently with GMRES(m), the same
 preconditioner, rtol and iteration limit, interleaved system by system, and
 prints both with the speedups. --out X.npy writes the solutions as an N×n
-array in file order. --json prints one object with the keys of datagen's
+array in file order. Output files (--out, --recycle-to) must differ from
+the inputs and from each other, and an existing file is overwritten only
+with --force. --json prints one object with the keys of datagen's
 (count, unknowns, solver, baseline, recycled_iterations (mean products
 with A), recycled_seconds, baseline_iterations, baseline_seconds,
 speedup_time, speedup_iterations, ...), the solve order (file indices),
@@ -113,6 +115,7 @@ system did not converge.`,
 	fl.BoolVar(&f.compare, "compare", false, "also solve each system independently with GMRES(m) and report both")
 	fl.StringVar(&f.out, "out", "", "write the solutions to this .npy file (N×n, in file order)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
+	fl.BoolVar(&f.force, "force", false, "overwrite existing output files (--out, --recycle-to)")
 	fl.BoolVar(&f.progress, "progress", true, "draw progress on stderr for runs longer than a second")
 	return cmd
 }
@@ -245,14 +248,11 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	if err := f.validate(cmd); err != nil {
 		return err
 	}
-	for _, o := range [][2]string{{"--out", f.out}, {"--recycle-to", f.recycleTo}} {
-		// Overwriting is allowed (as solve's --out); a missing directory
-		// is found now, not after the solves.
-		if o[1] != "" {
-			if err := checkOutput(o[0], o[1], true); err != nil {
-				return err
-			}
-		}
+	// A missing directory or an existing file is found now, not after
+	// the solves.
+	inputs := append([]string{f.rhs, f.recycleFrom}, paths...)
+	if err := checkOutputs(inputs, []output{{"--out", f.out}, {"--recycle-to", f.recycleTo}}, f.force); err != nil {
+		return err
 	}
 	ctx := cmd.Context()
 	if ctx == nil {

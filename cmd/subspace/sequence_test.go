@@ -90,7 +90,7 @@ func TestSequenceAgainstDenseSolves(t *testing.T) {
 	}
 	// Reading each file again for its solve (--keep=false) gives the same
 	// solves.
-	code, stdout2, stderr := dgRun(t, append(slices.Clone(args), "--keep=false")...)
+	code, stdout2, stderr := dgRun(t, append(slices.Clone(args), "--keep=false", "--force")...)
 	if code != 0 {
 		t.Fatalf("--keep=false: exit %d: %s", code, stderr)
 	}

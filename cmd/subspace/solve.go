@@ -29,7 +29,7 @@ type solveFlags struct {
 	history                          string
 	rtol, atol, damp, omega, shift   float64
 	maxIter, restart, shadow         int
-	json, progress, monitor          bool
+	json, progress, monitor, force   bool
 	asm                              asmFlags
 }
 
@@ -54,7 +54,9 @@ Right-hand side: by default b = A·1 (so that x = 1 solves the system);
 --rhs ones uses b = 1 (all ones, length rows), --rhs FILE.npy reads b from
 a NumPy file. --x0 FILE.npy starts from that guess instead of zero (the
 reported residuals and iterations are then those from x0). --out x.npy
-writes the solution.
+writes the solution. Output files (--out, --history) must differ from the
+inputs and from each other, and an existing file is overwritten only with
+--force.
 
 Monitoring: --monitor prints the residual estimate of every iteration on
 stderr, as PETSc's -ksp_monitor does ("  12 residual 3.1e-04 relative
@@ -116,6 +118,7 @@ indefinite matrix; the result is printed first).`,
 	fl.IntVar(&f.shadow, "shadow", krylov.DefaultShadow, "IDR(s): dimension s of the shadow space")
 	fl.StringVar(&f.out, "out", "", "write the solution to this .npy file")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
+	fl.BoolVar(&f.force, "force", false, "overwrite existing output files (--out, --history)")
 	fl.BoolVar(&f.progress, "progress", true, "draw progress on stderr for solves longer than a second")
 	fl.BoolVar(&f.monitor, "monitor", false, "print every iteration's residual estimate on stderr (PETSc's -ksp_monitor)")
 	fl.StringVar(&f.history, "history", "", "write the residual estimate of every iteration (from the initial one) to this .npy file")
@@ -199,13 +202,10 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	if err := f.asm.validate(cmd.Flags(), prec); err != nil {
 		return err
 	}
-	for _, o := range [][2]string{{"--out", f.out}, {"--history", f.history}} {
-		// A missing directory is found now, not after a long solve.
-		if o[1] != "" {
-			if err := checkOutput(o[0], o[1], true); err != nil {
-				return err
-			}
-		}
+	// A missing directory or an existing file is found now, not after a
+	// long solve.
+	if err := checkOutputs([]string{path, f.rhs, f.x0}, []output{{"--out", f.out}, {"--history", f.history}}, f.force); err != nil {
+		return err
 	}
 	side := krylov.Right
 	switch strings.ToLower(f.side) {

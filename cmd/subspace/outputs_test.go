@@ -1,0 +1,75 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOutputsChecked runs each verb with output paths that must be
+// refused before any work: an input named as an output (even with
+// --force), two outputs naming one file, an existing file without --force,
+// and a path that exists but is not a regular file. The inputs must be
+// left as they were.
+func TestOutputsChecked(t *testing.T) {
+	dir := t.TempDir()
+	A := filepath.Join(dir, "A.mtx")
+	src, err := os.ReadFile(filepath.Join(infoMatrices, "494_bus.mtx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(A, src, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	existing := filepath.Join(dir, "old.npy")
+	if err := os.WriteFile(existing, []byte("keep"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	link := filepath.Join(dir, "link.mtx")
+	if err := os.Symlink(A, link); err != nil {
+		t.Fatal(err)
+	}
+	x, y := filepath.Join(dir, "x.npy"), filepath.Join(dir, "y.npy")
+	if code, _, stderr := dgRun(t, "solve", A, "--method", "cg", "--precond", "ic0", "--out", x); code != 0 {
+		t.Fatalf("solve --out: exit %d: %s", code, stderr)
+	}
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"solve out is the matrix", []string{"solve", A, "--out", A, "--force"}, "--out " + A + " is also an input"},
+		{"solve out is the matrix through a link", []string{"solve", link, "--out", A, "--force"}, "is also an input"},
+		{"solve out is the rhs", []string{"solve", A, "--rhs", x, "--out", x, "--force"}, "is also an input"},
+		{"solve history is x0", []string{"solve", A, "--x0", x, "--history", x, "--force"}, "--history " + x + " is also an input"},
+		{"solve two outputs", []string{"solve", A, "--out", y, "--history", y}, "--out and --history name the same file"},
+		{"solve existing", []string{"solve", A, "--out", existing}, "use --force to overwrite it"},
+		{"solve device", []string{"solve", A, "--out", os.DevNull, "--force"}, "is not a regular file"},
+		{"sequence out is an input", []string{"sequence", A, A, "--out", A, "--force"}, "is also an input"},
+		{"sequence two outputs", []string{"sequence", A, A, "--out", y, "--recycle-to", y}, "--out and --recycle-to name the same file"},
+		{"sequence existing", []string{"sequence", A, A, "--recycle-to", existing}, "use --force to overwrite it"},
+		{"ot plan is x", []string{"ot", "--x", x, "--y", x, "--reg", "1", "--plan", x, "--force"}, "--plan " + x + " is also an input"},
+		{"ot two outputs", []string{"ot", "--cost", x, "--reg", "1", "--plan", y, "--history", y}, "--plan and --history name the same file"},
+		{"ot existing", []string{"ot", "--cost", x, "--reg", "1", "--potentials", existing}, "use --force to overwrite it"},
+		{"merge out is a shard", []string{"datagen", "merge", "--out", existing, existing, "--force"}, "--out " + existing + " is also an input"},
+		{"convert device", []string{"convert", A, os.DevNull, "--force"}, "is not a regular file"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := dgRun(t, tc.args...)
+			if code != 2 || !strings.Contains(stderr, tc.want) || strings.Count(stderr, "\n") != 1 {
+				t.Errorf("exit %d, stderr %q; want exit 2 and one line with %q", code, stderr, tc.want)
+			}
+		})
+	}
+	if got, err := os.ReadFile(A); err != nil || string(got) != string(src) {
+		t.Errorf("the input matrix changed (err %v)", err)
+	}
+	if got, err := os.ReadFile(existing); err != nil || string(got) != "keep" {
+		t.Errorf("the existing file changed (err %v)", err)
+	}
+	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
+		t.Errorf("%s is no longer a device (err %v)", os.DevNull, err)
+	}
+}
