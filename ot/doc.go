@@ -29,7 +29,10 @@
 // Masses may differ by DefaultMassTol (relative) for the balanced methods;
 // b is then rescaled to Σa as POT's emd does. Anything else (negative or
 // non-finite weights, unequal masses, NaN/Inf costs, reg ≤ 0) is an error
-// wrapping ErrInput or ErrNaN that says which entry.
+// wrapping ErrInput or ErrNaN that says which entry. A reg so small
+// against the cost's scale that the plan itself overflows (around 1e-300
+// times the largest cost) is an error wrapping ErrNaN: no method returns
+// a result whose cost or marginal error is not finite.
 //
 // # Methods
 //

@@ -62,7 +62,9 @@ func SinkhornEpsScaling(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 		return nil, err
 	}
 	res.SinkhornIterations = res.Iterations
-	w.finishLog(res)
+	if err := w.finishLog(method, res); err != nil {
+		return nil, err
+	}
 	if !ok {
 		return res, notConverged(method, res, r.maxIter)
 	}

@@ -64,13 +64,15 @@ func (w *passes) warmLog(r resolved) {
 
 // finishLog materialises the plan of the log-domain potentials F, G and
 // fills the result: plan, cost, potentials in cost units, marginal error.
-func (w *passes) finishLog(res *Result) {
+func (w *passes) finishLog(method string, res *Result) error {
 	p := w.p
 	if w.plan == nil {
 		w.plan = make([]float64, p.n*p.m)
 	}
 	w.run(opPlan)
-	w.fillResult(res)
+	if err := w.fillResult(method, res); err != nil {
+		return err
+	}
 	f := make([]float64, p.n)
 	g := make([]float64, p.m)
 	for i, v := range w.F {
@@ -81,11 +83,16 @@ func (w *passes) finishLog(res *Result) {
 	}
 	res.F = expandVec(f, p.rows, p.nn, math.Inf(-1))
 	res.G = expandVec(g, p.cols, p.mm, math.Inf(-1))
+	return nil
 }
 
 // fillResult computes column sums of w.plan and fills cost, marginal
-// error and the expanded plan (rowsum and rowcost must be current).
-func (w *passes) fillResult(res *Result) {
+// error and the expanded plan (rowsum and rowcost must be current). It
+// returns an error wrapping ErrNaN when the cost or the marginal error is
+// not finite: some entry of the plan overflowed (reg far too small for
+// the cost's scale) or is NaN, and the result must not pass for a
+// solution.
+func (w *passes) fillResult(method string, res *Result) error {
 	p := w.p
 	w.run(opPlanCols)
 	cost := 0.0
@@ -99,6 +106,11 @@ func (w *passes) fillResult(res *Result) {
 	if p.hist != nil {
 		res.History, res.HistoryIters = p.hist.vals, p.hist.iters
 	}
+	if c, e := res.Cost, res.MarginalError; math.IsNaN(c) || math.IsInf(c, 0) || math.IsNaN(e) || math.IsInf(e, 0) {
+		return errorf("%w: %s: the plan is not finite after %d iterations (cost %g, marginal error %g): reg = %g is too small for costs up to %g",
+			ErrNaN, method, res.Iterations, c, e, p.reg, p.cmax)
+	}
+	return nil
 }
 
 // checker runs the stopping rule every checkEvery iterations, reports

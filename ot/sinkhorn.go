@@ -84,7 +84,9 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 		res.Iterations++
 	}
 	res.SinkhornIterations = res.Iterations
-	w.finishScaling(res)
+	if err := w.finishScaling(method, res); err != nil {
+		return nil, err
+	}
 	if !ok {
 		return res, notConverged(method, res, r.maxIter)
 	}
@@ -120,11 +122,13 @@ func checkScalings(method string, u, v []float64, it int) error {
 
 // finishScaling materialises diag(u) K diag(v) and the potentials
 // F + reg·log u, G + reg·log v (w.F, w.G hold absorbed potentials / reg).
-func (w *passes) finishScaling(res *Result) {
+func (w *passes) finishScaling(method string, res *Result) error {
 	p := w.p
 	w.plan = make([]float64, p.n*p.m)
 	w.run(opPlanUKV)
-	w.fillResult(res)
+	if err := w.fillResult(method, res); err != nil {
+		return err
+	}
 	f := make([]float64, p.n)
 	g := make([]float64, p.m)
 	for i := range f {
@@ -135,4 +139,5 @@ func (w *passes) finishScaling(res *Result) {
 	}
 	res.F = expandVec(f, p.rows, p.nn, math.Inf(-1))
 	res.G = expandVec(g, p.cols, p.mm, math.Inf(-1))
+	return nil
 }

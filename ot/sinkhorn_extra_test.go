@@ -91,6 +91,39 @@ func TestSmallReg(t *testing.T) {
 	}
 }
 
+// TestRegBelowRange checks that a reg so small that the plan's entries
+// overflow (or become NaN) is an error wrapping ErrNaN for every method,
+// never a result with an infinite cost, a NaN marginal error or an
+// infinite plan entry.
+func TestRegBelowRange(t *testing.T) {
+	n, m := 6, 5
+	C := randomCost(3, n, m)
+	a, b := randomHist(1, n), randomHist(2, m)
+	ctx := context.Background()
+	o := &Options{MaxIter: 200}
+	for _, reg := range []float64{1e-300, 5e-324} {
+		runs := map[string]func() (*Result, error){
+			"unbalanced": func() (*Result, error) { return SinkhornUnbalanced(ctx, a, b, C, reg, 1, o) },
+		}
+		for _, meth := range []Method{MethodSinkhornLog, MethodStabilized, MethodEpsScaling, MethodSNS} {
+			runs[meth.String()] = func() (*Result, error) { return Solve(ctx, meth, a, b, C, reg, o) }
+		}
+		for name, run := range runs {
+			res, err := run()
+			if err == nil || errors.Is(err, ErrNotConverged) {
+				bad := res != nil && (math.IsNaN(res.Cost) || math.IsInf(res.Cost, 0) || math.IsNaN(res.MarginalError) || math.IsInf(res.MarginalError, 0))
+				if bad {
+					t.Errorf("%s, reg %g: cost %g, marginal error %g with error %v; want ErrNaN", name, reg, res.Cost, res.MarginalError, err)
+				}
+				continue
+			}
+			if !errors.Is(err, ErrNaN) && !errors.Is(err, ErrUnderflow) {
+				t.Errorf("%s, reg %g: error %v; want ErrNaN or ErrUnderflow", name, reg, err)
+			}
+		}
+	}
+}
+
 // TestDualDerivatives checks the gradient and Hessian of the dual
 // D(f, g) = ⟨f,a⟩ + ⟨g,b⟩ − reg·Σ exp((f_i + g_j − C_ij)/reg) used by SNS
 // against central finite differences of D (gradient) and of the gradient

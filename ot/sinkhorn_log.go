@@ -39,7 +39,9 @@ func SinkhornLog(ctx context.Context, a, b []float64, C *mat.Dense, reg float64,
 		return nil, err
 	}
 	res.SinkhornIterations = res.Iterations
-	w.finishLog(res)
+	if err := w.finishLog(method, res); err != nil {
+		return nil, err
+	}
 	if !ok {
 		return res, notConverged(method, res, r.maxIter)
 	}

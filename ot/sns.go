@@ -61,7 +61,9 @@ func SNS(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Opti
 			return nil, err
 		}
 	}
-	w.finishLog(res)
+	if err := w.finishLog(method, res); err != nil {
+		return nil, err
+	}
 	if !ok {
 		return res, notConverged(method, res, r.maxIter)
 	}

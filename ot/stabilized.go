@@ -33,7 +33,9 @@ func SinkhornStabilized(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 		return nil, err
 	}
 	res.SinkhornIterations = res.Iterations
-	w.finishLog(res)
+	if err := w.finishLog(method, res); err != nil {
+		return nil, err
+	}
 	if !ok {
 		return res, notConverged(method, res, r.maxIter)
 	}
