@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/internal/sysmem"
 )
 
 // mmFuzzMaxDim bounds the dimensions the fuzz target accepts, through the
@@ -18,7 +20,7 @@ import (
 const mmFuzzMaxDim = 1 << 12
 
 // mmFuzzLimits are the readers' limits under the fuzzer.
-var mmFuzzLimits = mmLimits{maxDim: mmFuzzMaxDim, mem: physicalMemory}
+var mmFuzzLimits = mmLimits{maxDim: mmFuzzMaxDim, mem: sysmem.Usable}
 
 // mmFuzzSeeds are malformed and unusual inputs that start the fuzzer in
 // the interesting corners of the format.

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/internal/sysmem"
 )
 
 // ReadMM reads a Matrix Market matrix (coordinate or array format; real,
@@ -113,12 +115,12 @@ func sizeHint(r io.Reader) int64 {
 // bytes (see checkMemory).
 type mmLimits struct {
 	maxDim int
-	mem    func() (uint64, bool)
+	mem    func() (sysmem.Limit, bool)
 }
 
 // defaultLimits are the exported readers' limits: MaxDim and the
 // machine's RAM.
-func defaultLimits() mmLimits { return mmLimits{maxDim: MaxDim, mem: physicalMemory} }
+func defaultLimits() mmLimits { return mmLimits{maxDim: MaxDim, mem: sysmem.Usable} }
 
 func readMM(r io.Reader, name string, lim mmLimits, hint int64) (*MM, error) {
 	p := newMMParser(r, lim, hint)
@@ -190,12 +192,12 @@ func readMMDense(r io.Reader, name string, lim mmLimits, hint int64) (*mat.Dense
 // never refused: the triplets already read plus the row pointers every
 // assembly allocates (8 bytes for each row or column, whichever are
 // fewer); with dense, the rows·cols values of a mat.Dense instead. No
-// check where the RAM is unknown (physicalMemory) or p.mem is nil.
+// check where that memory is unknown (sysmem.Usable) or p.mem is nil.
 func (p *mmParser) checkMemory(dense bool) error {
 	if p.mem == nil {
 		return nil
 	}
-	total, ok := p.mem()
+	lim, ok := p.mem()
 	if !ok {
 		return nil
 	}
@@ -212,22 +214,11 @@ func (p *mmParser) checkMemory(dense bool) error {
 		need += 8 * (float64(min(h.Rows, h.Cols)) + 1)
 		what = "for its CSR row pointers and the entries read"
 	}
-	if need <= float64(total) {
+	if need <= float64(lim.Bytes) {
 		return nil
 	}
-	return &MMError{Line: p.sizeLine, Msg: fmt.Sprintf("a %d×%d matrix with %d stored entries needs at least %s %s, more than this machine's %s of memory",
-		h.Rows, h.Cols, len(p.ri), byteSize(need), what, byteSize(float64(total)))}
-}
-
-// byteSize formats a byte count with a binary unit.
-func byteSize(b float64) string {
-	units := []string{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"}
-	u := 0
-	for b >= 1024 && u < len(units)-1 {
-		b /= 1024
-		u++
-	}
-	return fmt.Sprintf("%.1f %s", b, units[u])
+	return &MMError{Line: p.sizeLine, Msg: fmt.Sprintf("a %d×%d matrix with %d stored entries needs at least %s %s, more than %s",
+		h.Rows, h.Cols, len(p.ri), sysmem.FormatBytes(need), what, lim)}
 }
 
 func withFile(err error, name string) error {
@@ -245,9 +236,9 @@ type mmParser struct {
 	sc        mmScanner
 	h         MMHeader
 	maxDim    int
-	mem       func() (uint64, bool) // the machine's RAM, if checked (see checkMemory)
-	hint      int64                 // input size in bytes, -1 if unknown
-	denseOnly bool                  // ReadMMDense: refuse coordinate and complex files
+	mem       func() (sysmem.Limit, bool) // the memory this process may use, if checked (see checkMemory)
+	hint      int64                       // input size in bytes, -1 if unknown
+	denseOnly bool                        // ReadMMDense: refuse coordinate and complex files
 	sizeLine  int
 	toks      [][]byte
 

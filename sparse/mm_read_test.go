@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/subspace-lab/subspace/internal/sysmem"
 )
 
 const mmHdr = "%%MatrixMarket matrix coordinate real general\n"
@@ -741,14 +743,16 @@ func TestReadMMSymmetricOrder(t *testing.T) {
 // when the machine's memory is unknown.
 func TestMMMemoryCheck(t *testing.T) {
 	const mib = 1 << 20
-	fake := func(b uint64, known bool) func() (uint64, bool) { return func() (uint64, bool) { return b, known } }
+	fake := func(b uint64, known bool) func() (sysmem.Limit, bool) {
+		return func() (sysmem.Limit, bool) { return sysmem.Limit{Bytes: b, Source: sysmem.SourceRAM}, known }
+	}
 	big := mmHdr + "% 10⁶ rows: 8 MB of row pointers\n1000000 1000000 1\n1 1 2.5\n"
 	arr := "%%MatrixMarket matrix array real general\n1000 1000\n" + strings.Repeat("1\n", 1000*1000)
 	for _, tc := range []struct {
 		name  string
 		input string
 		dense bool
-		mem   func() (uint64, bool)
+		mem   func() (sysmem.Limit, bool)
 		err   string // "" if the read must succeed
 	}{
 		{"csr refused", big, false, fake(mib, true), "line 3: a 1000000×1000000 matrix with 1 stored entries needs at least 7.6 MiB for its CSR row pointers and the entries read, more than this machine's 1.0 MiB of memory"},
@@ -777,10 +781,10 @@ func TestMMMemoryCheck(t *testing.T) {
 			}
 		})
 	}
-	// The machine's own memory is readable here (Linux) and large enough
-	// for a 10⁶-row header.
-	if total, ok := physicalMemory(); runtime.GOOS == "linux" && (!ok || total < 64*mib) {
-		t.Errorf("physicalMemory() = %d, %v on Linux", total, ok)
+	// The process's memory is known here (Linux) and large enough for a
+	// 10⁶-row header.
+	if lim, ok := sysmem.Usable(); runtime.GOOS == "linux" && (!ok || lim.Bytes < 64*mib) {
+		t.Errorf("sysmem.Usable() = %v, %v on Linux", lim, ok)
 	}
 	if _, err := mmReadString(big); err != nil {
 		t.Fatalf("default limits refused a 10⁶-row header: %v", err)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/npy"
 )
 
@@ -42,13 +43,13 @@ func LoadNPZ(path string) (*CSR, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sparse: %w", err)
 	}
-	return readNPZ(f, fi.Size(), path, physicalMemory)
+	return readNPZ(f, fi.Size(), path, sysmem.Usable)
 }
 
 // ReadNPZ reads a scipy.sparse.save_npz archive of the given size from r,
 // as LoadNPZ does.
 func ReadNPZ(r io.ReaderAt, size int64) (*CSR, error) {
-	return readNPZ(r, size, "", physicalMemory)
+	return readNPZ(r, size, "", sysmem.Usable)
 }
 
 // npzReader reads the arrays of one archive and names them in errors.
@@ -74,7 +75,7 @@ func (r *npzReader) fail(key, format string, args ...any) error {
 // readNPZ reads the archive; mem reports the machine's memory, against
 // which the shape's row and column pointers are checked before anything
 // is allocated (nil: no check).
-func readNPZ(ra io.ReaderAt, size int64, path string, mem func() (uint64, bool)) (*CSR, error) {
+func readNPZ(ra io.ReaderAt, size int64, path string, mem func() (sysmem.Limit, bool)) (*CSR, error) {
 	z, err := npy.ReadOptions{AllowNonFinite: true}.NewNPZReader(ra, size)
 	if err != nil {
 		return nil, npzWrap(path, err)
@@ -95,9 +96,9 @@ func readNPZ(ra io.ReaderAt, size int64, path string, mem func() (uint64, bool))
 	// column pointers: a small file can declare a shape whose pointers
 	// alone exceed the machine (SciPy's own csr conversion would too).
 	if mem != nil {
-		if total, ok := mem(); ok {
-			if need := 8 * (float64(rows) + float64(cols) + 2); need > float64(total) {
-				return nil, r.fail("shape", "a %d×%d matrix needs %.3g GB of row and column pointers, more than this machine's %.3g GB", rows, cols, need/1e9, float64(total)/1e9)
+		if lim, ok := mem(); ok {
+			if need := 8 * (float64(rows) + float64(cols) + 2); need > float64(lim.Bytes) {
+				return nil, r.fail("shape", "a %d×%d matrix needs %s of row and column pointers, more than %s", rows, cols, sysmem.FormatBytes(need), lim)
 			}
 		}
 	}

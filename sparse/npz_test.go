@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/subspace-lab/subspace/internal/sysmem"
 )
 
 // npzExpected is one record of testdata/scipy/expected.json, written by
@@ -96,7 +98,7 @@ func TestReadNPZShapeBeyondMemory(t *testing.T) {
 	if err := WriteNPZ(&buf, NewCOO(0, 0, 0).ToCSR(), false); err != nil {
 		t.Fatal(err)
 	}
-	_, err := readNPZ(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "", func() (uint64, bool) { return 0, true })
+	_, err := readNPZ(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "", func() (sysmem.Limit, bool) { return sysmem.Limit{Bytes: 1, Source: sysmem.SourceRAM}, true })
 	if err == nil || !strings.Contains(err.Error(), "more than this machine") {
 		t.Fatalf("error %v, want a memory refusal", err)
 	}
@@ -247,7 +249,7 @@ func FuzzReadNPZ(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		// A 64 MB "machine" keeps declared shapes small enough to fuzz fast.
-		a, err := readNPZ(bytes.NewReader(b), int64(len(b)), "", func() (uint64, bool) { return 64 << 20, true })
+		a, err := readNPZ(bytes.NewReader(b), int64(len(b)), "", func() (sysmem.Limit, bool) { return sysmem.Limit{Bytes: 64 << 20, Source: sysmem.SourceRAM}, true })
 		if err != nil {
 			return
 		}

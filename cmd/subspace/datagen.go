@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/subspace-lab/subspace/internal/par"
+	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/pde"
 	"github.com/subspace-lab/subspace/precond"
@@ -241,6 +242,9 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 	if c.warmup < 0 {
 		return usageErrorf("--warmup %d: must be ≥ 0", c.warmup)
 	}
+	if c.warmup > 0 && shard == "" {
+		return usageErrorf("--warmup applies with --shard only (it warms the recycled space before a shard's slice)")
+	}
 	if err := c.asm.validate(cmd.Flags(), c.precond); err != nil {
 		return err
 	}
@@ -293,6 +297,37 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 		}
 	}
 	return nil
+}
+
+// checkMemory refuses a run that certainly cannot fit in the memory this
+// process may use (sysmem.Usable), before the first allocation fails with
+// a fatal error: --grid 16384 asks for 2.7·10⁸ unknowns per system. The
+// estimate is a lower bound: the parameter fields of all systems (every
+// shard draws them all, to compute the global order), the fields and
+// solutions of this shard's slice in the output, one matrix (5 entries per
+// row at 12 bytes, and its row pointers) and the recycling solver's basis,
+// m+1 Arnoldi vectors and the 2k of U and C. A run near the limit can
+// still fail (the garbage collector lets the heap grow past the live
+// data); this refuses the hopeless ones.
+func (c *datagenConfig) checkMemory(fam pde.Family) error {
+	lim, ok := sysmem.Usable()
+	if !ok {
+		return nil
+	}
+	field := 1.0
+	for _, d := range fam.FieldShape() {
+		field *= float64(d)
+	}
+	n := float64(fam.Unknowns())
+	lo, hi := shardRange(c.count, c.shard)
+	need := 8 * (float64(c.count)*field + float64(hi-lo)*(field+n))
+	need += n * (5*12 + 8)
+	need += 8 * n * float64(c.m+1+2*c.k)
+	if need <= float64(lim.Bytes) {
+		return nil
+	}
+	return usageErrorf("--grid %d --count %d needs at least %s (parameter fields, solutions, one matrix and the solver's basis), more than %s; choose a smaller --grid or --count",
+		c.grid, c.count, sysmem.FormatBytes(need), lim)
 }
 
 // datagenSource is a sequence.Source over fields drawn in advance.
@@ -424,6 +459,9 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	fam, err := c.newFamily()
 	if err != nil {
 		return usageErrorf("%v", err)
+	}
+	if err := c.checkMemory(fam); err != nil {
+		return err
 	}
 	n := fam.Unknowns()
 	t0 := time.Now()
