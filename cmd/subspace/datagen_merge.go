@@ -26,7 +26,9 @@ the files come from the same run (family, grid, seed, count, rtol,
 preconditioner, sort, solver settings, number of shards, and the same global
 order), that every shard 0..N-1 is present exactly once and that together
 they hold every system exactly once; anything else is an error naming the
-files. The output is refused if it exists, unless --force.`,
+files. The output is refused if it exists, unless --force, and may not be
+one of the shards. Exit status 3 (after writing and printing) when some
+merged solutions have a relative residual above the run's rtol, as datagen.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("merge needs at least one shard file")
@@ -47,7 +49,22 @@ files. The output is refused if it exists, unless --force.`,
 			if err := d.write(out); err != nil {
 				return err
 			}
-			return printMerge(cmd.OutOrStdout(), jsonOut, out, d, len(args))
+			if err := printMerge(cmd.OutOrStdout(), jsonOut, out, d, len(args)); err != nil {
+				return err
+			}
+			// As datagen itself: a dataset holding solutions that missed
+			// the tolerance is written, but the exit status says so.
+			bad := 0
+			for _, v := range d.relres {
+				if !(v <= d.meta.RTol) {
+					bad++
+				}
+			}
+			if bad > 0 {
+				fmt.Fprintf(cmd.ErrOrStderr(), "subspace: %d of %d merged solutions have relative residual above rtol %g\n", bad, len(d.relres), d.meta.RTol)
+				return &exitErr{code: exitNotConverge}
+			}
+			return nil
 		},
 	}
 	cmd.Flags().StringVar(&out, "out", "", "merged output .npz file (required)")

@@ -480,6 +480,24 @@ func TestDatagenNotConvergedExits3(t *testing.T) {
 			t.Errorf("relres %v", d.relres)
 		}
 	}
+	// Shards of the same run merge into the same verdict: written, exit 3.
+	dir := filepath.Dir(out)
+	var shards []string
+	for i := range 2 {
+		p := filepath.Join(dir, "s"+strconv.Itoa(i)+".npz")
+		shards = append(shards, p)
+		if code, _, stderr := dgRun(t, "datagen", "darcy", "--grid", "12", "--count", "3", "--maxiter", "3", "--rtol", "1e-10", "--shard", strconv.Itoa(i)+"/2", "--out", p); code != 3 {
+			t.Fatalf("shard %d: exit %d, want 3: %s", i, code, stderr)
+		}
+	}
+	merged := filepath.Join(dir, "m.npz")
+	code, _, stderr = dgRun(t, append([]string{"datagen", "merge", "--out", merged}, shards...)...)
+	if code != 3 || !strings.Contains(stderr, "3 of 3 merged solutions have relative residual above rtol 1e-10") {
+		t.Errorf("merge: exit %d, stderr %q; want 3 and the count", code, stderr)
+	}
+	if _, err := readDataset(merged); err != nil {
+		t.Errorf("merge did not write the dataset: %v", err)
+	}
 }
 
 // The default output name is FAMILY.npz (FAMILY.shard-i-of-N.npz).
