@@ -39,7 +39,7 @@ Methods (POT's parameterisation: minimise <C,P> - reg·H(P)):
   stabilized    scaling with absorption into the potentials
   eps-scaling   stabilised Sinkhorn with a decreasing regularisation
   sns           Sinkhorn–Newton–Sparse (Tang et al., ICLR 2024)
-  emd           exact OT by the network simplex (--reg not used)
+  emd           exact OT by the network simplex (no --reg; --tol not used)
   unbalanced    KL-relaxed marginals with weight --reg-m (masses may differ)
 
 The Sinkhorn methods stop when the marginal violation ||P^T 1 - b||_2 < --tol
@@ -76,7 +76,7 @@ a second.`,
 	fl.Float64Var(&f.reg, "reg", 0, "entropic regularisation (> 0; all methods but emd)")
 	fl.Float64Var(&f.regM, "reg-m", 0, "marginal relaxation weight for --method unbalanced (> 0)")
 	fl.StringVar(&f.method, "method", "sinkhorn-log", "method: "+otMethods)
-	fl.Float64Var(&f.tol, "tol", 0, "stopping threshold on the marginal violation (0: 1e-9; unbalanced 1e-6)")
+	fl.Float64Var(&f.tol, "tol", 0, "stopping threshold on the marginal violation (0: 1e-9; unbalanced 1e-6; not used by emd)")
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 1000; emd: pivots, 0: automatic)")
 	fl.StringVar(&f.plan, "plan", "", "write the transport plan to this .npy file")
 	fl.StringVar(&f.potentials, "potentials", "", "write the dual potentials (arrays f, g) to this .npz file")
@@ -158,6 +158,17 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	}
 	if f.regM != 0 && method != "unbalanced" {
 		return usageErrorf("--reg-m applies only to --method unbalanced")
+	}
+	// Flags that would be silently ignored are refused.
+	changed := cmd.Flags().Changed
+	// (--tol is allowed with emd, which stops at an optimal basis, so
+	// that one command line can sweep all methods; --reg is refused: it
+	// would suggest an entropic problem.)
+	if method == "emd" && changed("reg") {
+		return usageErrorf("--reg is not used by --method emd (exact, unregularised OT); drop it or choose an entropic method")
+	}
+	if !points && changed("metric") {
+		return usageErrorf("--metric applies to --x/--y point clouds, not to a given --cost")
 	}
 	if !(f.tol >= 0) || math.IsInf(f.tol, 0) {
 		return usageErrorf("--tol must be >= 0 and finite, got %v", f.tol)

@@ -237,6 +237,8 @@ func TestOTBadInput(t *testing.T) {
 		{"unwritable history", []string{"--cost", f.cost, "--reg", "1", "--history", filepath.Join(f.dir, "no", "h.npy")}, 2, "--history " + filepath.Join(f.dir, "no", "h.npy") + ": directory"},
 		{"history emd", []string{"--cost", f.cost, "--method", "emd", "--history", filepath.Join(f.dir, "h.npy")}, 2, "--history applies to the entropic and unbalanced methods, not emd"},
 		{"both inputs", []string{"--x", f.x, "--y", f.y, "--cost", f.cost, "--reg", "1"}, 2, "not both"},
+		{"metric with cost", []string{"--cost", f.cost, "--reg", "1", "--metric", "euclidean"}, 2, "--metric applies to --x/--y point clouds"},
+		{"reg with emd", []string{"--cost", f.cost, "--reg", "1", "--method", "emd"}, 2, "--reg is not used by --method emd"},
 		{"x without y", []string{"--x", f.x, "--reg", "1"}, 2, "--x and --y must be given together"},
 		{"a without b", []string{"--cost", f.cost, "--a", f.a, "--reg", "1"}, 2, "--a and --b"},
 		{"reg zero", []string{"--cost", f.cost, "--reg", "0"}, 2, "--reg must be > 0"},

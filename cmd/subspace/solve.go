@@ -194,6 +194,10 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		return usageErrorf("%s takes no preconditioner (got --precond %s)", method, prec)
 	case f.omega != 0 && (!(f.omega > 0 && f.omega < 2)):
 		return usageErrorf("--omega must be in (0, 2), got %v", f.omega)
+	case cmd.Flags().Changed("omega") && prec != "ssor":
+		return usageErrorf("--omega applies to --precond ssor only, not %s", prec)
+	case cmd.Flags().Changed("restart") && method != "gmres" && method != "fgmres":
+		return usageErrorf("--restart applies to --method gmres and fgmres only, not %s", method)
 	case !(f.shift >= 0) || math.IsInf(f.shift, 0):
 		return usageErrorf("--shift must be finite and >= 0, got %v", f.shift)
 	case f.shift != 0 && prec != "ic0":

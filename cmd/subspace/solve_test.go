@@ -271,6 +271,8 @@ func TestSolveBadInput(t *testing.T) {
 		{"left side cg", []string{"solve", bus, "--method", "cg", "--side", "left"}, 2, nil, []string{"--side left applies to gmres only"}},
 		{"damp gmres", []string{"solve", bus, "--damp", "1"}, 2, nil, []string{"--damp applies to lsqr and lsmr only"}},
 		{"bad omega", []string{"solve", bus, "--precond", "ssor", "--omega", "2.5"}, 2, nil, []string{"--omega must be in (0, 2)"}},
+		{"omega without ssor", []string{"solve", bus, "--precond", "jacobi", "--omega", "1.5"}, 2, nil, []string{"--omega applies to --precond ssor only, not jacobi"}},
+		{"restart with cg", []string{"solve", bus, "--method", "cg", "--restart", "10"}, 2, nil, []string{"--restart applies to --method gmres and fgmres only, not cg"}},
 		{"blocks with ilu0", []string{"solve", bus, "--precond", "ilu0", "--blocks", "2"}, 2, nil, []string{"--blocks applies to --precond asm or bjacobi, not ilu0"}},
 		{"overlap with bjacobi", []string{"solve", bus, "--precond", "bjacobi", "--overlap", "1"}, 2, nil, []string{"--overlap applies to --precond asm only"}},
 		{"negative blocks", []string{"solve", bus, "--precond", "asm", "--blocks", "-2"}, 2, nil, []string{"--blocks -2: must be ≥ 1"}},
