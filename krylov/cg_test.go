@@ -181,6 +181,11 @@ func TestCGBadInput(t *testing.T) {
 	if _, err := CG(ctx, a, []float64{1, 1, 1, 1}, make([]float64, 4), &Options{MaxIter: -1}); err == nil {
 		t.Error("negative MaxIter accepted")
 	}
+	for _, o := range []Options{{RTol: math.Inf(1)}, {ATol: math.Inf(1)}, {ATol: math.NaN()}, {Side: 7}} {
+		if res, err := CG(ctx, a, []float64{1, 1, 1, 1}, make([]float64, 4), &o); err == nil || res.Converged {
+			t.Errorf("%+v accepted: %+v", o, res)
+		}
+	}
 	// NaN inside the matrix shows up during the iteration.
 	coo := sparse.NewCOO(2, 2, 2)
 	coo.Append(0, 0, 1)

@@ -33,7 +33,7 @@ const breakdownTol = 1e-14
 // 10·n), Precond (right preconditioner M ≈ A⁻¹, fixed during the solve),
 // History, Progress. Restart, if not 0, sets the cycle length m for this
 // solve (recycled plus Krylov vectors); it must satisfy K < Restart ≤ M,
-// the storage allocated by NewGCRODR. Side must be Right.
+// the storage allocated by NewGCRODR (else an error). Side must be Right.
 //
 // Convergence is declared when the true residual ‖b − A x‖ meets
 // max(RTol·‖b‖, ATol). b = 0 returns x = 0. Errors wrap ErrNotConverged
@@ -49,10 +49,13 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	if r, c := A.Dims(); r != s.n || c != s.n {
 		panic(fmt.Sprintf("krylov: %s: solver built for n=%d, operator is %d×%d", method, s.n, r, c))
 	}
+	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return s.Solve(ctx, A, b, x, o) }); ok {
+		return res, err
+	}
 	s.mEff = s.m
 	if o != nil && o.Restart != 0 {
 		if o.Restart > s.m || o.Restart <= s.k {
-			panic(fmt.Sprintf("krylov: %s: Options.Restart=%d outside (K, M] = (%d, %d] of this solver (set M and K in NewGCRODR)", method, o.Restart, s.k, s.m))
+			return Result{Reason: "invalid options"}, errorf("%s: invalid Restart %d: must be in (K, M] = (%d, %d], the storage of this solver (set M and K in NewGCRODR)", method, o.Restart, s.k, s.m)
 		}
 		s.mEff = o.Restart
 	}

@@ -764,12 +764,6 @@ func TestGCRODRPanicsOnMisuse(t *testing.T) {
 		{"negative M", func() { NewGCRODR(5, &GCRODROptions{M: -3}) }},
 		{"wrong size", func() { NewGCRODR(15, nil).Solve(context.Background(), A, b, b, nil) }},
 		{"short x", func() { NewGCRODR(16, nil).Solve(context.Background(), A, b, b[:3], nil) }},
-		{"restart above M", func() {
-			NewGCRODR(16, nil).Solve(context.Background(), A, b, make([]float64, 16), &Options{Restart: 50})
-		}},
-		{"restart not above K", func() {
-			NewGCRODR(16, nil).Solve(context.Background(), A, b, make([]float64, 16), &Options{Restart: 20})
-		}},
 		{"preconditioner size", func() {
 			NewGCRODR(16, nil).Solve(context.Background(), A, b, make([]float64, 16), &Options{Precond: linop.Identity(3)})
 		}},
@@ -788,6 +782,20 @@ func TestGCRODRPanicsOnMisuse(t *testing.T) {
 			}()
 			tc.f()
 		})
+	}
+}
+
+// Options outside what the solver's storage allows are errors, as for the
+// other solvers, not panics.
+func TestGCRODRInvalidRestart(t *testing.T) {
+	A := gcrodrConvDiff(4, 1)
+	b := make([]float64, 16)
+	b[3] = 1
+	for _, restart := range []int{50, 20, -1} {
+		res, err := NewGCRODR(16, nil).Solve(context.Background(), A, b, make([]float64, 16), &Options{Restart: restart})
+		if err == nil || !strings.Contains(err.Error(), "invalid Restart") || res.Converged {
+			t.Errorf("Restart %d: %+v, %v; want an invalid Restart error", restart, res, err)
+		}
 	}
 }
 

@@ -32,7 +32,8 @@ const maxIDRSRestarts = 20
 // Sonneveld, "Algorithm 913: an elegant IDR(s) variant that efficiently
 // exploits biorthogonality properties", ACM TOMS 38(1), 2011), right
 // preconditioned (A M y = b, x = M y, so the residual it updates is the
-// true one). s = Options.Shadow (default DefaultShadow = 4); s = 1 is
+// true one). s = Options.Shadow (default DefaultShadow = 4, or n when n
+// is smaller); s = 1 is
 // mathematically BiCGStab. The s shadow vectors are random with a fixed
 // seed, orthonormalised, so a solve is reproducible.
 //
@@ -63,6 +64,9 @@ const maxIDRSRestarts = 20
 // a wrapped ctx.Err().
 func IDRS(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	const method = "IDR(s)"
+	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return IDRS(ctx, A, b, x, o) }); ok {
+		return res, err
+	}
 	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
 	if done {
 		return res, err
@@ -70,7 +74,7 @@ func IDRS(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Re
 	s := opt.Shadow
 	n := len(b)
 	if s == 0 {
-		s = DefaultShadow
+		s = min(DefaultShadow, n) // IDR(n) is exact in n+1 steps; s > n has no meaning
 	}
 	if s < 0 || s > n {
 		return Result{Reason: "invalid options"}, errorf("%s: invalid Shadow %d (must be in [1, n = %d])", method, opt.Shadow, n)

@@ -34,6 +34,9 @@ import (
 // ctx.Err(), invalid options, an operator without ApplyT.
 func LSMR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (LSResult, error) {
 	const method = "LSMR"
+	if res, ok, err := rescaledLS(A, b, x, o, func(b, x []float64, o *LSOptions) (LSResult, error) { return LSMR(ctx, A, b, x, o) }); ok {
+		return res, err
+	}
 	At, opt, res, done, err := lsStart(method, A, b, x, o, 1e-6)
 	if done {
 		return res, err

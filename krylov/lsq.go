@@ -157,7 +157,9 @@ func lsStart(method string, A linop.Operator, b, x []float64, o *LSOptions, defT
 		return At, opt, res, true, err
 	}
 	res.Reason = ""
-	if vec.Norm(b) == 0 {
+	// b = 0: x = 0 minimises ‖A x‖ (exactly, residual 0) unless damping
+	// pulls x towards a non-zero x0, which is then solved for as usual.
+	if vec.Norm(b) == 0 && (opt.Damp == 0 || isZero(x)) {
 		clear(x)
 		res.Converged = true
 		res.Reason = "b = 0: x = 0 is the exact solution"
@@ -222,7 +224,10 @@ func lsFinish(method string, A linop.Transposer, b, x, rm, rn []float64, damp fl
 		vec.Axpy(-damp*damp, x, rn)
 	}
 	res.Residual = rnorm
-	res.RelResidual = rnorm / vec.Norm(b)
+	res.RelResidual = rnorm
+	if nb := vec.Norm(b); nb > 0 {
+		res.RelResidual = rnorm / nb // ‖b − A x‖ itself when b = 0, as Result says
+	}
 	res.NormAr = vec.Norm(rn)
 	res.NormX = vec.Norm(x)
 	res.Stop = stop

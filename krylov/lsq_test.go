@@ -238,6 +238,33 @@ func TestLSSpecialInputs(t *testing.T) {
 		if res, err := s.solve(ctx, linop.Dense(a), make([]float64, 10), x, nil); err != nil || !res.Converged || !isZero(x) {
 			t.Errorf("%s b = 0: %+v %v", s.name, res, err)
 		}
+		// b = 0 with damping and x0 ≠ 0: the damping is on x − x0, so the
+		// minimiser x0 + d, d = argmin ‖A d + A x0‖² + λ²‖d‖², is not 0.
+		x0 := ktVec(6, 4)
+		x = append([]float64(nil), x0...)
+		ax0 := make([]float64, 10)
+		linop.Dense(a).Apply(ax0, x0)
+		for i := range ax0 {
+			ax0[i] = -ax0[i]
+		}
+		// d solves the damped normal equations (AᵀA + λ²I) d = Aᵀ(−A x0).
+		var ata mat.Dense
+		ata.Mul(a.T(), a)
+		for i := 0; i < 6; i++ {
+			ata.Set(i, i, ata.At(i, i)+0.25)
+		}
+		var rhs, d mat.VecDense
+		rhs.MulVec(a.T(), mat.NewVecDense(10, ax0))
+		if err := d.SolveVec(&ata, &rhs); err != nil {
+			t.Fatal(err)
+		}
+		want := make([]float64, 6)
+		for i := range want {
+			want[i] = x0[i] + d.AtVec(i)
+		}
+		if res, err := s.solve(ctx, linop.Dense(a), make([]float64, 10), x, &LSOptions{Damp: 0.5, ATol: 1e-12, BTol: 1e-12}); err != nil || !res.Converged || ktRelErr(x, want) > 1e-8 {
+			t.Errorf("%s b = 0, damp 0.5, x0 ≠ 0: %+v %v, error %.3g", s.name, res, err, ktRelErr(x, want))
+		}
 		// x0 = least-squares solution: Aᵀ(b − A x0) = 0 at the start.
 		b := ktVec(10, 2)
 		x = ktPinvSolve(t, a, b, 0)

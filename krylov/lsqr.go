@@ -31,6 +31,9 @@ import (
 // ctx.Err(), invalid options, an operator without ApplyT.
 func LSQR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (LSResult, error) {
 	const method = "LSQR"
+	if res, ok, err := rescaledLS(A, b, x, o, func(b, x []float64, o *LSOptions) (LSResult, error) { return LSQR(ctx, A, b, x, o) }); ok {
+		return res, err
+	}
 	At, opt, res, done, err := lsStart(method, A, b, x, o, 1e-8)
 	if done {
 		return res, err

@@ -54,6 +54,9 @@ import (
 // ErrNotConverged, a wrapped ctx.Err().
 func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	const method = "MINRES"
+	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return MINRES(ctx, A, b, x, o) }); ok {
+		return res, err
+	}
 	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
 	if done {
 		return res, err

@@ -44,8 +44,8 @@ func (s Side) String() string {
 // Stopping rule (all methods unless their doc says otherwise): converged
 // when ‖r‖ ≤ max(RTol·‖b‖, ATol), r = b − A x, the rule SciPy uses.
 type Options struct {
-	// RTol is the relative tolerance; 0 means DefaultRTol. Negative values
-	// are an error.
+	// RTol is the relative tolerance; 0 means DefaultRTol. Negative,
+	// infinite and NaN values are an error (so are they for ATol).
 	RTol float64
 	// ATol is the absolute tolerance on ‖r‖; 0 means none.
 	ATol float64
@@ -103,8 +103,11 @@ func (o *Options) resolve(n int, bnorm float64) (Options, float64, error) {
 	if o != nil {
 		r = *o
 	}
-	if r.RTol < 0 || math.IsNaN(r.RTol) || r.ATol < 0 || math.IsNaN(r.ATol) {
-		return r, 0, errorf("invalid tolerances rtol=%g atol=%g (must be ≥ 0)", r.RTol, r.ATol)
+	if !(r.RTol >= 0) || !(r.ATol >= 0) || math.IsInf(r.RTol, 0) || math.IsInf(r.ATol, 0) {
+		return r, 0, errorf("invalid tolerances rtol=%g atol=%g (must be finite and ≥ 0)", r.RTol, r.ATol)
+	}
+	if r.Side != Left && r.Side != Right {
+		return r, 0, errorf("invalid Side %d (want Left or Right)", int(r.Side))
 	}
 	if r.MaxIter < 0 {
 		return r, 0, errorf("invalid MaxIter %d (must be ≥ 0)", r.MaxIter)

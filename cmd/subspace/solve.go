@@ -115,7 +115,7 @@ indefinite matrix; the result is printed first).`,
 	f.asm.register(fl)
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 10·n)")
 	fl.IntVar(&f.restart, "restart", krylov.DefaultRestart, "GMRES/FGMRES restart length")
-	fl.IntVar(&f.shadow, "shadow", krylov.DefaultShadow, "IDR(s): dimension s of the shadow space")
+	fl.IntVar(&f.shadow, "shadow", krylov.DefaultShadow, "IDR(s): dimension s of the shadow space (capped at n when not given)")
 	fl.StringVar(&f.out, "out", "", "write the solution to this .npy file")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
 	fl.BoolVar(&f.force, "force", false, "overwrite existing output files (--out, --history)")
@@ -234,7 +234,10 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		return usageErrorf("--method %s needs a square matrix, but %s is %d×%d (use lsqr or lsmr)", method, path, rows, cols)
 	}
 	if method == "idrs" && f.shadow > rows {
-		return usageErrorf("--shadow %d exceeds the %d unknowns of %s", f.shadow, rows, path)
+		if cmd.Flags().Changed("shadow") {
+			return usageErrorf("--shadow %d exceeds the %d unknowns of %s", f.shadow, rows, path)
+		}
+		f.shadow = max(rows, 1) // the default, 4, capped at n as the library does
 	}
 	if err := A.CheckFinite(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)

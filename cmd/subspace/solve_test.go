@@ -402,3 +402,20 @@ func TestSolveMonitorAndHistory(t *testing.T) {
 		})
 	}
 }
+
+// IDR(s)'s default shadow dimension, 4, is capped at n on smaller
+// systems (an explicit --shadow above n stays an error).
+func TestSolveIDRSDefaultShadowSmall(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "two.mtx")
+	if err := os.WriteFile(path, []byte("%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 2\n2 2 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := dgRun(t, "solve", path, "--method", "idrs", "--json")
+	if code != 0 || !strings.Contains(stdout, `"shadow":2`) {
+		t.Errorf("default shadow: exit %d, stdout %s, stderr %s", code, stdout, stderr)
+	}
+	code, _, stderr = dgRun(t, "solve", path, "--method", "idrs", "--shadow", "3")
+	if code != 2 || !strings.Contains(stderr, "--shadow 3 exceeds the 2 unknowns") {
+		t.Errorf("--shadow 3: exit %d, stderr %s", code, stderr)
+	}
+}
