@@ -154,7 +154,21 @@ func notConverged(method string, res *Result, maxIter int) error {
 	return errorf("%s: %w after %d iterations (marginal error %.3g)", method, ErrNotConverged, res.Iterations, res.MarginalError)
 }
 
-func converged(res *Result, tol float64) {
+// converged marks res converged after the stopping rule passed, unless
+// the plan materialised from the final potentials misses the marginals by
+// far more than tol (10·tol + 1e-12·mass, a margin no rounding reaches):
+// then the potentials lost their accuracy (reg so small against the costs
+// that C/reg and the potentials in units of reg keep too few digits, e.g.
+// ε-scaling down to reg 1e-12 on costs of order 1) and the result is an
+// error wrapping ErrNotConverged that says so.
+func converged(p *problem, method string, res *Result, tol float64) error {
+	if res.MarginalError > 10*tol+1e-12*p.mass {
+		res.Converged = false
+		res.Reason = fmt.Sprintf("stopping rule met, but the plan's marginal error is %.3g: accuracy lost at reg %g (costs up to %g)", res.MarginalError, p.reg, p.cmax)
+		return errorf("%s: %w: the stopping rule was met after %d iterations, but the plan's marginal error is %.3g > tol %.3g: accuracy lost at reg = %g for costs up to %g (try a larger reg, or sinkhorn-log or sns)",
+			method, ErrNotConverged, res.Iterations, res.MarginalError, tol, p.reg, p.cmax)
+	}
 	res.Converged = true
 	res.Reason = fmt.Sprintf("marginal error below %.3g", tol)
+	return nil
 }

@@ -90,8 +90,7 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 	if !ok {
 		return res, notConverged(method, res, r.maxIter)
 	}
-	converged(res, r.tol)
-	return res, nil
+	return res, converged(p, method, res, r.tol)
 }
 
 // scaledColErr returns ‖v ∘ colsum − b‖₂ where colsum = Kᵀu: the column

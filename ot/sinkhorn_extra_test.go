@@ -124,6 +124,29 @@ func TestRegBelowRange(t *testing.T) {
 	}
 }
 
+// TestConvergedMeansMarginals checks that a result reported as converged
+// has a plan within the tolerance of its marginals: ε-scaling down to
+// reg 1e-12 on costs of order 1 once met its stopping rule with a plan
+// 4e-7 off (tol 1e-9), and at reg 1e-300 with a plan of mass 3 instead of
+// 1. Such runs are ErrNotConverged errors now.
+func TestConvergedMeansMarginals(t *testing.T) {
+	C := mat.NewDense(3, 3, []float64{0, 1, 2, 1, 0, 1, 2, 1, 0})
+	ctx := context.Background()
+	for _, reg := range []float64{1e-2, 1e-8, 1e-12, 1e-300} {
+		for _, meth := range []Method{MethodSinkhornLog, MethodStabilized, MethodEpsScaling, MethodSNS} {
+			res, err := Solve(ctx, meth, nil, nil, C, reg, nil)
+			switch {
+			case err == nil && (!res.Converged || res.MarginalError > 10*DefaultTol):
+				t.Errorf("%v reg %g: converged %v with marginal error %.3g", meth, reg, res.Converged, res.MarginalError)
+			case err != nil && !errors.Is(err, ErrNotConverged):
+				t.Errorf("%v reg %g: %v", meth, reg, err)
+			case err != nil && (res == nil || res.Converged):
+				t.Errorf("%v reg %g: error %v with result %+v", meth, reg, err, res)
+			}
+		}
+	}
+}
+
 // TestDualDerivatives checks the gradient and Hessian of the dual
 // D(f, g) = ⟨f,a⟩ + ⟨g,b⟩ − reg·Σ exp((f_i + g_j − C_ij)/reg) used by SNS
 // against central finite differences of D (gradient) and of the gradient

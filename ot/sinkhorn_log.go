@@ -45,8 +45,7 @@ func SinkhornLog(ctx context.Context, a, b []float64, C *mat.Dense, reg float64,
 	if !ok {
 		return res, notConverged(method, res, r.maxIter)
 	}
-	converged(res, r.tol)
-	return res, nil
+	return res, converged(p, method, res, r.tol)
 }
 
 // logSinkhorn runs at most maxIter log-domain iterations from the current

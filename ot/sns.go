@@ -67,8 +67,7 @@ func SNS(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Opti
 	if !ok {
 		return res, notConverged(method, res, r.maxIter)
 	}
-	converged(res, r.tol)
-	return res, nil
+	return res, converged(p, method, res, r.tol)
 }
 
 // snsWork holds the Newton stage's buffers.

@@ -39,8 +39,7 @@ func SinkhornStabilized(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 	if !ok {
 		return res, notConverged(method, res, r.maxIter)
 	}
-	converged(res, r.tol)
-	return res, nil
+	return res, converged(p, method, res, r.tol)
 }
 
 // stabilized runs at most maxIter absorbed-scaling iterations at the
