@@ -71,6 +71,12 @@ func EMD(ctx context.Context, a, b []float64, C *mat.Dense, o *EMDOptions) (*EMD
 	if err != nil {
 		return nil, err
 	}
+	// The artificial arcs cost (n+m+1)·max|C|, and reduced costs are
+	// differences of potentials of that size: they must stay far from
+	// overflow (else the simplex stops at once with an infeasible plan).
+	if big := p.cmax * float64(p.n+p.m+1); big > 1e300 {
+		return nil, errorf("%w: emd: costs up to %g are too large for the network simplex ((n+m+1)·max|C| = %g > 1e300); scale C down: the optimal plan does not change", ErrInput, p.cmax, big)
+	}
 	maxIter := opt.MaxIter
 	if maxIter == 0 {
 		maxIter = max(100000, 50*p.n*p.m)

@@ -255,6 +255,7 @@ func TestEMDBadInput(t *testing.T) {
 		{"nan_cost", nil, nil, mat.NewDense(2, 2, []float64{0, math.NaN(), 1, 0}), nil, ErrNaN},
 		{"inf_cost", nil, nil, mat.NewDense(2, 2, []float64{0, math.Inf(1), 1, 0}), nil, ErrNaN},
 		{"bad_option", nil, nil, C, &EMDOptions{MaxIter: -1}, ErrInput},
+		{"cost_beyond_simplex", nil, nil, mat.NewDense(2, 2, []float64{0, 1e307, 3e306, 0}), nil, ErrInput},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := EMD(ctx, c.a, c.b, c.C, c.o)
