@@ -130,7 +130,11 @@ func (d *Darcy) Assemble(K []float64) (*sparse.CSR, []float64, error) {
 	d.scheme.values(val, d.g, K, 0)
 	b := make([]float64, d.g*d.g)
 	fillConst(b, d.h*d.h*d.f)
-	return newCSR5(d.g, indptr, ind, val), b, nil
+	A := newCSR5(d.g, indptr, ind, val)
+	if err := checkAssembled("darcy", K, A, b); err != nil {
+		return nil, nil, err
+	}
+	return A, b, nil
 }
 
 // AssembleInto overwrites A's values and b with the system of K; see
@@ -144,7 +148,7 @@ func (d *Darcy) AssembleInto(A *sparse.CSR, b, K []float64) error {
 	_, _, val := A.Raw()
 	d.scheme.values(val, d.g, K, 0)
 	fillConst(b, d.h*d.h*d.f)
-	return nil
+	return checkAssembled("darcy", K, A, b)
 }
 
 func (d *Darcy) check(K []float64) error {

@@ -249,6 +249,12 @@ func TestDarcyBadInput(t *testing.T) {
 		{"Inf", "permeability K at node (0,0) is +Inf", func(k []float64) []float64 { k[0] = math.Inf(1); return k }},
 		{"zero", "permeability K at node (5,5) is 0, must be > 0", func(k []float64) []float64 { k[35] = 0; return k }},
 		{"negative", "permeability K at node (1,0) is -2, must be > 0", func(k []float64) []float64 { k[6] = -2; return k }},
+		{"overflow", "assembled entry (0,0) is +Inf: the field's values overflow", func(k []float64) []float64 {
+			for i := range k {
+				k[i] = math.MaxFloat64
+			}
+			return k
+		}},
 	} {
 		K := c.edit(append([]float64(nil), good...))
 		_, _, err := d.Assemble(K)

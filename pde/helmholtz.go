@@ -142,7 +142,11 @@ func (m *Helmholtz) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 	val := make([]float64, len(ind))
 	b := make([]float64, m.g*m.g)
 	m.values(val, b, field)
-	return newCSR5(m.g, indptr, ind, val), b, nil
+	A := newCSR5(m.g, indptr, ind, val)
+	if err := checkAssembled("helmholtz", field, A, b); err != nil {
+		return nil, nil, err
+	}
+	return A, b, nil
 }
 
 // AssembleInto overwrites A's values and b with the system of field; see
@@ -155,7 +159,7 @@ func (m *Helmholtz) AssembleInto(A *sparse.CSR, b, field []float64) error {
 	}
 	_, _, val := A.Raw()
 	m.values(val, b, field)
-	return nil
+	return checkAssembled("helmholtz", field, A, b)
 }
 
 func (m *Helmholtz) values(val, b, field []float64) {

@@ -184,10 +184,21 @@ func TestHelmholtzBadInput(t *testing.T) {
 		{"a negative", "is -1, must be > 0", func(f []float64) []float64 { f[24] = -1; return f }},
 		{"k NaN", "wavenumber k (field value 25) is NaN", func(f []float64) []float64 { f[25] = math.NaN(); return f }},
 		{"k Inf", "wavenumber k (field value 25) is -Inf", func(f []float64) []float64 { f[25] = math.Inf(-1); return f }},
+		{"h²k² overflows", "assembled entry (0,0) is -Inf: the field's values overflow", func(f []float64) []float64 { f[25] = 1e200; return f }},
+		{"a overflows", "assembled entry (0,0) is +Inf", func(f []float64) []float64 {
+			for i := range f[:25] {
+				f[i] = math.MaxFloat64
+			}
+			return f
+		}},
 	} {
 		_, _, err := m.Assemble(c.edit(append([]float64(nil), good...)))
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: error %v, want it to contain %q", c.name, err, c.want)
+		}
+		A, b, _ := m.Assemble(good)
+		if err := m.AssembleInto(A, b, c.edit(append([]float64(nil), good...))); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: AssembleInto error %v, want it to contain %q", c.name, err, c.want)
 		}
 	}
 	for _, c := range []struct {

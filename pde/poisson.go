@@ -102,6 +102,9 @@ func (p *Poisson) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 	A := sparse.Laplacian2D(p.g, p.g)
 	b := make([]float64, p.g*p.g)
 	p.rhs(b, field)
+	if err := checkAssembled("poisson", field, A, b); err != nil {
+		return nil, nil, err
+	}
 	return A, b, nil
 }
 
@@ -124,7 +127,7 @@ func (p *Poisson) AssembleInto(A *sparse.CSR, b, field []float64) error {
 		}
 	}
 	p.rhs(b, field)
-	return nil
+	return checkAssembled("poisson", field, A, b)
 }
 
 func (p *Poisson) check(field []float64) error {

@@ -146,6 +146,9 @@ func (t *Thermal) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 	if err != nil {
 		panic("pde: internal error: invalid thermal pattern: " + err.Error())
 	}
+	if err := checkAssembled("thermal", field, A, b); err != nil {
+		return nil, nil, err
+	}
 	return A, b, nil
 }
 
@@ -160,7 +163,7 @@ func (t *Thermal) AssembleInto(A *sparse.CSR, b, field []float64) error {
 	indptr, ind, val := A.Raw()
 	t.fill(indptr, ind, val) // rewrites the same pattern, and the values
 	t.rhs(b, field)
-	return nil
+	return checkAssembled("thermal", field, A, b)
 }
 
 func (t *Thermal) check(field []float64) error {
