@@ -375,6 +375,15 @@ func TestOps(t *testing.T) {
 	if got, want := a.NormFrob(), mat.Norm(d, 2); math.Abs(got-want) > 1e-12*want {
 		t.Fatalf("NormFrob = %v, want %v", got, want)
 	}
+	// Scaled far up and down, the norm scales with the entries: no
+	// overflow of the squares above 1e154, no underflow below 1e-154.
+	for _, scale := range []float64{1e200, 1e-200} {
+		as := a.Clone()
+		as.Scale(scale)
+		if got, want := as.NormFrob(), scale*mat.Norm(d, 2); math.Abs(got-want) > 1e-12*want {
+			t.Fatalf("NormFrob of a·%g = %v, want %v", scale, got, want)
+		}
+	}
 	if got, want := a.Norm1(), mat.Norm(d, 1); math.Abs(got-want) > 1e-12*want {
 		t.Fatalf("Norm1 = %v, want %v", got, want)
 	}

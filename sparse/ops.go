@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/internal/vec"
 )
 
 // T returns the transpose of a as a new CSR matrix, in O(nnz + rows + cols)
@@ -240,13 +242,12 @@ func (a *CSR) symmetric(tol, sign float64) bool {
 	return true
 }
 
-// NormFrob returns the Frobenius norm of a.
+// NormFrob returns the Frobenius norm of a, √Σ a_ij². One pass over the
+// values; a second, scaled pass when the sum of squares overflows or
+// underflows, so entries above 1e154 or below 1e-154 give the right
+// norm (+Inf only when the norm itself exceeds the float64 range).
 func (a *CSR) NormFrob() float64 {
-	s := 0.0
-	for _, v := range a.val {
-		s += v * v
-	}
-	return math.Sqrt(s)
+	return vec.Norm(a.val)
 }
 
 // Norm1 returns the largest absolute column sum, ‖A‖₁.

@@ -195,7 +195,12 @@ func frobenius(abs *sparse.CSR) float64 {
 
 // print writes the human-readable report.
 func (in *mmInfo) print(w io.Writer) error {
-	g := func(v jsonNum) string { return strconv.FormatFloat(float64(v), 'g', 6, 64) }
+	g := func(v jsonNum) string {
+		if math.IsNaN(float64(v)) {
+			return "n/a" // a density or mean of no positions (null in JSON)
+		}
+		return strconv.FormatFloat(float64(v), 'g', 6, 64)
+	}
 	var b strings.Builder
 	row := func(k, format string, args ...any) {
 		fmt.Fprintf(&b, "%-17s "+format+"\n", append([]any{k}, args...)...)

@@ -51,7 +51,7 @@ func TestInfoInvocations(t *testing.T) {
 			[]string{"field             complex", "value symmetry    hermitian (exact)", "norms (of |a_ij|)"}, nil},
 		{"explicit zeros", []string{"info", zeros}, 0,
 			[]string{"3 stored", "1 missing, 2 stored zeros; first missing in row 3; first zero in row 1"}, nil},
-		{"empty", []string{"info", empty}, 0, []string{"shape             0 × 0", "density           NaN"}, nil},
+		{"empty", []string{"info", empty}, 0, []string{"shape             0 × 0", "density           n/a"}, nil},
 		{"no file", []string{"info"}, 2, nil, []string{"info takes one FILE argument, got 0"}},
 		{"two files", []string{"info", bus, bus}, 2, nil, []string{"got 2"}},
 		{"bad flag", []string{"info", "--frobnicate", bus}, 2, nil, []string{"unknown flag"}},
