@@ -3,6 +3,7 @@ package sparse
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -296,6 +297,29 @@ func TestCanonicalFromDescents(t *testing.T) {
 		}
 		if got := canonical(indptr, ind, descents); got != want {
 			t.Fatalf("indptr %v ind %v: canonical %v, want %v", indptr, ind, got, want)
+		}
+	}
+}
+
+// A matrix with a NaN or infinite value is refused before anything is
+// written (LoadNPZ would refuse the file), naming the entry.
+func TestWriteNPZRefusesNonFinite(t *testing.T) {
+	for _, v := range []float64{math.NaN(), math.Inf(-1)} {
+		c := NewCOO(2, 3, 2)
+		c.Append(0, 1, 1)
+		c.Append(1, 2, v)
+		a := c.ToCSR()
+		var buf bytes.Buffer
+		err := WriteNPZ(&buf, a, false)
+		if err == nil || !strings.Contains(err.Error(), "entry (1,2) is") || buf.Len() != 0 {
+			t.Errorf("WriteNPZ with %v: err %v, %d bytes written", v, err, buf.Len())
+		}
+		path := filepath.Join(t.TempDir(), "a.npz")
+		if err := SaveNPZ(path, a, true); err == nil {
+			t.Errorf("SaveNPZ with %v: no error", v)
+		}
+		if _, err := os.Stat(path); err == nil {
+			t.Errorf("SaveNPZ with %v left %s", v, path)
 		}
 	}
 }

@@ -15,10 +15,16 @@ import (
 // arrays as save_npz does by default (smaller, several times slower to
 // write and read); false stores them as save_npz(compressed=False).
 //
+// A NaN or infinite value is an error naming the entry, before anything
+// is written: LoadNPZ refuses such files, as ReadMM and WriteMM do.
+//
 // The archive is written to a temporary file that replaces path only when
 // complete (see npy.CreateNPZ). Cost: O(nnz + rows), streaming through a
 // small buffer (no copy of the matrix).
 func SaveNPZ(path string, a *CSR, compress bool) error {
+	if err := a.CheckFinite(); err != nil {
+		return fmt.Errorf("%w; SciPy .npz files written here hold finite values only", err)
+	}
 	z, err := npy.CreateNPZ(path)
 	if err != nil {
 		return fmt.Errorf("sparse: %w", err)
@@ -35,6 +41,9 @@ func SaveNPZ(path string, a *CSR, compress bool) error {
 
 // WriteNPZ writes a to w as SaveNPZ does.
 func WriteNPZ(w io.Writer, a *CSR, compress bool) error {
+	if err := a.CheckFinite(); err != nil {
+		return fmt.Errorf("%w; SciPy .npz files written here hold finite values only", err)
+	}
 	z := npy.NewNPZWriter(w)
 	if err := writeNPZ(z, a, compress); err != nil {
 		z.Abort()
