@@ -124,8 +124,11 @@ type Stat struct {
 // goes on; if s has a Reset method (krylov.GCRODR) it is called after such
 // a failure (other than non-convergence) so that a damaged recycled space
 // is not carried over. Run stops and returns the Stats so far with an
-// error when assembly or preconditioner construction fails, when Solution
-// returns an error, or when ctx is cancelled. It panics if order holds an
+// error when assembly or preconditioner construction fails, when the
+// source returns a system the solver cannot take (no matrix, a matrix that
+// is not square, b of the wrong length, a size other than a krylov.GCRODR
+// solver's n), when Solution returns an error, or when ctx is cancelled
+// (a nil ctx means context.Background()). It panics if order holds an
 // index outside [0, src.Len()).
 func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
 	stats, err := RunLanes(ctx, src, order, []Lane{{Solver: s, Options: o}})
@@ -146,6 +149,9 @@ type Lane struct {
 // describes; Prefetch and Progress are taken from lane 0's options. It
 // returns one []Stat per lane.
 func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]Stat, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
 	N := src.Len()
 	for _, i := range order {
 		if i < 0 || i >= N {
@@ -183,6 +189,9 @@ func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]S
 		A, b, asec, err := pipe.get(t)
 		if err != nil {
 			return out(), fmt.Errorf("sequence: assembling system %d: %w", i, err)
+		}
+		if err := checkSystem(i, A, b, states); err != nil {
+			return out(), err
 		}
 		for q := range states {
 			k := q
@@ -371,4 +380,29 @@ func Summarize(stats []Stat) Summary {
 		s.MeanAssembleSeconds /= n
 	}
 	return s
+}
+
+// checkSystem returns an error for a system the solvers cannot take, as
+// a Source's data are not the caller's code: a nil matrix, a matrix that
+// is not square, a right-hand side of the wrong length, or a size other
+// than that of a lane's solver built for a fixed n (krylov.GCRODR).
+func checkSystem(i int, A *sparse.CSR, b []float64, states []*lane) error {
+	if A == nil {
+		return fmt.Errorf("sequence: system %d: the source returned no matrix", i)
+	}
+	r, c := A.Dims()
+	if r != c {
+		return fmt.Errorf("sequence: system %d: matrix is %d×%d, want a square matrix", i, r, c)
+	}
+	if len(b) != r {
+		return fmt.Errorf("sequence: system %d: right-hand side has length %d, want %d", i, len(b), r)
+	}
+	for _, st := range states {
+		if g, ok := st.s.(interface{ Dims() (n, m, k int) }); ok {
+			if n, _, _ := g.Dims(); n != r {
+				return fmt.Errorf("sequence: system %d has %d unknowns, but the recycling solver was built for n = %d", i, r, n)
+			}
+		}
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package sequence
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -247,6 +248,36 @@ func TestRunFailures(t *testing.T) {
 			t.Errorf("%v, %d stats", err, len(stats))
 		}
 	})
+	t.Run("bad systems from the source are errors", func(t *testing.T) {
+		A, b, err := src.System(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rect := sparse.NewCOO(n, n+1, 1)
+		rect.Append(0, 0, 1)
+		small, bs, err := newSource(t, "darcy", 5, 1).System(0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			name string
+			A    *sparse.CSR
+			b    []float64
+			want string
+		}{
+			{"nil matrix", nil, b, "system 0: the source returned no matrix"},
+			{"not square", rect.ToCSR(), b, fmt.Sprintf("system 0: matrix is %d×%d", n, n+1)},
+			{"short b", A, b[:3], fmt.Sprintf("system 0: right-hand side has length 3, want %d", n)},
+			{"other size", small, bs, fmt.Sprintf("system 0 has 25 unknowns, but the recycling solver was built for n = %d", n)},
+		} {
+			one := sourceFunc(func(int) (*sparse.CSR, []float64, error) { return c.A, c.b, nil })
+			//lint:ignore SA1012 a nil ctx is documented to mean context.Background()
+			stats, err := Run(nil, one, []int{0}, krylov.NewGCRODR(n, nil), nil)
+			if err == nil || !strings.Contains(err.Error(), c.want) || len(stats) != 0 {
+				t.Errorf("%s: %v, %d stats; want %q", c.name, err, len(stats), c.want)
+			}
+		}
+	})
 	t.Run("order out of range panics", func(t *testing.T) {
 		defer func() {
 			if r := recover(); r == nil || !strings.HasPrefix(r.(string), "sequence: ") {
@@ -388,3 +419,9 @@ func TestProjectionUnit(t *testing.T) {
 		t.Errorf("reset left solutions")
 	}
 }
+
+// sourceFunc is a one-system Source.
+type sourceFunc func(i int) (*sparse.CSR, []float64, error)
+
+func (f sourceFunc) Len() int                                     { return 1 }
+func (f sourceFunc) System(i int) (*sparse.CSR, []float64, error) { return f(i) }
