@@ -381,6 +381,23 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		printSequence(stdout, rep, lr)
 	}
 	if lr.rec.NotConverged > 0 {
+		// The table (or JSON) has each system's fate; stderr says what
+		// kind of failure it was, so that a breakdown is not mistaken for
+		// an iteration limit.
+		failed, first := 0, ""
+		for _, st := range lr.stats[0] {
+			if !st.Converged && st.Err != "" && !strings.Contains(st.Err, "did not converge") {
+				if failed == 0 {
+					first = fmt.Sprintf("%s: %s", paths[st.System], st.Err)
+				}
+				failed++
+			}
+		}
+		msg := fmt.Sprintf("subspace: %d of %d systems did not converge", lr.rec.NotConverged, len(lr.stats[0]))
+		if failed > 0 {
+			msg += fmt.Sprintf(", %d of them by a solver failure (first: %s)", failed, first)
+		}
+		fmt.Fprintln(stderr, oneLine(msg))
 		return &exitErr{code: exitNotConverge}
 	}
 	return nil

@@ -381,3 +381,17 @@ func TestSequenceEmptyMatrices(t *testing.T) {
 		t.Errorf("exit %d, stdout:\n%s\nstderr: %s", code, stdout, stderr)
 	}
 }
+
+// A system on which the solver breaks down (here a zero matrix) is
+// reported on stderr as a solver failure, not only as not converged.
+func TestSequenceBreakdownOnStderr(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "zero.mtx")
+	if err := os.WriteFile(path, []byte("%%MatrixMarket matrix coordinate real general\n3 3 3\n1 1 0\n2 2 0\n3 3 0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := dgRun(t, "sequence", path, path, "--rhs", "ones")
+	if code != 3 || !strings.Contains(stderr, "2 of 2 systems did not converge, 2 of them by a solver failure (first: "+path+": ") ||
+		!strings.Contains(stderr, "breakdown") || strings.Count(stderr, "\n") != 1 {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
