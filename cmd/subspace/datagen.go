@@ -551,7 +551,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	}
 	lr, err := runLanes(ctx, src, slice, cfg)
 	if err != nil {
-		return err
+		return cliPrecondError(c.precond, err)
 	}
 	stats := lr.stats
 	fillStats(d, stats, rowOf)

@@ -194,11 +194,11 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	if points {
 		X, err := npy.ReadDense(f.x)
 		if err != nil {
-			return fmt.Errorf("ot: --x: %w", err)
+			return fmt.Errorf("ot: --x: %w", cliArrayError(err))
 		}
 		Y, err := npy.ReadDense(f.y)
 		if err != nil {
-			return fmt.Errorf("ot: --y: %w", err)
+			return fmt.Errorf("ot: --y: %w", cliArrayError(err))
 		}
 		_, dx := X.Dims()
 		_, dy := Y.Dims()
@@ -208,7 +208,7 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 		C = ot.CostMatrix(X, Y, metric)
 	} else {
 		if C, err = npy.ReadDense(f.cost); err != nil {
-			return fmt.Errorf("ot: --cost: %w", err)
+			return fmt.Errorf("ot: --cost: %w", cliArrayError(err))
 		}
 	}
 	n, m := C.Dims()

@@ -229,7 +229,7 @@ func (s *fileSource) System(i int) (*sparse.CSR, []float64, error) {
 func loadSquare(path string, n int) (*sparse.CSR, error) {
 	A, err := sparse.Load(path)
 	if err != nil {
-		return nil, err
+		return nil, cliLoadError(err)
 	}
 	r, c := A.Dims()
 	switch {
@@ -353,7 +353,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		progress: f.progress, stderr: stderr,
 	})
 	if err != nil {
-		return err
+		return cliPrecondError(f.prec, err)
 	}
 	if f.out != "" {
 		if err := npy.WriteArray(f.out, npy.Array{Shape: []int{N, n}, Data: X}); err != nil {

@@ -227,7 +227,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	setupStart := time.Now()
 	A, err := sparse.Load(path)
 	if err != nil {
-		return err
+		return cliLoadError(err)
 	}
 	rows, cols := A.Dims()
 	if rows != cols && !leastSquares {
@@ -258,7 +258,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	if prec != "none" {
 		M, err = precond.New(prec, A, f.asm.options(precond.Options{Omega: f.omega, Shift: f.shift}))
 		if err != nil {
-			return fmt.Errorf("--precond %s: %w", prec, err)
+			return cliPrecondError(prec, fmt.Errorf("--precond %s: %w", prec, err))
 		}
 	}
 	setup := time.Since(setupStart).Seconds()

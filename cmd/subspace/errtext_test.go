@@ -1,0 +1,54 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/subspace-lab/subspace/npy"
+)
+
+// Errors whose library wording names Go API (IC0Options.Shift,
+// ReadMMFile, mat.Dense) or the wrong preconditioner (asm for bjacobi)
+// are reworded for the command line, and a preconditioner's bad option
+// exits with status 2.
+func TestCLIErrorWording(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, s string) string {
+		t.Helper()
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	indef := write("indef.mtx", "%%MatrixMarket matrix coordinate real symmetric\n2 2 3\n1 1 1\n2 1 2\n2 2 1\n")
+	complexA := write("c.mtx", "%%MatrixMarket matrix coordinate complex general\n1 1 1\n1 1 1 2\n")
+	cage := filepath.Join(infoMatrices, "cage5.mtx")
+	empty := filepath.Join(dir, "x0.npy")
+	if err := npy.WriteArray(empty, npy.Array{Shape: []int{0, 2}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+		not  string
+	}{
+		{"ic0 shift", []string{"solve", indef, "--method", "cg", "--precond", "ic0"}, 1, "try --shift (e.g. --shift 1e-2)", "IC0Options"},
+		{"complex solve", []string{"solve", complexA}, 1, "matrix is complex; this command solves real systems only", "ReadMMFile"},
+		{"complex sequence", []string{"sequence", complexA, complexA}, 1, "this command solves real systems only", "ReadMMFile"},
+		{"empty points", []string{"ot", "--x", empty, "--y", empty, "--reg", "1"}, 1, "it must have at least one row and one column", "mat.Dense"},
+		{"bjacobi blocks", []string{"solve", cage, "--precond", "bjacobi", "--blocks", "100"}, 2, "bjacobi: 100 blocks for 37 rows", "asm:"},
+		{"datagen bjacobi blocks", []string{"datagen", "darcy", "--grid", "6", "--count", "2", "--precond", "bjacobi", "--blocks", "100", "--out", filepath.Join(dir, "d.npz")}, 2, "bjacobi: 100 blocks for 36 rows", "asm:"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := dgRun(t, tc.args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, tc.not) {
+				t.Errorf("exit %d, stderr %q; want exit %d with %q and without %q", code, stderr, tc.code, tc.want, tc.not)
+			}
+		})
+	}
+}
