@@ -207,6 +207,10 @@ json.loads(bytes(d["meta"]))).`,
 
 // validate checks the flags and fills in defaults (output name).
 func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
+	// Names are case-insensitive, as in solve and sequence.
+	for _, s := range []*string{&c.family, &c.precond, &c.sort, &c.scheme, &c.grf} {
+		*s = strings.ToLower(strings.TrimSpace(*s))
+	}
 	if !slices.Contains(pde.Names(), c.family) {
 		return usageErrorf("unknown family %q (known: %s)", c.family, strings.Join(pde.Names(), ", "))
 	}

@@ -332,6 +332,7 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"more shards than systems", []string{"datagen", "darcy", "--count", "2", "--shard", "0/3", "--out", out}, 2, "more shards than systems"},
 		{"unknown precond", []string{"datagen", "darcy", "--precond", "amg", "--out", out}, 2, `--precond "amg": want one of none, jacobi, ssor, ilu0, ic0`},
 		{"unknown sort", []string{"datagen", "darcy", "--sort", "random", "--out", out}, 2, `--sort "random"`},
+		{"names are case-insensitive", []string{"datagen", "DARCY", "--sort", "GREEDY", "--precond", "AMG", "--out", out}, 2, `--precond "amg": want one of`},
 		{"rtol 0", []string{"datagen", "darcy", "--rtol", "0", "--out", out}, 2, "--rtol 0: must be in (0, 1)"},
 		{"rtol negative", []string{"datagen", "darcy", "--rtol", "-1e-5", "--out", out}, 2, "--rtol"},
 		{"rtol NaN", []string{"datagen", "darcy", "--rtol", "NaN", "--out", out}, 2, "--rtol"},

@@ -55,6 +55,7 @@ func TestInfoInvocations(t *testing.T) {
 		{"no file", []string{"info"}, 2, nil, []string{"info takes one FILE argument, got 0"}},
 		{"two files", []string{"info", bus, bus}, 2, nil, []string{"got 2"}},
 		{"bad flag", []string{"info", "--frobnicate", bus}, 2, nil, []string{"unknown flag"}},
+		{"unknown verb", []string{"frobnicate", bus}, 2, nil, []string{`unknown command "frobnicate"`}},
 		{"negative tol", []string{"info", "--sym-tol", "-1", bus}, 2, nil, []string{"--sym-tol must be finite and >= 0"}},
 		{"NaN tol", []string{"info", "--sym-tol", "NaN", bus}, 2, nil, []string{"--sym-tol"}},
 		{"missing file", []string{"info", missing}, 1, nil, []string{"subspace: mm: " + missing + ": open: no such file"}},

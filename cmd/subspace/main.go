@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 
 	"github.com/spf13/cobra"
 )
@@ -83,6 +84,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var ee *exitErr
 	if errors.As(err, &ee) {
 		code = ee.code
+	} else if strings.HasPrefix(err.Error(), "unknown command ") {
+		code = exitUsage // cobra's error for a verb that does not exist
 	}
 	if msg := err.Error(); msg != "" {
 		fmt.Fprintln(stderr, "subspace: "+oneLine(msg))
