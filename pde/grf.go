@@ -88,14 +88,29 @@ func NewGRF(s int, o *GRFOptions) (*GRF, error) {
 		return nil, err
 	}
 	g := &GRF{s: s, alpha: alpha, tau: tau, scale: make([]float64, s*s)}
+	// s·τ^(α−1)·λ^(−α/2), λ = π²|k|² + τ², as GRF.m computes it; where
+	// a factor overflows or underflows (large α or τ: α = 10⁶ gave
+	// Inf·0 = NaN) in logarithms, λ = τ²(1 + π²|k|²/τ²), so that a
+	// representable product is found.
 	amp := float64(s) * math.Pow(tau, alpha-1)
+	logAmp := math.Log(float64(s)) + (alpha-1)*math.Log(tau)
 	for k1 := 0; k1 < s; k1++ {
 		for k2 := 0; k2 < s; k2++ {
+			if k1 == 0 && k2 == 0 {
+				continue // the constant mode is dropped
+			}
 			lam := math.Pi*math.Pi*float64(k1*k1+k2*k2) + tau*tau
-			g.scale[k1*s+k2] = amp * math.Pow(lam, -alpha/2)
+			v := amp * math.Pow(lam, -alpha/2)
+			if math.IsNaN(v) || math.IsInf(v, 0) || math.IsInf(amp, 0) || math.IsInf(lam, 0) {
+				logLam := 2*math.Log(tau) + math.Log1p(math.Pi*math.Pi*float64(k1*k1+k2*k2)/(tau*tau))
+				v = math.Exp(logAmp - alpha/2*logLam)
+			}
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("pde: GRF alpha = %g, tau = %g: the coefficient of mode (%d,%d) is %v; choose a smaller alpha or tau", alpha, tau, k1, k2, v)
+			}
+			g.scale[k1*s+k2] = v
 		}
 	}
-	g.scale[0] = 0
 	g.plan = newDCTPlan(s)
 	g.pool.New = func() any { return g.plan.work() }
 	return g, nil

@@ -145,6 +145,26 @@ func TestGRFOptionErrors(t *testing.T) {
 	}
 }
 
+// Extreme but valid α and τ give finite samples: the spectral
+// coefficients are computed in logarithms where their factors overflow
+// (α = 10⁶ once gave Inf·0 = NaN in every field).
+func TestGRFExtremeOptions(t *testing.T) {
+	for _, o := range []*GRFOptions{{Alpha: 1e6}, {Tau: 1e300}, {Alpha: 400, Tau: 1e3}, {Alpha: 1.0001, Tau: 1e-300}} {
+		g, err := NewGRF(8, o)
+		if err != nil {
+			t.Errorf("%+v: %v", *o, err)
+			continue
+		}
+		u := g.Sample(nil, rand.New(rand.NewPCG(1, 2)))
+		for i, v := range u {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Errorf("%+v: sample value %d is %v", *o, i, v)
+				break
+			}
+		}
+	}
+}
+
 func TestGRFAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("sync.Pool drops items at random under the race detector")

@@ -235,8 +235,8 @@ func (t *Thermal) rhs(b, field []float64) {
 
 // checkRange validates a temperature range.
 func checkRange(side string, lo, hi float64) error {
-	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || lo > hi {
-		return fmt.Errorf("pde: thermal: %s temperature range [%v, %v] must be finite with min ≤ max", side, lo, hi)
+	if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) || lo > hi || math.IsInf(hi-lo, 0) {
+		return fmt.Errorf("pde: thermal: %s temperature range [%v, %v] must be finite with min ≤ max and a finite width", side, lo, hi)
 	}
 	return nil
 }

@@ -145,6 +145,7 @@ func TestThermalBadInput(t *testing.T) {
 	}{
 		{"left min > max", &ThermalOptions{LeftMin: 1, LeftMax: -1}},
 		{"right NaN", &ThermalOptions{RightMin: math.NaN()}},
+		{"right width overflows", &ThermalOptions{RightMin: -1e308, RightMax: 1e308}},
 		{"right Inf", &ThermalOptions{RightMax: math.Inf(1)}},
 	} {
 		if _, err := NewThermal(4, c.o); err == nil {
