@@ -72,9 +72,14 @@
 //
 // Shared by all: inputs with NaN/Inf are refused (ErrNaN), a NaN/Inf in
 // the iteration stops it (ErrNaN), b = 0 returns x = 0 at once, and an
-// initial guess that already satisfies the rule returns after one product.
+// initial guess that already satisfies the rule returns after one product
+// (GCRO-DR: plus the products that rebuild C = A·U for a new operator, and
+// one to confirm). A right-hand side of norm below 2^−300 or above 2^300
+// is solved as the system scaled by a power of two, exactly, so that
+// residual norms neither underflow nor overflow.
 // Three failed confirmations in a row that do not halve the true residual
 // stop a solve as stagnated (the tolerance is below the attainable
 // accuracy). The inner loops allocate nothing; work space is allocated
-// once per call.
+// once per call (GCRO-DR: once per solver, plus O(M²) small dense work per
+// cycle for the recycled-space update).
 package krylov

@@ -24,7 +24,8 @@ type GCRODROptions struct {
 	// recycled directions plus M−K new Arnoldi vectors. 0 means
 	// DefaultGCRODRM (40). Memory is (M+1+4K)·n floats.
 	M int
-	// K is the number of recycled vectors. 0 means DefaultGCRODRK (20); a
+	// K is the number of recycled vectors. 0 means DefaultGCRODRK (20),
+	// or M−1 when M ≤ 20; a
 	// negative value disables recycling, and GCRO-DR is then GMRES(M) with
 	// right preconditioning. K must be smaller than M. Each cycle's update
 	// of the recycled space costs about 4·K·M·n flops (forming the new U
@@ -147,7 +148,9 @@ type GCRODRStats struct {
 }
 
 // NewGCRODR returns a GCRO-DR solver for n×n systems with recycled space
-// initially empty. It panics if n < 0, or if M ≤ 0 or K ≥ M after defaults.
+// initially empty. It panics if n < 0, M < 0, UpdateEvery < 0, or an
+// explicit K ≥ M (programmer errors: the options are constants of the
+// calling code).
 func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	if n < 0 {
 		panic(fmt.Sprintf("krylov: NewGCRODR: negative size %d", n))

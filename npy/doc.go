@@ -37,7 +37,10 @@
 //     conversion to apply.
 //   - Types written: float64 and int64 by the one-shot functions; float32
 //     and the other integer widths through Create/NewWriter/NPZWriter.Create.
-//     A value the target type cannot hold exactly is an error (ErrRange).
+//     A value outside the target type's range (a float64 overflowing
+//     float32; a non-integral or out-of-range value for an integer type) is
+//     an error (ErrRange); float32 rounds values inside its range to the
+//     nearest float32, as NumPy's astype does.
 //   - Order: C and Fortran files are read; results are always row-major
 //     (Fortran data is transposed in O(n), blocked for 2-d). Writes are C
 //     order unless a streaming Header asks for Fortran.

@@ -306,8 +306,9 @@ func (dt dtype) toInt32(dst []int32, src []byte) int {
 }
 
 // fromFloat64 encodes src into dst (len(src)*dt.size bytes). It returns the
-// index of the first value the type cannot hold exactly (float32 overflow,
-// a non-integral or out-of-range value for an integer type), or -1.
+// index of the first value the type cannot hold (float32 overflow, a
+// non-integral or out-of-range value for an integer type), or -1; float32
+// rounds values in its range to nearest.
 func (dt dtype) fromFloat64(dst []byte, src []float64) int {
 	switch dt.kind {
 	case 'f':

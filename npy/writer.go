@@ -93,8 +93,9 @@ func (w *Writer) Header() Header {
 }
 
 // WriteFloat64 appends src converted to the header's DType. A value the
-// DType cannot hold exactly (a float64 overflowing float32, a non-integral
-// or out-of-range value for an integer type) is an error wrapping ErrRange;
+// DType cannot hold (a float64 overflowing float32, a non-integral or
+// out-of-range value for an integer type) is an error wrapping ErrRange
+// (float32 rounds values inside its range to nearest, as NumPy does);
 // NaN and Inf are written as they are to float types. Writing more than
 // Header.Len() elements in total is an error wrapping ErrShape. After an
 // error the Writer is unusable and Close discards the file.

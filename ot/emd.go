@@ -16,7 +16,8 @@ type EMDOptions struct {
 	// MassTol is the relative tolerance allowed between Σa and Σb; 0
 	// means DefaultMassTol. Within it b is rescaled to Σa, as POT does.
 	MassTol float64
-	// Progress, when not nil, is called every 10000 pivots with the pivot
+	// Progress, when not nil, is called every 12 288 pivots (every third
+	// refresh of the potentials, which happens every 4096) with the pivot
 	// count and the current transport cost.
 	Progress func(pivots int, cost float64)
 }

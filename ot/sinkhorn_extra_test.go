@@ -452,6 +452,11 @@ func TestCheckHistograms(t *testing.T) {
 			t.Errorf("%s: error %v, want ErrInput mentioning %q", tc.name, err, tc.want)
 		}
 	}
+	for _, tol := range []float64{-1, math.NaN()} {
+		if err := CheckHistograms([]float64{1, 1}, []float64{0.6, 0.4}, tol); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "mass tolerance") {
+			t.Errorf("tol %v: %v", tol, err)
+		}
+	}
 }
 
 // TestStridedCost: a cost matrix that is a view into a larger one (stride

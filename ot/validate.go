@@ -30,8 +30,11 @@ type problem struct {
 // balanced problem: finite, non-negative, positive total mass, and equal
 // masses within the relative tolerance tol (|Σa − Σb| ≤ tol·max(Σa, Σb)).
 // The error says which entry or which sums are at fault and wraps
-// ErrInput.
+// ErrInput; a negative or NaN tol is an ErrInput error too.
 func CheckHistograms(a, b []float64, tol float64) error {
+	if !(tol >= 0) {
+		return errorf("%w: mass tolerance %g must be ≥ 0", ErrInput, tol)
+	}
 	sa, err := checkWeights("a", a)
 	if err != nil {
 		return err

@@ -226,6 +226,18 @@ func TestMulVecAllocs(t *testing.T) {
 	}
 }
 
+func TestMulDenseToAllocs(t *testing.T) {
+	for _, g := range []int{20, 200} { // serial and parallel paths
+		a := Laplacian2D(g, g)
+		x := mat.NewDense(g*g, 4, nil)
+		y := mat.NewDense(g*g, 4, nil)
+		a.MulDenseTo(y, x) // warm the worker pool and job pool
+		if n := testing.AllocsPerRun(50, func() { a.MulDenseTo(y, x) }); n != 0 {
+			t.Errorf("grid %d: MulDenseTo allocates %v times per call", g, n)
+		}
+	}
+}
+
 func TestMulVecPanicsOnMismatch(t *testing.T) {
 	a := Laplacian2D(3, 3)
 	defer func() {

@@ -2,6 +2,7 @@ package sparse
 
 import (
 	"fmt"
+	"sync"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
@@ -38,12 +39,23 @@ func (a *CSR) MulDenseTo(dst, X *mat.Dense) {
 		a.MulVecTo(d.Data[:a.rows], x.Data[:a.cols])
 		return
 	}
-	j := &spmmJob{a: a, x: x, d: d, parts: 1}
+	j := spmmJobs.Get().(*spmmJob)
+	j.a, j.x, j.d, j.parts = a, x, d, 1
 	if len(a.ind)*k >= ParallelMinNNZ {
 		j.parts = min(par.Procs(), a.rows)
 	}
-	par.Run(j.parts, j)
+	if j.parts == 1 {
+		j.Run(0)
+	} else {
+		par.Run(j.parts, j)
+	}
+	j.a, j.x, j.d = nil, blas64.General{}, blas64.General{}
+	spmmJobs.Put(j)
 }
+
+// spmmJobs recycles the jobs of MulDenseTo, which par.Run would otherwise
+// allocate on every call (it takes an interface).
+var spmmJobs = sync.Pool{New: func() any { return new(spmmJob) }}
 
 // spmmJob is one MulDenseTo over its row blocks.
 type spmmJob struct {
