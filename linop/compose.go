@@ -88,6 +88,11 @@ func Product(ops ...Operator) Operator {
 	if len(ops) == 0 {
 		panic("linop: Product: no operators")
 	}
+	for i, op := range ops {
+		if op == nil {
+			panic(fmt.Sprintf("linop: Product: operator %d is nil", i))
+		}
+	}
 	for i := 0; i+1 < len(ops); i++ {
 		_, c := ops[i].Dims()
 		r, _ := ops[i+1].Dims()

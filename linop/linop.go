@@ -88,7 +88,12 @@ func (t transpose) ApplyT(dst, x []float64) { t.a.Apply(dst, x) }
 // *mat.Dense and *mat.SymDense) to a Transposer. The product costs one
 // dense BLAS call, O(r·c); for *mat.Dense (and other mat.RawMatrixer) it
 // allocates nothing. It keeps a reference to m.
-func Dense(m mat.Matrix) Transposer { return dense{m} }
+func Dense(m mat.Matrix) Transposer {
+	if m == nil {
+		panic("linop: Dense: nil matrix")
+	}
+	return dense{m}
+}
 
 type dense struct{ m mat.Matrix }
 
@@ -136,6 +141,9 @@ func Func(r, c int, apply func(dst, x []float64), applyT func(dst, x []float64))
 	if apply == nil {
 		panic("linop: Func: apply is nil")
 	}
+	if r < 0 || c < 0 {
+		panic(fmt.Sprintf("linop: Func: negative dimensions %d×%d", r, c))
+	}
 	if applyT == nil {
 		return fn{r: r, c: c, f: apply}
 	}
@@ -164,7 +172,12 @@ func (f fnT) ApplyT(dst, x []float64) {
 }
 
 // Identity returns the n×n identity operator.
-func Identity(n int) Transposer { return identity(n) }
+func Identity(n int) Transposer {
+	if n < 0 {
+		panic(fmt.Sprintf("linop: Identity: negative size %d", n))
+	}
+	return identity(n)
+}
 
 type identity int
 

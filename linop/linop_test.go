@@ -222,3 +222,26 @@ func TestAdaptersDoNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// Programmer errors panic with a message that names the function.
+func TestConstructorPanics(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"Identity negative", func() { linop.Identity(-1) }, "linop: Identity: negative size -1"},
+		{"Func negative", func() { linop.Func(-1, 3, func(dst, x []float64) {}, nil) }, "linop: Func: negative dimensions -1×3"},
+		{"Dense nil", func() { linop.Dense(nil) }, "linop: Dense: nil matrix"},
+		{"Product nil", func() { linop.Product(linop.Identity(2), nil) }, "linop: Product: operator 1 is nil"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if r, _ := recover().(string); r != tc.want {
+					t.Errorf("panic %q, want %q", r, tc.want)
+				}
+			}()
+			tc.f()
+		})
+	}
+}

@@ -73,6 +73,9 @@ func checkWeights(name string, w []float64) (float64, error) {
 
 // Uniform returns the uniform histogram of n bins, each 1/n.
 func Uniform(n int) []float64 {
+	if n < 0 {
+		panic(fmt.Sprintf("ot: Uniform: negative length %d", n))
+	}
 	w := make([]float64, n)
 	for i := range w {
 		w[i] = 1 / float64(n)

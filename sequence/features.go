@@ -20,6 +20,10 @@ func LowFrequency(field []float64, shape []int, freq int) []float64 {
 	}
 	size := 1
 	for _, s := range shape {
+		if s < 1 {
+			size = -1 // a negative or zero extent never matches
+			break
+		}
 		size *= s
 	}
 	if size != len(field) || len(shape) == 0 {

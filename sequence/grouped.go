@@ -74,6 +74,9 @@ func Grouped(fields [][]float64, shape []int, o *GroupedOptions) []int {
 	for i, f := range fields {
 		if opt.Features != nil {
 			feats[i] = opt.Features(f)
+			if len(feats[i]) == 0 {
+				panic(fmt.Sprintf("sequence: Grouped: Features returned no values for field %d", i))
+			}
 			if len(feats[i]) != len(feats[0]) {
 				panic(fmt.Sprintf("sequence: Grouped: Features returned %d values for field %d, %d for field 0", len(feats[i]), i, len(feats[0])))
 			}
@@ -113,7 +116,8 @@ func Grouped(fields [][]float64, shape []int, o *GroupedOptions) []int {
 // Bins returns the orthant bin of each row of scores (N×r): column j is
 // min–max normalised over the rows and bit r−1−j of the bin is set when
 // the normalised value is ≥ ½ (column 0 is the most significant bit). A
-// constant column sets no bit.
+// constant column sets no bit. It panics if the rows differ in length or
+// a row has more than 62 columns.
 func Bins(scores [][]float64) []int {
 	N := len(scores)
 	bins := make([]int, N)
@@ -121,6 +125,14 @@ func Bins(scores [][]float64) []int {
 		return bins
 	}
 	r := len(scores[0])
+	if r > 62 {
+		panic(fmt.Sprintf("sequence: Bins: %d columns, at most 62 fit in a bin number", r))
+	}
+	for i, s := range scores {
+		if len(s) != r {
+			panic(fmt.Sprintf("sequence: Bins: row %d has %d scores, row 0 has %d", i, len(s), r))
+		}
+	}
 	for j := 0; j < r; j++ {
 		lo, hi := math.Inf(1), math.Inf(-1)
 		for _, s := range scores {

@@ -208,11 +208,16 @@ func TestLowFrequencyPanics(t *testing.T) {
 		func() { LowFrequency(make([]float64, 6), []int{2, 2}, 2) },
 		func() { LowFrequency(make([]float64, 4), []int{2, 2}, 0) },
 		func() { LowFrequency(nil, nil, 3) },
+		func() { LowFrequency(make([]float64, 16), []int{-4, -4}, 2) },
+		func() { Bins([][]float64{{1, 2}, {3}}) },
+		func() {
+			Grouped([][]float64{{1, 2}, {3, 4}}, []int{2}, &GroupedOptions{Features: func([]float64) []float64 { return nil }})
+		},
 	} {
 		func() {
 			defer func() {
-				if r := recover(); r == nil {
-					t.Error("no panic")
+				if r, _ := recover().(string); !strings.HasPrefix(r, "sequence: ") {
+					t.Errorf("panic %q, want one starting with sequence:", r)
 				}
 			}()
 			f()

@@ -18,6 +18,9 @@ func NewCOO(r, c, capacity int) *COO {
 	if r < 0 || c < 0 || r > MaxDim || c > MaxDim {
 		panic(fmt.Sprintf("sparse: invalid dimensions %d×%d", r, c))
 	}
+	if capacity < 0 {
+		panic(fmt.Sprintf("sparse: NewCOO: negative capacity %d", capacity))
+	}
 	return &COO{
 		rows: r, cols: c,
 		ri: make([]int32, 0, capacity),
@@ -32,8 +35,12 @@ func (m *COO) Dims() (r, c int) { return m.rows, m.cols }
 // Len returns the number of appended entries, duplicates included.
 func (m *COO) Len() int { return len(m.v) }
 
-// Entry returns the k-th appended entry.
+// Entry returns the k-th appended entry. It panics if k is not in
+// [0, Len()).
 func (m *COO) Entry(k int) (i, j int, v float64) {
+	if k < 0 || k >= len(m.v) {
+		panic(fmt.Sprintf("sparse: COO.Entry: index %d out of range [0, %d)", k, len(m.v)))
+	}
 	return int(m.ri[k]), int(m.ci[k]), m.v[k]
 }
 

@@ -163,6 +163,9 @@ func (a *CSR) Clone() *CSR {
 
 // Identity returns the n×n identity matrix in CSR form.
 func Identity(n int) *CSR {
+	if n < 0 || n > MaxDim {
+		panic(fmt.Sprintf("sparse: Identity: invalid size %d", n))
+	}
 	indptr := make([]int, n+1)
 	ind := make([]int32, n)
 	val := make([]float64, n)

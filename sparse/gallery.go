@@ -68,6 +68,9 @@ func ConvectionDiffusion2D(nx, ny int, p float64) *CSR {
 
 // Laplacian1D returns the n×n matrix tridiag(−1, 2, −1).
 func Laplacian1D(n int) *CSR {
+	if n < 0 || n > MaxDim {
+		panic(fmt.Sprintf("sparse: Laplacian1D: invalid size %d", n))
+	}
 	return Laplacian2D(n, 1).withDiag(2)
 }
 
