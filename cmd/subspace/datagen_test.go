@@ -501,7 +501,9 @@ func TestDatagenNotConvergedExits3(t *testing.T) {
 	}
 }
 
-// The default output name is FAMILY.npz (FAMILY.shard-i-of-N.npz).
+// The default output name is FAMILY.npz, then FAMILY-2.npz, ... when
+// taken (so the README's first command runs again), FAMILY.npz itself with
+// --force, and FAMILY.shard-i-of-N.npz, never renamed, for a shard.
 func TestDatagenDefaultOutput(t *testing.T) {
 	dir := t.TempDir()
 	wd, _ := os.Getwd()
@@ -512,11 +514,19 @@ func TestDatagenDefaultOutput(t *testing.T) {
 	if code, stdout, stderr := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3"); code != 0 || !strings.Contains(stdout, "wrote thermal.npz") {
 		t.Fatalf("exit %d %s %s", code, stdout, stderr)
 	}
-	if code, _, stderr := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3"); code != 2 || !strings.Contains(stderr, "thermal.npz exists") {
-		t.Errorf("second run: exit %d %s", code, stderr)
+	for _, want := range []string{"thermal-2.npz", "thermal-3.npz"} {
+		if code, stdout, stderr := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3"); code != 0 || !strings.Contains(stdout, "wrote "+want) {
+			t.Errorf("next run: exit %d, want %s: %s %s", code, want, stdout, stderr)
+		}
+	}
+	if code, stdout, stderr := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3", "--force"); code != 0 || !strings.Contains(stdout, "wrote thermal.npz") {
+		t.Errorf("--force: exit %d %s %s", code, stdout, stderr)
 	}
 	if code, stdout, _ := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3", "--shard", "1/2"); code != 0 || !strings.Contains(stdout, "wrote thermal.shard-1-of-2.npz") {
 		t.Errorf("shard default name: %s", stdout)
+	}
+	if code, _, stderr := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3", "--shard", "1/2"); code != 2 || !strings.Contains(stderr, "thermal.shard-1-of-2.npz exists") {
+		t.Errorf("shard default name again: exit %d %s", code, stderr)
 	}
 	if code, stdout, _ := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3", "--out="); code != 0 || strings.Contains(stdout, "wrote") {
 		t.Errorf("--out= should write nothing: %s", stdout)
