@@ -254,6 +254,12 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	if (method == "cg" || method == "minres") && !A.IsSymmetric(1e-12) {
 		fmt.Fprintf(stderr, "subspace: warning: %s is not symmetric; %s needs a symmetric matrix (running anyway)\n", path, method)
 	}
+	if (method == "cg" || method == "minres") && prec == "asm" {
+		// Restricted additive Schwarz is not symmetric even for symmetric
+		// A; block Jacobi with ILU(0) blocks is (ILU(0) of a symmetric
+		// block is its LDLᵀ incomplete Cholesky).
+		fmt.Fprintf(stderr, "subspace: warning: --precond asm (restricted additive Schwarz) is not symmetric; %s needs a symmetric preconditioner such as bjacobi, ic0, ssor or jacobi (running anyway)\n", method)
+	}
 	var M linop.Operator
 	if prec != "none" {
 		M, err = precond.New(prec, A, f.asm.options(precond.Options{Omega: f.omega, Shift: f.shift}))

@@ -299,6 +299,11 @@ func TestSolveBadInput(t *testing.T) {
 		{"cg nonsymmetric", []string{"solve", west, "--method", "cg"}, 1,
 			[]string{"converged          no: A is not positive definite"},
 			[]string{"warning: " + west + " is not symmetric; cg needs a symmetric matrix", "pᵀAp", "not positive definite"}},
+		// CG with the nonsymmetric restricted Schwarz preconditioner: a
+		// warning that names the symmetric ones, and the run.
+		{"cg with asm", []string{"solve", bus, "--method", "cg", "--precond", "asm", "--maxiter", "20"}, 3,
+			[]string{"converged          no"},
+			[]string{"warning: --precond asm (restricted additive Schwarz) is not symmetric; cg needs a symmetric preconditioner such as bjacobi"}},
 		// Not converged: the result is printed, exit 3.
 		{"not converged", []string{"solve", west, "--maxiter", "10"}, 3,
 			[]string{"iterations         10 (", "converged          no: iteration limit 10 reached"}, nil},
