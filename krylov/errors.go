@@ -6,7 +6,8 @@ import (
 )
 
 // Sentinel errors. Errors returned by the solvers wrap one of these (test
-// with errors.Is) and say where it happened (method, iteration, values).
+// with errors.Is), except a cancelled context's (which wraps ctx.Err()),
+// and say where it happened (method, iteration, values).
 // When a solver returns an error it still returns a Result describing the
 // iterate it left in x.
 var (
@@ -23,6 +24,11 @@ var (
 	ErrIndefinite = errors.New("not positive definite")
 	// ErrNaN: a NaN or infinity appeared in the input or the iteration.
 	ErrNaN = errors.New("NaN or Inf")
+	// ErrOption: an option is out of range (negative or infinite
+	// tolerances, MaxIter < 0, an unknown Side, a Restart or Shadow the
+	// solver cannot use) or the operator lacks what the method needs (LSQR
+	// and LSMR need a linop.Transposer).
+	ErrOption = errors.New("invalid option")
 )
 
 func errorf(format string, args ...any) error {

@@ -55,7 +55,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	s.mEff = s.m
 	if o != nil && o.Restart != 0 {
 		if o.Restart > s.m || o.Restart <= s.k {
-			return Result{Reason: "invalid options"}, errorf("%s: invalid Restart %d: must be in (K, M] = (%d, %d], the storage of this solver (set M and K in NewGCRODR)", method, o.Restart, s.k, s.m)
+			return Result{Reason: "invalid options"}, errorf("%s: %w: Restart %d must be in (K, M] = (%d, %d], the storage of this solver (set M and K in NewGCRODR)", method, ErrOption, o.Restart, s.k, s.m)
 		}
 		s.mEff = o.Restart
 	}
@@ -65,7 +65,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		return res, err
 	}
 	if opt.Side == Left {
-		return Result{Reason: "invalid options"}, errorf("%s: left preconditioning is not supported (use Side: Right)", method)
+		return Result{Reason: "invalid options"}, errorf("%s: %w: left preconditioning is not supported (use Side: Right)", method, ErrOption)
 	}
 	M := opt.Precond
 	mon := newMonitor(ctx, method, &opt, bnorm, &res)

@@ -3,6 +3,7 @@ package krylov
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"math/cmplx"
 	"math/rand/v2"
@@ -793,7 +794,7 @@ func TestGCRODRInvalidRestart(t *testing.T) {
 	b[3] = 1
 	for _, restart := range []int{50, 20, -1} {
 		res, err := NewGCRODR(16, nil).Solve(context.Background(), A, b, make([]float64, 16), &Options{Restart: restart})
-		if err == nil || !strings.Contains(err.Error(), "invalid Restart") || res.Converged {
+		if !errors.Is(err, ErrOption) || !strings.Contains(err.Error(), fmt.Sprintf("Restart %d must be in (K, M]", restart)) || res.Converged {
 			t.Errorf("Restart %d: %+v, %v; want an invalid Restart error", restart, res, err)
 		}
 	}

@@ -77,7 +77,7 @@ func IDRS(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Re
 		s = min(DefaultShadow, n) // IDR(n) is exact in n+1 steps; s > n has no meaning
 	}
 	if s < 0 || s > n {
-		return Result{Reason: "invalid options"}, errorf("%s: invalid Shadow %d (must be in [1, n = %d])", method, opt.Shadow, n)
+		return Result{Reason: "invalid options"}, errorf("%s: %w: Shadow %d (must be in [1, n = %d])", method, ErrOption, opt.Shadow, n)
 	}
 	w := newIDRS(n, s, opt.Precond != nil)
 	mon := newMonitor(ctx, method, &opt, bnorm, &res)

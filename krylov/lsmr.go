@@ -31,7 +31,10 @@ import (
 // m + 4n plus scratch m + n.
 //
 // Errors: ErrNotConverged (rules 3, 6, 7 of LSOptions), ErrNaN, a wrapped
-// ctx.Err(), invalid options, an operator without ApplyT.
+// ctx.Err(), ErrOption for invalid options or an operator without ApplyT.
+// With a *sparse.CSR or *sparse.CSC operator the products with Aᵀ (or A)
+// sum per-core partial results, so the last bits of x depend on
+// GOMAXPROCS.
 func LSMR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (LSResult, error) {
 	const method = "LSMR"
 	if res, ok, err := rescaledLS(A, b, x, o, func(b, x []float64, o *LSOptions) (LSResult, error) { return LSMR(ctx, A, b, x, o) }); ok {

@@ -93,14 +93,14 @@ func (o *LSOptions) resolve(method string, m, n int, defTol float64) (LSOptions,
 		v    float64
 	}{{"Damp", r.Damp}, {"ATol", r.ATol}, {"BTol", r.BTol}, {"ConLim", r.ConLim}} {
 		if f.v < 0 || math.IsNaN(f.v) {
-			return r, errorf("%s: invalid %s %g (must be ≥ 0)", method, f.name, f.v)
+			return r, errorf("%s: %w: %s %g (must be ≥ 0)", method, ErrOption, f.name, f.v)
 		}
 	}
 	if math.IsInf(r.Damp, 0) || math.IsInf(r.ATol, 0) || math.IsInf(r.BTol, 0) {
-		return r, errorf("%s: Damp, ATol and BTol must be finite", method)
+		return r, errorf("%s: %w: Damp, ATol and BTol must be finite", method, ErrOption)
 	}
 	if r.MaxIter < 0 {
-		return r, errorf("%s: invalid MaxIter %d (must be ≥ 0)", method, r.MaxIter)
+		return r, errorf("%s: %w: MaxIter %d (must be ≥ 0)", method, ErrOption, r.MaxIter)
 	}
 	if r.ATol == 0 {
 		r.ATol = defTol
@@ -144,7 +144,7 @@ func lsStart(method string, A linop.Operator, b, x []float64, o *LSOptions, defT
 	res.Reason = "invalid input"
 	At, ok := A.(linop.Transposer)
 	if !ok {
-		return nil, opt, res, true, errorf("%s: the operator %T cannot apply its transpose: LSQR and LSMR need a linop.Transposer", method, A)
+		return nil, opt, res, true, errorf("%s: %w: the operator %T cannot apply its transpose: LSQR and LSMR need a linop.Transposer", method, ErrOption, A)
 	}
 	if err = checkFinite(method, "b", b); err != nil {
 		return At, opt, res, true, err

@@ -280,7 +280,7 @@ func TestLSSpecialInputs(t *testing.T) {
 		}
 		// No transpose.
 		noT := linop.Func(10, 6, func(dst, x []float64) { linop.Dense(a).Apply(dst, x) }, nil)
-		if _, err := s.solve(ctx, noT, b, make([]float64, 6), nil); err == nil || !strings.Contains(err.Error(), "Transposer") {
+		if _, err := s.solve(ctx, noT, b, make([]float64, 6), nil); !errors.Is(err, ErrOption) || !strings.Contains(err.Error(), "Transposer") {
 			t.Errorf("%s without ApplyT: %v", s.name, err)
 		}
 		// Bad values.
@@ -288,7 +288,7 @@ func TestLSSpecialInputs(t *testing.T) {
 			t.Errorf("%s NaN b: %v", s.name, err)
 		}
 		for _, o := range []*LSOptions{{Damp: -1}, {ATol: -1}, {BTol: math.NaN()}, {ConLim: -2}, {MaxIter: -1}} {
-			if _, err := s.solve(ctx, linop.Dense(a), b, make([]float64, 6), o); err == nil {
+			if _, err := s.solve(ctx, linop.Dense(a), b, make([]float64, 6), o); !errors.Is(err, ErrOption) {
 				t.Errorf("%s accepted %+v", s.name, o)
 			}
 		}

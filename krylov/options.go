@@ -61,7 +61,8 @@ type Options struct {
 	// both; the zero value is Right.
 	Side Side
 	// Restart is the Krylov subspace dimension of restarted methods
-	// (GMRES, FGMRES, GCRO-DR's m); 0 means DefaultRestart (GCRO-DR: 40).
+	// (GMRES, FGMRES, GCRO-DR's m); 0 means DefaultRestart (GCRO-DR: the
+	// solver's M, set by NewGCRODR).
 	Restart int
 	// Shadow is IDR(s)'s shadow-space dimension s; 0 means DefaultShadow.
 	// Other methods ignore it.
@@ -104,19 +105,19 @@ func (o *Options) resolve(n int, bnorm float64) (Options, float64, error) {
 		r = *o
 	}
 	if !(r.RTol >= 0) || !(r.ATol >= 0) || math.IsInf(r.RTol, 0) || math.IsInf(r.ATol, 0) {
-		return r, 0, errorf("invalid tolerances rtol=%g atol=%g (must be finite and ≥ 0)", r.RTol, r.ATol)
+		return r, 0, errorf("%w: tolerances rtol=%g atol=%g (must be finite and ≥ 0)", ErrOption, r.RTol, r.ATol)
 	}
 	if r.Side != Left && r.Side != Right {
-		return r, 0, errorf("invalid Side %d (want Left or Right)", int(r.Side))
+		return r, 0, errorf("%w: Side %d (want Left or Right)", ErrOption, int(r.Side))
 	}
 	if r.MaxIter < 0 {
-		return r, 0, errorf("invalid MaxIter %d (must be ≥ 0)", r.MaxIter)
+		return r, 0, errorf("%w: MaxIter %d (must be ≥ 0)", ErrOption, r.MaxIter)
 	}
 	if r.Restart < 0 {
-		return r, 0, errorf("invalid Restart %d (must be ≥ 0)", r.Restart)
+		return r, 0, errorf("%w: Restart %d (must be ≥ 0)", ErrOption, r.Restart)
 	}
 	if r.Shadow < 0 {
-		return r, 0, errorf("invalid Shadow %d (must be ≥ 0)", r.Shadow)
+		return r, 0, errorf("%w: Shadow %d (must be ≥ 0)", ErrOption, r.Shadow)
 	}
 	if r.RTol == 0 {
 		r.RTol = DefaultRTol

@@ -37,7 +37,10 @@ var zipEpoch = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // CreateNPZ starts an .npz archive at path. Everything goes to a temporary
 // file in the same directory that Close renames to path, so path never
-// holds a partial archive; Abort, or any failed write, discards it.
+// holds a partial archive; Abort, or a write that fails while writing
+// data, discards it. A call refused before it writes anything (an array
+// name used twice or empty, Create while another member's Writer is open)
+// returns an error and leaves the archive usable.
 func CreateNPZ(path string) (*NPZWriter, error) {
 	af, err := createAtomic(path)
 	if err != nil {

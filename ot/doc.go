@@ -32,7 +32,10 @@
 // wrapping ErrInput or ErrNaN that says which entry. A reg so small
 // against the cost's scale that the plan itself overflows (around 1e-300
 // times the largest cost) is an error wrapping ErrNaN: no method returns
-// a result whose cost or marginal error is not finite.
+// a result whose cost or marginal error is not finite. Weights whose
+// lengths do not match the cost matrix's shape are programming errors and
+// panic with a message starting "ot:"; warm-start potentials of the wrong
+// length are an ErrInput error.
 //
 // # Methods
 //

@@ -79,8 +79,10 @@
 // re-reading and rewriting dst; the earlier unknowns a row refers to are
 // usually still in cache).
 // Triangular solves are sequential; Jacobi's Apply is parallel for long
-// vectors. Apply and ApplyT allocate nothing and keep no scratch state, so
-// one preconditioner may be applied from several goroutines at once.
+// vectors. Apply and ApplyT allocate nothing (once warm) and share no
+// mutable state between calls (ASM takes its per-call scratch from a
+// sync.Pool), so one preconditioner may be applied from several goroutines
+// at once.
 //
 // A preconditioner is a snapshot: it copies what it needs from A, and later
 // changes to A's values do not affect it.

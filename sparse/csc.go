@@ -43,7 +43,8 @@ func (a *CSC) T() *CSR { return &a.t }
 // ToCSR returns a in CSR form (a new matrix).
 func (a *CSC) ToCSR() *CSR { return a.t.T() }
 
-// MulVecTo sets dst = A·x. See CSR.MulVecTransTo for its cost.
+// MulVecTo sets dst = A·x. See CSR.MulVecTransTo for its cost; as there,
+// the last bits of the result depend on GOMAXPROCS.
 func (a *CSC) MulVecTo(dst, x []float64) { a.t.MulVecTransTo(dst, x) }
 
 // MulVecTransTo sets dst = Aᵀ·x. See CSR.MulVecTo for its cost.

@@ -61,7 +61,8 @@
 //
 // # Errors and panics
 //
-// Bad data (files, NaN/Inf values, invalid CSR arrays given to NewCSR) are
-// errors. Mismatched dimensions in products and sums are programming
+// Bad data are errors: malformed files, NaN/Inf values in files (the
+// readers and writers refuse them; for matrices built in memory, call
+// CheckFinite), and invalid CSR arrays given to NewCSR. Mismatched dimensions in products and sums are programming
 // errors and panic with a message that starts with "sparse:".
 package sparse

@@ -97,8 +97,8 @@ func Procs() int {
 	return n
 }
 
-// Run calls body.Run(p) once for every p in [0, parts) and returns when all
-// have finished. Up to parts−1 pool workers help the calling goroutine;
+// Run calls body.Run(p) once for every p in [0, parts) (part 0 alone when
+// parts ≤ 1) and returns when all have finished. Up to parts−1 pool workers help the calling goroutine;
 // parts are claimed dynamically, so which goroutine runs a part varies
 // between calls (bodies must make each part's result independent of that,
 // which they do by writing only the part's own outputs). With parts ≤ 1 it
