@@ -80,9 +80,9 @@ for name, (x, y, a, b), metric, reg, reg_m in cases:
                                                                            numItermax=10**6, stopThr=1e-12)),
     }
     for meth in methods:
-        plan = tmp + "/P.npy"
+        plan = tmp + "/P.npy"  # rewritten for every case and method (--force)
         cmd = [exe, "ot", "--x", tmp + "/x.npy", "--y", tmp + "/y.npy", "--a", tmp + "/a.npy", "--b", tmp + "/b.npy",
-               "--metric", metric, "--method", meth, "--tol", "1e-12", "--maxiter", "1000000", "--plan", plan, "--json"]
+               "--metric", metric, "--method", meth, "--tol", "1e-12", "--maxiter", "1000000", "--plan", plan, "--force", "--json"]
         if meth != "emd":
             cmd += ["--reg", repr(reg)]
         if meth == "unbalanced":

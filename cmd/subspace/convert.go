@@ -99,7 +99,7 @@ func runConvert(cmd *cobra.Command, in, out string, f *convertFlags) error {
 	if !toNPZ && flags.Changed("compress") {
 		return usageErrorf("--compress applies to .npz output, not %s", out)
 	}
-	if err := checkOutputs([]string{in}, []output{{"OUT", out}}, f.force); err != nil {
+	if err := checkOutputs([]output{{"IN", in}}, []output{{"OUT", out}}, f.force, nil); err != nil {
 		return err
 	}
 	var err error

@@ -39,7 +39,11 @@ merged solutions have a relative residual above the run's rtol, as datagen.`,
 			if out == "" {
 				return usageErrorf("merge needs --out FILE.npz")
 			}
-			if err := checkOutputs(args, []output{{"--out", out}}, force); err != nil {
+			var shards []output
+			for _, a := range args {
+				shards = append(shards, output{"SHARD", a})
+			}
+			if err := checkOutputs(shards, []output{{"--out", out}}, force, nil); err != nil {
 				return err
 			}
 			d, err := mergeShards(args)

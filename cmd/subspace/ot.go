@@ -184,8 +184,9 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	}
 	// A missing directory or an existing file is found now, not after
 	// the solve.
-	inputs := []string{f.x, f.y, f.cost, f.a, f.b, f.warm}
-	if err := checkOutputs(inputs, []output{{"--plan", f.plan}, {"--potentials", f.potentials}, {"--history", f.history}}, f.force); err != nil {
+	inputs := []output{{"--x", f.x}, {"--y", f.y}, {"--cost", f.cost}, {"--a", f.a}, {"--b", f.b}, {"--warm-start", f.warm}}
+	outputs := []output{{"--plan", f.plan}, {"--potentials", f.potentials}, {"--history", f.history}}
+	if err := checkOutputs(inputs, outputs, f.force, map[string]string{"--potentials": "--warm-start"}); err != nil {
 		return err
 	}
 

@@ -5,32 +5,38 @@ import (
 	"path/filepath"
 )
 
-// output is one file a command will write: the flag that names it and
-// its path ("" when not asked for).
+// output is one file a command reads or writes: the flag (or argument
+// name) that names it and its path ("" when not given).
 type output struct{ flag, path string }
 
 // checkOutputs checks a command's output files before any work is done,
 // so that a mistake is reported at once and not after a long solve:
 //
 //   - the directory of each output exists;
-//   - an existing output is a regular file (the writers replace a file by
-//     renaming a temporary file over it, which would turn a device, pipe
-//     or directory into a regular file) and is overwritten only with
-//     force;
-//   - no output is one of the inputs (not even with force: the input is
-//     read after this check, and a user who names it twice has made a
-//     mistake) and no two outputs are the same file.
+//   - an existing output is a regular file (the .npy/.npz writers rename a
+//     temporary file over the path, which would turn a device, pipe or
+//     directory into a regular file) and is overwritten only with force;
+//   - no output is one of the inputs, except the pairs in inPlace (output
+//     flag → input flag: updating a file in place, such as --recycle-from
+//     and --recycle-to naming one U.npy), which need force like any
+//     existing output — every input is read before any output is written;
+//   - no two outputs are the same file.
 //
-// inputs are the paths the command reads; "" and "ones" (the built-in
-// right-hand side) are skipped.
-func checkOutputs(inputs []string, outputs []output, force bool) error {
+// Files are compared as the same file on disk (links included) or, when
+// one does not exist yet, by their paths with symbolic links in the
+// directory resolved. An empty path, and the built-in right-hand side
+// --rhs ones, are skipped.
+func checkOutputs(inputs, outputs []output, force bool, inPlace map[string]string) error {
 	for k, o := range outputs {
 		if o.path == "" {
 			continue
 		}
 		for _, in := range inputs {
-			if in != "" && in != "ones" && sameFile(in, o.path) {
-				return usageErrorf("%s %s is also an input; choose another file", o.flag, o.path)
+			if in.path == "" || (in.flag == "--rhs" && in.path == "ones") || !sameFile(in.path, o.path) {
+				continue
+			}
+			if inPlace[o.flag] != in.flag {
+				return usageErrorf("%s %s is also an input (%s); choose another file", o.flag, o.path, in.flag)
 			}
 		}
 		for _, p := range outputs[:k] {
@@ -66,15 +72,32 @@ func checkOutput(flag, path string, force bool) error {
 }
 
 // sameFile reports whether a and b name the same file: the same
-// existing file (hard links and symbolic links included), or, when
-// either does not exist yet, the same absolute path.
+// existing file (hard and symbolic links included), or, when either does
+// not exist yet, the same absolute path once symbolic links in its
+// directory are resolved.
 func sameFile(a, b string) bool {
 	sa, errA := os.Stat(a)
 	sb, errB := os.Stat(b)
 	if errA == nil && errB == nil {
 		return os.SameFile(sa, sb)
 	}
-	aa, errA := filepath.Abs(a)
-	ab, errB := filepath.Abs(b)
-	return errA == nil && errB == nil && aa == ab
+	if (errA == nil) != (errB == nil) {
+		return false // one exists, the other does not
+	}
+	return canonical(a) == canonical(b)
+}
+
+// canonical returns path made absolute with the symbolic links of its
+// directory resolved (the file itself need not exist), or path itself if
+// that fails.
+func canonical(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	dir, err := filepath.EvalSymlinks(filepath.Dir(abs))
+	if err != nil {
+		return abs
+	}
+	return filepath.Join(dir, filepath.Base(abs))
 }

@@ -31,8 +31,16 @@ func TestOutputsChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	x, y := filepath.Join(dir, "x.npy"), filepath.Join(dir, "y.npy")
+	alias := filepath.Join(dir, "alias") // a symbolic link to dir itself
+	if err := os.Symlink(dir, alias); err != nil {
+		t.Fatal(err)
+	}
+	ones := filepath.Join(dir, "ones") // a file that happens to be named ones
 	if code, _, stderr := dgRun(t, "solve", A, "--method", "cg", "--precond", "ic0", "--out", x); code != 0 {
 		t.Fatalf("solve --out: exit %d: %s", code, stderr)
+	}
+	if err := os.WriteFile(ones, must(os.ReadFile(x)), 0o644); err != nil {
+		t.Fatal(err)
 	}
 	tests := []struct {
 		name string
@@ -44,6 +52,8 @@ func TestOutputsChecked(t *testing.T) {
 		{"solve out is the rhs", []string{"solve", A, "--rhs", x, "--out", x, "--force"}, "is also an input"},
 		{"solve history is x0", []string{"solve", A, "--x0", x, "--history", x, "--force"}, "--history " + x + " is also an input"},
 		{"solve two outputs", []string{"solve", A, "--out", y, "--history", y}, "--out and --history name the same file"},
+		{"solve two new outputs through a linked directory", []string{"solve", A, "--out", y, "--history", filepath.Join(alias, "y.npy")}, "--out and --history name the same file"},
+		{"solve x0 file named ones", []string{"solve", A, "--x0", ones, "--out", ones, "--force"}, "--out " + ones + " is also an input (--x0)"},
 		{"solve existing", []string{"solve", A, "--out", existing}, "use --force to overwrite it"},
 		{"solve device", []string{"solve", A, "--out", os.DevNull, "--force"}, "is not a regular file"},
 		{"sequence out is an input", []string{"sequence", A, A, "--out", A, "--force"}, "is also an input"},
@@ -71,5 +81,41 @@ func TestOutputsChecked(t *testing.T) {
 	}
 	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
 		t.Errorf("%s is no longer a device (err %v)", os.DevNull, err)
+	}
+}
+
+func must(b []byte, err error) []byte {
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// Updating a file in place is allowed for the pairs made for it, with
+// --force: --recycle-from/--recycle-to (a sequence split over jobs) and
+// --warm-start/--potentials (refining potentials).
+func TestOutputsInPlacePairs(t *testing.T) {
+	dir := t.TempDir()
+	A := filepath.Join(infoMatrices, "494_bus.mtx")
+	U := filepath.Join(dir, "U.npy")
+	if code, _, stderr := dgRun(t, "sequence", A, A, "--recycle-to", U, "--maxiter", "50"); code != 0 && code != 3 {
+		t.Fatalf("sequence --recycle-to: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := dgRun(t, "sequence", A, A, "--recycle-from", U, "--recycle-to", U, "--maxiter", "50"); code != 2 || !strings.Contains(stderr, "use --force") {
+		t.Errorf("in place without --force: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := dgRun(t, "sequence", A, A, "--recycle-from", U, "--recycle-to", U, "--maxiter", "50", "--force"); code != 0 && code != 3 {
+		t.Errorf("in place with --force: exit %d: %s", code, stderr)
+	}
+	f := newOTFixture(t)
+	pot := filepath.Join(dir, "pot.npz")
+	if code, _, stderr := dgRun(t, "ot", "--cost", f.cost, "--reg", "0.1", "--potentials", pot); code != 0 {
+		t.Fatalf("ot --potentials: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := dgRun(t, "ot", "--cost", f.cost, "--reg", "0.05", "--warm-start", pot, "--potentials", pot, "--force"); code != 0 {
+		t.Errorf("ot in place: exit %d: %s", code, stderr)
+	}
+	if code, _, stderr := dgRun(t, "ot", "--cost", f.cost, "--reg", "0.05", "--warm-start", pot, "--plan", pot, "--force"); code != 2 || !strings.Contains(stderr, "is also an input (--warm-start)") {
+		t.Errorf("ot plan over the warm start: exit %d: %s", code, stderr)
 	}
 }

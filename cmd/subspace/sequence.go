@@ -250,8 +250,12 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	}
 	// A missing directory or an existing file is found now, not after
 	// the solves.
-	inputs := append([]string{f.rhs, f.recycleFrom}, paths...)
-	if err := checkOutputs(inputs, []output{{"--out", f.out}, {"--recycle-to", f.recycleTo}}, f.force); err != nil {
+	inputs := []output{{"--rhs", f.rhs}, {"--recycle-from", f.recycleFrom}}
+	for _, p := range paths {
+		inputs = append(inputs, output{"FILE", p})
+	}
+	outputs := []output{{"--out", f.out}, {"--recycle-to", f.recycleTo}}
+	if err := checkOutputs(inputs, outputs, f.force, map[string]string{"--recycle-to": "--recycle-from"}); err != nil {
 		return err
 	}
 	ctx := cmd.Context()

@@ -208,7 +208,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	}
 	// A missing directory or an existing file is found now, not after a
 	// long solve.
-	if err := checkOutputs([]string{path, f.rhs, f.x0}, []output{{"--out", f.out}, {"--history", f.history}}, f.force); err != nil {
+	if err := checkOutputs([]output{{"A", path}, {"--rhs", f.rhs}, {"--x0", f.x0}}, []output{{"--out", f.out}, {"--history", f.history}}, f.force, nil); err != nil {
 		return err
 	}
 	side := krylov.Right
