@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"math"
 	"os"
 	"slices"
@@ -60,18 +58,20 @@ type datagenConfig struct {
 	out         string
 	force       bool
 	compare     bool
-	shard       shardSpec
-	json        bool
-	m, k        int
-	every       int
-	project     int
-	maxIter     int
-	warmup      int
-	warmStart   bool
-	progress    bool
-	scheme      string // darcy and helmholtz: flux or skr-code
-	grf         string // darcy and helmholtz: neumann or periodic
-	asm         asmFlags
+	// replaceDefault: the default output FAMILY.npz exists and is replaced.
+	replaceDefault bool
+	shard          shardSpec
+	json           bool
+	m, k           int
+	every          int
+	project        int
+	maxIter        int
+	warmup         int
+	warmStart      bool
+	progress       bool
+	scheme         string // darcy and helmholtz: flux or skr-code
+	grf            string // darcy and helmholtz: neumann or periodic
+	asm            asmFlags
 }
 
 // shardSpec is --shard i/N: shard i (0-based) of N.
@@ -159,10 +159,10 @@ contiguous slice of it, so a batch system runs the shards in parallel
 --warmup W makes a shard first solve the W systems before its slice to warm its
 recycled space (not stored, timed separately).
 
-The output file defaults to FAMILY.npz, or FAMILY-2.npz, FAMILY-3.npz, ...
-when that exists (FAMILY.shard-i-of-N.npz for a shard, which is not
-renamed); datagen refuses to overwrite an existing file unless --force is
-given, and --out '' writes nothing. Arrays: coeff (rows × field shape; Darcy
+The output file defaults to FAMILY.npz, which a later run replaces (saying
+so on stderr), and to FAMILY.shard-i-of-N.npz for a shard; a file named
+with --out, and an existing shard file, are overwritten only with --force.
+--out '' writes nothing. Arrays: coeff (rows × field shape; Darcy
 (G+2)×(G+2)), solution (rows × G × G), index (system of each row), order (the
 global solve order), position (each row's place in it), iterations, matvecs,
 seconds, setup_seconds, assemble_seconds, relres, the baseline_* columns with
@@ -297,16 +297,17 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 		c.out = c.family + ".npz"
 		if shard != "" {
 			c.out = fmt.Sprintf("%s.shard-%d-of-%d.npz", c.family, c.shard.index, c.shard.count)
-		} else if !c.force {
-			// A default name already taken (by an earlier run) moves on
-			// to FAMILY-2.npz, FAMILY-3.npz, ...: the plain command keeps
-			// working and overwrites nothing. Shard names stay fixed, for
-			// merge and for batch systems that retry a shard.
-			c.out = freeName(c.family)
+		} else if st, err := os.Stat(c.out); err == nil && st.Mode().IsRegular() {
+			// The default output of an unsharded run is replaced, as a
+			// compiler replaces a.out, so that the plain command can be
+			// run again and a script reading FAMILY.npz reads this run's
+			// data; runDatagen says so on stderr. A named --out, and a
+			// shard's default name, need --force.
+			c.replaceDefault = true
 		}
 	}
 	if c.out != "" {
-		if err := checkOutput("--out", c.out, c.force); err != nil {
+		if err := checkOutput("--out", c.out, c.force || c.replaceDefault); err != nil {
 			return err
 		}
 	}
@@ -342,22 +343,6 @@ func (c *datagenConfig) checkMemory(fam pde.Family) error {
 	}
 	return usageErrorf("--grid %d --count %d needs at least %s (parameter fields, solutions, one matrix and the solver's basis), more than %s; choose a smaller --grid or --count",
 		c.grid, c.count, sysmem.FormatBytes(need), lim)
-}
-
-// freeName returns FAMILY.npz if no such file exists, else the first of
-// FAMILY-2.npz, FAMILY-3.npz, ... that does not (FAMILY.npz again after
-// 999 names, for checkOutput to refuse).
-func freeName(family string) string {
-	for k := 1; k < 1000; k++ {
-		name := family + ".npz"
-		if k > 1 {
-			name = fmt.Sprintf("%s-%d.npz", family, k)
-		}
-		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
-			return name
-		}
-	}
-	return family + ".npz"
 }
 
 // datagenSource is a sequence.Source over fields drawn in advance.
@@ -485,6 +470,9 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		ctx = context.Background()
 	}
 	wall := time.Now()
+	if c.replaceDefault {
+		fmt.Fprintf(stderr, "subspace: replacing %s, the default output of an earlier run (--out names another file)\n", c.out)
+	}
 	popt := c.asm.options(precond.Options{}) // every lane builds the same preconditioner
 	fam, err := c.newFamily()
 	if err != nil {
