@@ -19,7 +19,8 @@ const maxBiCGStabRestarts = 20
 //
 // x holds the initial guess on entry (zeros for none) and the solution on
 // return. Options used: RTol (default 1e-5), ATol, MaxIter (default
-// 10·n), Precond, History, Progress; Side and Restart are ignored.
+// 10·n), Precond, History, Progress; Side (which must be Left or
+// Right) and Restart do not change the method.
 //
 // One iteration is two products with A and two applications of M (as in
 // SciPy and PETSc's bcgs); MaxIter bounds the iterations. Memory: 6n (8n

@@ -16,7 +16,8 @@ import (
 // x holds the initial guess on entry (zeros for none) and the solution on
 // return. o.Precond, if set, applies M ≈ A⁻¹ and must be symmetric positive
 // definite. Options used: RTol (default 1e-5), ATol, MaxIter (default
-// 10·n), Precond, History, Progress; Side and Restart are ignored.
+// 10·n), Precond, History, Progress; Side (which must be Left or
+// Right) and Restart do not change the method.
 //
 // One iteration is one product with A, one application of M and two
 // passes over the vectors (the update of x and r is fused with ‖r‖, the

@@ -14,7 +14,8 @@ import (
 // adaptive parameters — because the preconditioned vectors zⱼ = Mⱼ vⱼ are
 // stored and the solution is formed from them, x = x₀ + Z y.
 //
-// Everything else is as GMRES with Side = Right (Side is ignored):
+// Everything else is as GMRES with Side = Right (Side, Left or Right, is
+// not used):
 // options, iteration counting (inner Arnoldi steps over all cycles),
 // the stopping rule on the true residual ‖b − A x‖, breakdown handling and
 // errors. Without a preconditioner it is GMRES.

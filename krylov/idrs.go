@@ -39,7 +39,8 @@ const maxIDRSRestarts = 20
 //
 // x holds the initial guess on entry (zeros for none) and the solution on
 // return. Options used: RTol (default 1e-5), ATol, MaxIter (default
-// 10·n), Precond, Shadow, History, Progress; Side and Restart are ignored.
+// 10·n), Precond, Shadow, History, Progress; Side (which must be Left or
+// Right) and Restart do not change the method.
 //
 // An iteration is one product with A and one application of M (s+1 of
 // them per cycle of s biorthogonalisation steps and one dimension

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/linop"
@@ -68,14 +69,18 @@ type LSResult struct {
 	// MatVecsT is the number of products with Aᵀ (including the final
 	// ‖Aᵀr‖).
 	MatVecsT int
-	// NormAr is the true ‖Aᵀ(b − A x) − λ²x‖ of the returned x (the
-	// gradient of the objective, zero at the solution).
+	// NormAr is the true ‖Aᵀ(b − A x) − λ²(x − x₀)‖ of the returned x (the
+	// gradient of the objective, zero at the solution; x₀ = 0 without an
+	// initial guess).
 	NormAr float64
 	// NormA and CondA are the method's estimates of ‖Ā‖ (Frobenius norm
 	// of the bidiagonal matrix built so far) and cond(Ā).
 	NormA, CondA float64
 	// NormX is ‖x‖ of the returned x.
 	NormX float64
+	// x0 is a copy of the initial guess when damping applies to x − x₀
+	// with x₀ ≠ 0 (for NormAr); nil otherwise.
+	x0 []float64
 	// Stop is the number of the stopping rule that ended the solve (see
 	// LSOptions; 0 when the initial guess already solves the problem).
 	Stop int
@@ -168,6 +173,9 @@ func lsStart(method string, A linop.Operator, b, x []float64, o *LSOptions, defT
 		}
 		return At, opt, res, true, nil
 	}
+	if opt.Damp != 0 && !isZero(x) {
+		res.x0 = slices.Clone(x)
+	}
 	if n == 0 {
 		res.Converged = true
 		res.Reason = "A has no columns: the empty x is the least-squares solution"
@@ -222,6 +230,9 @@ func lsFinish(method string, A linop.Transposer, b, x, rm, rn []float64, damp fl
 	res.MatVecsT++
 	if damp != 0 {
 		vec.Axpy(-damp*damp, x, rn)
+		if res.x0 != nil {
+			vec.Axpy(damp*damp, res.x0, rn) // the damping is on x − x₀
+		}
 	}
 	res.Residual = rnorm
 	res.RelResidual = rnorm

@@ -262,8 +262,8 @@ func TestLSSpecialInputs(t *testing.T) {
 		for i := range want {
 			want[i] = x0[i] + d.AtVec(i)
 		}
-		if res, err := s.solve(ctx, linop.Dense(a), make([]float64, 10), x, &LSOptions{Damp: 0.5, ATol: 1e-12, BTol: 1e-12}); err != nil || !res.Converged || ktRelErr(x, want) > 1e-8 {
-			t.Errorf("%s b = 0, damp 0.5, x0 ≠ 0: %+v %v, error %.3g", s.name, res, err, ktRelErr(x, want))
+		if res, err := s.solve(ctx, linop.Dense(a), make([]float64, 10), x, &LSOptions{Damp: 0.5, ATol: 1e-12, BTol: 1e-12}); err != nil || !res.Converged || ktRelErr(x, want) > 1e-8 || res.NormAr > 1e-9 {
+			t.Errorf("%s b = 0, damp 0.5, x0 ≠ 0: %+v %v, error %.3g (NormAr, the gradient, must vanish)", s.name, res, err, ktRelErr(x, want))
 		}
 		// x0 = least-squares solution: Aᵀ(b − A x0) = 0 at the start.
 		b := ktVec(10, 2)

@@ -17,7 +17,8 @@ import (
 //
 // x holds the initial guess on entry (zeros for none) and the solution on
 // return. Options used: RTol (default 1e-5), ATol, MaxIter (default
-// 10·n), Precond, History, Progress; Side and Restart are ignored. A is
+// 10·n), Precond, History, Progress; Side (which must be Left or
+// Right) and Restart do not change the method. A is
 // assumed symmetric (not checked: a nonsymmetric A gives wrong results
 // without an error); M must be symmetric positive definite (rᵀMr ≤ 0 is
 // reported as ErrIndefinite).

@@ -11,10 +11,11 @@ import (
 // to 0 when the entries are below about 1e-154 and overflows above about
 // 1e154: a right-hand side of norm 1e-200 would look solved at once, one
 // of 1e160 would turn into Inf. Such a system is solved instead with b and
-// x0 multiplied by 2^−e, e the binary exponent of ‖b‖ (an exact scaling,
-// so the iterates are those of the original system scaled, up to
-// subnormal entries of b), and x, the absolute residuals and ATol are
-// scaled back. Right-hand sides with ‖b‖ in [rescaleLow, rescaleHigh]
+// x0 multiplied by 2^−e, e the binary exponent of max|bᵢ| (an exact
+// scaling, so the iterates are those of the original system scaled, up to
+// entries of b that underflow), and x, the absolute residuals and ATol are
+// scaled back. It is not applied when the options are invalid or x0 would
+// not scale exactly: the solver then reports the system as given. Right-hand sides with ‖b‖ in [rescaleLow, rescaleHigh]
 // are solved as they are: their squares are far inside the range even
 // for residuals 1e60 times larger or smaller than b.
 const (
@@ -22,15 +23,33 @@ const (
 	rescaleHigh = 0x1p+300 // about 2.0e+90
 )
 
-// rescaleExp returns e such that b·2^−e has norm in [1/2, 1), and false
-// when b needs no rescaling (its norm is in range, zero or not finite:
-// the solver reports those itself).
-func rescaleExp(b []float64) (int, bool) {
-	nb := vec.Norm(b)
-	if nb == 0 || math.IsNaN(nb) || math.IsInf(nb, 0) || (nb >= rescaleLow && nb <= rescaleHigh) {
+// rescaleExp returns e such that b·2^−e has its largest entry in
+// [1/2, 1) (so its norm is at most √n), and false when b needs no
+// rescaling: its norm is in range, b is zero or not finite (the solver
+// reports those itself), or x0 would not scale exactly (a nonzero entry
+// would overflow or fall below the normal range: then the system is
+// solved as given, and a failure is reported as it is).
+func rescaleExp(b, x0 []float64) (int, bool) {
+	nb := vec.Norm(b) // +Inf when the norm itself overflows
+	if nb == 0 || math.IsNaN(nb) || (nb >= rescaleLow && nb <= rescaleHigh) {
 		return 0, false
 	}
-	_, e := math.Frexp(nb)
+	big := 0.0
+	for _, v := range b {
+		big = math.Max(big, math.Abs(v))
+	}
+	if math.IsInf(big, 0) || math.IsNaN(big) {
+		return 0, false
+	}
+	_, e := math.Frexp(big)
+	for _, v := range x0 {
+		if v == 0 {
+			continue
+		}
+		if s := math.Abs(math.Ldexp(v, -e)); math.IsInf(s, 0) || s < 0x1p-1022 {
+			return 0, false
+		}
+	}
 	return e, true
 }
 
@@ -63,10 +82,14 @@ func unscale(x, xs []float64, e int, res *Result) {
 // first (panicking as the solvers do), so that a wrong call fails the
 // same way whatever b holds.
 func rescaled(A linop.Operator, b, x []float64, o *Options, solve func(b, x []float64, o *Options) (Result, error)) (Result, bool, error) {
-	if r, c := A.Dims(); r != c || len(b) != r || len(x) != c {
+	r, c := A.Dims()
+	if r != c || len(b) != r || len(x) != c {
 		return Result{}, false, nil // the solver panics with its message
 	}
-	e, ok := rescaleExp(b)
+	if _, _, err := o.resolve(r, 1); err != nil {
+		return Result{}, false, nil // the solver reports the options as given
+	}
+	e, ok := rescaleExp(b, x)
 	if !ok {
 		return Result{}, false, nil
 	}
@@ -75,7 +98,8 @@ func rescaled(A linop.Operator, b, x []float64, o *Options, solve func(b, x []fl
 	if o != nil {
 		os = *o
 	}
-	os.ATol = math.Ldexp(os.ATol, -e)
+	// An ATol beyond the range once scaled is met by any x: keep it huge.
+	os.ATol = math.Min(math.Ldexp(os.ATol, -e), math.MaxFloat64)
 	res, err := solve(bs, xs, &os)
 	unscale(x, xs, e, &res)
 	return res, true, err
@@ -84,10 +108,14 @@ func rescaled(A linop.Operator, b, x []float64, o *Options, solve func(b, x []fl
 // rescaledLS is rescaled for LSQR and LSMR: the relative tolerances and
 // the damping are scale-free; ‖Aᵀr − λ²x‖ and ‖x‖ scale with b.
 func rescaledLS(A linop.Operator, b, x []float64, o *LSOptions, solve func(b, x []float64, o *LSOptions) (LSResult, error)) (LSResult, bool, error) {
-	if m, n := A.Dims(); len(b) != m || len(x) != n {
+	m, n := A.Dims()
+	if len(b) != m || len(x) != n {
 		return LSResult{}, false, nil
 	}
-	e, ok := rescaleExp(b)
+	if _, err := o.resolve("", m, n, 1e-8); err != nil {
+		return LSResult{}, false, nil
+	}
+	e, ok := rescaleExp(b, x)
 	if !ok {
 		return LSResult{}, false, nil
 	}

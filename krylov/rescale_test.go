@@ -2,8 +2,10 @@ package krylov
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/subspace-lab/subspace/linop"
@@ -98,5 +100,65 @@ func checkScaled(t *testing.T, A *sparse.CSR, b, x []float64, res Result, scale,
 	}
 	if len(res.History) == 0 || math.Abs(res.History[0]/bn-1) > 1e-12 {
 		t.Errorf("History[0] = %v, want ‖b‖ = %.3g", res.History, bn)
+	}
+}
+
+// The rescaling leaves the caller's options and x0 alone where it cannot
+// apply exactly, and covers a finite b whose norm overflows.
+func TestRescaledEdges(t *testing.T) {
+	ctx := context.Background()
+	A := sparse.Laplacian1D(10)
+	scaled := func(s float64) []float64 {
+		b := ktOnesRHS(A)
+		for i := range b {
+			b[i] *= s
+		}
+		return b
+	}
+	// A valid ATol that would overflow once scaled: any x meets it.
+	x := make([]float64, 10)
+	if res, err := GMRES(ctx, A, scaled(1e-200), x, &Options{ATol: 1e200}); err != nil || !res.Converged {
+		t.Errorf("ATol 1e200 with b of norm 1e-200: %+v, %v", res, err)
+	}
+	// Invalid options are reported as given, x0 untouched.
+	x0 := []float64{1e-300, 0, 0, 0, 0, 0, 0, 0, 0, 1}
+	x = append([]float64(nil), x0...)
+	if _, err := GMRES(ctx, A, scaled(1e200), x, &Options{ATol: -1}); !errors.Is(err, ErrOption) || !strings.Contains(err.Error(), "atol=-1") {
+		t.Errorf("ATol -1: %v", err)
+	}
+	for i := range x {
+		if x[i] != x0[i] {
+			t.Fatalf("x0[%d] changed to %v by a refused solve", i, x[i])
+		}
+	}
+	// x0 with an entry that would overflow once scaled: not rescaled, and
+	// the caller's x0 is not turned into Inf before the solve starts.
+	x = make([]float64, 10)
+	x[0] = 1e200
+	_, err := GMRES(ctx, A, scaled(1e-200), x, nil)
+	if err != nil && strings.Contains(err.Error(), "x0[0] = +Inf") {
+		t.Errorf("x0 reported as infinite: %v", err)
+	}
+	// Entries of 1.5e308: the norm overflows, the system is still solved
+	// (A = L + 100·I keeps x within range).
+	D := sparse.Add(1, A, 100, sparse.Identity(10))
+	b := make([]float64, 10)
+	for i := range b {
+		b[i] = 1.5e308
+	}
+	x = make([]float64, 10)
+	res, err := CG(ctx, D, b, x, &Options{RTol: 1e-10})
+	if err != nil || !res.Converged {
+		t.Fatalf("b of 1.5e308: %+v, %v", res, err)
+	}
+	bu := make([]float64, 10)
+	for i := range bu {
+		bu[i] = 1
+	}
+	want := ktDenseSolve(t, D.ToDense(), bu)
+	for i := range x {
+		if math.Abs(x[i]/1.5e308-want[i]) > 1e-8*math.Abs(want[i]) {
+			t.Fatalf("x[%d]/1.5e308 = %v, want %v", i, x[i]/1.5e308, want[i])
+		}
 	}
 }

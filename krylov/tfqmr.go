@@ -36,7 +36,8 @@ const (
 //
 // x holds the initial guess on entry (zeros for none) and the solution on
 // return. Options used: RTol (default 1e-5), ATol, MaxIter (default
-// 10·n), Precond, History, Progress; Side and Restart are ignored.
+// 10·n), Precond, History, Progress; Side (which must be Left or
+// Right) and Restart do not change the method.
 //
 // Iterations: one iteration is one full TFQMR step, the two half steps
 // m = 2k−1, 2k of Freund's index, each with one product with A and one

@@ -88,24 +88,14 @@ func NewGRF(s int, o *GRFOptions) (*GRF, error) {
 		return nil, err
 	}
 	g := &GRF{s: s, alpha: alpha, tau: tau, scale: make([]float64, s*s)}
-	// s·τ^(α−1)·λ^(−α/2), λ = π²|k|² + τ², as GRF.m computes it; where
-	// a factor overflows or underflows (large α or τ: α = 10⁶ gave
-	// Inf·0 = NaN) in logarithms, λ = τ²(1 + π²|k|²/τ²), so that a
-	// representable product is found.
 	amp := float64(s) * math.Pow(tau, alpha-1)
-	logAmp := math.Log(float64(s)) + (alpha-1)*math.Log(tau)
 	for k1 := 0; k1 < s; k1++ {
 		for k2 := 0; k2 < s; k2++ {
 			if k1 == 0 && k2 == 0 {
 				continue // the constant mode is dropped
 			}
-			lam := math.Pi*math.Pi*float64(k1*k1+k2*k2) + tau*tau
-			v := amp * math.Pow(lam, -alpha/2)
-			if math.IsNaN(v) || math.IsInf(v, 0) || math.IsInf(amp, 0) || math.IsInf(lam, 0) {
-				logLam := 2*math.Log(tau) + math.Log1p(math.Pi*math.Pi*float64(k1*k1+k2*k2)/(tau*tau))
-				v = math.Exp(logAmp - alpha/2*logLam)
-			}
-			if math.IsNaN(v) || math.IsInf(v, 0) {
+			v, ok := spectralCoef(float64(s), amp, math.Pi*math.Pi*float64(k1*k1+k2*k2), alpha, tau)
+			if !ok {
 				return nil, fmt.Errorf("pde: GRF alpha = %g, tau = %g: the coefficient of mode (%d,%d) is %v; choose a smaller alpha or tau", alpha, tau, k1, k2, v)
 			}
 			g.scale[k1*s+k2] = v
@@ -164,4 +154,25 @@ func (g *GRF) FromNormals(dst, xi []float64) []float64 {
 	d.inverse2D(dst)
 	g.pool.Put(d)
 	return dst
+}
+
+// spectralCoef returns amp·(q + τ²)^(−α/2), amp = c·τ^(α−1), the
+// Karhunen–Loève coefficient of a mode with q = π²|k|² (4π²|k|² on the
+// torus) for a grid factor c, as GRF.m computes it. Where a factor or
+// the product leaves the normal range, overflowing or underflowing into
+// subnormals that keep too few digits (large α or τ: α = 10⁶ gave
+// Inf·0 = NaN), it is computed in logarithms instead, with
+// q + τ² = τ²(1 + q/τ²), which keeps every representable coefficient
+// accurate. It returns false when even that is not finite.
+func spectralCoef(c, amp, q, alpha, tau float64) (float64, bool) {
+	lam := q + tau*tau
+	p := math.Pow(lam, -alpha/2)
+	v := amp * p
+	normal := func(x float64) bool { return x >= 0x1p-1022 && !math.IsInf(x, 0) }
+	if normal(p) && normal(amp) && normal(v) && !math.IsInf(lam, 0) {
+		return v, true
+	}
+	logLam := 2*math.Log(tau) + math.Log1p(q/(tau*tau))
+	v = math.Exp(math.Log(c) + (alpha-1)*math.Log(tau) - alpha/2*logLam)
+	return v, !math.IsNaN(v) && !math.IsInf(v, 0)
 }

@@ -65,11 +65,17 @@ func NewPeriodicGRF(s int, o *GRFOptions) (*PeriodicGRF, error) {
 	for i := 0; i < s; i++ {
 		k1 := float64(fftWavenumber(i, s))
 		for j := 0; j < s; j++ {
+			if i == 0 && j == 0 {
+				continue // the constant mode is dropped
+			}
 			k2 := float64(fftWavenumber(j, s))
-			g.scale[i*s+j] = amp * math.Pow(4*math.Pi*math.Pi*(k1*k1+k2*k2)+tau*tau, -alpha/2)
+			v, ok := spectralCoef(float64(s*s), amp, 4*math.Pi*math.Pi*(k1*k1+k2*k2), alpha, tau)
+			if !ok {
+				return nil, fmt.Errorf("pde: periodic GRF alpha = %g, tau = %g: the coefficient of mode (%d,%d) is %v; choose a smaller alpha or tau", alpha, tau, i, j, v)
+			}
+			g.scale[i*s+j] = v
 		}
 	}
-	g.scale[0] = 0
 	g.pool.New = func() any {
 		return &periodicWork{fft: fourier.NewCmplxFFT(s), c: make([]complex128, s*s), line: make([]complex128, s), z: make([]float64, 2*s*s)}
 	}

@@ -162,6 +162,27 @@ func TestGRFExtremeOptions(t *testing.T) {
 				break
 			}
 		}
+		p, err := NewPeriodicGRF(8, o)
+		if err != nil {
+			t.Errorf("periodic %+v: %v", *o, err)
+			continue
+		}
+		u = p.Sample(nil, rand.New(rand.NewPCG(1, 2)))
+		for i, v := range u {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				t.Errorf("periodic %+v: sample value %d is %v", *o, i, v)
+				break
+			}
+		}
+	}
+	// Coefficients in the subnormal range come from the logarithmic form,
+	// accurate to rounding (the direct product lost ~1e-6 there).
+	for _, alpha := range []float64{303, 306} {
+		c, ok := spectralCoef(8, 8*math.Pow(10, alpha-1), math.Pi*math.Pi*2, alpha, 10)
+		want := math.Exp(math.Log(8) + (alpha-1)*math.Log(10) - alpha/2*math.Log(math.Pi*math.Pi*2+100))
+		if !ok || math.Abs(c-want) > 1e-12*want {
+			t.Errorf("α = %g: coefficient %g, want %g", alpha, c, want)
+		}
 	}
 }
 

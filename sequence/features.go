@@ -20,8 +20,8 @@ func LowFrequency(field []float64, shape []int, freq int) []float64 {
 	}
 	size := 1
 	for _, s := range shape {
-		if s < 1 {
-			size = -1 // a negative or zero extent never matches
+		if s < 0 {
+			size = -1 // a negative extent never matches (−4·−4 would)
 			break
 		}
 		size *= s

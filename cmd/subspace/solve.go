@@ -87,7 +87,7 @@ reason, relative_residual (true ‖b − A x‖/‖b‖ of the returned x), resi
 seconds (solve only) and setup_seconds (reading and preconditioner), plus
 error when the solver failed, x0 when --x0 was given, history when
 --history was given (the file) and, for LSQR/LSMR,
-damp, normal_residual (‖Aᵀr − λ²x‖, the gradient of the objective),
+damp, normal_residual (‖Aᵀr − λ²(x − x0)‖, the gradient of the objective),
 norm_a, cond_a and stop. Exit status: 0 converged, 3 not converged (after
 printing), 2 bad arguments, 1 bad data or solver failure (breakdown,
 indefinite matrix; the result is printed first).`,

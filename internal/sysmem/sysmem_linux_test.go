@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestCgroupLimit builds cgroup trees of both versions in a temporary
@@ -60,5 +62,12 @@ func TestUsable(t *testing.T) {
 	l, ok := Usable()
 	if !ok || l.Bytes == 0 {
 		t.Fatalf("Usable = %v, %v; want a limit on Linux", l, ok)
+	}
+	var si unix.Sysinfo_t
+	if err := unix.Sysinfo(&si); err != nil {
+		t.Fatal(err)
+	}
+	if ram := uint64(si.Totalram) * uint64(si.Unit); l.Bytes > ram {
+		t.Errorf("Usable = %v, more than the %d bytes of RAM", l, ram)
 	}
 }
