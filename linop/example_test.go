@@ -27,3 +27,36 @@ func Example() {
 	// [3 2 2 3]
 	// [6 4 4 6]
 }
+
+// Products compose with transposes: the normal-equations operator AᵀA of a
+// rectangular A, applied as Aᵀ(A x) without forming AᵀA (CG takes it as
+// it takes a matrix).
+func ExampleTranspose() {
+	coo := sparse.NewCOO(3, 2, 4)
+	coo.Append(0, 0, 1)
+	coo.Append(1, 1, 2)
+	coo.Append(2, 0, 1)
+	coo.Append(2, 1, 1)
+	A := coo.ToCSR()
+	AtA := linop.Product(linop.Transpose(A), A) // 2×2, applied as Aᵀ(A x)
+	r, c := AtA.Dims()
+	y := make([]float64, 2)
+	AtA.Apply(y, []float64{1, 1})
+	fmt.Println(r, c, y)
+	// Output:
+	// 2 2 [3 6]
+}
+
+// Scaled, Sum and Diag build operators such as the shifted and scaled
+// matrices of a time step, (I/Δt + A)·x, without touching A's storage.
+func ExampleSum() {
+	A := sparse.Laplacian1D(3)
+	dt := 0.5
+	I := linop.Diag([]float64{1, 1, 1})
+	step := linop.Sum(linop.Scaled(1/dt, I), A)
+	y := make([]float64, 3)
+	step.Apply(y, []float64{1, 1, 1})
+	fmt.Println(y)
+	// Output:
+	// [3 2 3]
+}

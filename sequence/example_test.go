@@ -46,3 +46,13 @@ func ExampleRun() {
 	// all converged: true
 	// recycling needs under half the iterations: true
 }
+
+// Greedy orders systems by their parameter fields, each next field the
+// nearest (Frobenius distance) to the last one taken, starting from the
+// first: the SKR paper's Algorithm 1.
+func ExampleGreedy() {
+	fields := [][]float64{{0, 0}, {5, 5}, {1, 0}, {4, 5}, {2, 1}}
+	fmt.Println(sequence.Greedy(fields))
+	// Output:
+	// [0 2 4 3 1]
+}
