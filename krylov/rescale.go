@@ -78,9 +78,9 @@ func unscale(x, xs []float64, e int, res *Result) {
 
 // rescaled runs solve on the rescaled system when b is out of range (see
 // rescaleLow) and reports whether it did; the caller returns its result.
-// The options' absolute tolerance is scaled with b. It checks the sizes
-// first (panicking as the solvers do), so that a wrong call fails the
-// same way whatever b holds.
+// The options' absolute tolerance is scaled with b. On mismatched sizes
+// or invalid options it declines at once, so that the solver reports them
+// (a panic, an ErrOption error) exactly as for any other b.
 func rescaled(A linop.Operator, b, x []float64, o *Options, solve func(b, x []float64, o *Options) (Result, error)) (Result, bool, error) {
 	r, c := A.Dims()
 	if r != c || len(b) != r || len(x) != c {
@@ -106,7 +106,8 @@ func rescaled(A linop.Operator, b, x []float64, o *Options, solve func(b, x []fl
 }
 
 // rescaledLS is rescaled for LSQR and LSMR: the relative tolerances and
-// the damping are scale-free; ‖Aᵀr − λ²x‖ and ‖x‖ scale with b.
+// the damping are scale-free; NormAr (‖Aᵀr − λ²(x − x₀)‖) and NormX scale
+// with b.
 func rescaledLS(A linop.Operator, b, x []float64, o *LSOptions, solve func(b, x []float64, o *LSOptions) (LSResult, error)) (LSResult, bool, error) {
 	m, n := A.Dims()
 	if len(b) != m || len(x) != n {
