@@ -34,10 +34,7 @@ func rescaleExp(b, x0 []float64) (int, bool) {
 	if nb == 0 || math.IsNaN(nb) || (nb >= rescaleLow && nb <= rescaleHigh) {
 		return 0, false
 	}
-	big := 0.0
-	for _, v := range b {
-		big = math.Max(big, math.Abs(v))
-	}
+	big := vec.MaxAbs(b)
 	if math.IsInf(big, 0) || math.IsNaN(big) {
 		return 0, false
 	}

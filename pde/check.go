@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -60,7 +61,7 @@ func checkFinite(name string, field []float64) error {
 // the assembled values are scanned only when the field holds a larger
 // value: a pass over the field, not over the matrix, in the common case.
 func checkAssembled(name string, field []float64, A *sparse.CSR, b []float64) error {
-	if maxAbs(field) <= 1e150 {
+	if vec.MaxAbs(field) <= 1e150 {
 		return nil
 	}
 	indptr, ind, val := A.Raw()
@@ -77,20 +78,4 @@ func checkAssembled(name string, field []float64, A *sparse.CSR, b []float64) er
 		}
 	}
 	return nil
-}
-
-// maxAbs returns max |xᵢ| (0 for an empty x), in four independent chains.
-func maxAbs(x []float64) float64 {
-	var m0, m1, m2, m3 float64
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		m0 = max(m0, math.Abs(x[i]))
-		m1 = max(m1, math.Abs(x[i+1]))
-		m2 = max(m2, math.Abs(x[i+2]))
-		m3 = max(m3, math.Abs(x[i+3]))
-	}
-	for ; i < len(x); i++ {
-		m0 = max(m0, math.Abs(x[i]))
-	}
-	return max(m0, m1, m2, m3)
 }

@@ -278,9 +278,5 @@ func (a *CSR) NormInf() float64 {
 
 // MaxAbs returns the largest absolute stored value.
 func (a *CSR) MaxAbs() float64 {
-	m := 0.0
-	for _, v := range a.val {
-		m = math.Max(m, math.Abs(v))
-	}
-	return m
+	return vec.MaxAbs(a.val)
 }

@@ -337,3 +337,21 @@ func HasNaNInf(x []float64) (int, bool) {
 	}
 	return -1, false
 }
+
+// MaxAbs returns max |xᵢ|: 0 for an empty x, NaN if some xᵢ is NaN. One
+// serial pass in four independent chains (the loop runs at the max
+// unit's throughput, not its latency); allocation-free.
+func MaxAbs(x []float64) float64 {
+	var m0, m1, m2, m3 float64
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		m0 = max(m0, math.Abs(x[i]))
+		m1 = max(m1, math.Abs(x[i+1]))
+		m2 = max(m2, math.Abs(x[i+2]))
+		m3 = max(m3, math.Abs(x[i+3]))
+	}
+	for ; i < len(x); i++ {
+		m0 = max(m0, math.Abs(x[i]))
+	}
+	return max(m0, m1, m2, m3)
+}

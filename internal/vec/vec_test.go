@@ -210,3 +210,23 @@ func BenchmarkAxpyAxpyNorm2_1e6(b *testing.B) {
 		AxpyAxpyNorm2(1e-12, x, y, 1e-12, z, w)
 	}
 }
+
+func TestMaxAbs(t *testing.T) {
+	for _, tc := range []struct {
+		x    []float64
+		want float64
+	}{
+		{nil, 0},
+		{[]float64{-3}, 3},
+		{[]float64{1, -2, 0.5, 1.5, -7}, 7}, // the largest in the tail
+		{[]float64{-9, 1, 2, 3, 4}, 9},
+		{[]float64{1, 2, 3, math.Inf(-1), 4}, math.Inf(1)},
+	} {
+		if got := MaxAbs(tc.x); got != tc.want {
+			t.Errorf("MaxAbs(%v) = %v, want %v", tc.x, got, tc.want)
+		}
+	}
+	if got := MaxAbs([]float64{1, math.NaN(), 2, 3, 4, 5}); !math.IsNaN(got) {
+		t.Errorf("MaxAbs with a NaN = %v, want NaN", got)
+	}
+}
