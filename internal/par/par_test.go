@@ -3,6 +3,7 @@ package par
 import (
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestSplitCoversRange(t *testing.T) {
@@ -80,6 +81,37 @@ func TestRunManyCallsConcurrently(t *testing.T) {
 	for g := 0; g < 8; g++ {
 		if !<-done {
 			t.Fatal("a part did not run")
+		}
+	}
+}
+
+// slowBody records which goroutine-independent parts ran and takes a
+// little time in each, so that workers really join.
+type slowBody struct {
+	hits [8]atomic.Int32
+	d    time.Duration
+}
+
+func (s *slowBody) Run(p int) {
+	for t := time.Now(); time.Since(t) < s.d; {
+	}
+	s.hits[p].Add(1)
+}
+
+func TestRunAfterWorkersPark(t *testing.T) {
+	// Calls back to back (workers still polling) and calls after more
+	// than spinFor of idleness (workers parked on the channel) both run
+	// every part exactly once and return only when all have run.
+	for _, gap := range []time.Duration{0, 3 * spinFor} {
+		for k := 0; k < 20; k++ {
+			time.Sleep(gap)
+			s := slowBody{d: 20 * time.Microsecond}
+			Run(8, &s)
+			for p := range s.hits {
+				if got := s.hits[p].Load(); got != 1 {
+					t.Fatalf("gap %v, call %d: part %d ran %d times", gap, k, p, got)
+				}
+			}
 		}
 	}
 }
