@@ -23,7 +23,11 @@
 //     no FGMRES.
 //     ILU(0)/IC(0) for SciPy is a zero-fill ILU written in the anchor.
 //
-//     go run ./bench/krylov [-g 1000] [-cap 200] [-small 50,70] [-reps 5] [-json] [-no-anchor] [-perf=false] [-iters=false]
+//     Beside the one-process PETSc of the issue's target, -mpi N (default
+//     GOMAXPROCS; 0 turns it off) also runs PETSc under mpiexec on N ranks
+//     (anchor_mpi.py): the way a PETSc user would use the same cores.
+//
+//     go run ./bench/krylov [-g 1000] [-cap 200] [-small 50,70] [-reps 5] [-mpi N] [-json] [-no-anchor] [-perf=false] [-iters=false]
 package main
 
 import (
@@ -207,6 +211,10 @@ type perfRow struct {
 	VsPetsc     float64 `json:"speedup_vs_petsc,omitempty"`
 	VsScipy     float64 `json:"speedup_vs_scipy,omitempty"`
 	PetscIts    int     `json:"petsc_iterations,omitempty"`
+	MPIRanks    int     `json:"petsc_mpi_ranks,omitempty"`
+	PetscMPISPI float64 `json:"petsc_mpi_s_per_it,omitempty"`
+	VsPetscMPI  float64 `json:"speedup_vs_petsc_mpi,omitempty"`
+	PetscMPIIts int     `json:"petsc_mpi_iterations,omitempty"`
 	ScipyIts    int     `json:"scipy_iterations,omitempty"`
 	Note        string  `json:"note,omitempty"`
 }
@@ -223,12 +231,17 @@ type iterRow struct {
 
 var perfMethods = []struct{ method, precond string }{{"cg", "none"}, {"cg", "jacobi"}, {"gmres", "none"}}
 
-func perf(an *anchor, g, cap, reps int, rtol float64) []perfRow {
+// perf measures the per-iteration times on the g×g Laplacian. On the
+// large grid (large true) each repetition also launches PETSc under MPI
+// once (when mpi is not nil), interleaved with the other tools; on the
+// small grids one MPI launch runs all repetitions after the others, since
+// a launch costs seconds and the solves microseconds.
+func perf(an *anchor, mpi *mpiAnchor, g, cap, reps int, rtol float64, large bool) []perfRow {
 	sys := newSystem(fmt.Sprintf("lap%d", g), map[string]any{"lap": g}, sparse.Laplacian2D(g, g))
 	var rows []perfRow
 	for _, pm := range perfMethods {
 		row := perfRow{Procs: runtime.GOMAXPROCS(0), Grid: g, N: g * g, Method: pm.method, Precond: pm.precond}
-		var ours, pet, sci []float64
+		var ours, pet, sci, pmpi []float64
 		sys.solve(pm.method, pm.precond, rtol, cap) // warm-up
 		for r := 0; r < reps; r++ {
 			a := sys.solve(pm.method, pm.precond, rtol, cap)
@@ -256,6 +269,15 @@ func perf(an *anchor, g, cap, reps int, rtol float64) []perfRow {
 			} else if s.Error != "" {
 				row.Note = "scipy: " + s.Error
 			}
+			if mpi != nil && large {
+				mpiPerf(mpi, &row, &pmpi, g, pm.method, pm.precond, rtol, cap, 1)
+			}
+		}
+		if mpi != nil && !large {
+			mpiPerf(mpi, &row, &pmpi, g, pm.method, pm.precond, rtol, cap, reps+1)
+			if len(pmpi) > 1 {
+				pmpi = pmpi[1:] // the warm-up
+			}
 		}
 		row.SubspaceSPI = median(ours)
 		row.PetscSPI, row.ScipySPI = median(pet), median(sci)
@@ -264,6 +286,9 @@ func perf(an *anchor, g, cap, reps int, rtol float64) []perfRow {
 		}
 		if row.ScipySPI > 0 && row.SubspaceSPI > 0 {
 			row.VsScipy = row.ScipySPI / row.SubspaceSPI
+		}
+		if row.PetscMPISPI = median(pmpi); row.PetscMPISPI > 0 && row.SubspaceSPI > 0 {
+			row.VsPetscMPI = row.PetscMPISPI / row.SubspaceSPI
 		}
 		rows = append(rows, row)
 	}
@@ -353,6 +378,7 @@ func main() {
 	noAnchor := flag.Bool("no-anchor", false, "skip SciPy/PETSc")
 	doPerf := flag.Bool("perf", true, "run the time-per-iteration table")
 	doIters := flag.Bool("iters", true, "run the iteration-count table")
+	mpiRanks := flag.Int("mpi", runtime.GOMAXPROCS(0), "also run PETSc under mpiexec on this many ranks (0: not)")
 	perCore := flag.Bool("per-core", false, "repeat the time-per-iteration table with GOMAXPROCS=1 (per-core efficiency, robust to a busy machine)")
 	flag.Parse()
 
@@ -365,6 +391,14 @@ func main() {
 			an = nil
 		} else {
 			defer an.close()
+		}
+	}
+	var mpi *mpiAnchor
+	if !*noAnchor && *mpiRanks > 0 && *doPerf {
+		var err error
+		mpi, err = newMPIAnchor(*mpiRanks, filepath.Join(benchutil.Dir("bench/krylov"), "anchor_mpi.py"))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "krylov:", err)
 		}
 	}
 	out := map[string]any{"gomaxprocs": runtime.GOMAXPROCS(0), "rtol": *rtol}
@@ -393,11 +427,15 @@ func main() {
 		}
 		for _, procs := range procsList {
 			runtime.GOMAXPROCS(procs)
+			mpi := mpi
+			if procs != all {
+				mpi = nil // the MPI column compares like with like: all cores
+			}
 			if *g > 0 {
-				perfRows = append(perfRows, perf(an, *g, *cap, *reps, *rtol)...)
+				perfRows = append(perfRows, perf(an, mpi, *g, *cap, *reps, *rtol, true)...)
 			}
 			for _, gs := range grids {
-				perfRows = append(perfRows, perf(an, gs, 100000, *sreps, *rtol)...)
+				perfRows = append(perfRows, perf(an, mpi, gs, 100000, *sreps, *rtol, false)...)
 			}
 		}
 		runtime.GOMAXPROCS(all)
@@ -487,9 +525,21 @@ func printPerf(rows []perfRow, bw [2]float64, load any) {
 	if len(rows) == 0 {
 		return
 	}
-	fmt.Printf("Time per iteration, 2-D Laplacian, b = A·1, rtol 1e-8 (median; GOMAXPROCS = %d; PETSc and SciPy on one core)\n", runtime.GOMAXPROCS(0))
+	ranks := 0
+	for _, r := range rows {
+		ranks = max(ranks, r.MPIRanks)
+	}
+	fmt.Printf("Time per iteration, 2-D Laplacian, b = A·1, rtol 1e-8 (median; GOMAXPROCS = %d; PETSc and SciPy on one core", runtime.GOMAXPROCS(0))
+	if ranks > 0 {
+		fmt.Printf(", PETSc-MPI on %d ranks", ranks)
+	}
+	fmt.Println(")")
 	fmt.Printf("machine: triad %.1f GB/s on 1 core, %.1f GB/s on %d; load average %v at the start\n", bw[0], bw[1], runtime.GOMAXPROCS(0), load)
-	fmt.Printf("%-11s %-14s %5s %6s %11s %11s %11s %9s %9s\n", "grid", "method", "procs", "its", "subspace", "PETSc", "SciPy", "vs PETSc", "vs SciPy")
+	fmt.Printf("%-11s %-14s %5s %6s %11s %11s %11s %9s %9s", "grid", "method", "procs", "its", "subspace", "PETSc", "SciPy", "vs PETSc", "vs SciPy")
+	if ranks > 0 {
+		fmt.Printf(" %11s %9s", "PETSc-MPI", "vs MPI")
+	}
+	fmt.Println()
 	for _, r := range rows {
 		name := r.Method
 		if r.Method == "gmres" {
@@ -500,6 +550,9 @@ func printPerf(rows []perfRow, bw [2]float64, load any) {
 		}
 		fmt.Printf("%-11s %-14s %5d %6d %11s %11s %11s %9s %9s", fmt.Sprintf("%d×%d", r.Grid, r.Grid), name, r.Procs, r.Iterations,
 			ms(r.SubspaceSPI), ms(r.PetscSPI), ms(r.ScipySPI), ratio(r.VsPetsc), ratio(r.VsScipy))
+		if ranks > 0 {
+			fmt.Printf(" %11s %9s", ms(r.PetscMPISPI), ratio(r.VsPetscMPI))
+		}
 		if r.Note != "" {
 			fmt.Printf("  (%s)", r.Note)
 		}
