@@ -80,7 +80,8 @@ func (p *pool) ensure(n int) {
 // much CPU time per parallel region on each idle worker.
 const spinFor = 100 * time.Microsecond
 
-// spinCheck is how many polls run between two reads of the clock.
+// spinCheck is how many polls run between two reads of the clock, and
+// between two yields (runtime.Gosched, then osYield).
 const spinCheck = 64
 
 func worker(tasks <-chan *job) {
@@ -98,24 +99,30 @@ func worker(tasks <-chan *job) {
 }
 
 // poll receives from tasks without blocking for up to spinFor; nil when
-// nothing came. runtime.Gosched between polls lets any other goroutine
-// waiting for this P run first.
+// nothing came. The loop reads the channel's length (a plain load, no
+// lock) and receives only when it is non-zero; every spinCheck polls it
+// yields to the other goroutines of its P (runtime.Gosched) and to other
+// threads of the machine (osYield), so that a pool on an oversubscribed
+// machine gives its CPU to whoever has work.
 func poll(tasks <-chan *job) *job {
-	var start time.Time
-	for i := 0; ; i++ {
-		select {
-		case j := <-tasks:
-			return j
-		default:
+	var start time.Time // read lazily: most waits end before the first check
+	for i := 1; ; i++ {
+		if len(tasks) > 0 {
+			select {
+			case j := <-tasks:
+				return j
+			default:
+			}
 		}
 		if i%spinCheck == 0 {
-			if i == 0 {
+			if start.IsZero() {
 				start = time.Now()
 			} else if time.Since(start) > spinFor {
 				return nil
 			}
+			runtime.Gosched()
+			osYield()
 		}
-		runtime.Gosched()
 	}
 }
 
@@ -134,18 +141,20 @@ func (j *job) work() {
 
 // spinWait polls for the other goroutines' parts for up to spinFor, so
 // that the caller is not parked (and woken late) when they finish within
-// that time; wg.Wait then returns at once, or blocks for the rest.
+// that time; wg.Wait then returns at once, or blocks for the rest. It
+// yields as poll does.
 func (j *job) spinWait() {
-	var start time.Time
-	for i := 0; j.done.Load() < j.parts; i++ {
+	var start time.Time // read lazily: most waits end before the first check
+	for i := 1; j.done.Load() < j.parts; i++ {
 		if i%spinCheck == 0 {
-			if i == 0 {
+			if start.IsZero() {
 				start = time.Now()
 			} else if time.Since(start) > spinFor {
 				return
 			}
+			runtime.Gosched()
+			osYield()
 		}
-		runtime.Gosched()
 	}
 }
 
