@@ -99,31 +99,43 @@ func worker(tasks <-chan *job) {
 }
 
 // poll receives from tasks without blocking for up to spinFor; nil when
-// nothing came. The loop reads the channel's length (a plain load, no
-// lock) and receives only when it is non-zero; every spinCheck polls it
-// yields to the other goroutines of its P (runtime.Gosched) and to other
-// threads of the machine (osYield), so that a pool on an oversubscribed
-// machine gives its CPU to whoever has work.
+// nothing came. It reads the channel's length (a plain load, no lock) and
+// receives only when that is non-zero.
 func poll(tasks <-chan *job) *job {
-	var start time.Time // read lazily: most waits end before the first check
-	for i := 1; ; i++ {
-		if len(tasks) > 0 {
-			select {
-			case j := <-tasks:
-				return j
-			default:
-			}
+	var j *job
+	spinUntil(func() bool {
+		if len(tasks) == 0 {
+			return false
 		}
+		select {
+		case j = <-tasks:
+			return true
+		default:
+			return false
+		}
+	})
+	return j
+}
+
+// spinUntil calls ready until it returns true or spinFor has passed, and
+// reports whether it did. Every spinCheck calls it yields to the other
+// goroutines of its P (runtime.Gosched) and to other threads of the
+// machine (osYield), so that a pool on an oversubscribed machine gives its
+// CPU to whoever has work.
+func spinUntil(ready func() bool) bool {
+	var start time.Time // read lazily: most waits end before the first check
+	for i := 1; !ready(); i++ {
 		if i%spinCheck == 0 {
 			if start.IsZero() {
 				start = time.Now()
 			} else if time.Since(start) > spinFor {
-				return nil
+				return false
 			}
 			runtime.Gosched()
 			osYield()
 		}
 	}
+	return true
 }
 
 // work runs unclaimed parts until none is left.
@@ -141,21 +153,9 @@ func (j *job) work() {
 
 // spinWait polls for the other goroutines' parts for up to spinFor, so
 // that the caller is not parked (and woken late) when they finish within
-// that time; wg.Wait then returns at once, or blocks for the rest. It
-// yields as poll does.
+// that time; wg.Wait then returns at once, or blocks for the rest.
 func (j *job) spinWait() {
-	var start time.Time // read lazily: most waits end before the first check
-	for i := 1; j.done.Load() < j.parts; i++ {
-		if i%spinCheck == 0 {
-			if start.IsZero() {
-				start = time.Now()
-			} else if time.Since(start) > spinFor {
-				return
-			}
-			runtime.Gosched()
-			osYield()
-		}
-	}
+	spinUntil(func() bool { return j.done.Load() >= j.parts })
 }
 
 func (j *job) release() {

@@ -85,8 +85,8 @@ func TestRunManyCallsConcurrently(t *testing.T) {
 	}
 }
 
-// slowBody records which goroutine-independent parts ran and takes a
-// little time in each, so that workers really join.
+// slowBody counts the runs of each part and busy-waits d in each, so
+// that the workers really take parts.
 type slowBody struct {
 	hits [8]atomic.Int32
 	d    time.Duration
