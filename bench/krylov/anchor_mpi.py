@@ -5,7 +5,7 @@ METHOD cg|gmres, PRECOND none|jacobi. PETSc's defaults otherwise (what a
 PETSc user gets: left preconditioning, preconditioned norm for CG), as the
 one-process anchor's "perf" mode. The solve runs REPS times from x0 = 0
 (the first one is also the warm-up the Go side discards when REPS > 1).
-Rank 0 prints one line "@@" + JSON: ranks, iterations, seconds (a list:
+Rank 0 prints one JSON line: ranks, iterations, seconds (a list:
 KSPSolve only, the slowest rank, one entry per solve), relres (true
 ||b - A x|| / ||b|| of the last solve), converged.
 
@@ -78,7 +78,7 @@ def main():
     relres = r.norm() / b.norm()
     reason = int(ksp.getConvergedReason())
     if comm.getRank() == 0:
-        print("@@" + json.dumps(dict(ranks=comm.getSize(), iterations=int(ksp.getIterationNumber()), seconds=secs,
+        print(json.dumps(dict(ranks=comm.getSize(), iterations=int(ksp.getIterationNumber()), seconds=secs,
                                      relres=relres, converged=reason > 0, reason=reason)), flush=True)
 
 

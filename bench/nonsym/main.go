@@ -4,7 +4,7 @@
 // relative residual of each, and ratios (their time ÷ ours: above 1 means
 // subspace is faster).
 //
-//	go run ./bench/nonsym [-g 300] [-peclet 0.1] [-rtol 1e-8] [-maxit 20000] [-precond none|ilu0] [-reps 3] [-json] [-no-anchor]
+//	go run ./bench/nonsym [-g 300] [-peclet 0.1] [-rtol 1e-8] [-maxit 20000] [-precond none|ilu0] [-reps 3] [-mpi N] [-json] [-no-anchor]
 //
 // The system is the 2-D convection–diffusion matrix
 // sparse.ConvectionDiffusion2D(g, g, peclet) (g² unknowns) with b = A·1,
@@ -22,6 +22,12 @@
 // bicgstab returns info = 0 at a true residual of 4.8e-7 (rtol 1e-8),
 // PETSc's bcgs diverges (KSP_DIVERGED_DTOL) and both tfqmr fail, while
 // BiCGStab and TFQMR here restart on breakdown and converge.
+//
+// -mpi N (default GOMAXPROCS; 0: not) also runs PETSc's three solvers on
+// N MPI ranks (anchor_mpi.py under mpiexec, rows "petsc-mpi …"), the way
+// a PETSc user would use the cores subspace uses; with -precond ilu0 they
+// get PETSc's parallel default, block Jacobi with an ILU(0) block per
+// rank, since PCILU is sequential.
 package main
 
 import (
@@ -70,18 +76,22 @@ func main() {
 	reps := flag.Int("reps", 3, "timed solves per solver (median reported)")
 	asJSON := flag.Bool("json", false, "print one JSON object")
 	noAnchor := flag.Bool("no-anchor", false, "skip SciPy and PETSc")
+	mpi := flag.Int("mpi", runtime.GOMAXPROCS(0), "also run PETSc on this many MPI ranks (0: not)")
 	flag.Parse()
 	if *prec != "none" && *prec != "ilu0" {
 		fmt.Fprintln(os.Stderr, "nonsym: -precond must be none or ilu0")
 		os.Exit(2)
 	}
-	if err := run(*g, *peclet, *rtol, *maxit, *reps, *prec, *asJSON, *noAnchor); err != nil {
+	if *noAnchor {
+		*mpi = 0
+	}
+	if err := run(*g, *peclet, *rtol, *maxit, *reps, *prec, *asJSON, *noAnchor, *mpi); err != nil {
 		fmt.Fprintln(os.Stderr, "nonsym:", err)
 		os.Exit(1)
 	}
 }
 
-func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAnchor bool) error {
+func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAnchor bool, mpi int) error {
 	A := sparse.ConvectionDiffusion2D(g, g, peclet)
 	n, _ := A.Dims()
 	one := make([]float64, n)
@@ -150,6 +160,20 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 				fmt.Fprintln(os.Stderr, "nonsym: PETSc:", an.PETScError)
 			}
 		}
+		if mpi > 0 {
+			var am struct {
+				Ranks   int            `json:"ranks"`
+				Solvers map[string]row `json:"solvers"`
+			}
+			script := filepath.Join(benchutil.Dir("bench/nonsym"), "anchor_mpi.py")
+			if err := benchutil.RunMPIAnchor(mpi, script, &am, path, fmt.Sprint(rtol), fmt.Sprint(maxit), fmt.Sprint(reps), prec); err != nil {
+				fmt.Fprintln(os.Stderr, "nonsym:", err)
+			} else {
+				for k, v := range am.Solvers {
+					rows[k] = v
+				}
+			}
+		}
 	}
 	// Fastest converged solver of each tool.
 	best := map[string]string{}
@@ -168,8 +192,8 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 			"scipy_version": an.Version, "solvers": rows, "fastest": best,
 		})
 	}
-	fmt.Printf("convection–diffusion %d² (%d unknowns, Péclet %g), b = A·1, rtol %g, preconditioner %s, GOMAXPROCS = %d\n",
-		g, n, peclet, rtol, prec, runtime.GOMAXPROCS(0))
+	fmt.Printf("convection–diffusion %d² (%d unknowns, Péclet %g), b = A·1, rtol %g, preconditioner %s, GOMAXPROCS = %d, PETSc-MPI ranks %d\n",
+		g, n, peclet, rtol, prec, runtime.GOMAXPROCS(0), mpi)
 	names := make([]string, 0, len(rows))
 	for k := range rows {
 		names = append(names, k)
@@ -181,14 +205,15 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 		fmt.Printf("%-22s %10.3f %10d %10d %12.3g\n", k, r.Seconds, r.Iterations, r.MatVecs, r.RelRes)
 	}
 	if ours, ok := best["subspace"]; ok {
-		for _, tool := range []string{"scipy", "petsc"} {
+		for _, tool := range []string{"scipy", "petsc", "petsc-mpi"} {
 			if theirs, ok := best[tool]; ok {
 				fmt.Printf("fastest subspace (%s) vs fastest %s (%s): %.2f× faster\n", ours, tool, theirs, rows[theirs].Seconds/rows[ours].Seconds)
 			}
 		}
 		for _, pair := range [][2]string{{"subspace bicgstab", "scipy bicgstab"}, {"subspace bicgstab", "petsc bcgs"},
 			{"subspace gmres(30)", "scipy gmres(30)"}, {"subspace gmres(30)", "petsc gmres(30)"},
-			{"subspace tfqmr", "scipy tfqmr"}, {"subspace tfqmr", "petsc tfqmr"}} {
+			{"subspace tfqmr", "scipy tfqmr"}, {"subspace tfqmr", "petsc tfqmr"},
+			{"subspace bicgstab", "petsc-mpi bcgs"}, {"subspace gmres(30)", "petsc-mpi gmres(30)"}, {"subspace tfqmr", "petsc-mpi tfqmr"}} {
 			o, ok1 := rows[pair[0]]
 			t, ok2 := rows[pair[1]]
 			switch ok := func(r row) bool { return r.RelRes <= 10*rtol }; {

@@ -127,8 +127,34 @@ func Python() string {
 // path is added to PYTHONPATH. The error says how to install the anchors
 // when Python or a package is missing.
 func RunAnchor(script string, out any, args ...string) error {
-	cmd := exec.Command(Python(), append([]string{script}, args...)...)
-	env := os.Environ()
+	return runScript(exec.Command(Python(), append([]string{script}, args...)...), script, out)
+}
+
+// RunMPIAnchor runs a Python anchor script under `mpiexec -n ranks` (PETSc
+// on several MPI ranks, the way a PETSc user runs on several cores) and
+// decodes the JSON object on the last line of its standard output, which
+// the script prints on rank 0 only. Open MPI's refusal to run as root
+// (containers, CI) is lifted through its environment variables; MPICH
+// ignores them. The error says what to install when mpiexec is missing.
+func RunMPIAnchor(ranks int, script string, out any, args ...string) error {
+	mpiexec, err := exec.LookPath("mpiexec")
+	if err != nil {
+		return fmt.Errorf("anchor %s: no mpiexec on PATH (install: apt-get install openmpi-bin python3-petsc4py)", filepath.Base(script))
+	}
+	argv := append([]string{"-n", fmt.Sprint(ranks), Python(), script}, args...)
+	cmd := exec.Command(mpiexec, argv...)
+	cmd.Env = append(os.Environ(), "OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1")
+	return runScript(cmd, script, out)
+}
+
+// runScript runs cmd (an anchor script, directly or under mpiexec) with
+// PETSc's Python path and single-threaded BLAS, and decodes the JSON
+// object on the last line of its standard output into out.
+func runScript(cmd *exec.Cmd, script string, out any) error {
+	env := cmd.Env
+	if env == nil {
+		env = os.Environ()
+	}
 	pp := PetscPath
 	if old := os.Getenv("PYTHONPATH"); old != "" {
 		pp += ":" + old
