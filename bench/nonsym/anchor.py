@@ -70,6 +70,7 @@ for name, f, kw in [("scipy bicgstab", sla.bicgstab, {}),
 
 try:
     from petsc4py import PETSc
+    from ksp import make_ksp
     M = PETSc.Mat().createAIJ(size=A.shape, csr=(A.indptr.astype(PETSc.IntType), A.indices.astype(PETSc.IntType), A.data))
     M.assemble()
     bb = M.createVecLeft()
@@ -82,13 +83,7 @@ try:
         products = [0]
 
         def run():
-            ksp = PETSc.KSP().create()
-            ksp.setOperators(M)
-            ksp.setType(kind)
-            if kind == "gmres":
-                ksp.setGMRESRestart(30)
-            ksp.getPC().setType("ilu" if prec == "ilu0" else "none")
-            ksp.setTolerances(rtol=rtol, atol=0.0, max_it=maxit)
+            ksp = make_ksp(M, kind, prec, rtol, maxit)
             x = M.createVecRight()
             c0 = matmult.getPerfInfo()["count"]
             ksp.solve(bb, x)

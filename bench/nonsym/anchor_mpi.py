@@ -18,6 +18,7 @@ import json
 import numpy as np
 import scipy.sparse as sp
 from petsc4py import PETSc
+from ksp import make_ksp
 
 comm = PETSc.COMM_WORLD
 A = sp.load_npz(sys.argv[1]).tocsr()
@@ -47,13 +48,7 @@ for kind in ["bcgs", "gmres", "tfqmr"]:
     for _ in range(reps):
         comm.barrier()
         t = time.perf_counter()
-        ksp = PETSc.KSP().create(comm=comm)
-        ksp.setOperators(M)
-        ksp.setType(kind)
-        if kind == "gmres":
-            ksp.setGMRESRestart(30)
-        ksp.getPC().setType("bjacobi" if prec == "ilu0" else "none")
-        ksp.setTolerances(rtol=rtol, atol=0.0, max_it=maxit)
+        ksp = make_ksp(M, kind, prec, rtol, maxit)
         x = M.createVecRight()
         c0 = matmult.getPerfInfo()["count"]
         ksp.solve(bb, x)

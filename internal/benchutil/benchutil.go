@@ -137,6 +137,9 @@ func RunAnchor(script string, out any, args ...string) error {
 // (containers, CI) is lifted through its environment variables; MPICH
 // ignores them. The error says what to install when mpiexec is missing.
 func RunMPIAnchor(ranks int, script string, out any, args ...string) error {
+	if ranks < 1 {
+		return fmt.Errorf("anchor %s: %d MPI ranks (want at least 1)", filepath.Base(script), ranks)
+	}
 	mpiexec, err := exec.LookPath("mpiexec")
 	if err != nil {
 		return fmt.Errorf("anchor %s: no mpiexec on PATH (install: apt-get install openmpi-bin python3-petsc4py)", filepath.Base(script))

@@ -1,0 +1,21 @@
+"""The PETSc solver set-up anchor.py and anchor_mpi.py share."""
+from petsc4py import PETSc
+
+
+def make_ksp(M, kind, prec, rtol, maxit):
+    """KSP of type kind (bcgs, gmres with restart 30, tfqmr) on M, rtol
+    relative, atol 0, maxit iterations. prec ilu0 is PCILU on one rank and
+    PETSc's parallel default, block Jacobi with ILU(0) blocks, on several
+    (PCILU is sequential); anything else is no preconditioner."""
+    comm = M.getComm()
+    ksp = PETSc.KSP().create(comm=comm)
+    ksp.setOperators(M)
+    ksp.setType(kind)
+    if kind == "gmres":
+        ksp.setGMRESRestart(30)
+    if prec == "ilu0":
+        ksp.getPC().setType("ilu" if comm.getSize() == 1 else "bjacobi")
+    else:
+        ksp.getPC().setType("none")
+    ksp.setTolerances(rtol=rtol, atol=0.0, max_it=maxit)
+    return ksp
