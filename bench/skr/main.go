@@ -47,6 +47,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -174,7 +175,18 @@ func main() {
 	grf := flag.String("grf", "neumann", "Darcy and Helmholtz log-coefficient sampler: neumann (GRF) or periodic (FNO's GaussianRF, as the SKR code)")
 	jsonOut := flag.Bool("json", false, "print one JSON object")
 	jsonFile := flag.String("json-file", "", "also write the JSON object to this file (text still printed)")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (every lane, set-up included) to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			fail("-cpuprofile: %v", err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fail("-cpuprofile: %v", err)
+		}
+		defer func() { pprof.StopCPUProfile(); f.Close() }()
+	}
 
 	grid := map[string]int{}
 	for _, kv := range strings.Split(*grids, ",") {
