@@ -82,12 +82,12 @@ func largestEigvecs(E *mat.Dense, k int) (P *mat.Dense, kn int) {
 	// together (LAPACK stores it consecutively, positive imaginary part
 	// first).
 	idx := make([]int, n)
+	mod := make([]float64, n)
 	for i := range idx {
 		idx[i] = i
+		mod[i] = math.Hypot(wr[i], wi[i])
 	}
-	sort.SliceStable(idx, func(x, y int) bool {
-		return math.Hypot(wr[idx[x]], wi[idx[x]]) > math.Hypot(wr[idx[y]], wi[idx[y]])
-	})
+	sort.SliceStable(idx, func(x, y int) bool { return mod[idx[x]] > mod[idx[y]] })
 	hnorm := 0.0
 	for _, v := range h {
 		hnorm = max(hnorm, math.Abs(v))

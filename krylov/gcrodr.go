@@ -101,6 +101,7 @@ type GCRODR struct {
 	// Vectors (each block allocated contiguously).
 	u, c, u2, c2, v [][]float64
 	basis           [][]float64 // scratch header: C then V, or U then V
+	basis2          [][]float64 // a second one, for the update's two products
 	r, w, z         []float64   // n-vectors
 
 	// Small dense workspace (column index fastest).
@@ -185,6 +186,7 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	s.c2 = block(k, n)
 	s.v = block(m+1, n)
 	s.basis = make([][]float64, k+m+1)
+	s.basis2 = make([][]float64, m+1)
 	s.r = make([]float64, n)
 	s.w = make([]float64, n)
 	s.z = make([]float64, n)

@@ -189,13 +189,13 @@ func (s *GCRODR) updateRecycled(jj int) {
 			cc[i*(mm+1)+l] = Q.At(l, i)
 		}
 	}
-	w := s.basis[:mm+1]
-	copy(w, s.u[:kk])
-	copy(w[kk:], s.v[:jj])
-	combine(s.u2[:kq], w[:mm], cu, mm, s.usq[:kq])
-	copy(w, s.c[:kk])
-	copy(w[kk:], s.v[:jj+1])
-	combine(s.c2[:kq], w, cc, mm+1, nil)
+	wu, wc := s.basis[:mm], s.basis2[:mm+1]
+	copy(wu, s.u[:kk])
+	copy(wu[kk:], s.v[:jj])
+	copy(wc, s.c[:kk])
+	copy(wc[kk:], s.v[:jj+1])
+	combineSets(combineSet{out: s.u2[:kq], basis: wu, coef: cu, ld: mm, sq: s.usq[:kq]},
+		combineSet{out: s.c2[:kq], basis: wc, coef: cc, ld: mm + 1})
 
 	// New CᵀU = Qᵀ (ŴᵀV̂) Pu, exact in exact arithmetic; recomputed from
 	// the vectors every ctuRefresh updates to bound the drift.

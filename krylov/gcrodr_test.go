@@ -936,6 +936,57 @@ func TestGram(t *testing.T) {
 	}
 }
 
+// combineSets forms both products of the recycled-space update in one
+// pass; each must be bit-identical to combine's on it alone, whichever
+// set is empty, and sets of different vector lengths are a programming
+// error.
+func TestCombineSetsMatchesCombine(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 15))
+	for _, tc := range []struct{ n, outA, la, outB, lb int }{{5, 3, 2, 0, 0}, {300, 0, 0, 5, 7}, {6400, 20, 40, 20, 41}, {40000, 7, 13, 5, 14}} {
+		basisA, basisB := block(tc.la, tc.n), block(tc.lb, tc.n)
+		for _, vs := range [][][]float64{basisA, basisB} {
+			for _, v := range vs {
+				for i := range v {
+					v[i] = rng.NormFloat64()
+				}
+			}
+		}
+		coefA, coefB := gcRandVec(tc.outA*(tc.la+1), rng), gcRandVec(tc.outB*tc.lb, rng)
+		wantA, wantB := block(tc.outA, tc.n), block(tc.outB, tc.n)
+		wantSq := make([]float64, tc.outA)
+		combine(wantA, basisA, coefA, tc.la+1, wantSq)
+		combine(wantB, basisB, coefB, tc.lb, nil)
+		gotA, gotB := block(tc.outA, tc.n), block(tc.outB, tc.n)
+		gotSq := make([]float64, tc.outA)
+		combineSets(combineSet{out: gotA, basis: basisA, coef: coefA, ld: tc.la + 1, sq: gotSq},
+			combineSet{out: gotB, basis: basisB, coef: coefB, ld: tc.lb})
+		for i := range wantA {
+			if gotSq[i] != wantSq[i] {
+				t.Fatalf("n=%d: sq[%d] = %v, combine gives %v", tc.n, i, gotSq[i], wantSq[i])
+			}
+			for e := range wantA[i] {
+				if gotA[i][e] != wantA[i][e] {
+					t.Fatalf("n=%d: first set out[%d][%d] = %v, combine gives %v", tc.n, i, e, gotA[i][e], wantA[i][e])
+				}
+			}
+		}
+		for i := range wantB {
+			for e := range wantB[i] {
+				if gotB[i][e] != wantB[i][e] {
+					t.Fatalf("n=%d: second set out[%d][%d] = %v, combine gives %v", tc.n, i, e, gotB[i][e], wantB[i][e])
+				}
+			}
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Fatal("sets of different vector lengths did not panic")
+		}
+	}()
+	combineSets(combineSet{out: block(1, 4), basis: block(1, 4), coef: []float64{1}, ld: 1},
+		combineSet{out: block(1, 5), basis: block(1, 5), coef: []float64{1}, ld: 1})
+}
+
 // combine and gram give bit-identical results whatever the number of
 // workers (split by rows for short vectors, by chunks for long ones).
 func TestBlockKernelsIndependentOfProcs(t *testing.T) {
