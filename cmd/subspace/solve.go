@@ -22,13 +22,13 @@ import (
 
 // solveMethods are the --method names; the least-squares ones accept
 // rectangular matrices.
-var solveMethods = []string{"cg", "minres", "gmres", "fgmres", "bicgstab", "idrs", "tfqmr", "lsqr", "lsmr"}
+var solveMethods = []string{"cg", "minres", "gmres", "fgmres", "gcrodr", "bicgstab", "idrs", "tfqmr", "lsqr", "lsmr"}
 
 type solveFlags struct {
 	rhs, x0, out, method, prec, side string
 	history                          string
 	rtol, atol, damp, omega, shift   float64
-	maxIter, restart, shadow         int
+	maxIter, restart, shadow, recycl int
 	json, progress, monitor, force   bool
 	asm                              asmFlags
 }
@@ -48,7 +48,12 @@ and van Gijzen; --shadow s, default 4), a short-recurrence method for
 nonsymmetric systems that usually needs fewer products than BiCGStab and
 far less memory than GMRES; SciPy and PETSc do not have it. tfqmr is
 Freund's transpose-free QMR (SciPy's tfqmr, PETSc's KSPTFQMR; iterations
-count two half steps, as PETSc).
+count two half steps, as PETSc). gcrodr is GCRO-DR(m, k) (Parks et al.
+2006; --restart m, default 40, and --recycle k, default 20): GMRES whose
+restarts keep the k harmonic Ritz vectors of smallest modulus, which
+deflates the eigenvalues that make restarted GMRES stagnate (SciPy's
+gcrotmk and PETSc's KSPHPDDM gcrodr are its relatives); the sequence and
+datagen verbs carry that space from one system to the next.
 
 Right-hand side: by default b = A·1 (so that x = 1 solves the system);
 --rhs ones uses b = 1 (all ones, length rows), --rhs FILE.npy reads b from
@@ -66,7 +71,7 @@ residual, as a vector of float64 (what SciPy's callback collects).
 
 Stopping: square methods stop when ‖b − A x‖ ≤ max(rtol·‖b‖, atol), checked
 on the true residual; --maxiter counts iterations (inner iterations for
-GMRES/FGMRES), 0 meaning 10·n. LSQR and LSMR use their own rules (SciPy's):
+GMRES/FGMRES, Arnoldi steps for GCRO-DR), 0 meaning 10·n. LSQR and LSMR use their own rules (SciPy's):
 --rtol sets both their atol and btol (relative tolerances on ‖Aᵀr‖ and ‖r‖),
 --atol is not used, --damp adds λ²‖x‖².
 
@@ -75,7 +80,8 @@ ic0 (symmetric positive definite A; --shift S factors A + S·diag(A), the
 remedy when IC(0) breaks down, like PETSc's -pc_factor_shift_type), asm
 (restricted additive Schwarz with ILU(0) subdomains, --blocks, --overlap;
 PETSc's PCASM) and bjacobi (block Jacobi, asm without overlap); asm and
-bjacobi solve their subdomains in parallel. GMRES takes --side left|right.
+bjacobi solve their subdomains in parallel. GMRES takes --side left|right
+(FGMRES and GCRO-DR precondition on the right).
 CG and MINRES need a symmetric matrix (CG positive definite): on a matrix
 that is not symmetric they still run, after a warning, and report what
 happens.
@@ -104,7 +110,7 @@ indefinite matrix; the result is printed first).`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.rhs, "rhs", "", "right-hand side: FILE.npy, or ones (default: b = A·1)")
 	fl.StringVar(&f.x0, "x0", "", "initial guess: FILE.npy (default: zero)")
-	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, bicgstab, idrs, tfqmr, lsqr or lsmr")
+	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, gcrodr, bicgstab, idrs, tfqmr, lsqr or lsmr")
 	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0, ic0, asm or bjacobi")
 	fl.StringVar(&f.side, "side", "right", "GMRES preconditioning side: left or right")
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance")
@@ -114,7 +120,8 @@ indefinite matrix; the result is printed first).`,
 	fl.Float64Var(&f.shift, "shift", 0, "IC(0) relative diagonal shift: factor A + shift·diag(A) (0: none)")
 	f.asm.register(fl)
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 10·n)")
-	fl.IntVar(&f.restart, "restart", krylov.DefaultRestart, "GMRES/FGMRES restart length")
+	fl.IntVar(&f.restart, "restart", krylov.DefaultRestart, fmt.Sprintf("GMRES/FGMRES restart length; GCRO-DR's cycle length m (default %d there)", krylov.DefaultGCRODRM))
+	fl.IntVar(&f.recycl, "recycle", krylov.DefaultGCRODRK, "GCRO-DR: number k of recycled vectors kept across restarts, 1 ≤ k < m")
 	fl.IntVar(&f.shadow, "shadow", krylov.DefaultShadow, "IDR(s): dimension s of the shadow space (capped at n when not given)")
 	fl.StringVar(&f.out, "out", "", "write the solution to this .npy file")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
@@ -132,6 +139,7 @@ type solveOutput struct {
 	Precond      string   `json:"precond"`
 	Side         string   `json:"side,omitempty"`
 	Restart      int      `json:"restart,omitempty"`
+	Recycle      int      `json:"recycle,omitempty"`
 	Shadow       int      `json:"shadow,omitempty"`
 	Matrix       string   `json:"matrix"`
 	RHS          string   `json:"rhs"`
@@ -196,12 +204,22 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		return usageErrorf("--omega must be in (0, 2), got %v", f.omega)
 	case cmd.Flags().Changed("omega") && prec != "ssor":
 		return usageErrorf("--omega applies to --precond ssor only, not %s", prec)
-	case cmd.Flags().Changed("restart") && method != "gmres" && method != "fgmres":
-		return usageErrorf("--restart applies to --method gmres and fgmres only, not %s", method)
+	case cmd.Flags().Changed("restart") && method != "gmres" && method != "fgmres" && method != "gcrodr":
+		return usageErrorf("--restart applies to --method gmres, fgmres and gcrodr only, not %s", method)
+	case cmd.Flags().Changed("recycle") && method != "gcrodr":
+		return usageErrorf("--recycle applies to --method gcrodr only, not %s", method)
 	case !(f.shift >= 0) || math.IsInf(f.shift, 0):
 		return usageErrorf("--shift must be finite and >= 0, got %v", f.shift)
 	case f.shift != 0 && prec != "ic0":
 		return usageErrorf("--shift applies to --precond ic0 only, not %s", prec)
+	}
+	if method == "gcrodr" {
+		if !cmd.Flags().Changed("restart") {
+			f.restart = krylov.DefaultGCRODRM
+		}
+		if f.recycl < 1 || f.recycl >= f.restart {
+			return usageErrorf("--recycle %d must be in [1, m) with m = --restart %d", f.recycl, f.restart)
+		}
 	}
 	if err := f.asm.validate(cmd.Flags(), prec); err != nil {
 		return err
@@ -277,12 +295,15 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	if method == "idrs" {
 		out.Shadow = f.shadow
 	}
-	if method == "gmres" || method == "fgmres" {
+	if method == "gmres" || method == "fgmres" || method == "gcrodr" {
 		out.Restart = f.restart
 		out.Side = "right"
 		if side == krylov.Left {
 			out.Side = "left"
 		}
+	}
+	if method == "gcrodr" {
+		out.Recycle = f.recycl
 	}
 	out.X0 = f.x0
 	total := f.maxIter
@@ -336,7 +357,12 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 			o.RTol = math.SmallestNonzeroFloat64
 		}
 		var res krylov.Result
-		res, solveErr = squareSolver(method)(cmd.Context(), A, b, x, o)
+		solve := squareSolver(method)
+		if method == "gcrodr" {
+			o.Restart = 0 // the cycle length is the solver's M
+			solve = krylov.NewGCRODR(rows, &krylov.GCRODROptions{M: f.restart, K: f.recycl}).Solve
+		}
+		res, solveErr = solve(cmd.Context(), A, b, x, o)
 		out.fill(res)
 		history = res.History
 	}
@@ -459,6 +485,9 @@ func (o *solveOutput) print(w io.Writer, asJSON bool) error {
 	m := o.Method
 	if o.Restart > 0 {
 		m = fmt.Sprintf("%s(%d), %s preconditioning", o.Method, o.Restart, o.Side)
+	}
+	if o.Recycle > 0 {
+		m = fmt.Sprintf("%s(%d, %d), %s preconditioning", o.Method, o.Restart, o.Recycle, o.Side)
 	}
 	if o.Shadow > 0 {
 		m = fmt.Sprintf("IDR(%d), right preconditioning", o.Shadow)
