@@ -54,6 +54,7 @@ import (
 
 	"github.com/subspace-lab/subspace/internal/benchutil"
 	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/npy"
 	"github.com/subspace-lab/subspace/pde"
 	"github.com/subspace-lab/subspace/precond"
@@ -102,6 +103,17 @@ const maxIter = 10000
 // projectFlag is -project (the tuned lane's sequence.Options.Projection).
 var projectFlag *int
 
+// coldGCRODR is GCRO-DR that forgets its recycled space before every
+// system (the -cold lane): deflated restarting within each solve, nothing
+// carried from one system to the next.
+type coldGCRODR struct{ s *krylov.GCRODR }
+
+// Solve resets the recycled space, then solves.
+func (c coldGCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {
+	c.s.Reset()
+	return c.s.Solve(ctx, A, b, x, o)
+}
+
 // precondOpts holds -asm-blocks and -asm-overlap for every lane.
 var precondOpts = &precond.Options{}
 
@@ -126,6 +138,7 @@ type row struct {
 	GMRES    solverStats  `json:"gmres"`
 	GCRODR   solverStats  `json:"gcrodr"`
 	Tuned    *solverStats `json:"gcrodr_tuned,omitempty"`
+	Cold     *solverStats `json:"gcrodr_cold,omitempty"`
 	TunedMK  string       `json:"tuned_mk,omitempty"`
 	SciGMRES *solverStats `json:"scipy_gmres,omitempty"`
 	SciGCROT *solverStats `json:"scipy_gcrotmk,omitempty"`
@@ -138,8 +151,12 @@ type row struct {
 	SciTimeSpeedup   *float64 `json:"scipy_speedup_time,omitempty"`
 	SciMatVecSpeedup *float64 `json:"scipy_speedup_matvecs,omitempty"`
 	// GCRO-DR time against SciPy's gcrotmk (how much faster subspace is).
-	TunedTimeSpeedup *float64    `json:"tuned_speedup_time,omitempty"`
-	TunedCPUSpeedup  *float64    `json:"tuned_speedup_cpu,omitempty"`
+	TunedTimeSpeedup *float64 `json:"tuned_speedup_time,omitempty"`
+	TunedCPUSpeedup  *float64 `json:"tuned_speedup_cpu,omitempty"`
+	// -cold: GMRES ÷ cold GCRO-DR(40,20), and cold ÷ carrying GCRO-DR(40,20)
+	// (what carrying the space across systems adds to deflated restarts).
+	ColdTimeSpeedup  *float64    `json:"cold_speedup_time,omitempty"`
+	CarryTimeSpeedup *float64    `json:"carry_speedup_time,omitempty"`
 	VsSciPy          *float64    `json:"gcrodr_vs_gcrotmk_time,omitempty"`
 	VsSciPyCPU       *float64    `json:"gcrodr_vs_gcrotmk_cpu,omitempty"`
 	Paper            *[2]float64 `json:"paper_time_iter,omitempty"`
@@ -175,6 +192,7 @@ func main() {
 	grf := flag.String("grf", "neumann", "Darcy and Helmholtz log-coefficient sampler: neumann (GRF) or periodic (FNO's GaussianRF, as the SKR code)")
 	jsonOut := flag.Bool("json", false, "print one JSON object")
 	jsonFile := flag.String("json-file", "", "also write the JSON object to this file (text still printed)")
+	cold := flag.Bool("cold", false, "also run GCRO-DR(40,20) forgetting its recycled space before every system (deflated restarts alone: the ablation of carrying the space across systems)")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (every lane, set-up included) to this file")
 	flag.Parse()
 	if *cpuProfile != "" {
@@ -269,13 +287,16 @@ func main() {
 			for _, tol := range tols {
 				r := row{Family: fname, Grid: g, Unknowns: fam.Unknowns(), Count: *count, Precond: pc, RTol: tol, PaperN: paperN[fname]}
 				var goRuns [][2]solverStats
-				var tunedRuns [][2]solverStats
+				var tunedRuns, coldRuns [][2]solverStats
 				var sciRuns [][2]*solverStats
 				for rep := 0; rep < max(*reps, 1); rep++ {
-					g, c, tu := runGo(src, seq, fam.Unknowns(), pc, tol, tm, tk, tq)
+					g, c, tu, co := runGo(src, seq, fam.Unknowns(), pc, tol, tm, tk, tq, *cold)
 					goRuns = append(goRuns, [2]solverStats{g, c})
 					if tu != nil {
 						tunedRuns = append(tunedRuns, [2]solverStats{*tu, *tu})
+					}
+					if co != nil {
+						coldRuns = append(coldRuns, [2]solverStats{*co, *co})
 					}
 					if *scipy && rep < max(*sciReps, 1) && r.SciError == "" {
 						g, c, err := runSciPy(anchor, dir, pc, tol)
@@ -292,6 +313,11 @@ func main() {
 					r.Tuned, r.TunedMK = &tu, *tuned
 					ts, tc := r.GMRES.Seconds/tu.Seconds, r.GMRES.CPUSeconds/tu.CPUSeconds
 					r.TunedTimeSpeedup, r.TunedCPUSpeedup = &ts, &tc
+				}
+				if len(coldRuns) > 0 {
+					co := medianStats(coldRuns, 0)
+					cs, ca := r.GMRES.Seconds/co.Seconds, co.Seconds/r.GCRODR.Seconds
+					r.Cold, r.ColdTimeSpeedup, r.CarryTimeSpeedup = &co, &cs, &ca
 				}
 				r.TimeSpeedup = r.GMRES.Seconds / r.GCRODR.Seconds
 				r.CPUSpeedup = r.GMRES.CPUSeconds / r.GCRODR.CPUSeconds
@@ -344,13 +370,14 @@ func warmUp() {
 		A, b, _ := fam.Assemble(fam.Field(1, i))
 		src.A, src.b, seq[i] = append(src.A, A), append(src.b, b), i
 	}
-	runGo(src, seq, fam.Unknowns(), "jacobi", 1e-6, 40, 10, 3)
+	runGo(src, seq, fam.Unknowns(), "jacobi", 1e-6, 40, 10, 3, false)
 }
 
-// runGo solves the sequence once with GCRO-DR(40,20), GMRES(40) and, if
-// tm > 0, GCRO-DR(tm,tk) updating every tq cycles, interleaved, and returns
+// runGo solves the sequence once with GCRO-DR(40,20), GMRES(40), if
+// tm > 0 GCRO-DR(tm,tk) updating every tq cycles, and if cold
+// GCRO-DR(40,20) reset before every system, interleaved, and returns
 // their per-system means.
-func runGo(src *cached, seq []int, n int, pc string, tol float64, tm, tk, tq int) (gm, gc solverStats, tu *solverStats) {
+func runGo(src *cached, seq []int, n int, pc string, tol float64, tm, tk, tq int, cold bool) (gm, gc solverStats, tu, co *solverStats) {
 	lanes := []sequence.Lane{
 		{Solver: krylov.NewGCRODR(n, nil), Options: &sequence.Options{
 			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, PrecondOptions: precondOpts, ReuseIdentical: true}},
@@ -365,6 +392,12 @@ func runGo(src *cached, seq []int, n int, pc string, tol float64, tm, tk, tq int
 		lanes = append(lanes, sequence.Lane{Solver: krylov.NewGCRODR(n, &krylov.GCRODROptions{M: tm, K: k, UpdateEvery: tq}), Options: &sequence.Options{
 			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, PrecondOptions: precondOpts, ReuseIdentical: true, Projection: *projectFlag}})
 	}
+	coldLane := -1
+	if cold {
+		coldLane = len(lanes)
+		lanes = append(lanes, sequence.Lane{Solver: coldGCRODR{krylov.NewGCRODR(n, nil)}, Options: &sequence.Options{
+			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, PrecondOptions: precondOpts}})
+	}
 	st, err := sequence.RunLanes(context.Background(), src, seq, lanes)
 	if err != nil {
 		fail("%v", err)
@@ -377,7 +410,11 @@ func runGo(src *cached, seq []int, n int, pc string, tol float64, tm, tk, tq int
 		t := conv(sequence.Summarize(st[2]))
 		tu = &t
 	}
-	return conv(sequence.Summarize(st[1])), conv(sequence.Summarize(st[0])), tu
+	if coldLane >= 0 {
+		c := conv(sequence.Summarize(st[coldLane]))
+		co = &c
+	}
+	return conv(sequence.Summarize(st[1])), conv(sequence.Summarize(st[0])), tu, co
 }
 
 // medianStats returns the counts of the first run and the median times of
@@ -471,6 +508,12 @@ func printRow(r row, header bool) {
 	nc := ""
 	if r.GMRES.NotConverged > 0 || r.GCRODR.NotConverged > 0 {
 		nc = fmt.Sprintf("  (not converged: GMRES %d, GCRO-DR %d)", r.GMRES.NotConverged, r.GCRODR.NotConverged)
+	}
+	if r.Cold != nil {
+		nc = fmt.Sprintf(" | cold its %7.1f time× %6.2f carry× %5.2f%s", r.Cold.Iterations, *r.ColdTimeSpeedup, *r.CarryTimeSpeedup, nc)
+		if r.Cold.NotConverged > 0 {
+			nc += fmt.Sprintf(" (cold not converged: %d)", r.Cold.NotConverged)
+		}
 	}
 	fmt.Printf("%-9s %5d %-6s %5.0e | %8.1f %7.1f %8.4f %8.4f | %7.1f %7.1f %8.4f %8.4f | %6.2f %6.2f %6.2f %6.2f | %-11s | %s | %s%s\n",
 		r.Family, r.Unknowns, r.Precond, r.RTol, r.GMRES.MatVecs, r.GMRES.Iterations, r.GMRES.Seconds, r.GMRES.CPUSeconds,
