@@ -93,7 +93,8 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		return res, finish(method, A, b, x, r, bnorm, thresh, &res, err)
 	}
 
-	mustCycle := false // a true-residual check failed: run a cycle before checking again
+	mustCycle := false          // a true-residual check failed: run a cycle before checking again
+	winEst, winCycles := est, 0 // the stagnation window: residual at its start, cycles since
 	for {
 		if est <= thresh && !mustCycle {
 			rnorm := residualTo(r, A, b, x)
@@ -126,6 +127,15 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		}
 		est = newEst
 		mustCycle = false
+		if s.stag > 0 && steps > 0 {
+			if winCycles++; winCycles >= s.stag {
+				if s.kk > 0 && est > stagnationRatio*winEst {
+					s.drop()
+					s.lastStat.Resets++
+				}
+				winEst, winCycles = est, 0
+			}
+		}
 	}
 }
 
