@@ -445,7 +445,9 @@ func (s *skrSource) System(i int) (*sparse.CSR, []float64, error) {
 // progress, every system converges well inside 3 000 steps. This solves
 // the whole sequence (about 13 s on 2 cores).
 func TestGCRODRStagnationSafeguardSKRHelmholtz(t *testing.T) {
-	if testing.Short() {
+	if testing.Short() || raceEnabled {
+		// The race detector would take minutes over these solves; the
+		// kernels they run are raced in package krylov's own tests.
 		t.Skip("solves 100 systems of 10 000 unknowns")
 	}
 	fam, err := pde.NewVariant("helmholtz", 100, pde.Variant{Scheme: pde.SKRCodeScheme, PeriodicGRF: true})
