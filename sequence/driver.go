@@ -110,6 +110,10 @@ type Stat struct {
 	// Converged reports RelResidual ≤ the solver's tolerance as the
 	// solver judged it (krylov.Result.Converged).
 	Converged bool
+	// Resets is the number of times a GCRO-DR solver discarded its
+	// recycled space during this solve because the residual stagnated
+	// (krylov.GCRODRStats.Resets; 0 for other solvers).
+	Resets int
 	// Reused reports that the matrix was identical to the previous one and
 	// its preconditioner was reused (Options.ReuseIdentical).
 	Reused bool
@@ -291,6 +295,9 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 	st.SetupSeconds = t1.Sub(t0).Seconds()
 	st.Seconds = t2.Sub(t0).Seconds()
 	st.Iterations, st.MatVecs, st.Converged = res.Iterations, res.MatVecs, res.Converged && serr == nil
+	if g, ok := l.s.(interface{ Stats() krylov.GCRODRStats }); ok {
+		st.Resets = g.Stats().Resets
+	}
 	st.RelResidual = relResidual(A, b, l.x, l.r)
 	if serr != nil {
 		st.Err = serr.Error()
@@ -352,6 +359,9 @@ type Summary struct {
 	MaxRelResidual            float64
 	NotConverged              int
 	TotalIterations, TotalMVs int
+	// Resets totals Stat.Resets: stagnations that made a GCRO-DR solver
+	// discard its recycled space.
+	Resets int
 }
 
 // Summarize returns means and totals over stats.
@@ -370,6 +380,7 @@ func Summarize(stats []Stat) Summary {
 		if !st.Converged {
 			s.NotConverged++
 		}
+		s.Resets += st.Resets
 	}
 	if n := float64(len(stats)); n > 0 {
 		s.MeanIterations = float64(s.TotalIterations) / n

@@ -459,9 +459,8 @@ func TestGCRODRStagnationSafeguardSKRHelmholtz(t *testing.T) {
 		src.fields[i] = fam.Field(0, i)
 	}
 	s := krylov.NewGCRODR(fam.Unknowns(), nil)
-	resets := 0
 	stats, err := RunLanes(context.Background(), src, Greedy(src.fields), []Lane{{
-		Solver:  countResets{s, &resets},
+		Solver:  s,
 		Options: &Options{Krylov: krylov.Options{RTol: 1e-5, MaxIter: 3000}, Precond: "jacobi"},
 	}})
 	if err != nil {
@@ -473,18 +472,9 @@ func TestGCRODRStagnationSafeguardSKRHelmholtz(t *testing.T) {
 		if !st.Converged {
 			t.Errorf("system %d did not converge in %d steps (relative residual %.3g)", st.System, st.Iterations, st.RelResidual)
 		}
+		if st.Iterations > 1000 && st.Resets == 0 {
+			t.Errorf("system %d took %d steps (the others about 450) without a reset of the recycled space", st.System, st.Iterations)
+		}
 	}
-	t.Logf("worst system %d steps; the safeguard reset the recycled space %d times", worst, resets)
-}
-
-// countResets adds up GCRODRStats.Resets over the solves of a sequence.
-type countResets struct {
-	s *krylov.GCRODR
-	n *int
-}
-
-func (c countResets) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {
-	res, err := c.s.Solve(ctx, A, b, x, o)
-	*c.n += c.s.Stats().Resets
-	return res, err
+	t.Logf("worst system %d steps; the safeguard reset the recycled space %d times", worst, Summarize(stats[0]).Resets)
 }

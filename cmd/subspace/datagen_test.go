@@ -46,7 +46,7 @@ func TestDatagenFamiliesAgainstDenseSolve(t *testing.T) {
 				t.Fatalf("exit %d: %s", code, stderr)
 			}
 			rep := dgReport(t, stdout)
-			for _, key := range []string{"count", "baseline_iterations", "recycled_iterations", "baseline_seconds", "recycled_seconds", "speedup_time", "speedup_iterations"} {
+			for _, key := range []string{"count", "baseline_iterations", "recycled_iterations", "baseline_seconds", "recycled_seconds", "speedup_time", "speedup_iterations", "recycled_resets"} {
 				if _, ok := rep[key].(float64); !ok {
 					t.Errorf("JSON key %s = %v", key, rep[key])
 				}

@@ -124,6 +124,7 @@ type laneReport struct {
 	RecMaxRelres    jsonNum  `json:"recycled_max_relres"`
 	BaseMaxRelres   *jsonNum `json:"baseline_max_relres"`
 	RecNotConv      int      `json:"recycled_not_converged"`
+	RecResets       int      `json:"recycled_resets"`
 	BaseNotConv     *int     `json:"baseline_not_converged"`
 	MaxSolutionDiff *jsonNum `json:"max_solution_difference"`
 }
@@ -135,7 +136,7 @@ func (r laneResult) report(recName, baseName string) laneReport {
 		Solver:        recName,
 		RecIterations: jsonNum(rs.MeanMatVecs), RecKSP: jsonNum(rs.MeanIterations), RecSeconds: jsonNum(rs.MeanSeconds),
 		RecSetup: jsonNum(rs.MeanSetupSeconds), AssembleSeconds: jsonNum(rs.MeanAssembleSeconds),
-		RecMaxRelres: jsonNum(rs.MaxRelResidual), RecNotConv: rs.NotConverged,
+		RecMaxRelres: jsonNum(rs.MaxRelResidual), RecNotConv: rs.NotConverged, RecResets: rs.Resets,
 	}
 	if bs := r.base; bs != nil {
 		rep.Baseline = &baseName
@@ -152,9 +153,13 @@ func (r laneResult) report(recName, baseName string) laneReport {
 }
 
 // printLanes prints the per-system means of the recycled lane, beside the
-// baseline's with the speedups when there is one.
+// baseline's with the speedups when there is one, and a line when the
+// recycling solver discarded its space after a stagnation.
 func printLanes(w io.Writer, recName, baseName string, r laneResult) {
 	rs := r.rec
+	if rs.Resets > 0 {
+		defer fmt.Fprintf(w, "%s stagnated (under 1%% progress in 10 cycles) and discarded its recycled space, then went on cold: %d in all\n", recName, rs.Resets)
+	}
 	if bs := r.base; bs != nil {
 		fmt.Fprintf(w, "%-26s %14s %16s %9s\n", "per system (mean)", baseName, recName, "speedup")
 		fmt.Fprintf(w, "%-26s %14.1f %16.1f %9s\n", "products with A", bs.MeanMatVecs, rs.MeanMatVecs, ratio(bs.MeanMatVecs, rs.MeanMatVecs))
@@ -193,6 +198,15 @@ func ratio(a, b float64) string {
 type countingSolver struct {
 	s          sequence.Solver
 	done, iter *int
+}
+
+// Stats forwards to the wrapped solver's Stats (GCRODR), so that the
+// driver records its stagnation resets (Stat.Resets); zero for others.
+func (c countingSolver) Stats() krylov.GCRODRStats {
+	if g, ok := c.s.(interface{ Stats() krylov.GCRODRStats }); ok {
+		return g.Stats()
+	}
+	return krylov.GCRODRStats{}
 }
 
 func (c countingSolver) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {

@@ -67,7 +67,7 @@ func TestSequenceAgainstDenseSolves(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	rep := dgReport(t, stdout)
-	for _, key := range []string{"count", "unknowns", "baseline_iterations", "recycled_iterations", "baseline_seconds", "recycled_seconds", "speedup_time", "speedup_iterations", "max_solution_difference"} {
+	for _, key := range []string{"count", "unknowns", "baseline_iterations", "recycled_iterations", "baseline_seconds", "recycled_seconds", "speedup_time", "speedup_iterations", "max_solution_difference", "recycled_resets"} {
 		if _, ok := rep[key].(float64); !ok {
 			t.Errorf("JSON key %s = %v", key, rep[key])
 		}
