@@ -149,7 +149,10 @@ include building the preconditioner; assembly is reported separately.
 "iterations" in --json output is the mean number of products with A per
 system (Arnoldi steps, the k products that rebuild C = A·M·U when A changes,
 and the true-residual checks); "ksp_iterations" counts Arnoldi steps only
-(PETSc's KSP iterations, the paper's count).
+(PETSc's KSP iterations, the paper's count). If the residual of a solve
+falls by less than 1% over 10 cycles, GCRO-DR discards the recycled space it
+carried in and goes on cold (a carried space can trap it); "recycled_resets"
+counts these, and the text output says so when there were any.
 
 Sharding: --shard i/N (i = 0..N-1) makes every shard compute the same global
 order (fields are regenerated from --seed, cheaply) and solve only its
