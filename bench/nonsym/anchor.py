@@ -5,7 +5,8 @@ usage: anchor.py A.npz RTOL MAXIT REPS [PRECOND] -> one JSON line: for each solv
 the median seconds of REPS solves (the solve call only), its iterations
 and products with A, and the true relative residual ||b - A x||/||b||,
 with b = A @ ones (as on the Go side). SciPy 1.10: bicgstab, gmres
-(restart 30), tfqmr, with tol=RTOL, atol=0. PETSc: KSP bcgs, gmres
+(restart 30), tfqmr, gcrotmk(m=20, k=20) (its iterations are outer
+cycles: SciPy calls the callback once per cycle), with tol=RTOL, atol=0. PETSc: KSP bcgs, gmres
 (restart 30), tfqmr with rtol=RTOL, atol=0 and PC none (so its residual
 norm is the true one). PRECOND ilu0: PETSc's PCILU (zero fill, its
 defaults: left preconditioning, preconditioned residual norm), timed with
@@ -64,7 +65,8 @@ def scipy_solver(f, **kw):
 
 for name, f, kw in [("scipy bicgstab", sla.bicgstab, {}),
                     ("scipy gmres(30)", sla.gmres, {"restart": 30, "callback_type": "pr_norm"}),
-                    ("scipy tfqmr", sla.tfqmr, {})]:
+                    ("scipy tfqmr", sla.tfqmr, {}),
+                    ("scipy gcrotmk(20,20)", sla.gcrotmk, {"m": 20, "k": 20})]:
     if prec == "none":
         record(name, *scipy_solver(f, **kw))
 
