@@ -426,17 +426,6 @@ type sourceFunc func(i int) (*sparse.CSR, []float64, error)
 func (f sourceFunc) Len() int                                     { return 1 }
 func (f sourceFunc) System(i int) (*sparse.CSR, []float64, error) { return f(i) }
 
-// skrSource serves the SKR code's systems of one family in a given order.
-type skrSource struct {
-	fam    pde.Family
-	fields [][]float64
-}
-
-func (s *skrSource) Len() int { return len(s.fields) }
-func (s *skrSource) System(i int) (*sparse.CSR, []float64, error) {
-	return s.fam.Assemble(s.fields[i])
-}
-
 // The SKR code's Helmholtz sequence on a 100×100 grid (seed 0, greedy
 // order, Jacobi, rtol 1e-5) is where a recycled space carried from the
 // 99th system trapped GCRO-DR(40, 20) on the 100th at relative residual
@@ -454,12 +443,13 @@ func TestGCRODRStagnationSafeguardSKRHelmholtz(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	src := &skrSource{fam: fam, fields: make([][]float64, 100)}
-	for i := range src.fields {
-		src.fields[i] = fam.Field(0, i)
+	src := &famSource{fam: fam, seed: 0, n: 100, fail: -1}
+	fields := make([][]float64, src.n)
+	for i := range fields {
+		fields[i] = fam.Field(src.seed, i)
 	}
 	s := krylov.NewGCRODR(fam.Unknowns(), nil)
-	stats, err := RunLanes(context.Background(), src, Greedy(src.fields), []Lane{{
+	stats, err := RunLanes(context.Background(), src, Greedy(fields), []Lane{{
 		Solver:  s,
 		Options: &Options{Krylov: krylov.Options{RTol: 1e-5, MaxIter: 3000}, Precond: "jacobi"},
 	}})
