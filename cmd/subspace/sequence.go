@@ -82,8 +82,9 @@ the inputs and from each other, and an existing file is overwritten only
 with --force. --json prints one object with the keys of datagen's
 (count, unknowns, solver, baseline, recycled_iterations (mean products
 with A), recycled_seconds, baseline_iterations, baseline_seconds,
-speedup_time, speedup_iterations, ...), the solve order (file indices),
-and one entry per file in "systems". Exit status 3 (after printing) if any
+speedup_time, speedup_iterations, recycled_resets (stagnations after which
+GCRO-DR dropped its recycled space and went on cold), ...), the solve order
+(file indices), and one entry per file in "systems". Exit status 3 (after printing) if any
 system did not converge.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
