@@ -184,6 +184,7 @@ type sequenceSystem struct {
 	RelResidual   jsonNum  `json:"relative_residual"`
 	Converged     bool     `json:"converged"`
 	Reused        bool     `json:"reused_matrix"`
+	Resets        int      `json:"resets,omitempty"` // stagnation resets of the recycled space
 	Error         string   `json:"error,omitempty"`
 	BaseIters     *int     `json:"baseline_iterations,omitempty"`
 	BaseMatVecs   *int     `json:"baseline_matvecs,omitempty"`
@@ -469,6 +470,7 @@ func sequenceSystems(paths []string, stats [][]sequence.Stat) []sequenceSystem {
 		s.File, s.Position = paths[st.System], pos
 		s.Iterations, s.MatVecs, s.Seconds = st.Iterations, st.MatVecs, jsonNum(st.Seconds)
 		s.RelResidual, s.Converged, s.Reused, s.Error = jsonNum(st.RelResidual), st.Converged, st.Reused, st.Err
+		s.Resets = st.Resets
 	}
 	if len(stats) > 1 {
 		for _, st := range stats[1] {
