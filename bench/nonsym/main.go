@@ -114,7 +114,7 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 		{"subspace bicgstab", krylov.BiCGStab, krylov.Options{}},
 		{"subspace gmres(30)", krylov.GMRES, krylov.Options{Restart: 30}},
 		{"subspace tfqmr", krylov.TFQMR, krylov.Options{}},
-		{"subspace gcrodr(40,20)", coldGCRODR(krylov.NewGCRODR(n, nil)), krylov.Options{}},
+		{"subspace gcrodr(40,20)", benchutil.ColdGCRODR(krylov.NewGCRODR(n, nil)), krylov.Options{}},
 	}
 	rows := map[string]row{}
 	x := make([]float64, n)
@@ -231,14 +231,4 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 		}
 	}
 	return nil
-}
-
-// coldGCRODR returns s.Solve preceded by s.Reset: every solve starts with
-// an empty recycled space, as a single-system solve does (the storage is
-// allocated once, outside the timed solves).
-func coldGCRODR(s *krylov.GCRODR) solverFunc {
-	return func(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {
-		s.Reset()
-		return s.Solve(ctx, A, b, x, o)
-	}
 }

@@ -54,7 +54,6 @@ import (
 
 	"github.com/subspace-lab/subspace/internal/benchutil"
 	"github.com/subspace-lab/subspace/krylov"
-	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/npy"
 	"github.com/subspace-lab/subspace/pde"
 	"github.com/subspace-lab/subspace/precond"
@@ -102,17 +101,6 @@ const maxIter = 10000
 
 // projectFlag is -project (the tuned lane's sequence.Options.Projection).
 var projectFlag *int
-
-// coldGCRODR is GCRO-DR that forgets its recycled space before every
-// system (the -cold lane): deflated restarting within each solve, nothing
-// carried from one system to the next.
-type coldGCRODR struct{ s *krylov.GCRODR }
-
-// Solve resets the recycled space, then solves.
-func (c coldGCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error) {
-	c.s.Reset()
-	return c.s.Solve(ctx, A, b, x, o)
-}
 
 // precondOpts holds -asm-blocks and -asm-overlap for every lane.
 var precondOpts = &precond.Options{}
@@ -395,7 +383,7 @@ func runGo(src *cached, seq []int, n int, pc string, tol float64, tm, tk, tq int
 	coldLane := -1
 	if cold {
 		coldLane = len(lanes)
-		lanes = append(lanes, sequence.Lane{Solver: coldGCRODR{krylov.NewGCRODR(n, nil)}, Options: &sequence.Options{
+		lanes = append(lanes, sequence.Lane{Solver: sequence.SolverFunc(benchutil.ColdGCRODR(krylov.NewGCRODR(n, nil))), Options: &sequence.Options{
 			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, PrecondOptions: precondOpts}})
 	}
 	st, err := sequence.RunLanes(context.Background(), src, seq, lanes)
