@@ -3,6 +3,7 @@ package precond
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/sparse"
@@ -35,6 +36,10 @@ func checkSymmetric(method string, A *sparse.CSR, maxAbs float64) error {
 		cur[i] = k
 	}
 	bad := func(i, j int, a, b float64, sa, sb bool) error {
+		if !sb {
+			return fmt.Errorf("%w: %s needs a symmetric matrix, but %s while %s (and |A(%d,%d)| > %g·max|a|)",
+				ErrNotSymmetric, method, entry(i, j, a, sa), entry(j, i, b, sb), i, j, SymmetryTol)
+		}
 		return fmt.Errorf("%w: %s needs a symmetric matrix, but %s and %s differ by more than %g·max|a|",
 			ErrNotSymmetric, method, entry(i, j, a, sa), entry(j, i, b, sb), SymmetryTol)
 	}
@@ -74,7 +79,7 @@ func entry(i, j int, v float64, stored bool) string {
 	if !stored {
 		return fmt.Sprintf("A(%d,%d) is not stored", i, j)
 	}
-	return fmt.Sprintf("A(%d,%d) = %.17g", i, j, v)
+	return fmt.Sprintf("A(%d,%d) = %s", i, j, strconv.FormatFloat(v, 'g', -1, 64))
 }
 
 // symScan is what scanSymmetric measures in one pass over A.
