@@ -114,6 +114,9 @@ type solverStats struct {
 	SetupSeconds float64 `json:"setup_seconds"`
 	MaxRelRes    float64 `json:"max_relres"`
 	NotConverged int     `json:"not_converged"`
+	// Resets counts the systems' stagnation resets (GCRO-DR lanes that
+	// carry a space: krylov.GCRODRStats.Resets summed over the sequence).
+	Resets int `json:"resets"`
 }
 
 type row struct {
@@ -392,7 +395,7 @@ func runGo(src *cached, seq []int, n int, pc string, tol float64, tm, tk, tq int
 	}
 	conv := func(s sequence.Summary) solverStats {
 		return solverStats{MatVecs: s.MeanMatVecs, Iterations: s.MeanIterations, Seconds: s.MeanSeconds, CPUSeconds: s.MeanCPUSeconds,
-			SetupSeconds: s.MeanSetupSeconds, MaxRelRes: s.MaxRelResidual, NotConverged: s.NotConverged}
+			SetupSeconds: s.MeanSetupSeconds, MaxRelRes: s.MaxRelResidual, NotConverged: s.NotConverged, Resets: s.Resets}
 	}
 	if tm > 0 {
 		t := conv(sequence.Summarize(st[2]))
@@ -455,22 +458,14 @@ func runSciPy(script, dir, pc string, tol float64) (*solverStats, *solverStats, 
 	if err := json.Unmarshal(out, &res); err != nil {
 		return nil, nil, fmt.Errorf("anchor output: %v", err)
 	}
-	var g, c struct {
-		MatVecs      float64 `json:"matvecs"`
-		Iterations   float64 `json:"iterations"`
-		Seconds      float64 `json:"seconds"`
-		CPUSeconds   float64 `json:"cpu_seconds"`
-		SetupSeconds float64 `json:"setup_seconds"`
-		MaxRelRes    float64 `json:"max_relres"`
-		NotConverged int     `json:"not_converged"`
-	}
+	var g, c solverStats
 	if err := json.Unmarshal(res["gmres"], &g); err != nil {
 		return nil, nil, err
 	}
 	if err := json.Unmarshal(res["gcrotmk"], &c); err != nil {
 		return nil, nil, err
 	}
-	return (*solverStats)(&g), (*solverStats)(&c), nil
+	return &g, &c, nil
 }
 
 func printRow(r row, header bool) {
@@ -496,6 +491,13 @@ func printRow(r row, header bool) {
 	nc := ""
 	if r.GMRES.NotConverged > 0 || r.GCRODR.NotConverged > 0 {
 		nc = fmt.Sprintf("  (not converged: GMRES %d, GCRO-DR %d)", r.GMRES.NotConverged, r.GCRODR.NotConverged)
+	}
+	if r.GCRODR.Resets > 0 || (r.Tuned != nil && r.Tuned.Resets > 0) {
+		nc += fmt.Sprintf("  (recycled space dropped on stagnation: GCRO-DR %d", r.GCRODR.Resets)
+		if r.Tuned != nil {
+			nc += fmt.Sprintf(", tuned %d", r.Tuned.Resets)
+		}
+		nc += ")"
 	}
 	if r.Cold != nil {
 		nc = fmt.Sprintf(" | cold its %7.1f time× %6.2f carry× %5.2f%s", r.Cold.Iterations, *r.ColdTimeSpeedup, *r.CarryTimeSpeedup, nc)
