@@ -7,9 +7,10 @@ import (
 )
 
 // orthogonalize makes w orthogonal to the orthonormal vectors in basis by
-// classical Gram–Schmidt with reorthogonalisation driven by the measured
-// loss of orthogonality, the scheme robust GMRES and Arnoldi codes need at
-// the memory traffic of a single pass in the common case:
+// classical Gram–Schmidt in the variant mode selects (see Orthog). The
+// default, OrthogAuto, reorthogonalises when the measured loss of
+// orthogonality calls for it, the scheme robust GMRES and Arnoldi codes
+// need at the memory traffic of a single pass in the common case:
 //
 //  1. one pass computes h = Vᵀw (vec.MultiDot);
 //  2. one pass subtracts V h and, block by block while the data are in
@@ -28,13 +29,15 @@ import (
 // reorthogonalises exactly when cancellation has made the first pass
 // inaccurate, as for nearly dependent w, so the returned w satisfies
 // ‖Vᵀw‖ ≤ τ‖w‖ (up to a third pass's own rounding) for any input.
+// OrthogOnce stops after step 2 without measuring (vec.MultiAxpyNorm);
+// OrthogTwice always makes exactly one more pass after step 2 (CGS2).
 //
 // On return h[i] holds the total coefficient basisᵢᵀw (summed over the
 // passes) and w its orthogonal remainder; the result is ‖w‖ after
 // orthogonalisation. tmp is scratch of length ≥ len(basis). Cost: (k+1) +
 // (k+2) vectors of length n read per call without reorthogonalisation,
 // k+2 more per extra pass; allocation-free.
-func orthogonalize(basis [][]float64, w, h, tmp []float64) float64 {
+func orthogonalize(basis [][]float64, w, h, tmp []float64, mode Orthog) float64 {
 	k := len(basis)
 	if k == 0 {
 		return vec.Norm(w)
@@ -45,12 +48,21 @@ func orthogonalize(basis [][]float64, w, h, tmp []float64) float64 {
 	for i, v := range h {
 		s[i] = -v
 	}
+	if mode == OrthogOnce {
+		return vec.MultiAxpyNorm(w, s, basis)
+	}
 	after := vec.MultiAxpyDot(w, s, basis, s)
 	tau := math.Max(1e-12, 4*eps*math.Sqrt(float64(len(w)*k)))
-	for pass := 0; pass < 2 && after > 0 && smallNorm(s) > tau*after; pass++ {
+	for pass := 0; pass < 2 && after > 0; pass++ {
+		if mode == OrthogAuto && !(smallNorm(s) > tau*after) {
+			break
+		}
 		for i, v := range s {
 			h[i] += v
 			s[i] = -v
+		}
+		if mode == OrthogTwice {
+			return vec.MultiAxpyNorm(w, s, basis)
 		}
 		after = vec.MultiAxpyDot(w, s, basis, s)
 	}

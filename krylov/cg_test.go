@@ -181,7 +181,7 @@ func TestCGBadInput(t *testing.T) {
 	if _, err := CG(ctx, a, []float64{1, 1, 1, 1}, make([]float64, 4), &Options{MaxIter: -1}); err == nil {
 		t.Error("negative MaxIter accepted")
 	}
-	for _, o := range []Options{{RTol: math.Inf(1)}, {ATol: math.Inf(1)}, {ATol: math.NaN()}, {Side: 7}} {
+	for _, o := range []Options{{RTol: math.Inf(1)}, {ATol: math.Inf(1)}, {ATol: math.NaN()}, {Side: 7}, {Orthog: 3}, {Orthog: -1}} {
 		if res, err := CG(ctx, a, []float64{1, 1, 1, 1}, make([]float64, 4), &o); !errors.Is(err, ErrOption) || res.Converged {
 			t.Errorf("%+v accepted: %+v", o, res)
 		}

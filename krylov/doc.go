@@ -39,7 +39,8 @@
 //
 // GMRES(m), FGMRES — Saad & Schultz (1986) and Saad (1993). Arnoldi by
 // classical Gram–Schmidt with reorthogonalisation when the measured loss of
-// orthogonality exceeds max(1e-12, 4ε√(nk)) (see orthogonalize); Givens
+// orthogonality exceeds max(1e-12, 4ε√(nk)) (Options.Orthog selects one
+// pass, PETSc's and Krylov.jl's default, or always two instead); Givens
 // rotations for the least-squares problem; default restart 30 (PETSc's).
 // Right preconditioning by default (the minimised residual is the true
 // one); with left preconditioning the ‖M r‖ target is scaled by

@@ -118,10 +118,11 @@ type GCRODROptions struct {
 // A GCRODR is not safe for concurrent use. Memory: (M+1+4K)·n floats.
 type GCRODR struct {
 	n, m, k int
-	every   int // UpdateEvery (≥ 1)
-	stag    int // Stagnation window in cycles (0: off)
-	kk      int // active recycled vectors (≤ k)
-	mEff    int // cycle length of the current solve (Options.Restart or m)
+	every   int    // UpdateEvery (≥ 1)
+	stag    int    // Stagnation window in cycles (0: off)
+	kk      int    // active recycled vectors (≤ k)
+	mEff    int    // cycle length of the current solve (Options.Restart or m)
+	orthog  Orthog // Options.Orthog of the current solve
 
 	// Vectors (each block allocated contiguously).
 	u, c, u2, c2, v [][]float64

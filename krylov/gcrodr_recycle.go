@@ -42,7 +42,7 @@ func (s *GCRODR) rebuild(A, M linop.Operator) {
 		s.applyAM(cq, A, M, s.u[q])
 		s.lastStat.RebuildMatVecs++
 		before := vec.Norm(cq)
-		hn := orthogonalize(s.c[:q], cq, s.hcol, s.tmp)
+		hn := orthogonalize(s.c[:q], cq, s.hcol, s.tmp, OrthogAuto)
 		if !(hn > rebuildDropTol*before) {
 			s.lastStat.Deflated++
 			continue

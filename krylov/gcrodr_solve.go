@@ -31,7 +31,9 @@ const breakdownTol = 1e-14
 //
 // Options: RTol, ATol, MaxIter (Arnoldi steps over all cycles, default
 // 10·n), Precond (right preconditioner M ≈ A⁻¹, fixed during the solve),
-// History, Progress. Restart, if not 0, sets the cycle length m for this
+// History, Progress, Orthog (the Arnoldi steps' Gram–Schmidt; the
+// re-orthonormalisation of C for a new matrix is always OrthogAuto).
+// Restart, if not 0, sets the cycle length m for this
 // solve (recycled plus Krylov vectors); it must satisfy K < Restart ≤ M,
 // the storage allocated by NewGCRODR (else an error). Side must be Right.
 //
@@ -68,6 +70,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		return Result{Reason: "invalid options"}, errorf("%s: %w: left preconditioning is not supported (use Side: Right)", method, ErrOption)
 	}
 	M := opt.Precond
+	s.orthog = opt.Orthog
 	mon := newMonitor(ctx, method, &opt, bnorm, &res)
 	defer func() { s.lastStat.Recycled = s.kk }()
 
@@ -197,7 +200,7 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 		res.MatVecs++
 		res.Iterations++
 		s.basis[kk+j] = s.v[j]
-		hn := orthogonalize(s.basis[:kk+j+1], w, s.hcol, s.tmp)
+		hn := orthogonalize(s.basis[:kk+j+1], w, s.hcol, s.tmp, s.orthog)
 		col2 := hn * hn
 		for i := 0; i < kk; i++ {
 			h := s.hcol[i]

@@ -17,10 +17,11 @@ import (
 //
 // x holds the initial guess on entry (zeros for none) and the solution on
 // return. Options used: RTol (default 1e-5), ATol, MaxIter (default
-// 10·n), Restart, Precond, Side, History, Progress.
+// 10·n), Restart, Precond, Side, Orthog, History, Progress.
 //
-// Arnoldi: classical Gram–Schmidt with DGKS reorthogonalisation
-// (orthogonalize), the least-squares problem updated by Givens rotations
+// Arnoldi: classical Gram–Schmidt, by default reorthogonalised when the
+// measured loss of orthogonality calls for it (Options.Orthog: OrthogAuto;
+// OrthogOnce is PETSc's and Krylov.jl's default, OrthogTwice CGS2), the least-squares problem updated by Givens rotations
 // (hessLSQ). A happy breakdown (the Krylov space became invariant) ends the
 // cycle with the exact solution on that space; when A is singular on it,
 // the solve stops with ErrBreakdown.
@@ -51,7 +52,7 @@ import (
 //
 // Memory: (m+1)·n for the basis plus 3n. Cost per iteration j of a cycle:
 // one product with A and M, and about 2j+4 passes over vectors of length n
-// (twice that when DGKS reorthogonalises).
+// (twice that when a step is reorthogonalised).
 //
 // Errors: ErrBreakdown (singular A on the Krylov space, or M·r = 0),
 // ErrNaN, ErrNotConverged (MaxIter or stagnation), a wrapped ctx.Err().
@@ -174,7 +175,7 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			res.MatVecs++
 			it++
 			res.Iterations = it
-			hnext := orthogonalize(V[:j+1], V[j+1], hcol, tmp)
+			hnext := orthogonalize(V[:j+1], V[j+1], hcol, tmp, opt.Orthog)
 			hn := hnext * hnext
 			for _, v := range hcol[:j+1] {
 				hn += v * v

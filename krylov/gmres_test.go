@@ -55,49 +55,58 @@ func gmresCases() []gmresCase {
 	}
 }
 
+// TestGMRESAgainstDense solves every case with each Gram–Schmidt variant.
 func TestGMRESAgainstDense(t *testing.T) {
 	for _, c := range gmresCases() {
-		t.Run(c.name, func(t *testing.T) {
-			n, _ := c.dense.Dims()
-			b := ktVec(n, 3)
-			want := ktDenseSolve(t, c.dense, b)
-			x := make([]float64, n)
-			o := c.opt
-			o.History = true
-			solve := GMRES
-			if c.flex {
-				solve = FGMRES
+		for _, mode := range []Orthog{OrthogAuto, OrthogOnce, OrthogTwice} {
+			t.Run(c.name+"/"+mode.String(), func(t *testing.T) {
+				gmresAgainstDense(t, c, mode)
+			})
+		}
+	}
+}
+
+func gmresAgainstDense(t *testing.T, c gmresCase, mode Orthog) {
+	t.Helper()
+	n, _ := c.dense.Dims()
+	b := ktVec(n, 3)
+	want := ktDenseSolve(t, c.dense, b)
+	x := make([]float64, n)
+	o := c.opt
+	o.History = true
+	o.Orthog = mode
+	solve := GMRES
+	if c.flex {
+		solve = FGMRES
+	}
+	res, err := solve(context.Background(), linop.Dense(c.dense), b, x, &o)
+	if err != nil {
+		t.Fatalf("%v (%+v)", err, res)
+	}
+	ktCheck(t, c.dense, b, x, res, o.RTol*ktNorm(b))
+	if !res.Converged || res.RelResidual > o.RTol {
+		t.Errorf("not converged: %+v", res)
+	}
+	if e, bound := ktRelErr(x, want), 10*ktCond(c.dense)*math.Max(res.RelResidual, 1e-15); e > bound {
+		t.Errorf("‖x − x*‖/‖x*‖ = %.3g > %.3g", e, bound)
+	}
+	if len(res.History) != res.Iterations+1 {
+		t.Errorf("history has %d entries for %d iterations", len(res.History), res.Iterations)
+	}
+	// Without a left preconditioner, the least-squares residual
+	// never increases within a cycle (it is minimised over nested
+	// spaces).
+	if o.Side == Right || o.Precond == nil {
+		m := o.Restart
+		if m == 0 {
+			m = DefaultRestart
+		}
+		h := res.History
+		for i := 2; i < len(h); i++ {
+			if (i-1)%m != 0 && h[i] > h[i-1]*(1+1e-12) {
+				t.Errorf("residual increased within a cycle at iteration %d: %.6g > %.6g", i, h[i], h[i-1])
 			}
-			res, err := solve(context.Background(), linop.Dense(c.dense), b, x, &o)
-			if err != nil {
-				t.Fatalf("%v (%+v)", err, res)
-			}
-			ktCheck(t, c.dense, b, x, res, o.RTol*ktNorm(b))
-			if !res.Converged || res.RelResidual > o.RTol {
-				t.Errorf("not converged: %+v", res)
-			}
-			if e, bound := ktRelErr(x, want), 10*ktCond(c.dense)*math.Max(res.RelResidual, 1e-15); e > bound {
-				t.Errorf("‖x − x*‖/‖x*‖ = %.3g > %.3g", e, bound)
-			}
-			if len(res.History) != res.Iterations+1 {
-				t.Errorf("history has %d entries for %d iterations", len(res.History), res.Iterations)
-			}
-			// Without a left preconditioner, the least-squares residual
-			// never increases within a cycle (it is minimised over nested
-			// spaces).
-			if o.Side == Right || o.Precond == nil {
-				m := o.Restart
-				if m == 0 {
-					m = DefaultRestart
-				}
-				h := res.History
-				for i := 2; i < len(h); i++ {
-					if (i-1)%m != 0 && h[i] > h[i-1]*(1+1e-12) {
-						t.Errorf("residual increased within a cycle at iteration %d: %.6g > %.6g", i, h[i], h[i-1])
-					}
-				}
-			}
-		})
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package krylov
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"github.com/subspace-lab/subspace/linop"
@@ -38,6 +39,57 @@ func (s Side) String() string {
 	return "right"
 }
 
+// Orthog says how the Arnoldi-based methods (GMRES, FGMRES, GCRO-DR) make
+// each new Krylov vector orthogonal to the basis. Every mode is classical
+// Gram–Schmidt, whose passes are two sweeps over the basis (all dot
+// products, then all updates) that run at memory bandwidth; they differ in
+// how many passes they make.
+type Orthog int
+
+const (
+	// OrthogAuto makes one pass whose update sweep also measures what is
+	// left of Vᵀw, and a second (at most a third) pass only when that
+	// measurement shows cancellation: ‖Vᵀw‖ > τ‖w‖, τ = max(1e-12,
+	// 4ε√(n·k)). Orthogonal to working precision at the cost of one pass
+	// in the common case. Default.
+	OrthogAuto Orthog = iota
+	// OrthogOnce makes one pass and never reorthogonalises: PETSc's GMRES
+	// default (-ksp_gmres_cgs_refinement_type refine_never) and
+	// Krylov.jl's (reorthogonalization = false). The cheapest; when
+	// cancellation occurs (nearly dependent Krylov vectors, tight
+	// tolerances on ill-conditioned systems) the basis loses
+	// orthogonality, which can slow convergence or end it in stagnation
+	// (the true-residual check still guards what is reported).
+	OrthogOnce
+	// OrthogTwice makes two passes at every step (CGS2; PETSc's
+	// refine_always): orthogonal to working precision whatever the input,
+	// at twice the memory traffic of OrthogOnce.
+	OrthogTwice
+)
+
+// String returns "auto", "once" or "twice", the CLI's --orthog values.
+func (o Orthog) String() string {
+	switch o {
+	case OrthogAuto:
+		return "auto"
+	case OrthogOnce:
+		return "once"
+	case OrthogTwice:
+		return "twice"
+	}
+	return fmt.Sprintf("Orthog(%d)", int(o))
+}
+
+// ParseOrthog returns the Orthog named by s ("auto", "once" or "twice").
+func ParseOrthog(s string) (Orthog, error) {
+	for _, o := range []Orthog{OrthogAuto, OrthogOnce, OrthogTwice} {
+		if s == o.String() {
+			return o, nil
+		}
+	}
+	return 0, errorf("%w: orthogonalisation %q (want auto, once or twice)", ErrOption, s)
+}
+
 // Options controls an iterative solve. The zero value, and a nil
 // *Options, mean the documented defaults.
 //
@@ -64,6 +116,10 @@ type Options struct {
 	// (GMRES, FGMRES, GCRO-DR's m); 0 means DefaultRestart (GCRO-DR: the
 	// solver's M, set by NewGCRODR).
 	Restart int
+	// Orthog selects the Gram–Schmidt variant of GMRES, FGMRES and
+	// GCRO-DR's Arnoldi steps; the zero value is OrthogAuto. Other
+	// methods ignore it.
+	Orthog Orthog
 	// Shadow is IDR(s)'s shadow-space dimension s; 0 means DefaultShadow.
 	// Other methods ignore it.
 	Shadow int
@@ -109,6 +165,9 @@ func (o *Options) resolve(n int, bnorm float64) (Options, float64, error) {
 	}
 	if r.Side != Left && r.Side != Right {
 		return r, 0, errorf("%w: Side %d (want Left or Right)", ErrOption, int(r.Side))
+	}
+	if r.Orthog < OrthogAuto || r.Orthog > OrthogTwice {
+		return r, 0, errorf("%w: Orthog %d (want OrthogAuto, OrthogOnce or OrthogTwice)", ErrOption, int(r.Orthog))
 	}
 	if r.MaxIter < 0 {
 		return r, 0, errorf("%w: MaxIter %d (must be ≥ 0)", ErrOption, r.MaxIter)
