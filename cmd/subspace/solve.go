@@ -26,6 +26,7 @@ var solveMethods = []string{"cg", "minres", "gmres", "fgmres", "gcrodr", "bicgst
 
 type solveFlags struct {
 	rhs, x0, out, method, prec, side string
+	orthog                           string
 	history                          string
 	rtol, atol, damp, omega, shift   float64
 	maxIter, restart, shadow, recycl int
@@ -82,6 +83,11 @@ remedy when IC(0) breaks down, like PETSc's -pc_factor_shift_type), asm
 PETSc's PCASM) and bjacobi (block Jacobi, asm without overlap); asm and
 bjacobi solve their subdomains in parallel. GMRES takes --side left|right
 (FGMRES and GCRO-DR precondition on the right).
+Gram–Schmidt (gmres, fgmres, gcrodr): --orthog auto (default) makes one
+classical pass and a second only when the measured loss of orthogonality
+calls for it; once never reorthogonalises (PETSc's default,
+-ksp_gmres_cgs_refinement_type refine_never, and Krylov.jl's); twice
+always makes two passes (refine_always).
 CG and MINRES need a symmetric matrix (CG positive definite): on a matrix
 that is not symmetric they still run, after a warning, and report what
 happens.
@@ -92,7 +98,8 @@ the keys method, precond, rows, cols, nnz, iterations, matvecs, converged,
 reason, relative_residual (true ‖b − A x‖/‖b‖ of the returned x), residual,
 seconds (solve only) and setup_seconds (reading and preconditioner), plus
 error when the solver failed, x0 when --x0 was given, history when
---history was given (the file) and, for LSQR/LSMR,
+--history was given (the file), restart, side and orthog for GMRES,
+FGMRES and GCRO-DR (and recycle for GCRO-DR), shadow for IDR(s), and, for LSQR/LSMR,
 damp, normal_residual (‖Aᵀr − λ²(x − x0)‖, the gradient of the objective),
 norm_a, cond_a and stop. Exit status: 0 converged, 3 not converged (after
 printing), 2 bad arguments, 1 bad data or solver failure (breakdown,
@@ -113,6 +120,7 @@ indefinite matrix; the result is printed first).`,
 	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, gcrodr, bicgstab, idrs, tfqmr, lsqr or lsmr")
 	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0, ic0, asm or bjacobi")
 	fl.StringVar(&f.side, "side", "right", "GMRES preconditioning side: left or right")
+	fl.StringVar(&f.orthog, "orthog", "auto", "gmres/fgmres/gcrodr Gram–Schmidt: auto (reorthogonalise when needed), once or twice")
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance")
 	fl.Float64Var(&f.atol, "atol", 0, "absolute tolerance on ‖b − A x‖ (square methods)")
 	fl.Float64Var(&f.damp, "damp", 0, "LSQR/LSMR regularisation λ")
@@ -138,6 +146,7 @@ type solveOutput struct {
 	Method       string   `json:"method"`
 	Precond      string   `json:"precond"`
 	Side         string   `json:"side,omitempty"`
+	Orthog       string   `json:"orthog,omitempty"`
 	Restart      int      `json:"restart,omitempty"`
 	Recycle      int      `json:"recycle,omitempty"`
 	Shadow       int      `json:"shadow,omitempty"`
@@ -206,6 +215,8 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		return usageErrorf("--omega applies to --precond ssor only, not %s", prec)
 	case cmd.Flags().Changed("restart") && method != "gmres" && method != "fgmres" && method != "gcrodr":
 		return usageErrorf("--restart applies to --method gmres, fgmres and gcrodr only, not %s", method)
+	case cmd.Flags().Changed("orthog") && method != "gmres" && method != "fgmres" && method != "gcrodr":
+		return usageErrorf("--orthog applies to --method gmres, fgmres and gcrodr only, not %s", method)
 	case cmd.Flags().Changed("recycle") && method != "gcrodr":
 		return usageErrorf("--recycle applies to --method gcrodr only, not %s", method)
 	case !(f.shift >= 0) || math.IsInf(f.shift, 0):
@@ -239,6 +250,10 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	}
 	if side == krylov.Left && method != "gmres" {
 		return usageErrorf("--side left applies to gmres only")
+	}
+	orthog, err := krylov.ParseOrthog(strings.ToLower(f.orthog))
+	if err != nil {
+		return usageErrorf("--orthog must be auto, once or twice, got %q", f.orthog)
 	}
 
 	// Data (exit 1).
@@ -297,6 +312,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	}
 	if method == "gmres" || method == "fgmres" || method == "gcrodr" {
 		out.Restart = f.restart
+		out.Orthog = orthog.String()
 		out.Side = "right"
 		if side == krylov.Left {
 			out.Side = "left"
@@ -350,7 +366,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		nr, na, ca, dp := jsonNum(res.NormAr), jsonNum(res.NormA), jsonNum(res.CondA), jsonNum(f.damp)
 		out.NormalRes, out.NormA, out.CondA, out.Stop, out.Damp = &nr, &na, &ca, &res.Stop, &dp
 	} else {
-		o := &krylov.Options{RTol: f.rtol, ATol: f.atol, MaxIter: f.maxIter, Precond: M, Side: side,
+		o := &krylov.Options{RTol: f.rtol, ATol: f.atol, MaxIter: f.maxIter, Precond: M, Side: side, Orthog: orthog,
 			Restart: f.restart, Shadow: f.shadow, Progress: progress, History: wantHistory}
 		if f.rtol == 0 {
 			// 0 would mean the default; --rtol 0 asks for atol alone.
@@ -491,6 +507,9 @@ func (o *solveOutput) print(w io.Writer, asJSON bool) error {
 	}
 	if o.Shadow > 0 {
 		m = fmt.Sprintf("IDR(%d), right preconditioning", o.Shadow)
+	}
+	if o.Orthog != "" && o.Orthog != krylov.OrthogAuto.String() {
+		m += ", Gram–Schmidt " + o.Orthog
 	}
 	row("method", "%s", m)
 	row("preconditioner", "%s", o.Precond)

@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -68,6 +69,8 @@ func TestSolveMethods(t *testing.T) {
 		{"cage5.mtx", []string{"--method", "gmres", "--precond", "ilu0", "--rtol", "1e-10"}},
 		{"cage5.mtx", []string{"--method", "gmres", "--precond", "jacobi", "--side", "left", "--restart", "5"}},
 		{"cage5.mtx", []string{"--method", "fgmres", "--precond", "ssor", "--omega", "1.2"}},
+		{"cage5.mtx", []string{"--method", "gmres", "--orthog", "once", "--rtol", "1e-10"}},
+		{"cage5.mtx", []string{"--method", "fgmres", "--orthog", "twice", "--precond", "jacobi", "--rtol", "1e-10"}},
 		{"cage5.mtx", []string{"--method", "gmres", "--precond", "asm", "--blocks", "3", "--overlap", "2", "--rtol", "1e-10"}},
 		{"pts5ldd03.mtx", []string{"--method", "bicgstab", "--precond", "bjacobi", "--blocks", "4", "--rtol", "1e-8"}},
 		{"pts5ldd03.mtx", []string{"--method", "bicgstab", "--precond", "ilu0", "--atol", "1e-9", "--rtol", "0"}},
@@ -76,6 +79,7 @@ func TestSolveMethods(t *testing.T) {
 		{"pts5ldd03.mtx", []string{"--method", "tfqmr", "--precond", "jacobi", "--rtol", "1e-10"}},
 		{"gent113.mtx", []string{"--method", "gcrodr", "--rtol", "1e-10"}},
 		{"cage5.mtx", []string{"--method", "gcrodr", "--restart", "10", "--recycle", "4", "--precond", "ilu0", "--rtol", "1e-10"}},
+		{"gent113.mtx", []string{"--method", "gcrodr", "--orthog", "once", "--rtol", "1e-10"}},
 		{"lp_afiro.mtx", []string{"--method", "lsqr", "--rtol", "1e-10"}},
 		{"lp_afiro.mtx", []string{"--method", "lsmr", "--rtol", "1e-10", "--damp", "0"}},
 	}
@@ -110,6 +114,9 @@ func TestSolveMethods(t *testing.T) {
 			want := solveTrueRelRes(t, A, onesLike(A), x)
 			if math.Abs(got-want) > 1e-12+1e-9*want {
 				t.Errorf("relative_residual %.6g, recomputed %.6g", got, want)
+			}
+			if want := flagValue(c.args, "--orthog", "auto"); slices.Contains([]string{"gmres", "fgmres", "gcrodr"}, flagValue(c.args, "--method", "gmres")) && m["orthog"] != want {
+				t.Errorf("orthog %v, want %s", m["orthog"], want)
 			}
 			if strings.HasPrefix(m["method"].(string), "ls") {
 				for _, k := range []string{"normal_residual", "norm_a", "cond_a", "stop"} {
@@ -275,6 +282,8 @@ func TestSolveBadInput(t *testing.T) {
 		{"bad omega", []string{"solve", bus, "--precond", "ssor", "--omega", "2.5"}, 2, nil, []string{"--omega must be in (0, 2)"}},
 		{"omega without ssor", []string{"solve", bus, "--precond", "jacobi", "--omega", "1.5"}, 2, nil, []string{"--omega applies to --precond ssor only, not jacobi"}},
 		{"restart with cg", []string{"solve", bus, "--method", "cg", "--restart", "10"}, 2, nil, []string{"--restart applies to --method gmres, fgmres and gcrodr only, not cg"}},
+		{"orthog with cg", []string{"solve", bus, "--method", "cg", "--orthog", "once"}, 2, nil, []string{"--orthog applies to --method gmres, fgmres and gcrodr only, not cg"}},
+		{"orthog unknown", []string{"solve", bus, "--orthog", "mgs"}, 2, nil, []string{`--orthog must be auto, once or twice, got "mgs"`}},
 		{"recycle with gmres", []string{"solve", bus, "--recycle", "4"}, 2, nil, []string{"--recycle applies to --method gcrodr only, not gmres"}},
 		{"recycle = m", []string{"solve", bus, "--method", "gcrodr", "--recycle", "40"}, 2, nil, []string{"--recycle 40 must be in [1, m) with m = --restart 40"}},
 		{"recycle above restart", []string{"solve", bus, "--method", "gcrodr", "--restart", "10", "--recycle", "12"}, 2, nil, []string{"--recycle 12 must be in [1, m) with m = --restart 10"}},
@@ -458,4 +467,14 @@ func TestSolveGCRODRDeflates(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "gcrodr(40, 20), right preconditioning") {
 		t.Errorf("text output (exit %d) lacks the method line:\n%s", code, out)
 	}
+}
+
+// flagValue returns the value after name in args, or def.
+func flagValue(args []string, name, def string) string {
+	for i := 0; i+1 < len(args); i++ {
+		if args[i] == name {
+			return args[i+1]
+		}
+	}
+	return def
 }
