@@ -102,6 +102,9 @@ const maxIter = 10000
 // projectFlag is -project (the tuned lane's sequence.Options.Projection).
 var projectFlag *int
 
+// orthog is -orthog, the Gram–Schmidt variant of every Go lane.
+var orthog krylov.Orthog
+
 // precondOpts holds -asm-blocks and -asm-overlap for every lane.
 var precondOpts = &precond.Options{}
 
@@ -184,8 +187,14 @@ func main() {
 	jsonOut := flag.Bool("json", false, "print one JSON object")
 	jsonFile := flag.String("json-file", "", "also write the JSON object to this file (text still printed)")
 	cold := flag.Bool("cold", false, "also run GCRO-DR(40,20) forgetting its recycled space before every system (deflated restarts alone: the ablation of carrying the space across systems)")
+	orthogName := flag.String("orthog", "auto", "Gram–Schmidt of every Go lane: auto (reorthogonalise when the measured loss calls for it), once (PETSc's default) or twice")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run (every lane, set-up included) to this file")
 	flag.Parse()
+	if o, err := krylov.ParseOrthog(*orthogName); err != nil {
+		fail("-orthog: %v", err)
+	} else {
+		orthog = o
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {
@@ -338,7 +347,7 @@ func main() {
 		}
 	}
 	result := map[string]any{
-		"benchmark": "skr", "scheme": *scheme, "grf": *grf, "count": *count, "seed": *seed, "reps": *reps, "gomaxprocs": runtime.GOMAXPROCS(0), "rows": rows,
+		"benchmark": "skr", "orthog": orthog.String(), "scheme": *scheme, "grf": *grf, "count": *count, "seed": *seed, "reps": *reps, "gomaxprocs": runtime.GOMAXPROCS(0), "rows": rows,
 	}
 	if *jsonOut {
 		json.NewEncoder(os.Stdout).Encode(result)
@@ -371,9 +380,9 @@ func warmUp() {
 func runGo(src *cached, seq []int, n int, pc string, tol float64, tm, tk, tq int, cold bool) (gm, gc solverStats, tu, co *solverStats) {
 	lanes := []sequence.Lane{
 		{Solver: krylov.NewGCRODR(n, nil), Options: &sequence.Options{
-			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, PrecondOptions: precondOpts, ReuseIdentical: true}},
+			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter, Orthog: orthog}, Precond: pc, PrecondOptions: precondOpts, ReuseIdentical: true}},
 		{Solver: sequence.SolverFunc(krylov.GMRES), Options: &sequence.Options{
-			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter, Restart: 40}, Precond: pc, PrecondOptions: precondOpts}},
+			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter, Restart: 40, Orthog: orthog}, Precond: pc, PrecondOptions: precondOpts}},
 	}
 	if tm > 0 {
 		k := tk
@@ -381,13 +390,13 @@ func runGo(src *cached, seq []int, n int, pc string, tol float64, tm, tk, tq int
 			k = -1
 		}
 		lanes = append(lanes, sequence.Lane{Solver: krylov.NewGCRODR(n, &krylov.GCRODROptions{M: tm, K: k, UpdateEvery: tq}), Options: &sequence.Options{
-			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, PrecondOptions: precondOpts, ReuseIdentical: true, Projection: *projectFlag}})
+			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter, Orthog: orthog}, Precond: pc, PrecondOptions: precondOpts, ReuseIdentical: true, Projection: *projectFlag}})
 	}
 	coldLane := -1
 	if cold {
 		coldLane = len(lanes)
 		lanes = append(lanes, sequence.Lane{Solver: sequence.SolverFunc(benchutil.ColdGCRODR(krylov.NewGCRODR(n, nil))), Options: &sequence.Options{
-			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter}, Precond: pc, PrecondOptions: precondOpts}})
+			Krylov: krylov.Options{RTol: tol, MaxIter: maxIter, Orthog: orthog}, Precond: pc, PrecondOptions: precondOpts}})
 	}
 	st, err := sequence.RunLanes(context.Background(), src, seq, lanes)
 	if err != nil {
