@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"math"
-	"strings"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/subspace-lab/subspace/internal/vec"
