@@ -3,6 +3,7 @@ package krylov
 import (
 	"math"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/internal/vec"
@@ -19,8 +20,8 @@ const (
 	// updateDropTol: in the thin QR of Ĝ·P, a column reduced below this
 	// fraction of its norm is dropped as dependent.
 	updateDropTol = 1e-10
-	// rankTol: the update is skipped (U and C kept) when Ĝ's Householder
-	// R has a diagonal entry below rankTol times its largest one.
+	// rankTol: the update is skipped (U and C kept) when Ĝ's triangular
+	// factor R has a diagonal entry below rankTol times its largest one.
 	rankTol = 1e-13
 	// ctuRefresh: CᵀU is carried from update to update by small products
 	// and recomputed from the vectors every ctuRefresh updates.
@@ -115,7 +116,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 		WV.Set(kk+i, kk+i, 1)
 	}
 
-	P, kn := harmonicRitz(G, WV, s.k)
+	P, kn := harmonicRitz(G, WV, s.k, s.hrWork)
 	if kn == 0 {
 		return
 	}
@@ -222,31 +223,71 @@ func (s *GCRODR) updateRecycled(jj int) {
 // harmonicRitz returns, as the first kn ≤ k columns of P (mm×k), real
 // vectors spanning the harmonic Ritz vectors of the pencil
 // (ĜᵀĜ, ĜᵀŴᵀV̂) with the kn smallest |θ|, G = Ĝ ((mm+1)×mm, full column
-// rank) and WV = ŴᵀV̂: with μ = 1/θ the problem is Ĝ⁺ŴᵀV̂ z = μ z, solved
-// through Householder QR of Ĝ and largestEigvecs, which keeps the
-// eigenvalues of largest |μ| (nonzero), a complex pair as the real and
-// imaginary parts of its eigenvector (dropped if only one slot is left),
-// at about half the cost of a full eigendecomposition. kn = 0 when Ĝ is
-// numerically rank deficient or the eigensolver fails.
-func harmonicRitz(G, WV *mat.Dense, k int) (P *mat.Dense, kn int) {
+// rank, upper Hessenberg: [D B; 0 H̄] is) and WV = ŴᵀV̂ ((mm+1)×mm): with
+// μ = 1/θ the problem is Ĝ⁺ŴᵀV̂ z = μ z. Ĝ = QR by mm Givens rotations,
+// applied to ŴᵀV̂ as they are made (O(mm²) each for Ĝ and ŴᵀV̂, where a
+// Householder QR and the application of its Qᵀ cost O(mm³) with
+// allocations), then Ĝ⁺ŴᵀV̂ = R⁻¹(QᵀŴᵀV̂)[:mm] by back substitution, and
+// largestEigvecs keeps the eigenvalues of largest |μ| (nonzero), a complex
+// pair as the real and imaginary parts of its eigenvector (dropped if only
+// one slot is left), at about half the cost of a full eigendecomposition.
+// Entries of G below its subdiagonal are not read. kn = 0 when Ĝ is
+// numerically rank deficient or the eigensolver fails. G and WV are not
+// modified; work (nil: allocated) holds the rotated copies, 2(mm+1)·mm
+// values.
+func harmonicRitz(G, WV *mat.Dense, k int, work []float64) (P *mat.Dense, kn int) {
 	_, mm := G.Dims()
-	// μ-problem Ĝ⁺ŴᵀV̂ z = μ z, μ = 1/θ.
-	var qr mat.QR
-	qr.Factorize(G)
-	var R mat.Dense
-	qr.RTo(&R)
+	sz := (mm + 1) * mm
+	if len(work) < 2*sz {
+		work = make([]float64, 2*sz)
+	}
+	gm, wm := mat.NewDense(mm+1, mm, work[:sz]), mat.NewDense(mm+1, mm, work[sz:2*sz])
+	gm.Copy(G)
+	wm.Copy(WV)
+	g, w := gm.RawMatrix(), wm.RawMatrix()
+	at := func(m blas64.General, i, j int) *float64 { return &m.Data[i*m.Stride+j] }
+	for j := 0; j < mm; j++ {
+		c, sn, r := rotg(*at(g, j, j), *at(g, j+1, j))
+		*at(g, j, j), *at(g, j+1, j) = r, 0
+		if sn == 0 && c == 1 {
+			continue
+		}
+		gj, gj1 := g.Data[j*g.Stride:j*g.Stride+mm], g.Data[(j+1)*g.Stride:(j+1)*g.Stride+mm]
+		for l := j + 1; l < mm; l++ {
+			x, y := gj[l], gj1[l]
+			gj[l], gj1[l] = c*x+sn*y, c*y-sn*x
+		}
+		wj, wj1 := w.Data[j*w.Stride:j*w.Stride+mm], w.Data[(j+1)*w.Stride:(j+1)*w.Stride+mm]
+		for l := range wj {
+			x, y := wj[l], wj1[l]
+			wj[l], wj1[l] = c*x+sn*y, c*y-sn*x
+		}
+	}
 	dmax, dmin := 0.0, math.Inf(1)
 	for i := 0; i < mm; i++ {
-		d := math.Abs(R.At(i, i))
+		d := math.Abs(*at(g, i, i))
 		dmax = max(dmax, d)
 		dmin = min(dmin, d)
 	}
 	if !(dmin > rankTol*dmax) {
 		return nil, 0
 	}
-	var E mat.Dense
-	if err := qr.SolveTo(&E, false, WV); err != nil {
-		return nil, 0
+	// E = R⁻¹ (QᵀŴᵀV̂)[:mm], row by row from the bottom.
+	for i := mm - 1; i >= 0; i-- {
+		ei := w.Data[i*w.Stride : i*w.Stride+mm]
+		gi := g.Data[i*g.Stride : i*g.Stride+mm]
+		for t := i + 1; t < mm; t++ {
+			if f := gi[t]; f != 0 {
+				et := w.Data[t*w.Stride : t*w.Stride+mm]
+				for l := range ei {
+					ei[l] -= f * et[l]
+				}
+			}
+		}
+		inv := 1 / gi[i]
+		for l := range ei {
+			ei[l] *= inv
+		}
 	}
-	return largestEigvecs(&E, k)
+	return largestEigvecs(wm.Slice(0, mm, 0, mm).(*mat.Dense), k)
 }

@@ -1120,13 +1120,32 @@ func TestHarmonicRitzAgainstDirectEigen(t *testing.T) {
 	for trial, tc := range []struct{ mm, k int }{{8, 3}, {12, 5}, {20, 7}, {30, 10}} {
 		G := mat.NewDense(tc.mm+1, tc.mm, nil)
 		WV := mat.NewDense(tc.mm+1, tc.mm, nil)
+		// Ĝ = [D B; 0 H̄] as GCRO-DR builds it: upper Hessenberg, with a
+		// diagonal leading block over the kk = mm/3 recycled columns.
+		kk := tc.mm / 3
 		for i := 0; i <= tc.mm; i++ {
 			for j := 0; j < tc.mm; j++ {
-				G.Set(i, j, rng.NormFloat64())
+				switch {
+				case j < kk && i == j: // D
+					G.Set(i, j, rng.NormFloat64())
+				case j >= kk && i <= j+1: // B above, H̄ below
+					G.Set(i, j, rng.NormFloat64())
+				}
 				WV.Set(i, j, rng.NormFloat64())
 			}
 		}
-		P, kn := harmonicRitz(G, WV, tc.k)
+		// Entries below the subdiagonal are not Ĝ's and must not be read.
+		for j := 0; j+2 <= tc.mm; j++ {
+			G.Set(j+2, j, math.NaN())
+		}
+		G0, WV0 := mat.DenseCopyOf(G), mat.DenseCopyOf(WV)
+		P, kn := harmonicRitz(G, WV, tc.k, nil)
+		if !sameBits(G, G0) || !sameBits(WV, WV0) {
+			t.Fatalf("trial %d: harmonicRitz modified its inputs", trial)
+		}
+		for j := 0; j+2 <= tc.mm; j++ {
+			G.Set(j+2, j, 0)
+		}
 		if kn < tc.k-1 || kn > tc.k {
 			t.Fatalf("trial %d: %d vectors for k=%d", trial, kn, tc.k)
 		}
@@ -1166,9 +1185,9 @@ func TestHarmonicRitzAgainstDirectEigen(t *testing.T) {
 			}
 		}
 	}
-	// Rank-deficient Ĝ: nothing.
-	G := mat.NewDense(4, 3, []float64{1, 2, 3, 2, 4, 6, 0, 0, 0, 1, 2, 3})
-	if _, kn := harmonicRitz(G, mat.NewDense(4, 3, nil), 2); kn != 0 {
+	// Rank-deficient (Hessenberg) Ĝ, second column twice the first: nothing.
+	G := mat.NewDense(4, 3, []float64{1, 2, 3, 1, 2, 1, 0, 0, 2, 0, 0, 1})
+	if _, kn := harmonicRitz(G, mat.NewDense(4, 3, nil), 2, nil); kn != 0 {
 		t.Errorf("rank-deficient Ĝ gave %d vectors", kn)
 	}
 }
@@ -1209,4 +1228,18 @@ func TestGCRODRStagnationReset(t *testing.T) {
 		}
 		t.Logf("Stagnation %d: %d resets, relative residual %.3g", tc.stag, st.Resets, res.RelResidual)
 	}
+}
+
+// sameBits reports whether a and b hold the same float64 bit patterns
+// (NaN included).
+func sameBits(a, b *mat.Dense) bool {
+	r, c := a.Dims()
+	for i := 0; i < r; i++ {
+		for j := 0; j < c; j++ {
+			if math.Float64bits(a.At(i, j)) != math.Float64bits(b.At(i, j)) {
+				return false
+			}
+		}
+	}
+	return true
 }

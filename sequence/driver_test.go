@@ -428,12 +428,18 @@ func (f sourceFunc) System(i int) (*sparse.CSR, []float64, error) { return f(i) 
 
 // The SKR code's Helmholtz sequence on a 100×100 grid (seed 0, greedy
 // order, Jacobi, rtol 1e-5) is where a recycled space carried from the
-// 99th system trapped GCRO-DR(40, 20) on the 100th at relative residual
-// 0.15 for 10 000 steps (bench/skr). With the default stagnation
-// safeguard, which discards the space after 10 cycles of less than 1%
-// progress, every system converges well inside 3 000 steps. This solves
-// the whole sequence (about 13 s on 2 cores).
-func TestGCRODRStagnationSafeguardSKRHelmholtz(t *testing.T) {
+// 99th system once trapped GCRO-DR(40, 20) on the 100th at relative
+// residual 0.15 for 10 000 steps (bench/skr), which led to the
+// stagnation safeguard (discard the space after 10 cycles of less than
+// 1% progress; its mechanism is tested in package krylov,
+// TestGCRODRStagnationReset). Whether the trap forms depends on the last
+// bits of the harmonic Ritz vectors: since they are computed by Givens
+// rotations that system takes about 1 000 steps without being trapped.
+// This end-to-end check on the paper's matrices asks that every system
+// converge inside 3 000 steps, whatever the rounding, and reports the
+// worst and the resets. It solves the whole sequence (about 13 s on 2
+// cores).
+func TestGCRODRSKRHelmholtzSequence(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		// The race detector would take minutes over these solves; the
 		// kernels they run are raced in package krylov's own tests.
@@ -456,15 +462,14 @@ func TestGCRODRStagnationSafeguardSKRHelmholtz(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	worst := 0
+	worst, at := 0, -1
 	for _, st := range stats[0] {
-		worst = max(worst, st.Iterations)
-		if !st.Converged {
-			t.Errorf("system %d did not converge in %d steps (relative residual %.3g)", st.System, st.Iterations, st.RelResidual)
+		if st.Iterations > worst {
+			worst, at = st.Iterations, st.System
 		}
-		if st.Iterations > 1000 && st.Resets == 0 {
-			t.Errorf("system %d took %d steps (the others about 450) without a reset of the recycled space", st.System, st.Iterations)
+		if !st.Converged {
+			t.Errorf("system %d did not converge in %d steps (relative residual %.3g; %d resets)", st.System, st.Iterations, st.RelResidual, st.Resets)
 		}
 	}
-	t.Logf("worst system %d steps; the safeguard reset the recycled space %d times", worst, Summarize(stats[0]).Resets)
+	t.Logf("worst: system %d, %d steps; the safeguard reset the recycled space %d times", at, worst, Summarize(stats[0]).Resets)
 }
