@@ -95,7 +95,8 @@ type GCRODROptions struct {
 // no generalised eigensolver, so the problem is reduced stably to a
 // standard one: Ĝ has full column rank whenever A·M is nonsingular on
 // span(V̂), and then the problem is equivalent to Ĝ⁺ŴᵀV̂ z = μ z with
-// μ = 1/θ, Ĝ⁺ applied through Householder QR of Ĝ; the k eigenvalues of
+// μ = 1/θ, Ĝ⁺ applied through the QR of the upper Hessenberg Ĝ by Givens
+// rotations; the k eigenvalues of
 // largest |μ| are kept. A complex-conjugate pair contributes the real and
 // imaginary parts of its eigenvector; when only one slot is left for a
 // pair, the pair is dropped and fewer than k vectors are kept. New U and
