@@ -51,22 +51,29 @@ func orthogonalize(basis [][]float64, w, h, tmp []float64, mode Orthog) float64 
 	if mode == OrthogOnce {
 		return vec.MultiAxpyNorm(w, s, basis)
 	}
-	after := vec.MultiAxpyDot(w, s, basis, s)
+	after := vec.MultiAxpyDot(w, s, basis, s) // s = Vᵀw of the remainder
+	if mode == OrthogTwice {
+		if !(after > 0) {
+			return after
+		}
+		refine(h, s)
+		return vec.MultiAxpyNorm(w, s, basis)
+	}
 	tau := math.Max(1e-12, 4*eps*math.Sqrt(float64(len(w)*k)))
-	for pass := 0; pass < 2 && after > 0; pass++ {
-		if mode == OrthogAuto && !(smallNorm(s) > tau*after) {
-			break
-		}
-		for i, v := range s {
-			h[i] += v
-			s[i] = -v
-		}
-		if mode == OrthogTwice {
-			return vec.MultiAxpyNorm(w, s, basis)
-		}
+	for pass := 0; pass < 2 && after > 0 && smallNorm(s) > tau*after; pass++ {
+		refine(h, s)
 		after = vec.MultiAxpyDot(w, s, basis, s)
 	}
 	return after
+}
+
+// refine adds the measured coefficients s to h and negates s, ready for
+// the pass that subtracts V s.
+func refine(h, s []float64) {
+	for i, v := range s {
+		h[i] += v
+		s[i] = -v
+	}
 }
 
 // smallNorm returns the Euclidean norm of a short vector.

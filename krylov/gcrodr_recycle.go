@@ -3,7 +3,6 @@ package krylov
 import (
 	"math"
 
-	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/internal/vec"
@@ -245,14 +244,13 @@ func harmonicRitz(G, WV *mat.Dense, k int, work []float64) (P *mat.Dense, kn int
 	gm.Copy(G)
 	wm.Copy(WV)
 	g, w := gm.RawMatrix(), wm.RawMatrix()
-	at := func(m blas64.General, i, j int) *float64 { return &m.Data[i*m.Stride+j] }
 	for j := 0; j < mm; j++ {
-		c, sn, r := rotg(*at(g, j, j), *at(g, j+1, j))
-		*at(g, j, j), *at(g, j+1, j) = r, 0
+		gj, gj1 := g.Data[j*g.Stride:j*g.Stride+mm], g.Data[(j+1)*g.Stride:(j+1)*g.Stride+mm]
+		c, sn, r := rotg(gj[j], gj1[j])
+		gj[j], gj1[j] = r, 0
 		if sn == 0 && c == 1 {
 			continue
 		}
-		gj, gj1 := g.Data[j*g.Stride:j*g.Stride+mm], g.Data[(j+1)*g.Stride:(j+1)*g.Stride+mm]
 		for l := j + 1; l < mm; l++ {
 			x, y := gj[l], gj1[l]
 			gj[l], gj1[l] = c*x+sn*y, c*y-sn*x
@@ -265,7 +263,7 @@ func harmonicRitz(G, WV *mat.Dense, k int, work []float64) (P *mat.Dense, kn int
 	}
 	dmax, dmin := 0.0, math.Inf(1)
 	for i := 0; i < mm; i++ {
-		d := math.Abs(*at(g, i, i))
+		d := math.Abs(g.Data[i*g.Stride+i])
 		dmax = max(dmax, d)
 		dmin = min(dmin, d)
 	}

@@ -44,13 +44,7 @@ func TestIDRSAgainstDense(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v %+v", err, res)
 			}
-			ktCheck(t, c.dense, b, x, res, o.RTol*ktNorm(b))
-			if !res.Converged || res.RelResidual > o.RTol {
-				t.Errorf("not converged: %+v", res)
-			}
-			if e, bound := ktRelErr(x, ktDenseSolve(t, c.dense, b)), 10*ktCond(c.dense)*math.Max(res.RelResidual, 1e-15); e > bound {
-				t.Errorf("error %.3g > %.3g", e, bound)
-			}
+			ktSolved(t, c.dense, b, x, ktDenseSolve(t, c.dense, b), res, o.RTol)
 			// One product per iteration, plus true-residual checks.
 			if len(res.History) != res.Iterations+1 || res.MatVecs < res.Iterations || res.MatVecs > res.Iterations+4 {
 				t.Errorf("history %d, iterations %d, products %d", len(res.History), res.Iterations, res.MatVecs)

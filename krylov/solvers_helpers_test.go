@@ -179,6 +179,21 @@ func ktCheck(t *testing.T, a mat.Matrix, b, x []float64, res Result, thresh floa
 	}
 }
 
+// ktSolved checks a solve of a dense system to rtol: the fields ktCheck
+// checks, convergence, and the forward error against want = A⁻¹b within
+// cond·(relative residual) (the standard perturbation bound), with a
+// factor 10 for rounding.
+func ktSolved(t *testing.T, a *mat.Dense, b, x, want []float64, res Result, rtol float64) {
+	t.Helper()
+	ktCheck(t, a, b, x, res, rtol*ktNorm(b))
+	if !res.Converged || res.RelResidual > rtol {
+		t.Errorf("not converged: %+v", res)
+	}
+	if e, bound := ktRelErr(x, want), 10*ktCond(a)*math.Max(res.RelResidual, 1e-15); e > bound {
+		t.Errorf("‖x − x*‖/‖x*‖ = %.3g > %.3g", e, bound)
+	}
+}
+
 // ktLap2D returns the Laplacian as CSR and dense.
 func ktLap2D(g int) (*sparse.CSR, *mat.Dense) {
 	A := sparse.Laplacian2D(g, g)

@@ -264,12 +264,12 @@ func perf(an *anchor, mpi *mpiAnchor, g, cap, reps int, rtol float64, large bool
 			row.Iterations = a.Iterations
 			ours = append(ours, a.Seconds/float64(max(a.Iterations, 1)))
 			if pm.once {
-				a := sys.solve(pm.method, pm.precond, rtol, cap, krylov.OrthogOnce)
-				if a.Error != "" {
+				if a := sys.solve(pm.method, pm.precond, rtol, cap, krylov.OrthogOnce); a.Error != "" {
 					once.Note = "subspace: " + a.Error
+				} else {
+					once.Iterations = a.Iterations
+					oursOnce = append(oursOnce, a.Seconds/float64(max(a.Iterations, 1)))
 				}
-				once.Iterations = a.Iterations
-				oursOnce = append(oursOnce, a.Seconds/float64(max(a.Iterations, 1)))
 			}
 			if an == nil {
 				continue
