@@ -72,6 +72,8 @@ type datagenConfig struct {
 	scheme         string // darcy and helmholtz: flux or skr-code
 	grf            string // darcy and helmholtz: neumann or periodic
 	asm            asmFlags
+	orthogName     string        // --orthog as given
+	orthog         krylov.Orthog // parsed by validate
 }
 
 // shardSpec is --shard i/N: shard i (0-based) of N.
@@ -137,13 +139,16 @@ about 20-fold, as in the paper (see bench/skr).
 When consecutive systems share the matrix (poisson, thermal: only b
 changes), each solve also starts from the minimal-residual combination of up
 to --project earlier solutions (Fischer's projection); since their b depends
-linearly on a few parameters, most systems then need no iterations at all. Each solve stops when ‖b − A x‖ ≤ rtol·‖b‖; every stored solution's
-true relative residual is checked, and the exit status is 3 (after writing the
+linearly on a few parameters, most systems then need no iterations at all.
+Each solve stops when ‖b − A x‖ ≤ rtol·‖b‖; every stored solution's true
+relative residual is checked, and the exit status is 3 (after writing the
 file) if any exceeds rtol.
 
 --compare (on by default) also solves every system independently with
-GMRES(40), the paper's baseline, with the same preconditioner, rtol and
-iteration limit, interleaved system by system with the recycled solves so that
+GMRES(40), the paper's baseline, with the same preconditioner, rtol,
+iteration limit and Gram–Schmidt (--orthog: auto reorthogonalises when the
+measured loss of orthogonality calls for it, once never, as PETSc, twice
+always), interleaved system by system with the recycled solves so that
 both see the same machine load, and prints both. Times are per system and
 include building the preconditioner; assembly is reported separately.
 "iterations" in --json output is the mean number of products with A per
@@ -206,6 +211,7 @@ json.loads(bytes(d["meta"]))).`,
 	f.BoolVar(&cfg.warmStart, "warm-start", false, "start each recycled solve from the previous system's solution instead of zero")
 	f.BoolVar(&cfg.progress, "progress", true, "draw a progress bar on stderr")
 	cfg.asm.register(f)
+	f.StringVar(&cfg.orthogName, "orthog", "auto", "Gram–Schmidt in both solvers: auto (reorthogonalise when needed), once or twice")
 	f.StringVar(&cfg.scheme, "scheme", "flux", "darcy and helmholtz stencil: flux (conservative, symmetric) or skr-code (the nonsymmetric matrices of the SKR authors' code, to re-run the paper)")
 	f.StringVar(&cfg.grf, "grf", "neumann", "darcy and helmholtz log-coefficient sampler: neumann (FNO's Darcy GRF) or periodic (FNO's GaussianRF, as the SKR code)")
 	cmd.AddCommand(newDatagenMergeCmd())
@@ -253,6 +259,11 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 	if c.warmup < 0 {
 		return usageErrorf("--warmup %d: must be ≥ 0", c.warmup)
 	}
+	o, err := krylov.ParseOrthog(strings.ToLower(strings.TrimSpace(c.orthogName)))
+	if err != nil {
+		return usageErrorf("--orthog %q: want auto, once or twice", c.orthogName)
+	}
+	c.orthog = o
 	if c.warmup > 0 && shard == "" {
 		return usageErrorf("--warmup applies with --shard only (it warms the recycled space before a shard's slice)")
 	}
@@ -506,7 +517,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	}
 
 	src := &datagenSource{fam: fam, fields: fields}
-	kopt := krylov.Options{RTol: c.rtol, MaxIter: c.maxIter}
+	kopt := krylov.Options{RTol: c.rtol, MaxIter: c.maxIter, Orthog: c.orthog}
 	gk := c.k
 	if gk == 0 {
 		gk = -1
@@ -540,6 +551,9 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		FieldShape: fam.FieldShape(), SolutionShape: fam.SolutionShape(), Solver: solverName,
 	}}
 	d.meta.Scheme, d.meta.GRF = c.variantMeta()
+	if c.orthog != krylov.OrthogAuto {
+		d.meta.Orthog = c.orthog.String() // absent for auto, as in files written before --orthog
+	}
 	if c.precond == "asm" || c.precond == "bjacobi" {
 		d.meta.Blocks, d.meta.Overlap = c.asm.blocks, c.asm.overlap
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"sort"
 
+	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/npy"
 )
 
@@ -43,6 +44,7 @@ type datagenMeta struct {
 	GRF           string  `json:"grf,omitempty"`     // darcy, helmholtz: neumann or periodic
 	Blocks        int     `json:"blocks,omitempty"`  // asm, bjacobi: --blocks (0: one per processor)
 	Overlap       int     `json:"overlap,omitempty"` // asm: --overlap (0: 1)
+	Orthog        string  `json:"orthog,omitempty"`  // --orthog once or twice ("" for auto)
 }
 
 // sameRun reports the first setting in which two shards' metadata differ
@@ -59,12 +61,21 @@ func (m datagenMeta) sameRun(o datagenMeta) string {
 		{"maxiter", m.MaxIter, o.MaxIter}, {"warm_start", m.WarmStart, o.WarmStart},
 		{"shard count", m.ShardCount, o.ShardCount}, {"baseline", m.Baseline, o.Baseline},
 		{"scheme", m.Scheme, o.Scheme}, {"grf", m.GRF, o.GRF}, {"blocks", m.Blocks, o.Blocks}, {"overlap", m.Overlap, o.Overlap},
+		{"orthog", m.orthog(), o.orthog()},
 	} {
 		if c.a != c.b {
 			return fmt.Sprintf("%s %v vs %v", c.name, c.a, c.b)
 		}
 	}
 	return ""
+}
+
+// orthog is the run's --orthog: the stored name, or auto when it is absent.
+func (m datagenMeta) orthog() string {
+	if m.Orthog == "" {
+		return krylov.OrthogAuto.String()
+	}
+	return m.Orthog
 }
 
 // dataset is the content of a datagen .npz file: rows are the systems of

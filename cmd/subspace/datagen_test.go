@@ -54,41 +54,85 @@ func TestDatagenFamiliesAgainstDenseSolve(t *testing.T) {
 			if rep["count"].(float64) != 6 || rep["recycled_max_relres"].(float64) > 1e-10 {
 				t.Errorf("report %v", rep)
 			}
+			dgCheckAgainstDense(t, out, fam, 8, 3, 6)
+		})
+	}
+}
+
+// dgCheckAgainstDense checks a dataset of count systems of fam on grid g
+// drawn from seed, solved to rtol 1e-10 with --compare: shapes as
+// documented, the stored fields equal to Field(seed, i), and every stored
+// solution equal to a dense direct solve of its system.
+func dgCheckAgainstDense(t *testing.T, path, fam string, g int, seed uint64, count int) {
+	t.Helper()
+	d, err := readDataset(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, _ := pde.New(fam, g)
+	if d.rows() != count || len(d.order) != count || !slicesEqualInt(d.meta.FieldShape, f.FieldShape()) || !slicesEqualInt(d.meta.SolutionShape, []int{g, g}) {
+		t.Fatalf("dataset shapes: rows %d meta %+v", d.rows(), d.meta)
+	}
+	fl, n := prod(f.FieldShape()), g*g
+	for k := 0; k < d.rows(); k++ {
+		i := int(d.index[k])
+		field := f.Field(seed, i)
+		for j := range field {
+			if d.coeff[k*fl+j] != field[j] {
+				t.Fatalf("row %d: coeff differs from Field(%d, %d)", k, seed, i)
+			}
+		}
+		A, b, err := f.Assemble(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want mat.VecDense
+		if err := want.SolveVec(A.ToDense(), mat.NewVecDense(len(b), b)); err != nil {
+			t.Fatal(err)
+		}
+		// cond(A) < 1e3 on the small grids of these tests: rtol 1e-10
+		// gives < 1e-7.
+		if e := relDiff(d.solution[k*n:(k+1)*n], want.RawVector().Data); e > 1e-7 {
+			t.Errorf("system %d: solution differs from dense solve by %g", i, e)
+		}
+		if d.relres[k] > 1e-10 || !d.hasBase || d.baseRelres[k] > 1e-10 {
+			t.Errorf("system %d: relres %g baseline %v", i, d.relres[k], d.baseRelres)
+		}
+	}
+}
+
+// TestDatagenOrthog: --orthog once and twice (both lanes) produce valid
+// data, are reported in the JSON and recorded in the file's metadata
+// (absent for the default auto).
+func TestDatagenOrthog(t *testing.T) {
+	for _, o := range []string{"auto", "once", "twice"} {
+		t.Run(o, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "d.npz")
+			code, stdout, stderr := dgRun(t, "datagen", "darcy", "--grid", "8", "--count", "6", "--seed", "3", "--rtol", "1e-10", "--orthog", o, "--out", out, "--json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			if rep := dgReport(t, stdout); rep["orthog"] != o {
+				t.Errorf("JSON orthog %v, want %s", rep["orthog"], o)
+			}
+			dgCheckAgainstDense(t, out, "darcy", 8, 3, 6)
 			d, err := readDataset(out)
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, _ := pde.New(fam, 8)
-			if d.rows() != 6 || len(d.order) != 6 || !slicesEqualInt(d.meta.FieldShape, f.FieldShape()) || !slicesEqualInt(d.meta.SolutionShape, []int{8, 8}) {
-				t.Fatalf("dataset shapes: rows %d meta %+v", d.rows(), d.meta)
+			want := o // recorded only when it is not the default
+			if o == "auto" {
+				want = ""
 			}
-			fl := prod(f.FieldShape())
-			for k := 0; k < d.rows(); k++ {
-				i := int(d.index[k])
-				field := f.Field(3, i)
-				for j := range field {
-					if d.coeff[k*fl+j] != field[j] {
-						t.Fatalf("row %d: coeff differs from Field(3, %d)", k, i)
-					}
-				}
-				A, b, err := f.Assemble(field)
-				if err != nil {
-					t.Fatal(err)
-				}
-				var want mat.VecDense
-				if err := want.SolveVec(A.ToDense(), mat.NewVecDense(len(b), b)); err != nil {
-					t.Fatal(err)
-				}
-				got := d.solution[k*64 : (k+1)*64]
-				// cond(A) < 1e3 on an 8×8 grid: rtol 1e-10 gives < 1e-7.
-				if e := relDiff(got, want.RawVector().Data); e > 1e-7 {
-					t.Errorf("system %d: solution differs from dense solve by %g", i, e)
-				}
-				if d.relres[k] > 1e-10 || !d.hasBase || d.baseRelres[k] > 1e-10 {
-					t.Errorf("system %d: relres %g baseline %v", i, d.relres[k], d.baseRelres)
-				}
+			if d.meta.Orthog != want {
+				t.Errorf("meta orthog %q, want %q", d.meta.Orthog, want)
 			}
 		})
+	}
+	// The text output says which variant ran.
+	code, stdout, stderr := dgRun(t, "datagen", "darcy", "--grid", "6", "--count", "3", "--orthog", "once", "--out=")
+	if code != 0 || !strings.Contains(stdout, "classical Gram–Schmidt once per Arnoldi step") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
 	}
 }
 
@@ -349,6 +393,7 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"blocks with ssor", []string{"datagen", "darcy", "--precond", "ssor", "--blocks", "2", "--out", out}, 2, "--blocks applies to --precond asm or bjacobi"},
 		{"negative overlap", []string{"datagen", "darcy", "--precond", "asm", "--overlap", "-1", "--out", out}, 2, "--overlap -1"},
 		{"unknown scheme", []string{"datagen", "darcy", "--scheme", "fem", "--out", out}, 2, `--scheme "fem": want flux or skr-code`},
+		{"unknown orthog", []string{"datagen", "darcy", "--orthog", "mgs", "--out", out}, 2, `--orthog "mgs": want auto, once or twice`},
 		{"unknown grf", []string{"datagen", "darcy", "--grf", "white", "--out", out}, 2, `--grf "white": want neumann or periodic`},
 		{"scheme on poisson", []string{"datagen", "poisson", "--scheme", "skr-code", "--out", out}, 2, "--scheme applies to the darcy and helmholtz families only"},
 		{"grf on thermal", []string{"datagen", "thermal", "--grf", "periodic", "--out", out}, 2, "--grf applies to the darcy and helmholtz families only"},
@@ -396,6 +441,7 @@ func TestDatagenMergeMismatches(t *testing.T) {
 	s1 := gen("s1.npz", "--shard", "1/2")
 	s1seed := gen("s1seed.npz", "--shard", "1/2", "--seed", "9")
 	s1rtol := gen("s1rtol.npz", "--shard", "1/2", "--rtol", "1e-6")
+	s1once := gen("s1once.npz", "--shard", "1/2", "--orthog", "once")
 	s1skr := gen("s1skr.npz", "--shard", "1/2", "--scheme", "skr-code", "--k", "10", "--update-every", "3") // same solver, so the scheme is what differs
 	t0 := gen("t0.npz", "--shard", "0/3")
 	full := gen("full.npz")
@@ -408,6 +454,7 @@ func TestDatagenMergeMismatches(t *testing.T) {
 		{"different seed", []string{s0, s1seed}, "come from different runs: seed 0 vs 9"},
 		{"different rtol", []string{s0, s1rtol}, "rtol 1e-05 vs 1e-06"},
 		{"different scheme", []string{s0, s1skr}, "scheme flux vs skr-code"},
+		{"different orthog", []string{s0, s1once}, "orthog auto vs once"},
 		{"different shard count", []string{s0, t0}, "shard count 2 vs 3"},
 		{"duplicate shard", []string{s0, s0, s1}, "shard 0/2 given twice"},
 		{"missing shard", []string{s0}, "missing shard(s) [1] of 2"},

@@ -32,6 +32,7 @@ type laneResult struct {
 	rec     sequence.Summary
 	base    *sequence.Summary // nil without compare
 	maxDiff float64           // max ‖x_rec − x_base‖/‖x_base‖ over the systems (compare only)
+	orthog  krylov.Orthog     // both lanes' Gram–Schmidt (from the recycled lane's options)
 }
 
 // runLanes solves the systems of src in the given order. The baseline lane
@@ -93,7 +94,7 @@ func runLanes(ctx context.Context, src sequence.Source, order []int, c laneConfi
 	if err != nil {
 		return laneResult{}, err
 	}
-	r := laneResult{stats: stats, rec: sequence.Summarize(stats[0])}
+	r := laneResult{stats: stats, rec: sequence.Summarize(stats[0]), orthog: c.opt.Krylov.Orthog}
 	if c.compare {
 		bs := sequence.Summarize(stats[1])
 		r.base, r.maxDiff = &bs, maxDiff
@@ -105,9 +106,11 @@ func runLanes(ctx context.Context, src sequence.Source, order []int, c laneConfi
 // sequence's --json output. "iterations" are mean products with A per
 // system (Arnoldi steps plus rebuilds of C = A·M·U and residual checks),
 // "ksp_iterations" mean Arnoldi steps; the baseline fields are null
-// without a baseline lane.
+// without a baseline lane. "orthog" is both lanes' Gram–Schmidt (auto,
+// once or twice; see krylov.Orthog).
 type laneReport struct {
 	Solver          string   `json:"solver"`
+	Orthog          string   `json:"orthog"`
 	Baseline        *string  `json:"baseline"`
 	BaseIterations  *jsonNum `json:"baseline_iterations"`
 	RecIterations   jsonNum  `json:"recycled_iterations"`
@@ -133,7 +136,7 @@ type laneReport struct {
 func (r laneResult) report(recName, baseName string) laneReport {
 	rs := r.rec
 	rep := laneReport{
-		Solver:        recName,
+		Solver: recName, Orthog: r.orthog.String(),
 		RecIterations: jsonNum(rs.MeanMatVecs), RecKSP: jsonNum(rs.MeanIterations), RecSeconds: jsonNum(rs.MeanSeconds),
 		RecSetup: jsonNum(rs.MeanSetupSeconds), AssembleSeconds: jsonNum(rs.MeanAssembleSeconds),
 		RecMaxRelres: jsonNum(rs.MaxRelResidual), RecNotConv: rs.NotConverged, RecResets: rs.Resets,
@@ -157,6 +160,9 @@ func (r laneResult) report(recName, baseName string) laneReport {
 // recycling solver discarded its space after a stagnation.
 func printLanes(w io.Writer, recName, baseName string, r laneResult) {
 	rs := r.rec
+	if r.orthog != krylov.OrthogAuto {
+		fmt.Fprintf(w, "classical Gram–Schmidt %s per Arnoldi step (--orthog)\n", r.orthog)
+	}
 	if rs.Resets > 0 {
 		defer fmt.Fprintf(w, "%s stagnated (under 1%% progress in 10 cycles) and discarded its recycled space, then went on cold: %d in all\n", recName, rs.Resets)
 	}

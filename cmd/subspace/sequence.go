@@ -29,6 +29,8 @@ type sequenceFlags struct {
 	compare, warmStart, keep      bool
 	json, progress, force         bool
 	asm                           asmFlags
+	orthogName                    string
+	orthog                        krylov.Orthog // parsed by validate
 }
 
 // newSequenceCmd returns the "sequence" verb: a user's own sequence of
@@ -75,17 +77,18 @@ recycling across the split (the space is rebuilt for the first matrix: k
 products with A).
 
 --compare also solves every system independently with GMRES(m), the same
-preconditioner, rtol and iteration limit, interleaved system by system, and
-prints both with the speedups. --out X.npy writes the solutions as an N×n
-array in file order. Output files (--out, --recycle-to) must differ from
-the inputs and from each other, and an existing file is overwritten only
-with --force. --json prints one object with the keys of datagen's
-(count, unknowns, solver, baseline, recycled_iterations (mean products
-with A), recycled_seconds, baseline_iterations, baseline_seconds,
-speedup_time, speedup_iterations, recycled_resets (stagnations after which
-GCRO-DR dropped its recycled space and went on cold), ...), the solve order
-(file indices), and one entry per file in "systems". Exit status 3 (after printing) if any
-system did not converge.`,
+preconditioner, rtol, iteration limit and Gram–Schmidt (--orthog, as in
+solve), interleaved system by system, and prints both with the speedups.
+--out X.npy writes the solutions as an N×n array in file order. Output files
+(--out, --recycle-to) must differ from the inputs and from each other, and
+an existing file is overwritten only with --force. --json prints one object
+with the keys of datagen's (count, unknowns, solver, baseline,
+recycled_iterations (mean products with A), recycled_seconds,
+baseline_iterations, baseline_seconds, speedup_time, speedup_iterations,
+recycled_resets (stagnations after which GCRO-DR dropped its recycled space
+and went on cold), ...), the solve order (file indices), and one entry per
+file in "systems". Exit status 3 (after printing) if any system did not
+converge.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("sequence takes one or more matrix files")
@@ -113,6 +116,7 @@ system did not converge.`,
 	fl.StringVar(&f.recycleFrom, "recycle-from", "", "start with the recycled space in this .npy file (n×r, from --recycle-to)")
 	fl.StringVar(&f.recycleTo, "recycle-to", "", "write the recycled space after the last system to this .npy file")
 	fl.BoolVar(&f.keep, "keep", true, "keep the matrices read in the checking pass in memory when they fit in 1 GiB (false: read each file again for its solve)")
+	fl.StringVar(&f.orthogName, "orthog", "auto", "Gram–Schmidt in both solvers: auto (reorthogonalise when needed), once or twice")
 	fl.BoolVar(&f.compare, "compare", false, "also solve each system independently with GMRES(m) and report both")
 	fl.StringVar(&f.out, "out", "", "write the solutions to this .npy file (N×n, in file order)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
@@ -153,6 +157,11 @@ func (f *sequenceFlags) validate(cmd *cobra.Command) error {
 	case f.k == 0 && (f.recycleFrom != "" || f.recycleTo != ""):
 		return usageErrorf("--recycle-from and --recycle-to need a recycled space (--k > 0)")
 	}
+	o, err := krylov.ParseOrthog(strings.ToLower(strings.TrimSpace(f.orthogName)))
+	if err != nil {
+		return usageErrorf("--orthog must be auto, once or twice, got %q", f.orthogName)
+	}
+	f.orthog = o
 	return f.asm.validate(cmd.Flags(), f.prec)
 }
 
@@ -346,7 +355,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	lr, err := runLanes(ctx, src, order, laneConfig{
 		label: "sequence", rec: rec, compare: f.compare, baseM: f.m,
 		opt: sequence.Options{
-			Krylov:  krylov.Options{RTol: f.rtol, MaxIter: f.maxIter},
+			Krylov:  krylov.Options{RTol: f.rtol, MaxIter: f.maxIter, Orthog: f.orthog},
 			Precond: f.prec, PrecondOptions: f.asm.options(precond.Options{Omega: f.omega, Shift: f.shift}),
 			ReuseIdentical: true, WarmStart: f.warmStart, Projection: f.project, Prefetch: 1,
 		},

@@ -99,22 +99,44 @@ func TestSequenceAgainstDenseSolves(t *testing.T) {
 			t.Errorf("--keep=false: system %d took %v iterations, %v with the kept matrices", i, got, want)
 		}
 	}
-	X, err := npy.ReadArray(out)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(X.Shape) != 2 || X.Shape[0] != count || X.Shape[1] != n {
-		t.Fatalf("--out shape %v", X.Shape)
-	}
+	wants := make([][]float64, count)
 	for i, A := range mats {
 		var want mat.VecDense
 		if err := want.SolveVec(A.ToDense(), mat.NewVecDense(n, B[i*n:(i+1)*n])); err != nil {
 			t.Fatal(err)
 		}
-		// cond(A) < 1e3 on a 10×10 grid: rtol 1e-10 gives < 1e-7.
-		if e := relDiff(X.Data[i*n:(i+1)*n], want.RawVector().Data); e > 1e-7 {
-			t.Errorf("file %d: solution differs from the dense solve by %.3g", i, e)
+		wants[i] = want.RawVector().Data
+	}
+	checkOut := func(label string) {
+		t.Helper()
+		X, err := npy.ReadArray(out)
+		if err != nil {
+			t.Fatal(err)
 		}
+		if len(X.Shape) != 2 || X.Shape[0] != count || X.Shape[1] != n {
+			t.Fatalf("%s: --out shape %v", label, X.Shape)
+		}
+		for i := range wants {
+			// cond(A) < 1e3 on a 10×10 grid: rtol 1e-10 gives < 1e-7.
+			if e := relDiff(X.Data[i*n:(i+1)*n], wants[i]); e > 1e-7 {
+				t.Errorf("%s: file %d: solution differs from the dense solve by %.3g", label, i, e)
+			}
+		}
+	}
+	checkOut("default")
+	if rep["orthog"] != "auto" {
+		t.Errorf("orthog %v, want auto", rep["orthog"])
+	}
+	// The other Gram–Schmidt variants (both lanes) solve the same systems.
+	for _, o := range []string{"once", "twice"} {
+		code, stdout, stderr := dgRun(t, append(slices.Clone(args), "--orthog", o, "--force")...)
+		if code != 0 {
+			t.Fatalf("--orthog %s: exit %d: %s", o, code, stderr)
+		}
+		if r := dgReport(t, stdout); r["orthog"] != o || r["baseline_not_converged"] != 0.0 {
+			t.Errorf("--orthog %s: report %v", o, r)
+		}
+		checkOut("--orthog " + o)
 	}
 }
 
@@ -279,6 +301,7 @@ func TestSequenceBadInput(t *testing.T) {
 		{"rtol 0", []string{paths[0], "--rtol", "0"}, 2, "--rtol must be finite and > 0"},
 		{"bad precond", []string{paths[0], "--precond", "amg"}, 2, "unknown --precond"},
 		{"omega without ssor", []string{paths[0], "--omega", "1.2"}, 2, "--omega applies to --precond ssor"},
+		{"bad orthog", []string{paths[0], "--orthog", "mgs"}, 2, `--orthog must be auto, once or twice, got "mgs"`},
 		{"missing file", []string{paths[0], filepath.Join(dir, "none.mtx")}, 1, "none.mtx"},
 		{"other size", []string{paths[0], other[0]}, 1, "all matrices must have the same size"},
 		{"rectangular", []string{rect}, 1, "square matrices"},
