@@ -1,10 +1,12 @@
 package krylov
 
 import (
+	"cmp"
 	"math"
 	"math/cmplx"
-	"sort"
+	"slices"
 
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/lapack"
 	"gonum.org/v1/gonum/lapack/gonum"
 	"gonum.org/v1/gonum/mat"
@@ -27,43 +29,53 @@ import (
 // of a well-separated cluster inverse iteration converges in one step to
 // working accuracy; close eigenvalues give nearly parallel vectors, which
 // GCRO-DR's QR of Ĝ·P then drops as dependent (as it would Dgeev's).
-func largestEigvecs(E *mat.Dense, k int) (P *mat.Dense, kn int) {
-	n, _ := E.Dims()
+//
+// E is read, not modified; w (nil: allocated) holds the scratch and the
+// returned P, which is valid until w's next use: with a workspace sized
+// once for the largest n and k, repeated calls allocate nothing.
+func largestEigvecs(E blas64.General, k int, w *eigWork) (P *mat.Dense, kn int) {
+	n := E.Rows
 	if n == 0 || k <= 0 {
 		return mat.NewDense(max(n, 1), max(k, 1), nil), 0
 	}
+	if w == nil {
+		w = new(eigWork)
+	}
+	w.size(n)
+	P = w.zeroP(n, k)
 	if n == 1 {
-		P = mat.NewDense(1, k, nil)
-		if E.At(0, 0) == 0 {
-			return P, 0
+		if E.Data[0] != 0 {
+			P.Set(0, 0, 1)
+			kn = 1
 		}
-		P.Set(0, 0, 1)
-		return P, 1
+		return P, kn
 	}
 	var impl gonum.Implementation
-	a := make([]float64, n*n)
+	a := w.a
 	for i := range n {
-		copy(a[i*n:(i+1)*n], E.RawRowView(i))
+		copy(a[i*n:(i+1)*n], E.Data[i*E.Stride:i*E.Stride+n])
 	}
 	for _, v := range a {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return mat.NewDense(n, k, nil), 0 // (gonum's balancing panics on NaN)
+			return P, 0 // (gonum's balancing panics on NaN)
 		}
 	}
-	scale := make([]float64, n)
+	scale, tau := w.scale, w.tau[:n-1] // (gonum wants exactly n−1)
 	ilo, ihi := impl.Dgebal(lapack.PermuteScale, n, a, n, scale)
-	tau := make([]float64, n-1)
-	work := make([]float64, 1)
-	impl.Dgehrd(n, ilo, ihi, a, n, tau, work, -1)
-	lwork := int(work[0])
-	impl.Dorghr(n, ilo, ihi, a, n, tau, work, -1)
-	lwork = max(lwork, int(work[0]), n)
-	work = make([]float64, lwork)
+	impl.Dgehrd(n, ilo, ihi, a, n, tau, w.query[:], -1)
+	lwork := int(w.query[0])
+	impl.Dorghr(n, ilo, ihi, a, n, tau, w.query[:], -1)
+	lwork = max(lwork, int(w.query[0]), n)
+	if cap(w.work) < lwork {
+		w.work = make([]float64, lwork)
+	}
+	work := w.work[:lwork]
 	impl.Dgehrd(n, ilo, ihi, a, n, tau, work, lwork)
 
 	// H (the reduced matrix; Dgehrd leaves the reflectors below the
 	// subdiagonal) and Q (from the reflectors).
-	h := make([]float64, n*n)
+	h := w.h
+	clear(h)
 	for i := range n {
 		for j := max(i-1, 0); j < n; j++ {
 			h[i*n+j] = a[i*n+j]
@@ -72,30 +84,31 @@ func largestEigvecs(E *mat.Dense, k int) (P *mat.Dense, kn int) {
 	impl.Dorghr(n, ilo, ihi, a, n, tau, work, lwork)
 	q := a
 
-	ht := append([]float64(nil), h...)
-	wr, wi := make([]float64, n), make([]float64, n)
+	ht := w.ht
+	copy(ht, h)
+	wr, wi := w.wr, w.wi
 	if unconverged := impl.Dhseqr(lapack.EigenvaluesOnly, lapack.SchurNone, n, ilo, ihi, ht, n, wr, wi, nil, 1, work, lwork); unconverged > 0 {
-		return mat.NewDense(n, k, nil), 0
+		return P, 0
 	}
 
 	// Select the k eigenvalues of largest modulus, a conjugate pair
 	// together (LAPACK stores it consecutively, positive imaginary part
 	// first).
-	idx := make([]int, n)
-	mod := make([]float64, n)
+	idx, mod := w.idx, w.mod
 	for i := range idx {
 		idx[i] = i
 		mod[i] = math.Hypot(wr[i], wi[i])
 	}
-	sort.SliceStable(idx, func(x, y int) bool { return mod[idx[x]] > mod[idx[y]] })
+	slices.SortStableFunc(idx, func(x, y int) int { return cmp.Compare(mod[y], mod[x]) })
 	hnorm := 0.0
 	for _, v := range h {
 		hnorm = max(hnorm, math.Abs(v))
 	}
-	inv := newHessInverse(h, n, hnorm)
-	P = mat.NewDense(n, k, nil)
-	re, im := make([]float64, n), make([]float64, n) // the vector's parts, back-transformed
-	used := make([]bool, n)
+	inv := &w.inv
+	inv.reset(h, n, hnorm)
+	re, im := w.re, w.im // the vector's parts, back-transformed
+	used := w.used
+	clear(used)
 	for _, i := range idx {
 		if kn == k || (wr[i] == 0 && wi[i] == 0) {
 			break
@@ -141,6 +154,60 @@ func largestEigvecs(E *mat.Dense, k int) (P *mat.Dense, kn int) {
 	return P, kn
 }
 
+// eigWork is largestEigvecs's scratch and result; its slices grow to the
+// largest n seen and are then reused.
+type eigWork struct {
+	a, h, ht                        []float64 // n×n
+	scale, tau, wr, wi, mod, re, im []float64 // n
+	work                            []float64 // LAPACK workspace
+	query                           [1]float64
+	idx                             []int
+	used                            []bool
+	inv                             hessInverse
+	p                               mat.Dense // the result, n×k
+}
+
+// init sizes w for n×n matrices and k vectors, LAPACK's workspace
+// included, so that later calls with smaller sizes allocate nothing.
+func (w *eigWork) init(n, k int) {
+	if n < 2 || k < 1 {
+		return
+	}
+	w.size(n)
+	w.zeroP(n, k)
+	w.inv.reset(w.h, n, 0)
+	var impl gonum.Implementation
+	impl.Dgehrd(n, 0, n-1, w.a, n, w.tau[:n-1], w.query[:], -1)
+	lwork := int(w.query[0])
+	impl.Dorghr(n, 0, n-1, w.a, n, w.tau[:n-1], w.query[:], -1)
+	w.work = make([]float64, max(lwork, int(w.query[0]), n))
+}
+
+// size slices w's buffers to n, growing them if they are too short.
+func (w *eigWork) size(n int) {
+	grow := func(b []float64, l int) []float64 {
+		if cap(b) < l {
+			return make([]float64, l)
+		}
+		return b[:l]
+	}
+	w.a, w.h, w.ht = grow(w.a, n*n), grow(w.h, n*n), grow(w.ht, n*n)
+	w.scale, w.tau, w.wr, w.wi = grow(w.scale, n), grow(w.tau, n), grow(w.wr, n), grow(w.wi, n)
+	w.mod, w.re, w.im = grow(w.mod, n), grow(w.re, n), grow(w.im, n)
+	if cap(w.idx) < n {
+		w.idx, w.used = make([]int, n), make([]bool, n)
+	}
+	w.idx, w.used = w.idx[:n], w.used[:n]
+}
+
+// zeroP returns w.p resized to a zero n×k matrix (reusing its storage
+// when it is large enough).
+func (w *eigWork) zeroP(n, k int) *mat.Dense {
+	w.p.Reset()
+	w.p.ReuseAs(n, k)
+	return &w.p
+}
+
 // hessInverse does inverse iteration on an upper Hessenberg matrix.
 type hessInverse struct {
 	h    []float64 // n×n row-major, zero below the subdiagonal
@@ -153,10 +220,18 @@ type hessInverse struct {
 	xr   []float64
 }
 
-func newHessInverse(h []float64, n int, hnorm float64) *hessInverse {
-	return &hessInverse{h: h, n: n, tiny: max(hnorm, 1) * 0x1p-52, perm: make([]bool, n),
-		m: make([]complex128, n*n), x: make([]complex128, n),
-		mr: make([]float64, n*n), xr: make([]float64, n)}
+// reset points v at the n×n Hessenberg h (row-major, ‖h‖_max = hnorm),
+// growing its buffers if they are too short.
+func (v *hessInverse) reset(h []float64, n int, hnorm float64) {
+	v.h, v.n, v.tiny = h, n, max(hnorm, 1)*0x1p-52
+	if cap(v.perm) < n {
+		v.perm, v.x, v.xr = make([]bool, n), make([]complex128, n), make([]float64, n)
+	}
+	if cap(v.m) < n*n {
+		v.m, v.mr = make([]complex128, n*n), make([]float64, n*n)
+	}
+	v.perm, v.x, v.xr = v.perm[:n], v.x[:n], v.xr[:n]
+	v.m, v.mr = v.m[:n*n], v.mr[:n*n]
 }
 
 // vector returns a unit eigenvector estimate of H for the eigenvalue λ

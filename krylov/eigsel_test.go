@@ -146,7 +146,7 @@ func TestLargestEigvecs(t *testing.T) {
 	cases = append(cases, tc{"gcrodr μ-problem", &Emu, 20})
 
 	for _, c := range cases {
-		P, kn := largestEigvecs(c.E, c.k)
+		P, kn := largestEigvecs(c.E.RawMatrix(), c.k, nil)
 		R, kr := eigvecsRef(t, c.E, c.k)
 		if kn != kr {
 			t.Errorf("%s: %d vectors, Dgeev-based %d", c.name, kn, kr)
@@ -183,7 +183,7 @@ func TestLargestEigvecs(t *testing.T) {
 func TestLargestEigvecsNotFinite(t *testing.T) {
 	for _, bad := range []float64{math.NaN(), math.Inf(1)} {
 		E := mat.NewDense(3, 3, []float64{1, 2, 0, 0, bad, 1, 1, 0, 3})
-		if _, kn := largestEigvecs(E, 2); kn != 0 {
+		if _, kn := largestEigvecs(E.RawMatrix(), 2, nil); kn != 0 {
 			t.Errorf("entry %v: %d vectors, want 0", bad, kn)
 		}
 	}

@@ -132,23 +132,22 @@ type GCRODR struct {
 	r, w, z         []float64   // n-vectors
 
 	// Small dense workspace (column index fastest).
-	hess []float64 // (m+1)×m Hessenberg H̄, stride m
-	lsq  *hessLSQ  // Givens QR of H̄ and the rotated right-hand side
-	bk   []float64 // k×m block CᵀA·M·V, stride m
-	y    []float64 // least-squares solution, m
-	coef []float64 // k+m+1 combination coefficients
-	hcol []float64 // k+m+1 Gram–Schmidt coefficients
-	tmp  []float64 // k+m+1 scratch for orthogonalize
-	// hrWork is harmonicRitz's scratch, 2(m+1)·m (mm ≤ m).
-	hrWork []float64
-	dnorm  []float64 // k column scales 1/‖u_i‖
-	usq    []float64 // k squared norms ‖u_i‖², valid when usqOK
-	cu     []float64 // k×(m+1) coefficients of the new U
-	cc     []float64 // k×(m+1) coefficients of the new C
-	ctu    []float64 // k×k CᵀU (stride k), valid when ctuOK
-	vtu    []float64 // (m+1)×k V_{j+1}ᵀU
-	ctuOK  bool
-	usqOK  bool
+	hess  []float64  // (m+1)×m Hessenberg H̄, stride m
+	lsq   *hessLSQ   // Givens QR of H̄ and the rotated right-hand side
+	bk    []float64  // k×m block CᵀA·M·V, stride m
+	y     []float64  // least-squares solution, m
+	coef  []float64  // k+m+1 combination coefficients
+	hcol  []float64  // k+m+1 Gram–Schmidt coefficients
+	tmp   []float64  // k+m+1 scratch for orthogonalize
+	upd   updateWork // the recycling update's small dense scratch
+	dnorm []float64  // k column scales 1/‖u_i‖
+	usq   []float64  // k squared norms ‖u_i‖², valid when usqOK
+	cu    []float64  // k×(m+1) coefficients of the new U
+	cc    []float64  // k×(m+1) coefficients of the new C
+	ctu   []float64  // k×k CᵀU (stride k), valid when ctuOK
+	vtu   []float64  // (m+1)×k V_{j+1}ᵀU
+	ctuOK bool
+	usqOK bool
 	// updates counts recycled-space updates (for the CᵀU refresh).
 	updates int
 
@@ -235,7 +234,7 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	s.coef = make([]float64, k+m+1)
 	s.hcol = make([]float64, k+m+1)
 	s.tmp = make([]float64, k+m+1)
-	s.hrWork = make([]float64, 2*(m+1)*m)
+	s.upd.init(m, k)
 	s.dnorm = make([]float64, k)
 	s.usq = make([]float64, k)
 	s.cu = make([]float64, k*(m+1))

@@ -3,6 +3,8 @@ package krylov
 import (
 	"math"
 
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/internal/vec"
@@ -80,7 +82,8 @@ func (s *GCRODR) updateRecycled(jj int) {
 		}
 	}
 	// Ĝ = [D B; 0 H̄], (mm+1)×mm.
-	G := mat.NewDense(mm+1, mm, nil)
+	w := &s.upd
+	G := reuse(&w.g, mm+1, mm)
 	for i := 0; i < kk; i++ {
 		G.Set(i, i, s.dnorm[i])
 		for j := 0; j < jj; j++ {
@@ -94,7 +97,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 	}
 	// ŴᵀV̂ = [CᵀUD 0; V_{jj+1}ᵀUD I_{(jj+1)×jj}]. CᵀU is kept up to date
 	// from small matrices (see below); V_{jj+1}ᵀU is new each cycle.
-	WV := mat.NewDense(mm+1, mm, nil)
+	WV := reuse(&w.wv, mm+1, mm)
 	if kk > 0 {
 		if !s.ctuOK {
 			gram(s.ctu, s.k, s.c[:kk], s.u[:kk])
@@ -115,21 +118,23 @@ func (s *GCRODR) updateRecycled(jj int) {
 		WV.Set(kk+i, kk+i, 1)
 	}
 
-	P, kn := harmonicRitz(G, WV, s.k, s.hrWork)
+	P, kn := harmonicRitz(G, WV, s.k, w)
 	if kn == 0 {
 		return
 	}
 
 	// Thin QR of Ĝ·P by Gram–Schmidt with reorthogonalisation, dropping
 	// dependent columns.
-	var GP mat.Dense
-	GP.Mul(G, P.Slice(0, mm, 0, kn))
-	Q := mat.NewDense(mm+1, kn, nil)
-	Rt := mat.NewDense(kn, kn, nil)
-	keep := make([]int, 0, kn)
-	col := make([]float64, mm+1)
+	// (P's columns past kn are zero, and so are GP's.)
+	GP := &w.gp
+	GP.Reset()
+	GP.Mul(G, P)
+	Q := reuse(&w.q, mm+1, kn)
+	Rt := reuse(&w.rt, kn, kn)
+	keep := w.keep[:0]
+	col := w.col[:mm+1]
 	for j := 0; j < kn; j++ {
-		mat.Col(col, j, &GP)
+		mat.Col(col, j, GP)
 		orig := smallNorm(col)
 		q := len(keep)
 		for pass := 0; pass < 2; pass++ {
@@ -163,7 +168,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 		return
 	}
 	// Pu = P_keep · R⁻¹ (row-wise forward substitution x·R = p).
-	Pu := mat.NewDense(mm, kq, nil)
+	Pu := reuse(&w.pu, mm, kq)
 	for l := 0; l < mm; l++ {
 		for j := 0; j < kq; j++ {
 			t := P.At(l, keep[j])
@@ -203,9 +208,12 @@ func (s *GCRODR) updateRecycled(jj int) {
 	if s.updates%ctuRefresh == 0 {
 		s.ctuOK = false
 	} else {
-		var t, ctu mat.Dense
+		t, ctu := &w.t, reuse(&w.ctu, kq, kq)
+		t.Reset()
 		t.Mul(WV, Pu)
-		ctu.Mul(Q.T(), &t)
+		// ctu = Qᵀt by BLAS directly: mat's Mul(Q.T(), t) would box the
+		// transpose on the heap.
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, Q.RawMatrix(), t.RawMatrix(), 0, ctu.RawMatrix())
 		for i := 0; i < kq; i++ {
 			for l := 0; l < kq; l++ {
 				s.ctu[i*s.k+l] = ctu.At(i, l)
@@ -232,18 +240,17 @@ func (s *GCRODR) updateRecycled(jj int) {
 // one slot is left), at about half the cost of a full eigendecomposition.
 // Entries of G below its subdiagonal are not read. kn = 0 when Ĝ is
 // numerically rank deficient or the eigensolver fails. G and WV are not
-// modified; work (nil: allocated) holds the rotated copies, 2(mm+1)·mm
-// values.
-func harmonicRitz(G, WV *mat.Dense, k int, work []float64) (P *mat.Dense, kn int) {
+// modified; w (nil: allocated) holds the rotated copies and the
+// eigensolver's scratch, and P, which is valid until w's next use.
+func harmonicRitz(G, WV *mat.Dense, k int, w *updateWork) (P *mat.Dense, kn int) {
 	_, mm := G.Dims()
-	sz := (mm + 1) * mm
-	if len(work) < 2*sz {
-		work = make([]float64, 2*sz)
+	if w == nil {
+		w = new(updateWork)
 	}
-	gm, wm := mat.NewDense(mm+1, mm, work[:sz]), mat.NewDense(mm+1, mm, work[sz:2*sz])
+	gm, wm := reuse(&w.gr, mm+1, mm), reuse(&w.wr, mm+1, mm)
 	gm.Copy(G)
 	wm.Copy(WV)
-	g, w := gm.RawMatrix(), wm.RawMatrix()
+	g, wt := gm.RawMatrix(), wm.RawMatrix()
 	for j := 0; j < mm; j++ {
 		gj, gj1 := g.Data[j*g.Stride:j*g.Stride+mm], g.Data[(j+1)*g.Stride:(j+1)*g.Stride+mm]
 		c, sn, r := rotg(gj[j], gj1[j])
@@ -255,7 +262,7 @@ func harmonicRitz(G, WV *mat.Dense, k int, work []float64) (P *mat.Dense, kn int
 			x, y := gj[l], gj1[l]
 			gj[l], gj1[l] = c*x+sn*y, c*y-sn*x
 		}
-		wj, wj1 := w.Data[j*w.Stride:j*w.Stride+mm], w.Data[(j+1)*w.Stride:(j+1)*w.Stride+mm]
+		wj, wj1 := wt.Data[j*wt.Stride:j*wt.Stride+mm], wt.Data[(j+1)*wt.Stride:(j+1)*wt.Stride+mm]
 		for l := range wj {
 			x, y := wj[l], wj1[l]
 			wj[l], wj1[l] = c*x+sn*y, c*y-sn*x
@@ -272,11 +279,11 @@ func harmonicRitz(G, WV *mat.Dense, k int, work []float64) (P *mat.Dense, kn int
 	}
 	// E = R⁻¹ (QᵀŴᵀV̂)[:mm], row by row from the bottom.
 	for i := mm - 1; i >= 0; i-- {
-		ei := w.Data[i*w.Stride : i*w.Stride+mm]
+		ei := wt.Data[i*wt.Stride : i*wt.Stride+mm]
 		gi := g.Data[i*g.Stride : i*g.Stride+mm]
 		for t := i + 1; t < mm; t++ {
 			if f := gi[t]; f != 0 {
-				et := w.Data[t*w.Stride : t*w.Stride+mm]
+				et := wt.Data[t*wt.Stride : t*wt.Stride+mm]
 				for l := range ei {
 					ei[l] -= f * et[l]
 				}
@@ -287,5 +294,47 @@ func harmonicRitz(G, WV *mat.Dense, k int, work []float64) (P *mat.Dense, kn int
 			ei[l] *= inv
 		}
 	}
-	return largestEigvecs(wm.Slice(0, mm, 0, mm).(*mat.Dense), k)
+	return largestEigvecs(blas64.General{Rows: mm, Cols: mm, Stride: wt.Stride, Data: wt.Data}, k, &w.eig)
+}
+
+// updateWork is the small dense scratch of updateRecycled and
+// harmonicRitz (all of size O(m²)). NewGCRODR sizes it once for mm ≤ m,
+// so that the updates, run every cycle, allocate nothing.
+type updateWork struct {
+	g, wv  mat.Dense // Ĝ and ŴᵀV̂, (mm+1)×mm
+	gr, wr mat.Dense // harmonicRitz's rotated copies of them
+	eig    eigWork
+	gp     mat.Dense // Ĝ·P, (mm+1)×k
+	q, rt  mat.Dense // its thin QR: (mm+1)×kn and kn×kn
+	pu     mat.Dense // P·R⁻¹, mm×kq
+	t, ctu mat.Dense // ŴᵀV̂·Pu and Qᵀ(ŴᵀV̂·Pu)
+	col    []float64 // m+1
+	keep   []int     // ≤ k
+}
+
+// init sizes w for GCRO-DR(m, k): every later use with mm ≤ m reuses
+// this storage. With k = 0 there are no updates and nothing is allocated.
+func (w *updateWork) init(m, k int) {
+	if k < 1 || m < 1 {
+		return
+	}
+	for _, d := range []struct {
+		m    *mat.Dense
+		r, c int
+	}{
+		{&w.g, m + 1, m}, {&w.wv, m + 1, m}, {&w.gr, m + 1, m}, {&w.wr, m + 1, m},
+		{&w.gp, m + 1, k}, {&w.q, m + 1, k}, {&w.rt, k, k}, {&w.pu, m, k}, {&w.t, m + 1, k}, {&w.ctu, k, k},
+	} {
+		reuse(d.m, d.r, d.c)
+	}
+	w.col, w.keep = make([]float64, m+1), make([]int, 0, k)
+	w.eig.init(m, k)
+}
+
+// reuse returns d resized to a zero r×c matrix, in its own storage when
+// that is large enough (gonum's Reset keeps the backing slice).
+func reuse(d *mat.Dense, r, c int) *mat.Dense {
+	d.Reset()
+	d.ReuseAs(r, c)
+	return d
 }

@@ -1111,6 +1111,48 @@ func TestGCRODRUpdateEvery(t *testing.T) {
 	}()
 }
 
+// Once a GCRO-DR solver has run, further solves allocate no n-vectors
+// and none of the update's O(m²) dense blocks: its scratch is sized once
+// in NewGCRODR. What remains are a few small objects per solve and per
+// update (gonum's Dlahqr allocates some for itself), far below one
+// n-vector here (28 800 bytes) or one (m+1)×m block (13 120).
+func TestGCRODRSolveAllocations(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items at random under the race detector")
+	}
+	const g = 60
+	A := sparse.Laplacian2D(g, g)
+	n := g * g
+	s := NewGCRODR(n, &GCRODROptions{M: 40, K: 20})
+	b, x := make([]float64, n), make([]float64, n)
+	solve := func(i int) {
+		t.Helper()
+		for j := range b {
+			b[j] = float64((j*7+i)%11) - 5
+		}
+		clear(x)
+		if _, err := s.Solve(context.Background(), A, b, x, &Options{RTol: 1e-8}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	solve(0)
+	const runs = 5
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	updates := 0
+	for i := 1; i <= runs; i++ {
+		solve(i)
+		updates += s.Stats().Updates
+	}
+	runtime.ReadMemStats(&after)
+	if updates < runs {
+		t.Fatalf("%d recycling updates in %d solves: the test does not exercise them", updates, runs)
+	}
+	if per := (after.TotalAlloc - before.TotalAlloc) / runs; per > 16<<10 {
+		t.Errorf("%d bytes allocated per solve (%d updates in all), want under 16 KiB", per, updates)
+	}
+}
+
 // harmonicRitz returns a basis of the eigenvectors of the pencil
 // (ĜᵀĜ, ĜᵀŴᵀV̂) with the smallest |θ|, checked against the standard
 // eigenproblem (ĜᵀŴᵀV̂)⁻¹ĜᵀĜ solved directly (the reduction through

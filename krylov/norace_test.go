@@ -1,0 +1,5 @@
+//go:build !race
+
+package krylov
+
+const raceEnabled = false
