@@ -299,7 +299,9 @@ func harmonicRitz(G, WV *mat.Dense, k int, w *updateWork) (P *mat.Dense, kn int)
 
 // updateWork is the small dense scratch of updateRecycled and
 // harmonicRitz (all of size O(m²)). NewGCRODR sizes it once for mm ≤ m,
-// so that the updates, run every cycle, allocate nothing.
+// so that the updates, run every cycle, allocate nothing of their own
+// (gonum's Dlahqr, inside the eigensolver, still makes a few small
+// objects).
 type updateWork struct {
 	g, wv  mat.Dense // Ĝ and ŴᵀV̂, (mm+1)×mm
 	gr, wr mat.Dense // harmonicRitz's rotated copies of them
