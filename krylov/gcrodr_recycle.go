@@ -211,9 +211,12 @@ func (s *GCRODR) updateRecycled(jj int) {
 		t, ctu := &w.t, reuse(&w.ctu, kq, kq)
 		t.Reset()
 		t.Mul(WV, Pu)
-		// ctu = Qᵀt by BLAS directly: mat's Mul(Q.T(), t) would box the
-		// transpose on the heap.
-		blas64.Gemm(blas.Trans, blas.NoTrans, 1, Q.RawMatrix(), t.RawMatrix(), 0, ctu.RawMatrix())
+		// ctu = Q[:, :kq]ᵀt (Q's first kq columns are the kept ones) by
+		// BLAS directly: mat's Mul(Q.T(), t) would box the transpose on
+		// the heap.
+		qk := Q.RawMatrix()
+		qk.Cols = kq
+		blas64.Gemm(blas.Trans, blas.NoTrans, 1, qk, t.RawMatrix(), 0, ctu.RawMatrix())
 		for i := 0; i < kq; i++ {
 			for l := 0; l < kq; l++ {
 				s.ctu[i*s.k+l] = ctu.At(i, l)
