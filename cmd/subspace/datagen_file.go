@@ -210,6 +210,12 @@ func readDataset(path string) (*dataset, error) {
 		return nil, err
 	}
 	defer z.Close()
+	return parseDataset(z, path)
+}
+
+// parseDataset reads and checks the arrays of a datagen file opened as z;
+// path (the file's name) prefixes every error.
+func parseDataset(z *npy.NPZReader, path string) (*dataset, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("%s: not a datagen dataset: %s", path, fmt.Sprintf(format, args...))
 	}
@@ -299,6 +305,20 @@ func readDataset(path string) (*dataset, error) {
 	for name, l := range lens {
 		if l != r {
 			return nil, bad("%s has %d rows, index has %d", name, l, r)
+		}
+	}
+	for _, sh := range [][]int{m.FieldShape, m.SolutionShape} {
+		// Positive dimensions, and a product that cannot overflow in
+		// r·size below (r < 2^32: the index array is in the file).
+		size := 1
+		for _, v := range sh {
+			if v < 1 || v > 1<<31/size {
+				return nil, bad("field or solution shape %v: want positive dimensions, at most 2^31 values per system", sh)
+			}
+			size *= v
+		}
+		if len(sh) == 0 {
+			return nil, bad("empty field or solution shape")
 		}
 	}
 	if len(d.coeff) != r*prod(m.FieldShape) || len(d.solution) != r*prod(m.SolutionShape) {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -13,11 +14,12 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/npy"
 	"github.com/subspace-lab/subspace/pde"
 )
 
 // dgRun runs the CLI in-process and returns the exit status and output.
-func dgRun(t *testing.T, args ...string) (int, string, string) {
+func dgRun(t testing.TB, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
 	code := run(context.Background(), args, &out, &errb)
@@ -498,6 +500,15 @@ func TestDatagenMergeMismatches(t *testing.T) {
 	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, pg); code != 1 || !strings.Contains(stderr, "in none of the files (a gap") {
 		t.Errorf("gap: exit %d %q", code, stderr)
 	}
+	// Shapes whose product matches the arrays but are not shapes: negative
+	// or zero dimensions, and a product that would overflow.
+	for _, sh := range [][]int{{-8, -8}, {0, 8}, {1 << 20, 1 << 20, 1 << 20}} {
+		pn := filepath.Join(dir, "shape.npz")
+		rewriteMeta(t, s1, pn, func(m *datagenMeta) { m.FieldShape = sh })
+		if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, pn); code != 1 || !strings.Contains(stderr, "shape.npz: not a datagen dataset: field or solution shape") {
+			t.Errorf("field shape %v: exit %d %q", sh, code, stderr)
+		}
+	}
 
 	// A merge of the right files works and refuses to overwrite.
 	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, s1, "--json"); code != 0 {
@@ -644,5 +655,61 @@ func TestDatagenASM(t *testing.T) {
 		if d.relres[k] > 1e-9 || d.baseRelres[k] > 1e-9 {
 			t.Errorf("row %d: relres %g, baseline %g", k, d.relres[k], d.baseRelres[k])
 		}
+	}
+}
+
+// rewriteMeta copies the datagen file src to dst with its metadata
+// changed by edit and every array as it was (what a hand-edited or
+// corrupted file can hold; dataset.write checks shapes and cannot).
+func rewriteMeta(t *testing.T, src, dst string, edit func(*datagenMeta)) {
+	t.Helper()
+	d, err := readDataset(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit(&d.meta)
+	meta, err := json.Marshal(d.meta)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mb := make([]int64, len(meta))
+	for i, c := range meta {
+		mb[i] = int64(c)
+	}
+	zr, err := zip.OpenReader(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	zw := zip.NewWriter(out)
+	for _, f := range zr.File {
+		if f.Name != "meta.npy" {
+			if err := zw.Copy(f); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		e, err := zw.Create(f.Name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := npy.NewWriter(e, npy.Header{DType: "|u1", Shape: []int{len(mb)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.WriteInt64(mb); err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
