@@ -1197,9 +1197,7 @@ func checkRecycledSpace(t *testing.T, label string, s *GCRODR, A linop.Operator)
 // update (gonum's Dlahqr allocates some for itself), far below one
 // n-vector here (28 800 bytes) or one (m+1)×m block (13 120).
 func TestGCRODRSolveAllocations(t *testing.T) {
-	if raceEnabled {
-		t.Skip("sync.Pool drops items at random under the race detector")
-	}
+	skipAllocsUnderRace(t)
 	const g = 60
 	A := sparse.Laplacian2D(g, g)
 	n := g * g

@@ -1,5 +1,0 @@
-//go:build !race
-
-package krylov
-
-const raceEnabled = false
