@@ -307,18 +307,22 @@ func parseDataset(z *npy.NPZReader, path string) (*dataset, error) {
 			return nil, bad("%s has %d rows, index has %d", name, l, r)
 		}
 	}
-	for _, sh := range [][]int{m.FieldShape, m.SolutionShape} {
-		// Positive dimensions, and a product that cannot overflow in
-		// r·size below (r < 2^32: the index array is in the file).
+	// Shapes of positive dimensions, with a product that cannot overflow
+	// in r·size below (r < 2^32: the index array is in the file).
+	for _, sh := range []struct {
+		name  string
+		shape []int
+	}{{"field_shape", m.FieldShape}, {"solution_shape", m.SolutionShape}} {
 		size := 1
-		for _, v := range sh {
+		for _, v := range sh.shape {
 			if v < 1 || v > 1<<31/size {
-				return nil, bad("field or solution shape %v: want positive dimensions, at most 2^31 values per system", sh)
+				size = 0
+				break
 			}
 			size *= v
 		}
-		if len(sh) == 0 {
-			return nil, bad("empty field or solution shape")
+		if len(sh.shape) == 0 || size == 0 {
+			return nil, bad("%s %v: want positive dimensions, at most 2^31 values per system", sh.name, sh.shape)
 		}
 	}
 	if len(d.coeff) != r*prod(m.FieldShape) || len(d.solution) != r*prod(m.SolutionShape) {

@@ -505,7 +505,7 @@ func TestDatagenMergeMismatches(t *testing.T) {
 	for _, sh := range [][]int{{-8, -8}, {0, 8}, {1 << 20, 1 << 20, 1 << 20}} {
 		pn := filepath.Join(dir, "shape.npz")
 		rewriteMeta(t, s1, pn, func(m *datagenMeta) { m.FieldShape = sh })
-		if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, pn); code != 1 || !strings.Contains(stderr, "shape.npz: not a datagen dataset: field or solution shape") {
+		if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, pn); code != 1 || !strings.Contains(stderr, "shape.npz: not a datagen dataset: field_shape ") {
 			t.Errorf("field shape %v: exit %d %q", sh, code, stderr)
 		}
 	}
