@@ -104,7 +104,10 @@ type GCRODROptions struct {
 // that are numerically dependent are deflated. CᵀU is carried from one
 // update to the next as Qᵀ(ŴᵀV̂)(P·R⁻¹) (recomputed from the vectors every
 // 16 updates and after every rebuild); V_{m−k+1}ᵀU is formed by a blocked
-// kernel, and the new U and C by a fused multi-vector combination.
+// kernel, and the new U and C by a fused multi-vector combination. All
+// the storage, the update's small dense scratch included, is allocated
+// by NewGCRODR: a solve allocates only a few small objects per cycle
+// (inside gonum's Dlahqr), none of size n or m².
 //
 // When the operator or the preconditioner changes between calls (a
 // different linop.Operator value, see Solve), C is rebuilt from U:
