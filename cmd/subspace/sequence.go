@@ -53,9 +53,13 @@ Order: --sort none (the default) solves them in the order given; --sort
 greedy first reorders them by the SKR paper's greedy nearest neighbour,
 starting from the first file, with the Frobenius distance between the
 matrices as the distance (over the union of their patterns when they
-differ). When consecutive matrices are identical (only b
-changes) the preconditioner is reused and, with --project P, each solve
-starts from the best combination of up to P earlier solutions.
+differ), O(N²·nnz); --sort grouped, for long sequences, bins the matrices
+by the orthant of their leading principal components (of a 256-value count
+sketch of each matrix) and orders each bin greedily, bins in Gray-code
+order, as datagen's grouped sort does with its fields. When consecutive
+matrices are identical (only b changes) the preconditioner is reused and,
+with --project P, each solve starts from the best combination of up to P
+earlier solutions.
 
 Right-hand sides: by default b_i = A_i·1; --rhs ones uses all ones; --rhs
 FILE.npy reads either one vector of length n used for every system or an
@@ -66,8 +70,8 @@ so a bad file fails fast. The matrices are
 kept from that pass when they fit in 1 GiB together (each is dropped once
 solved); larger sequences, and any with --keep=false, are read again
 during the solves, one system ahead of the solver, so that memory holds
-only a few systems at a time (with --sort greedy, every matrix is held
-until the order is known, for the distances).
+only a few systems at a time (with --sort greedy or grouped, every matrix
+is held until the order is known, for the distances).
 
 The recycled space can outlive the run: --recycle-to U.npy writes it (n×r,
 r ≤ k, in the preconditioned space) after the last system, and
@@ -105,7 +109,7 @@ converge.`,
 	fl.Float64Var(&f.omega, "omega", 0, "SSOR relaxation parameter in (0, 2) (0: 1)")
 	fl.Float64Var(&f.shift, "shift", 0, "IC(0) relative diagonal shift (0: none)")
 	f.asm.register(fl)
-	fl.StringVar(&f.sort, "sort", "none", "order: none (as given) or greedy (nearest neighbour by the matrices' Frobenius distance)")
+	fl.StringVar(&f.sort, "sort", "none", "order: none (as given), greedy (nearest neighbour by the matrices' Frobenius distance) or grouped (principal-component bins, each greedy: for long sequences)")
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance: stop when ‖b − A x‖ ≤ rtol·‖b‖")
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit per system (0: 10·n)")
 	fl.IntVar(&f.m, "m", krylov.DefaultGCRODRM, "GCRO-DR search space per cycle (recycled + Krylov vectors); also the baseline's GMRES restart")
@@ -132,8 +136,8 @@ func (f *sequenceFlags) validate(cmd *cobra.Command) error {
 	switch {
 	case !contains(precond.Kinds(), f.prec):
 		return usageErrorf("unknown --precond %q; valid preconditioners are %s", f.prec, strings.Join(precond.Kinds(), ", "))
-	case f.sort != "none" && f.sort != "greedy":
-		return usageErrorf("--sort must be none or greedy, got %q", f.sort)
+	case f.sort != "none" && f.sort != "greedy" && f.sort != "grouped":
+		return usageErrorf("--sort must be none, greedy or grouped, got %q", f.sort)
 	case !(f.rtol > 0) || math.IsInf(f.rtol, 0):
 		return usageErrorf("--rtol must be finite and > 0, got %v", f.rtol)
 	case f.maxIter < 0:
@@ -280,7 +284,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	// Read and check every file once (exit status 1 on bad data).
 	t0 := time.Now()
 	n := -1
-	var forSort []*sparse.CSR // --sort greedy: every matrix, for the distances
+	var forSort []*sparse.CSR // --sort greedy, grouped: every matrix, for the distances
 	var rhs func(i int, A *sparse.CSR) []float64
 	var rhsName string
 	var initU *mat.Dense // --recycle-from
@@ -305,7 +309,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 			bar.finish()
 			return err
 		}
-		if f.sort == "greedy" {
+		if f.sort != "none" {
 			forSort = append(forSort, A)
 		}
 		if kept != nil {
@@ -326,10 +330,14 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	for i := range order {
 		order[i] = i
 	}
-	if f.sort == "greedy" {
+	switch f.sort {
+	case "greedy":
 		order = sequence.Greedy(matrixFeatures(forSort))
-		forSort = nil
+	case "grouped":
+		feats := matrixFeatures(forSort)
+		order = sequence.Grouped(feats, []int{len(feats[0])}, &sequence.GroupedOptions{Features: matrixSketch})
 	}
+	forSort = nil
 	sortSec := time.Since(t0).Seconds()
 
 	k := f.k

@@ -65,3 +65,36 @@ func samePattern(a, b *sparse.CSR) bool {
 	pb, ib, _ := b.Raw()
 	return slices.Equal(pa, pb) && slices.Equal(ia, ib)
 }
+
+// sketchDims is the length of matrixSketch's feature vectors.
+const sketchDims = 256
+
+// matrixSketch returns a count sketch of a matrix feature vector f (from
+// matrixFeatures): entry j is added, with a sign, to one of sketchDims
+// buckets, both chosen by a fixed hash of j. Inner products, and so
+// Frobenius distances, are preserved in expectation (relative error about
+// 1/√sketchDims), which is what "sequence --sort grouped" needs for the
+// principal components it bins the matrices by; the order inside a bin
+// uses the exact distances. Cost O(len(f)); the hash does not depend on
+// the run, so the same files give the same order.
+func matrixSketch(f []float64) []float64 {
+	s := make([]float64, sketchDims)
+	for j, v := range f {
+		h := splitmix64(uint64(j))
+		b := int(h % sketchDims)
+		if h>>63 != 0 {
+			v = -v
+		}
+		s[b] += v
+	}
+	return s
+}
+
+// splitmix64 is the finaliser of the SplitMix64 generator: a fixed,
+// well-mixed 64-bit hash.
+func splitmix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9
+	x = (x ^ (x >> 27)) * 0x94d049bb133111eb
+	return x ^ (x >> 31)
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/subspace-lab/subspace/npy"
 	"github.com/subspace-lab/subspace/pde"
+	"github.com/subspace-lab/subspace/sequence"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -175,6 +176,106 @@ func TestSequenceGreedyOrder(t *testing.T) {
 	}
 }
 
+// TestSequenceGroupedOrder: --sort grouped on A(t) = L + t·I for 25
+// shuffled values of t. The count sketches are affine in t, so the
+// principal components reduce to one, the bins split the range of t in
+// two, and the greedy walk inside each keeps the path in t short: at most
+// twice the range, where the order given walks about seven times it. The
+// order is the library's sequence.Grouped of the sketches, and every
+// system converges.
+func TestSequenceGroupedOrder(t *testing.T) {
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(4, 4))
+	ts := make([]float64, 25)
+	for i := range ts {
+		ts[i] = float64(i) / 24
+	}
+	rng.Shuffle(len(ts), func(i, j int) { ts[i], ts[j] = ts[j], ts[i] })
+	// The first file in the middle of the range, so that greedy (which
+	// starts there) and grouped (which starts in a bin of one half) differ.
+	m := slices.Index(ts, 0.5)
+	ts[0], ts[m] = ts[m], ts[0]
+	L := sparse.Laplacian2D(6, 6)
+	var paths []string
+	var mats []*sparse.CSR
+	for i, s := range ts {
+		A := sparse.Add(1, L, s, sparse.Identity(36))
+		paths = append(paths, filepath.Join(dir, fmt.Sprintf("t%d.mtx", i)))
+		if err := sparse.SaveMM(paths[i], A, nil); err != nil {
+			t.Fatal(err)
+		}
+		mats = append(mats, A)
+	}
+	path := func(order []int) float64 {
+		d := 0.0
+		for p := 1; p < len(order); p++ {
+			d += math.Abs(ts[order[p]] - ts[order[p-1]])
+		}
+		return d
+	}
+	code, stdout, stderr := dgRun(t, append(append([]string{"sequence"}, paths...), "--sort", "grouped", "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	rep := dgReport(t, stdout)
+	var order []int
+	for _, v := range rep["order"].([]any) {
+		order = append(order, int(v.(float64)))
+	}
+	if sorted := slices.Sorted(slices.Values(order)); len(order) != len(ts) || sorted[0] != 0 || sorted[len(ts)-1] != len(ts)-1 || len(slices.Compact(sorted)) != len(ts) {
+		t.Fatalf("order %v is not a permutation of 0..%d", order, len(ts)-1)
+	}
+	// The library's grouped ordering of the sketches, as documented.
+	feats := matrixFeatures(mats)
+	want := sequence.Grouped(feats, []int{len(feats[0])}, &sequence.GroupedOptions{Features: matrixSketch})
+	if slices.Equal(want, sequence.Greedy(feats)) {
+		t.Fatal("grouped and greedy give the same order here: the test cannot tell them apart")
+	}
+	if !slices.Equal(order, want) {
+		t.Errorf("order %v, sequence.Grouped gives %v", order, want)
+	}
+	given := make([]int, len(ts))
+	for i := range given {
+		given[i] = i
+	}
+	if p, g := path(order), path(given); p > 2 || g < 5 {
+		t.Errorf("path in t: grouped %.2f (want ≤ 2), given order %.2f", p, g)
+	}
+	if rep["sort"] != "grouped" || rep["recycled_not_converged"] != 0.0 {
+		t.Errorf("report: sort %v, not converged %v", rep["sort"], rep["recycled_not_converged"])
+	}
+}
+
+// matrixSketch keeps Frobenius distances to within about 1/√256 of
+// their size: on pairs of random vectors of 5 000 values, the sketch
+// distance is within 25% of the true one.
+func TestMatrixSketchDistances(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	vec := func() []float64 {
+		v := make([]float64, 5000)
+		for i := range v {
+			v[i] = rng.NormFloat64()
+		}
+		return v
+	}
+	dist := func(a, b []float64) float64 {
+		s := 0.0
+		for i := range a {
+			s += (a[i] - b[i]) * (a[i] - b[i])
+		}
+		return math.Sqrt(s)
+	}
+	for trial := range 10 {
+		a, b := vec(), vec()
+		if r := dist(matrixSketch(a), matrixSketch(b)) / dist(a, b); r < 0.75 || r > 1.25 {
+			t.Errorf("trial %d: sketch distance / distance = %.3f", trial, r)
+		}
+	}
+	if got := matrixSketch(nil); len(got) != sketchDims {
+		t.Errorf("sketch of an empty vector has %d values", len(got))
+	}
+}
+
 // TestSequenceGreedyDifferentPatterns: matrices that do not share a
 // pattern are ordered by their Frobenius distance over the union of the
 // patterns; the order equals a brute-force greedy walk over the dense
@@ -296,7 +397,7 @@ func TestSequenceBadInput(t *testing.T) {
 		want string
 	}{
 		{"no files", nil, 2, "one or more matrix files"},
-		{"bad sort", []string{paths[0], "--sort", "grouped"}, 2, "--sort must be none or greedy"},
+		{"bad sort", []string{paths[0], "--sort", "random"}, 2, "--sort must be none, greedy or grouped"},
 		{"k >= m", []string{paths[0], "--k", "40"}, 2, "--k must be in [0, m)"},
 		{"rtol 0", []string{paths[0], "--rtol", "0"}, 2, "--rtol must be finite and > 0"},
 		{"bad precond", []string{paths[0], "--precond", "amg"}, 2, "unknown --precond"},
