@@ -42,7 +42,7 @@ func largestEigvecs(E blas64.General, k int, w *eigWork) (P *mat.Dense, kn int) 
 		w = new(eigWork)
 	}
 	w.size(n)
-	P = w.zeroP(n, k)
+	P = reuse(&w.p, n, k)
 	if n == 1 {
 		if E.Data[0] != 0 {
 			P.Set(0, 0, 1)
@@ -174,7 +174,7 @@ func (w *eigWork) init(n, k int) {
 		return
 	}
 	w.size(n)
-	w.zeroP(n, k)
+	reuse(&w.p, n, k)
 	w.inv.reset(w.h, n, 0)
 	var impl gonum.Implementation
 	impl.Dgehrd(n, 0, n-1, w.a, n, w.tau[:n-1], w.query[:], -1)
@@ -200,13 +200,6 @@ func (w *eigWork) size(n int) {
 	w.idx, w.used = w.idx[:n], w.used[:n]
 }
 
-// zeroP returns w.p resized to a zero n×k matrix (reusing its storage
-// when it is large enough).
-func (w *eigWork) zeroP(n, k int) *mat.Dense {
-	w.p.Reset()
-	w.p.ReuseAs(n, k)
-	return &w.p
-}
 
 // hessInverse does inverse iteration on an upper Hessenberg matrix.
 type hessInverse struct {
