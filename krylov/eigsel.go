@@ -200,7 +200,6 @@ func (w *eigWork) size(n int) {
 	w.idx, w.used = w.idx[:n], w.used[:n]
 }
 
-
 // hessInverse does inverse iteration on an upper Hessenberg matrix.
 type hessInverse struct {
 	h    []float64 // n×n row-major, zero below the subdiagonal
