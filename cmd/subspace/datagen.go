@@ -244,8 +244,36 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 	default:
 		return usageErrorf("--sort %q: want greedy, grouped, none or auto", c.sort)
 	}
-	if c.m < 1 || c.k < 0 || c.k >= c.m {
-		return usageErrorf("--m %d --k %d: need m ≥ 1 and 0 ≤ k < m", c.m, c.k)
+	if !c.hasVariants() {
+		for _, name := range []string{"scheme", "grf"} {
+			if cmd.Flags().Changed(name) {
+				return usageErrorf("--%s applies to the darcy and helmholtz families only", name)
+			}
+		}
+	}
+	scheme, err := pde.ParseScheme(c.scheme)
+	if err != nil {
+		return usageErrorf("--scheme %q: want flux or skr-code", c.scheme)
+	}
+	if scheme == pde.SKRCodeScheme {
+		// On the SKR code's nonsymmetric matrices GMRES needs thousands of
+		// steps and the paper's GCRO-DR(40, 20) updated every cycle beats
+		// the flux-form defaults (bench/skr): use it unless told otherwise
+		if !cmd.Flags().Changed("k") {
+			c.k = skrCodeK
+		}
+		if !cmd.Flags().Changed("update-every") {
+			c.every = 1
+		}
+	}
+	if !cmd.Flags().Changed("k") && c.m >= 1 {
+		c.k = min(c.k, c.m-1) // a default k is capped at m−1 for a small --m
+	}
+	if c.m < 1 {
+		return usageErrorf("--m %d: must be at least 1", c.m)
+	}
+	if c.k < 0 || c.k >= c.m {
+		return usageErrorf("--m %d --k %d: need 0 ≤ k < m", c.m, c.k)
 	}
 	if c.project < 0 {
 		return usageErrorf("--project %d: must be ≥ 0", c.project)
@@ -269,29 +297,6 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 	}
 	if err := c.asm.validate(cmd.Flags(), c.precond); err != nil {
 		return err
-	}
-	if !c.hasVariants() {
-		for _, name := range []string{"scheme", "grf"} {
-			if cmd.Flags().Changed(name) {
-				return usageErrorf("--%s applies to the darcy and helmholtz families only", name)
-			}
-		}
-	}
-	scheme, err := pde.ParseScheme(c.scheme)
-	if err != nil {
-		return usageErrorf("--scheme %q: want flux or skr-code", c.scheme)
-	}
-	if scheme == pde.SKRCodeScheme {
-		// On the SKR code's nonsymmetric matrices GMRES needs thousands of
-		// steps and the paper's GCRO-DR(40, 20) updated every cycle beats
-		// the flux-form defaults (bench/skr): use it unless told otherwise
-		// (k capped at m−1 when --m is below 21).
-		if !cmd.Flags().Changed("k") {
-			c.k = min(skrCodeK, c.m-1)
-		}
-		if !cmd.Flags().Changed("update-every") {
-			c.every = 1
-		}
 	}
 	if _, err := pde.ParseGRF(c.grf); err != nil {
 		return usageErrorf("--grf %q: want neumann or periodic", c.grf)

@@ -212,6 +212,17 @@ func TestDatagenSKRCodeExplicitSolver(t *testing.T) {
 	if rep := dgReport(t, stdout); rep["solver"] != "GCRO-DR(40,10)/3" {
 		t.Errorf("flux default solver %v, want GCRO-DR(40,10)/3", rep["solver"])
 	}
+	// A small --m caps the default k at m−1 (it is not an error the user
+	// made): both schemes.
+	for _, tc := range []struct{ scheme, want string }{{"skr-code", "GCRO-DR(8,7)"}, {"flux", "GCRO-DR(8,7)/3"}} {
+		code, stdout, stderr = dgRun(t, "datagen", "darcy", "--grid", "8", "--count", "3", "--scheme", tc.scheme, "--m", "8", "--out=", "--json")
+		if code != 0 {
+			t.Fatalf("--scheme %s --m 8: exit %d: %s", tc.scheme, code, stderr)
+		}
+		if rep := dgReport(t, stdout); rep["solver"] != tc.want {
+			t.Errorf("--scheme %s --m 8: solver %v, want %s", tc.scheme, rep["solver"], tc.want)
+		}
+	}
 }
 
 func slicesEqualInt(a, b []int) bool {
@@ -383,7 +394,9 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"rtol negative", []string{"datagen", "darcy", "--rtol", "-1e-5", "--out", out}, 2, "--rtol"},
 		{"rtol NaN", []string{"datagen", "darcy", "--rtol", "NaN", "--out", out}, 2, "--rtol"},
 		{"rtol not a number", []string{"datagen", "darcy", "--rtol", "tight", "--out", out}, 2, "invalid argument"},
-		{"k ≥ m", []string{"datagen", "darcy", "--m", "10", "--k", "10", "--out", out}, 2, "need m ≥ 1 and 0 ≤ k < m"},
+		{"k ≥ m", []string{"datagen", "darcy", "--m", "10", "--k", "10", "--out", out}, 2, "--m 10 --k 10: need 0 ≤ k < m"},
+		{"m 0", []string{"datagen", "darcy", "--m", "0", "--out", out}, 2, "--m 0: must be at least 1"},
+		{"skr-code k ≥ m", []string{"datagen", "darcy", "--scheme", "skr-code", "--m", "10", "--k", "12", "--out", out}, 2, "--m 10 --k 12: need 0 ≤ k < m"},
 		{"maxiter 0", []string{"datagen", "darcy", "--maxiter", "0", "--out", out}, 2, "--maxiter 0"},
 		{"negative project", []string{"datagen", "darcy", "--project", "-1", "--out", out}, 2, "--project -1: must be ≥ 0"},
 		{"update-every 0", []string{"datagen", "darcy", "--update-every", "0", "--out", out}, 2, "--update-every 0: must be at least 1"},
