@@ -190,6 +190,51 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	if n < 0 {
 		panic(fmt.Sprintf("krylov: NewGCRODR: negative size %d", n))
 	}
+	opt := resolveGCRODR(o)
+	m, k := opt.M, opt.K
+	s := &GCRODR{n: n, m: m, k: k, every: max(opt.UpdateEvery, 1), stag: opt.Stagnation}
+	s.u = block(k, n)
+	s.c = block(k, n)
+	s.u2 = block(k, n)
+	s.c2 = block(k, n)
+	s.v = block(m+1, n)
+	s.basis = make([][]float64, k+m+1)
+	s.basis2 = make([][]float64, m+1)
+	s.r = make([]float64, n)
+	s.w = make([]float64, n)
+	s.z = make([]float64, n)
+	s.hess = make([]float64, (m+1)*m)
+	s.lsq = newHessLSQ(m)
+	s.bk = make([]float64, k*m)
+	s.y = make([]float64, m)
+	s.coef = make([]float64, k+m+1)
+	s.hcol = make([]float64, k+m+1)
+	s.tmp = make([]float64, k+m+1)
+	s.upd.init(m, k)
+	s.dnorm = make([]float64, k)
+	s.usq = make([]float64, k)
+	s.cu = make([]float64, k*(m+1))
+	s.cc = make([]float64, k*(m+1))
+	s.ctu = make([]float64, k*k)
+	s.vtu = make([]float64, (m+1)*k)
+	return s
+}
+
+// GCRODRBytes returns the bytes NewGCRODR(n, o) allocates for its
+// length-n vectors, with M and K resolved as NewGCRODR resolves them:
+// 4K for U, C and the next update's copies of them, M+1 for the Arnoldi
+// basis and 3 work vectors, 8 bytes each. The O((M+K)²) small matrices are
+// not counted. A caller that sizes a solver from user input can refuse a
+// size that cannot fit before the allocation fails (Go's out-of-memory is
+// fatal, not a panic). It panics on the options NewGCRODR panics on.
+func GCRODRBytes(n int, o *GCRODROptions) float64 {
+	opt := resolveGCRODR(o)
+	return 8 * float64(n) * float64(4*opt.K+opt.M+1+3)
+}
+
+// resolveGCRODR returns the options with defaults filled in, and panics on
+// the programmer errors NewGCRODR documents.
+func resolveGCRODR(o *GCRODROptions) GCRODROptions {
 	var opt GCRODROptions
 	if o != nil {
 		opt = *o
@@ -218,33 +263,7 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	case opt.Stagnation < 0:
 		opt.Stagnation = 0
 	}
-	m, k := opt.M, opt.K
-	s := &GCRODR{n: n, m: m, k: k, every: max(opt.UpdateEvery, 1), stag: opt.Stagnation}
-	s.u = block(k, n)
-	s.c = block(k, n)
-	s.u2 = block(k, n)
-	s.c2 = block(k, n)
-	s.v = block(m+1, n)
-	s.basis = make([][]float64, k+m+1)
-	s.basis2 = make([][]float64, m+1)
-	s.r = make([]float64, n)
-	s.w = make([]float64, n)
-	s.z = make([]float64, n)
-	s.hess = make([]float64, (m+1)*m)
-	s.lsq = newHessLSQ(m)
-	s.bk = make([]float64, k*m)
-	s.y = make([]float64, m)
-	s.coef = make([]float64, k+m+1)
-	s.hcol = make([]float64, k+m+1)
-	s.tmp = make([]float64, k+m+1)
-	s.upd.init(m, k)
-	s.dnorm = make([]float64, k)
-	s.usq = make([]float64, k)
-	s.cu = make([]float64, k*(m+1))
-	s.cc = make([]float64, k*(m+1))
-	s.ctu = make([]float64, k*k)
-	s.vtu = make([]float64, (m+1)*k)
-	return s
+	return opt
 }
 
 func block(count, n int) [][]float64 {
