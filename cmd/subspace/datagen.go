@@ -339,10 +339,11 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 // estimate is a lower bound: the parameter fields of all systems (every
 // shard draws them all, to compute the global order), the fields and
 // solutions of this shard's slice in the output, one matrix (5 entries per
-// row at 12 bytes, and its row pointers) and the recycling solver's basis,
-// m+1 Arnoldi vectors and the 2k of U and C. A run near the limit can
-// still fail (the garbage collector lets the heap grow past the live
-// data); this refuses the hopeless ones.
+// row at 12 bytes, and its row pointers), the preconditioner of each lane
+// (a diagonal for Jacobi, a matrix-sized factor for the others) and the
+// solvers' vectors (laneBytes: GCRO-DR's and, with --compare, GMRES's). A
+// run near the limit can still fail (the garbage collector lets the heap
+// grow past the live data); this refuses the hopeless ones.
 func (c *datagenConfig) checkMemory(fam pde.Family) error {
 	lim, ok := sysmem.Usable()
 	if !ok {
@@ -355,13 +356,25 @@ func (c *datagenConfig) checkMemory(fam pde.Family) error {
 	n := float64(fam.Unknowns())
 	lo, hi := shardRange(c.count, c.shard)
 	need := 8 * (float64(c.count)*field + float64(hi-lo)*(field+n))
-	need += n * (5*12 + 8)
-	need += 8 * n * float64(c.m+1+2*c.k)
+	matrix := n * (5*12 + 8)
+	need += matrix
+	lanes := 1.0
+	if c.compare {
+		lanes = 2
+	}
+	switch c.precond {
+	case "none":
+	case "jacobi":
+		need += lanes * 8 * n
+	default:
+		need += lanes * matrix
+	}
+	need += laneBytes(int(n), c.m, c.k, c.compare)
 	if need <= float64(lim.Bytes) {
 		return nil
 	}
-	return usageErrorf("--grid %d --count %d needs at least %s (parameter fields, solutions, one matrix and the solver's basis), more than %s; choose a smaller --grid or --count",
-		c.grid, c.count, sysmem.FormatBytes(need), lim)
+	return usageErrorf("--grid %d --count %d --m %d --k %d needs at least %s (parameter fields, solutions, one matrix, preconditioners and the solvers' vectors), more than %s; choose a smaller --grid, --count, --m or --k",
+		c.grid, c.count, c.m, c.k, sysmem.FormatBytes(need), lim)
 }
 
 // datagenSource is a sequence.Source over fields drawn in advance.

@@ -379,7 +379,7 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"grid 1", []string{"datagen", "darcy", "--grid", "1", "--out", out}, 2, "--grid 1: must be in 2.."},
 		{"grid huge", []string{"datagen", "darcy", "--grid", "100000", "--out", out}, 2, "--grid 100000"},
 		{"count 0", []string{"datagen", "darcy", "--count", "0", "--out", out}, 2, "--count 0: need at least one system"},
-		{"beyond memory", []string{"datagen", "poisson", "--grid", strconv.Itoa(pde.MaxGrid), "--count", "100000", "--out", out}, 2, "(parameter fields, solutions, one matrix and the solver's basis), more than"},
+		{"beyond memory", []string{"datagen", "poisson", "--grid", strconv.Itoa(pde.MaxGrid), "--count", "100000", "--out", out}, 2, "(parameter fields, solutions, one matrix, preconditioners and the solvers' vectors), more than"},
 		{"warmup without shard", []string{"datagen", "darcy", "--warmup", "2", "--out", out}, 2, "--warmup applies with --shard only"},
 		{"shard 3/2", []string{"datagen", "darcy", "--shard", "3/2", "--out", out}, 2, "shard index must be in 0..1"},
 		{"shard a/b", []string{"datagen", "darcy", "--shard", "a/b", "--out", out}, 2, "want i/N with integers"},

@@ -13,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/npy"
 	"github.com/subspace-lab/subspace/precond"
@@ -340,6 +341,11 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	forSort = nil
 	sortSec := time.Since(t0).Seconds()
 
+	if lim, ok := sysmem.Usable(); ok {
+		if err := f.checkMemory(N, n, lim); err != nil {
+			return err
+		}
+	}
 	k := f.k
 	if k == 0 {
 		k = -1 // krylov: no recycling
@@ -424,6 +430,32 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		return &exitErr{code: exitNotConverge}
 	}
 	return nil
+}
+
+// checkMemory refuses, before the solvers are built, a sequence of N
+// systems of n unknowns whose solvers and outputs certainly cannot fit in
+// lim, the memory the process may use (sysmem.Usable): the solvers'
+// vectors (laneBytes), a right-hand side and the N×n solutions of --out. A
+// lower bound, as datagen's (the matrices already read are not counted):
+// a 76-byte file can declare 10⁸ unknowns, and GCRO-DR(40, 20)'s 124
+// vectors of them are 99 GB. The size comes from the data, so the error
+// is not a usage error (exit status 1).
+func (f *sequenceFlags) checkMemory(N, n int, lim sysmem.Limit) error {
+	out := 0.0
+	if f.out != "" {
+		out = 8 * float64(N) * float64(n)
+	}
+	need := laneBytes(n, f.m, f.k, f.compare) + 8*float64(n) + out
+	if need <= float64(lim.Bytes) {
+		return nil
+	}
+	what, remedy := "the solvers' vectors", "choose a smaller --m or --k"
+	if out > 0 {
+		what += " and the solutions of --out"
+		remedy += ", or split the sequence"
+	}
+	return fmt.Errorf("%d systems of %d unknowns with --m %d --k %d need at least %s (%s), more than %s; %s",
+		N, n, f.m, f.k, sysmem.FormatBytes(need), what, lim, remedy)
 }
 
 // readRecycled reads the recycled space of --recycle-from: an n×r array

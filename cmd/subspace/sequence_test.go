@@ -12,6 +12,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/npy"
 	"github.com/subspace-lab/subspace/pde"
 	"github.com/subspace-lab/subspace/sequence"
@@ -426,6 +427,33 @@ func TestSequenceBadInput(t *testing.T) {
 			}
 			if strings.Count(stderr, "\n") != 1 || !strings.Contains(stderr, tc.want) {
 				t.Errorf("stderr %q, want one line containing %q", stderr, tc.want)
+			}
+		})
+	}
+}
+
+// A sequence whose solvers (or --out) cannot fit in memory is refused
+// before they are allocated, with the estimate and the limit.
+func TestSequenceMemoryCheck(t *testing.T) {
+	gib := sysmem.Limit{Bytes: 1 << 30, Source: sysmem.SourceRAM}
+	for _, tc := range []struct {
+		name string
+		f    sequenceFlags
+		N, n int
+		want string // "" when the sequence fits
+	}{
+		{"fits", sequenceFlags{m: 40, k: 20}, 10, 1e5, ""},
+		{"solver too large", sequenceFlags{m: 40, k: 20}, 1, 1e8, "1 systems of 100000000 unknowns with --m 40 --k 20 need at least 93.1 GiB (the solvers' vectors), more than this machine's 1.0 GiB of memory; choose a smaller --m or --k"},
+		{"baseline counted", sequenceFlags{m: 40, k: 20, compare: true}, 1, 1e6, "need at least 1.3 GiB (the solvers' vectors)"},
+		{"solutions too large", sequenceFlags{m: 40, k: 20, out: "X.npy"}, 2000, 1e5, "(the solvers' vectors and the solutions of --out), more than this machine's 1.0 GiB of memory; choose a smaller --m or --k, or split the sequence"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.f.checkMemory(tc.N, tc.n, gib)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Errorf("refused: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Errorf("error %v, want one containing %q", err, tc.want)
 			}
 		})
 	}
