@@ -848,32 +848,32 @@ func TestGCRODRAllocations(t *testing.T) {
 	}
 }
 
-// GCRODRBytes is what NewGCRODR allocates, up to the O((m+k)²) small
-// matrices, for defaults, explicit options and no recycling.
+// GCRODRBytes is a lower bound of what NewGCRODR allocates, within 40%:
+// large n (the vectors dominate), large m (the small matrices do), and
+// defaults, explicit options and no recycling.
 func TestGCRODRBytes(t *testing.T) {
 	skipAllocsUnderRace(t)
-	const n = 200_000
 	for _, tc := range []struct {
 		name string
+		n    int
 		o    *GCRODROptions
-		vecs int
 	}{
-		{"defaults", nil, 4*DefaultGCRODRK + DefaultGCRODRM + 4},
-		{"m 30 k 5", &GCRODROptions{M: 30, K: 5}, 4*5 + 30 + 4},
-		{"no recycling", &GCRODROptions{M: 10, K: -1}, 10 + 4},
+		{"defaults", 200_000, nil},
+		{"m 30 k 5", 200_000, &GCRODROptions{M: 30, K: 5}},
+		{"no recycling", 200_000, &GCRODROptions{M: 10, K: -1}},
+		{"small n", 10, nil},
+		{"large m", 10, &GCRODROptions{M: 400, K: 20}},
+		{"large m and k", 10, &GCRODROptions{M: 400, K: 200}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got, want := GCRODRBytes(n, tc.o), 8*float64(n)*float64(tc.vecs); got != want {
-				t.Fatalf("GCRODRBytes = %v, want %v", got, want)
-			}
 			var before, after runtime.MemStats
 			runtime.ReadMemStats(&before)
-			s := NewGCRODR(n, tc.o)
+			s := NewGCRODR(tc.n, tc.o)
 			runtime.ReadMemStats(&after)
 			runtime.KeepAlive(s)
-			got, est := float64(after.TotalAlloc-before.TotalAlloc), GCRODRBytes(n, tc.o)
-			if got < est || got > est+1<<20 {
-				t.Errorf("NewGCRODR allocated %.0f bytes, GCRODRBytes says %.0f (+ up to 1 MiB of small matrices)", got, est)
+			got, est := float64(after.TotalAlloc-before.TotalAlloc), GCRODRBytes(tc.n, tc.o)
+			if got < est || got > 1.4*est {
+				t.Errorf("NewGCRODR allocated %.0f bytes, GCRODRBytes says %.0f (want a lower bound within 40%%)", got, est)
 			}
 		})
 	}
