@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/linop"
@@ -272,6 +273,11 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		}
 		f.shadow = max(rows, 1) // the default, 4, capped at n as the library does
 	}
+	if lim, ok := sysmem.Usable(); ok {
+		if err := checkBasisMemory(method, rows, f.restart, f.recycl, prec != "none", lim); err != nil {
+			return err
+		}
+	}
 	if err := A.CheckFinite(); err != nil {
 		return fmt.Errorf("%s: %w", path, err)
 	}
@@ -434,6 +440,33 @@ func solveRHS(A *sparse.CSR, rhs string) ([]float64, string, error) {
 }
 
 // ones returns a vector of n ones.
+// checkBasisMemory refuses a --restart whose Krylov basis for n unknowns
+// certainly cannot fit in lim (sysmem.Usable) before it is allocated:
+// GMRES holds min(m, n)+1 basis vectors and 3 more (krylov.GMRES), FGMRES
+// also the min(m, n) preconditioned ones when there is a preconditioner,
+// and GCRO-DR(m, k) what krylov.GCRODRBytes says (m is not capped at n
+// there). The other methods hold a few vectors and are not checked.
+func checkBasisMemory(method string, n, m, k int, precond bool, lim sysmem.Limit) error {
+	var need float64
+	switch method {
+	case "gmres", "fgmres":
+		vecs := min(m, n) + 4
+		if method == "fgmres" && precond {
+			vecs += min(m, n)
+		}
+		need = 8 * float64(n) * float64(vecs)
+	case "gcrodr":
+		need = krylov.GCRODRBytes(n, &krylov.GCRODROptions{M: m, K: k})
+	default:
+		return nil
+	}
+	if need <= float64(lim.Bytes) {
+		return nil
+	}
+	return usageErrorf("--restart %d: the %s basis for %d unknowns needs at least %s, more than %s; choose a smaller --restart",
+		m, method, n, sysmem.FormatBytes(need), lim)
+}
+
 func ones(n int) []float64 {
 	v := make([]float64, n)
 	for i := range v {
