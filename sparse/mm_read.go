@@ -189,9 +189,9 @@ func readMMDense(r io.Reader, name string, lim mmLimits, hint int64) (*mat.Dense
 // allocation fail (a fatal error in Go, or the kernel's OOM killer): a
 // few-byte file can declare 2³¹−1 rows, whose CSR row pointers alone take
 // 16 GiB. The estimate is a lower bound, so a read that could succeed is
-// never refused: the triplets already read plus the row pointers every
-// assembly allocates (8 bytes for each row or column, whichever are
-// fewer); with dense, the rows·cols values of a mat.Dense instead. No
+// never refused: the triplets already read plus the row pointers of the
+// result (8 bytes per row); with dense, the rows·cols values of a
+// mat.Dense instead. No
 // check where that memory is unknown (sysmem.Usable) or p.mem is nil.
 func (p *mmParser) checkMemory(dense bool) error {
 	if p.mem == nil {
@@ -211,7 +211,7 @@ func (p *mmParser) checkMemory(dense bool) error {
 	if dense {
 		need += float64(h.Rows) * float64(h.Cols) * 8
 	} else {
-		need += 8 * (float64(min(h.Rows, h.Cols)) + 1)
+		need += 8 * (float64(h.Rows) + 1)
 		what = "for its CSR row pointers and the entries read"
 	}
 	if need <= float64(lim.Bytes) {

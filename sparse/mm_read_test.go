@@ -757,6 +757,8 @@ func TestMMMemoryCheck(t *testing.T) {
 	}{
 		{"csr refused", big, false, fake(mib, true), "line 3: a 1000000×1000000 matrix with 1 stored entries needs at least 7.6 MiB for its CSR row pointers and the entries read, more than this machine's 1.0 MiB of memory"},
 		{"csr fits", big, false, fake(64*mib, true), ""},
+		{"tall refused", mmHdr + "1000000 1 1\n1 1 2.5\n", false, fake(mib, true), "line 2: a 1000000×1 matrix with 1 stored entries needs at least 7.6 MiB for its CSR row pointers"},
+		{"wide fits", mmHdr + "1 1000000 1\n1 1 2.5\n", false, fake(mib, true), ""},
 		{"csr memory unknown", big, false, fake(0, false), ""},
 		{"dense refused", arr, true, fake(4*mib, true), "line 2: a 1000×1000 matrix with 1000000 stored entries needs at least 22.9 MiB as a dense matrix, more than this machine's 4.0 MiB of memory"},
 		{"dense fits", arr, true, fake(64*mib, true), ""},
