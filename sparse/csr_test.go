@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -401,6 +402,39 @@ func TestOps(t *testing.T) {
 	}
 	if got, want := a.NormInf(), mat.Norm(d, math.Inf(1)); math.Abs(got-want) > 1e-12*want {
 		t.Fatalf("NormInf = %v, want %v", got, want)
+	}
+}
+
+// Norm1 of a wide, very sparse matrix (more columns than 4·nnz + 64)
+// takes the sorted path, without a value per column, and gives exactly
+// the dense path's sums (same order of summation); checked against gonum.
+func TestNorm1Wide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	for _, tc := range []struct{ rows, cols, nnz int }{
+		{3, 5000, 40},   // sorted path, repeated columns
+		{50, 400, 4000}, // dense path (for comparison)
+		{1, 100, 0},     // empty: 0
+	} {
+		c := NewCOO(tc.rows, tc.cols, tc.nnz)
+		for k := 0; k < tc.nnz; k++ {
+			c.Append(rng.IntN(tc.rows), rng.IntN(min(tc.cols, 30)), rng.NormFloat64())
+		}
+		a := c.ToCSR()
+		got := a.Norm1()
+		if want := mat.Norm(a.ToDense(), 1); math.Abs(got-want) > 1e-12*want {
+			t.Errorf("%d×%d, %d entries: Norm1 = %v, gonum %v", tc.rows, tc.cols, a.NNZ(), got, want)
+		}
+		if tc.cols > 4*a.NNZ()+64 {
+			// The two paths agree to the last bit.
+			cs := make([]float64, tc.cols)
+			_, ind, val := a.Raw()
+			for k, j := range ind {
+				cs[j] += math.Abs(val[k])
+			}
+			if want := slices.Max(cs); got != want {
+				t.Errorf("%d×%d: sorted path %v, dense path %v", tc.rows, tc.cols, got, want)
+			}
+		}
 	}
 }
 
