@@ -132,7 +132,7 @@ func describeMM(path string, m *sparse.MM, tol float64) *mmInfo {
 		File: path, Entries: h.Entries, Format: h.Format, Field: h.Field,
 		HeaderSym: h.Symmetry, SymTol: tol, Complex: m.Complex != nil,
 	}
-	var abs *sparse.CSR // moduli: norms, diagonal and pattern facts
+	var abs *sparse.CSR // norms, diagonal and pattern facts: the moduli, or A itself
 	if m.Complex != nil {
 		Z := m.Complex
 		abs = Z.Abs()
@@ -140,12 +140,11 @@ func describeMM(path string, m *sparse.MM, tol float64) *mmInfo {
 		in.SkewSymmetric = Z.IsSkewSymmetric(tol)
 		in.Hermitian = Z.IsHermitian(tol)
 	} else {
+		// Every quantity below depends on |a_ij| only (the norms take
+		// absolute values, the diagonal facts test for zero), so A serves
+		// as is: a copy doubled the memory of the read.
 		A := m.Real
-		abs = A.Clone()
-		_, _, v := abs.Raw()
-		for k := range v {
-			v[k] = math.Abs(v[k])
-		}
+		abs = A
 		in.Symmetric = A.IsSymmetric(tol)
 		in.SkewSymmetric = A.IsSkewSymmetric(tol)
 		in.Hermitian = in.Symmetric

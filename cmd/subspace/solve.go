@@ -274,7 +274,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		f.shadow = max(rows, 1) // the default, 4, capped at n as the library does
 	}
 	if lim, ok := sysmem.Usable(); ok {
-		if err := checkBasisMemory(method, rows, f.restart, f.recycl, prec != "none", lim); err != nil {
+		if err := checkSolveMemory(method, rows, cols, f.restart, f.recycl, prec != "none", lim); err != nil {
 			return err
 		}
 	}
@@ -440,31 +440,38 @@ func solveRHS(A *sparse.CSR, rhs string) ([]float64, string, error) {
 }
 
 // ones returns a vector of n ones.
-// checkBasisMemory refuses a --restart whose Krylov basis for n unknowns
-// certainly cannot fit in lim (sysmem.Usable) before it is allocated:
-// GMRES holds min(m, n)+1 basis vectors and 3 more (krylov.GMRES), FGMRES
-// also the min(m, n) preconditioned ones when there is a preconditioner,
-// and GCRO-DR(m, k) what krylov.GCRODRBytes says (m is not capped at n
-// there). The other methods hold a few vectors and are not checked.
-func checkBasisMemory(method string, n, m, k int, precond bool, lim sysmem.Limit) error {
-	var need float64
+// checkSolveMemory refuses a solve whose vectors certainly cannot fit in
+// lim (sysmem.Usable) before they are allocated. GMRES holds min(m, n)+1
+// basis vectors and 3 more (krylov.GMRES), FGMRES also the min(m, n)
+// preconditioned ones when there is a preconditioner, and GCRO-DR(m, k)
+// what krylov.GCRODRBytes says (m is not capped at n there): too large a
+// --restart is a usage error. Every method also holds x and b and at least
+// two work vectors (of the cols and rows of a rectangular A for LSQR and
+// LSMR): a 60-byte file can declare a 1×2³¹ matrix, whose x alone is
+// 16 GiB; that is an error of the data (exit status 1).
+func checkSolveMemory(method string, rows, cols, m, k int, precond bool, lim sysmem.Limit) error {
+	n := float64(cols)
+	need := 8 * 2 * (float64(rows) + n)
+	var basis float64
 	switch method {
 	case "gmres", "fgmres":
-		vecs := min(m, n) + 4
+		vecs := min(m, cols) + 1
 		if method == "fgmres" && precond {
-			vecs += min(m, n)
+			vecs += min(m, cols)
 		}
-		need = 8 * float64(n) * float64(vecs)
+		basis = 8 * n * float64(vecs)
 	case "gcrodr":
-		need = krylov.GCRODRBytes(n, &krylov.GCRODROptions{M: m, K: k})
-	default:
-		return nil
+		basis = krylov.GCRODRBytes(cols, &krylov.GCRODROptions{M: m, K: k})
 	}
+	need += basis
 	if need <= float64(lim.Bytes) {
 		return nil
 	}
-	return usageErrorf("--restart %d: the %s basis for %d unknowns needs at least %s, more than %s; choose a smaller --restart",
-		m, method, n, sysmem.FormatBytes(need), lim)
+	if basis > 0 {
+		return usageErrorf("--restart %d: the %s basis for %d unknowns needs at least %s, more than %s; choose a smaller --restart",
+			m, method, cols, sysmem.FormatBytes(need), lim)
+	}
+	return fmt.Errorf("a %d×%d system needs at least %s for the vectors of %s, more than %s", rows, cols, sysmem.FormatBytes(need), method, lim)
 }
 
 func ones(n int) []float64 {

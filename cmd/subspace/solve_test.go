@@ -482,30 +482,34 @@ func flagValue(args []string, name, def string) string {
 
 // A --restart whose basis cannot fit is refused before the allocation
 // (GCRO-DR's m is not capped at n, and its O(m²) matrices count too);
-// GMRES's basis is capped at n.
-func TestSolveBasisMemory(t *testing.T) {
+// GMRES's basis is capped at n; every method needs x, b and two work
+// vectors (a wide matrix's x can be the whole problem).
+func TestSolveMemoryCheck(t *testing.T) {
 	gib := sysmem.Limit{Bytes: 1 << 30, Source: sysmem.SourceRAM}
 	for _, tc := range []struct {
-		method  string
-		n, m, k int
-		precond bool
-		want    string // "" when it fits
+		method     string
+		rows, cols int
+		m, k       int
+		precond    bool
+		want       string // "" when it fits
 	}{
-		{"gmres", 1_000_000, 30, 0, false, ""},
-		{"gmres", 1_000_000, 200, 0, false, "--restart 200: the gmres basis for 1000000 unknowns needs at least 1.5 GiB, more than this machine's 1.0 GiB of memory; choose a smaller --restart"},
-		{"gmres", 1000, 1_000_000, 0, false, ""}, // capped at n
-		{"fgmres", 1_000_000, 80, 0, false, ""},
-		{"fgmres", 1_000_000, 80, 0, true, "the fgmres basis"},
-		{"gcrodr", 494, 1_000_000, 10, false, "--restart 1000000: the gcrodr basis for 494 unknowns needs at least"},
-		{"gcrodr", 100_000, 40, 20, false, ""},
-		{"cg", 100_000_000, 30, 0, false, ""}, // not checked
+		{"gmres", 1_000_000, 1_000_000, 30, 0, false, ""},
+		{"gmres", 1_000_000, 1_000_000, 200, 0, false, "--restart 200: the gmres basis for 1000000 unknowns needs at least 1.5 GiB, more than this machine's 1.0 GiB of memory; choose a smaller --restart"},
+		{"gmres", 1000, 1000, 1_000_000, 0, false, ""}, // capped at n
+		{"fgmres", 1_000_000, 1_000_000, 80, 0, false, ""},
+		{"fgmres", 1_000_000, 1_000_000, 80, 0, true, "the fgmres basis"},
+		{"gcrodr", 494, 494, 1_000_000, 10, false, "--restart 1000000: the gcrodr basis for 494 unknowns needs at least"},
+		{"gcrodr", 100_000, 100_000, 40, 20, false, ""},
+		{"cg", 10_000_000, 10_000_000, 30, 0, false, ""},
+		{"cg", 100_000_000, 100_000_000, 30, 0, false, "a 100000000×100000000 system needs at least 3.0 GiB for the vectors of cg, more than this machine's 1.0 GiB of memory"},
+		{"lsqr", 1, 1 << 31, 30, 0, false, "a 1×2147483648 system needs at least 32.0 GiB for the vectors of lsqr"},
 	} {
-		err := checkBasisMemory(tc.method, tc.n, tc.m, tc.k, tc.precond, gib)
+		err := checkSolveMemory(tc.method, tc.rows, tc.cols, tc.m, tc.k, tc.precond, gib)
 		switch {
 		case tc.want == "" && err != nil:
-			t.Errorf("%s n=%d m=%d: refused: %v", tc.method, tc.n, tc.m, err)
+			t.Errorf("%s %d×%d m=%d: refused: %v", tc.method, tc.rows, tc.cols, tc.m, err)
 		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
-			t.Errorf("%s n=%d m=%d: error %v, want one containing %q", tc.method, tc.n, tc.m, err, tc.want)
+			t.Errorf("%s %d×%d m=%d: error %v, want one containing %q", tc.method, tc.rows, tc.cols, tc.m, err, tc.want)
 		}
 	}
 }
