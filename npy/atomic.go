@@ -2,6 +2,8 @@ package npy
 
 import (
 	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -26,6 +28,12 @@ func createAtomic(path string) (*atomicFile, error) {
 	}
 	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
 	if err != nil {
+		// The temporary name means nothing to the caller: say which
+		// directory could not take a new file.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = fmt.Errorf("cannot create a file in directory %s: %w", filepath.Clean(dir), pe.Err)
+		}
 		return nil, &Error{Path: path, Err: err}
 	}
 	return &atomicFile{File: f, path: path}, nil
@@ -52,9 +60,24 @@ func (a *atomicFile) commit() error {
 	}
 	if err != nil {
 		os.Remove(tmp)
-		return &Error{Path: a.path, Err: err}
+		return &Error{Path: a.path, Err: withoutTempName(err)}
 	}
 	return nil
+}
+
+// withoutTempName returns err with the temporary file's name taken out of
+// an *fs.PathError or *os.LinkError (the operation and the cause remain),
+// so that an error names the destination only.
+func withoutTempName(err error) error {
+	var pe *fs.PathError
+	var le *os.LinkError
+	switch {
+	case errors.As(err, &pe):
+		return fmt.Errorf("%s: %w", pe.Op, pe.Err)
+	case errors.As(err, &le):
+		return fmt.Errorf("%s: %w", le.Op, le.Err)
+	}
+	return err
 }
 
 // abort closes and removes the temporary file; the destination is untouched.

@@ -76,7 +76,7 @@ func (z *NPZWriter) Create(name string, h Header) (*Writer, error) {
 	}
 	ew, err := z.zw.CreateHeader(&zip.FileHeader{Name: name + ".npy", Method: method, Modified: zipEpoch})
 	if err != nil {
-		z.err = wrap(z.path, name, err)
+		z.err = wrap(z.path, name, withoutTempName(err))
 		return nil, z.err
 	}
 	w, err := newWriter(ew, h, z.path, name)
@@ -165,12 +165,12 @@ func (z *NPZWriter) Close() error {
 	}
 	if err == nil {
 		if cerr := z.zw.Close(); cerr != nil {
-			err = wrap(z.path, "", cerr)
+			err = wrap(z.path, "", withoutTempName(cerr))
 		}
 	}
 	if err == nil {
 		if ferr := z.bw.Flush(); ferr != nil {
-			err = wrap(z.path, "", ferr)
+			err = wrap(z.path, "", withoutTempName(ferr))
 		}
 	}
 	if z.af != nil {

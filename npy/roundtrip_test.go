@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"io/fs"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
@@ -399,6 +401,12 @@ func TestAtomicWrite(t *testing.T) {
 		t.Errorf("directory holds %d entries, want only x.npy", len(entries))
 	}
 	// Unwritable destinations fail with the path in the message.
-	wantErr(t, "missing dir", WriteVector(filepath.Join(dir, "no", "such", "x.npy"), nil), nil, "no/such")
+	// The message names the destination and its directory, not the
+	// temporary file, and the cause is still errors.Is-testable.
+	missing := WriteVector(filepath.Join(dir, "no", "such", "x.npy"), nil)
+	wantErr(t, "missing dir", missing, fs.ErrNotExist, filepath.Join("such", "x.npy")+": cannot create a file in directory "+filepath.Join(dir, "no", "such")+": no such file or directory")
+	if strings.Contains(missing.Error(), ".tmp-") {
+		t.Errorf("error names the temporary file: %v", missing)
+	}
 	wantErr(t, "dir path", WriteVector(dir+string(filepath.Separator), nil), nil, "directory")
 }

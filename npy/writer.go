@@ -239,4 +239,6 @@ func (w *Writer) Abort() error {
 	return nil
 }
 
-func (w *Writer) fail(err error) error { return wrap(w.path, w.key, err) }
+// fail wraps a write error with the destination's name (not the
+// temporary file's: see withoutTempName).
+func (w *Writer) fail(err error) error { return wrap(w.path, w.key, withoutTempName(err)) }
