@@ -2,6 +2,7 @@ package krylov
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 
 	"gonum.org/v1/gonum/mat"
@@ -333,8 +334,9 @@ func columns(vs [][]float64, n int) *mat.Dense {
 // SetRecycled imports a recycled space: the columns of U (n×r, r ≤ K),
 // for example exported by Recycled from an earlier run or shard. The next
 // Solve orthonormalises C = A·M·U and deflates dependent columns. A nil U
-// is Reset. It panics if U does not have n rows or has more than K
-// columns, and returns an error if U holds NaN or Inf.
+// is Reset. The scale of each column does not matter (columns of zeros
+// are dropped as dependent). It panics if U does not have n rows or has
+// more than K columns, and returns an error if U holds NaN or Inf.
 func (s *GCRODR) SetRecycled(U *mat.Dense) error {
 	if U == nil {
 		s.Reset()
@@ -351,6 +353,16 @@ func (s *GCRODR) SetRecycled(U *mat.Dense) error {
 		if i, bad := vec.HasNaNInf(s.u[j]); bad {
 			s.Reset()
 			return errorf("GCRODR.SetRecycled: U[%d,%d] is %v: %w", i, j, U.At(i, j), ErrNaN)
+		}
+		// Scale the column by a power of two to a largest entry in
+		// [1/2, 1): exact, and the next rebuild rescales it anyway, but a
+		// column of subnormal entries would otherwise give ‖A·M·u‖ whose
+		// reciprocal overflows (NaN solutions).
+		if big := vec.MaxAbs(s.u[j]); big > 0 {
+			_, e := math.Frexp(big)
+			for i, v := range s.u[j] {
+				s.u[j][i] = math.Ldexp(v, -e)
+			}
 		}
 	}
 	s.kk = c

@@ -542,6 +542,62 @@ func TestGCRODRExportImport(t *testing.T) {
 	}
 }
 
+// An imported space works at any scale: columns of subnormal or huge
+// entries give the same solve as the exported ones (the import rescales
+// them by powers of two), and a column of zeros is dropped.
+func TestGCRODRSetRecycledScale(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	A := gcrodrVarDiff(16, 1, rng)
+	n, _ := A.Dims()
+	b1, b2 := gcRandVec(n, rng), gcRandVec(n, rng)
+	s := NewGCRODR(n, nil)
+	if _, err := s.Solve(context.Background(), A, b1, make([]float64, n), nil); err != nil {
+		t.Fatal(err)
+	}
+	U, _ := s.Recycled()
+	_, k := U.Dims()
+	solve := func(U *mat.Dense) Result {
+		t.Helper()
+		s := NewGCRODR(n, nil)
+		if err := s.SetRecycled(U); err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float64, n)
+		res, err := s.Solve(context.Background(), A, b2, x, nil)
+		if err != nil {
+			t.Fatalf("solve: %v", err)
+		}
+		if i, bad := vec.HasNaNInf(x); bad {
+			t.Fatalf("x[%d] = %v", i, x[i])
+		}
+		return res
+	}
+	ref := solve(U)
+	for _, scale := range []float64{0x1p-1060, 1e-300, 1e300} {
+		var Us mat.Dense
+		Us.Scale(scale, U)
+		res := solve(&Us)
+		// Powers of two scale exactly; 1e±300 and the subnormal range
+		// round, so the counts may move a little.
+		if d := res.Iterations - ref.Iterations; d < -2 || d > 2 {
+			t.Errorf("U·%g: %d iterations, %d with U", scale, res.Iterations, ref.Iterations)
+		}
+	}
+	// A column of zeros is dropped as dependent.
+	Uz := mat.DenseCopyOf(U)
+	Uz.SetCol(k-1, make([]float64, n))
+	sz := NewGCRODR(n, nil)
+	if err := sz.SetRecycled(Uz); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sz.Solve(context.Background(), A, b2, make([]float64, n), nil); err != nil {
+		t.Fatal(err)
+	}
+	if st := sz.Stats(); st.Deflated < 1 {
+		t.Errorf("zero column not deflated: %+v", st)
+	}
+}
+
 func gcEye(k int) *mat.Dense {
 	d := mat.NewDense(k, k, nil)
 	for i := 0; i < k; i++ {
