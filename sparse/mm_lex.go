@@ -251,6 +251,16 @@ func mmInteger(tok []byte) (float64, string) {
 	return float64(v), ""
 }
 
+// intTok returns the text of an integer token as the file has it (mmInt
+// saturates its value at 2⁶², so a message quoting the value would
+// misquote a larger one), cut after 40 characters.
+func intTok(tok []byte) string {
+	if len(tok) > 40 {
+		return string(tok[:40]) + "..."
+	}
+	return string(tok)
+}
+
 // quoteTok quotes a token for an error message, shortened to 40 bytes.
 func quoteTok(tok []byte) string {
 	if len(tok) > 40 {

@@ -291,6 +291,10 @@ func (p *mmParser) banner() error {
 	if len(t) == 0 || !strings.EqualFold(string(t[0]), "%%MatrixMarket") {
 		return p.errf(1, "missing %%%%MatrixMarket banner: line starts %s", quoteTok(line))
 	}
+	if i := bytes.IndexByte(line, '\r'); i >= 0 && i < len(bytes.TrimRight(line, "\r")) {
+		// A carriage return inside the first line: lines end in CR alone.
+		return p.errf(1, "lines end in a carriage return alone (classic Mac OS line endings); convert them to LF or CRLF")
+	}
 	if len(t) != 5 {
 		return p.errf(1, "banner has %s words, want 5: %%%%MatrixMarket matrix FORMAT FIELD SYMMETRY", countWords(len(t), 5))
 	}
@@ -390,10 +394,10 @@ func (p *mmParser) sizeAndComments() error {
 			return p.errf(p.sc.line, "invalid number of %s %s in size line", names[k], quoteTok(t[k]))
 		}
 		if x < 0 {
-			return p.errf(p.sc.line, "negative number of %s %d", names[k], x)
+			return p.errf(p.sc.line, "negative number of %s %s", names[k], intTok(t[k]))
 		}
 		if k < 2 && x > int64(p.maxDim) {
-			return p.errf(p.sc.line, "number of %s %d exceeds the limit %d", names[k], x, p.maxDim)
+			return p.errf(p.sc.line, "number of %s %s exceeds the limit %d", names[k], intTok(t[k]), p.maxDim)
 		}
 		v[k] = x
 	}
@@ -688,14 +692,14 @@ func (p *mmParser) coordinateBody() error {
 			return p.errf(p.sc.line, "invalid row index %s", quoteTok(t[0]))
 		}
 		if i < 1 || i > int64(h.Rows) {
-			return p.errf(p.sc.line, "row index %d out of range [1,%d]", i, h.Rows)
+			return p.errf(p.sc.line, "row index %s out of range [1,%d]", intTok(t[0]), h.Rows)
 		}
 		j, ok := mmInt(t[1])
 		if !ok {
 			return p.errf(p.sc.line, "invalid column index %s", quoteTok(t[1]))
 		}
 		if j < 1 || j > int64(h.Cols) {
-			return p.errf(p.sc.line, "column index %d out of range [1,%d]", j, h.Cols)
+			return p.errf(p.sc.line, "column index %s out of range [1,%d]", intTok(t[1]), h.Cols)
 		}
 		re, im, err := p.values(t[2:])
 		if err != nil {
