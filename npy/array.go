@@ -26,6 +26,6 @@ func checkLayout(fn string, shape []int, n int) {
 		panic(fmt.Sprintf("npy: %s: invalid shape %v", fn, shape))
 	}
 	if want != n {
-		panic(fmt.Sprintf("npy: %s: shape %s holds %d elements, data has %d", fn, shapeRepr(shape), want, n))
+		panic(fmt.Sprintf("npy: %s: shape %s holds %d elements, data has %d", fn, FormatShape(shape), want, n))
 	}
 }

@@ -25,7 +25,7 @@ func nonFiniteError(v float64, i int, shape []int) error {
 	if len(shape) <= 1 {
 		return fmt.Errorf("%w: element %d is %s; NaN and Inf are refused unless explicitly allowed", ErrNonFinite, i, what)
 	}
-	return fmt.Errorf("%w: element %s of shape %s is %s; NaN and Inf are refused unless explicitly allowed", ErrNonFinite, shapeRepr(unravel(i, shape)), shapeRepr(shape), what)
+	return fmt.Errorf("%w: element %s of shape %s is %s; NaN and Inf are refused unless explicitly allowed", ErrNonFinite, FormatShape(unravel(i, shape)), FormatShape(shape), what)
 }
 
 // firstNonFinite returns the index of the first NaN or ±Inf in x, or -1.

@@ -36,7 +36,7 @@ func (h Header) String() string {
 	if h.Fortran {
 		o = "Fortran"
 	}
-	return fmt.Sprintf("%s %s %s order", h.DType, shapeRepr(h.Shape), o)
+	return fmt.Sprintf("%s %s %s order", h.DType, FormatShape(h.Shape), o)
 }
 
 // Limits that keep a hostile header from exhausting memory before the data
@@ -212,7 +212,7 @@ func parseHeaderDict(buf []byte) (Header, error) {
 		return h, p.fail("unexpected bytes after the header dict")
 	}
 	if _, ok := shapeLen(h.Shape); !ok {
-		return h, fmt.Errorf("%w: shape %s has more elements than this machine can address", ErrFormat, shapeRepr(h.Shape))
+		return h, fmt.Errorf("%w: shape %s has more elements than this machine can address", ErrFormat, FormatShape(h.Shape))
 	}
 	return h, nil
 }
@@ -327,8 +327,9 @@ func (p *dictParser) tuple() ([]int, error) {
 	return shape, nil
 }
 
-// shapeRepr formats a shape like Python's repr of a tuple: (), (3,), (2, 3).
-func shapeRepr(shape []int) string {
+// FormatShape formats a shape like Python's repr of a tuple, as NumPy
+// users read shapes in messages: (), (3,), (2, 3).
+func FormatShape(shape []int) string {
 	switch len(shape) {
 	case 0:
 		return "()"
@@ -356,7 +357,7 @@ func encodeHeaderDescr(h Header, descr string) []byte {
 	if h.Fortran {
 		order = "True"
 	}
-	dict := "{'descr': '" + descr + "', 'fortran_order': " + order + ", 'shape': " + shapeRepr(h.Shape) + ", }"
+	dict := "{'descr': '" + descr + "', 'fortran_order': " + order + ", 'shape': " + FormatShape(h.Shape) + ", }"
 	if len(h.Shape) > 0 {
 		grow := h.Shape[0]
 		if h.Fortran {

@@ -206,3 +206,14 @@ func TestShapeLen(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatShape(t *testing.T) {
+	for _, tc := range []struct {
+		shape []int
+		want  string
+	}{{nil, "()"}, {[]int{3}, "(3,)"}, {[]int{2, 3}, "(2, 3)"}, {[]int{0, 1, 2}, "(0, 1, 2)"}} {
+		if got := FormatShape(tc.shape); got != tc.want {
+			t.Errorf("FormatShape(%v) = %q, want %q", tc.shape, got, tc.want)
+		}
+	}
+}

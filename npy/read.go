@@ -96,7 +96,7 @@ func vectorShape(shape []int) error {
 	case len(shape) == 0:
 		return fmt.Errorf("%w: array is a 0-d scalar; want a vector of shape (n,), (n, 1) or (1, n) (use np.atleast_1d)", ErrShape)
 	}
-	return fmt.Errorf("%w: array has shape %s; want a vector of shape (n,), (n, 1) or (1, n)", ErrShape, shapeRepr(shape))
+	return fmt.Errorf("%w: array has shape %s; want a vector of shape (n,), (n, 1) or (1, n)", ErrShape, FormatShape(shape))
 }
 
 // denseFrom wraps a 2-d Array (already row-major) as a *mat.Dense.
@@ -106,10 +106,10 @@ func denseFrom(a Array) (*mat.Dense, error) {
 		if len(a.Shape) == 1 {
 			hint = " (for a column use a.reshape(-1, 1))"
 		}
-		return nil, fmt.Errorf("%w: array has shape %s; want a 2-d matrix%s", ErrShape, shapeRepr(a.Shape), hint)
+		return nil, fmt.Errorf("%w: array has shape %s; want a 2-d matrix%s", ErrShape, FormatShape(a.Shape), hint)
 	}
 	if a.Shape[0] == 0 || a.Shape[1] == 0 {
-		return nil, fmt.Errorf("%w: matrix has shape %s; an empty matrix cannot be a mat.Dense", ErrShape, shapeRepr(a.Shape))
+		return nil, fmt.Errorf("%w: matrix has shape %s; an empty matrix cannot be a mat.Dense", ErrShape, FormatShape(a.Shape))
 	}
 	return mat.NewDense(a.Shape[0], a.Shape[1], a.Data), nil
 }

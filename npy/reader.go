@@ -75,16 +75,16 @@ func newReader(r io.Reader, size int64, path, key string) (*Reader, error) {
 	n, _ := shapeLen(h.Shape) // parseHeaderDict checked it
 	rd := &Reader{br: br, h: h, dt: dt, n: n, path: path, key: key}
 	if int64(n) > (1<<62)/int64(dt.size) {
-		return nil, rd.fail(fmt.Errorf("%w: shape %s of %s needs more bytes than this machine can address", ErrFormat, shapeRepr(h.Shape), dt.name()))
+		return nil, rd.fail(fmt.Errorf("%w: shape %s of %s needs more bytes than this machine can address", ErrFormat, FormatShape(h.Shape), dt.name()))
 	}
 	if size >= 0 {
 		want := int64(n) * int64(dt.size)
 		have := size - hdrBytes
 		switch {
 		case have < want:
-			return nil, rd.fail(fmt.Errorf("%w: truncated data: shape %s of %s needs %d bytes, the file has %d after the header", ErrFormat, shapeRepr(h.Shape), dt.name(), want, have))
+			return nil, rd.fail(fmt.Errorf("%w: truncated data: shape %s of %s needs %d bytes, the file has %d after the header", ErrFormat, FormatShape(h.Shape), dt.name(), want, have))
 		case have > want:
-			return nil, rd.fail(fmt.Errorf("%w: %d unexpected bytes after the data of shape %s of %s", ErrFormat, have-want, shapeRepr(h.Shape), dt.name()))
+			return nil, rd.fail(fmt.Errorf("%w: %d unexpected bytes after the data of shape %s of %s", ErrFormat, have-want, FormatShape(h.Shape), dt.name()))
 		}
 		rd.sized = true
 	}
@@ -223,7 +223,7 @@ func readInto[T float64 | int64 | int32](r *Reader, dst []T, direct bool, decode
 // sticky error.
 func (r *Reader) readErr(err error, k int) error {
 	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return r.fail(fmt.Errorf("%w: truncated data: shape %s of %s needs %d elements, the data ends after %d", ErrFormat, shapeRepr(r.h.Shape), r.dt.name(), r.n, r.done+k))
+		return r.fail(fmt.Errorf("%w: truncated data: shape %s of %s needs %d elements, the data ends after %d", ErrFormat, FormatShape(r.h.Shape), r.dt.name(), r.n, r.done+k))
 	}
 	return r.fail(err)
 }
@@ -241,7 +241,7 @@ func (r *Reader) checkEnd() error {
 		extra := int64(1)
 		more, _ := io.Copy(io.Discard, io.LimitReader(r.br, 1<<20))
 		extra += more
-		r.err = r.fail(fmt.Errorf("%w: unexpected bytes after the data of shape %s of %s (at least %d)", ErrFormat, shapeRepr(r.h.Shape), r.dt.name(), extra))
+		r.err = r.fail(fmt.Errorf("%w: unexpected bytes after the data of shape %s of %s (at least %d)", ErrFormat, FormatShape(r.h.Shape), r.dt.name(), extra))
 	case err != io.EOF:
 		r.err = r.fail(err)
 	}

@@ -61,7 +61,7 @@ func readString(r io.Reader) (string, error) {
 	}
 	n, _ := shapeLen(h.Shape)
 	if n != 1 {
-		return "", fmt.Errorf("%w: string array of shape %s, want one element", ErrShape, shapeRepr(h.Shape))
+		return "", fmt.Errorf("%w: string array of shape %s, want one element", ErrShape, FormatShape(h.Shape))
 	}
 	width := size
 	if descr[0] == 'U' {

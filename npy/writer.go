@@ -153,7 +153,7 @@ func writeFrom[T float64 | int64 | int32](w *Writer, src []T, direct bool, encod
 		return w.err
 	}
 	if len(src) > w.n-w.done {
-		w.err = w.fail(fmt.Errorf("%w: writing %d more elements would exceed shape %s (%d elements, %d written)", ErrShape, len(src), shapeRepr(w.h.Shape), w.n, w.done))
+		w.err = w.fail(fmt.Errorf("%w: writing %d more elements would exceed shape %s (%d elements, %d written)", ErrShape, len(src), FormatShape(w.h.Shape), w.n, w.done))
 		return w.err
 	}
 	if direct {
@@ -200,7 +200,7 @@ func (w *Writer) Close() error {
 	w.closed = true
 	err := w.err
 	if err == nil && w.done != w.n {
-		err = w.fail(fmt.Errorf("%w: closed after %d of the %d elements of shape %s", ErrShape, w.done, w.n, shapeRepr(w.h.Shape)))
+		err = w.fail(fmt.Errorf("%w: closed after %d of the %d elements of shape %s", ErrShape, w.done, w.n, FormatShape(w.h.Shape)))
 	}
 	if err == nil {
 		if ferr := w.bw.Flush(); ferr != nil {
