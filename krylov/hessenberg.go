@@ -78,10 +78,7 @@ func (h *hessLSQ) add(col []float64) float64 {
 	gk := h.g[k]
 	h.g[k], h.g[k+1] = c*gk, -s*gk
 	h.k = k + 1
-	if h.g[k+1] < 0 {
-		return -h.g[k+1]
-	}
-	return h.g[k+1]
+	return math.Abs(h.g[k+1]) // not −0 in a history or monitor line
 }
 
 // diag returns R's j-th diagonal entry (≥ 0; zero only when column j lies
