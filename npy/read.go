@@ -43,7 +43,7 @@ func ReadArray(path string) (Array, error) { return ReadOptions{}.ReadArray(path
 
 // ReadInt64Array reads a .npy file holding integers or bools of any width
 // and byte order into an Int64Array in row-major order. A float array is
-// refused with ErrDType (read it with ReadArray); a uint64 above MaxInt64
+// refused with ErrDType (ReadArray reads them); a uint64 above MaxInt64
 // with ErrRange.
 func ReadInt64Array(path string) (Int64Array, error) {
 	r, err := Open(path)
@@ -149,7 +149,7 @@ func (o ReadOptions) readArray(r *Reader) (Array, error) {
 // readInt64Array reads everything r holds as int64, in row-major order.
 func readInt64Array(r *Reader) (Int64Array, error) {
 	if !r.dt.isInt() {
-		return Int64Array{}, r.fail(fmt.Errorf("%w: array holds %s, not integers (read it with ReadArray)", ErrDType, r.dt.name()))
+		return Int64Array{}, r.fail(fmt.Errorf("%w: array holds %s, not integers", ErrDType, r.dt.name()))
 	}
 	data, err := readAll(r, r.ReadInt64, nil)
 	if err != nil {
