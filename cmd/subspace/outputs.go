@@ -1,6 +1,8 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
@@ -12,7 +14,7 @@ type output struct{ flag, path string }
 // checkOutputs checks a command's output files before any work is done,
 // so that a mistake is reported at once and not after a long solve:
 //
-//   - the directory of each output exists;
+//   - the directory of each output exists and a file can be created in it;
 //   - an existing output is a regular file (the .npy/.npz writers rename a
 //     temporary file over the path, which would turn a device, pipe or
 //     directory into a regular file) and is overwritten only with force;
@@ -68,6 +70,19 @@ func checkOutput(flag, path string, force bool) error {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return usageErrorf("%s %s: directory %s does not exist", flag, path, dir)
 	}
+	// The writers create a temporary file in dir and rename it over path:
+	// try that now (a read-only directory, /proc) rather than after the
+	// work.
+	probe, err := os.CreateTemp(dir, ".subspace-probe-*")
+	if err != nil {
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			err = pe.Err
+		}
+		return usageErrorf("%s %s: cannot create a file in directory %s: %v", flag, path, dir, err)
+	}
+	probe.Close()
+	os.Remove(probe.Name())
 	return nil
 }
 

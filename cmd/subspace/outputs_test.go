@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -65,6 +66,22 @@ func TestOutputsChecked(t *testing.T) {
 		{"merge out is a shard", []string{"datagen", "merge", "--out", existing, existing, "--force"}, "--out " + existing + " is also an input"},
 		{"convert device", []string{"convert", A, os.DevNull, "--force"}, "is not a regular file"},
 	}
+	if runtime.GOOS == "linux" {
+		// A directory that exists but takes no new file (even for root):
+		// found before the work, not when the output is written.
+		tests = append(tests,
+			struct {
+				name string
+				args []string
+				want string
+			}{"solve unwritable directory", []string{"solve", A, "--out", "/proc/x.npy"}, "--out /proc/x.npy: cannot create a file in directory /proc"},
+			struct {
+				name string
+				args []string
+				want string
+			}{"datagen unwritable directory", []string{"datagen", "darcy", "--out", "/proc/d.npz"}, "--out /proc/d.npz: cannot create a file in directory /proc"},
+		)
+	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := dgRun(t, tc.args...)
@@ -81,6 +98,10 @@ func TestOutputsChecked(t *testing.T) {
 	}
 	if st, err := os.Stat(os.DevNull); err != nil || st.Mode().IsRegular() {
 		t.Errorf("%s is no longer a device (err %v)", os.DevNull, err)
+	}
+	// The writability probes leave nothing behind.
+	if probes, _ := filepath.Glob(filepath.Join(dir, ".subspace-probe-*")); len(probes) > 0 {
+		t.Errorf("probe files left: %v", probes)
 	}
 }
 
