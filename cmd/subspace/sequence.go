@@ -139,8 +139,9 @@ func (f *sequenceFlags) validate(cmd *cobra.Command) error {
 		return usageErrorf("unknown --precond %q; valid preconditioners are %s", f.prec, strings.Join(precond.Kinds(), ", "))
 	case f.sort != "none" && f.sort != "greedy" && f.sort != "grouped":
 		return usageErrorf("--sort must be none, greedy or grouped, got %q", f.sort)
-	case !(f.rtol > 0) || math.IsInf(f.rtol, 0):
-		return usageErrorf("--rtol must be finite and > 0, got %v", f.rtol)
+	case !(f.rtol > 0 && f.rtol < 1):
+		// rtol ≥ 1 would accept zero solutions without a step.
+		return usageErrorf("--rtol must be in (0, 1), got %v", f.rtol)
 	case f.maxIter < 0:
 		return usageErrorf("--maxiter must be >= 0, got %d", f.maxIter)
 	case f.m < 2:
@@ -466,7 +467,7 @@ func readRecycled(path string, n, k int) (*mat.Dense, error) {
 		return nil, fmt.Errorf("--recycle-from: %w", err)
 	}
 	if len(a.Shape) != 2 || a.Shape[0] != n || a.Shape[1] > k {
-		return nil, fmt.Errorf("--recycle-from: %s has shape %s; want (%d, r) with r ≤ --k = %d: the systems have %d unknowns", path, shapeString(a.Shape), n, k, n)
+		return nil, fmt.Errorf("--recycle-from: %s has shape %s; want (%d, r) with r ≤ --k = %d: the systems have %d unknowns", path, npy.FormatShape(a.Shape), n, k, n)
 	}
 	if a.Shape[1] == 0 {
 		return nil, nil
@@ -508,7 +509,7 @@ func sequenceRHS(flag string, N, n int) (func(i int, A *sparse.CSR) []float64, s
 	case len(a.Shape) == 2 && a.Shape[0] == N && a.Shape[1] == n:
 		return func(i int, _ *sparse.CSR) []float64 { return slices.Clone(a.Data[i*n : (i+1)*n]) }, flag, nil
 	}
-	return nil, "", fmt.Errorf("--rhs: %s has shape %s; want (%d,) for one right-hand side or (%d, %d) for one per file", flag, shapeString(a.Shape), n, N, n)
+	return nil, "", fmt.Errorf("--rhs: %s has shape %s; want (%d,) for one right-hand side or (%d, %d) for one per file", flag, npy.FormatShape(a.Shape), n, N, n)
 }
 
 // sequenceSystems returns one entry per file from the lanes' stats.

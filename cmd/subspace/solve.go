@@ -190,8 +190,9 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	}
 	leastSquares := method == "lsqr" || method == "lsmr"
 	switch {
-	case !(f.rtol >= 0) || math.IsInf(f.rtol, 0):
-		return usageErrorf("--rtol must be finite and >= 0, got %v", f.rtol)
+	case !(f.rtol >= 0 && f.rtol < 1):
+		// rtol ≥ 1 would accept x0 (zero) as the answer without a step.
+		return usageErrorf("--rtol must be in [0, 1), got %v", f.rtol)
 	case !(f.atol >= 0) || math.IsInf(f.atol, 0):
 		return usageErrorf("--atol must be finite and >= 0, got %v", f.atol)
 	case f.maxIter < 0:
