@@ -28,7 +28,7 @@ func (a *asmFlags) validate(fs *pflag.FlagSet, prec string) error {
 	case a.blocks < 0:
 		return usageErrorf("--blocks %d: must be ≥ 1 (or 0: one per processor)", a.blocks)
 	case a.overlap < 0:
-		return usageErrorf("--overlap %d: must be ≥ 1 (bjacobi is asm without overlap)", a.overlap)
+		return usageErrorf("--overlap %d: must be ≥ 1, or 0 for the default 1 (bjacobi is asm without overlap)", a.overlap)
 	}
 	return nil
 }

@@ -64,10 +64,19 @@ func (m datagenMeta) sameRun(o datagenMeta) string {
 		{"orthog", m.orthog(), o.orthog()},
 	} {
 		if c.a != c.b {
-			return fmt.Sprintf("%s %v vs %v", c.name, c.a, c.b)
+			return fmt.Sprintf("%s %v vs %v", c.name, noneIfEmpty(c.a), noneIfEmpty(c.b))
 		}
 	}
 	return ""
+}
+
+// noneIfEmpty returns "none" for an empty string (a baseline absent with
+// --compare=false), v otherwise.
+func noneIfEmpty(v any) any {
+	if v == "" {
+		return "none"
+	}
+	return v
 }
 
 // orthog is the run's --orthog: the stored name, or auto when it is absent.

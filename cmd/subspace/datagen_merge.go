@@ -26,7 +26,7 @@ the files come from the same run (family, grid, seed, count, rtol,
 preconditioner, sort, solver settings, number of shards, and the same global
 order), that every shard 0..N-1 is present exactly once and that together
 they hold every system exactly once; anything else is an error naming the
-files. The output is refused if it exists, unless --force, and may not be
+files. Shards may differ in --warmup (the merged file records the largest). The output is refused if it exists, unless --force, and may not be
 one of the shards. Exit status 3 (after writing and printing) when some
 merged solutions have a relative residual above the run's rtol, as datagen.`,
 		Args: func(cmd *cobra.Command, args []string) error {
@@ -133,6 +133,12 @@ func mergeShards(paths []string) (*dataset, error) {
 	}
 	m := &dataset{meta: first, order: shards[0].order, hasBase: first.Baseline != ""}
 	m.meta.ShardIndex, m.meta.ShardCount = 0, 1
+	// --warmup is a choice of each shard (how many systems before its
+	// slice warm the recycled space), not of the run: the merged file
+	// records the largest.
+	for _, d := range shards {
+		m.meta.Warmup = max(m.meta.Warmup, d.meta.Warmup)
+	}
 	N := first.Count
 	fl, sl := prod(first.FieldShape), prod(first.SolutionShape)
 	m.index, m.position = make([]int64, N), make([]int64, N)

@@ -358,6 +358,9 @@ func TestDatagenShardMergeRoundTrip(t *testing.T) {
 	if b.meta.ShardCount != 1 || b.meta.ShardIndex != 0 || !b.hasBase {
 		t.Errorf("merged meta %+v", b.meta)
 	}
+	if b.meta.Warmup != 2 { // the largest of the shards' (the first file given has 2)
+		t.Errorf("merged warmup %d, want 2", b.meta.Warmup)
+	}
 }
 
 func TestDatagenBadArguments(t *testing.T) {
@@ -458,6 +461,7 @@ func TestDatagenMergeMismatches(t *testing.T) {
 	s1rtol := gen("s1rtol.npz", "--shard", "1/2", "--rtol", "1e-6")
 	s1once := gen("s1once.npz", "--shard", "1/2", "--orthog", "once")
 	s1skr := gen("s1skr.npz", "--shard", "1/2", "--scheme", "skr-code", "--k", "10", "--update-every", "3") // same solver, so the scheme is what differs
+	s1base := gen("s1base.npz", "--shard", "1/2", "--compare")
 	t0 := gen("t0.npz", "--shard", "0/3")
 	full := gen("full.npz")
 	out := filepath.Join(dir, "m.npz")
@@ -470,6 +474,7 @@ func TestDatagenMergeMismatches(t *testing.T) {
 		{"different rtol", []string{s0, s1rtol}, "rtol 1e-05 vs 1e-06"},
 		{"different scheme", []string{s0, s1skr}, "scheme flux vs skr-code"},
 		{"different orthog", []string{s0, s1once}, "orthog auto vs once"},
+		{"baseline in one shard only", []string{s0, s1base}, "baseline none vs GMRES(40)"},
 		{"different shard count", []string{s0, t0}, "shard count 2 vs 3"},
 		{"duplicate shard", []string{s0, s0, s1}, "shard 0/2 given twice"},
 		{"missing shard", []string{s0}, "missing shard(s) [1] of 2"},

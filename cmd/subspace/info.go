@@ -66,7 +66,8 @@ density of a matrix with no positions) or overflow are null.`,
 
 // readInfoMatrix reads a Matrix Market file with its header, or a .npz
 // file (scipy.sparse.save_npz) under a header that says so: format "npz",
-// field real, general storage, the stored entries as the file's entries.
+// field real, general storage, the stored entries (duplicates summed) as
+// the file's entries.
 func readInfoMatrix(path string) (*sparse.MM, error) {
 	if !strings.HasSuffix(strings.ToLower(path), ".npz") {
 		return sparse.ReadMMFile(path)
@@ -99,7 +100,7 @@ type mmInfo struct {
 	Rows          int     `json:"rows"`
 	Cols          int     `json:"cols"`
 	NNZ           int     `json:"nnz"`
-	Entries       int     `json:"entries"` // entry lines in the file
+	Entries       int     `json:"entries"` // entry lines in the file (.npz: the stored entries, duplicates summed)
 	Format        string  `json:"format"`
 	Field         string  `json:"field"`
 	HeaderSym     string  `json:"header_symmetry"`
@@ -210,7 +211,13 @@ func (in *mmInfo) print(w io.Writer) error {
 	if in.HeaderSym != sparse.MMGeneral {
 		expanded = ", " + in.HeaderSym + " storage expanded"
 	}
-	row("nonzeros", "%d stored (%d entries in the file%s; explicit zeros count)", in.NNZ, in.Entries, expanded)
+	if in.Format == "npz" {
+		// LoadNPZ sums duplicate entries (as SciPy's tocsr does), so the
+		// count as stored in the file is not known here.
+		row("nonzeros", "%d stored (duplicates in the file summed; explicit zeros count)", in.NNZ)
+	} else {
+		row("nonzeros", "%d stored (%d entries in the file%s; explicit zeros count)", in.NNZ, in.Entries, expanded)
+	}
 	row("field", "%s (%s format)", in.Field, in.Format)
 	row("header symmetry", "%s", in.HeaderSym)
 	var props []string
