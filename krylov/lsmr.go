@@ -30,20 +30,21 @@ import (
 // ‖b − A x‖ and ‖Aᵀ(b − A x) − λ²x‖ are computed and reported. Memory:
 // m + 4n plus scratch m + n.
 //
-// Errors: ErrNotConverged (rules 3, 6, 7 of LSOptions), ErrNaN, a wrapped
-// ctx.Err(), ErrOption for invalid options or an operator without ApplyT.
+// Errors: ErrNotConverged (rules 3, 6, 7 of LSOptions), ErrNaN (NaN or
+// Inf in the input or the iteration, an estimate that overflows even on
+// the rescaled problem, or a solution beyond the float64 range; see
+// LSOptions), a wrapped ctx.Err(), ErrOption for invalid options or an
+// operator without ApplyT.
 // With a *sparse.CSR or *sparse.CSC operator the products with Aᵀ (or A)
 // sum per-core partial results, so the last bits of x depend on
 // GOMAXPROCS.
 func LSMR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (LSResult, error) {
+	return lsSolve(ctx, "LSMR", A, b, x, o, 1e-6, lsmr)
+}
+
+// lsmr is one run of LSMR on the problem as lsSolve scaled it (see lsCore).
+func lsmr(ctx context.Context, A linop.Transposer, b, x []float64, opt *LSOptions, res *LSResult, sc *lsScale) error {
 	const method = "LSMR"
-	if res, ok, err := rescaledLS(A, b, x, o, func(b, x []float64, o *LSOptions) (LSResult, error) { return LSMR(ctx, A, b, x, o) }); ok {
-		return res, err
-	}
-	At, opt, res, done, err := lsStart(method, A, b, x, o, 1e-6)
-	if done {
-		return res, err
-	}
 	m, n := A.Dims()
 	u := make([]float64, m)
 	tm := make([]float64, m)
@@ -54,9 +55,9 @@ func LSMR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 	damp := opt.Damp
 
 	// β₁u₁ = b − A x₀, α₁v₁ = Aᵀu₁.
-	alpha, beta, mon, done, err := lsBidiagStart(ctx, method, A, At, b, x, u, v, tm, tn, &opt, &res)
+	alpha, beta, mon, done, err := lsBidiagStart(ctx, method, A, b, x, u, v, tm, tn, opt, res, sc)
 	if done {
-		return res, err
+		return err
 	}
 	normb := beta
 	vec.Copy(h, v)
@@ -85,18 +86,24 @@ func LSMR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 	for it := 1; stop == 0; it++ {
 		A.Apply(tm, v)
 		res.MatVecs++
-		beta = math.Sqrt(vec.XpayDot(tm, -alpha, u, u))
+		beta = xpayNorm(tm, -alpha, u)
+		if !sc.check(beta) {
+			return nil // start again rescaled
+		}
 		if !finite(beta) {
-			return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res,
+			return lsFinish(method, A, b, x, tm, tn, damp, 0, res,
 				errorf("%s: β = %v at iteration %d: %w", method, beta, it, ErrNaN))
 		}
 		if beta > 0 {
 			normalize(u, beta)
-			At.ApplyT(tn, u)
+			A.ApplyT(tn, u)
 			res.MatVecsT++
-			alpha = math.Sqrt(vec.XpayDot(tn, -beta, v, v))
+			alpha = xpayNorm(tn, -beta, v)
+			if !sc.check(alpha) {
+				return nil
+			}
 			if !finite(alpha) {
-				return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res,
+				return lsFinish(method, A, b, x, tm, tn, damp, 0, res,
 					errorf("%s: α = %v at iteration %d: %w", method, alpha, it, ErrNaN))
 			}
 			normalize(v, alpha)
@@ -153,9 +160,11 @@ func LSMR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 		res.Iterations = it
 		res.NormA, res.CondA = normA, condA
 		if err := mon.record(it, normr); err != nil {
-			return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res, err)
+			return lsFinish(method, A, b, x, tm, tn, damp, 0, res, err)
 		}
-		stop = lsStopRule(&opt, it, normb, normr, normar, normA, condA, vec.Norm(x))
+		if stop, err = lsStopRule(method, opt, it, normb, normr, normar, normA, condA, vec.Norm(x)); err != nil {
+			return lsFinish(method, A, b, x, tm, tn, damp, 0, res, err)
+		}
 	}
-	return res, lsFinish(method, At, b, x, tm, tn, damp, stop, &res, nil)
+	return lsFinish(method, A, b, x, tm, tn, damp, stop, res, nil)
 }

@@ -33,6 +33,21 @@ import (
 // The DESIGN rule ‖r‖ ≤ max(RTol·‖b‖, ATol) does not apply: an
 // incompatible system never reaches a small residual, and the natural test
 // is rule 2.
+//
+// The estimates that feed the rules (‖r̄‖, ‖Āᵀr̄‖, ‖Ā‖, ‖x‖ and their
+// products) must be finite: a rule never passes because one of them
+// overflowed (‖Ā‖ = Inf made ‖Āᵀr̄‖/(‖Ā‖‖r̄‖) = 0 look like rule 2). The
+// methods square and multiply the α and β of the bidiagonalisation, which
+// are at most ‖Ā‖, so when one of them or λ exceeds 2^300, a product
+// overflows, or α₁ = ‖Aᵀu₁‖ and λ are both below 2^−300 (‖b‖ is rescaled
+// as for every solver, see the package doc), the solve starts again from
+// x₀ on the problem with A and λ multiplied by a power of two 2^−f that
+// brings that value (the geometric mean of α₁ and λ when λ is the larger)
+// to about 1, and x by 2^f: an exact scaling (up to entries that
+// underflow, and a damping below 2^−1022‖Ā‖), so the iterates are those
+// of the original problem scaled. At most two such restarts are made
+// (none when x₀ would not scale exactly); a non-finite estimate then
+// stops the solve with ErrNaN, as does an x whose scaling back overflows.
 type LSOptions struct {
 	// Damp is the regularisation parameter λ ≥ 0: the solvers minimise
 	// ‖A x − b‖² + λ²‖x‖². 0 means none. With an initial guess x₀ the
@@ -55,7 +70,8 @@ type LSOptions struct {
 	// (starting with ‖b − A x₀‖) in the result's History.
 	History bool
 	// Progress, when not nil, is called after every iteration with the
-	// iteration count and the estimate of ‖r̄‖/‖b − A x₀‖.
+	// iteration count and the estimate of ‖r̄‖/‖b − A x₀‖. After a
+	// restart on the rescaled problem (see above) the count starts again.
 	Progress func(iter int, relres float64)
 }
 
@@ -63,7 +79,12 @@ type LSOptions struct {
 // iterations, MatVecs (products with A, including the final residual),
 // the true residual ‖b − A x‖ and ‖b − A x‖/‖b‖ of the returned x,
 // Converged (stopping rules 1, 2, 4 or 5 of LSOptions, or b − A x₀ = 0 or
-// Aᵀ(b − A x₀) = 0 at the start), the reason and the history.
+// Aᵀ(b − A x₀) = 0 at the start), the reason and the history. After a
+// restart on the rescaled problem (see LSOptions) Iterations and History
+// are those of the last run, MatVecs and MatVecsT count every product.
+// The norms are computed on the scaled problem and scaled back: one whose
+// true value exceeds the float64 range (‖A‖ of a matrix with entries near
+// 1e308, say) is +Inf.
 type LSResult struct {
 	Result
 	// MatVecsT is the number of products with Aᵀ (including the final
@@ -190,33 +211,41 @@ func lsStart(method string, A linop.Operator, b, x []float64, o *LSOptions, defT
 }
 
 // lsStopRule applies the stopping rules of LSOptions after iteration it
-// and returns the rule number, or 0 to continue.
-func lsStopRule(opt *LSOptions, it int, normb, normr, normar, normA, condA, normx float64) int {
+// and returns the rule number, or 0 to continue. It returns an ErrNaN
+// error instead when an estimate, or ‖Ā‖‖r̄‖ or ‖Ā‖‖x‖/‖b‖, is not finite
+// (NaN, or an overflow that would make the ratios 0), or cond(Ā) is NaN
+// (+Inf is a valid estimate: it stops the solve by rules 3 and 6).
+func lsStopRule(method string, opt *LSOptions, it int, normb, normr, normar, normA, condA, normx float64) (int, error) {
+	ax := normA * normx / normb
+	if !finite(normr) || !finite(normar) || !finite(normA) || !finite(normx) || !finite(ax) || !finite(normA*normr) || math.IsNaN(condA) {
+		return 0, errorf("%s: estimates not finite at iteration %d (‖r‖ = %v, ‖Aᵀr‖ = %v, ‖A‖ = %v, ‖x‖ = %v, cond(A) = %v, ‖b‖ = %v): %w",
+			method, it, normr, normar, normA, normx, condA, normb, ErrNaN)
+	}
 	test1 := normr / normb
 	test2 := math.Inf(1)
 	if normA*normr != 0 {
 		test2 = normar / (normA * normr)
 	}
 	test3 := 1 / condA
-	t1 := test1 / (1 + normA*normx/normb)
-	rtol := opt.BTol + opt.ATol*normA*normx/normb
+	t1 := test1 / (1 + ax)
+	rtol := opt.BTol + opt.ATol*ax
 	switch {
 	case test1 <= rtol:
-		return 1
+		return 1, nil
 	case test2 <= opt.ATol:
-		return 2
+		return 2, nil
 	case 1+t1 <= 1:
-		return 4
+		return 4, nil
 	case 1+test2 <= 1:
-		return 5
+		return 5, nil
 	case test3 <= 1/opt.ConLim:
-		return 3
+		return 3, nil
 	case 1+test3 <= 1:
-		return 6
+		return 6, nil
 	case it >= opt.MaxIter:
-		return 7
+		return 7, nil
 	}
-	return 0
+	return 0, nil
 }
 
 // lsFinish computes the true residual r = b − A x, ‖r‖ and ‖Aᵀr − λ²x‖
@@ -224,7 +253,8 @@ func lsStopRule(opt *LSOptions, it int, normb, normr, normar, normA, condA, norm
 // returns err, or a wrapped ErrNotConverged for rules 3, 6 and 7, or
 // ErrNaN if the result is not finite.
 func lsFinish(method string, A linop.Transposer, b, x, rm, rn []float64, damp float64, stop int, res *LSResult, err error) error {
-	rnorm := residualTo(rm, A, b, x)
+	A.Apply(rm, x)
+	rnorm := xpayNorm(b, -1, rm)
 	A.ApplyT(rn, rm)
 	res.MatVecs++
 	res.MatVecsT++
@@ -291,11 +321,26 @@ func (m *lsMonitor) record(it int, normr float64) error {
 	return nil
 }
 
-// normalize scales v to unit norm given its norm nv (no-op when nv = 0).
+// normalize scales v to unit norm given its norm nv (no-op when nv = 0),
+// also when nv is subnormal and 1/nv overflows.
 func normalize(v []float64, nv float64) {
-	if nv > 0 {
+	switch {
+	case nv >= 0x1p-1022:
 		vec.Scale(1/nv, v)
+	case nv > 0:
+		vec.Scale(0x1p1022, v) // exact: |vᵢ| ≤ nv < 2^−1022
+		vec.Scale(1/(nv*0x1p1022), v)
 	}
+}
+
+// xpayNorm sets y = x + a·y and returns ‖y‖: the fused √Σyᵢ² when the sum
+// is safely inside the range, else vec.Norm's scaled sum, which neither
+// overflows nor underflows (a β of 1e−170 is not 0, nor one of 1e170 +Inf).
+func xpayNorm(x []float64, a float64, y []float64) float64 {
+	if s := vec.XpayDot(x, a, y, y); s >= 1e-280 && s <= math.MaxFloat64 {
+		return math.Sqrt(s)
+	}
+	return vec.Norm(y)
 }
 
 // lsBidiagStart is the first step of the Golub–Kahan bidiagonalisation
@@ -304,8 +349,10 @@ func normalize(v []float64, nv float64) {
 // record. done reports that the solve is already over — cancelled, a
 // non-finite ‖Aᵀu₁‖ (ErrNaN), or x₀ optimal because β₁ = 0 or α₁ = 0 —
 // and err is then what the solver must return after lsFinish; tm and tn
-// are lsFinish's scratch.
-func lsBidiagStart(ctx context.Context, method string, A linop.Operator, At linop.Transposer, b, x, u, v, tm, tn []float64, opt *LSOptions, res *LSResult) (alpha, beta float64, mon lsMonitor, done bool, err error) {
+// are lsFinish's scratch. done is also set, with sc.want and no
+// lsFinish, when β₁ (A x₀ overflowed), α₁ or λ asks for a rescaled
+// restart (see lsScale).
+func lsBidiagStart(ctx context.Context, method string, A linop.Transposer, b, x, u, v, tm, tn []float64, opt *LSOptions, res *LSResult, sc *lsScale) (alpha, beta float64, mon lsMonitor, done bool, err error) {
 	if isZero(x) {
 		vec.Copy(u, b)
 	} else {
@@ -314,23 +361,225 @@ func lsBidiagStart(ctx context.Context, method string, A linop.Operator, At lino
 		vec.XpayDot(b, -1, u, u)
 	}
 	beta = vec.Norm(u)
+	if !finite(beta) && !sc.check(beta) {
+		return alpha, beta, mon, true, nil // A x₀ overflowed: start again rescaled
+	}
 	normalize(u, beta)
-	At.ApplyT(v, u)
+	A.ApplyT(v, u)
 	res.MatVecsT++
 	alpha = vec.Norm(v)
+	if finite(beta) && !sc.checkStart(alpha, opt.Damp) {
+		return alpha, beta, mon, true, nil
+	}
 	normalize(v, alpha)
 
 	mon = lsMonitor{ctx: ctx, method: method, normb: beta, history: opt.History, progress: opt.Progress, res: res}
 	if err := mon.record(0, beta); err != nil {
-		return alpha, beta, mon, true, lsFinish(method, At, b, x, tm, tn, opt.Damp, 0, res, err)
+		return alpha, beta, mon, true, lsFinish(method, A, b, x, tm, tn, opt.Damp, 0, res, err)
 	}
 	if !finite(alpha) {
-		return alpha, beta, mon, true, lsFinish(method, At, b, x, tm, tn, opt.Damp, 0, res,
+		return alpha, beta, mon, true, lsFinish(method, A, b, x, tm, tn, opt.Damp, 0, res,
 			errorf("%s: ‖Aᵀb‖ = %v: %w", method, alpha, ErrNaN))
 	}
 	if beta == 0 || alpha == 0 {
 		// b − A x₀ = 0, or it is orthogonal to range(A): x₀ is optimal.
-		return alpha, beta, mon, true, lsFinish(method, At, b, x, tm, tn, opt.Damp, 0, res, nil)
+		return alpha, beta, mon, true, lsFinish(method, A, b, x, tm, tn, opt.Damp, 0, res, nil)
 	}
 	return alpha, beta, mon, false, nil
+}
+
+// lsCore is one run of LSQR's or LSMR's iteration (after lsStart) on the
+// problem as lsSolve scaled it. It leaves its result in res and returns
+// lsFinish's error, or nil with sc.want set when it stopped early to ask
+// for a rescaled restart.
+type lsCore func(ctx context.Context, A linop.Transposer, b, x []float64, opt *LSOptions, res *LSResult, sc *lsScale) error
+
+// lsScale is the power-of-two scaling under which a run of lsCore works
+// (A and λ times 2^−f, b times 2^−e, x times 2^(f−e)), and the range
+// check that asks for a new f.
+type lsScale struct {
+	f, e  int
+	retry bool      // a new scaling may still be asked for
+	x0    []float64 // the caller's initial guess; nil if zero
+	want  bool      // set by check: start again with f = next
+	next  int
+}
+
+// lsMaxScale bounds |f|, so that 2^−f/2 and 2^−(f − f/2) stay normal.
+const lsMaxScale = 2000
+
+// checkStart is check for the first step: alpha = α₁ = ‖Aᵀu₁‖ and lam
+// = λ. A run also restarts when the larger of the two is below
+// rescaleLow (and not 0); when λ is the larger, f brings the geometric
+// mean of α₁ and λ to about 1, not λ alone, which could leave α's square
+// to underflow.
+func (sc *lsScale) checkStart(alpha, lam float64) bool {
+	s := max(alpha, lam)
+	if !finite(s) || s == 0 || (s >= rescaleLow && s <= rescaleHigh) {
+		return sc.check(s)
+	}
+	_, e := math.Frexp(s)
+	if lam > alpha && alpha > 0 {
+		_, ea := math.Frexp(alpha)
+		e = (e + ea) / 2
+	}
+	return sc.ask(e)
+}
+
+// check reports whether s, the larger of the α and β just computed, lets
+// the run go on. It does unless s is above rescaleHigh or not finite (an
+// overflow: then f grows by 1024, tried only from f ≤ 0), and the run may
+// still be restarted with an f that brings s to about 1 and scales x₀
+// exactly; then it records that f in next, sets want and returns false.
+func (sc *lsScale) check(s float64) bool {
+	switch {
+	case !finite(s):
+		if sc.f > 0 {
+			return true
+		}
+		return sc.ask(1024)
+	case s > rescaleHigh:
+		_, e := math.Frexp(s)
+		return sc.ask(e)
+	}
+	return true
+}
+
+// ask asks for a restart with f increased by e, if one may still be made
+// and scales x₀ exactly, and reports whether the run may go on instead.
+func (sc *lsScale) ask(e int) bool {
+	if !sc.retry {
+		return true
+	}
+	next := min(max(sc.f+e, -lsMaxScale), lsMaxScale)
+	if next == sc.f || !scalesExactly(sc.x0, next-sc.e) {
+		sc.retry = false
+		return true
+	}
+	sc.next, sc.want = next, true
+	return false
+}
+
+// scalesExactly reports whether every non-zero entry of x times 2^f is a
+// normal float64.
+func scalesExactly(x []float64, f int) bool {
+	for _, v := range x {
+		if v == 0 {
+			continue
+		}
+		if s := math.Abs(math.Ldexp(v, f)); math.IsInf(s, 0) || s < 0x1p-1022 {
+			return false
+		}
+	}
+	return true
+}
+
+// lsScaledOp is 2^−f·A, applied as 2^−g·(A·(2^−h·x)) with g = f/2 and
+// h = f − g, so that for |f| ≤ lsMaxScale neither the scaled argument nor
+// the product overflows where 2^−f·(A·x) would, and few entries of the
+// argument underflow where A·(2^−f·x) would lose them.
+type lsScaledOp struct {
+	a      linop.Transposer
+	sg, sh float64   // 2^−g, 2^−h
+	tmp    []float64 // the scaled argument
+}
+
+func newLSScaledOp(A linop.Transposer, f int) *lsScaledOp {
+	m, n := A.Dims()
+	g := f / 2
+	return &lsScaledOp{a: A, sg: math.Ldexp(1, -g), sh: math.Ldexp(1, g-f), tmp: make([]float64, max(m, n))}
+}
+
+func (s *lsScaledOp) Dims() (r, c int) { return s.a.Dims() }
+
+func (s *lsScaledOp) Apply(dst, x []float64) {
+	t := s.tmp[:len(x)]
+	for i, v := range x {
+		t[i] = v * s.sh
+	}
+	s.a.Apply(dst, t)
+	vec.Scale(s.sg, dst)
+}
+
+func (s *lsScaledOp) ApplyT(dst, x []float64) {
+	t := s.tmp[:len(x)]
+	for i, v := range x {
+		t[i] = v * s.sh
+	}
+	s.a.ApplyT(dst, t)
+	vec.Scale(s.sg, dst)
+}
+
+// lsSolve runs LSQR or LSMR (core, with its default tolerance defTol):
+// lsStart and a run of core on the problem as given, or with b rescaled
+// when its norm is out of range (rescaledLS). When the run asks for A to
+// be rescaled (see LSOptions), it starts again from x₀ on the problem
+// with A and λ times 2^−f, b times 2^−e and x₀ times 2^(f−e), as often as
+// the runs ask, and scales the result back at once (scaling back by 2^e
+// and then by 2^−f could overflow in between).
+func lsSolve(ctx context.Context, method string, A linop.Operator, b, x []float64, o *LSOptions, defTol float64, core lsCore) (LSResult, error) {
+	sc := lsScale{retry: true}
+	sc.e, _ = rescaleExp(b, nil) // 0 when b is in range
+	if !isZero(x) {
+		sc.x0 = slices.Clone(x)
+	}
+	run := func(A linop.Operator, b, x []float64, o *LSOptions) (LSResult, error) {
+		At, opt, res, done, err := lsStart(method, A, b, x, o, defTol)
+		if done {
+			return res, err
+		}
+		err = core(ctx, At, b, x, &opt, &res, &sc)
+		return res, err
+	}
+	res, ok, err := rescaledLS(A, b, x, o, func(b, x []float64, o *LSOptions) (LSResult, error) { return run(A, b, x, o) })
+	if !ok {
+		res, err = run(A, b, x, o)
+	}
+	if !sc.want {
+		return lsScaledBack(method, x, res, err)
+	}
+	// A asked for the scaling, so it is a Transposer and o is valid.
+	bs, xs := scaledCopies(b, x, sc.e)
+	for runs := 2; sc.want; runs++ {
+		matvecs, matvecsT := res.MatVecs, res.MatVecsT
+		sc.f, sc.want, sc.retry = sc.next, false, runs < 3
+		var so LSOptions
+		if o != nil {
+			so = *o
+		}
+		so.Damp = math.Ldexp(so.Damp, -sc.f)
+		clear(xs)
+		for i, v := range sc.x0 {
+			xs[i] = math.Ldexp(v, sc.f-sc.e)
+		}
+		res, err = run(newLSScaledOp(A.(linop.Transposer), sc.f), bs, xs, &so)
+		res.MatVecs += matvecs
+		res.MatVecsT += matvecsT
+	}
+	for i, v := range xs {
+		x[i] = math.Ldexp(v, sc.e-sc.f)
+	}
+	res.Residual = math.Ldexp(res.Residual, sc.e)
+	for i, v := range res.History {
+		res.History[i] = math.Ldexp(v, sc.e)
+	}
+	res.NormA = math.Ldexp(res.NormA, sc.f)
+	res.NormAr = math.Ldexp(res.NormAr, sc.e+sc.f)
+	res.NormX = math.Ldexp(res.NormX, sc.e-sc.f)
+	return lsScaledBack(method, x, res, err)
+}
+
+// lsScaledBack returns res and err, or, when err is nil and x, scaled
+// back from a rescaled solve, holds an infinity, res marked not converged
+// and an ErrNaN error: the solution is beyond the float64 range.
+func lsScaledBack(method string, x []float64, res LSResult, err error) (LSResult, error) {
+	if err != nil {
+		return res, err
+	}
+	if i, bad := vec.HasNaNInf(x); bad {
+		res.Converged = false
+		res.Reason = "the solution overflows"
+		return res, errorf("%s: x[%d] = %v: the solution of the rescaled problem overflows when scaled back: %w", method, i, x[i], ErrNaN)
+	}
+	return res, nil
 }

@@ -27,20 +27,21 @@ import (
 // ‖b − A x‖ and ‖Aᵀ(b − A x) − λ²x‖ are computed and reported. Memory:
 // m + 3n plus scratch m + n.
 //
-// Errors: ErrNotConverged (rules 3, 6, 7 of LSOptions), ErrNaN, a wrapped
-// ctx.Err(), ErrOption for invalid options or an operator without ApplyT.
+// Errors: ErrNotConverged (rules 3, 6, 7 of LSOptions), ErrNaN (NaN or
+// Inf in the input or the iteration, an estimate that overflows even on
+// the rescaled problem, or a solution beyond the float64 range; see
+// LSOptions), a wrapped ctx.Err(), ErrOption for invalid options or an
+// operator without ApplyT.
 // With a *sparse.CSR or *sparse.CSC operator the products with Aᵀ (or A)
 // sum per-core partial results, so the last bits of x depend on
 // GOMAXPROCS.
 func LSQR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (LSResult, error) {
+	return lsSolve(ctx, "LSQR", A, b, x, o, 1e-8, lsqr)
+}
+
+// lsqr is one run of LSQR on the problem as lsSolve scaled it (see lsCore).
+func lsqr(ctx context.Context, A linop.Transposer, b, x []float64, opt *LSOptions, res *LSResult, sc *lsScale) error {
 	const method = "LSQR"
-	if res, ok, err := rescaledLS(A, b, x, o, func(b, x []float64, o *LSOptions) (LSResult, error) { return LSQR(ctx, A, b, x, o) }); ok {
-		return res, err
-	}
-	At, opt, res, done, err := lsStart(method, A, b, x, o, 1e-8)
-	if done {
-		return res, err
-	}
 	m, n := A.Dims()
 	u := make([]float64, m)
 	tm := make([]float64, m)
@@ -50,9 +51,9 @@ func LSQR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 	damp := opt.Damp
 
 	// β₁u₁ = b − A x₀, α₁v₁ = Aᵀu₁.
-	alpha, beta, mon, done, err := lsBidiagStart(ctx, method, A, At, b, x, u, v, tm, tn, &opt, &res)
+	alpha, beta, mon, done, err := lsBidiagStart(ctx, method, A, b, x, u, v, tm, tn, opt, res, sc)
 	if done {
-		return res, err
+		return err
 	}
 	normb := beta
 	vec.Copy(w, v)
@@ -70,19 +71,25 @@ func LSQR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 		// Bidiagonalisation: βu = A v − αu, αv = Aᵀu − βv.
 		A.Apply(tm, v)
 		res.MatVecs++
-		beta = math.Sqrt(vec.XpayDot(tm, -alpha, u, u))
+		beta = xpayNorm(tm, -alpha, u)
+		if !sc.check(beta) {
+			return nil // start again rescaled
+		}
 		if !finite(beta) {
-			return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res,
+			return lsFinish(method, A, b, x, tm, tn, damp, 0, res,
 				errorf("%s: β = %v at iteration %d: %w", method, beta, it, ErrNaN))
 		}
 		if beta > 0 {
 			normalize(u, beta)
 			anorm = math.Sqrt(anorm*anorm + alpha*alpha + beta*beta + dampsq)
-			At.ApplyT(tn, u)
+			A.ApplyT(tn, u)
 			res.MatVecsT++
-			alpha = math.Sqrt(vec.XpayDot(tn, -beta, v, v))
+			alpha = xpayNorm(tn, -beta, v)
+			if !sc.check(alpha) {
+				return nil
+			}
 			if !finite(alpha) {
-				return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res,
+				return lsFinish(method, A, b, x, tm, tn, damp, 0, res,
 					errorf("%s: α = %v at iteration %d: %w", method, alpha, it, ErrNaN))
 			}
 			normalize(v, alpha)
@@ -128,9 +135,11 @@ func LSQR(ctx context.Context, A linop.Operator, b, x []float64, o *LSOptions) (
 		res.Iterations = it
 		res.NormA, res.CondA = anorm, acond
 		if err := mon.record(it, rnorm); err != nil {
-			return res, lsFinish(method, At, b, x, tm, tn, damp, 0, &res, err)
+			return lsFinish(method, A, b, x, tm, tn, damp, 0, res, err)
 		}
-		stop = lsStopRule(&opt, it, normb, rnorm, arnorm, anorm, acond, xnorm)
+		if stop, err = lsStopRule(method, opt, it, normb, rnorm, arnorm, anorm, acond, xnorm); err != nil {
+			return lsFinish(method, A, b, x, tm, tn, damp, 0, res, err)
+		}
 	}
-	return res, lsFinish(method, At, b, x, tm, tn, damp, stop, &res, nil)
+	return lsFinish(method, A, b, x, tm, tn, damp, stop, res, nil)
 }
