@@ -40,9 +40,11 @@
 // # Methods
 //
 //   - Sinkhorn: scaling form u = a./(Kv), v = b./(Kᵀu), K = exp(−C/reg)
-//     (Cuturi 2013; POT "sinkhorn"). Fastest per iteration, but K
-//     underflows once C/reg exceeds ~745: it then returns ErrUnderflow
-//     naming the row or column, never NaN.
+//     (Cuturi 2013; POT "sinkhorn"). Fastest per iteration, but entries
+//     of K underflow to 0 once C/reg exceeds ~708: it then returns
+//     ErrUnderflow when a row, a column or a scaling is lost, or when the
+//     underflowed entries should carry plan mass above Tol (checked in
+//     the log domain at the end), never NaN or a wrong plan.
 //   - SinkhornLog: the same iteration on the potentials, each log-sum-exp
 //     shifted by the current potential so that a half-iteration is one
 //     fused pass of n·m exponentials (an inlined table exponential, ≤ 3
@@ -78,7 +80,13 @@
 // the row marginal is exact. The unbalanced method stops as POT does, on
 // the relative change of the scalings (default Tol 1e-6). Result.
 // MarginalError is always ‖P1 − a‖₂ + ‖Pᵀ1 − b‖₂ recomputed from the
-// returned plan.
+// returned plan, and a balanced method reports convergence only if it is
+// ≤ Tol: when the stopping rule passes on the iteration's own sums, the
+// plan is materialised and checked, and the iteration goes on if it
+// misses (rounding in the row marginal, or, for the stabilised methods,
+// exponentials of large C/reg: at C/reg = 1e8 the plan keeps about 1e-8
+// relative accuracy, so Tol 1e-9 is out of reach and the result is
+// ErrNotConverged).
 //
 // # Sinkhorn–Newton–Sparse: choices
 //
@@ -121,7 +129,8 @@
 // # Failure modes
 //
 //   - Sinkhorn (scaling): ErrUnderflow when exp(−C/reg) underflows
-//     (reg ≲ max C/700); use SinkhornLog, SinkhornStabilized or SNS.
+//     (reg ≲ max C/708) where the plan is not negligible; use
+//     SinkhornLog, SinkhornStabilized, SinkhornEpsScaling or SNS.
 //   - All Sinkhorn methods converge linearly with a rate that degrades
 //     like exp(−‖C‖∞/reg): at small reg they may hit MaxIter and return
 //     ErrNotConverged with the last iterate; SNS or EMD then help.

@@ -56,13 +56,13 @@ func SinkhornEpsScaling(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 		}
 	}
 	w.setReg(reg)
-	c := &checker{method: method, r: r, ctx: ctx}
+	c := &checker{method: method, r: r, ctx: ctx, confirm: true}
 	ok, err := w.stabilized(c, max(r.maxIter-res.Iterations, 0), r.tau, res, first)
 	if err != nil {
 		return nil, err
 	}
 	res.SinkhornIterations = res.Iterations
-	if err := w.finishLog(method, res); err != nil {
+	if err := w.finishLog(method, res, ok); err != nil {
 		return nil, err
 	}
 	if !ok {

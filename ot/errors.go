@@ -13,8 +13,11 @@ var (
 	// ErrNotConverged: the iteration limit was reached before the stopping
 	// rule was met. The Result describes the last iterate.
 	ErrNotConverged = errors.New("did not converge")
-	// ErrUnderflow: the scaling-form Sinkhorn produced a zero or infinite
-	// scaling because exp(−C/reg) underflowed; use a log-domain method.
+	// ErrUnderflow: exp(−C/reg) underflowed in the scaling-form Sinkhorn,
+	// giving a zero or infinite scaling, or zero kernel entries where the
+	// plan is not negligible (the iteration then solves another problem);
+	// use a log-domain method (SinkhornLog, SinkhornStabilized,
+	// SinkhornEpsScaling, SNS) or a larger reg.
 	ErrUnderflow = errors.New("numerical underflow")
 	// ErrNaN: a NaN or infinity appeared in the input or in the iteration.
 	ErrNaN = errors.New("NaN or Inf")

@@ -133,7 +133,9 @@ type Result struct {
 	// after which it was evaluated.
 	History      []float64
 	HistoryIters []int
-	// Converged reports whether the stopping rule was met.
+	// Converged reports whether the stopping rule was met by the
+	// returned plan: for the balanced methods it is true only if
+	// MarginalError ≤ Tol.
 	Converged bool
 	// Reason says why the solve stopped, in words.
 	Reason string

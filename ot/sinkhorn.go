@@ -12,16 +12,27 @@ import (
 // iterates v = b ./ (Kᵀu), u = a ./ (K v), and P = diag(u) K diag(v). a or
 // b nil means uniform weights. It stops when ‖Pᵀ1 − b‖₂ < Tol, evaluated
 // every CheckEvery iterations after the u update (POT's rule). The check
-// reuses the next iteration's Kᵀu, so it costs O(m). Cost per iteration:
-// one fused pass over K (K v, then u, then Kᵀu with the new u, row by
-// row), no exponentials; memory: K (n·m), 16 partial column sums (16·m)
-// and the plan.
+// reuses the next iteration's Kᵀu, so it costs O(m); when it passes, the
+// plan is materialised and the stop is accepted only if its marginal
+// error (Result.MarginalError) is ≤ Tol, with and without the mass of
+// underflowed entries (below); otherwise the iteration goes on. Cost per
+// iteration: one fused pass over K (K v, then u, then Kᵀu with the new
+// u, row by row), no exponentials; memory: K (n·m), 16 partial column
+// sums (16·m) and the plan.
 //
 // The scaling form is the fastest method for moderate reg but K underflows
-// when C/reg exceeds about 700: then a row or column of K, or a scaling,
-// becomes 0 or Inf and Sinkhorn returns an error wrapping ErrUnderflow
-// that says where, suggesting a log-domain method (sinkhorn-log,
-// stabilized, sns). It never returns NaN. Other errors as SinkhornLog.
+// where C/reg exceeds about 708 (such entries are 0; see fastexp.go). When
+// a whole row or column of K, or a scaling, becomes 0 or Inf, Sinkhorn
+// returns an error wrapping ErrUnderflow that says where. When only some
+// entries underflow, the iteration solves the problem restricted to the
+// other entries and can converge on its marginals with a wrong plan: so
+// after it stops (converged or not), the plan entries below 2^−1000 are
+// recomputed in the log domain, exp(log u_i + log v_j − C_ij/reg), one
+// pass at the end, and if the mass they should carry, ‖Δ(P1)‖₂ +
+// ‖Δ(Pᵀ1)‖₂, exceeds Tol the result is an error wrapping ErrUnderflow
+// (no Result) suggesting sinkhorn-log, stabilized, eps-scaling or sns, or
+// a larger reg. Underflow where the plan is negligible is harmless and
+// passes. It never returns NaN. Other errors as SinkhornLog.
 func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Options) (*Result, error) {
 	const method = "sinkhorn"
 	p, r, err := setup(method, a, b, C, reg, o, true, DefaultTol)
@@ -52,7 +63,8 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 		return nil, err
 	}
 	res := &Result{}
-	c := &checker{method: method, r: r, ctx: ctx}
+	c := &checker{method: method, r: r, ctx: ctx} // confirmed below, with the underflow check
+	var gap kernelGap
 	ok := false
 	w.run(opKtu)
 	for it := 0; ; it++ {
@@ -62,8 +74,21 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 				return nil, err
 			}
 			if done {
-				ok = true
-				break
+				// Confirm on the plan diag(u) K diag(v) that would be
+				// returned, and on the same plan with the mass of its
+				// underflowed entries restored (the plan the potentials
+				// imply).
+				w.planUKV()
+				planErr := dist(w.rowsum, p.a) + dist(w.colsum, p.b)
+				exact, miss := w.kernelGap(&gap)
+				if planErr <= r.tol && exact <= r.tol {
+					ok = true
+					break
+				}
+				if miss > r.tol {
+					return nil, w.underflowError(method, it, miss, r.tol, &gap)
+				}
+				w.run(opKtu) // planUKV overwrote colsum = Kᵀu
 			}
 		}
 		if it == r.maxIter {
@@ -78,12 +103,20 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 		}
 		for i, s := range w.rowsum {
 			if bad(s) {
-				return nil, errorf("%s: %w at iteration %d: (K v)[%d] = %g (row %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized or sns", method, ErrUnderflow, it+1, i, s, i)
+				return nil, errorf("%s: %w at iteration %d: (K v)[%d] = %g (row %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it+1, i, s, i)
 			}
 		}
 		res.Iterations++
 	}
 	res.SinkhornIterations = res.Iterations
+	if !ok {
+		// The last iterate is returned with ErrNotConverged, unless the
+		// mass lost to underflow alone breaks the tolerance.
+		w.planUKV()
+		if _, miss := w.kernelGap(&gap); miss > r.tol {
+			return nil, w.underflowError(method, res.Iterations, miss, r.tol, &gap)
+		}
+	}
 	if err := w.finishScaling(method, res); err != nil {
 		return nil, err
 	}
@@ -91,6 +124,112 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 		return res, notConverged(method, res, r.maxIter)
 	}
 	return res, converged(p, method, res, r.tol)
+}
+
+// tinyPlan bounds the plan entries of the scaling form that kernelGap
+// recomputes: below it exp(−C/reg) (flushed to 0 under e^−708) or the
+// product u_i·K_ij may have underflowed, so the entry may carry less mass
+// than the potentials imply. Above it the entry is accurate to far below
+// any tolerance (a subnormal intermediate costs at most ~1e-300
+// absolute).
+const tinyPlan = 0x1p-1000
+
+// kernelGap is the scratch and the findings of passes.kernelGap.
+type kernelGap struct {
+	lv     []float64 // G_j + log v_j
+	dr, dc []float64 // mass missing from the plan's row and column sums
+	// The underflowed entry that lost the most mass (reduced indices).
+	wi, wj int
+	wmass  float64
+}
+
+// kernelGap compares the plan diag(u) K diag(v) in w.plan (rowsum and
+// colsum its marginals, from planUKV) with the plan of the exact kernel,
+// P_ij = exp(F_i + G_j + log u_i + log v_j − C_ij/reg), the plan the
+// potentials imply. Only entries below tinyPlan can differ; they are
+// recomputed in the log domain (one pass over the plan, math.Exp on the
+// tiny entries only; none when nothing underflowed) and their missing
+// mass is added to the marginals. It returns the exact-kernel marginal
+// error ‖P1 − a‖₂ + ‖Pᵀ1 − b‖₂ and the norm ‖Δr‖₂ + ‖Δc‖₂ of the
+// missing mass. Without underflow both are exact: the first equals the
+// plan's marginal error, the second is 0. The scratch in g is allocated
+// on the first call only.
+func (w *passes) kernelGap(g *kernelGap) (exact, miss float64) {
+	p := w.p
+	n, m := p.n, p.m
+	if g.lv == nil {
+		g.lv = make([]float64, m)
+		g.dr = make([]float64, n)
+		g.dc = make([]float64, m)
+	}
+	clear(g.dr)
+	clear(g.dc)
+	g.wmass = 0
+	haveLv := false
+	for i := 0; i < n; i++ {
+		row := w.plan[i*m : (i+1)*m]
+		lu, haveLu := 0.0, false
+		for j, pij := range row {
+			if pij >= tinyPlan {
+				continue
+			}
+			if !haveLv {
+				for l, v := range w.v {
+					g.lv[l] = w.G[l] + math.Log(v)
+				}
+				haveLv = true
+			}
+			if !haveLu {
+				lu, haveLu = w.F[i]+math.Log(w.u[i]), true
+			}
+			d := math.Exp(lu+g.lv[j]-p.c[i*p.ld+j]*w.inv) - pij
+			if !(d > 0) {
+				continue
+			}
+			g.dr[i] += d
+			g.dc[j] += d
+			if d > g.wmass {
+				g.wi, g.wj, g.wmass = i, j, d
+			}
+		}
+	}
+	var er, ec, mr, mc float64
+	for i, s := range w.rowsum {
+		d := s + g.dr[i] - p.a[i]
+		er += d * d
+		mr += g.dr[i] * g.dr[i]
+	}
+	for j, s := range w.colsum {
+		d := s + g.dc[j] - p.b[j]
+		ec += d * d
+		mc += g.dc[j] * g.dc[j]
+	}
+	return math.Sqrt(er) + math.Sqrt(ec), math.Sqrt(mr) + math.Sqrt(mc)
+}
+
+// underflowError is the ErrUnderflow error of a scaling iteration that
+// stopped after it iterations on a plan that misses mass miss > tol
+// because exp(−C/reg) underflowed where the plan is not negligible; g
+// holds kernelGap's findings.
+func (w *passes) underflowError(method string, it int, miss, tol float64, g *kernelGap) error {
+	p := w.p
+	i, j := g.wi, g.wj
+	c := p.c[i*p.ld+j]
+	if p.rows != nil {
+		i, j = p.rows[i], p.cols[j]
+	}
+	return errorf("%s: %w after %d iterations: exp(−C/reg) underflowed on entries where the plan is not negligible (mass %.3g missing from the marginals > tol %.3g; e.g. entry (%d, %d) at C/reg = %.4g, where the potentials put %.3g), so the scaling iteration solved another problem; use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg",
+		method, ErrUnderflow, it, miss, tol, i, j, c*w.inv, g.wmass)
+}
+
+// planUKV materialises diag(u) K diag(v) into w.plan (allocated on the
+// first call), its row sums into rowsum and its column sums into colsum.
+func (w *passes) planUKV() {
+	if w.plan == nil {
+		w.plan = make([]float64, w.p.n*w.p.m)
+	}
+	w.run(opPlanUKV)
+	w.run(opPlanCols)
 }
 
 // scaledColErr returns ‖v ∘ colsum − b‖₂ where colsum = Kᵀu: the column
@@ -108,23 +247,22 @@ func (w *passes) scaledColErr() float64 {
 func checkScalings(method string, u, v []float64, it int) error {
 	for i, x := range u {
 		if !(x > 0) || math.IsInf(x, 1) {
-			return errorf("%s: %w at iteration %d: scaling u[%d] = %g (row %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized or sns", method, ErrUnderflow, it, i, x, i)
+			return errorf("%s: %w at iteration %d: scaling u[%d] = %g (row %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it, i, x, i)
 		}
 	}
 	for j, x := range v {
 		if !(x > 0) || math.IsInf(x, 1) {
-			return errorf("%s: %w at iteration %d: scaling v[%d] = %g (column %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized or sns", method, ErrUnderflow, it, j, x, j)
+			return errorf("%s: %w at iteration %d: scaling v[%d] = %g (column %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it, j, x, j)
 		}
 	}
 	return nil
 }
 
-// finishScaling materialises diag(u) K diag(v) and the potentials
-// F + reg·log u, G + reg·log v (w.F, w.G hold absorbed potentials / reg).
+// finishScaling fills res from the plan diag(u) K diag(v) that planUKV
+// materialised and the potentials F + reg·log u, G + reg·log v (w.F, w.G
+// hold absorbed potentials / reg).
 func (w *passes) finishScaling(method string, res *Result) error {
 	p := w.p
-	w.plan = make([]float64, p.n*p.m)
-	w.run(opPlanUKV)
 	if err := w.fillResult(method, res); err != nil {
 		return err
 	}

@@ -34,12 +34,12 @@ func SinkhornLog(ctx context.Context, a, b []float64, C *mat.Dense, reg float64,
 	w := newPasses(p)
 	w.warmLog(r)
 	res := &Result{}
-	ok, err := w.logSinkhorn(&checker{method: method, r: r, ctx: ctx}, r.maxIter, res)
+	ok, err := w.logSinkhorn(&checker{method: method, r: r, ctx: ctx, confirm: true}, r.maxIter, res)
 	if err != nil {
 		return nil, err
 	}
 	res.SinkhornIterations = res.Iterations
-	if err := w.finishLog(method, res); err != nil {
+	if err := w.finishLog(method, res, ok); err != nil {
 		return nil, err
 	}
 	if !ok {
@@ -50,14 +50,19 @@ func SinkhornLog(ctx context.Context, a, b []float64, C *mat.Dense, reg float64,
 
 // logSinkhorn runs at most maxIter log-domain iterations from the current
 // F, G, adding them to res.Iterations. It returns true when the stopping
-// rule was met.
+// rule was met (and, with c.confirm, the plan of F, G meets it too).
 func (w *passes) logSinkhorn(c *checker, maxIter int, res *Result) (bool, error) {
 	for it := 0; ; it++ {
 		w.run(opColExp)
 		if c.due(it) {
 			done, err := c.check(res.Iterations, w.colErr())
-			if err != nil || done {
-				return done, err
+			if err != nil {
+				return false, err
+			}
+			// planErr leaves colsum as the plan's column sums: the same
+			// quantity updateG needs if the iteration goes on.
+			if done && (!c.confirm || w.planErr() <= c.r.tol) {
+				return true, nil
 			}
 		}
 		if it == maxIter {

@@ -27,13 +27,13 @@ func SinkhornStabilized(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 	w := newPasses(p)
 	w.warmLog(r)
 	res := &Result{}
-	c := &checker{method: method, r: r, ctx: ctx}
+	c := &checker{method: method, r: r, ctx: ctx, confirm: true}
 	ok, err := w.stabilized(c, r.maxIter, r.tau, res, true)
 	if err != nil {
 		return nil, err
 	}
 	res.SinkhornIterations = res.Iterations
-	if err := w.finishLog(method, res); err != nil {
+	if err := w.finishLog(method, res, ok); err != nil {
 		return nil, err
 	}
 	if !ok {
@@ -45,7 +45,10 @@ func SinkhornStabilized(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 // stabilized runs at most maxIter absorbed-scaling iterations at the
 // current w.reg, starting from the log-domain potentials w.F, w.G (in
 // units of w.reg). On return the scalings are folded into w.F, w.G.
-// first=true makes the first iteration an exact log-domain one.
+// first=true makes the first iteration an exact log-domain one. With
+// c.confirm a passing check is accepted only if the plan of the folded
+// potentials (what finishLog returns) meets the tolerance too; otherwise
+// K̃ is rebuilt from them and the iteration goes on.
 func (w *passes) stabilized(c *checker, maxIter int, tau float64, res *Result, first bool) (bool, error) {
 	p := w.p
 	if w.K == nil {
@@ -63,9 +66,20 @@ func (w *passes) stabilized(c *checker, maxIter int, tau float64, res *Result, f
 	for it := start; ; it++ {
 		if c.due(it) {
 			done, err := c.check(res.Iterations, w.scaledColErr())
-			if err != nil || done {
+			if err != nil {
 				w.fold()
-				return done, err
+				return false, err
+			}
+			if done {
+				w.fold()
+				if !c.confirm || w.planErr() <= c.r.tol {
+					return true, nil
+				}
+				// The plan of the folded potentials misses tol (the
+				// exponentials of large C/reg round differently from
+				// the scaled sums): go on from the folded potentials.
+				res.Absorptions++
+				w.rebuild()
 			}
 		}
 		if it >= maxIter {

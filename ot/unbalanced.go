@@ -55,7 +55,7 @@ func SinkhornUnbalanced(ctx context.Context, a, b []float64, C *mat.Dense, reg, 
 		return nil, err
 	}
 	res.SinkhornIterations = res.Iterations
-	if err := w.finishLog(method, res); err != nil {
+	if err := w.finishLog(method, res, false); err != nil {
 		return nil, err
 	}
 	if !ok {

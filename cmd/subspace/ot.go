@@ -34,7 +34,8 @@ sqeuclidean (default), euclidean or cityblock. Weights are read from
 mass); uniform weights when absent.
 
 Methods (POT's parameterisation: minimise <C,P> - reg·H(P)):
-  sinkhorn      scaling form; fails with a clear error when exp(-C/reg) underflows
+  sinkhorn      scaling form; fails with a clear error when exp(-C/reg)
+                underflows where the plan is not negligible
   sinkhorn-log  log-domain Sinkhorn
   stabilized    scaling with absorption into the potentials
   eps-scaling   stabilised Sinkhorn with a decreasing regularisation
@@ -44,7 +45,9 @@ Methods (POT's parameterisation: minimise <C,P> - reg·H(P)):
 
 The Sinkhorn methods stop when the marginal violation ||P^T 1 - b||_2 < --tol
 (POT's stopThr rule; sns: ||P1 - a|| + ||P^T 1 - b||), unbalanced on the
-relative change of the scalings. --plan P.npy writes the plan and
+relative change of the scalings. A balanced entropic method reports
+converged only if the returned plan's marginal_error, ||P1 - a|| +
+||P^T 1 - b||, is at most --tol. --plan P.npy writes the plan and
 --potentials F.npz the dual potentials (arrays f and g, in cost units; for
 emd the simplex's optimal duals). --warm-start F.npz starts an entropic or
 unbalanced solve from such potentials, e.g. those of a run with a larger

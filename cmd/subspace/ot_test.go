@@ -347,3 +347,102 @@ func TestOTHistory(t *testing.T) {
 		t.Fatalf("history shape %v with %d values, want [0 2]", a.Shape, len(a.Data))
 	}
 }
+
+// TestOTPartialUnderflow: with reg 0.02 on these squared distances only
+// exp(−C_00/reg) underflows (C/reg = 727), but the plan must carry mass
+// there. The scaling form used to report cost 4.2221, converged, exit 0;
+// it must exit 1 with a one-line ErrUnderflow message naming the
+// log-domain methods and write no plan, while sinkhorn-log gives POT's
+// 4.0551247.
+func TestOTPartialUnderflow(t *testing.T) {
+	dir := t.TempDir()
+	C := mat.NewDense(10, 2, []float64{
+		14.545942563628238, 10.614426763468202, 10.290369353724477, 0.550432303475255,
+		10.15799017727031, 0.4829783974574071, 6.424252688976393, 0.04125692090326716,
+		5.753512528290576, 5.866311504423285, 12.245155465255877, 3.6321080963707733,
+		6.963400917289088, 0.7881193938082207, 3.676045532503952, 1.9022224410652857,
+		2.2120236541910065, 1.6860374323090617, 7.463399855093854, 0.08177651499141758,
+	})
+	a := []float64{0.05641700626993104, 0.049512903034502585, 0.15448546526906548, 0.1577033753398075, 0.0921311709333635, 0.06268729159850096, 0.1778049841736719, 0.057670799525628445, 0.03409755195073138, 0.15748945190479724}
+	b := []float64{0.5481414492632474, 0.4518585507367527}
+	cp, ap, bp := filepath.Join(dir, "c.npy"), filepath.Join(dir, "a.npy"), filepath.Join(dir, "b.npy")
+	for _, err := range []error{npy.WriteDense(cp, C), npy.WriteVector(ap, a), npy.WriteVector(bp, b)} {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	plan := filepath.Join(dir, "p.npy")
+	args := []string{"--cost", cp, "--a", ap, "--b", bp, "--reg", "0.02", "--json", "--plan", plan}
+	code, out, errs := otRun(t, append(args, "--method", "sinkhorn")...)
+	if code != 1 || out != "" {
+		t.Fatalf("sinkhorn: exit %d, stdout %q, stderr %q; want exit 1 and no result", code, out, errs)
+	}
+	for _, s := range []string{"subspace: ot: sinkhorn: numerical underflow", "where the plan is not negligible", "use method sinkhorn-log"} {
+		if !strings.Contains(errs, s) {
+			t.Errorf("stderr %q does not say %q", errs, s)
+		}
+	}
+	if strings.Count(strings.TrimRight(errs, "\n"), "\n") != 0 {
+		t.Errorf("error is not one line: %q", errs)
+	}
+	if _, err := os.Stat(plan); !os.IsNotExist(err) {
+		t.Errorf("a plan was written for a failed solve: %v", err)
+	}
+	code, out, errs = otRun(t, append(args, "--method", "sinkhorn-log")...)
+	if code != 0 {
+		t.Fatalf("sinkhorn-log: exit %d, stderr %q", code, errs)
+	}
+	if c := solveJSON(t, out)["cost"].(float64); math.Abs(c-4.0551247492204565) > 1e-8 {
+		t.Errorf("sinkhorn-log cost %.12g, POT 4.05512474922", c)
+	}
+}
+
+// TestOTConvergedMeansPlan: on a constant cost of 1e6 at reg 0.01 the
+// plan of the log-domain potentials keeps ~1e-8 relative accuracy, so
+// tol 1e-9 is out of reach. stabilized and eps-scaling used to print
+// converged (marginal error 6.6e-9, "below 1e-09") and exit 0; every
+// entropic method must print converged false and exit 3, with the
+// marginal_error of the written plan.
+func TestOTConvergedMeansPlan(t *testing.T) {
+	dir := t.TempDir()
+	C := mat.NewDense(3, 4, nil)
+	for i := range 3 {
+		for j := range 4 {
+			C.Set(i, j, 1e6)
+		}
+	}
+	cp := filepath.Join(dir, "c.npy")
+	if err := npy.WriteDense(cp, C); err != nil {
+		t.Fatal(err)
+	}
+	for _, method := range []string{"sinkhorn-log", "stabilized", "eps-scaling", "sns"} {
+		t.Run(method, func(t *testing.T) {
+			plan := filepath.Join(dir, method+".npy")
+			code, out, errs := otRun(t, "--cost", cp, "--reg", "0.01", "--method", method, "--json", "--plan", plan)
+			if code != 3 {
+				t.Fatalf("exit %d, want 3; stdout %q stderr %q", code, out, errs)
+			}
+			got := solveJSON(t, out)
+			if got["converged"] != false {
+				t.Errorf("converged %v (%v)", got["converged"], got["reason"])
+			}
+			P, err := npy.ReadDense(plan)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var er, ec float64
+			for i := range 3 {
+				d := mat.Sum(P.RowView(i)) - 1.0/3
+				er += d * d
+			}
+			for j := range 4 {
+				d := mat.Sum(P.ColView(j)) - 0.25
+				ec += d * d
+			}
+			me := math.Sqrt(er) + math.Sqrt(ec)
+			if rep := got["marginal_error"].(float64); math.Abs(rep-me) > 1e-15 || me <= 1e-9 {
+				t.Errorf("marginal_error %.6g, the written plan's %.6g (tol 1e-9)", rep, me)
+			}
+		})
+	}
+}
