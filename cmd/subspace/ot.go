@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/npy"
 	"github.com/subspace-lab/subspace/ot"
 )
@@ -204,10 +205,15 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 		if err != nil {
 			return fmt.Errorf("ot: --y: %w", cliArrayError(err))
 		}
-		_, dx := X.Dims()
-		_, dy := Y.Dims()
+		nx, dx := X.Dims()
+		ny, dy := Y.Dims()
 		if dx != dy {
 			return fmt.Errorf("ot: shape mismatch: --x has %d columns (dimensions) but --y has %d", dx, dy)
+		}
+		if lim, ok := sysmem.Usable(); ok {
+			if err := checkOTMemory(nx, ny, method, true, lim); err != nil {
+				return err
+			}
 		}
 		C = ot.CostMatrix(X, Y, metric)
 	} else {
@@ -216,6 +222,11 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 		}
 	}
 	n, m := C.Dims()
+	if lim, ok := sysmem.Usable(); ok && !points {
+		if err := checkOTMemory(n, m, method, false, lim); err != nil {
+			return err
+		}
+	}
 	var a, b []float64
 	if f.a != "" {
 		if a, err = npy.ReadVector(f.a); err != nil {
@@ -315,6 +326,32 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 		return &exitErr{code: exitNotConverge, err: nil}
 	}
 	return nil
+}
+
+// checkOTMemory refuses an n×m problem whose dense matrices certainly
+// cannot fit in lim, the memory the process may use (sysmem.Usable), before they
+// are allocated: the plan, the cost matrix when it is still to be formed
+// from points (two 10⁵-point clouds make an 80 GB cost matrix), and the
+// kernel exp(−C/reg) of the scaling methods. A lower bound: the methods
+// hold vectors and, for sns, a sparsified Hessian besides. The sizes come
+// from the data (exit status 1).
+func checkOTMemory(n, m int, method string, fromPoints bool, lim sysmem.Limit) error {
+	mats := 1.0 // the plan
+	what := "the plan"
+	if fromPoints {
+		mats++
+		what = "the cost matrix and the plan"
+	}
+	switch method {
+	case "sinkhorn", "stabilized", "eps-scaling", "unbalanced":
+		mats++
+		what += " and the kernel exp(-C/reg)"
+	}
+	need := 8 * float64(n) * float64(m) * mats
+	if need <= float64(lim.Bytes) {
+		return nil
+	}
+	return fmt.Errorf("ot: a %d×%d problem needs at least %s for %s, more than %s", n, m, sysmem.FormatBytes(need), what, lim)
 }
 
 func (o *otOutput) print(w io.Writer, asJSON bool) error {

@@ -39,7 +39,7 @@ func readPotentials(path string, n, m int) (f, g []float64, err error) {
 			return nil, fmt.Errorf("%s: array %s: %w", path, name, err)
 		}
 		if len(a.Shape) != 1 || a.Shape[0] != want {
-			return nil, fmt.Errorf("%s: array %s has shape %v, want (%d,) (one potential per %s)", path, name, a.Shape, want, what)
+			return nil, fmt.Errorf("%s: array %s has shape %s, want (%d,) (one potential per %s)", path, name, npy.FormatShape(a.Shape), want, what)
 		}
 		return a.Data, nil
 	}

@@ -11,6 +11,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/npy"
 	"github.com/subspace-lab/subspace/ot"
 )
@@ -230,7 +231,7 @@ func TestOTBadInput(t *testing.T) {
 		{"warm start emd", []string{"--cost", f.cost, "--method", "emd", "--warm-start", short}, 2, "--warm-start applies to the entropic and unbalanced methods, not emd"},
 		{"warm start missing", []string{"--cost", f.cost, "--reg", "1", "--warm-start", missing}, 1, "--warm-start: " + missing + ": no such file"},
 		{"warm start not npz", []string{"--cost", f.cost, "--reg", "1", "--warm-start", f.a}, 1, "--warm-start: "},
-		{"warm start wrong length", []string{"--cost", f.cost, "--reg", "1", "--warm-start", short}, 1, "array f has shape [3], want (5,) (one potential per source point)"},
+		{"warm start wrong length", []string{"--cost", f.cost, "--reg", "1", "--warm-start", short}, 1, "array f has shape (3,), want (5,) (one potential per source point)"},
 		{"warm start NaN", []string{"--cost", f.cost, "--reg", "1", "--warm-start", nanPot}, 1, "F0[1] = NaN"},
 		{"unwritable potentials", []string{"--cost", f.cost, "--reg", "1", "--potentials", filepath.Join(f.dir, "no", "p.npz")}, 2, "--potentials " + filepath.Join(f.dir, "no", "p.npz") + ": directory"},
 		{"unwritable plan", []string{"--cost", f.cost, "--reg", "1", "--plan", filepath.Join(f.dir, "no", "p.npy")}, 2, "--plan " + filepath.Join(f.dir, "no", "p.npy") + ": directory"},
@@ -444,5 +445,31 @@ func TestOTConvergedMeansPlan(t *testing.T) {
 				t.Errorf("marginal_error %.6g, the written plan's %.6g (tol 1e-9)", rep, me)
 			}
 		})
+	}
+}
+
+// A problem whose dense matrices cannot fit is refused before they are
+// allocated, with what they are.
+func TestOTMemoryCheck(t *testing.T) {
+	gib := sysmem.Limit{Bytes: 1 << 30, Source: sysmem.SourceRAM}
+	for _, tc := range []struct {
+		n, m       int
+		method     string
+		fromPoints bool
+		want       string // "" when it fits
+	}{
+		{5000, 5000, "sinkhorn-log", true, ""},
+		{100_000, 100_000, "sns", true, "ot: a 100000×100000 problem needs at least 149.0 GiB for the cost matrix and the plan, more than this machine's 1.0 GiB of memory"},
+		{8000, 8000, "sinkhorn", true, "needs at least 1.4 GiB for the cost matrix and the plan and the kernel exp(-C/reg)"},
+		{8000, 8000, "sinkhorn-log", false, ""},
+		{12_000, 12_000, "emd", false, "needs at least 1.1 GiB for the plan,"},
+	} {
+		err := checkOTMemory(tc.n, tc.m, tc.method, tc.fromPoints, gib)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%d×%d %s: refused: %v", tc.n, tc.m, tc.method, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("%d×%d %s: error %v, want one containing %q", tc.n, tc.m, tc.method, err, tc.want)
+		}
 	}
 }
