@@ -372,3 +372,30 @@ func TestCGDiagonalFastPath(t *testing.T) {
 		t.Errorf("indefinite diagonal: %v", err)
 	}
 }
+
+// Every square solver refuses an x that shares memory with b (an in-place
+// solve returned a wrong x from GMRES with Converged = true), whole or in
+// part; separate slices of one array are fine.
+func TestSolversRefuseAliasedXB(t *testing.T) {
+	ctx := context.Background()
+	A, _ := ktLap2D(4)
+	solvers := map[string]func(b, x []float64){
+		"CG":       func(b, x []float64) { CG(ctx, A, b, x, nil) },
+		"MINRES":   func(b, x []float64) { MINRES(ctx, A, b, x, nil) },
+		"GMRES":    func(b, x []float64) { GMRES(ctx, A, b, x, nil) },
+		"FGMRES":   func(b, x []float64) { FGMRES(ctx, A, b, x, nil) },
+		"BiCGStab": func(b, x []float64) { BiCGStab(ctx, A, b, x, nil) },
+		"IDR(s)":   func(b, x []float64) { IDRS(ctx, A, b, x, nil) },
+		"TFQMR":    func(b, x []float64) { TFQMR(ctx, A, b, x, nil) },
+		"GCRODR":   func(b, x []float64) { NewGCRODR(16, nil).Solve(ctx, A, b, x, nil) },
+	}
+	for name, solve := range solvers {
+		buf := make([]float64, 40)
+		for i := range buf {
+			buf[i] = 1
+		}
+		ktMustPanic(t, name+": x and b share memory", func() { solve(buf[:16], buf[:16]) })
+		ktMustPanic(t, name+": x and b share memory", func() { solve(buf[:16], buf[8:24]) })
+		solve(buf[:16], buf[16:32]) // adjacent, not overlapping: no panic
+	}
+}
