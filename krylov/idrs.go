@@ -166,15 +166,19 @@ func (w *idrs) solve(A, M linop.Operator, b, x []float64, bnorm, thresh float64,
 	// is over (converged, stagnated, failed or out of iterations); a
 	// failed confirmation restarts from the true residual (restart = true).
 	var stopErr error
+	confirmed := false // rnorm is the true residual of x, not the recurrence's
 	step := func() (stop, restart bool) {
 		res.Iterations = it
+		confirmed = false
 		if err := mon.record(it, rnorm); err != nil {
 			stopErr = err
 			return true, false
 		}
 		if rnorm <= thresh {
 			var done bool
-			if rnorm, done = confirmTrue(A, b, x, r, thresh, res, &stag); done {
+			rnorm, done = confirmTrue(A, b, x, r, thresh, res, &stag)
+			confirmed = true
+			if done {
 				return true, false
 			}
 			return it >= maxIter, true
@@ -184,6 +188,12 @@ func (w *idrs) solve(A, M linop.Operator, b, x []float64, bnorm, thresh float64,
 	concluded := func() error {
 		if stopErr != nil {
 			return finish(method, A, b, x, w.t, bnorm, thresh, res, stopErr)
+		}
+		if !confirmed {
+			// Out of iterations on the recurrence's estimate, which can
+			// be far from ‖b − A x‖: report the true residual.
+			rnorm = residualTo(w.t, A, b, x)
+			res.MatVecs++
 		}
 		return concludeRestarted(method, rnorm, bnorm, thresh, res, restarts, "fresh start(s)")
 	}

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/linop"
@@ -171,4 +173,38 @@ func ExampleIDRS() {
 	res, err := IDRS(context.Background(), A, b, x, &Options{RTol: 1e-12, Shadow: 2})
 	fmt.Printf("%v %.6f %.6f %.6f %v\n", err, x[0], x[1], x[2], res.Converged)
 	// Output: <nil> 1.000000 1.000000 1.000000 true
+}
+
+// At MaxIter, IDR(s) reports the true residual of the x it returns, not
+// its recurrence's estimate (on this badly scaled matrix they differ by
+// two orders of magnitude), and counts the product that computed it.
+func TestIDRSMaxIterTrueResidual(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	const n = 20
+	d := mat.NewDense(n, n, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < n; j++ {
+			d.Set(i, j, rng.NormFloat64()*math.Pow(10, float64(i%8))) // rows scaled 1..1e7
+		}
+	}
+	b := make([]float64, n)
+	for i := range b {
+		b[i] = rng.NormFloat64()
+	}
+	A := linop.Dense(d)
+	x := make([]float64, n)
+	res, err := IDRS(context.Background(), A, b, x, &Options{RTol: 1e-12, MaxIter: 60})
+	if !errors.Is(err, ErrNotConverged) {
+		t.Fatalf("err = %v, want ErrNotConverged", err)
+	}
+	r := make([]float64, n)
+	A.Apply(r, x)
+	floats.Sub(r, b)
+	want := floats.Norm(r, 2) / floats.Norm(b, 2)
+	if math.Abs(res.RelResidual-want) > 1e-6*want {
+		t.Errorf("RelResidual %.6g, true ‖b − A x‖/‖b‖ %.6g", res.RelResidual, want)
+	}
+	if res.MatVecs <= res.Iterations {
+		t.Errorf("MatVecs %d ≤ Iterations %d: no product for the true residual", res.MatVecs, res.Iterations)
+	}
 }
