@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -397,5 +398,39 @@ func TestSolversRefuseAliasedXB(t *testing.T) {
 		ktMustPanic(t, name+": x and b share memory", func() { solve(buf[:16], buf[:16]) })
 		ktMustPanic(t, name+": x and b share memory", func() { solve(buf[:16], buf[8:24]) })
 		solve(buf[:16], buf[16:32]) // adjacent, not overlapping: no panic
+	}
+}
+
+// A solve refused before it starts (invalid options, NaN in b or x0, an
+// operator LSQR cannot transpose) leaves x as given and does not report
+// its residual as 0, which would read as solved.
+func TestRefusedSolveResidualNotZero(t *testing.T) {
+	ctx := context.Background()
+	A, _ := ktLap2D(4)
+	b := ktOnesRHS(A)
+	nanB := slices.Clone(b)
+	nanB[3] = math.NaN()
+	bad := &Options{RTol: -1}
+	type solver func(b, x []float64, o *Options) (Result, error)
+	square := map[string]solver{
+		"CG":     func(b, x []float64, o *Options) (Result, error) { return CG(ctx, A, b, x, o) },
+		"GMRES":  func(b, x []float64, o *Options) (Result, error) { return GMRES(ctx, A, b, x, o) },
+		"IDR(s)": func(b, x []float64, o *Options) (Result, error) { return IDRS(ctx, A, b, x, o) },
+		"GCRODR": func(b, x []float64, o *Options) (Result, error) { return NewGCRODR(16, nil).Solve(ctx, A, b, x, o) },
+	}
+	for name, solve := range square {
+		for what, call := range map[string]func() (Result, error){
+			"invalid options": func() (Result, error) { return solve(b, make([]float64, 16), bad) },
+			"NaN in b":        func() (Result, error) { return solve(nanB, make([]float64, 16), nil) },
+		} {
+			res, err := call()
+			if err == nil || res.Converged || !math.IsNaN(res.Residual) || !math.IsNaN(res.RelResidual) {
+				t.Errorf("%s, %s: err %v, result %+v; want an error and NaN residuals", name, what, err, res)
+			}
+		}
+	}
+	lres, err := LSQR(ctx, linop.Func(4, 4, func(dst, x []float64) { copy(dst, x) }, nil), b[:4], make([]float64, 4), nil)
+	if err == nil || !math.IsNaN(lres.RelResidual) {
+		t.Errorf("LSQR without ApplyT: err %v, RelResidual %v; want an error and NaN", err, lres.RelResidual)
 	}
 }

@@ -86,7 +86,8 @@ func residualTo(r []float64, A linop.Operator, b, x []float64) float64 {
 
 // start is the prologue every square solver shares. It panics on
 // dimension mismatch, returns an ErrNaN error for non-finite b or x, an
-// error for invalid options, and the resolved options, ‖b‖ and the
+// error for invalid options (with NaN residuals in the Result: x is left
+// as given and its residual is not computed), and the resolved options, ‖b‖ and the
 // residual threshold max(RTol·‖b‖, ATol). When b = 0 it sets x = 0 and
 // returns done = true with a converged Result (x = 0 is then the exact
 // solution, whatever the initial guess).
@@ -95,16 +96,21 @@ func start(method string, A linop.Operator, b, x []float64, o *Options) (opt Opt
 	if o != nil {
 		checkPrecond(method, o.Precond, n)
 	}
+	// A refused input leaves x as given, whose residual was not computed:
+	// the Result says so with NaN residuals (not 0, which reads as solved).
+	refused := func(reason string) Result {
+		return Result{Reason: reason, Residual: math.NaN(), RelResidual: math.NaN()}
+	}
 	if err = checkFinite(method, "b", b); err != nil {
-		return opt, 0, 0, Result{Reason: "invalid input"}, true, err
+		return opt, 0, 0, refused("invalid input"), true, err
 	}
 	if err = checkFinite(method, "x0", x); err != nil {
-		return opt, 0, 0, Result{Reason: "invalid input"}, true, err
+		return opt, 0, 0, refused("invalid input"), true, err
 	}
 	bnorm = vec.Norm(b)
 	opt, thresh, err = o.resolve(n, bnorm)
 	if err != nil {
-		return opt, bnorm, 0, Result{Reason: "invalid options"}, true, fmt.Errorf("%w (%s)", err, method)
+		return opt, bnorm, 0, refused("invalid options"), true, fmt.Errorf("%w (%s)", err, method)
 	}
 	if bnorm == 0 {
 		clear(x)

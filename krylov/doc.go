@@ -81,7 +81,11 @@
 // residual norms neither underflow nor overflow.
 // Three failed confirmations in a row that do not halve the true residual
 // stop a solve as stagnated (the tolerance is below the attainable
-// accuracy). The inner loops allocate nothing; work space is allocated
+// accuracy). A confirmation is made when the method's residual estimate
+// passes the tolerance; where the estimate itself levels off above an
+// unattainable tolerance (CG once its residual was replaced by the true
+// one, GCRO-DR) the solve runs to MaxIter and reports the iteration limit,
+// as SciPy's and PETSc's solvers do. The inner loops allocate nothing; work space is allocated
 // once per call (GCRO-DR: once per solver, plus O(M²) small dense work per
 // cycle for the recycled-space update).
 package krylov

@@ -167,7 +167,10 @@ func lsStart(method string, A linop.Operator, b, x []float64, o *LSOptions, defT
 	if len(x) != n {
 		panic(fmt.Sprintf("krylov: %s: len(x) = %d, want %d (columns of A)", method, len(x), n))
 	}
+	// A refused input leaves x as given, with its residual not computed:
+	// NaN, not 0, which reads as solved (cleared below once accepted).
 	res.Reason = "invalid input"
+	res.Residual, res.RelResidual, res.NormAr = math.NaN(), math.NaN(), math.NaN()
 	At, ok := A.(linop.Transposer)
 	if !ok {
 		return nil, opt, res, true, errorf("%s: %w: the operator %T cannot apply its transpose: LSQR and LSMR need a linop.Transposer", method, ErrOption, A)
@@ -183,6 +186,7 @@ func lsStart(method string, A linop.Operator, b, x []float64, o *LSOptions, defT
 		return At, opt, res, true, err
 	}
 	res.Reason = ""
+	res.Residual, res.RelResidual, res.NormAr = 0, 0, 0
 	// b = 0: x = 0 minimises ‖A x‖ (exactly, residual 0) unless damping
 	// pulls x towards a non-zero x0, which is then solved for as usual.
 	if vec.Norm(b) == 0 && (opt.Damp == 0 || isZero(x)) {
