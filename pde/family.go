@@ -58,10 +58,19 @@ type Reassembler interface {
 
 // constructors maps registry names to constructors with default options.
 var constructors = map[string]func(grid int) (Family, error){
-	"darcy":     func(g int) (Family, error) { return NewDarcy(g, nil) },
-	"helmholtz": func(g int) (Family, error) { return NewHelmholtz(g, nil) },
-	"poisson":   func(g int) (Family, error) { return NewPoisson(g, nil) },
-	"thermal":   func(g int) (Family, error) { return NewThermal(g, nil) },
+	"darcy":     func(g int) (Family, error) { return family(NewDarcy(g, nil)) },
+	"helmholtz": func(g int) (Family, error) { return family(NewHelmholtz(g, nil)) },
+	"poisson":   func(g int) (Family, error) { return family(NewPoisson(g, nil)) },
+	"thermal":   func(g int) (Family, error) { return family(NewThermal(g, nil)) },
+}
+
+// family returns a constructor's result as a Family: nil on error, not a
+// Family holding a nil pointer (which is not == nil and panics when used).
+func family[F Family](f F, err error) (Family, error) {
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
 }
 
 // New returns the family called name on a g×g grid with the paper's default

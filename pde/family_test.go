@@ -53,8 +53,17 @@ func TestNewErrors(t *testing.T) {
 	}
 	for _, name := range Names() {
 		for _, g := range []int{1, 0, MaxGrid + 1} {
-			if _, err := New(name, g); err == nil {
+			f, err := New(name, g)
+			if err == nil {
 				t.Errorf("New(%q, %d): no error", name, g)
+			}
+			// A nil Family, not one holding a nil pointer (!= nil, and a
+			// panic on first use).
+			if f != nil {
+				t.Errorf("New(%q, %d): Family %#v with the error, want nil", name, g, f)
+			}
+			if f, _ := NewVariant(name, g, Variant{}); f != nil {
+				t.Errorf("NewVariant(%q, %d): Family %#v with the error, want nil", name, g, f)
 			}
 		}
 	}

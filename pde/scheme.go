@@ -109,12 +109,12 @@ func NewVariant(name string, grid int, v Variant) (Family, error) {
 		if err := checkGrid(name, grid); err != nil {
 			return nil, err
 		}
-		return NewDarcy(grid, &DarcyOptions{Scheme: v.Scheme, PeriodicGRF: v.PeriodicGRF})
+		return family(NewDarcy(grid, &DarcyOptions{Scheme: v.Scheme, PeriodicGRF: v.PeriodicGRF}))
 	case "helmholtz":
 		if err := checkGrid(name, grid); err != nil {
 			return nil, err
 		}
-		return NewHelmholtz(grid, &HelmholtzOptions{Scheme: v.Scheme, PeriodicGRF: v.PeriodicGRF})
+		return family(NewHelmholtz(grid, &HelmholtzOptions{Scheme: v.Scheme, PeriodicGRF: v.PeriodicGRF}))
 	}
 	if v != (Variant{}) {
 		return nil, fmt.Errorf("pde: %s: scheme and periodic GRF apply to darcy and helmholtz only", name)
