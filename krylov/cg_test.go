@@ -243,6 +243,9 @@ func TestCGCancel(t *testing.T) {
 	if !errors.Is(err, context.Canceled) || res.Iterations != 3 {
 		t.Errorf("err = %v, iterations %d", err, res.Iterations)
 	}
+	if want := "krylov: CG: cancelled at iteration 3"; err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Errorf("err = %v, want it to start with %q", err, want)
+	}
 }
 
 // The inner loop allocates nothing: a warm solve allocates the same with 5

@@ -210,7 +210,7 @@ func (m *monitor) record(iter int, rnorm float64) error {
 		m.progress(iter, rnorm/m.bnorm)
 	}
 	if iter > 0 {
-		return ctxErr(m.ctx, iter)
+		return ctxErr(m.ctx, m.method, iter)
 	}
 	return nil
 }

@@ -229,9 +229,12 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 // eigenproblem), 8 bytes each. It is within 40% of the allocation, and
 // within a few percent when n ≫ M. A caller that sizes a solver from user
 // input can refuse a size that cannot fit before the allocation fails (Go's
-// out-of-memory is fatal, not a panic). It panics on the options
-// NewGCRODR panics on.
+// out-of-memory is fatal, not a panic). It panics where NewGCRODR does
+// (n < 0, invalid options).
 func GCRODRBytes(n int, o *GCRODROptions) float64 {
+	if n < 0 {
+		panic(fmt.Sprintf("krylov: GCRODRBytes: negative size %d", n))
+	}
 	opt := resolveGCRODR(o)
 	m, k := float64(opt.M), float64(opt.K)
 	return 8 * (float64(n)*(4*k+m+4) + 12*m*m + 10*m*k)

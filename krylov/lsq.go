@@ -320,7 +320,7 @@ func (m *lsMonitor) record(it int, normr float64) error {
 		m.progress(it, normr/m.normb)
 	}
 	if it > 0 {
-		return ctxErr(m.ctx, it)
+		return ctxErr(m.ctx, m.method, it)
 	}
 	return nil
 }

@@ -191,13 +191,13 @@ func (o *Options) resolve(n int, bnorm float64) (Options, float64, error) {
 }
 
 // ctxErr returns a wrapped context error if ctx is done.
-func ctxErr(ctx context.Context, iter int) error {
+func ctxErr(ctx context.Context, method string, iter int) error {
 	if ctx == nil {
 		return nil
 	}
 	select {
 	case <-ctx.Done():
-		return errorf("cancelled at iteration %d: %w", iter, ctx.Err())
+		return errorf("%s: cancelled at iteration %d: %w", method, iter, ctx.Err())
 	default:
 		return nil
 	}
