@@ -76,10 +76,12 @@ type Options struct {
 	Projection int
 	// Prefetch is the number of systems assembled ahead, concurrently, by
 	// background goroutines; 0 assembles each system in Run's goroutine.
-	// (RunLanes uses lane 0's.)
+	// (RunLanes uses lane 0's.) Prefetch or Projection below 0 is an
+	// error.
 	Prefetch int
 	// Solution, if not nil, receives the solution of system i after it is
-	// solved (x is reused afterwards: copy it). An error aborts the run.
+	// solved (x is reused afterwards: copy it). An error aborts the run
+	// and is returned wrapped with the system's index.
 	Solution func(i int, x []float64) error
 	// Progress, if not nil, is called after each system with the number
 	// solved so far and the total. (RunLanes uses lane 0's.)
@@ -132,7 +134,8 @@ type Stat struct {
 // source returns a system the solver cannot take (no matrix, a matrix that
 // is not square, b of the wrong length, a size other than a krylov.GCRODR
 // solver's n), when Solution returns an error, or when ctx is cancelled
-// (a nil ctx means context.Background()). It panics if order holds an
+// (a nil ctx means context.Background()), or when Prefetch or
+// Projection is negative. It panics if order holds an
 // index outside [0, src.Len()).
 func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
 	stats, err := RunLanes(ctx, src, order, []Lane{{Solver: s, Options: o}})
@@ -170,6 +173,9 @@ func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]S
 		}
 		if st.opt.Precond == "" {
 			st.opt.Precond = "none"
+		}
+		if st.opt.Prefetch < 0 || st.opt.Projection < 0 {
+			return make([][]Stat, len(lanes)), fmt.Errorf("sequence: lane %d: Options.Prefetch = %d and Projection = %d must be ≥ 0", k, st.opt.Prefetch, st.opt.Projection)
 		}
 		states[k] = st
 	}
@@ -310,7 +316,7 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 	l.prevA, l.prevM = A, M
 	if l.opt.Solution != nil {
 		if err := l.opt.Solution(i, l.x); err != nil {
-			return err
+			return fmt.Errorf("sequence: system %d: Options.Solution: %w", i, err)
 		}
 	}
 	return nil

@@ -233,8 +233,16 @@ func TestRunFailures(t *testing.T) {
 	t.Run("solution callback error stops", func(t *testing.T) {
 		boom := errors.New("disk full")
 		stats, err := Run(ctx, src, identity(5), krylov.NewGCRODR(n, nil), &Options{Solution: func(i int, x []float64) error { return boom }})
-		if !errors.Is(err, boom) || len(stats) != 1 {
+		if !errors.Is(err, boom) || len(stats) != 1 || !strings.Contains(err.Error(), "sequence: system 0: Options.Solution: disk full") {
 			t.Errorf("%v, %d stats", err, len(stats))
+		}
+	})
+	t.Run("negative prefetch or projection", func(t *testing.T) {
+		for _, o := range []*Options{{Prefetch: -1}, {Projection: -2}} {
+			stats, err := Run(ctx, src, identity(5), krylov.NewGCRODR(n, nil), o)
+			if err == nil || !strings.Contains(err.Error(), "must be ≥ 0") || len(stats) != 0 {
+				t.Errorf("%+v: %v, %d stats", o, err, len(stats))
+			}
 		}
 	})
 	t.Run("cancelled", func(t *testing.T) {

@@ -23,7 +23,9 @@ const greedyParallelMin = 1 << 16
 // times faster; larger sets stream (O(N) extra memory). Both paths give
 // the same order, the distances being summed in the same order, and the
 // result does not depend on the number of threads. It panics if the
-// fields have different lengths. Greedy(nil) is empty.
+// fields have different lengths. Greedy(nil) is empty. The fields must be
+// finite: a NaN makes its distances NaN and the order unspecified (still
+// a permutation).
 func Greedy(fields [][]float64) []int {
 	all := make([]int, len(fields))
 	for i := range all {
