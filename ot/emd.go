@@ -67,6 +67,11 @@ func EMD(ctx context.Context, a, b []float64, C *mat.Dense, o *EMDOptions) (*EMD
 	if opt.MaxIter < 0 || opt.MassTol < 0 || math.IsNaN(opt.MassTol) {
 		return nil, errorf("%w: emd: invalid options MaxIter %d, MassTol %g", ErrInput, opt.MaxIter, opt.MassTol)
 	}
+	// The simplex looks at ctx every few thousand pivots; a context
+	// already done stops it before any.
+	if ctx != nil && ctx.Err() != nil {
+		return nil, errorf("emd: cancelled before the first pivot: %w", ctx.Err())
+	}
 	massTol := pick(opt.MassTol, DefaultMassTol)
 	p, err := newProblem(method, a, b, C, 1, true, massTol)
 	if err != nil {

@@ -160,9 +160,8 @@ func (c *checker) check(it int, err float64) (bool, error) {
 	if math.IsNaN(err) {
 		return false, errorf("%w: %s: marginal error is NaN at iteration %d", ErrNaN, c.method, it)
 	}
-	if err < c.r.tol {
-		return true, nil
-	}
+	// Cancellation first: a cancelled solve reports it even when this
+	// check would have passed.
 	if c.ctx != nil {
 		select {
 		case <-c.ctx.Done():
@@ -170,7 +169,7 @@ func (c *checker) check(it int, err float64) (bool, error) {
 		default:
 		}
 	}
-	return false, nil
+	return err < c.r.tol, nil
 }
 
 // notConverged finishes a result that hit the iteration limit.

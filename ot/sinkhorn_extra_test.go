@@ -442,6 +442,15 @@ func TestNotConvergedAndCancel(t *testing.T) {
 		if _, err := Solve(ctx, m.m, nil, nil, C, 1e-3, &Options{MaxIter: 100000}); !errors.Is(err, context.Canceled) {
 			t.Errorf("%s: cancelled context gave %v", m.name, err)
 		}
+		// Also when the first check would pass (reg far above the costs).
+		if _, err := Solve(ctx, m.m, nil, nil, C, 1e3, &Options{Tol: 1e-3}); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s, large reg: cancelled context gave %v", m.name, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := EMD(ctx, nil, nil, C, nil); !errors.Is(err, context.Canceled) {
+		t.Errorf("emd: cancelled context gave %v", err)
 	}
 }
 
