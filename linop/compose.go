@@ -15,8 +15,12 @@ func isT(ops ...Operator) bool {
 	return true
 }
 
-// Scaled returns α·A. The result is a Transposer when A is.
+// Scaled returns α·A. The result is a Transposer when A is. It panics if
+// A is nil.
 func Scaled(alpha float64, A Operator) Operator {
+	if A == nil {
+		panic("linop: Scaled: nil operator")
+	}
 	s := scaled{alpha, A}
 	if isT(A) {
 		return scaledT{s}
@@ -161,8 +165,11 @@ func (p productT) ApplyT(dst, x []float64) {
 
 // Sum returns A + B for operators of equal dimensions. It keeps one scratch
 // vector, so it is not safe for concurrent use; it is a Transposer when
-// both are.
+// both are. It panics if either is nil or the dimensions differ.
 func Sum(A, B Operator) Operator {
+	if A == nil || B == nil {
+		panic(fmt.Sprintf("linop: Sum: nil operator (A nil: %t, B nil: %t)", A == nil, B == nil))
+	}
 	ar, ac := A.Dims()
 	br, bc := B.Dims()
 	if ar != br || ac != bc {

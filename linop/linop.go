@@ -55,9 +55,12 @@ func checkDims(name string, r, c int, dst, x []float64) {
 	}
 }
 
-// Square returns the size of A and panics unless it is square; solvers for
-// square systems call it.
+// Square returns the size of A and panics unless it is square (or if it
+// is nil); solvers for square systems call it.
 func Square(pkg string, A Operator) int {
+	if A == nil {
+		panic(pkg + ": nil operator")
+	}
 	r, c := A.Dims()
 	if r != c {
 		panic(fmt.Sprintf("%s: operator is %d×%d, want a square operator", pkg, r, c))

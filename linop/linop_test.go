@@ -234,6 +234,9 @@ func TestConstructorPanics(t *testing.T) {
 		{"Func negative", func() { linop.Func(-1, 3, func(dst, x []float64) {}, nil) }, "linop: Func: negative dimensions -1×3"},
 		{"Dense nil", func() { linop.Dense(nil) }, "linop: Dense: nil matrix"},
 		{"Product nil", func() { linop.Product(linop.Identity(2), nil) }, "linop: Product: operator 1 is nil"},
+		{"Sum nil", func() { linop.Sum(nil, linop.Identity(2)) }, "linop: Sum: nil operator (A nil: true, B nil: false)"},
+		{"Scaled nil", func() { linop.Scaled(2, nil) }, "linop: Scaled: nil operator"},
+		{"Shifted nil", func() { linop.Shifted(nil, 1) }, "linop: Shifted: nil operator"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
