@@ -142,6 +142,11 @@
 //     (n+m)^1.5 in practice. Costs of very different magnitudes lose
 //     relative precision in the potentials (Big-M is (n+m+1)·max|C|).
 //   - Unbalanced: the fixed-point map contracts slowly when regM ≫ reg.
+//   - Programmer errors panic with an "ot:" message: a nil cost matrix,
+//     weights whose lengths differ from the cost matrix's dimensions, an
+//     unknown Method in Solve, Uniform(n) with n < 0, and CostMatrix on
+//     points of different dimensions or with an unknown metric. Bad data
+//     (negative or unequal masses, NaN, reg ≤ 0) are errors.
 //
 // All sweeps are parallel over blocks of rows or columns with every output
 // entry computed by one goroutine in a fixed order, so results are

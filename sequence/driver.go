@@ -135,7 +135,7 @@ type Stat struct {
 // is not square, b of the wrong length, a size other than a krylov.GCRODR
 // solver's n), when Solution returns an error, or when ctx is cancelled
 // (a nil ctx means context.Background()), or when Prefetch or
-// Projection is negative. It panics if order holds an
+// Projection is negative. It panics if s is nil or order holds an
 // index outside [0, src.Len()).
 func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
 	stats, err := RunLanes(ctx, src, order, []Lane{{Solver: s, Options: o}})
@@ -167,6 +167,9 @@ func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]S
 	}
 	states := make([]*lane, len(lanes))
 	for k, l := range lanes {
+		if l.Solver == nil {
+			panic(fmt.Sprintf("sequence: RunLanes: lane %d has no Solver", k))
+		}
 		st := &lane{s: l.Solver, stats: make([]Stat, 0, len(order))}
 		if l.Options != nil {
 			st.opt = *l.Options
