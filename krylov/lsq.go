@@ -497,21 +497,22 @@ func newLSScaledOp(A linop.Transposer, f int) *lsScaledOp {
 func (s *lsScaledOp) Dims() (r, c int) { return s.a.Dims() }
 
 func (s *lsScaledOp) Apply(dst, x []float64) {
-	t := s.tmp[:len(x)]
-	for i, v := range x {
-		t[i] = v * s.sh
-	}
-	s.a.Apply(dst, t)
+	s.a.Apply(dst, s.arg(x))
 	vec.Scale(s.sg, dst)
 }
 
 func (s *lsScaledOp) ApplyT(dst, x []float64) {
+	s.a.ApplyT(dst, s.arg(x))
+	vec.Scale(s.sg, dst)
+}
+
+// arg returns 2^−h·x in the scratch vector.
+func (s *lsScaledOp) arg(x []float64) []float64 {
 	t := s.tmp[:len(x)]
 	for i, v := range x {
 		t[i] = v * s.sh
 	}
-	s.a.ApplyT(dst, t)
-	vec.Scale(s.sg, dst)
+	return t
 }
 
 // lsSolve runs LSQR or LSMR (core, with its default tolerance defTol):

@@ -117,17 +117,7 @@ func TestUnbalancedFarRowAndColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	lse := func(v []float64) float64 {
-		mx := math.Inf(-1)
-		for _, x := range v {
-			mx = max(mx, x)
-		}
-		s := 0.0
-		for _, x := range v {
-			s += math.Exp(x - mx)
-		}
-		return mx + math.Log(s)
-	}
+	lse := logSumExp
 	phi := regM / (regM + reg)
 	F, G := make([]float64, n), make([]float64, m)
 	row, col := make([]float64, m), make([]float64, n)

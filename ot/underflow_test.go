@@ -101,6 +101,19 @@ func underflowCases(t *testing.T) []underflowCase {
 	}
 }
 
+// logSumExp returns log Σ exp(v_i), shifted by the maximum (no overflow).
+func logSumExp(v []float64) float64 {
+	mx := math.Inf(-1)
+	for _, x := range v {
+		mx = max(mx, x)
+	}
+	s := 0.0
+	for _, x := range v {
+		s += math.Exp(x - mx)
+	}
+	return mx + math.Log(s)
+}
+
 // logDomainRef runs the plain (generalised) Sinkhorn iteration on the
 // potentials in units of reg, with max-shifted math.Exp: F_i =
 // φ(log a_i − LSE_j(G_j − C_ij/reg)), then G likewise (φ = 1 is the
@@ -111,17 +124,7 @@ func underflowCases(t *testing.T) []underflowCase {
 func logDomainRef(t *testing.T, C *mat.Dense, a, b []float64, reg, phi float64, maxIter int) *mat.Dense {
 	t.Helper()
 	n, m := C.Dims()
-	lse := func(v []float64) float64 {
-		mx := math.Inf(-1)
-		for _, x := range v {
-			mx = max(mx, x)
-		}
-		s := 0.0
-		for _, x := range v {
-			s += math.Exp(x - mx)
-		}
-		return mx + math.Log(s)
-	}
+	lse := logSumExp
 	F, G := make([]float64, n), make([]float64, m)
 	row, col := make([]float64, m), make([]float64, n)
 	for it := 0; ; it++ {
