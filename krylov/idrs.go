@@ -61,8 +61,12 @@ const maxIDRSRestarts = 20
 // from the current residual when the residual has decreased since the
 // last start (at most 20 times), and otherwise returns an error wrapping
 // ErrBreakdown naming the pivot and the iteration; A·M·r = 0 for r ≠ 0
-// (A singular) is ErrBreakdown too. Other errors: ErrNaN, ErrNotConverged,
-// a wrapped ctx.Err().
+// (A singular) is ErrBreakdown too. The x of a failed solve is the last
+// iterate, not the best: on a singular, inconsistent system it can be far
+// worse than x0 (A = [1 1; 1 1], b = (1, 0) ends at ‖x‖ ≈ 1e31; the
+// Result's residual says so), where GMRES or MINRES stop near the
+// least-squares solution. Other errors: ErrNaN, ErrNotConverged, a wrapped
+// ctx.Err().
 func IDRS(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	const method = "IDR(s)"
 	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return IDRS(ctx, A, b, x, o) }); ok {
