@@ -1,10 +1,13 @@
 // Command sequence benchmarks the "subspace sequence" command — a user's
 // own sequence of systems, given as Matrix Market files, solved with
 // Krylov subspace recycling — against what a SciPy user would write for
-// the same files: scipy.sparse.linalg.gcrotmk(m=40, k=20) carrying its
-// recycled space CU from one system to the next, and gmres(restart=40)
-// solving each system on its own (bench/skr/anchor.py, the same script as
-// bench/skr's). Both sides read the same files and solve them in the same
+// the same files: scipy.sparse.linalg.gcrotmk carrying its recycled space
+// CU from one system to the next, with m=40, k=20 (the SKR issue's setting,
+// a 60-dimensional search per cycle) and with m=20, k=20 (the same
+// 40-dimensional search as GCRO-DR(40, 20): SciPy's m counts the new
+// vectors only), and gmres(restart=40) solving each system on its own
+// (bench/skr/anchor.py, the same script as bench/skr's). The ratio is
+// taken against the faster gcrotmk. Both sides read the same files and solve them in the same
 // order.
 //
 //	go run ./bench/sequence [-grid 50] [-count 50] [-scheme skr-code] [-rtol 1e-5] [-precond none] [-json] [-keep DIR]
@@ -54,7 +57,7 @@ type result struct {
 	RTol                  float64
 	GOMAXPROCS            int
 	Ours                  struct{ GCRODR, GMRES lane }
-	SciPy                 struct{ GCROTMK, GMRES lane }
+	SciPy                 struct{ GCROTMK, GCROTMK20, GMRES lane }
 	CommandSeconds        float64 // the whole command: reading, checks, both lanes
 	MaxSolutionDiff       float64
 }
@@ -157,14 +160,15 @@ func run(grid, count int, scheme string, rtol float64, prec string, asJSON bool,
 	res.Ours.GMRES = lane{num("baseline_iterations"), num("baseline_ksp_iterations"), num("baseline_seconds"), num("baseline_max_relres"), int(num("baseline_not_converged"))}
 
 	var an struct {
-		GMRES   lane `json:"gmres"`
-		GCROTMK lane `json:"gcrotmk"`
+		GMRES     lane `json:"gmres"`
+		GCROTMK   lane `json:"gcrotmk"`
+		GCROTMK20 lane `json:"gcrotmk_m20"`
 	}
 	script := filepath.Join(benchutil.Dir("bench/skr"), "anchor.py")
 	if err := benchutil.RunAnchor(script, &an, dir, strconv.FormatFloat(rtol, 'g', -1, 64), prec, strconv.Itoa(maxIter), "1"); err != nil {
 		return err
 	}
-	res.SciPy.GCROTMK, res.SciPy.GMRES = an.GCROTMK, an.GMRES
+	res.SciPy.GCROTMK, res.SciPy.GCROTMK20, res.SciPy.GMRES = an.GCROTMK, an.GCROTMK20, an.GMRES
 
 	if asJSON {
 		return json.NewEncoder(os.Stdout).Encode(res)
@@ -177,12 +181,15 @@ func run(grid, count int, scheme string, rtol float64, prec string, asJSON bool,
 	}
 	row("subspace sequence: GCRO-DR(40,20)", res.Ours.GCRODR)
 	row("SciPy gcrotmk(m=40, k=20), CU kept", res.SciPy.GCROTMK)
+	row("SciPy gcrotmk(m=20, k=20), CU kept", res.SciPy.GCROTMK20)
 	row("subspace sequence: GMRES(40)", res.Ours.GMRES)
 	row("SciPy gmres(restart=40)", res.SciPy.GMRES)
 	fmt.Println("(iterations: Arnoldi steps for subspace and SciPy's gmres, outer cycles for gcrotmk; products with A compare alike)")
-	fmt.Printf("time ratios: GCRO-DR %.2f× faster than gcrotmk, GMRES %.2f× faster than SciPy's gmres;\n",
-		res.SciPy.GCROTMK.Seconds/res.Ours.GCRODR.Seconds, res.SciPy.GMRES.Seconds/res.Ours.GMRES.Seconds)
-	fmt.Printf("recycling: %.2f× faster than GMRES(40) here (SciPy's: %.2f×); the whole command took %.2f s\n",
-		res.Ours.GMRES.Seconds/res.Ours.GCRODR.Seconds, res.SciPy.GMRES.Seconds/res.SciPy.GCROTMK.Seconds, cmdSec)
+	best := min(res.SciPy.GCROTMK.Seconds, res.SciPy.GCROTMK20.Seconds)
+	fmt.Printf("time ratios: GCRO-DR %.2f× faster than the faster gcrotmk (%.2f× than m=40, %.2f× than m=20), GMRES %.2f× faster than SciPy's gmres;\n",
+		best/res.Ours.GCRODR.Seconds, res.SciPy.GCROTMK.Seconds/res.Ours.GCRODR.Seconds, res.SciPy.GCROTMK20.Seconds/res.Ours.GCRODR.Seconds,
+		res.SciPy.GMRES.Seconds/res.Ours.GMRES.Seconds)
+	fmt.Printf("recycling: %.2f× faster than GMRES(40) here (SciPy's faster gcrotmk: %.2f× its gmres); the whole command took %.2f s\n",
+		res.Ours.GMRES.Seconds/res.Ours.GCRODR.Seconds, res.SciPy.GMRES.Seconds/best, cmdSec)
 	return nil
 }
