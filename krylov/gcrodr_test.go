@@ -935,6 +935,48 @@ func TestGCRODRBytes(t *testing.T) {
 	}
 }
 
+// GMRESBytes is what a GMRES or FGMRES solve allocates, up to its small
+// Hessenberg storage: measured around a solve that converges at once.
+func TestGMRESBytes(t *testing.T) {
+	skipAllocsUnderRace(t)
+	const n = 200_000
+	d := make([]float64, n)
+	for i := range d {
+		d[i] = 2
+	}
+	A := linop.Diag(d)
+	b := make([]float64, n)
+	for i := range b {
+		b[i] = 1
+	}
+	for _, tc := range []struct {
+		name     string
+		restart  int
+		flexible bool
+		solve    func(x []float64, o *Options)
+	}{
+		{"GMRES default restart", 0, false, func(x []float64, o *Options) { GMRES(context.Background(), A, b, x, o) }},
+		{"GMRES(50)", 50, false, func(x []float64, o *Options) { GMRES(context.Background(), A, b, x, o) }},
+		{"FGMRES(20) with a preconditioner", 20, true, func(x []float64, o *Options) {
+			o.Precond = linop.Identity(n)
+			FGMRES(context.Background(), A, b, x, o)
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			x := make([]float64, n)
+			o := &Options{Restart: tc.restart}
+			var before, after runtime.MemStats
+			runtime.ReadMemStats(&before)
+			tc.solve(x, o)
+			runtime.ReadMemStats(&after)
+			got, est := float64(after.TotalAlloc-before.TotalAlloc), GMRESBytes(n, tc.restart, tc.flexible)
+			if got < est || got > est+1<<20 {
+				t.Errorf("the solve allocated %.0f bytes, GMRESBytes says %.0f (+ up to 1 MiB of small storage)", got, est)
+			}
+		})
+	}
+}
+
 // Results do not depend on the number of threads.
 func TestGCRODRDeterministicAcrossProcs(t *testing.T) {
 	rng := rand.New(rand.NewPCG(11, 11))

@@ -2,6 +2,7 @@ package krylov
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"gonum.org/v1/gonum/floats"
@@ -61,6 +62,29 @@ func GMRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (R
 		return res, err
 	}
 	return gmres(ctx, "GMRES", A, b, x, o, false)
+}
+
+// GMRESBytes returns the bytes a GMRES solve of n unknowns with the given
+// restart length (0: DefaultRestart) allocates for its length-n vectors:
+// the min(restart, n)+1 basis vectors and 3 work vectors, and with
+// flexible (FGMRES with a preconditioner) the min(restart, n)
+// preconditioned ones, 8 bytes each. The O(restart²) Hessenberg storage is
+// not counted. A caller that sizes a solve from user input can refuse a
+// restart that cannot fit before the allocation fails. It panics if n or
+// restart is negative.
+func GMRESBytes(n, restart int, flexible bool) float64 {
+	if n < 0 || restart < 0 {
+		panic(fmt.Sprintf("krylov: GMRESBytes: negative size %d or restart %d", n, restart))
+	}
+	if restart == 0 {
+		restart = DefaultRestart
+	}
+	m := min(restart, n)
+	vecs := m + 1 + 3
+	if flexible {
+		vecs += m
+	}
+	return 8 * float64(n) * float64(vecs)
 }
 
 // gmres is the engine of GMRES and FGMRES (flexible: right

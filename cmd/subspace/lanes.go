@@ -28,16 +28,15 @@ type laneConfig struct {
 
 // laneBytes returns a lower bound of the bytes runLanes's solvers hold for
 // systems of n unknowns: GCRO-DR(m, k)'s vectors (krylov.GCRODRBytes; k = 0:
-// no recycled space) and, with compare, GMRES(m)'s basis and work vectors
-// ((m+1)·n + 3n, as krylov.GMRES documents) and the solution kept for the
-// comparison of the two lanes.
+// no recycled space) and, with compare, GMRES(m)'s (krylov.GMRESBytes) and
+// the solution kept for the comparison of the two lanes.
 func laneBytes(n, m, k int, compare bool) float64 {
 	if k == 0 {
 		k = -1 // krylov: no recycling
 	}
 	b := krylov.GCRODRBytes(n, &krylov.GCRODROptions{M: m, K: k})
 	if compare {
-		b += 8 * float64(n) * float64(min(m, n)+1+3+1)
+		b += krylov.GMRESBytes(n, m, false) + 8*float64(n)
 	}
 	return b
 }

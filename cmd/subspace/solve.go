@@ -440,29 +440,24 @@ func solveRHS(A *sparse.CSR, rhs string) ([]float64, string, error) {
 	return b, rhs, nil
 }
 
-// ones returns a vector of n ones.
 // checkSolveMemory refuses a solve whose vectors certainly cannot fit in
-// lim (sysmem.Usable) before they are allocated. GMRES holds min(m, n)+1
-// basis vectors and 3 more (krylov.GMRES), FGMRES also the min(m, n)
-// preconditioned ones when there is a preconditioner, and GCRO-DR(m, k)
-// what krylov.GCRODRBytes says (m is not capped at n there): too large a
-// --restart is a usage error. Every method also holds x and b and at least
-// two work vectors (of the cols and rows of a rectangular A for LSQR and
-// LSMR): a 60-byte file can declare a 1×2³¹ matrix, whose x alone is
-// 16 GiB; that is an error of the data (exit status 1).
+// lim (sysmem.Usable) before they are allocated: x and b, and GMRES's or
+// FGMRES's basis and work vectors (krylov.GMRESBytes) or GCRO-DR(m, k)'s
+// (krylov.GCRODRBytes; m is not capped at n there), where too large a
+// --restart is a usage error; the other methods at least two work vectors
+// (of the cols and rows of a rectangular A for LSQR and LSMR): a 67-byte
+// file can declare a 1×(2³¹−1) matrix, whose x alone is 16 GiB; that is an
+// error of the data (exit status 1).
 func checkSolveMemory(method string, rows, cols, m, k int, precond bool, lim sysmem.Limit) error {
-	n := float64(cols)
-	need := 8 * 2 * (float64(rows) + n)
+	need := 8 * (float64(rows) + float64(cols)) // x and b
 	var basis float64
 	switch method {
 	case "gmres", "fgmres":
-		vecs := min(m, cols) + 1
-		if method == "fgmres" && precond {
-			vecs += min(m, cols)
-		}
-		basis = 8 * n * float64(vecs)
+		basis = krylov.GMRESBytes(cols, m, method == "fgmres" && precond)
 	case "gcrodr":
 		basis = krylov.GCRODRBytes(cols, &krylov.GCRODROptions{M: m, K: k})
+	default:
+		need *= 2 // work vectors
 	}
 	need += basis
 	if need <= float64(lim.Bytes) {
@@ -475,6 +470,7 @@ func checkSolveMemory(method string, rows, cols, m, k int, precond bool, lim sys
 	return fmt.Errorf("a %d×%d system needs at least %s for the vectors of %s, more than %s", rows, cols, sysmem.FormatBytes(need), method, lim)
 }
 
+// ones returns a vector of n ones.
 func ones(n int) []float64 {
 	v := make([]float64, n)
 	for i := range v {
