@@ -181,7 +181,10 @@ func Procs() int {
 // between calls (bodies must make each part's result independent of that,
 // which they do by writing only the part's own outputs). With parts ≤ 1 it
 // runs part 0 inline. It allocates nothing once the pools have warmed up.
-// body.Run must not call Run.
+// body.Run may call Run itself (NewASM's subdomain factorisations do): the
+// inner caller runs every part no idle worker claims, so a nested call
+// cannot deadlock, though it gains no parallelism while the outer call
+// keeps the workers busy.
 func Run(parts int, body Body) {
 	if parts <= 1 {
 		body.Run(0)
@@ -203,7 +206,15 @@ func Run(parts int, body Body) {
 	j.done.Store(0)
 	j.wg.Add(parts)
 	for i := 0; i < helpers; i++ {
-		workers.tasks <- j
+		select {
+		case workers.tasks <- j:
+		default:
+			// The queue is full: every worker is busy (nested calls
+			// from many of them fill it). The parts nobody claims are
+			// run below by this goroutine, and blocking here could
+			// deadlock when every worker is itself blocked in a send.
+			j.refs.Add(-1)
+		}
 	}
 	j.work()
 	j.spinWait()

@@ -1,6 +1,7 @@
 package par
 
 import (
+	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -27,7 +28,7 @@ func TestSplitCoversRange(t *testing.T) {
 	}
 }
 
-type countBody struct{ hits [16]atomic.Int32 }
+type countBody struct{ hits [64]atomic.Int32 }
 
 func (c *countBody) Run(p int) { c.hits[p].Add(1) }
 
@@ -42,6 +43,49 @@ func TestRunRunsEveryPartOnce(t *testing.T) {
 			}
 			if got := c.hits[p].Load(); got != want {
 				t.Fatalf("parts=%d: part %d ran %d times, want %d", parts, p, got, want)
+			}
+		}
+	}
+}
+
+// nestedBody runs an inner Run from every part of an outer one, each
+// part first waiting (up to a second) until 64 outer parts have started,
+// so that all goroutines queue their inner helpers at once.
+type nestedBody struct {
+	inner   [256]countBody
+	started atomic.Int32
+}
+
+func (b *nestedBody) Run(p int) {
+	b.started.Add(1)
+	for t0 := time.Now(); b.started.Load() < 64 && time.Since(t0) < time.Second; {
+		runtime.Gosched()
+	}
+	Run(len(b.inner[p].hits), &b.inner[p])
+}
+
+// A Run inside a Run finishes and runs every inner part once, also with
+// many workers: 64 goroutines each queueing 63 helpers, four times over,
+// overflow the task queue, and a blocking send there deadlocked them all.
+func TestRunNested(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(64))
+	for range 5 {
+		var b nestedBody
+		done := make(chan struct{})
+		go func() {
+			Run(len(b.inner), &b)
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Fatal("nested Run did not finish in 30 s (deadlock)")
+		}
+		for i := range b.inner {
+			for p := range b.inner[i].hits {
+				if got := b.inner[i].hits[p].Load(); got != 1 {
+					t.Fatalf("outer part %d: inner part %d ran %d times, want 1", i, p, got)
+				}
 			}
 		}
 	}
