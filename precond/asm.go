@@ -244,16 +244,21 @@ func (w *asmWork) Run(part int) {
 // transposed ILU(0) solve, and the whole result added into dst. Serial.
 func (p *ASM) ApplyT(dst, x []float64) {
 	p.check("ApplyT", dst, x)
-	clear(dst)
 	if p.n == 0 {
 		return
 	}
 	w := p.work.Get().(*asmWork)
+	// Gather every owned part of x before dst is cleared: dst may be x.
+	for b := range p.blocks {
+		blk := &p.blocks[b]
+		r := w.r[b]
+		clear(r)
+		copy(r[blk.p0:blk.p0+blk.hi-blk.lo], x[blk.lo:blk.hi])
+	}
+	clear(dst)
 	for b := range p.blocks {
 		blk := &p.blocks[b]
 		r, z := w.r[b], w.z[b]
-		clear(r)
-		copy(r[blk.p0:blk.p0+blk.hi-blk.lo], x[blk.lo:blk.hi])
 		blk.ilu.ApplyT(z, r)
 		for k, i := range blk.idx {
 			dst[i] += z[k]

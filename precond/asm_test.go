@@ -101,6 +101,28 @@ func TestASMApplyTAdjoint(t *testing.T) {
 	}
 }
 
+// ApplyT, like every other preconditioner's, may overwrite its input:
+// dst and x the same slice gives M⁻ᵀx (it cleared dst before reading x).
+func TestASMApplyTInPlace(t *testing.T) {
+	A := nonsymmetric(t, 9)
+	n, _ := A.Dims()
+	for _, blocks := range []int{1, 4} {
+		p, err := precond.NewASM(A, &precond.ASMOptions{Blocks: blocks, Overlap: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := randVec(8, n)
+		want := make([]float64, n)
+		p.ApplyT(want, x)
+		p.ApplyT(x, x)
+		for i := range x {
+			if x[i] != want[i] {
+				t.Fatalf("blocks %d: ApplyT(x, x)[%d] = %v, ApplyT(dst, x) gives %v", blocks, i, x[i], want[i])
+			}
+		}
+	}
+}
+
 // nonsymmetric returns a convection–diffusion matrix on a g×g grid.
 func nonsymmetric(t *testing.T, g int) *sparse.CSR {
 	t.Helper()

@@ -47,8 +47,8 @@
 //     to 1e-10·max|aᵢⱼ|. A pivot dᵢ = aᵢᵢ − Σ_{j<i} lᵢⱼ² ≤ PivotTol·aᵢᵢ is an
 //     error (IC(0) exists for M-matrices and H-matrices with positive
 //     diagonal, not for every SPD matrix). IC0Options.Shift factors
-//     A + Shift·diag(A) instead (Manteuffel's shift, PETSc's
-//     -pc_factor_shift_type with a relative amount).
+//     A + Shift·diag(A) instead (Manteuffel's shift, relative to the
+//     diagonal; PETSc's -pc_factor_shift_amount is absolute).
 //   - ASM: the rows are cut into Blocks contiguous ranges (PETSc's split),
 //     each grown by Overlap levels of neighbours through A's pattern, and
 //     M⁻¹ = Σ_i R̃_iᵀ B_i⁻¹ R_i with B_i the ILU(0) of the subdomain matrix

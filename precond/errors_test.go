@@ -49,6 +49,13 @@ func TestConstructorErrors(t *testing.T) {
 	// the IC(0) pivot 1 − (1e200)² = −Inf.
 	growthLU := csrFromDense(t, 2, []float64{1, 1e13, 1e300, 1})
 	growth := csrFromDense(t, 2, []float64{1, 1e200, 1e200, 1})
+	// A finite matrix whose SSOR factors overflow: ω·a₁₀/a₀₀ = 1e310 in
+	// the lower triangle, a₀₁/(2−ω) = 1e309 in the upper one.
+	ssorLower := csrFromDense(t, 2, []float64{1e-10, 0, 1e300, 1})
+	ssorUpper := csrFromDense(t, 2, []float64{1, 1e300, 0, 1})
+	// IC(0): the shifted diagonal 1e300·(1 + 1e10) overflows in row 0,
+	// before any elimination.
+	bigDiag := csrFromDense(t, 2, []float64{1e300, 0, 0, 1e300})
 
 	cases := []struct {
 		name  string
@@ -94,6 +101,12 @@ func TestConstructorErrors(t *testing.T) {
 			precond.ErrNotSPD, []string{"A(0,0) = -1"}},
 		{"ic0/zero diag", func() error { _, err := precond.NewIC0(zeros, nil); return err },
 			precond.ErrNotSPD, []string{"A(1,1) = 0"}},
+		{"ssor/scaled lower overflows", func() error { _, err := precond.NewSSOR(ssorLower, 1); return err },
+			precond.ErrNotFinite, []string{"ω·a(1,0)/a(0,0)", "overflows"}},
+		{"ssor/scaled upper overflows", func() error { _, err := precond.NewSSOR(ssorUpper, 2-1e-9); return err },
+			precond.ErrNotFinite, []string{"a(0,1)/(2−ω)", "overflows"}},
+		{"ic0/shift overflows", func() error { _, err := precond.NewIC0(bigDiag, &precond.IC0Options{Shift: 1e10}); return err },
+			precond.ErrNotFinite, []string{"A(0,0)", "Shift", "overflows"}},
 		{"ic0/negative shift", func() error { _, err := precond.NewIC0(lap, &precond.IC0Options{Shift: -0.1}); return err },
 			precond.ErrOption, []string{"-0.1"}},
 		{"ic0/nan shift", func() error { _, err := precond.NewIC0(lap, &precond.IC0Options{Shift: math.NaN()}); return err },

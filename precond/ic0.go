@@ -16,8 +16,8 @@ type IC0Options struct {
 	// Cholesky; PETSc offers the same idea as -pc_factor_shift_type with
 	// -pc_factor_shift_amount, in absolute units). A relative shift is
 	// independent of the scaling of A. For symmetric A with positive
-	// diagonal, a shift that makes A + Shift·diag(A) diagonally dominant
-	// always succeeds; values of 1e-3 to 1e-1 usually suffice, and a
+	// diagonal, a shift that makes A + Shift·diag(A) strictly diagonally
+	// dominant always succeeds; values of 1e-3 to 1e-1 usually suffice, and a
 	// smaller shift gives a better preconditioner. 0 means none.
 	Shift float64
 }
@@ -98,6 +98,9 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 			return nil, fmt.Errorf("%w: %s: diagonal entry A(%d,%d) = %.6g is not positive", ErrNotSPD, method, i, i, d)
 		}
 		piv[i] = d * (1 + shift)
+		if v := piv[i]; v-v != 0 {
+			return nil, fmt.Errorf("%w: %s: shifted diagonal A(%d,%d)·(1 + Shift) = %.6g·(1 + %g) overflows", ErrNotFinite, method, i, i, d, shift)
+		}
 	}
 
 	// Row-oriented IC(0) in the square-root-free form M = L̂·D·L̂ᵀ

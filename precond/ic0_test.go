@@ -209,4 +209,14 @@ func TestIC0BreakdownAndShift(t *testing.T) {
 		t.Errorf("Shift() = %v", p.Shift())
 	}
 	checkIC0(t, B, p, 0.5)
+
+	// Only strict diagonal dominance after the shift guarantees success:
+	// Shift 1 makes [[1 −2][−2 1]] weakly dominant and the pivot is 0.
+	C := csrFromDense(t, 2, []float64{1, -2, -2, 1})
+	if _, err := precond.NewIC0(C, &precond.IC0Options{Shift: 1}); !errors.Is(err, precond.ErrNotSPD) {
+		t.Errorf("weakly dominant after the shift: err = %v, want ErrNotSPD", err)
+	}
+	if _, err := precond.NewIC0(C, &precond.IC0Options{Shift: 1.01}); err != nil {
+		t.Errorf("strictly dominant after the shift: %v", err)
+	}
 }

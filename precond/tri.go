@@ -199,9 +199,38 @@ func splitLUScaled(method string, A *sparse.CSR, zeroIsBad, keepDiag bool, omega
 			if err := firstNonFinite(method, A); err != nil {
 				return nil, err
 			}
+			// A is finite: SSOR's scaling overflowed.
+			return nil, scaledOverflow(method, A, f, omega)
 		}
 	}
 	return f, nil
+}
+
+// scaledOverflow names the first SSOR factor entry that the scaling of a
+// finite A made infinite or NaN: a diagonal without a finite inverse
+// (ErrZeroDiagonal, as NewSSOR reports it) or an overflowing ω·aᵢⱼ/aⱼⱼ or
+// aᵢⱼ/(2−ω) (ErrNotFinite).
+func scaledOverflow(method string, A *sparse.CSR, f *triFactors, omega float64) error {
+	for i, v := range f.invDiag {
+		if v-v != 0 {
+			return fmt.Errorf("%w: %s: diagonal entry (%d,%d) = %g has no finite inverse", ErrZeroDiagonal, method, i, i, A.At(i, i))
+		}
+	}
+	for i := range f.n {
+		for k := f.lp[i]; k < f.lp[i+1]; k++ {
+			if v := f.lv[k]; v-v != 0 {
+				j := int(f.li[k])
+				return fmt.Errorf("%w: %s: factor entry ω·a(%d,%d)/a(%d,%d) = %v·%g/%g overflows", ErrNotFinite, method, i, j, j, j, omega, A.At(i, j), A.At(j, j))
+			}
+		}
+		for k := f.up[i]; k < f.up[i+1]; k++ {
+			if v := f.uv[k]; v-v != 0 {
+				j := int(f.ui[k])
+				return fmt.Errorf("%w: %s: factor entry a(%d,%d)/(2−ω) = %g/%v overflows", ErrNotFinite, method, i, j, A.At(i, j), 2-omega)
+			}
+		}
+	}
+	return fmt.Errorf("%w: %s: a scaled factor entry is not finite", ErrNotFinite, method)
 }
 
 // splitJob is one of splitLUScaled's two passes; part p handles rows
@@ -265,9 +294,11 @@ func (j *splitJob) Run(p int) {
 		if omega > 0 {
 			// 1/aⱼⱼ of every row is in invDiag since the first pass.
 			for ; int(ind[k]) < i; k++ {
-				c, v := ind[k], val[k]
+				c := ind[k]
+				// The scaled value, not aᵢⱼ: ω·aᵢⱼ/aⱼⱼ may overflow.
+				v := val[k] * (omega * invDiag[c])
 				acc += v - v
-				li[pl], lv[pl] = c, v*(omega*invDiag[c])
+				li[pl], lv[pl] = c, v
 				pl++
 			}
 		} else {
@@ -281,9 +312,9 @@ func (j *splitJob) Run(p int) {
 		lp[i+1] = pl
 		acc += val[k] - val[k] // the diagonal
 		for k++; k < e; k++ {
-			v := val[k]
+			v := val[k] * us // aᵢⱼ/(2−ω) may overflow for SSOR
 			acc += v - v
-			ui[pu], uv[pu] = ind[k], v*us
+			ui[pu], uv[pu] = ind[k], v
 			pu++
 		}
 		up[i+1] = pu
