@@ -55,7 +55,7 @@ import (
 // ErrNotConverged, a wrapped ctx.Err().
 func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	const method = "MINRES"
-	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return MINRES(ctx, A, b, x, o) }); ok {
+	if res, ok, err := rescaled(method, A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return MINRES(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
 	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
@@ -128,7 +128,15 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 		}
 		oldb = beta
 		beta = math.Sqrt(bb)
-		tnorm2 += alfa*alfa + oldb*oldb + beta*beta
+		// tnorm2 = ‖T_k‖_F², T_k the Lanczos tridiagonal: its α's and,
+		// twice, its β₂…β_{k+1}. β₁ = ‖b‖ is not an entry of T (SciPy,
+		// after Paige and Saunders' code, adds it too, which makes the
+		// estimate of ‖A‖ ‖b‖-sized when A's scale is far below b's, and
+		// the singularity test below fired at once for A = 1e-8·L).
+		tnorm2 += alfa*alfa + beta*beta
+		if it >= 2 {
+			tnorm2 += oldb * oldb
+		}
 
 		// Apply the previous rotation, then form the new one.
 		oldeps := epsln
@@ -139,11 +147,16 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 		// root/‖A‖ estimates ‖A r‖/(‖A‖‖r‖) for the current x: stop before
 		// a step on a numerically singular system makes x grow.
 		root := math.Hypot(gbar, dbar)
-		if anorm := math.Sqrt(tnorm2); root <= minresLSTol*anorm {
+		anorm := math.Sqrt(tnorm2)
+		if root <= minresLSTol*anorm {
 			res.Reason = fmt.Sprintf("A is singular and b is not in its range: x is a least-squares solution (‖Ar‖/(‖A‖‖r‖) = %.2g)", root/anorm)
 			return res, finish(method, A, b, x, v, bnorm, thresh, &res, nil)
 		}
-		gamma := math.Max(math.Hypot(gbar, beta), eps)
+		// γ is kept away from 0 relative to ‖A‖ (positive here, or the
+		// test above would have stopped): an absolute floor (SciPy's
+		// max(γ, ε)) turns every rotation of a system with ‖A‖ ≪ 1 into
+		// garbage.
+		gamma := math.Max(math.Hypot(gbar, beta), eps*anorm)
 		cs = gbar / gamma
 		sn = beta / gamma
 		phi := cs * phibar
@@ -160,7 +173,6 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 		if err := mon.record(it, phibar*scale); err != nil {
 			return res, finish(method, A, b, x, v, bnorm, thresh, &res, err)
 		}
-		anorm := math.Sqrt(tnorm2)
 		if phibar <= target {
 			tn := residualTo(v, A, b, x)
 			res.MatVecs++

@@ -162,3 +162,80 @@ func TestRescaledEdges(t *testing.T) {
 		}
 	}
 }
+
+// A system whose solution is beyond the float64 range (A = 1e-150·D, b of
+// 1e160: x ≈ 1e310) is solved rescaled, and the rescaled solve converges;
+// scaling x back overflows. Every square solver reports that as ErrNaN
+// with the result not converged (it said Converged with an infinite x,
+// and a sequence warm-started every later system from it).
+func TestRescaledSolutionOverflows(t *testing.T) {
+	const n = 6
+	c := sparse.NewCOO(n, n, n)
+	b := make([]float64, n)
+	for i := range n {
+		c.Append(i, i, 1e-150*float64(i+1))
+		b[i] = 1e160
+	}
+	A := c.ToCSR()
+	for _, s := range []struct {
+		name  string
+		solve solverFunc
+	}{
+		{"CG", CG}, {"MINRES", MINRES}, {"GMRES", GMRES}, {"FGMRES", FGMRES},
+		{"BiCGStab", BiCGStab}, {"IDR(s)", IDRS}, {"TFQMR", TFQMR},
+		{"GCRODR", func(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+			return NewGCRODR(n, &GCRODROptions{M: 4, K: 2}).Solve(ctx, A, b, x, o)
+		}},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			x := make([]float64, n)
+			res, err := s.solve(context.Background(), A, b, x, nil)
+			if !errors.Is(err, ErrNaN) || !strings.Contains(err.Error(), s.name) || !strings.Contains(err.Error(), "overflows") {
+				t.Fatalf("err = %v, want an ErrNaN naming %s and the overflow", err, s.name)
+			}
+			if res.Converged || !math.IsInf(res.RelResidual, 1) {
+				t.Errorf("result %+v: want not converged, RelResidual +Inf", res)
+			}
+		})
+	}
+}
+
+// The solvers are invariant under scaling A: s·A x = b takes the
+// iterations A x = b does, for s far from 1 in both directions. MINRES
+// added ‖b‖² to its estimate of ‖A‖² and floored its rotations at ε
+// (SciPy does both), and stopped at once on 1e-8·L, calling it singular.
+func TestScaledOperatorSameIterations(t *testing.T) {
+	L := sparse.Laplacian2D(12, 12)
+	n, _ := L.Dims()
+	b := make([]float64, n)
+	for i := range b {
+		b[i] = 1 + float64(i%7)
+	}
+	for _, s := range []struct {
+		name  string
+		solve solverFunc
+	}{
+		{"CG", CG}, {"MINRES", MINRES}, {"GMRES", GMRES}, {"FGMRES", FGMRES},
+		{"BiCGStab", BiCGStab}, {"IDR(s)", IDRS}, {"TFQMR", TFQMR},
+		{"GCRODR", func(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+			return NewGCRODR(n, &GCRODROptions{M: 10, K: 4}).Solve(ctx, A, b, x, o)
+		}},
+	} {
+		t.Run(s.name, func(t *testing.T) {
+			its := -1
+			for _, scale := range []float64{1, 1e-8, 1e-12, 1e-100, 1e8, 1e12, 1e100} {
+				A := sparse.Add(scale, L, 0, L)
+				x := make([]float64, n)
+				res, err := s.solve(context.Background(), A, b, x, &Options{RTol: 1e-8})
+				if err != nil || !res.Converged {
+					t.Fatalf("A scaled by %g: %v (%+v)", scale, err, res)
+				}
+				if its < 0 {
+					its = res.Iterations
+				} else if d := res.Iterations - its; d < -1 || d > 1 {
+					t.Errorf("A scaled by %g: %d iterations, %d unscaled", scale, res.Iterations, its)
+				}
+			}
+		})
+	}
+}
