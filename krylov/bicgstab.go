@@ -48,7 +48,7 @@ const maxBiCGStabRestarts = 20
 // iterate. The Reason of a converged solve counts its restarts. Other
 // errors: ErrNaN, ErrNotConverged, a wrapped ctx.Err().
 func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
-	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return BiCGStab(ctx, A, b, x, o) }); ok {
+	if res, ok, err := rescaled("BiCGStab", A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return BiCGStab(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
 	return bicgstab(ctx, A, b, x, o, maxBiCGStabRestarts)

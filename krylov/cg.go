@@ -43,7 +43,7 @@ import (
 // describes the x returned, with its true residual.
 func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	const method = "CG"
-	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return CG(ctx, A, b, x, o) }); ok {
+	if res, ok, err := rescaled(method, A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return CG(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
 	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)

@@ -24,7 +24,7 @@ import (
 // o.Precond is applied once per iteration; it must not keep references to
 // its arguments.
 func FGMRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
-	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return FGMRES(ctx, A, b, x, o) }); ok {
+	if res, ok, err := rescaled("FGMRES", A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return FGMRES(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
 	return gmres(ctx, "FGMRES", A, b, x, o, true)

@@ -51,7 +51,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	if r, c := A.Dims(); r != s.n || c != s.n {
 		panic(fmt.Sprintf("krylov: %s: solver built for n=%d, operator is %d×%d", method, s.n, r, c))
 	}
-	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return s.Solve(ctx, A, b, x, o) }); ok {
+	if res, ok, err := rescaled(method, A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return s.Solve(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
 	s.mEff = s.m

@@ -58,7 +58,7 @@ import (
 // Errors: ErrBreakdown (singular A on the Krylov space, or M·r = 0),
 // ErrNaN, ErrNotConverged (MaxIter or stagnation), a wrapped ctx.Err().
 func GMRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
-	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return GMRES(ctx, A, b, x, o) }); ok {
+	if res, ok, err := rescaled("GMRES", A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return GMRES(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
 	return gmres(ctx, "GMRES", A, b, x, o, false)

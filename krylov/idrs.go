@@ -69,7 +69,7 @@ const maxIDRSRestarts = 20
 // ctx.Err().
 func IDRS(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	const method = "IDR(s)"
-	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return IDRS(ctx, A, b, x, o) }); ok {
+	if res, ok, err := rescaled(method, A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return IDRS(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
 	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)

@@ -78,7 +78,11 @@ func unscale(x, xs []float64, e int, res *Result) {
 // The options' absolute tolerance is scaled with b. On mismatched sizes
 // or invalid options it declines at once, so that the solver reports them
 // (a panic, an ErrOption error) exactly as for any other b.
-func rescaled(A linop.Operator, b, x []float64, o *Options, solve func(b, x []float64, o *Options) (Result, error)) (Result, bool, error) {
+//
+// A solution beyond the float64 range (|x| > 1.8e308 once scaled back,
+// though the rescaled solve converged) is reported as method's ErrNaN
+// error with the result marked not converged and its residuals +Inf.
+func rescaled(method string, A linop.Operator, b, x []float64, o *Options, solve func(b, x []float64, o *Options) (Result, error)) (Result, bool, error) {
 	r, c := A.Dims()
 	if r != c || len(b) != r || len(x) != c {
 		return Result{}, false, nil // the solver panics with its message
@@ -99,6 +103,12 @@ func rescaled(A linop.Operator, b, x []float64, o *Options, solve func(b, x []fl
 	os.ATol = math.Min(math.Ldexp(os.ATol, -e), math.MaxFloat64)
 	res, err := solve(bs, xs, &os)
 	unscale(x, xs, e, &res)
+	if i, bad := vec.HasNaNInf(x); bad && err == nil {
+		res.Converged = false
+		res.Residual, res.RelResidual = math.Inf(1), math.Inf(1)
+		res.Reason = "the solution overflows"
+		err = errorf("%s: x[%d] = %v: the solution of the rescaled problem overflows when scaled back: %w", method, i, x[i], ErrNaN)
+	}
 	return res, true, err
 }
 

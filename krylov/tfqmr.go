@@ -89,7 +89,7 @@ const (
 // them. Other errors: ErrNaN, ErrNotConverged (MaxIter or stagnation), a
 // wrapped ctx.Err().
 func TFQMR(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
-	if res, ok, err := rescaled(A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return TFQMR(ctx, A, b, x, o) }); ok {
+	if res, ok, err := rescaled("TFQMR", A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return TFQMR(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
 	return tfqmr(ctx, A, b, x, o, maxTFQMRRestarts)
