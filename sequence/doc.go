@@ -35,8 +35,8 @@
 //   - The leading principal component is the most significant bit of the
 //     bin number, so it changes once along the Gray code and the
 //     least important one changes most often (the code uses the reverse).
-//     Principal directions are signed so that their largest entry is
-//     positive (reproducible bins).
+//     Principal directions are signed so that their largest entry (the
+//     first of near-equal ones) is positive (reproducible bins).
 //   - The code walks linked "area_down" pointers that mix bin numbers and
 //     positions and can stop before every bin is visited; we visit all
 //     bins in Gray-code order.

@@ -54,7 +54,8 @@ type Options struct {
 	// PrecondOptions are passed to precond.New.
 	PrecondOptions *precond.Options
 	// WarmStart starts each solve from the previous system's solution (in
-	// solve order) instead of zero.
+	// solve order) instead of zero; from zero after a solve that left NaN
+	// or Inf in its solution.
 	WarmStart bool
 	// ReuseIdentical passes the previous matrix and preconditioner again
 	// when a system's matrix is bitwise identical to the previous one
@@ -315,7 +316,10 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 		}
 	}
 	l.stats = append(l.stats, st)
-	l.havePr = true
+	// A failed solve can leave NaN or Inf in x (krylov.ErrNaN): do not
+	// warm-start the next system from it, or every later solve fails too.
+	_, bad := vec.HasNaNInf(l.x)
+	l.havePr = !bad
 	l.prevA, l.prevM = A, M
 	if l.opt.Solution != nil {
 		if err := l.opt.Solution(i, l.x); err != nil {

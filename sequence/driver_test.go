@@ -481,3 +481,44 @@ func TestGCRODRSKRHelmholtzSequence(t *testing.T) {
 	}
 	t.Logf("worst: system %d, %d steps; the safeguard reset the recycled space %d times", at, worst, Summarize(stats[0]).Resets)
 }
+
+// overflowSource is a Darcy sequence whose system 1 has a solution beyond
+// the float64 range (A = 1e-150·I, b = 1e160).
+type overflowSource struct{ fam pde.Family }
+
+func (s overflowSource) Len() int { return 4 }
+func (s overflowSource) System(i int) (*sparse.CSR, []float64, error) {
+	if i != 1 {
+		return s.fam.Assemble(s.fam.Field(7, i))
+	}
+	n := s.fam.Unknowns()
+	c := sparse.NewCOO(n, n, n)
+	b := make([]float64, n)
+	for k := range n {
+		c.Append(k, k, 1e-150)
+		b[k] = 1e160
+	}
+	return c.ToCSR(), b, nil
+}
+
+// With WarmStart, a solve that leaves Inf in x does not poison the next
+// systems' starts: Run goes on after a failure, and the systems after it
+// converge (each failed at once on its x0 before).
+func TestRunWarmStartAfterOverflow(t *testing.T) {
+	fam, err := pde.New("darcy", 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stats, err := Run(context.Background(), overflowSource{fam}, identity(4), SolverFunc(krylov.GMRES), &Options{WarmStart: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats[1].Converged || !strings.Contains(stats[1].Err, "overflows") {
+		t.Errorf("system 1: converged %v, err %v; want the overflow reported", stats[1].Converged, stats[1].Err)
+	}
+	for _, k := range []int{2, 3} {
+		if !stats[k].Converged {
+			t.Errorf("system %d, after the failed one, did not converge: %v", k, stats[k].Err)
+		}
+	}
+}

@@ -11,7 +11,8 @@ import (
 // diagonalised (gonum EigenSym), and the scores on the at most dims
 // components with variance above 1e-12 times the largest are returned
 // (N×r, r ≤ dims). Each direction is signed so that its entry of largest
-// magnitude is positive, which makes the scores reproducible.
+// magnitude (the first of those within a relative 1e-9 of it) is
+// positive, which makes the scores reproducible.
 func pcaScores(X [][]float64, dims int) [][]float64 {
 	N := len(X)
 	if N == 0 {
@@ -52,11 +53,20 @@ func pcaScores(X [][]float64, dims int) [][]float64 {
 	}
 	dirs := mat.NewDense(F, max(len(cols), 1), nil)
 	for c, j := range cols {
+		// The sign of the entry of largest magnitude, ties (to a relative
+		// 1e-9) going to the lowest index: the features of a real field
+		// come in conjugate pairs whose imaginary parts are exact
+		// opposites, so the largest magnitude is often attained twice
+		// with opposite signs, and the strict maximum would pick between
+		// them by rounding noise.
 		big, sign := 0.0, 1.0
 		for i := 0; i < F; i++ {
-			if v := vecs.At(i, j); math.Abs(v) > big {
-				big = math.Abs(v)
+			big = math.Max(big, math.Abs(vecs.At(i, j)))
+		}
+		for i := 0; i < F; i++ {
+			if v := vecs.At(i, j); math.Abs(v) >= big*(1-1e-9) {
 				sign = math.Copysign(1, v)
+				break
 			}
 		}
 		for i := 0; i < F; i++ {

@@ -299,6 +299,12 @@ func parseDataset(z *npy.NPZReader, path string) (*dataset, error) {
 	// Consistency.
 	r := len(d.index)
 	m := d.meta
+	if m.Baseline != "" && !d.hasBase {
+		return nil, bad("meta names baseline %s but the baseline_* arrays are missing", m.Baseline)
+	}
+	if m.Baseline == "" && d.hasBase {
+		return nil, bad("baseline_* arrays without a baseline in meta")
+	}
 	if m.Count < 1 || len(d.order) != m.Count {
 		return nil, bad("order has %d entries for count %d", len(d.order), m.Count)
 	}

@@ -518,6 +518,29 @@ func TestDatagenMergeMismatches(t *testing.T) {
 	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, pg); code != 1 || !strings.Contains(stderr, "in none of the files (a gap") {
 		t.Errorf("gap: exit %d %q", code, stderr)
 	}
+	// Meta and baseline arrays that disagree (the arrays stripped with
+	// NumPy to save space, or added): an error, not a panic or a merge
+	// that silently drops them.
+	based := gen("b1.npz", "--shard", "1/2", "--compare")
+	db, err := readDataset(based)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stripped := *db
+	stripped.hasBase = false
+	ps := filepath.Join(dir, "stripped.npz")
+	if err := stripped.write(ps); err != nil {
+		t.Fatal(err)
+	}
+	b0 := gen("b0.npz", "--shard", "0/2", "--compare")
+	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, b0, ps); code != 1 || !strings.Contains(stderr, "stripped.npz: not a datagen dataset: meta names baseline GMRES(40) but the baseline_* arrays are missing") {
+		t.Errorf("baseline arrays missing: exit %d %q", code, stderr)
+	}
+	pu := filepath.Join(dir, "unnamed.npz")
+	rewriteMeta(t, based, pu, func(m *datagenMeta) { m.Baseline = "" })
+	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, b0, pu); code != 1 || !strings.Contains(stderr, "unnamed.npz: not a datagen dataset: baseline_* arrays without a baseline in meta") {
+		t.Errorf("baseline not named: exit %d %q", code, stderr)
+	}
 	// Shapes whose product matches the arrays but are not shapes: negative
 	// or zero dimensions, and a product that would overflow.
 	for _, sh := range [][]int{{-8, -8}, {0, 8}, {1 << 20, 1 << 20, 1 << 20}} {
