@@ -8,8 +8,9 @@ import (
 // LowFrequency returns the low-frequency Fourier features of a field the
 // SKR code sorts by: the DFT X[k] = Σ_n f[n]·e^{−2πi k·n/s} restricted to
 // the central freq×freq block of the fftshifted spectrum (frequencies
-// −freq/2 … freq/2−1 along each axis, all of them along an axis shorter
-// than freq), real parts first, then imaginary parts, row-major over the
+// −⌊freq/2⌋ … ⌈freq/2⌉−1 along each axis, so −freq/2 … freq/2−1 for
+// even freq and −(freq−1)/2 … (freq−1)/2 for odd; all of them along an
+// axis shorter than freq), real parts first, then imaginary parts, row-major over the
 // frequencies. shape is [s] or [s1, s2] (row-major field); other ranks are
 // treated as 1-D over all values. Cost O(freq·d) for a field of d values
 // (a partial DFT per axis, cheaper than a full FFT for freq ≪ s). It
@@ -75,8 +76,8 @@ func LowFrequency(field []float64, shape []int, freq int) []float64 {
 }
 
 // freqs returns the frequencies of the central block of width freq of an
-// fftshifted spectrum of length s: indices [s/2 − freq/2, s/2 + freq/2)
-// clipped to [0, s), frequency = index − s/2.
+// fftshifted spectrum of length s: indices [s/2 − ⌊freq/2⌋, s/2 +
+// ⌈freq/2⌉) clipped to [0, s), frequency = index − s/2.
 func freqs(s, freq int) []int {
 	lo, hi := max(s/2-freq/2, 0), min(s/2+freq/2+freq%2, s)
 	out := make([]int, 0, hi-lo)

@@ -50,7 +50,8 @@ type GroupedOptions struct {
 // Cost: O(N·Freq·d) for the features, O(N·F² + F³) for the PCA (F feature
 // length), O(Σ_b |b|²·d) for the greedy passes, about N²·d/2^r when the
 // bins are balanced. It panics if fields differ in length, shape does not
-// match them, or Dims > 20. The fields must be finite (see Greedy).
+// match them (checked when Features is nil, which is what uses shape), or
+// Dims > 20. The fields must be finite (see Greedy).
 func Grouped(fields [][]float64, shape []int, o *GroupedOptions) []int {
 	var opt GroupedOptions
 	if o != nil {
