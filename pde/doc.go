@@ -57,7 +57,7 @@
 // discretisation of −Δ(K u), with h = 1/(s−1) for s interior nodes). It is
 // not the default; DarcyOptions.Scheme = SKRCodeScheme assembles it, bit for
 // bit against a copy of build_darcy, to re-run the paper's experiment on the
-// paper's matrices (bench/skr -darcy-scheme skr-code). The paper's sizes n = 2500…40000 are g = 50…200
+// paper's matrices (bench/skr -scheme skr-code). The paper's sizes n = 2500…40000 are g = 50…200
 // (Table 1's n = 6400 is g = 80).
 //
 // # Helmholtz

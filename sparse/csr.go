@@ -107,10 +107,10 @@ func (a *CSR) NNZ() int { return len(a.ind) }
 // matrix's storage: values may be modified in place, the structure must
 // not be.
 func (a *CSR) Raw() (indptr []int, ind []int32, val []float64) {
-	if a.indptr == nil {
-		a.indptr = make([]int, a.rows+1)
+	if indptr = a.indptr; indptr == nil { // the zero value: a read must not write a
+		indptr = make([]int, a.rows+1)
 	}
-	return a.indptr, a.ind, a.val
+	return indptr, a.ind, a.val
 }
 
 // Row returns the column indices and values of row i, sharing storage.

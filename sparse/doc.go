@@ -31,7 +31,9 @@
 // CSR.MulVecTo and MulVecTransTo (y = A·x, y = Aᵀ·x) split the rows into
 // GOMAXPROCS blocks of equal numbers of stored entries and run them on a
 // persistent worker pool; they allocate nothing, and MulVecTo's result does
-// not depend on GOMAXPROCS (each row is summed in storage order). Below
+// not depend on GOMAXPROCS (each row is summed in the same order, four
+// partial sums, whatever the split; the last bits differ between the FMA
+// kernel and the purego one). Below
 // ParallelMinNNZ entries they run on the calling goroutine. On amd64 with
 // AVX and FMA the row kernel is in assembly (scalar fused multiply-adds;
 // the purego build tag selects the Go kernel). CSR.MulDenseTo multiplies by

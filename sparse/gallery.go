@@ -9,7 +9,7 @@ import "fmt"
 // (row i < ny, column j < nx) has index i·nx + j. The matrix is symmetric
 // positive definite with about 5·nx·ny stored entries.
 func Laplacian2D(nx, ny int) *CSR {
-	if nx < 0 || ny < 0 || nx*ny > MaxDim {
+	if nx < 0 || ny < 0 || nx > MaxDim || ny > MaxDim || (nx > 0 && ny > MaxDim/nx) {
 		panic(fmt.Sprintf("sparse: Laplacian2D: invalid grid %d×%d", nx, ny))
 	}
 	n := nx * ny

@@ -55,9 +55,13 @@ func (a *CSR) ToDense() *mat.Dense {
 
 // FromDense returns the entries of m whose absolute value exceeds dropTol
 // as a CSR matrix; dropTol = 0 keeps every nonzero and drops exact zeros,
-// dropTol < 0 keeps every entry (a dense pattern).
+// dropTol < 0 keeps every entry (a dense pattern). It panics if a
+// dimension exceeds MaxDim.
 func FromDense(m mat.Matrix, dropTol float64) *CSR {
 	r, c := m.Dims()
+	if r > MaxDim || c > MaxDim {
+		panic(fmt.Sprintf("sparse: FromDense: %d×%d matrix exceeds MaxDim", r, c))
+	}
 	indptr := make([]int, r+1)
 	var ind []int32
 	var val []float64
@@ -207,9 +211,11 @@ func (a *CSR) IsPatternSymmetric() bool {
 	return true
 }
 
-// IsSymmetric reports whether a is square and |a_ij − a_ji| ≤ tol·max|a|
-// for every stored entry (tol = 0: exact symmetry). An entry stored on one
-// side only counts as paired with a zero.
+// IsSymmetric reports whether a is square and a_ij = a_ji or
+// |a_ij − a_ji| ≤ tol·max|a| for every stored entry (tol = 0: exact
+// symmetry), max|a| over the finite entries: an infinite entry must be
+// matched exactly, a NaN never is. An entry stored on one side only counts
+// as paired with a zero.
 func (a *CSR) IsSymmetric(tol float64) bool {
 	return a.symmetric(tol, 1)
 }
@@ -224,9 +230,11 @@ func (a *CSR) symmetric(tol, sign float64) bool {
 	if a.rows != a.cols {
 		return false
 	}
-	scale := 0.0
+	scale := 0.0 // largest finite modulus: an infinite one would accept any pair
 	for _, v := range a.val {
-		scale = math.Max(scale, math.Abs(v))
+		if m := math.Abs(v); m > scale && m <= math.MaxFloat64 {
+			scale = m
+		}
 	}
 	lim := tol * scale
 	for i := 0; i < a.rows; i++ {
@@ -236,7 +244,7 @@ func (a *CSR) symmetric(tol, sign float64) bool {
 			if t := a.find(j, i); t >= 0 {
 				other = a.val[t]
 			}
-			if !(math.Abs(a.val[k]-sign*other) <= lim) {
+			if v, w := a.val[k], sign*other; v != w && !(math.Abs(v-w) <= lim) {
 				return false
 			}
 		}
@@ -267,7 +275,7 @@ func (a *CSR) Norm1() float64 {
 	}
 	m := 0.0
 	for _, v := range cs {
-		m = math.Max(m, v)
+		m = max(m, v) // builtin max: NaN wins over +Inf (math.Max lets +Inf win)
 	}
 	return m
 }
@@ -291,7 +299,7 @@ func (a *CSR) norm1Sparse() float64 {
 		for ; k < len(es) && es[k].col == j; k++ {
 			s += es[k].abs
 		}
-		m = math.Max(m, s)
+		m = max(m, s)
 	}
 	return m
 }
@@ -304,7 +312,7 @@ func (a *CSR) NormInf() float64 {
 		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
 			s += math.Abs(a.val[k])
 		}
-		m = math.Max(m, s)
+		m = max(m, s)
 	}
 	return m
 }

@@ -40,10 +40,10 @@ func (a *ZCSR) NNZ() int { return len(a.ind) }
 // matrix's storage: values may be modified in place, the structure must
 // not be.
 func (a *ZCSR) Raw() (indptr []int, ind []int32, val []complex128) {
-	if a.indptr == nil {
-		a.indptr = make([]int, a.rows+1)
+	if indptr = a.indptr; indptr == nil { // the zero value: a read must not write a
+		indptr = make([]int, a.rows+1)
 	}
-	return a.indptr, a.ind, a.val
+	return indptr, a.ind, a.val
 }
 
 // Row returns the column indices and values of row i, sharing storage.
@@ -106,9 +106,10 @@ func (a *ZCSR) part(f func(complex128) float64) *CSR {
 	return newCSR(a.rows, a.cols, append([]int(nil), indptr...), append([]int32(nil), ind...), v)
 }
 
-// IsSymmetric reports whether a is square and |a_ij − a_ji| ≤ tol·max|a|
-// for every stored entry (tol = 0: exact). An entry stored on one side
-// only counts as paired with a zero. O(nnz log(nnz/rows)).
+// IsSymmetric reports whether a is square and a_ij = a_ji or
+// |a_ij − a_ji| ≤ tol·max|a| (max over finite moduli) for every stored
+// entry (tol = 0: exact). An entry stored on one side only counts as
+// paired with a zero. O(nnz log(nnz/rows)).
 func (a *ZCSR) IsSymmetric(tol float64) bool { return a.symmetric(tol, false, 1) }
 
 // IsSkewSymmetric reports whether a is square and |a_ij + a_ji| ≤
@@ -123,9 +124,11 @@ func (a *ZCSR) symmetric(tol float64, conj bool, sign complex128) bool {
 	if a.rows != a.cols {
 		return false
 	}
-	scale := 0.0
+	scale := 0.0 // largest finite modulus: an infinite one would accept any pair
 	for _, z := range a.val {
-		scale = math.Max(scale, cmplx.Abs(z))
+		if m := cmplx.Abs(z); m > scale && m <= math.MaxFloat64 {
+			scale = m
+		}
 	}
 	lim := tol * scale
 	for i := 0; i < a.rows; i++ {
@@ -137,7 +140,7 @@ func (a *ZCSR) symmetric(tol float64, conj bool, sign complex128) bool {
 			if conj {
 				other = cmplx.Conj(other)
 			}
-			if !(cmplx.Abs(a.val[k]-sign*other) <= lim) {
+			if v, w := a.val[k], sign*other; v != w && !(cmplx.Abs(v-w) <= lim) {
 				return false
 			}
 		}

@@ -53,7 +53,7 @@ func comb4Check(o0, o1, o2, o3, c []float64, basis [][]float64, off int) {
 		panic("vec: Comb4: negative offset")
 	}
 	for _, b := range basis {
-		if len(b) < off+n {
+		if len(b)-n < off { // not off+n, which overflows for off near MaxInt
 			panic("vec: Comb4: basis vector shorter than off+len(o0)")
 		}
 	}

@@ -1,6 +1,7 @@
 package vec
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -290,4 +291,17 @@ func BenchmarkGSBlock(b *testing.B) {
 			}
 		}
 	})
+}
+
+// Comb4's bounds check holds for off near MaxInt (off+len(o0) overflowed
+// and passed; the assembly then read basis[0][-1], 42 here).
+func TestComb4OffsetOverflow(t *testing.T) {
+	buf := []float64{42, 1}
+	o := [4][]float64{make([]float64, 1), make([]float64, 1), make([]float64, 1), make([]float64, 1)}
+	defer func() {
+		if msg := fmt.Sprint(recover()); !strings.HasPrefix(msg, "vec: Comb4: basis vector shorter") {
+			t.Errorf("panic %q (o0 = %v), want the vec: Comb4 bounds message", msg, o[0])
+		}
+	}()
+	Comb4(o[0], o[1], o[2], o[3], []float64{1, 1, 1, 1}, [][]float64{buf[1:]}, math.MaxInt)
 }

@@ -1,0 +1,133 @@
+package sparse
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"sync"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// csrOf builds an n×n CSR from (row, column, value) triples.
+func csrOf(n int, e ...[3]float64) *CSR {
+	c := NewCOO(n, n, 0)
+	for _, x := range e {
+		c.Append(int(x[0]), int(x[1]), x[2])
+	}
+	return c.ToCSR()
+}
+
+// Symmetry checks with infinite entries: an Inf must be matched exactly
+// and does not enter tol·max|a| (it made the limit infinite, so every pair
+// with a finite partner passed, or at tol = 0 NaN, so nothing passed, not
+// even a diagonal matrix); a NaN is never symmetric.
+func TestSymmetryWithInf(t *testing.T) {
+	inf := math.Inf(1)
+	asym := csrOf(3, [3]float64{0, 1, inf}, [3]float64{1, 0, 1}, [3]float64{0, 2, 1}, [3]float64{2, 0, 7})
+	if asym.IsSymmetric(1e-12) {
+		t.Error("[[0,Inf,1],[1,0,0],[7,0,0]].IsSymmetric(1e-12) = true")
+	}
+	if asym.IsSkewSymmetric(1e-12) {
+		t.Error("[[0,Inf,1],[1,0,0],[7,0,0]].IsSkewSymmetric(1e-12) = true")
+	}
+	diag := csrOf(2, [3]float64{0, 0, inf}, [3]float64{1, 1, 1})
+	if !diag.IsSymmetric(0) || !diag.IsSymmetric(1e-12) {
+		t.Errorf("diag(Inf, 1): IsSymmetric(0) = %v, IsSymmetric(1e-12) = %v, want true", diag.IsSymmetric(0), diag.IsSymmetric(1e-12))
+	}
+	pair := csrOf(2, [3]float64{0, 1, inf}, [3]float64{1, 0, inf}, [3]float64{0, 0, 1})
+	if !pair.IsSymmetric(0) {
+		t.Error("[[1,Inf],[Inf,0]].IsSymmetric(0) = false")
+	}
+	nan := csrOf(2, [3]float64{0, 1, math.NaN()}, [3]float64{1, 0, math.NaN()})
+	if nan.IsSymmetric(1) || nan.IsSymmetric(0) {
+		t.Error("NaN pair reported symmetric")
+	}
+	z := NewZCOO(2, 2, 0)
+	z.Append(0, 1, complex(inf, 0))
+	z.Append(1, 0, 1)
+	if Z := z.ToZCSR(); Z.IsSymmetric(1e-12) || Z.IsHermitian(1e-12) {
+		t.Error("ZCSR [[0,Inf],[1,0]] reported symmetric/hermitian")
+	}
+}
+
+// Norm1 and NormInf are NaN when an entry is, also beside +Inf (they
+// folded with math.Max, for which +Inf beats NaN), like NormFrob and
+// MaxAbs.
+func TestNormsNaNBesideInf(t *testing.T) {
+	a := csrOf(2, [3]float64{0, 1, math.Inf(1)}, [3]float64{1, 0, math.NaN()})
+	if !math.IsNaN(a.MaxAbs()) || !math.IsNaN(a.NormFrob()) {
+		t.Fatalf("MaxAbs %v, NormFrob %v", a.MaxAbs(), a.NormFrob())
+	}
+	if n := a.Norm1(); !math.IsNaN(n) {
+		t.Errorf("Norm1 = %v, want NaN", n)
+	}
+	if n := a.NormInf(); !math.IsNaN(n) {
+		t.Errorf("NormInf = %v, want NaN", n)
+	}
+	w := NewCOO(2, 1000, 0) // cols > 4·nnz+64: the sorted path
+	w.Append(0, 3, math.NaN())
+	w.Append(1, 999, math.Inf(1))
+	if n := w.ToCSR().Norm1(); !math.IsNaN(n) {
+		t.Errorf("wide Norm1 = %v, want NaN", n)
+	}
+}
+
+// tooWide is a 1×(MaxDim+2) mat.Matrix; reading beyond its first columns
+// means FromDense accepted the dimensions (it took ~20 s and returned a
+// CSR whose column index MaxDim+1 wrapped to −2³¹).
+type tooWide struct{}
+
+func (tooWide) Dims() (int, int) { return 1, MaxDim + 2 }
+func (tooWide) At(i, j int) float64 {
+	if j > 100 {
+		panic("FromDense read a matrix wider than MaxDim")
+	}
+	return 0
+}
+func (w tooWide) T() mat.Matrix { return mat.Transpose{Matrix: w} }
+
+func TestFromDenseChecksMaxDim(t *testing.T) {
+	defer func() {
+		msg := fmt.Sprint(recover())
+		if !strings.HasPrefix(msg, "sparse: FromDense") {
+			t.Errorf("panic %q, want a sparse: FromDense message", msg)
+		}
+	}()
+	FromDense(tooWide{}, 0)
+}
+
+// Laplacian2D checks nx·ny against MaxDim without overflowing the product.
+func TestLaplacian2DSizeOverflow(t *testing.T) {
+	for _, g := range [][2]int{{1 << 32, 1 << 32}, {1<<62 + 1, 4}} {
+		func() {
+			defer func() {
+				if msg := fmt.Sprint(recover()); !strings.HasPrefix(msg, "sparse: Laplacian2D: invalid grid") {
+					t.Errorf("Laplacian2D(%d, %d): panic %q", g[0], g[1], msg)
+				}
+			}()
+			Laplacian2D(g[0], g[1])
+		}()
+	}
+}
+
+// Raw on the zero value does not store the row pointers it makes:
+// concurrent readers of a shared zero-value matrix (T, Clone, Add) raced
+// (go test -race).
+func TestZeroValueRawIsARead(t *testing.T) {
+	var a CSR
+	a.Raw()
+	var z ZCSR
+	z.Raw()
+	if a.indptr != nil || z.indptr != nil {
+		t.Error("Raw wrote to the zero value")
+	}
+	var b CSR
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = b.T(); _ = b.Clone() }()
+	}
+	wg.Wait()
+}
