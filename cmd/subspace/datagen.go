@@ -151,9 +151,10 @@ measured loss of orthogonality calls for it, once never, as PETSc, twice
 always), interleaved system by system with the recycled solves so that
 both see the same machine load, and prints both. Times are per system and
 include building the preconditioner; assembly is reported separately.
-"iterations" in --json output is the mean number of products with A per
-system (Arnoldi steps, the k products that rebuild C = A·M·U when A changes,
-and the true-residual checks); "ksp_iterations" counts Arnoldi steps only
+"recycled_iterations" and "baseline_iterations" in --json output are the
+mean number of products with A per system (Arnoldi steps, the k products that
+rebuild C = A·M·U when A changes, and the true-residual checks);
+"recycled_ksp_iterations" and "baseline_ksp_iterations" count Arnoldi steps only
 (PETSc's KSP iterations, the paper's count). If the residual of a solve
 falls by less than 1% over 10 cycles, GCRO-DR discards the recycled space it
 carried in and goes on cold (a carried space can trap it); "recycled_resets"

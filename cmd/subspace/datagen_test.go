@@ -407,6 +407,7 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"existing out", []string{"datagen", "darcy", "--out", exists}, 2, "exists; use --force"},
 		{"out is a directory", []string{"datagen", "darcy", "--out", dir}, 2, "is a directory"},
 		{"missing directory", []string{"datagen", "darcy", "--out", filepath.Join(dir, "no", "d.npz")}, 2, "does not exist"},
+		{"parent is a file", []string{"datagen", "darcy", "--out", filepath.Join(exists, "d.npz")}, 2, exists + " is not a directory"},
 		{"unknown flag", []string{"datagen", "darcy", "--colour", "--out", out}, 2, "unknown flag"},
 		{"blocks with ssor", []string{"datagen", "darcy", "--precond", "ssor", "--blocks", "2", "--out", out}, 2, "--blocks applies to --precond asm or bjacobi"},
 		{"negative overlap", []string{"datagen", "darcy", "--precond", "asm", "--overlap", "-1", "--out", out}, 2, "--overlap -1"},

@@ -67,8 +67,10 @@ func checkOutput(flag, path string, force bool) error {
 		}
 	}
 	dir := filepath.Dir(path)
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+	if st, err := os.Stat(dir); err != nil {
 		return usageErrorf("%s %s: directory %s does not exist", flag, path, dir)
+	} else if !st.IsDir() {
+		return usageErrorf("%s %s: %s is not a directory", flag, path, dir)
 	}
 	// The writers create a temporary file in dir and rename it over path:
 	// try that now (a read-only directory, /proc) rather than after the
