@@ -150,6 +150,8 @@ func (p *product) Apply(dst, x []float64) {
 type productT struct{ *product }
 
 func (p productT) ApplyT(dst, x []float64) {
+	r, c := p.Dims()
+	checkDims("Product.ApplyT", c, r, dst, x)
 	// (A₀A₁…A_{k−1})ᵀ x = A_{k−1}ᵀ…A₀ᵀ x: apply A₀ᵀ first.
 	k := len(p.ops)
 	in := x

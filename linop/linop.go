@@ -189,7 +189,10 @@ func (n identity) Apply(dst, x []float64) {
 	checkDims("Identity.Apply", int(n), int(n), dst, x)
 	copy(dst, x)
 }
-func (n identity) ApplyT(dst, x []float64) { n.Apply(dst, x) }
+func (n identity) ApplyT(dst, x []float64) {
+	checkDims("Identity.ApplyT", int(n), int(n), dst, x)
+	copy(dst, x)
+}
 
 // Diag returns the operator diag(d), which multiplies element-wise by d.
 // It keeps a reference to d.
@@ -198,10 +201,13 @@ func Diag(d []float64) Transposer { return diag(d) }
 type diag []float64
 
 func (d diag) Dims() (r, c int) { return len(d), len(d) }
-func (d diag) Apply(dst, x []float64) {
-	checkDims("Diag.Apply", len(d), len(d), dst, x)
+func (d diag) Apply(dst, x []float64) { d.apply("Diag.Apply", dst, x) }
+
+func (d diag) ApplyT(dst, x []float64) { d.apply("Diag.ApplyT", dst, x) }
+
+func (d diag) apply(name string, dst, x []float64) {
+	checkDims(name, len(d), len(d), dst, x)
 	for i, v := range d {
 		dst[i] = v * x[i]
 	}
 }
-func (d diag) ApplyT(dst, x []float64) { d.Apply(dst, x) }

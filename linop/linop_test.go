@@ -162,6 +162,13 @@ func TestPanics(t *testing.T) {
 	expectPanic("CheckApply", "linop: mine: 3×2 operator with len(dst)=2, len(x)=2",
 		func() { linop.CheckApply("mine", A, make([]float64, 2), make([]float64, 2)) })
 	linop.CheckApply("mine", A, make([]float64, 3), make([]float64, 2)) // right lengths: no panic
+	// ApplyT names itself, and a product checks its own lengths (the
+	// message named the inner factor).
+	expectPanic("diag applyT", "linop: Diag.ApplyT: 2×2", func() { linop.Diag([]float64{1, 2}).ApplyT(make([]float64, 3), make([]float64, 2)) })
+	expectPanic("identity applyT", "linop: Identity.ApplyT: 2×2", func() { linop.Identity(2).ApplyT(make([]float64, 2), make([]float64, 1)) })
+	P := linop.Product(A, linop.Dense(randDense(2, 4, 2))).(linop.Transposer) // 3×4
+	expectPanic("product applyT", "linop: Product.ApplyT: 4×3 operator with len(dst)=3, len(x)=3",
+		func() { P.ApplyT(make([]float64, 3), make([]float64, 3)) })
 }
 
 // noCols is an r×0 mat.Matrix.
