@@ -44,8 +44,10 @@ type GCRODROptions struct {
 	K int
 	// UpdateEvery q > 1 recomputes the recycled space only every q-th
 	// cycle of a solve, and always after the first cycle when none is
-	// kept yet and after the last cycle of each solve (so the next system
-	// gets the newest space); 0 and 1 mean every cycle, as in Parks et al.
+	// kept yet and after the last cycle of each solve that converges or
+	// reaches MaxIter (so the next system gets the newest space; not
+	// after a failed or cancelled cycle); 0 and 1 mean every cycle, as in
+	// Parks et al.
 	// Skipping an update is safe (U and C stay valid) and saves its
 	// O(K·M·n) cost at the price of somewhat slower convergence.
 	UpdateEvery int
@@ -114,7 +116,9 @@ type GCRODROptions struct {
 // different linop.Operator value, see Solve), C is rebuilt from U:
 // C = A·M·U, C = QR, U ← U·R⁻¹, which costs k products with A and M; a
 // column whose image is numerically dependent on the previous ones
-// (relative norm below 1e-8 after orthogonalisation) is deflated.
+// (relative norm below 1e-8 after orthogonalisation), or that A·M
+// annihilates (‖A·M·u‖/‖u‖ below 1e-13 times the largest such gain seen),
+// is deflated.
 //
 // Preconditioning is on the right (the method solves A·M·y = b, x = M·y),
 // so residuals are true residuals and U lives in the preconditioned
@@ -154,6 +158,10 @@ type GCRODR struct {
 	usqOK bool
 	// updates counts recycled-space updates (for the CᵀU refresh).
 	updates int
+	// amNorm is a lower bound of ‖A·M‖ (the largest gain seen at the last
+	// rebuild and Arnoldi steps since), the scale against which rebuild
+	// judges a column annihilated.
+	amNorm float64
 
 	// The operator and preconditioner C was computed for.
 	op, pre  linop.Operator
@@ -179,7 +187,8 @@ type GCRODRStats struct {
 	// Recycled is the dimension of the recycled space after the solve.
 	Recycled int
 	// Resets counts the times the recycled space was discarded because
-	// the residual stagnated (GCRODROptions.Stagnation).
+	// the residual stagnated (GCRODROptions.Stagnation) or because it
+	// made the projected operator singular (a breakdown of the cycle).
 	Resets int
 }
 
@@ -225,8 +234,10 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 // allocates, with M and K resolved as NewGCRODR resolves them: the length-n
 // vectors, 4K for U, C and the next update's copies of them, M+1 for the
 // Arnoldi basis and 3 work vectors, and the small dense matrices, about
-// 12M² + 10MK values (the Hessenberg matrix, its factor and the update's
-// eigenproblem), 8 bytes each. It is within 40% of the allocation, and
+// 2M² values for the Hessenberg matrix and its factor and, with
+// recycling (K > 0), 10M² + 9MK + 32M + 4160 more for the update's
+// eigenproblem and LAPACK's workspace, 8 bytes each. It is within 40% of
+// the allocation, and
 // within a few percent when n ≫ M. A caller that sizes a solver from user
 // input can refuse a size that cannot fit before the allocation fails (Go's
 // out-of-memory is fatal, not a panic). It panics where NewGCRODR does
@@ -237,7 +248,11 @@ func GCRODRBytes(n int, o *GCRODROptions) float64 {
 	}
 	opt := resolveGCRODR(o)
 	m, k := float64(opt.M), float64(opt.K)
-	return 8 * (float64(n)*(4*k+m+4) + 12*m*m + 10*m*k)
+	small := 2 * m * m
+	if k > 0 {
+		small += 10*m*m + 9*m*k + 32*m + 4160 // (4160 + 32M: gonum's Dgehrd workspace)
+	}
+	return 8 * (float64(n)*(4*k+m+4) + small)
 }
 
 // resolveGCRODR returns the options with defaults filled in, and panics on
@@ -313,7 +328,8 @@ func (s *GCRODR) Stats() GCRODRStats { return s.lastStat }
 // Recycled returns copies of the recycled space: U (n×r) and C (n×r) with
 // C = A·M·U orthonormal for the operator and preconditioner of the last
 // Solve, r ≤ K. Both are nil when the space is empty; C is nil when U was
-// imported with SetRecycled and no Solve has run since.
+// imported with SetRecycled, or OperatorChanged was called, and no Solve
+// has run since.
 func (s *GCRODR) Recycled() (U, C *mat.Dense) {
 	if s.kk == 0 || s.n == 0 {
 		return nil, nil

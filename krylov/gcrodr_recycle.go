@@ -33,16 +33,28 @@ const (
 // column by column, c_q = A·M·u_j orthogonalised against c_0..c_{q−1}
 // (CGS+DGKS), then u_q ← (u_j − Σ h_i u_i)/‖c_q‖ so that C = A·M·U still
 // holds with C orthonormal (this is QR(A·M·U) = Q·R, C ← Q, U ← U·R⁻¹).
-// Columns whose image is numerically dependent are dropped.
+// Columns whose image is numerically dependent are dropped, and so are
+// columns that A·M (nearly) annihilates: gain ‖A·M·u‖/‖u‖ below rankTol
+// times the largest gain seen (this operator's columns, the Arnoldi
+// steps since the last rebuild). Such a u would be scaled by ~1/ε, its c
+// would be round-off, and the update would refuse every Ĝ holding it.
 func (s *GCRODR) rebuild(A, M linop.Operator) {
+	cur := 0.0 // this operator's largest gain
+	for j := 0; j < s.kk; j++ {
+		s.applyAM(s.c[j], A, M, s.u[j])
+		s.lastStat.RebuildMatVecs++
+		if g := vec.Norm(s.c[j]) / vec.Norm(s.u[j]); g > cur && !math.IsInf(g, 0) {
+			cur = g
+		}
+	}
+	ref := max(cur, s.amNorm)
 	q := 0
 	for j := 0; j < s.kk; j++ {
 		if q != j {
 			copy(s.u[q], s.u[j])
+			copy(s.c[q], s.c[j])
 		}
 		cq := s.c[q]
-		s.applyAM(cq, A, M, s.u[q])
-		s.lastStat.RebuildMatVecs++
 		before := vec.Norm(cq)
 		hn := orthogonalize(s.c[:q], cq, s.hcol, s.tmp, OrthogAuto)
 		if !(hn > rebuildDropTol*before) {
@@ -53,11 +65,16 @@ func (s *GCRODR) rebuild(A, M linop.Operator) {
 			s.tmp[i] = -s.hcol[i]
 		}
 		vec.MultiAxpy(s.u[q], s.tmp[:q], s.u[:q])
+		if !(hn > rankTol*ref*vec.Norm(s.u[q])) {
+			s.lastStat.Deflated++
+			continue
+		}
 		vec.Scale(1/hn, s.u[q])
 		vec.Scale(1/hn, cq)
 		q++
 	}
 	s.kk = q
+	s.amNorm = cur
 	s.ctuOK, s.usqOK = false, false
 }
 
@@ -65,12 +82,12 @@ func (s *GCRODR) rebuild(A, M linop.Operator) {
 // cycle just finished (jj Arnoldi steps): see the GCRODR doc for the
 // eigenproblem and its reduction. If the small problem is numerically
 // rank deficient or the eigensolver fails, U and C are kept (they remain
-// valid: C = A·M·U is unchanged).
-func (s *GCRODR) updateRecycled(jj int) {
+// valid: C = A·M·U is unchanged) and it returns false.
+func (s *GCRODR) updateRecycled(jj int) bool {
 	kk, m, n := s.kk, s.m, s.n
 	mm := kk + jj
 	if mm == 0 || n == 0 {
-		return
+		return false
 	}
 	// D = diag(1/‖u_i‖): the norms come with U from the last update's
 	// combine, or are computed here after a rebuild or an import.
@@ -120,7 +137,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 
 	P, kn := harmonicRitz(G, WV, s.k, w)
 	if kn == 0 {
-		return
+		return false
 	}
 
 	// Thin QR of Ĝ·P by Gram–Schmidt with reorthogonalisation, dropping
@@ -165,7 +182,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 	}
 	kq := len(keep)
 	if kq == 0 {
-		return
+		return false
 	}
 	// Pu = P_keep · R⁻¹ (row-wise forward substitution x·R = p).
 	Pu := reuse(&w.pu, mm, kq)
@@ -228,6 +245,7 @@ func (s *GCRODR) updateRecycled(jj int) {
 	s.c, s.c2 = s.c2, s.c
 	s.kk = kq
 	s.usqOK = true
+	return true
 }
 
 // harmonicRitz returns, as the first kn ≤ k columns of P (mm×k), real

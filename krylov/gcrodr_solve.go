@@ -39,7 +39,9 @@ const breakdownTol = 1e-14
 //
 // Convergence is declared when the true residual ‖b − A x‖ meets
 // max(RTol·‖b‖, ATol). b = 0 returns x = 0. Errors wrap ErrNotConverged
-// (iteration limit), ErrBreakdown (singular projected system) or ErrNaN,
+// (iteration limit), ErrBreakdown (singular projected system without a
+// recycled space: with one, the space is dropped and the solve goes on)
+// or ErrNaN,
 // or are the context's error; x then holds the last iterate and the
 // Result describes it. Solve panics if A is not n×n or len(b), len(x) ≠ n.
 //
@@ -57,7 +59,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	s.mEff = s.m
 	if o != nil && o.Restart != 0 {
 		if o.Restart > s.m || o.Restart <= s.k {
-			return Result{Reason: "invalid options"}, errorf("%s: %w: Restart %d must be in (K, M] = (%d, %d], the storage of this solver (set M and K in NewGCRODR)", method, ErrOption, o.Restart, s.k, s.m)
+			return Result{Reason: "invalid options", Residual: math.NaN(), RelResidual: math.NaN()}, errorf("%s: %w: Restart %d must be in (K, M] = (%d, %d], the storage of this solver (set M and K in NewGCRODR)", method, ErrOption, o.Restart, s.k, s.m)
 		}
 		s.mEff = o.Restart
 	}
@@ -67,7 +69,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		return res, err
 	}
 	if opt.Side == Left {
-		return Result{Reason: "invalid options"}, errorf("%s: %w: left preconditioning is not supported (use Side: Right)", method, ErrOption)
+		return Result{Reason: "invalid options", Residual: math.NaN(), RelResidual: math.NaN()}, errorf("%s: %w: left preconditioning is not supported (use Side: Right)", method, ErrOption)
 	}
 	M := opt.Precond
 	s.orthog = opt.Orthog
@@ -111,6 +113,16 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 				s.project(r, x, M)
 			}
 			est = vec.Norm(r)
+			if est == 0 {
+				// r lay in span(C): x is now optimal over x + M·span(U),
+				// and a cycle from r = 0 has nothing to work on.
+				rnorm = residualTo(r, A, b, x)
+				res.MatVecs++
+				if rnorm > thresh {
+					res.Reason = reasonStagnated
+				}
+				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+			}
 			mustCycle = true
 		}
 		if res.Iterations >= opt.MaxIter {
@@ -119,11 +131,22 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		steps, newEst, err := s.cycle(A, M, x, r, est, thresh, opt.MaxIter-res.Iterations, &res, &mon)
 		if steps > 0 {
 			s.lastStat.Cycles++
-			last := err == nil && newEst <= thresh
+			// The last cycle of a solve that converged or ran out of
+			// iterations (not one that failed or was cancelled: its
+			// Hessenberg matrix may hold NaN, and a cancel must return).
+			last := err == nil && (newEst <= thresh || res.Iterations >= opt.MaxIter)
 			if s.k > 0 && (s.kk == 0 || last || s.lastStat.Cycles%s.every == 0) {
-				s.updateRecycled(steps)
-				s.lastStat.Updates++
+				if s.updateRecycled(steps) {
+					s.lastStat.Updates++
+				}
 			}
+		}
+		if err != nil && steps == 0 && s.kk > 0 && errors.Is(err, ErrBreakdown) {
+			// The recycled space made the projected operator singular
+			// (r ∈ span(U), say), not A·M: drop it and go on as GMRES(M).
+			s.drop()
+			s.lastStat.Resets++
+			continue
 		}
 		if err != nil {
 			return res, finish(method, A, b, x, r, bnorm, thresh, &res, err)
@@ -212,7 +235,11 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 			s.hess[i*m+j] = h
 			col2 += h * h
 		}
-		happy := !(hn > breakdownTol*math.Sqrt(col2))
+		amv := math.Sqrt(col2) // ‖A·M·v_j‖
+		if amv > s.amNorm && finite(amv) {
+			s.amNorm = amv
+		}
+		happy := !(hn > breakdownTol*amv)
 		if happy {
 			// Invariant subspace: the new direction is round-off.
 			hn = 0

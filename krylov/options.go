@@ -105,9 +105,9 @@ type Options struct {
 	// A for the single-product methods; inner iterations for GMRES);
 	// 0 means DefaultMaxIterFactor·n.
 	MaxIter int
-	// Precond applies M ≈ A⁻¹ (dst = M·x). nil means none. Flexible
-	// methods (FGMRES, GCRO-DR's flexible mode) allow it to change
-	// between applications.
+	// Precond applies M ≈ A⁻¹ (dst = M·x). nil means none. FGMRES
+	// allows it to change between applications; the other methods,
+	// GCRO-DR included, need it fixed during a solve.
 	Precond linop.Operator
 	// Side selects left or right preconditioning where a method offers
 	// both; the zero value is Right.
