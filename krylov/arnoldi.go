@@ -76,11 +76,27 @@ func refine(h, s []float64) {
 	}
 }
 
-// smallNorm returns the Euclidean norm of a short vector.
-func smallNorm(v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x * x
+// columnNorm returns √(a² + Σhᵢ²), the norm of an Arnoldi column whose
+// subdiagonal entry is a: the plain sum of squares when it is safely in
+// range, else a hypot chain. The entries are about ‖A‖ (the basis is
+// orthonormal), so the squares overflow once ‖A‖ ≳ 1.3e154 and underflow
+// for ‖A‖ ≲ 1e-154 although every entry is representable. NaN stays NaN.
+func columnNorm(a float64, h []float64) float64 {
+	s := a * a
+	for _, v := range h {
+		s += v * v
 	}
-	return math.Sqrt(s)
+	if s >= 1e-280 && s <= math.MaxFloat64 {
+		return math.Sqrt(s)
+	}
+	r := math.Abs(a)
+	for _, v := range h {
+		r = math.Hypot(r, v)
+	}
+	return r
 }
+
+// smallNorm returns the Euclidean norm of a short vector, safely (see
+// columnNorm: GCRO-DR's small matrices, like the Arnoldi columns, have
+// entries of size ‖A‖).
+func smallNorm(v []float64) float64 { return columnNorm(0, v) }

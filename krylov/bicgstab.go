@@ -150,11 +150,12 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		A.Apply(v, phat)
 		res.MatVecs++
 		rv, vv := vec.Dot2(v, rhat, v)
-		if !finite(rv) || !finite(vv) {
+		vnorm := safeNorm(v, vv)
+		if !finite(rv) || !finite(vnorm) {
 			return res, finish(method, A, b, x, t, bnorm, thresh, &res,
 				errorf("%s: A·p̂ is not finite at iteration %d: %w", method, it, ErrNaN))
 		}
-		if math.Abs(rv) <= tiny*rhatNorm*math.Sqrt(vv) {
+		if math.Abs(rv) <= tiny*rhatNorm*vnorm {
 			if restart() {
 				it--
 				continue
@@ -180,15 +181,16 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		A.Apply(t, shat)
 		res.MatVecs++
 		tt, ts := vec.Dot2(t, t, r)
-		if !finite(tt) || !finite(ts) {
+		tnorm := safeNorm(t, tt)
+		if !finite(tnorm) || !finite(ts) {
 			return res, finish(method, A, b, x, t, bnorm, thresh, &res,
 				errorf("%s: A·ŝ is not finite at iteration %d: %w", method, it, ErrNaN))
 		}
-		if tt == 0 {
+		if tnorm == 0 {
 			return res, breakdown(it, "tᵀt = 0 (A·ŝ = 0 for s ≠ 0: A is singular)")
 		}
-		omega = ts / tt
-		if math.Abs(ts) <= tiny*math.Sqrt(tt)*snorm {
+		omega = overSq(ts, tt, tnorm)
+		if math.Abs(ts) <= tiny*tnorm*snorm {
 			// x + αp̂ and r = s are valid: restart from them.
 			rnorm = snorm
 			if restart() {

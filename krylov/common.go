@@ -77,6 +77,29 @@ func isZero(x []float64) bool {
 	return true
 }
 
+// safeNorm returns ‖v‖ given ss = Σvᵢ² from a fused kernel: √ss when ss
+// is safely inside the float64 range, else vec.Norm's scaled sum. Only b
+// is rescaled (see rescaleExp), so an image A·p of BiCGStab, IDR(s) or
+// TFQMR has a norm near ‖A‖·‖b‖, whose square over- or underflows when
+// ‖A‖ is far from 1 (1e150·A overflowed TFQMR's ‖A·M·u‖²; on 1e-150·A
+// BiCGStab's ‖t‖² underflowed to 0, reported as "A is singular").
+func safeNorm(v []float64, ss float64) float64 {
+	if ss >= 1e-280 && ss <= math.MaxFloat64 {
+		return math.Sqrt(ss)
+	}
+	return vec.Norm(v)
+}
+
+// overSq returns d/‖v‖² for ss = Σvᵢ² and nv = safeNorm(v, ss): d/ss when
+// ss is in range (bit-identical to before), else d/nv/nv, which neither
+// overflows nor divides by an underflowed 0.
+func overSq(d, ss, nv float64) float64 {
+	if ss >= 1e-280 && ss <= math.MaxFloat64 {
+		return d / ss
+	}
+	return d / nv / nv
+}
+
 // residualTo sets r = b − A·x and returns ‖r‖ (one product with A and one
 // fused pass over r and b).
 func residualTo(r []float64, A linop.Operator, b, x []float64) float64 {

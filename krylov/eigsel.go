@@ -215,7 +215,13 @@ type hessInverse struct {
 // reset points v at the n×n Hessenberg h (row-major, ‖h‖_max = hnorm),
 // growing its buffers if they are too short.
 func (v *hessInverse) reset(h []float64, n int, hnorm float64) {
-	v.h, v.n, v.tiny = h, n, max(hnorm, 1)*0x1p-52
+	// ε·‖H‖, relative: an absolute floor (max(‖H‖, 1)·ε) is no longer
+	// tiny when ‖H‖ ≪ 1 (the harmonic Ritz matrix of GCRO-DR is ~1/‖A‖),
+	// and the vectors stop being eigenvectors.
+	v.h, v.n, v.tiny = h, n, hnorm*0x1p-52
+	if v.tiny == 0 {
+		v.tiny = math.SmallestNonzeroFloat64
+	}
 	if cap(v.perm) < n {
 		v.perm, v.x, v.xr = make([]bool, n), make([]complex128, n), make([]float64, n)
 	}

@@ -224,18 +224,13 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 		res.Iterations++
 		s.basis[kk+j] = s.v[j]
 		hn := orthogonalize(s.basis[:kk+j+1], w, s.hcol, s.tmp, s.orthog)
-		col2 := hn * hn
 		for i := 0; i < kk; i++ {
-			h := s.hcol[i]
-			s.bk[i*m+j] = h
-			col2 += h * h
+			s.bk[i*m+j] = s.hcol[i]
 		}
 		for i := 0; i <= j; i++ {
-			h := s.hcol[kk+i]
-			s.hess[i*m+j] = h
-			col2 += h * h
+			s.hess[i*m+j] = s.hcol[kk+i]
 		}
-		amv := math.Sqrt(col2) // ‖A·M·v_j‖
+		amv := columnNorm(hn, s.hcol[:kk+j+1]) // ‖A·M·v_j‖
 		if amv > s.amNorm && finite(amv) {
 			s.amNorm = amv
 		}
@@ -251,8 +246,8 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 		s.hcol[kk+j+1] = hn
 		est = s.lsq.add(s.hcol[kk : kk+j+2])
 		j++
-		if !finite(col2) {
-			est = col2
+		if !finite(amv) {
+			est = amv
 		}
 		if err := mon.record(res.Iterations, est); err != nil {
 			if errors.Is(err, ErrNaN) {

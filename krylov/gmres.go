@@ -3,7 +3,6 @@ package krylov
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -200,11 +199,7 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			it++
 			res.Iterations = it
 			hnext := orthogonalize(V[:j+1], V[j+1], hcol, tmp, opt.Orthog)
-			hn := hnext * hnext
-			for _, v := range hcol[:j+1] {
-				hn += v * v
-			}
-			hn = math.Sqrt(hn)
+			hn := columnNorm(hnext, hcol[:j+1])
 			if !finite(hn) {
 				return res, conclude(method, rnorm, bnorm, thresh, &res,
 					errorf("%s: Arnoldi vector is not finite at iteration %d: %w", method, it, ErrNaN))

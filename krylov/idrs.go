@@ -316,16 +316,16 @@ cycles:
 		res.MatVecs++
 		it++
 		tt, tr := vec.Dot2(w.t, w.t, r)
-		if !finite(tt) || !finite(tr) {
+		tnorm := safeNorm(w.t, tt)
+		if !finite(tnorm) || !finite(tr) {
 			return *res, finish(method, A, b, x, w.t, bnorm, thresh, res,
 				errorf("%s: A·M·r is not finite at iteration %d: %w", method, it, ErrNaN))
 		}
-		if tt == 0 {
+		if tnorm == 0 {
 			return *res, breakdown("A·M·r = 0 for r ≠ 0 (A is singular)")
 		}
-		tnorm := math.Sqrt(tt)
 		rho := math.Abs(tr) / (tnorm * rnorm)
-		om = tr / tt
+		om = overSq(tr, tt, tnorm)
 		if rho < idrsAngle {
 			// Keep the angle between t and r: a larger step than the
 			// minimal-residual one where that would stall.

@@ -150,8 +150,12 @@ func lsmr(ctx context.Context, A linop.Transposer, b, x []float64, opt *LSOption
 		normA2 += beta * beta
 		normA = math.Sqrt(normA2)
 		normA2 += alpha * alpha
-		maxrbar = math.Max(maxrbar, rhobarold)
+		// ρ̄_old is the initial 1 at the first iteration (not an entry of
+		// the bidiagonal): like minrbar, maxrbar starts from the second,
+		// or cond(Ā) ≥ 1/ρ̄ ≈ 1/‖A‖ on a small A (SciPy's lsmr and Fong–
+		// Saunders' code include it: rule 3 stopped 1e-20·A at once).
 		if it > 1 {
+			maxrbar = math.Max(maxrbar, rhobarold)
 			minrbar = math.Min(minrbar, rhobarold)
 		}
 		condA = math.Max(maxrbar, rhotemp) / math.Min(minrbar, rhotemp)

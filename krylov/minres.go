@@ -94,6 +94,7 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 	target := thresh / scale
 	var (
 		oldb, dbar, epsln, tnorm2 float64
+		tnormH                    float64 // √tnorm2 by hypot, when tnorm2 over- or underflows
 		beta, phibar              = beta1, beta1
 		cs, sn                    = -1.0, 0.0
 		stag                      stagnation
@@ -122,20 +123,28 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 		} else {
 			bb = vec.Dot(r2, r2)
 		}
-		if !finite(alfa) || !finite(bb) {
+		nb := math.Sqrt(bb)
+		if M == nil {
+			// ‖r2‖ ≈ ‖A‖: its square leaves the range when ‖A‖ does
+			// ~1e±154 (β² = +Inf on 1e154·L, 0 — "invariant" — on 1e-200·L).
+			nb = safeNorm(r2, bb)
+		}
+		if !finite(alfa) || !finite(nb) {
 			return res, finish(method, A, b, x, v, bnorm, thresh, &res,
 				errorf("%s: Lanczos coefficients α = %v, β² = %v at iteration %d: %w", method, alfa, bb, it, ErrNaN))
 		}
 		oldb = beta
-		beta = math.Sqrt(bb)
+		beta = nb
 		// tnorm2 = ‖T_k‖_F², T_k the Lanczos tridiagonal: its α's and,
 		// twice, its β₂…β_{k+1}. β₁ = ‖b‖ is not an entry of T (SciPy,
 		// after Paige and Saunders' code, adds it too, which makes the
 		// estimate of ‖A‖ ‖b‖-sized when A's scale is far below b's, and
 		// the singularity test below fired at once for A = 1e-8·L).
 		tnorm2 += alfa*alfa + beta*beta
+		tnormH = math.Hypot(math.Hypot(tnormH, alfa), beta) // the same, for ‖A‖ beyond ~1e±154
 		if it >= 2 {
 			tnorm2 += oldb * oldb
+			tnormH = math.Hypot(tnormH, oldb)
 		}
 
 		// Apply the previous rotation, then form the new one.
@@ -148,6 +157,9 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 		// a step on a numerically singular system makes x grow.
 		root := math.Hypot(gbar, dbar)
 		anorm := math.Sqrt(tnorm2)
+		if !(tnorm2 >= 1e-280 && tnorm2 <= math.MaxFloat64) {
+			anorm = tnormH
+		}
 		if root <= minresLSTol*anorm {
 			res.Reason = fmt.Sprintf("A is singular and b is not in its range: x is a least-squares solution (‖Ar‖/(‖A‖‖r‖) = %.2g)", root/anorm)
 			return res, finish(method, A, b, x, v, bnorm, thresh, &res, nil)

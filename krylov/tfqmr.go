@@ -259,10 +259,11 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 			vec.Axpy(1, au, v)
 		}
 		sigma, vv := vec.Dot2(v, rt, v)
-		if !finite(sigma) || !finite(vv) {
+		vnorm := safeNorm(v, vv)
+		if !finite(sigma) || !finite(vnorm) {
 			return res, nanErr(it, "A·M·u")
 		}
-		if kind, bad := tested(sigma, rtNorm*math.Sqrt(vv)); bad {
+		if kind, bad := tested(sigma, rtNorm*vnorm); bad {
 			stop, restarted, err := salvage(it, "σ = r̃ᵀv = 0 (v = A M u is orthogonal to the shadow vector)", kind)
 			if stop {
 				return res, err
