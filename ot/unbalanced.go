@@ -23,7 +23,12 @@ import (
 // neither overflows nor gives NaN. a and b need not have equal mass (nil means uniform). It
 // starts from u = 1/n, v = 1/m as POT does, and stops as POT does: when
 // ½(max|Δu|/max(‖u‖∞, ‖u_prev‖∞, 1) + the same for v) < Tol (default
-// 1e-6), evaluated every iteration in an overflow-free form. Result.Cost
+// 1e-6), evaluated every iteration in an overflow-free form. The floor
+// of 1 makes the rule absolute for small scalings: with masses far below
+// 1 (scalings u, v ≪ 1) it stops after a few iterations with a plan far
+// from the optimum (POT too: 2 iterations at mass 1e-100); normalise a
+// and b to mass about 1 and scale the plan back (the optimal plan for
+// s·a, s·b is s^(2φ/(1+φ)) times the one for a, b). Result.Cost
 // is ⟨C,P⟩ (what POT's sinkhorn_unbalanced2 returns); MarginalError is
 // reported but is not zero at the optimum. Errors as SinkhornLog, and
 // ErrInput for regM ≤ 0 or infinite.
