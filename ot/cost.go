@@ -116,7 +116,11 @@ func (j *costJob) Run(p int) {
 					s += e * e
 				}
 				if j.metric == Euclidean {
-					s = math.Sqrt(s)
+					if s < 0x1p-960 || s > 0x1p960 { // e² under- or overflowed
+						s = scaledDist(xi, yk)
+					} else {
+						s = math.Sqrt(s)
+					}
 				}
 			case Cityblock:
 				for t, v := range xi {
@@ -126,4 +130,23 @@ func (j *costJob) Run(p int) {
 			row[k] = s
 		}
 	}
+}
+
+// scaledDist returns ‖x − y‖₂ summed with the differences scaled by the
+// largest one, so that it neither under- nor overflows when the squares
+// do (coordinates beyond about 1e±154).
+func scaledDist(x, y []float64) float64 {
+	mx := 0.0
+	for t, v := range x {
+		mx = math.Max(mx, math.Abs(v-y[t]))
+	}
+	if mx == 0 || math.IsInf(mx, 0) {
+		return mx
+	}
+	s := 0.0
+	for t, v := range x {
+		e := (v - y[t]) / mx
+		s += e * e
+	}
+	return mx * math.Sqrt(s)
 }

@@ -40,8 +40,9 @@
 // # Methods
 //
 //   - Sinkhorn: scaling form u = a./(Kv), v = b./(Kᵀu), K = exp(−C/reg)
-//     (Cuturi 2013; POT "sinkhorn"). Fastest per iteration, but entries
-//     of K underflow to 0 once C/reg exceeds ~708: it then returns
+//     (Cuturi 2013; POT "sinkhorn"), built from C − min C. Fastest per
+//     iteration, but entries of K underflow to 0 once (C − min C)/reg
+//     exceeds ~708: it then returns
 //     ErrUnderflow when a row, a column or a scaling is lost, or when the
 //     underflowed entries should carry plan mass above Tol (checked in
 //     the log domain at the end), never NaN or a wrong plan.
@@ -96,7 +97,9 @@
 // k = ⌈Lambda·n·m⌉ (quickselect, O(n·m)); build M̃ = [diag(r) P̃; P̃ᵀ
 // diag(c)] where P̃ keeps the entries ≥ ρ and the diagonal blocks come
 // from the full plan (so M̃ stays diagonally dominant, hence positive
-// semidefinite); solve M̃ ΔF = ∇D (ΔF = Δf/reg, the Newton step
+// semidefinite), scaled by 1 + 1e-10 (at small reg the plan is nearly
+// block diagonal and M̃ numerically singular, which broke CG down);
+// solve M̃ ΔF = ∇D (ΔF = Δf/reg, the Newton step
 // Δf = −(∇²D)⁻¹∇D with the sparsified Hessian) by Jacobi-preconditioned
 // CG to relative residual max(CGTol, min(0.1, ‖∇D‖/mass)) (an inexact
 // Newton forcing term; CGTol = 1e-10, at most 2(n+m) iterations); take
@@ -128,8 +131,9 @@
 //
 // # Failure modes
 //
-//   - Sinkhorn (scaling): ErrUnderflow when exp(−C/reg) underflows
-//     (reg ≲ max C/708) where the plan is not negligible; use
+//   - Sinkhorn (scaling): ErrUnderflow when exp(−(C − min C)/reg)
+//     underflows (reg ≲ (max C − min C)/708) where the plan is not
+//     negligible; use
 //     SinkhornLog, SinkhornStabilized, SinkhornEpsScaling or SNS.
 //   - All Sinkhorn methods converge linearly with a rate that degrades
 //     like exp(−‖C‖∞/reg): at small reg they may hit MaxIter and return
@@ -150,5 +154,6 @@
 //
 // All sweeps are parallel over blocks of rows or columns with every output
 // entry computed by one goroutine in a fixed order, so results are
-// bit-identical whatever GOMAXPROCS is; iterations allocate nothing.
+// bit-identical whatever GOMAXPROCS is; Sinkhorn iterations allocate
+// nothing (an SNS Newton step allocates its CG vectors, O(n + m)).
 package ot

@@ -36,7 +36,9 @@ type EMDResult struct {
 	U, V []float64
 	// Iterations is the number of simplex pivots.
 	Iterations int
-	// MarginalError is ‖P1 − a‖₂ + ‖Pᵀ1 − b‖₂ (rounding only).
+	// MarginalError is ‖P1 − a‖₂ + ‖Pᵀ1 − b‖₂: rounding only when
+	// Converged; after the pivot limit, the mass still on the
+	// artificial arcs of the Big-M start, which Plan does not carry.
 	MarginalError float64
 	// Converged reports that no arc has negative reduced cost.
 	Converged bool
@@ -56,7 +58,8 @@ type EMDResult struct {
 // m up to a few thousand.
 //
 // Errors: ErrInput/ErrNaN for bad data; ErrNotConverged (with the last
-// basic feasible plan in the result) after MaxIter pivots; the context's
+// basic plan in the result, whose marginals miss the mass still routed
+// through the artificial root) after MaxIter pivots; the context's
 // error if cancelled.
 func EMD(ctx context.Context, a, b []float64, C *mat.Dense, o *EMDOptions) (*EMDResult, error) {
 	const method = "emd"

@@ -13,7 +13,7 @@ var (
 	// ErrNotConverged: the iteration limit was reached before the stopping
 	// rule was met. The Result describes the last iterate.
 	ErrNotConverged = errors.New("did not converge")
-	// ErrUnderflow: exp(−C/reg) underflowed in the scaling-form Sinkhorn,
+	// ErrUnderflow: exp(−(C − min C)/reg) underflowed in the scaling-form Sinkhorn,
 	// giving a zero or infinite scaling, or zero kernel entries where the
 	// plan is not negligible (the iteration then solves another problem);
 	// use a log-domain method (SinkhornLog, SinkhornStabilized,

@@ -9,7 +9,10 @@ import (
 // the reduced problem: nodes 0..n−1 are sources (supply a_i), n..n+m−1
 // sinks (demand b_j), n+m the artificial root. Arc e < n·m is the real
 // arc i → n+j with e = i·m + j and cost C_ij; arc n·m + v is node v's
-// artificial arc to or from the root with cost bigM. All arcs are
+// artificial arc to the root (source, cost 0) or from it (sink, cost
+// bigM), as LEMON and POT do: a path through the root still costs bigM,
+// and the potentials of an optimal tree stay of the size of the costs
+// instead of ±bigM, whose rounding would hide reduced costs. All arcs are
 // uncapacitated, so a non-tree arc always has zero flow.
 //
 // The basis is a spanning tree rooted at the root, stored with parent
@@ -58,9 +61,10 @@ func newSimplex(p *problem) *simplex {
 	N := n + m + 1
 	s := &simplex{p: p, n: n, m: m, nm: n * m, root: n + m}
 	s.bigM = (math.Max(p.cmax, 1e-300)) * float64(N)
-	// Reduced costs are differences of potentials of size ~bigM; values
-	// above −eps count as non-negative (rounding).
-	s.eps = 1e-13 * s.bigM
+	// Reduced costs are differences of potentials; values above −eps
+	// count as non-negative (rounding). eps follows the potentials' size
+	// (refreshPotentials): bigM at first, the costs' scale at the end.
+	s.eps = simplexEpsRel * s.bigM
 	s.flow = make([]float64, s.nm+n+m)
 	s.inTree = make([]bool, s.nm)
 	s.parent = make([]int32, N)
@@ -86,7 +90,7 @@ func newSimplex(p *problem) *simplex {
 		if v < n { // source: supply flows v → root
 			s.predUp[v] = true
 			s.flow[art] = p.a[v]
-			s.pi[v] = -s.bigM
+			s.pi[v] = 0
 		} else { // sink: demand flows root → v
 			s.predUp[v] = false
 			s.flow[art] = p.b[v-n]
@@ -115,8 +119,15 @@ func (s *simplex) arcCost(e int) float64 {
 		i, j := e/s.m, e%s.m
 		return s.p.c[i*s.p.ld+j]
 	}
+	if e < s.nm+s.n {
+		return 0 // source → root
+	}
 	return s.bigM
 }
+
+// simplexEpsRel is the reduced-cost tolerance relative to the largest
+// potential (about 450 ulps).
+const simplexEpsRel = 1e-13
 
 // findEntering runs block search: it scans real non-tree arcs cyclically
 // from s.next in blocks of s.block arcs and returns the arc with the most
@@ -367,12 +378,25 @@ func (s *simplex) findJoin(u, v int32) int32 {
 	}
 }
 
-// refreshPotentials recomputes every potential from the tree (root 0) in
+// refreshPotentials recomputes every potential from the tree in
 // preorder, parents before children, removing the rounding that
-// incremental updates accumulate.
+// incremental updates accumulate, and sets the reduced-cost tolerance
+// from their size.
 func (s *simplex) refreshPotentials() {
 	root := int32(s.root)
-	s.pi[root] = 0
+	// Only differences of potentials along real arcs matter. When every
+	// node hangs from the root through a sink's artificial arc (cost
+	// bigM), a root potential of −bigM keeps the potentials of the size
+	// of the costs instead of bigM + cost, whose rounding would hide
+	// reduced costs.
+	s.pi[root] = -s.bigM
+	for x := s.thread[root]; x != root; x = s.thread[s.lastSucc[x]] {
+		if e := int(s.pred[x]); e < s.nm+s.n {
+			s.pi[root] = 0 // some node hangs by a source arc (cost 0)
+			break
+		}
+	}
+	big := 0.0
 	for x := s.thread[root]; x != root; x = s.thread[x] {
 		c := s.arcCost(int(s.pred[x]))
 		if s.predUp[x] {
@@ -380,7 +404,9 @@ func (s *simplex) refreshPotentials() {
 		} else {
 			s.pi[x] = s.pi[s.parent[x]] + c
 		}
+		big = max(big, math.Abs(s.pi[x]))
 	}
+	s.eps = simplexEpsRel * big
 }
 
 // transportCost returns Σ C_e·flow_e over real tree arcs.

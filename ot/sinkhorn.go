@@ -8,7 +8,7 @@ import (
 )
 
 // Sinkhorn solves min ⟨C,P⟩ − reg·H(P), P1 = a, Pᵀ1 = b, by Sinkhorn's
-// matrix scaling (POT's method "sinkhorn"): with K = exp(−C/reg) it
+// matrix scaling (POT's method "sinkhorn"): with K = exp(−(C − min C)/reg) it
 // iterates v = b ./ (Kᵀu), u = a ./ (K v), and P = diag(u) K diag(v). a or
 // b nil means uniform weights. It stops when ‖Pᵀ1 − b‖₂ < Tol, evaluated
 // every CheckEvery iterations after the u update (POT's rule). The check
@@ -20,8 +20,10 @@ import (
 // u, row by row), no exponentials; memory: K (n·m), 16 partial column
 // sums (16·m) and the plan.
 //
-// The scaling form is the fastest method for moderate reg but K underflows
-// where C/reg exceeds about 708 (such entries are 0; see fastexp.go). When
+// The scaling form is the fastest method for moderate reg but K =
+// exp(−(C − min C)/reg) (the shift by min C changes only the potentials)
+// underflows where (C − min C)/reg exceeds about 708 (such entries are 0;
+// see fastexp.go). When
 // a whole row or column of K, or a scaling, becomes 0 or Inf, Sinkhorn
 // returns an error wrapping ErrUnderflow that says where. When only some
 // entries underflow, the iteration solves the problem restricted to the
@@ -41,15 +43,33 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 	}
 	w := newPasses(p)
 	w.K = make([]float64, p.n*p.m)
-	w.run(opBuildK) // F = G = 0: K = exp(−C/reg)
+	// The problem is invariant under C − min C (the potentials absorb the
+	// shift): F_i = min C/reg makes K = exp(−(C − min C)/reg), whose
+	// largest entry is 1, so a constant offset in C (negative costs, or
+	// costs far from 0) neither overflows nor underflows K.
+	for i := range w.F {
+		w.F[i] = p.cmin * w.inv
+	}
+	w.run(opBuildK)
 	w.u = make([]float64, p.n)
 	w.v = make([]float64, p.m)
 	if r.f0 != nil {
+		// u_i v_j = exp((f_i + g_j − min C)/reg); the gauge t balances
+		// the largest exponents of u and v, so that potentials shifted
+		// by (+t, −t) load as well as any other pair.
+		mf, mg := math.Inf(-1), math.Inf(-1)
+		for _, f := range r.f0 {
+			mf = math.Max(mf, f)
+		}
+		for _, g := range r.g0 {
+			mg = math.Max(mg, g)
+		}
+		t := (mf - p.cmin - mg) / 2
 		for i, f := range r.f0 {
-			w.u[i] = math.Exp(f / reg)
+			w.u[i] = math.Exp((f - p.cmin - t) / reg)
 		}
 		for j, g := range r.g0 {
-			w.v[j] = math.Exp(g / reg)
+			w.v[j] = math.Exp((g + t) / reg)
 		}
 	} else {
 		for i := range w.u {
@@ -103,7 +123,7 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 		}
 		for i, s := range w.rowsum {
 			if bad(s) {
-				return nil, errorf("%s: %w at iteration %d: (K v)[%d] = %g (row %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it+1, i, s, i)
+				return nil, errorf("%s: %w at iteration %d: (K v)[%d] = %g (row %d of exp(−(C − min C)/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it+1, i, s, i)
 			}
 		}
 		res.Iterations++
@@ -218,8 +238,8 @@ func (w *passes) underflowError(method string, it int, miss, tol float64, g *ker
 	if p.rows != nil {
 		i, j = p.rows[i], p.cols[j]
 	}
-	return errorf("%s: %w after %d iterations: exp(−C/reg) underflowed on entries where the plan is not negligible (mass %.3g missing from the marginals > tol %.3g; e.g. entry (%d, %d) at C/reg = %.4g, where the potentials put %.3g), so the scaling iteration solved another problem; use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg",
-		method, ErrUnderflow, it, miss, tol, i, j, c*w.inv, g.wmass)
+	return errorf("%s: %w after %d iterations: exp(−(C − min C)/reg) underflowed on entries where the plan is not negligible (mass %.3g missing from the marginals > tol %.3g; e.g. entry (%d, %d) at (C − min C)/reg = %.4g, where the potentials put %.3g), so the scaling iteration solved another problem; use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg",
+		method, ErrUnderflow, it, miss, tol, i, j, (c-p.cmin)*w.inv, g.wmass)
 }
 
 // planUKV materialises diag(u) K diag(v) into w.plan (allocated on the
@@ -247,12 +267,12 @@ func (w *passes) scaledColErr() float64 {
 func checkScalings(method string, u, v []float64, it int) error {
 	for i, x := range u {
 		if !(x > 0) || math.IsInf(x, 1) {
-			return errorf("%s: %w at iteration %d: scaling u[%d] = %g (row %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it, i, x, i)
+			return errorf("%s: %w at iteration %d: scaling u[%d] = %g (row %d of exp(−(C − min C)/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it, i, x, i)
 		}
 	}
 	for j, x := range v {
 		if !(x > 0) || math.IsInf(x, 1) {
-			return errorf("%s: %w at iteration %d: scaling v[%d] = %g (column %d of exp(−C/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it, j, x, j)
+			return errorf("%s: %w at iteration %d: scaling v[%d] = %g (column %d of exp(−(C − min C)/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it, j, x, j)
 		}
 	}
 	return nil

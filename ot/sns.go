@@ -184,7 +184,7 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 		// early solves cheap and late ones accurate (floor CGTol).
 		rtol := math.Max(r.cgTol, math.Min(0.1, gnorm/p.mass))
 		for i, d := range s.diag {
-			s.inv[i] = 1 / d
+			s.inv[i] = 1 / ((1 + snsRidge) * d)
 		}
 		clear(s.dir)
 		cgRes, cgErr := krylov.CG(c.ctx, &s.h, s.grad, s.dir, &krylov.Options{RTol: rtol, MaxIter: r.cgMaxIter, Precond: s.jacobi})

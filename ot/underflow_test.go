@@ -20,6 +20,9 @@ type underflowCase struct {
 	// harmful: the optimal plan has mass on underflowed entries, so the
 	// scaling form must fail with ErrUnderflow.
 	harmful bool
+	// shifted: harmful for exp(−C/reg) but not for exp(−(C − min C)/reg),
+	// the kernel Sinkhorn builds; the scaling form is then merely slow.
+	shifted bool
 	// pot is the cost of POT's sinkhorn_log run to stopThr 1e-13 (0: not
 	// recorded).
 	pot float64
@@ -95,7 +98,7 @@ func underflowCases(t *testing.T) []underflowCase {
 		}
 	}
 	return []underflowCase{
-		{name: "costs in [0,1], reg 1e-3", C: c1, a: a1, b: b1, reg: 1e-3, harmful: true, pot: 0.31313959781161704},
+		{name: "costs in [0,1], reg 1e-3", C: c1, a: a1, b: b1, reg: 1e-3, harmful: true, shifted: true, pot: 0.31313959781161704},
 		{name: "one far entry, reg 0.02", C: c2, a: a2, b: b2, reg: 0.02, harmful: true, pot: 4.0551247492204565},
 		{name: "far pairs carry no mass", C: c3, a: a3, b: b3, reg: 1e-3},
 	}
@@ -180,8 +183,8 @@ func TestSinkhornKernelUnderflow(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range underflowCases(t) {
 		t.Run(c.name, func(t *testing.T) {
-			if cm := mat.Max(c.C); cm/c.reg < 720 {
-				t.Fatalf("max C/reg = %g: no entry of exp(−C/reg) underflows (the kernels flush below e^−708)", cm/c.reg)
+			if cm := mat.Max(c.C) - mat.Min(c.C); cm/c.reg < 720 {
+				t.Fatalf("(max C − min C)/reg = %g: no entry of exp(−(C − min C)/reg) underflows (the kernels flush below e^−708)", cm/c.reg)
 			}
 			ref := logDomainRef(t, c.C, c.a, c.b, c.reg, 1, 200000)
 			want := planCost(c.C, ref)
@@ -199,6 +202,9 @@ func TestSinkhornKernelUnderflow(t *testing.T) {
 			// and 721 iterations), with the mass already lost.
 			for _, maxIter := range []int{0, 500} {
 				res, err := Sinkhorn(ctx, c.a, c.b, c.C, c.reg, &Options{MaxIter: maxIter})
+				if c.shifted && res != nil && errors.Is(err, ErrNotConverged) {
+					continue // slow, but no mass lost and no claim of convergence
+				}
 				if c.harmful {
 					if !errors.Is(err, ErrUnderflow) {
 						cost := math.NaN()
