@@ -200,7 +200,7 @@ func Diag(d []float64) Transposer { return diag(d) }
 
 type diag []float64
 
-func (d diag) Dims() (r, c int) { return len(d), len(d) }
+func (d diag) Dims() (r, c int)       { return len(d), len(d) }
 func (d diag) Apply(dst, x []float64) { d.apply("Diag.Apply", dst, x) }
 
 func (d diag) ApplyT(dst, x []float64) { d.apply("Diag.ApplyT", dst, x) }
