@@ -311,15 +311,20 @@ func parseDataset(z *npy.NPZReader, path string) (*dataset, error) {
 	if m.ShardCount < 1 || m.ShardIndex < 0 || m.ShardIndex >= m.ShardCount {
 		return nil, bad("shard %d/%d", m.ShardIndex, m.ShardCount)
 	}
-	lens := map[string]int{"position": len(d.position), "iterations": len(d.iterations), "matvecs": len(d.matvecs),
-		"seconds": len(d.seconds), "setup_seconds": len(d.setup), "assemble_seconds": len(d.assemble), "relres": len(d.relres)}
-	if d.hasBase {
-		lens["baseline_iterations"], lens["baseline_matvecs"] = len(d.baseIterations), len(d.baseMatvecs)
-		lens["baseline_seconds"], lens["baseline_setup_seconds"], lens["baseline_relres"] = len(d.baseSeconds), len(d.baseSetup), len(d.baseRelres)
+	// A slice, not a map: the first bad array named is the same on every run.
+	type arrayLen struct {
+		name string
+		l    int
 	}
-	for name, l := range lens {
-		if l != r {
-			return nil, bad("%s has %d rows, index has %d", name, l, r)
+	lens := []arrayLen{{"position", len(d.position)}, {"iterations", len(d.iterations)}, {"matvecs", len(d.matvecs)},
+		{"seconds", len(d.seconds)}, {"setup_seconds", len(d.setup)}, {"assemble_seconds", len(d.assemble)}, {"relres", len(d.relres)}}
+	if d.hasBase {
+		lens = append(lens, arrayLen{"baseline_iterations", len(d.baseIterations)}, arrayLen{"baseline_matvecs", len(d.baseMatvecs)},
+			arrayLen{"baseline_seconds", len(d.baseSeconds)}, arrayLen{"baseline_setup_seconds", len(d.baseSetup)}, arrayLen{"baseline_relres", len(d.baseRelres)})
+	}
+	for _, a := range lens {
+		if a.l != r {
+			return nil, bad("%s has %d rows, index has %d", a.name, a.l, r)
 		}
 	}
 	// Shapes of positive dimensions, with a product that cannot overflow

@@ -340,16 +340,24 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		if bnorm == 0 {
 			bnorm = 1 // the solvers' relative residual is then absolute
 		}
-		progress = func(it int, relres float64) {
-			fmt.Fprintf(stderr, "%5d residual %.6e relative %.6e\n", it, relres*bnorm, relres)
-		}
 		// Iteration 0: the initial residual ‖b − A x₀‖ (one product).
 		r := make([]float64, rows)
 		A.MulVecTo(r, x)
 		for i := range r {
 			r[i] = b[i] - r[i]
 		}
-		progress(0, vec.Norm(r)/bnorm)
+		r0 := vec.Norm(r)
+		// The square solvers report ‖r‖/‖b‖; LSQR and LSMR report
+		// ‖r̄‖/‖b − A x₀‖ (krylov.LSOptions.Progress), which differs
+		// with --x0.
+		scale := bnorm
+		if leastSquares && r0 > 0 {
+			scale = r0
+		}
+		progress = func(it int, relres float64) {
+			fmt.Fprintf(stderr, "%5d residual %.6e relative %.6e\n", it, relres*scale, relres*scale/bnorm)
+		}
+		progress(0, r0/scale)
 	}
 	wantHistory := f.history != ""
 	var history []float64

@@ -515,3 +515,51 @@ func TestSolveMemoryCheck(t *testing.T) {
 		}
 	}
 }
+
+// With --x0, --monitor prints what --history stores ("the same
+// estimates"), and its relative column divides by ‖b‖ on every line:
+// LSQR/LSMR report ‖r̄‖/‖b − A x₀‖ to Progress, which the monitor took
+// for ‖r‖/‖b‖ (13.6 printed where --history stored 1.36).
+func TestSolveMonitorWithX0(t *testing.T) {
+	dir := t.TempDir()
+	x0 := make([]float64, 494)
+	for i := range x0 {
+		x0[i] = 0.9
+	}
+	x0p := filepath.Join(dir, "x0.npy")
+	if err := npy.WriteVector(x0p, x0); err != nil {
+		t.Fatal(err)
+	}
+	for _, method := range []string{"lsqr", "lsmr", "gmres", "cg"} {
+		hist := filepath.Join(dir, method+".npy")
+		code, _, errs := infoRun(t, "solve", filepath.Join(infoMatrices, "494_bus.mtx"), "--method", method,
+			"--x0", x0p, "--maxiter", "20", "--monitor", "--history", hist, "--json")
+		if code != 0 && code != 3 {
+			t.Fatalf("%s: exit %d: %s", method, code, errs)
+		}
+		h, err := npy.ReadVector(hist)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(strings.TrimSpace(errs), "\n")
+		var rel0 float64
+		for k, line := range lines {
+			var it int
+			var abs, rel float64
+			if _, err := fmt.Sscanf(line, "%d residual %g relative %g", &it, &abs, &rel); err != nil {
+				t.Fatalf("%s line %d: %q", method, k, line)
+			}
+			if k == 0 {
+				rel0 = rel / abs
+			}
+			if math.Abs(abs-h[k]) > 1e-5*h[k] {
+				t.Errorf("%s: iteration %d: monitor residual %g, history %g", method, k, abs, h[k])
+				break
+			}
+			if math.Abs(rel/abs-rel0) > 1e-5*rel0 {
+				t.Errorf("%s: iteration %d: relative/residual %g differs from line 0's %g (different denominators)", method, k, rel/abs, rel0)
+				break
+			}
+		}
+	}
+}
