@@ -85,6 +85,10 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	}
 	// Bring C up to date with this operator and preconditioner.
 	if s.kk > 0 && (!s.fresh || !sameOperator(A, s.op) || !sameOperator(M, s.pre)) {
+		// C is rewritten in place: stale until rebuild returns, so that
+		// a panic in A or M (recovered by the caller) makes the next
+		// Solve rebuild it instead of trusting a half-written C.
+		s.fresh = false
 		s.rebuild(A, M)
 		s.lastStat.Rebuilt = true
 		res.MatVecs += s.lastStat.RebuildMatVecs
@@ -133,9 +137,11 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 			s.lastStat.Cycles++
 			// The last cycle of a solve that converged or ran out of
 			// iterations (not one that failed or was cancelled: its
-			// Hessenberg matrix may hold NaN, and a cancel must return).
+			// Hessenberg matrix may hold NaN, and a cancel must return:
+			// no update at all after a cancelled cycle, whose O(K·M·n)
+			// update would delay the return).
 			last := err == nil && (newEst <= thresh || res.Iterations >= opt.MaxIter)
-			if s.k > 0 && (s.kk == 0 || last || s.lastStat.Cycles%s.every == 0) {
+			if s.k > 0 && err == nil && (s.kk == 0 || last || s.lastStat.Cycles%s.every == 0) {
 				if s.updateRecycled(steps) {
 					s.lastStat.Updates++
 				}
