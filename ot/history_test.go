@@ -3,6 +3,7 @@ package ot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"testing"
 )
@@ -27,46 +28,50 @@ func TestHistory(t *testing.T) {
 		return SinkhornUnbalanced(context.Background(), c.A, c.B, c.cost(), c.Reg, 1, o)
 	}})
 	for _, r := range runs {
-		t.Run(r.name, func(t *testing.T) {
-			var seenIt []int
-			var seenV []float64
-			tol := 1e-10
-			o := &Options{Tol: tol, MaxIter: 100000, History: true, Progress: func(it int, v float64) {
-				seenIt = append(seenIt, it)
-				seenV = append(seenV, v)
-			}}
-			res, err := r.solve(o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			h, its := res.History, res.HistoryIters
-			if len(h) == 0 || len(h) != len(its) {
-				t.Fatalf("history of %d values and %d iterations", len(h), len(its))
-			}
-			for k := 1; k < len(its); k++ {
-				if its[k] < its[k-1] {
-					t.Fatalf("iterations decrease: %v", its)
+		// CheckEvery 1: SNS's Sinkhorn stage evaluates the rule at its
+		// last iteration, which its Newton stage reported again.
+		for _, every := range []int{0, 1} {
+			t.Run(fmt.Sprintf("%s/every=%d", r.name, every), func(t *testing.T) {
+				var seenIt []int
+				var seenV []float64
+				tol := 1e-10
+				o := &Options{Tol: tol, MaxIter: 100000, History: true, CheckEvery: every, Progress: func(it int, v float64) {
+					seenIt = append(seenIt, it)
+					seenV = append(seenV, v)
+				}}
+				res, err := r.solve(o)
+				if err != nil {
+					t.Fatal(err)
 				}
-			}
-			// Progress saw the same evaluations (plus NaN stage marks for
-			// ε-scaling, which the history leaves out).
-			j := 0
-			for k := range seenV {
-				if seenV[k] != seenV[k] {
-					continue
+				h, its := res.History, res.HistoryIters
+				if len(h) == 0 || len(h) != len(its) {
+					t.Fatalf("history of %d values and %d iterations", len(h), len(its))
 				}
-				if j >= len(h) || seenIt[k] != its[j] || seenV[k] != h[j] {
-					t.Fatalf("progress call %d (%d, %g) is not history entry %d", k, seenIt[k], seenV[k], j)
+				for k := 1; k < len(its); k++ {
+					if its[k] <= its[k-1] {
+						t.Fatalf("iterations not increasing at entry %d: %v", k, its[max(0, k-3):k+1])
+					}
 				}
-				j++
-			}
-			if j != len(h) {
-				t.Fatalf("progress saw %d evaluations, history holds %d", j, len(h))
-			}
-			if res.Converged && h[len(h)-1] >= tol {
-				t.Errorf("converged, but the last recorded value %g is not below Tol", h[len(h)-1])
-			}
-		})
+				// Progress saw the same evaluations (plus NaN stage marks for
+				// ε-scaling, which the history leaves out).
+				j := 0
+				for k := range seenV {
+					if seenV[k] != seenV[k] {
+						continue
+					}
+					if j >= len(h) || seenIt[k] != its[j] || seenV[k] != h[j] {
+						t.Fatalf("progress call %d (%d, %g) is not history entry %d", k, seenIt[k], seenV[k], j)
+					}
+					j++
+				}
+				if j != len(h) {
+					t.Fatalf("progress saw %d evaluations, history holds %d", j, len(h))
+				}
+				if res.Converged && h[len(h)-1] >= tol {
+					t.Errorf("converged, but the last recorded value %g is not below Tol", h[len(h)-1])
+				}
+			})
+		}
 	}
 	// Off by default.
 	res, err := SinkhornLog(context.Background(), c.A, c.B, c.cost(), c.Reg, nil)
@@ -111,5 +116,50 @@ func TestHistoryAgainstPOT(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// stepCtx is a context whose Err reports cancellation from its after-th
+// call on (and whose Done is closed from then): a cancel that arrives at
+// a known point of an iteration loop that polls Err, without timing.
+type stepCtx struct {
+	context.Context
+	calls, after int
+	done         chan struct{}
+}
+
+func newStepCtx(after int) *stepCtx {
+	return &stepCtx{Context: context.Background(), after: after, done: make(chan struct{})}
+}
+
+func (c *stepCtx) Err() error {
+	if c.calls++; c.calls == c.after {
+		close(c.done)
+	}
+	if c.calls >= c.after {
+		return context.Canceled
+	}
+	return nil
+}
+
+func (c *stepCtx) Done() <-chan struct{} { return c.done }
+
+// A cancel is noticed within an iteration whatever CheckEvery is: the
+// Sinkhorn loops polled the context only when the stopping rule was due
+// (CheckEvery 1000: a thousand iterations late, and stabilized, which
+// evaluates it less often, ran on to MaxIter).
+func TestCancelBetweenChecks(t *testing.T) {
+	c := loadRef(t)[0]
+	for _, m := range entropicMethods {
+		t.Run(m.name, func(t *testing.T) {
+			ctx := newStepCtx(5)
+			_, err := Solve(ctx, m.m, c.A, c.B, c.cost(), c.Reg, &Options{Tol: 1e-300, MaxIter: 5000, CheckEvery: 1000})
+			if !errors.Is(err, context.Canceled) {
+				t.Fatalf("err = %v, want the cancellation", err)
+			}
+			if ctx.calls > 50 {
+				t.Errorf("the context was polled %d times before the solve returned", ctx.calls)
+			}
+		})
 	}
 }

@@ -50,7 +50,8 @@ type Options struct {
 	// iterations for SNS. 0 means DefaultMaxIter.
 	MaxIter int
 	// CheckEvery is how often (in iterations) the Sinkhorn methods
-	// evaluate the stopping rule; 0 means DefaultCheckEvery.
+	// evaluate the stopping rule; 0 means DefaultCheckEvery. A cancelled
+	// context is noticed after the next iteration whatever CheckEvery is.
 	CheckEvery int
 	// F0 and G0, when both are non-nil, are starting dual potentials in
 	// cost units (warm start), for example Result.F and Result.G of an

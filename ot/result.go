@@ -145,15 +145,23 @@ type checker struct {
 	r       resolved
 	ctx     context.Context
 	confirm bool
+	// last is the iteration of the last evaluation plus one (0: none),
+	// so that SNS's Newton stage does not report an iteration twice.
+	last int
 }
 
 // due reports whether the rule is evaluated after iteration it (1-based):
-// POT evaluates it after iterations 1, 1+k, 1+2k, ... (ii % k == 0).
-func (c *checker) due(it int) bool { return it > 0 && (it-1)%c.r.checkEvery == 0 }
+// POT evaluates it after iterations 1, 1+k, 1+2k, ... (ii % k == 0), and
+// at once when the context is done, so that check reports the
+// cancellation within one iteration whatever CheckEvery is.
+func (c *checker) due(it int) bool {
+	return it > 0 && ((it-1)%c.r.checkEvery == 0 || (c.ctx != nil && c.ctx.Err() != nil))
+}
 
 // check evaluates one marginal error; it returns done=true when converged
 // and a non-nil error on NaN or cancellation.
 func (c *checker) check(it int, err float64) (bool, error) {
+	c.last = it + 1
 	if c.r.progress != nil {
 		c.r.progress(it, err)
 	}

@@ -142,9 +142,11 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 		// for these potentials (gnorm, the 2-norm of the whole gradient,
 		// can be √2 times smaller).
 		e := dist(w.rowsum, p.a) + dist(w.colsum, p.b)
-		if r.progress != nil {
+		if r.progress != nil && c.last != res.Iterations+1 {
+			// (Not when the Sinkhorn stage evaluated this iteration.)
 			r.progress(res.Iterations, e)
 		}
+		c.last = res.Iterations + 1
 		if math.IsNaN(e) || math.IsNaN(gnorm) {
 			return false, errorf("%w: sns: gradient is NaN at iteration %d", ErrNaN, res.Iterations)
 		}
