@@ -175,9 +175,9 @@ func (z *NPZWriter) Close() error {
 	}
 	if z.af != nil {
 		if err != nil {
-			z.af.abort()
+			z.af.Abort()
 		} else {
-			err = z.af.commit()
+			err = commit(z.af)
 		}
 	}
 	z.err = err
@@ -193,7 +193,7 @@ func (z *NPZWriter) Abort() error {
 	z.closed = true
 	z.err = wrap(z.path, "", errors.New("aborted"))
 	if z.af != nil {
-		z.af.abort()
+		z.af.Abort()
 	}
 	return nil
 }

@@ -49,7 +49,7 @@ func Create(path string, h Header) (*Writer, error) {
 	}
 	w, err := newWriter(af, h, path, "")
 	if err != nil {
-		af.abort()
+		af.Abort()
 		return nil, err
 	}
 	w.af = af
@@ -209,9 +209,9 @@ func (w *Writer) Close() error {
 	}
 	if w.af != nil {
 		if err != nil {
-			w.af.abort()
+			w.af.Abort()
 		} else {
-			err = w.af.commit()
+			err = commit(w.af)
 		}
 	}
 	if w.onClose != nil {
@@ -231,7 +231,7 @@ func (w *Writer) Abort() error {
 	w.closed = true
 	w.err = w.fail(errors.New("aborted"))
 	if w.af != nil {
-		w.af.abort()
+		w.af.Abort()
 	}
 	if w.onClose != nil {
 		w.onClose(w.err)

@@ -6,12 +6,13 @@ import (
 	"io"
 	"math"
 	"math/cmplx"
-	"os"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/internal/atomicfile"
 )
 
 // MMWriteOptions controls the Matrix Market writers. A nil pointer and the
@@ -268,20 +269,21 @@ func WriteMMDense(w io.Writer, m mat.Matrix, o *MMWriteOptions) error {
 	return mmFlush(bw)
 }
 
-// SaveMM writes A to the file at path (created or truncated) with WriteMM.
-// On error the partial file is removed.
+// SaveMM writes A to the file at path with WriteMM, atomically: into a
+// temporary file in the same directory, renamed over path only once
+// complete, so that a failed or interrupted write leaves neither a
+// partial file nor a damaged earlier one under path.
 func SaveMM(path string, A *CSR, o *MMWriteOptions) error {
-	f, err := os.Create(path)
+	f, err := atomicfile.Create(path)
 	if err != nil {
-		return fmt.Errorf("mm: %w", err)
+		return fmt.Errorf("mm: %s: %w", path, err)
 	}
-	err = WriteMM(f, A, o)
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = fmt.Errorf("mm: %s: %w", path, cerr)
-	}
-	if err != nil {
-		os.Remove(path)
+	if err := WriteMM(f, A, o); err != nil {
+		f.Abort()
 		return err
+	}
+	if err := f.Commit(); err != nil {
+		return fmt.Errorf("mm: %s: %w", path, err)
 	}
 	return nil
 }

@@ -404,4 +404,17 @@ func TestSaveMMLoadMM(t *testing.T) {
 	if err := SaveMM(filepath.Join(dir, "no", "such", "dir.mtx"), A, nil); err == nil {
 		t.Error("SaveMM into a missing directory succeeded")
 	}
+	// A failed write over an existing file leaves it intact (the file
+	// was truncated before the write), and no temporary file remains.
+	if err := SaveMM(path, bad, nil); err == nil {
+		t.Fatal("SaveMM of an Inf matrix succeeded")
+	}
+	B, err = LoadMM(path)
+	if err != nil {
+		t.Fatalf("the earlier file was damaged: %v", err)
+	}
+	mmSameCSR(t, B, A)
+	if left, _ := os.ReadDir(dir); len(left) != 1 {
+		t.Errorf("files in the directory: %v, want only a.mtx", left)
+	}
 }
