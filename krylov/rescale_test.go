@@ -25,16 +25,7 @@ func TestRescaledRightHandSide(t *testing.T) {
 	for i := range b0 {
 		b0[i] += float64(i) // not an eigenvector
 	}
-	square := []struct {
-		name  string
-		solve solverFunc
-	}{
-		{"CG", CG}, {"MINRES", MINRES}, {"GMRES", GMRES}, {"FGMRES", FGMRES},
-		{"BiCGStab", BiCGStab}, {"IDRS", IDRS}, {"TFQMR", TFQMR},
-		{"GCRODR", func(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
-			return NewGCRODR(10, &GCRODROptions{M: 6, K: 2}).Solve(ctx, A, b, x, o)
-		}},
-	}
+	square := squareSolvers(10, 6, 2)
 	ctx := context.Background()
 	for _, scale := range []float64{1e-200, 1e-160, 1, 1e160, 1e200} {
 		b := make([]float64, len(b0))
@@ -177,16 +168,7 @@ func TestRescaledSolutionOverflows(t *testing.T) {
 		b[i] = 1e160
 	}
 	A := c.ToCSR()
-	for _, s := range []struct {
-		name  string
-		solve solverFunc
-	}{
-		{"CG", CG}, {"MINRES", MINRES}, {"GMRES", GMRES}, {"FGMRES", FGMRES},
-		{"BiCGStab", BiCGStab}, {"IDR(s)", IDRS}, {"TFQMR", TFQMR},
-		{"GCRODR", func(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
-			return NewGCRODR(n, &GCRODROptions{M: 4, K: 2}).Solve(ctx, A, b, x, o)
-		}},
-	} {
+	for _, s := range squareSolvers(n, 4, 2) {
 		t.Run(s.name, func(t *testing.T) {
 			x := make([]float64, n)
 			res, err := s.solve(context.Background(), A, b, x, nil)
@@ -211,16 +193,7 @@ func TestScaledOperatorSameIterations(t *testing.T) {
 	for i := range b {
 		b[i] = 1 + float64(i%7)
 	}
-	for _, s := range []struct {
-		name  string
-		solve solverFunc
-	}{
-		{"CG", CG}, {"MINRES", MINRES}, {"GMRES", GMRES}, {"FGMRES", FGMRES},
-		{"BiCGStab", BiCGStab}, {"IDR(s)", IDRS}, {"TFQMR", TFQMR},
-		{"GCRODR", func(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
-			return NewGCRODR(n, &GCRODROptions{M: 10, K: 4}).Solve(ctx, A, b, x, o)
-		}},
-	} {
+	for _, s := range squareSolvers(n, 10, 4) {
 		t.Run(s.name, func(t *testing.T) {
 			its := -1
 			// Beyond 1e±154 the squares of ‖A‖-sized numbers (Arnoldi
@@ -240,5 +213,23 @@ func TestScaledOperatorSameIterations(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// namedSolver is a square solver and the name its errors use.
+type namedSolver struct {
+	name  string
+	solve solverFunc
+}
+
+// squareSolvers lists every square solver, GCRO-DR as a fresh
+// NewGCRODR(n, M, K) per call.
+func squareSolvers(n, M, K int) []namedSolver {
+	return []namedSolver{
+		{"CG", CG}, {"MINRES", MINRES}, {"GMRES", GMRES}, {"FGMRES", FGMRES},
+		{"BiCGStab", BiCGStab}, {"IDR(s)", IDRS}, {"TFQMR", TFQMR},
+		{"GCRODR", func(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+			return NewGCRODR(n, &GCRODROptions{M: M, K: K}).Solve(ctx, A, b, x, o)
+		}},
 	}
 }
