@@ -57,8 +57,13 @@
 // discretisation of −Δ(K u), with h = 1/(s−1) for s interior nodes). It is
 // not the default; DarcyOptions.Scheme = SKRCodeScheme assembles it, bit for
 // bit against a copy of build_darcy, to re-run the paper's experiment on the
-// paper's matrices (bench/skr -scheme skr-code). The paper's sizes n = 2500…40000 are g = 50…200
-// (Table 1's n = 6400 is g = 80).
+// paper's matrices (bench/skr -scheme skr-code). The paper's sizes n = 2500…40000
+// are labels (size_mat = (s−2)² for the script's s = 52…202): dataset_generator
+// re-derives s = √size_mat (line 373), draws the field on that s×s grid and
+// build_darcy drops two more nodes, so the systems solved have (s−4)²
+// unknowns: Table 1's "n = 6400" (s = 82) is g = 78, 6084 unknowns. build_darcy
+// also zeroes the left/right boundary columns of w in place (lines 187–190)
+// before seq_generator sorts by w.
 //
 // # Helmholtz
 //
@@ -97,7 +102,8 @@
 // its left and right sides get constants; we evaluate each side at its own
 // tangential coordinate (x on the bottom and top, y on the left and right).
 // The paper meshes the square with MATLAB's FEM mesher (Hmax 0.008, n =
-// 71313); we use the 5-point scheme on the regular g×g interior grid, rows
+// 72313: code_pos/exp_generate_mpi_pos72313_sort.py lines 631, 642; the
+// 71313 quoted for Table 1 disagrees); we use the 5-point scheme on the regular g×g interior grid, rows
 // scaled by h², so A is the same SPD matrix (sparse.Laplacian2D) for every
 // system and only b varies. Field: the 5×6 coefficients (source, bottom,
 // right, top, left), which SKR sorts by (Frobenius distance,
@@ -112,6 +118,9 @@
 // (recycle datasets/Heat_generate/Heat_generate.m lines 18–24, unit
 // conductivity line 39; n = 11063 at Hmax 0.025) and sorts by the boundary
 // values (code_heat/exp_generate_mpi_heat11063_sort.py line 444). Its
+// stored script (Hmax 0.05, line 7) saves two values per system (lines
+// 68–71) but the sort reads three, |Δr₀|+|Δr₁|+|Δr₂| (L1), so the Table 1
+// data came from an unpublished variant. The stored
 // script applies a temperature to one edge and a heat flux to another
 // (lines 30–34), where the paper says temperatures on both; we follow the
 // paper. We use cell-centred finite volumes on a regular g×g grid of the
@@ -123,10 +132,11 @@
 //
 // # Sizes
 //
-// Unknowns are g² for every family. The paper's sizes: Darcy n = 2500,
-// 6400, 10000, 22500, 40000 (SKR grids s = 52…202 nodes) are g = 50, 80,
-// 100, 150, 200; Helmholtz n = 10000 is g = 100; the FEM sizes Poisson
-// n = 71313 and thermal n = 11063 are closest to g = 267 (71289) and g = 105
+// Unknowns are g² for every family. The paper's labels Darcy n = 2500,
+// 6400, 10000, 22500, 40000 (script s = 52…202) are systems with g = 48,
+// 78, 98, 148, 198 (see Darcy); Helmholtz "n = 10000" is g = 98 (9604
+// unknowns, hmhz102 line 396); the FEM sizes Poisson
+// n = 72313 and thermal n = 11063 are closest to g = 269 (72361) and g = 105
 // (11025).
 //
 // # Performance

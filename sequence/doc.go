@@ -16,9 +16,13 @@
 // table would exceed 512 MiB, compute each step's distances on the fly.
 // Both paths sum every distance in the same order and give the same order.
 //
-// Grouped is the variant the authors' code uses for large N
-// (wanghong1700/NO-DataGen-SKR, seq_generator in
-// exp_generate_mpi_82_sort.py): each field is reduced to its low-frequency
+// Grouped is the variant of the authors' code_basic/exp_generate.py
+// (wanghong1700/NO-DataGen-SKR, seq_generator lines 396–482, N = 1000; in
+// exp_generate_mpi_82_sort.py the same features are computed but unused,
+// and every Table 1 and ablation script orders greedily, lines 433–449).
+// There torch.fft.fftshift (line 402) also shifts the batch axis, so
+// system i is binned by the features of system (i + N/2) mod N; we bin
+// each system by its own field. Each field is reduced to its low-frequency
 // Fourier coefficients (the central 12×12 block of the fftshifted 2-D DFT,
 // real parts then imaginary parts), the features are projected on their 7
 // leading principal components, each component is min–max normalised to
