@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"unsafe"
 
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/linop"
@@ -27,22 +26,12 @@ func checkSystem(method string, A linop.Operator, b, x []float64) int {
 	if len(x) != c {
 		panic(fmt.Sprintf("krylov: %s: len(x) = %d, want %d", method, len(x), c))
 	}
-	if overlap(b, x) {
+	if vec.Overlap(b, x) {
 		// The solvers update x in place while they still read b: an
 		// in-place solve would return a wrong x.
 		panic(fmt.Sprintf("krylov: %s: x and b share memory; pass a copy of b", method))
 	}
 	return r
-}
-
-// overlap reports whether the slices a and b share memory.
-func overlap(a, b []float64) bool {
-	if len(a) == 0 || len(b) == 0 {
-		return false
-	}
-	pa, pb := uintptr(unsafe.Pointer(unsafe.SliceData(a))), uintptr(unsafe.Pointer(unsafe.SliceData(b)))
-	const w = unsafe.Sizeof(float64(0))
-	return pa < pb+uintptr(len(b))*w && pb < pa+uintptr(len(a))*w
 }
 
 // checkPrecond panics unless M is nil or n×n.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/precond"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -22,13 +23,14 @@ func ExampleCG() {
 	}
 	b := make([]float64, n)
 	A.MulVecTo(b, ones)
-	inv := make([]float64, n)
-	for i, d := range A.Diagonal(nil) {
-		inv[i] = 1 / d
+	M, err := precond.NewJacobi(A) // fused into CG's vector passes
+	if err != nil {
+		fmt.Println(err)
+		return
 	}
 
 	x := make([]float64, n) // initial guess 0
-	res, err := krylov.CG(context.Background(), A, b, x, &krylov.Options{RTol: 1e-10, Precond: linop.Diag(inv)})
+	res, err := krylov.CG(context.Background(), A, b, x, &krylov.Options{RTol: 1e-10, Precond: M})
 	if err != nil {
 		fmt.Println(err)
 		return

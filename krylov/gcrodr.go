@@ -31,7 +31,9 @@ const stagnationRatio = 0.99
 type GCRODROptions struct {
 	// M is the dimension of the space searched in each cycle: the K
 	// recycled directions plus M−K new Arnoldi vectors. 0 means
-	// DefaultGCRODRM (40). Memory is (M+1+4K)·n floats.
+	// DefaultGCRODRM (40). Memory is (M+1+4K)·n floats. This is the m of
+	// GCRO-DR(m, k) and the upper bound of Options.Restart for Solve, not
+	// the preconditioner M of the A·M·U in the solver's documentation.
 	M int
 	// K is the number of recycled vectors. 0 means DefaultGCRODRK (20),
 	// or M−1 when M ≤ 20; a
@@ -122,7 +124,10 @@ type GCRODROptions struct {
 //
 // Preconditioning is on the right (the method solves A·M·y = b, x = M·y),
 // so residuals are true residuals and U lives in the preconditioned
-// space. Left preconditioning is not offered.
+// space. Left preconditioning is not offered. The SKR paper's PETSc
+// KSPHPDDM (gmres and gcrodr) preconditions on the left by default and
+// stops on the preconditioned residual ‖M⁻¹r‖, so its preconditioned
+// rows of Table 1 used a different stopping test.
 //
 // A GCRODR is not safe for concurrent use. Memory: (M+1+4K)·n floats.
 type GCRODR struct {

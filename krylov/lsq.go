@@ -55,7 +55,9 @@ type LSOptions struct {
 	Damp float64
 	// ATol is the relative tolerance on ‖Āᵀr̄‖ (rule 2) and on the
 	// ‖Ā‖‖x‖ term of rule 1. 0 means the default: 1e-8 for LSQR, 1e-6
-	// for LSMR (SciPy's). Negative values are an error.
+	// for LSMR (SciPy's). Negative values are an error. Unlike
+	// Options.ATol it is relative and not a bound on ‖r‖: SciPy's lsqr
+	// atol, kept under SciPy's name.
 	ATol float64
 	// BTol is the relative tolerance on ‖r̄‖ (rule 1). 0 means the same
 	// defaults as ATol.

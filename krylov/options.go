@@ -101,9 +101,11 @@ type Options struct {
 	RTol float64
 	// ATol is the absolute tolerance on ‖r‖; 0 means none.
 	ATol float64
-	// MaxIter bounds the number of iterations (matrix-vector products with
-	// A for the single-product methods; inner iterations for GMRES);
-	// 0 means DefaultMaxIterFactor·n.
+	// MaxIter bounds Result.Iterations; 0 means DefaultMaxIterFactor·n.
+	// An iteration is one product with A for CG, MINRES and IDR(s), one
+	// Arnoldi step (counted over all cycles) for GMRES, FGMRES and
+	// GCRO-DR, and two products with A for BiCGStab and TFQMR; compare
+	// Result.MatVecs to compare work across methods.
 	MaxIter int
 	// Precond applies M ≈ A⁻¹ (dst = M·x). nil means none. FGMRES
 	// allows it to change between applications; the other methods,
@@ -123,8 +125,11 @@ type Options struct {
 	// Shadow is IDR(s)'s shadow-space dimension s; 0 means DefaultShadow.
 	// Other methods ignore it.
 	Shadow int
-	// History records the residual norm of every iteration in
-	// Result.History when true.
+	// History records, when true, the method's estimate of the absolute
+	// residual norm ‖r‖ (not ‖r‖/‖b‖, unlike Progress) in Result.History:
+	// History[0] = ‖b − A x₀‖, then one entry per iteration, so
+	// len(History) = Iterations + 1. See each method for what the
+	// estimate is.
 	History bool
 	// Progress, when not nil, is called after every iteration with the
 	// iteration count and the current relative residual estimate.

@@ -195,8 +195,14 @@ func (n identity) ApplyT(dst, x []float64) {
 }
 
 // Diag returns the operator diag(d), which multiplies element-wise by d.
-// It keeps a reference to d.
+// It keeps a reference to d. The result has a method InvDiag() []float64
+// returning d, so that krylov.CG, given it as a preconditioner (d the
+// inverse diagonal), fuses it into its vector passes as it does
+// precond.Jacobi.
 func Diag(d []float64) Transposer { return diag(d) }
+
+// InvDiag returns d: as a preconditioner, diag(d) applies M⁻¹ = diag(d).
+func (d diag) InvDiag() []float64 { return d }
 
 type diag []float64
 

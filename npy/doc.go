@@ -89,7 +89,7 @@
 //
 // # Why not codeberg.org/sbinet/npyio directly
 //
-// The brief was to wrap npyio v0.14.0. Its reader cannot be used on files
+// npyio v0.14.0's reader cannot be used on files
 // users hand us: a header without a newline, or with a malformed dict, makes
 // it panic (slice bounds out of range); a header declaring a huge shape
 // makes it allocate that many elements up front, which kills the process

@@ -24,6 +24,9 @@
 // The Hessian has the null vector (1, −1): D is invariant under f + t,
 // g − t. Result.Cost is ⟨C, P⟩ without the entropy (POT's sinkhorn2).
 //
+// Every solver takes a nil a or b to mean uniform weights (Uniform(n),
+// Uniform(m)).
+//
 // Weights of zero are allowed: those rows and columns are removed before
 // solving, their plan entries are zero and their entropic potentials −Inf.
 // Masses may differ by DefaultMassTol (relative) for the balanced methods;

@@ -8,7 +8,9 @@ import (
 // Sentinel errors. Errors returned by the solvers wrap one of these (test
 // with errors.Is) and say where the problem was found (method, iteration,
 // index, value). A solver that returns ErrNotConverged also returns the
-// Result of its last iterate.
+// Result of its last iterate; for every other error the returned *Result
+// (or *EMDResult) is nil, unlike package krylov, whose solvers always
+// return a Result value. Check err before reading the result.
 var (
 	// ErrNotConverged: the iteration limit was reached before the stopping
 	// rule was met. The Result describes the last iterate.

@@ -1,6 +1,7 @@
 package pde
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -66,5 +67,35 @@ func TestNewErrors(t *testing.T) {
 				t.Errorf("NewVariant(%q, %d): Family %#v with the error, want nil", name, g, f)
 			}
 		}
+	}
+}
+
+// Fields draws what Field draws, system by system, whatever the number of
+// goroutines, and Systems assembles what Assemble does.
+func TestFieldsAndSystems(t *testing.T) {
+	fam, err := New("darcy", 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := Fields(fam, 3, 7)
+	if len(fields) != 7 {
+		t.Fatalf("%d fields", len(fields))
+	}
+	for i, f := range fields {
+		if !slices.Equal(f, fam.Field(3, i)) {
+			t.Fatalf("field %d differs from Field(3, %d)", i, i)
+		}
+	}
+	if len(Fields(fam, 3, 0)) != 0 {
+		t.Error("count 0")
+	}
+	s := Systems{Family: fam, Fields: fields}
+	if s.Len() != 7 {
+		t.Fatalf("Len = %d", s.Len())
+	}
+	A, b, err := s.System(4)
+	A2, b2, _ := fam.Assemble(fields[4])
+	if err != nil || !slices.Equal(b, b2) || A.NNZ() != A2.NNZ() {
+		t.Errorf("System(4) differs from Assemble(fields[4]): %v", err)
 	}
 }

@@ -14,6 +14,12 @@ import (
 const DefaultASMOverlap = 1
 
 // ASMOptions sets the subdomains of an additive Schwarz preconditioner.
+//
+// Unlike the package's other option structs, a nil pointer and the zero
+// value differ: NewASM(A, nil) uses overlap DefaultASMOverlap, but
+// &ASMOptions{} and any literal that leaves Overlap out (such as
+// &ASMOptions{Blocks: 8}) mean Overlap 0, block Jacobi. Set Overlap
+// explicitly (DefaultASMOverlap for PETSc's PCASM default).
 type ASMOptions struct {
 	// Blocks is the number of subdomains: the rows are cut into this many
 	// contiguous ranges of nearly equal size (PETSc's -pc_asm_blocks
@@ -23,8 +29,9 @@ type ASMOptions struct {
 	// that do not.
 	Blocks int
 	// Overlap is the number of levels of graph neighbours (through A's
-	// pattern) added to each range. 0 gives block Jacobi. Negative is an
-	// error.
+	// pattern) added to each range. 0 gives block Jacobi, also when the
+	// field is simply left out (see above; precond.New's Options.Overlap
+	// 0 means DefaultASMOverlap instead). Negative is an error.
 	Overlap int
 }
 

@@ -45,7 +45,8 @@ type Source interface {
 // assembled one at a time just before they are solved.
 type Options struct {
 	// Krylov is passed to the solver for every system (RTol, ATol,
-	// MaxIter, Restart, ...). Its Precond field is ignored: Run sets it.
+	// MaxIter, Restart, ...). Its Precond field is ignored: Run sets it
+	// from Precond or NewPrecond.
 	Krylov krylov.Options
 	// Precond names the preconditioner built from each system's matrix
 	// with precond.New ("" means "none"); building it is part of the
@@ -53,6 +54,12 @@ type Options struct {
 	Precond string
 	// PrecondOptions are passed to precond.New.
 	PrecondOptions *precond.Options
+	// NewPrecond, if not nil, builds each system's preconditioner instead
+	// of precond.New (Precond and PrecondOptions are then ignored): a
+	// preconditioner the precond package does not offer, or one with
+	// options New does not expose. A nil Operator means none; an error
+	// stops the run as a precond.New error does. Timed as Precond is.
+	NewPrecond func(A *sparse.CSR) (linop.Operator, error)
 	// WarmStart starts each solve from the previous system's solution (in
 	// solve order) instead of zero; from zero after a solve that left NaN
 	// or Inf in its solution.
@@ -123,6 +130,10 @@ type Stat struct {
 	// Err is the solver's error text for a system that did not converge
 	// ("" otherwise).
 	Err string
+	// Failure is the solver's error itself (nil if it returned none), for
+	// errors.Is(st.Failure, krylov.ErrBreakdown) and the like instead of
+	// matching Err's text.
+	Failure error
 }
 
 // Run solves the systems of src in the given order with s and returns one
@@ -270,9 +281,15 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 		M = l.prevM
 	} else {
 		var err error
-		M, err = precond.New(l.opt.Precond, A, l.opt.PrecondOptions)
+		name := l.opt.Precond
+		if l.opt.NewPrecond != nil {
+			name = "Options.NewPrecond"
+			M, err = l.opt.NewPrecond(A)
+		} else {
+			M, err = precond.New(l.opt.Precond, A, l.opt.PrecondOptions)
+		}
 		if err != nil {
-			return fmt.Errorf("sequence: preconditioner %s for system %d: %w", l.opt.Precond, i, err)
+			return fmt.Errorf("sequence: preconditioner %s for system %d: %w", name, i, err)
 		}
 		t1 = time.Now()
 	}
@@ -310,7 +327,7 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 	}
 	st.RelResidual = relResidual(A, b, l.x, l.r)
 	if serr != nil {
-		st.Err = serr.Error()
+		st.Err, st.Failure = serr.Error(), serr
 		if rs, ok := l.s.(interface{ Reset() }); ok && !errors.Is(serr, krylov.ErrNotConverged) {
 			rs.Reset()
 		}
@@ -359,7 +376,9 @@ func sameMatrix(A, B *sparse.CSR) bool {
 	return slices.Equal(pa, pb) && slices.Equal(ia, ib) && slices.Equal(va, vb)
 }
 
-// Summary aggregates Stats.
+// Summary aggregates Stats. Means are over all Count systems, converged
+// or not; MaxRelResidual is NaN if any RelResidual is. TotalMVs is the
+// sum of Stat.MatVecs (MeanMatVecs·Count).
 type Summary struct {
 	Count                     int
 	MeanIterations            float64

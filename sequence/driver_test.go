@@ -15,6 +15,7 @@ import (
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/pde"
+	"github.com/subspace-lab/subspace/precond"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -520,5 +521,46 @@ func TestRunWarmStartAfterOverflow(t *testing.T) {
 		if !stats[k].Converged {
 			t.Errorf("system %d, after the failed one, did not converge: %v", k, stats[k].Err)
 		}
+	}
+}
+
+// NewPrecond builds each system's preconditioner (here IC(0) with a
+// shift, which precond.New does not expose), its error stops the run
+// naming the system, and Stat.Failure carries the solver's error for
+// errors.Is.
+func TestRunNewPrecondAndFailure(t *testing.T) {
+	fam, err := pde.New("darcy", 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := pde.Systems{Family: fam, Fields: pde.Fields(fam, 7, 4)}
+	built := 0
+	o := &Options{NewPrecond: func(A *sparse.CSR) (linop.Operator, error) {
+		built++
+		return precond.NewIC0(A, &precond.IC0Options{Shift: 0.01})
+	}}
+	stats, err := Run(context.Background(), src, identity(4), SolverFunc(krylov.CG), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if built != 4 {
+		t.Errorf("NewPrecond called %d times for 4 systems", built)
+	}
+	for i, st := range stats {
+		if !st.Converged || st.Failure != nil {
+			t.Errorf("system %d: converged %v, failure %v", i, st.Converged, st.Failure)
+		}
+	}
+	o.NewPrecond = func(A *sparse.CSR) (linop.Operator, error) { return nil, errors.New("no preconditioner today") }
+	if _, err := Run(context.Background(), src, identity(4), SolverFunc(krylov.CG), o); err == nil || !strings.Contains(err.Error(), "no preconditioner today") {
+		t.Errorf("NewPrecond error: %v", err)
+	}
+	// Too few iterations: Failure wraps krylov.ErrNotConverged.
+	stats, err = Run(context.Background(), src, identity(4), SolverFunc(krylov.CG), &Options{Krylov: krylov.Options{MaxIter: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(stats[0].Failure, krylov.ErrNotConverged) || stats[0].Err != stats[0].Failure.Error() {
+		t.Errorf("Failure %v, Err %q", stats[0].Failure, stats[0].Err)
 	}
 }

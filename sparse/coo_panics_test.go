@@ -16,6 +16,10 @@ func TestConstructorPanics(t *testing.T) {
 		{"Identity negative", func() { Identity(-1) }, "sparse: Identity: invalid size -1"},
 		{"Laplacian1D negative", func() { Laplacian1D(-1) }, "sparse: Laplacian1D: invalid size -1"},
 		{"COO.Entry range", func() { c.Entry(1) }, "sparse: COO.Entry: index 1 out of range [0, 1)"},
+		// An in-place product's parallel blocks would read entries of x
+		// already overwritten: a result that depends on GOMAXPROCS.
+		{"MulVecTo in place", func() { x := []float64{1, 2}; Identity(2).MulVecTo(x, x) }, "sparse: MulVecTo: dst and x share memory"},
+		{"MulVecTo overlapping", func() { x := make([]float64, 3); Identity(2).MulVecTo(x[1:], x[:2]) }, "sparse: MulVecTo: dst and x share memory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {

@@ -1,6 +1,7 @@
 package sparse
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"sort"
@@ -114,6 +115,7 @@ func (a *CSR) Raw() (indptr []int, ind []int32, val []float64) {
 }
 
 // Row returns the column indices and values of row i, sharing storage.
+// It panics if i is not in [0, rows).
 func (a *CSR) Row(i int) (ind []int32, val []float64) {
 	if i < 0 || i >= a.rows {
 		panic(fmt.Sprintf("sparse: row %d out of range [0,%d)", i, a.rows))
@@ -123,7 +125,7 @@ func (a *CSR) Row(i int) (ind []int32, val []float64) {
 }
 
 // At returns entry (i, j), zero if it is not stored. It costs a binary
-// search of row i.
+// search of row i and panics if (i, j) is out of range.
 func (a *CSR) At(i, j int) float64 {
 	if k := a.find(i, j); k >= 0 {
 		return a.val[k]
@@ -161,7 +163,8 @@ func (a *CSR) Clone() *CSR {
 		append([]float64(nil), a.val...))
 }
 
-// Identity returns the n×n identity matrix in CSR form.
+// Identity returns the n×n identity matrix in CSR form. It panics if n is
+// negative or above MaxDim.
 func Identity(n int) *CSR {
 	if n < 0 || n > MaxDim {
 		panic(fmt.Sprintf("sparse: Identity: invalid size %d", n))
@@ -177,13 +180,17 @@ func Identity(n int) *CSR {
 	return newCSR(n, n, indptr, ind, val)
 }
 
-// CheckFinite returns an error naming the first stored entry that is NaN
-// or infinite, or nil.
+// ErrNotFinite is wrapped by the errors of CheckFinite (and so of
+// SaveNPZ) for a NaN or infinite value; test with errors.Is.
+var ErrNotFinite = errors.New("NaN or infinite value")
+
+// CheckFinite returns an error wrapping ErrNotFinite that names the first
+// stored entry that is NaN or infinite, or nil. O(nnz).
 func (a *CSR) CheckFinite() error {
 	for i := 0; i < a.rows; i++ {
 		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
 			if v := a.val[k]; math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("sparse: entry (%d,%d) is %v", i, a.ind[k], v)
+				return fmt.Errorf("sparse: entry (%d,%d) is %v: %w", i, a.ind[k], v, ErrNotFinite)
 			}
 		}
 	}

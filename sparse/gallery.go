@@ -7,7 +7,8 @@ import "fmt"
 // diagonal and −1 for each grid neighbour (the matrix SciPy builds as
 // kron(I, T) + kron(T, I) with T = tridiag(−1, 2, −1)). Unknown (i, j)
 // (row i < ny, column j < nx) has index i·nx + j. The matrix is symmetric
-// positive definite with about 5·nx·ny stored entries.
+// positive definite with about 5·nx·ny stored entries. It panics if nx or
+// ny is negative or nx·ny exceeds MaxDim.
 func Laplacian2D(nx, ny int) *CSR {
 	if nx < 0 || ny < 0 || nx > MaxDim || ny > MaxDim || (nx > 0 && ny > MaxDim/nx) {
 		panic(fmt.Sprintf("sparse: Laplacian2D: invalid grid %d×%d", nx, ny))
@@ -66,7 +67,8 @@ func ConvectionDiffusion2D(nx, ny int, p float64) *CSR {
 	return a
 }
 
-// Laplacian1D returns the n×n matrix tridiag(−1, 2, −1).
+// Laplacian1D returns the n×n matrix tridiag(−1, 2, −1). It panics if n
+// is negative or above MaxDim.
 func Laplacian1D(n int) *CSR {
 	if n < 0 || n > MaxDim {
 		panic(fmt.Sprintf("sparse: Laplacian1D: invalid size %d", n))

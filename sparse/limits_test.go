@@ -1,6 +1,7 @@
 package sparse
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -130,4 +131,16 @@ func TestZeroValueRawIsARead(t *testing.T) {
 		go func() { defer wg.Done(); _ = b.T(); _ = b.Clone() }()
 	}
 	wg.Wait()
+}
+
+// CheckFinite's error wraps ErrNotFinite and names the entry.
+func TestCheckFiniteSentinel(t *testing.T) {
+	a := csrOf(2, [3]float64{1, 0, math.NaN()}, [3]float64{0, 0, 1})
+	err := a.CheckFinite()
+	if !errors.Is(err, ErrNotFinite) || !strings.Contains(err.Error(), "(1,0)") {
+		t.Errorf("err = %v, want ErrNotFinite naming entry (1,0)", err)
+	}
+	if err := Identity(3).CheckFinite(); err != nil {
+		t.Errorf("finite matrix: %v", err)
+	}
 }

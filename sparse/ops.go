@@ -317,7 +317,8 @@ func (a *CSR) NormInf() float64 {
 	return m
 }
 
-// MaxAbs returns the largest absolute stored value.
+// MaxAbs returns the largest absolute stored value, 0 for a matrix with
+// no stored entry and NaN if a value is NaN. O(nnz).
 func (a *CSR) MaxAbs() float64 {
 	return vec.MaxAbs(a.val)
 }

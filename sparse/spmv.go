@@ -6,6 +6,7 @@ import (
 	"unsafe"
 
 	"github.com/subspace-lab/subspace/internal/par"
+	"github.com/subspace-lab/subspace/internal/vec"
 )
 
 // ParallelMinNNZ is the number of stored entries below which products run
@@ -192,7 +193,9 @@ func scatterRows(indptr []int, ind []int32, val []float64, x, acc []float64, lo,
 	}
 }
 
-// MulVecTo sets dst = A·x. dst must not alias x.
+// MulVecTo sets dst = A·x. dst must not share memory with x (it panics if
+// it does: the parallel blocks would read entries of x already overwritten,
+// a result that depends on GOMAXPROCS).
 //
 // The rows are split into GOMAXPROCS blocks of equal numbers of stored
 // entries and the blocks run in parallel (serially below ParallelMinNNZ
@@ -203,6 +206,9 @@ func scatterRows(indptr []int, ind []int32, val []float64, x, acc []float64, lo,
 func (a *CSR) MulVecTo(dst, x []float64) {
 	if len(x) != a.cols || len(dst) != a.rows {
 		panic(fmt.Sprintf("sparse: MulVecTo: %d×%d matrix with len(x)=%d, len(dst)=%d", a.rows, a.cols, len(x), len(dst)))
+	}
+	if vec.Overlap(dst, x) {
+		panic("sparse: MulVecTo: dst and x share memory")
 	}
 	if a.rows == 0 {
 		return

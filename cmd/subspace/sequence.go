@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -416,7 +417,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		// an iteration limit.
 		failed, first := 0, ""
 		for _, st := range lr.stats[0] {
-			if !st.Converged && st.Err != "" && !strings.Contains(st.Err, "did not converge") {
+			if !st.Converged && st.Failure != nil && !errors.Is(st.Failure, krylov.ErrNotConverged) {
 				if failed == 0 {
 					first = fmt.Sprintf("%s: %s", paths[st.System], st.Err)
 				}

@@ -388,10 +388,12 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 			o.RTol = math.SmallestNonzeroFloat64
 		}
 		var res krylov.Result
-		solve := squareSolver(method)
+		var solve krylov.SolveFunc
 		if method == "gcrodr" {
 			o.Restart = 0 // the cycle length is the solver's M
 			solve = krylov.NewGCRODR(rows, &krylov.GCRODROptions{M: f.restart, K: f.recycl}).Solve
+		} else if solve, err = krylov.ByName(method); err != nil {
+			return err // validated with the flags: not reached
 		}
 		res, solveErr = solve(cmd.Context(), A, b, x, o)
 		out.fill(res)
@@ -509,24 +511,6 @@ func solveX0(n int, path string) ([]float64, error) {
 		return nil, fmt.Errorf("--x0: %s has %d entries but the matrix has %d columns", path, len(x), n)
 	}
 	return x, nil
-}
-
-func squareSolver(method string) func(context.Context, linop.Operator, []float64, []float64, *krylov.Options) (krylov.Result, error) {
-	switch method {
-	case "cg":
-		return krylov.CG
-	case "minres":
-		return krylov.MINRES
-	case "fgmres":
-		return krylov.FGMRES
-	case "bicgstab":
-		return krylov.BiCGStab
-	case "idrs":
-		return krylov.IDRS
-	case "tfqmr":
-		return krylov.TFQMR
-	}
-	return krylov.GMRES
 }
 
 func (o *solveOutput) fill(r krylov.Result) {

@@ -1,0 +1,50 @@
+package pde
+
+import (
+	"sync"
+
+	"github.com/subspace-lab/subspace/internal/par"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// Systems is the sequence of a family's systems on given fields, in the
+// form sequence.Source takes: Len is len(Fields) and System(i) is
+// Family.Assemble(Fields[i]). It is safe for concurrent use (Family is),
+// so sequence.Options.Prefetch may assemble ahead.
+type Systems struct {
+	Family Family
+	Fields [][]float64
+}
+
+// Len returns the number of systems, len(s.Fields).
+func (s Systems) Len() int { return len(s.Fields) }
+
+// System assembles system i; errors are Assemble's. It panics if i is
+// outside [0, Len()).
+func (s Systems) System(i int) (*sparse.CSR, []float64, error) {
+	return s.Family.Assemble(s.Fields[i])
+}
+
+// Fields returns the fields of systems 0, …, count−1 drawn from seed,
+// f.Field(seed, i) each, computed on GOMAXPROCS goroutines; the result does
+// not depend on their number. Memory: count·len(field) values. It panics if
+// count < 0.
+func Fields(f Family, seed uint64, count int) [][]float64 {
+	if count < 0 {
+		panic("pde: Fields: negative count")
+	}
+	out := make([][]float64, count)
+	workers := max(1, min(count, par.Procs()))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < count; i += workers {
+				out[i] = f.Field(seed, i)
+			}
+		}()
+	}
+	wg.Wait()
+	return out
+}
