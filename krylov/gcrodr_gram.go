@@ -92,9 +92,11 @@ func (j *gramJob) Run(p int) {
 				copy(r0[l:l+4], s8[:4])
 				copy(r1[l:l+4], s8[4:])
 			}
+			for ; l+2 <= nb; l += 2 {
+				r0[l], r1[l], r0[l+1], r1[l+1] = smallDot2x2(a0, a1, j.b[l][lo:hi], j.b[l+1][lo:hi])
+			}
 			for ; l < nb; l++ {
-				r0[l] = smallDot(a0, j.b[l][lo:hi])
-				r1[l] = smallDot(a1, j.b[l][lo:hi])
+				r0[l], r1[l] = smallDot2x1(a0, a1, j.b[l][lo:hi])
 			}
 		}
 		for ; i < i1; i++ {
@@ -119,4 +121,37 @@ func smallDot(a, b []float64) float64 {
 		s += a[t] * y
 	}
 	return s
+}
+
+// smallDot2x2 returns a0ᵀb0, a1ᵀb0, a0ᵀb1, a1ᵀb1, each summed in index
+// order exactly as smallDot sums it (len(a1) ≥ len(a0), len(b0), len(b1) ≥
+// len(a0)): four independent chains of additions in one loop, so that each
+// addition's latency is hidden behind the others' and each element of a0,
+// a1, b0, b1 is loaded once for the four products (smallDot, one chain, is
+// bound by the latency of its additions). These are the columns left over
+// by vec.Dot2x4 when K is not a multiple of four (K = 10: two of every
+// ten).
+func smallDot2x2(a0, a1, b0, b1 []float64) (s00, s10, s01, s11 float64) {
+	n := len(a0)
+	a1, b0, b1 = a1[:n], b0[:n], b1[:n]
+	for t, x := range a0 {
+		y, u, v := a1[t], b0[t], b1[t]
+		s00 += x * u
+		s10 += y * u
+		s01 += x * v
+		s11 += y * v
+	}
+	return s00, s10, s01, s11
+}
+
+// smallDot2x1 returns a0ᵀb and a1ᵀb, each summed as smallDot sums it.
+func smallDot2x1(a0, a1, b []float64) (s0, s1 float64) {
+	n := len(a0)
+	a1, b = a1[:n], b[:n]
+	for t, x := range a0 {
+		u := b[t]
+		s0 += x * u
+		s1 += a1[t] * u
+	}
+	return s0, s1
 }

@@ -69,8 +69,8 @@ func (s *GCRODR) rebuild(A, M linop.Operator) {
 			s.lastStat.Deflated++
 			continue
 		}
-		vec.Scale(1/hn, s.u[q])
-		vec.Scale(1/hn, cq)
+		scaleVec(1/hn, s.u[q])
+		scaleVec(1/hn, cq)
 		q++
 	}
 	s.kk = q

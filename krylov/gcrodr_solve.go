@@ -217,7 +217,7 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 	p := min(s.mEff-kk, maxSteps)
 	v0 := s.v[0]
 	vec.Copy(v0, r)
-	vec.Scale(1/beta, v0)
+	scaleVec(1/beta, v0)
 	s.lsq.reset(beta)
 	copy(s.basis, s.c[:kk])
 	est := beta
@@ -246,7 +246,8 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 			hn = 0
 			clear(w)
 		} else {
-			vec.Scale(1/hn, w)
+			// Split as orthogonalize split its passes over w.
+			vec.ScaleGS(1/hn, w, kk+j+1)
 		}
 		s.hess[(j+1)*m+j] = hn
 		s.hcol[kk+j+1] = hn

@@ -1077,6 +1077,24 @@ func TestGram(t *testing.T) {
 	}
 }
 
+// The gram kernels for the columns left over by Dot2x4 sum each product
+// exactly as smallDot does, so gram's results did not change when they
+// replaced it.
+func TestSmallDotKernels(t *testing.T) {
+	rng := rand.New(rand.NewPCG(16, 16))
+	for _, n := range []int{0, 1, 3, 1024, 1025} {
+		a0, a1, b0, b1 := gcRandVec(n, rng), gcRandVec(n+2, rng), gcRandVec(n+1, rng), gcRandVec(n, rng)
+		s00, s10, s01, s11 := smallDot2x2(a0, a1, b0, b1)
+		if s00 != smallDot(a0, b0) || s10 != smallDot(a1[:n], b0) || s01 != smallDot(a0, b1) || s11 != smallDot(a1[:n], b1) {
+			t.Fatalf("n=%d: smallDot2x2 differs from smallDot", n)
+		}
+		s0, s1 := smallDot2x1(a0, a1, b1)
+		if s0 != smallDot(a0, b1) || s1 != smallDot(a1[:n], b1) {
+			t.Fatalf("n=%d: smallDot2x1 differs from smallDot", n)
+		}
+	}
+}
+
 // combineSets forms both products of the recycled-space update in one
 // pass; each must be bit-identical to combine's on it alone, whichever
 // set is empty, and sets of different vector lengths are a programming

@@ -129,6 +129,7 @@ func TestMulVec(t *testing.T) {
 	}{
 		{0, 0, 0}, {1, 1, 1}, {5, 3, 0.5}, {3, 5, 0.5}, {100, 80, 0.05},
 		{3000, 2500, 0.01}, // above ParallelMinNNZ: parallel path
+		{1000, 900, 0.02},  // ~18 000 entries: MulVecTo parallel, MulVecTransTo serial
 	} {
 		m := randomCOO(t, tc.r, tc.c, tc.density, 7)
 		a := m.ToCSR()
@@ -185,28 +186,36 @@ func TestMulVec(t *testing.T) {
 // TestMulVecIndependentOfProcs checks the product is bit-identical for any
 // GOMAXPROCS: every row is summed in the same order whatever the split.
 func TestMulVecIndependentOfProcs(t *testing.T) {
-	a := Laplacian2D(300, 300)
-	x := make([]float64, 300*300)
-	rng := rand.New(rand.NewPCG(1, 1))
-	for i := range x {
-		x[i] = rng.NormFloat64()
-	}
-	old := runtime.GOMAXPROCS(0)
-	defer runtime.GOMAXPROCS(old)
-	var ref []float64
-	for _, p := range []int{1, 2, 3, 8} {
-		runtime.GOMAXPROCS(p)
-		y := make([]float64, len(x))
-		a.MulVecTo(y, x)
-		if ref == nil {
-			ref = y
-			continue
+	// 300²: far above ParallelMinNNZ; 80²: 31 680 entries, split only
+	// from mulVecParallelMinNNZ.
+	for _, g := range []int{300, 80} {
+		a := Laplacian2D(g, g)
+		if g == 80 && (a.NNZ() < mulVecParallelMinNNZ || a.NNZ() >= ParallelMinNNZ) {
+			t.Fatalf("80² Laplacian has %d entries, not between the thresholds", a.NNZ())
 		}
-		for i := range y {
-			if y[i] != ref[i] {
-				t.Fatalf("GOMAXPROCS=%d: y[%d] = %v, with 1 proc %v", p, i, y[i], ref[i])
+		x := make([]float64, g*g)
+		rng := rand.New(rand.NewPCG(1, 1))
+		for i := range x {
+			x[i] = rng.NormFloat64()
+		}
+		old := runtime.GOMAXPROCS(0)
+		var ref []float64
+		for _, p := range []int{1, 2, 3, 8} {
+			runtime.GOMAXPROCS(p)
+			y := make([]float64, len(x))
+			a.MulVecTo(y, x)
+			if ref == nil {
+				ref = y
+				continue
+			}
+			for i := range y {
+				if y[i] != ref[i] {
+					runtime.GOMAXPROCS(old)
+					t.Fatalf("%d²: GOMAXPROCS=%d: y[%d] = %v, with 1 proc %v", g, p, i, y[i], ref[i])
+				}
 			}
 		}
+		runtime.GOMAXPROCS(old)
 	}
 }
 

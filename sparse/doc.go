@@ -34,7 +34,8 @@
 // not depend on GOMAXPROCS (each row is summed in the same order, four
 // partial sums, whatever the split; the last bits differ between the FMA
 // kernel and the purego one). Below
-// ParallelMinNNZ entries they run on the calling goroutine. On amd64 with
+// ParallelMinNNZ entries (MulVecTo: below 16 384) they run on the calling
+// goroutine. On amd64 with
 // AVX and FMA the row kernel is in assembly (scalar fused multiply-adds;
 // the purego build tag selects the Go kernel). CSR.MulDenseTo multiplies by
 // a dense block (k columns), Mul forms the sparse product A·B (Gustavson's

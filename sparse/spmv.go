@@ -11,7 +11,23 @@ import (
 
 // ParallelMinNNZ is the number of stored entries below which products run
 // on one goroutine: below it, waking workers costs more than it saves.
+// MulVecTo, whose workers are already polling during a solve, goes
+// parallel earlier, from mulVecParallelMinNNZ.
 const ParallelMinNNZ = 1 << 15
+
+// mulVecParallelMinNNZ is MulVecTo's threshold. ParallelMinNNZ predates
+// the polling worker pool (internal/par), when a parked worker took 65 µs
+// to start its part; with workers that poll between a solver's kernels a
+// part starts within about a microsecond, and splitting pays from about
+// 16 000 entries: GCRO-DR(40,10) on datagen's 6400-unknown Darcy
+// sequence (5-point stencil, 31 680 entries, just below ParallelMinNNZ)
+// spent a quarter of its time in serial products while the second core
+// spun idle; split, the product of the 80² Laplacian became 1.3–1.4×
+// faster (two vCPUs, medians of interleaved runs on a loaded machine).
+// MulVecTo's result does not depend on the split, so the threshold
+// changes no result; MulVecTransTo's does (its per-part accumulators), so
+// it keeps ParallelMinNNZ.
+const mulVecParallelMinNNZ = 1 << 14
 
 // spmvJob is one matrix-vector product split into row blocks. Jobs are
 // pooled so that a product allocates nothing.
@@ -50,8 +66,8 @@ func (a *CSR) rowSplit(p, parts int) int {
 	return lo
 }
 
-func (a *CSR) parts() int {
-	if len(a.ind) < ParallelMinNNZ {
+func (a *CSR) parts(minNNZ int) int {
+	if len(a.ind) < minNNZ {
 		return 1
 	}
 	p := par.Procs()
@@ -198,9 +214,10 @@ func scatterRows(indptr []int, ind []int32, val []float64, x, acc []float64, lo,
 // a result that depends on GOMAXPROCS).
 //
 // The rows are split into GOMAXPROCS blocks of equal numbers of stored
-// entries and the blocks run in parallel (serially below ParallelMinNNZ
-// entries). Each row is computed in the same order whatever the split, so
-// the result does not depend on GOMAXPROCS. It allocates nothing and moves
+// entries and the blocks run in parallel (serially below 16 384 stored
+// entries, half of ParallelMinNNZ: see mulVecParallelMinNNZ). Each row is
+// computed in the same order whatever the split, so the result does not
+// depend on GOMAXPROCS. It allocates nothing and moves
 // 12·nnz + 8·rows (A) + 8·cols (x) + 8·rows (dst) bytes.
 // It panics if the lengths do not match the dimensions.
 func (a *CSR) MulVecTo(dst, x []float64) {
@@ -213,7 +230,7 @@ func (a *CSR) MulVecTo(dst, x []float64) {
 	if a.rows == 0 {
 		return
 	}
-	p := a.parts()
+	p := a.parts(mulVecParallelMinNNZ)
 	if p == 1 {
 		mulRows(a.indptr, a.ind, a.val, x, dst, 0, a.rows)
 		return
@@ -237,7 +254,7 @@ func (a *CSR) MulVecTransTo(dst, x []float64) {
 	if len(x) != a.rows || len(dst) != a.cols {
 		panic(fmt.Sprintf("sparse: MulVecTransTo: %d×%d matrix with len(x)=%d, len(dst)=%d", a.rows, a.cols, len(x), len(dst)))
 	}
-	p := a.parts()
+	p := a.parts(ParallelMinNNZ)
 	if p == 1 {
 		clear(dst)
 		scatterRows(a.indptr, a.ind, a.val, x, dst, 0, a.rows)

@@ -226,3 +226,56 @@ func TestCombine(t *testing.T) {
 	}()
 	Combine(make([]float64, 3), nil, nil)
 }
+
+// chunkSplit covers every chunk exactly once, in order, whatever n and
+// parts, and balances elements rather than chunks.
+func TestChunkSplit(t *testing.T) {
+	for _, n := range []int{0, 1, gsChunk - 1, gsChunk, gsChunk + 1, 6400, 10000, 3*gsChunk + 5, 1 << 20} {
+		nchunk := (n + gsChunk - 1) / gsChunk
+		for parts := 1; parts <= 9; parts++ {
+			next := 0
+			for p := range parts {
+				c0, c1 := chunkSplit(n, gsChunk, parts, p)
+				if c0 != next || c1 < c0 || c1 > nchunk {
+					t.Fatalf("n=%d parts=%d: part %d is [%d, %d), want it to start at %d and end by %d", n, parts, p, c0, c1, next, nchunk)
+				}
+				next = c1
+			}
+			if next != nchunk {
+				t.Fatalf("n=%d parts=%d: the parts end at chunk %d of %d", n, parts, next, nchunk)
+			}
+		}
+	}
+	// 6400 entries in chunks of 1024 between two parts: 3072 and 3328
+	// (par.Split of the chunks would give 4096 and 2304).
+	if c0, c1 := chunkSplit(6400, 1024, 2, 0); c0 != 0 || c1 != 3 {
+		t.Fatalf("6400/1024 in two parts: first part [%d, %d), want [0, 3)", c0, c1)
+	}
+}
+
+// ScaleGS gives Scale's result bit for bit, serial or split, and
+// allocates nothing.
+func TestScaleGS(t *testing.T) {
+	old := runtime.GOMAXPROCS(0)
+	defer runtime.GOMAXPROCS(old)
+	for _, procs := range []int{1, 2, 3} {
+		runtime.GOMAXPROCS(procs)
+		for _, tc := range []struct{ n, k int }{{0, 3}, {1, 0}, {7, 2}, {6400, 30}, {6400, 1}, {gsParallelMin/7 + 5, 6}, {3*ParallelMin + 17, 0}} {
+			_, w, _ := gsData(0, tc.n, uint64(tc.n))
+			want := append([]float64(nil), w...)
+			Scale(1/3.7, want)
+			ScaleGS(1/3.7, w, tc.k)
+			for i := range w {
+				if w[i] != want[i] {
+					t.Fatalf("GOMAXPROCS=%d n=%d k=%d: entry %d = %v, Scale gives %v", procs, tc.n, tc.k, i, w[i], want[i])
+				}
+			}
+		}
+	}
+	runtime.GOMAXPROCS(2)
+	w := make([]float64, 6400)
+	ScaleGS(2, w, 30) // warm the pools
+	if a := allocsPerRun(20, func() { ScaleGS(0.5, w, 30) }); a != 0 {
+		t.Fatalf("ScaleGS allocates %v times per call", a)
+	}
+}
