@@ -119,8 +119,9 @@ type GCRODROptions struct {
 // C = A·M·U, C = QR, U ← U·R⁻¹, which costs k products with A and M; a
 // column whose image is numerically dependent on the previous ones
 // (relative norm below 1e-8 after orthogonalisation), or that A·M
-// annihilates (‖A·M·u‖/‖u‖ below 1e-13 times the largest such gain seen),
-// is deflated.
+// annihilates (‖A·M·u‖/‖u‖ below 1e-13 times the new operator's scale:
+// its columns' largest gain, or ‖A·M·b‖/‖b‖, one more product, when all
+// of them look annihilated next to the previous operator), is deflated.
 //
 // Preconditioning is on the right (the method solves A·M·y = b, x = M·y),
 // so residuals are true residuals and U lives in the preconditioned
@@ -163,9 +164,10 @@ type GCRODR struct {
 	usqOK bool
 	// updates counts recycled-space updates (for the CᵀU refresh).
 	updates int
-	// amNorm is a lower bound of ‖A·M‖ (the largest gain seen at the last
-	// rebuild and Arnoldi steps since), the scale against which rebuild
-	// judges a column annihilated.
+	// amNorm is a lower bound of ‖A·M‖ for the last operator (the
+	// largest gain seen at its rebuild and in its Arnoldi steps): rebuild
+	// measures the next operator's scale with one more product when all
+	// its columns' gains fall below rankTol·amNorm.
 	amNorm float64
 
 	// The operator and preconditioner C was computed for.

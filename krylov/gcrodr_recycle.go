@@ -35,10 +35,14 @@ const (
 // holds with C orthonormal (this is QR(A·M·U) = Q·R, C ← Q, U ← U·R⁻¹).
 // Columns whose image is numerically dependent are dropped, and so are
 // columns that A·M (nearly) annihilates: gain ‖A·M·u‖/‖u‖ below rankTol
-// times the largest gain seen (this operator's columns, the Arnoldi
-// steps since the last rebuild). Such a u would be scaled by ~1/ε, its c
-// would be round-off, and the update would refuse every Ĝ holding it.
-func (s *GCRODR) rebuild(A, M linop.Operator) {
+// times this operator's scale, the largest gain of its columns. Such a u
+// would be scaled by ~1/ε, its c would be round-off, and the update would
+// refuse every Ĝ holding it. When every column's gain is below rankTol
+// times the previous operator's (amNorm: all of them annihilated, or an
+// operator ~1e13 times smaller), one more product, A·M·b, measures this
+// operator's scale; the previous operator's is never the reference (a
+// sequence whose operators change scale would lose good columns).
+func (s *GCRODR) rebuild(A, M linop.Operator, b []float64) {
 	cur := 0.0 // this operator's largest gain
 	for j := 0; j < s.kk; j++ {
 		s.applyAM(s.c[j], A, M, s.u[j])
@@ -47,7 +51,14 @@ func (s *GCRODR) rebuild(A, M linop.Operator) {
 			cur = g
 		}
 	}
-	ref := max(cur, s.amNorm)
+	ref := cur
+	if nb := vec.Norm(b); s.kk > 0 && cur <= rankTol*s.amNorm && nb > 0 {
+		s.applyAM(s.v[0], A, M, b)
+		s.lastStat.RebuildMatVecs++
+		if g := vec.Norm(s.v[0]) / nb; g > ref && !math.IsInf(g, 0) {
+			ref = g
+		}
+	}
 	q := 0
 	for j := 0; j < s.kk; j++ {
 		if q != j {

@@ -89,7 +89,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		// a panic in A or M (recovered by the caller) makes the next
 		// Solve rebuild it instead of trusting a half-written C.
 		s.fresh = false
-		s.rebuild(A, M)
+		s.rebuild(A, M, b)
 		s.lastStat.Rebuilt = true
 		res.MatVecs += s.lastStat.RebuildMatVecs
 	}
