@@ -73,7 +73,8 @@
 //     bytes, version 1.0), so files can be compared with NumPy's output.
 //   - File writes are atomic: data goes to a temporary file in the target's
 //     directory, which is synced and renamed over the target only when
-//     complete (new files get mode 0644; a replaced file keeps its mode).
+//     complete (new files get 0666 less the umask, as os.Create gives; a
+//     replaced file keeps its mode).
 //     The directory itself is not synced. .npz member timestamps are fixed
 //     at 1980-01-01 so the same arrays give the same bytes.
 //   - Before streaming to a regular file (NewWriter on an *os.File, the

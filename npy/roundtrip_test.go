@@ -364,8 +364,16 @@ func TestAtomicWrite(t *testing.T) {
 	if err := WriteVector(p, []float64{1, 2, 3}); err != nil {
 		t.Fatal(err)
 	}
-	if fi, _ := os.Stat(p); fi.Mode().Perm() != 0o644 {
-		t.Errorf("new file mode %v", fi.Mode())
+	// A new file gets what os.Create gives (0666 less the umask).
+	ref, err := os.Create(filepath.Join(dir, "ref"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref.Close()
+	want, _ := os.Stat(ref.Name())
+	os.Remove(ref.Name())
+	if fi, _ := os.Stat(p); fi.Mode().Perm() != want.Mode().Perm() {
+		t.Errorf("new file mode %v, os.Create gives %v", fi.Mode(), want.Mode())
 	}
 	os.Chmod(p, 0o600)
 	orig, _ := os.ReadFile(p)

@@ -2,8 +2,10 @@ package sparse
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"math/cmplx"
 	"sort"
@@ -280,6 +282,10 @@ func SaveMM(path string, A *CSR, o *MMWriteOptions) error {
 	}
 	if err := WriteMM(f, A, o); err != nil {
 		f.Abort()
+		if pe := (*fs.PathError)(nil); errors.As(err, &pe) {
+			// A write error names the temporary file: name path instead.
+			return fmt.Errorf("mm: %s: %w", path, atomicfile.WithoutTempName(err))
+		}
 		return err
 	}
 	if err := f.Commit(); err != nil {

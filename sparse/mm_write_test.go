@@ -417,4 +417,19 @@ func TestSaveMMLoadMM(t *testing.T) {
 	if left, _ := os.ReadDir(dir); len(left) != 1 {
 		t.Errorf("files in the directory: %v, want only a.mtx", left)
 	}
+	// A new file gets os.Create's mode (0666 less the umask), as it did
+	// before the writes went through a temporary file.
+	ref, err := os.Create(filepath.Join(dir, "ref"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref.Close()
+	want, _ := os.Stat(ref.Name())
+	fresh := filepath.Join(dir, "fresh.mtx")
+	if err := SaveMM(fresh, A, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.Stat(fresh); got.Mode().Perm() != want.Mode().Perm() {
+		t.Errorf("new file mode %v, os.Create gives %v", got.Mode(), want.Mode())
+	}
 }

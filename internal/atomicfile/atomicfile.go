@@ -10,8 +10,10 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // File is the temporary file ".<base>.tmp-<random>" next to its
@@ -31,7 +33,17 @@ func Create(path string) (*File, error) {
 	if base == "" {
 		return nil, errors.New("path names a directory, not a file")
 	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	// Not os.CreateTemp, whose 0600 a later chmod would have to widen,
+	// ignoring the umask: 0666 less the umask, as os.Create gives.
+	var f *os.File
+	var err error
+	for try := 0; ; try++ {
+		name := filepath.Join(dir, "."+base+".tmp-"+strconv.FormatUint(rand.Uint64(), 36))
+		f, err = os.OpenFile(name, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
+		if !errors.Is(err, fs.ErrExist) || try == 100 {
+			break
+		}
+	}
 	if err != nil {
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
@@ -46,7 +58,8 @@ func Create(path string) (*File, error) {
 func (a *File) Path() string { return a.path }
 
 // Commit flushes the data to stable storage, gives the file the mode of
-// the file it replaces (0644 for a new one) and renames it into place. On
+// the file it replaces (a new one has 0666 less the umask, as os.Create
+// gives) and renames it into place. On
 // failure the temporary file is removed and the error does not name it
 // (see WithoutTempName).
 func (a *File) Commit() error {
@@ -55,12 +68,8 @@ func (a *File) Commit() error {
 	if cerr := a.File.Close(); err == nil {
 		err = cerr
 	}
-	mode := os.FileMode(0o644)
-	if fi, serr := os.Stat(a.path); serr == nil && fi.Mode().IsRegular() {
-		mode = fi.Mode().Perm()
-	}
-	if err == nil {
-		err = os.Chmod(tmp, mode)
+	if fi, serr := os.Stat(a.path); err == nil && serr == nil && fi.Mode().IsRegular() {
+		err = os.Chmod(tmp, fi.Mode().Perm())
 	}
 	if err == nil {
 		err = os.Rename(tmp, a.path)
