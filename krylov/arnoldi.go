@@ -86,7 +86,7 @@ func columnNorm(a float64, h []float64) float64 {
 	for _, v := range h {
 		s += v * v
 	}
-	if s >= 1e-280 && s <= math.MaxFloat64 {
+	if sqInRange(s) {
 		return math.Sqrt(s)
 	}
 	r := math.Abs(a)

@@ -11,14 +11,22 @@ import (
 // GMRES, FGMRES, BiCGStab, IDRS, TFQMR) and of GCRODR.Solve.
 type SolveFunc func(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error)
 
-var byName = map[string]SolveFunc{
-	"cg": CG, "minres": MINRES, "gmres": GMRES, "fgmres": FGMRES,
-	"bicgstab": BiCGStab, "idrs": IDRS, "tfqmr": TFQMR,
+// solvers is the table behind ByName and Methods, in Methods' order.
+var solvers = []struct {
+	name  string
+	solve SolveFunc
+}{
+	{"cg", CG}, {"minres", MINRES}, {"gmres", GMRES}, {"fgmres", FGMRES},
+	{"bicgstab", BiCGStab}, {"idrs", IDRS}, {"tfqmr", TFQMR},
 }
 
 // Methods returns the names ByName accepts, in a fixed order.
 func Methods() []string {
-	return []string{"cg", "minres", "gmres", "fgmres", "bicgstab", "idrs", "tfqmr"}
+	names := make([]string, len(solvers))
+	for i, s := range solvers {
+		names[i] = s.name
+	}
+	return names
 }
 
 // ByName returns the solver called name (case-insensitive; the CLI's
@@ -27,8 +35,11 @@ func Methods() []string {
 // not included. An unknown name is an error wrapping ErrOption that lists
 // Methods.
 func ByName(name string) (SolveFunc, error) {
-	if f, ok := byName[strings.ToLower(strings.TrimSpace(name))]; ok {
-		return f, nil
+	key := strings.ToLower(strings.TrimSpace(name))
+	for _, s := range solvers {
+		if s.name == key {
+			return s.solve, nil
+		}
 	}
 	return nil, errorf("%w: unknown method %q; valid names are %s", ErrOption, name, strings.Join(Methods(), ", "))
 }

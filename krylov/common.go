@@ -66,6 +66,25 @@ func isZero(x []float64) bool {
 	return true
 }
 
+// sqInRange reports whether a sum of squares ss is safely inside the
+// float64 range, so that √ss is the norm to rounding: neither overflowed
+// nor near the subnormals where an underflowed term would be lost.
+func sqInRange(ss float64) bool { return ss >= 1e-280 && ss <= math.MaxFloat64 }
+
+// overflowedBack returns nil, or, when x, scaled back from a rescaled
+// solve, holds an infinity (the solution is beyond the float64 range), an
+// ErrNaN error naming method and the entry, with res marked not
+// converged. rescaled and the LSQR/LSMR driver share it.
+func overflowedBack(method string, x []float64, res *Result) error {
+	i, bad := vec.HasNaNInf(x)
+	if !bad {
+		return nil
+	}
+	res.Converged = false
+	res.Reason = "the solution overflows"
+	return errorf("%s: x[%d] = %v: the solution of the rescaled problem overflows when scaled back: %w", method, i, x[i], ErrNaN)
+}
+
 // safeNorm returns ‖v‖ given ss = Σvᵢ² from a fused kernel: √ss when ss
 // is safely inside the float64 range, else vec.Norm's scaled sum. Only b
 // is rescaled (see rescaleExp), so an image A·p of BiCGStab, IDR(s) or
@@ -73,7 +92,7 @@ func isZero(x []float64) bool {
 // ‖A‖ is far from 1 (1e150·A overflowed TFQMR's ‖A·M·u‖²; on 1e-150·A
 // BiCGStab's ‖t‖² underflowed to 0, reported as "A is singular").
 func safeNorm(v []float64, ss float64) float64 {
-	if ss >= 1e-280 && ss <= math.MaxFloat64 {
+	if sqInRange(ss) {
 		return math.Sqrt(ss)
 	}
 	return vec.Norm(v)
@@ -83,7 +102,7 @@ func safeNorm(v []float64, ss float64) float64 {
 // ss is in range (bit-identical to before), else d/nv/nv, which neither
 // overflows nor divides by an underflowed 0.
 func overSq(d, ss, nv float64) float64 {
-	if ss >= 1e-280 && ss <= math.MaxFloat64 {
+	if sqInRange(ss) {
 		return d / ss
 	}
 	return d / nv / nv

@@ -343,10 +343,7 @@ func normalize(v []float64, nv float64) {
 // is safely inside the range, else vec.Norm's scaled sum, which neither
 // overflows nor underflows (a β of 1e−170 is not 0, nor one of 1e170 +Inf).
 func xpayNorm(x []float64, a float64, y []float64) float64 {
-	if s := vec.XpayDot(x, a, y, y); s >= 1e-280 && s <= math.MaxFloat64 {
-		return math.Sqrt(s)
-	}
-	return vec.Norm(y)
+	return safeNorm(y, vec.XpayDot(x, a, y, y))
 }
 
 // lsBidiagStart is the first step of the Golub–Kahan bidiagonalisation
@@ -583,10 +580,5 @@ func lsScaledBack(method string, x []float64, res LSResult, err error) (LSResult
 	if err != nil {
 		return res, err
 	}
-	if i, bad := vec.HasNaNInf(x); bad {
-		res.Converged = false
-		res.Reason = "the solution overflows"
-		return res, errorf("%s: x[%d] = %v: the solution of the rescaled problem overflows when scaled back: %w", method, i, x[i], ErrNaN)
-	}
-	return res, nil
+	return res, overflowedBack(method, x, &res.Result)
 }

@@ -157,7 +157,7 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 		// a step on a numerically singular system makes x grow.
 		root := math.Hypot(gbar, dbar)
 		anorm := math.Sqrt(tnorm2)
-		if !(tnorm2 >= 1e-280 && tnorm2 <= math.MaxFloat64) {
+		if !sqInRange(tnorm2) {
 			anorm = tnormH
 		}
 		if root <= minresLSTol*anorm {

@@ -103,11 +103,10 @@ func rescaled(method string, A linop.Operator, b, x []float64, o *Options, solve
 	os.ATol = math.Min(math.Ldexp(os.ATol, -e), math.MaxFloat64)
 	res, err := solve(bs, xs, &os)
 	unscale(x, xs, e, &res)
-	if i, bad := vec.HasNaNInf(x); bad && err == nil {
-		res.Converged = false
-		res.Residual, res.RelResidual = math.Inf(1), math.Inf(1)
-		res.Reason = "the solution overflows"
-		err = errorf("%s: x[%d] = %v: the solution of the rescaled problem overflows when scaled back: %w", method, i, x[i], ErrNaN)
+	if err == nil {
+		if err = overflowedBack(method, x, &res); err != nil {
+			res.Residual, res.RelResidual = math.Inf(1), math.Inf(1)
+		}
 	}
 	return res, true, err
 }
