@@ -58,7 +58,8 @@ type Options struct {
 	// of precond.New (Precond and PrecondOptions are then ignored): a
 	// preconditioner the precond package does not offer, or one with
 	// options New does not expose. A nil Operator means none; an error
-	// stops the run as a precond.New error does. Timed as Precond is.
+	// stops the run as a precond.New error does, and so does an operator
+	// whose size is not the matrix's. Timed as Precond is.
 	NewPrecond func(A *sparse.CSR) (linop.Operator, error)
 	// WarmStart starts each solve from the previous system's solution (in
 	// solve order) instead of zero; from zero after a solve that left NaN
@@ -285,6 +286,13 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 		if l.opt.NewPrecond != nil {
 			name = "Options.NewPrecond"
 			M, err = l.opt.NewPrecond(A)
+			if r, c := A.Dims(); err == nil && M != nil {
+				// A user's function: a wrong size is an error here,
+				// not a panic inside the solver.
+				if mr, mc := M.Dims(); mr != r || mc != c {
+					err = fmt.Errorf("returned a %d×%d operator for a %d×%d matrix", mr, mc, r, c)
+				}
+			}
 		} else {
 			M, err = precond.New(l.opt.Precond, A, l.opt.PrecondOptions)
 		}

@@ -551,6 +551,10 @@ func TestRunNewPrecondAndFailure(t *testing.T) {
 			t.Errorf("system %d: converged %v, failure %v", i, st.Converged, st.Failure)
 		}
 	}
+	o.NewPrecond = func(A *sparse.CSR) (linop.Operator, error) { return linop.Identity(3), nil }
+	if _, err := Run(context.Background(), src, identity(4), SolverFunc(krylov.CG), o); err == nil || !strings.Contains(err.Error(), "returned a 3×3 operator for a 64×64 matrix") {
+		t.Errorf("wrong-size NewPrecond: %v", err)
+	}
 	o.NewPrecond = func(A *sparse.CSR) (linop.Operator, error) { return nil, errors.New("no preconditioner today") }
 	if _, err := Run(context.Background(), src, identity(4), SolverFunc(krylov.CG), o); err == nil || !strings.Contains(err.Error(), "no preconditioner today") {
 		t.Errorf("NewPrecond error: %v", err)
