@@ -121,7 +121,8 @@ type GCRODROptions struct {
 // (relative norm below 1e-8 after orthogonalisation), or that A·M
 // annihilates (‖A·M·u‖/‖u‖ below 1e-13 times the new operator's scale:
 // its columns' largest gain, or ‖A·M·b‖/‖b‖, one more product, when all
-// of them look annihilated next to the previous operator), is deflated.
+// of them look annihilated next to the previous operator or a fresh
+// solver has seen no operator yet), is deflated.
 //
 // Preconditioning is on the right (the method solves A·M·y = b, x = M·y),
 // so residuals are true residuals and U lives in the preconditioned

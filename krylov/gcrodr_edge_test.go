@@ -82,6 +82,19 @@ func TestGCRODRRebuildDropsAnnihilatedColumn(t *testing.T) {
 			t.Errorf("err=%v iters=%d deflated=%d max|x|=%.3g (max|z|=%.3g)", err, res.Iterations, s.Stats().Deflated, vec.MaxAbs(x), vec.MaxAbs(z))
 		}
 	})
+	t.Run("imported alone into a fresh solver", func(t *testing.T) {
+		// No other column and no earlier operator to measure the scale:
+		// the gain of w alone (~1e-16) looked like the operator's scale.
+		s := NewGCRODR(n, &GCRODROptions{M: 10, K: 3})
+		if err := s.SetRecycled(mat.NewDense(n, 1, w)); err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float64, n)
+		res, err := s.Solve(context.Background(), A, b, x, o)
+		if err != nil || s.Stats().Deflated == 0 || vec.MaxAbs(x) > 1e3*vec.MaxAbs(z) {
+			t.Errorf("err=%v iters=%d deflated=%d max|x|=%.3g (max|z|=%.3g)", err, res.Iterations, s.Stats().Deflated, vec.MaxAbs(x), vec.MaxAbs(z))
+		}
+	})
 	t.Run("sequence: previous operator nonsingular", func(t *testing.T) {
 		s := NewGCRODR(n, &GCRODROptions{M: 10, K: 3})
 		d := make([]float64, n)

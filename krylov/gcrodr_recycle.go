@@ -39,7 +39,9 @@ const (
 // would be scaled by ~1/ε, its c would be round-off, and the update would
 // refuse every Ĝ holding it. When every column's gain is below rankTol
 // times the previous operator's (amNorm: all of them annihilated, or an
-// operator ~1e13 times smaller), one more product, A·M·b, measures this
+// operator ~1e13 times smaller), or no operator was seen before (a space
+// imported into a fresh solver, where a single annihilated column would
+// otherwise be its own reference), one more product, A·M·b, measures this
 // operator's scale; the previous operator's is never the reference (a
 // sequence whose operators change scale would lose good columns).
 func (s *GCRODR) rebuild(A, M linop.Operator, b []float64) {
@@ -52,7 +54,7 @@ func (s *GCRODR) rebuild(A, M linop.Operator, b []float64) {
 		}
 	}
 	ref := cur
-	if nb := vec.Norm(b); s.kk > 0 && cur <= rankTol*s.amNorm && nb > 0 {
+	if nb := vec.Norm(b); s.kk > 0 && (s.amNorm == 0 || cur <= rankTol*s.amNorm) && nb > 0 {
 		s.applyAM(s.v[0], A, M, b)
 		s.lastStat.RebuildMatVecs++
 		if g := vec.Norm(s.v[0]) / nb; g > ref && !math.IsInf(g, 0) {
