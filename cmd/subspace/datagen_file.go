@@ -62,6 +62,12 @@ func (m datagenMeta) sameRun(o datagenMeta) string {
 		{"shard count", m.ShardCount, o.ShardCount}, {"baseline", m.Baseline, o.Baseline},
 		{"scheme", m.Scheme, o.Scheme}, {"grf", m.GRF, o.GRF}, {"blocks", m.Blocks, o.Blocks}, {"overlap", m.Overlap, o.Overlap},
 		{"orthog", m.orthog(), o.orthog()},
+		// Implied by family and grid in files datagen writes, but merge
+		// copies rows by them: a corrupted or edited file must be an
+		// error here, not a slice-bounds panic (slices are compared as
+		// text: they are not comparable as interface values).
+		{"field_shape", fmt.Sprint(m.FieldShape), fmt.Sprint(o.FieldShape)},
+		{"solution_shape", fmt.Sprint(m.SolutionShape), fmt.Sprint(o.SolutionShape)},
 	} {
 		if c.a != c.b {
 			return fmt.Sprintf("%s %v vs %v", c.name, noneIfEmpty(c.a), noneIfEmpty(c.b))

@@ -20,8 +20,13 @@ func newDatagenMergeCmd() *cobra.Command {
 		Use:   "merge --out FILE.npz SHARD.npz...",
 		Short: "Join the shard files of one datagen run into one dataset",
 		Long: `merge reads the .npz files written by "datagen --shard i/N" for i = 0..N-1 and
-writes one dataset equal to what the unsharded run stores: rows in increasing
-system index, the same global order, every per-system column. It checks that
+writes one dataset laid out as the unsharded run stores it: rows in increasing
+system index, the same global order, the same coeff, index and position, every
+per-system column. The solutions, relres and iteration counts are not bit for
+bit the unsharded run's: each shard starts its recycled space (and, for poisson
+and thermal, its projection on earlier solutions) empty at its first system: each
+solution still meets rtol, and differs from the unsharded one by about that
+much. It checks that
 the files come from the same run (family, grid, seed, count, rtol,
 preconditioner, sort, solver settings, number of shards, and the same global
 order), that every shard 0..N-1 is present exactly once and that together

@@ -552,6 +552,45 @@ func TestDatagenMergeMismatches(t *testing.T) {
 			t.Errorf("field shape %v: exit %d %q", sh, code, stderr)
 		}
 	}
+	// A shard whose shapes are valid and match its own arrays but differ
+	// from the other shards' (a corrupted or hand-edited file): an error
+	// naming both files, not a slice-bounds panic while copying rows.
+	for _, tc := range []struct {
+		name string
+		edit func(d *dataset)
+		msg  string
+	}{
+		{"field_shape", func(d *dataset) {
+			d.meta.FieldShape = []int{2, 2}
+			d.coeff = d.coeff[:d.rows()*4]
+		}, "field_shape [8 8] vs [2 2]"},
+		{"solution_shape", func(d *dataset) {
+			d.meta.SolutionShape = []int{2, 2}
+			d.solution = d.solution[:d.rows()*4]
+		}, "solution_shape [6 6] vs [2 2]"},
+	} {
+		t.Run("different "+tc.name, func(t *testing.T) {
+			d, err := readDataset(s1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(d)
+			p := filepath.Join(dir, tc.name+".npz")
+			if err := d.write(p); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := readDataset(p); err != nil {
+				t.Fatalf("edited shard not self-consistent: %v", err)
+			}
+			code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, p)
+			if code != 1 || !strings.Contains(stderr, "come from different runs: "+tc.msg) {
+				t.Errorf("exit %d, stderr %q; want %q", code, stderr, tc.msg)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("failed merge wrote %s", out)
+			}
+		})
+	}
 
 	// A merge of the right files works and refuses to overwrite.
 	if code, _, stderr := dgRun(t, "datagen", "merge", "--out", out, s0, s1, "--json"); code != 0 {
