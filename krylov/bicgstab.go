@@ -23,7 +23,7 @@ const maxBiCGStabRestarts = 20
 // Right) and Restart do not change the method.
 //
 // One iteration is two products with A and two applications of M (as in
-// SciPy and PETSc's bcgs); MaxIter bounds the iterations. Memory: 6n (8n
+// SciPy and PETSc's bcgs); MaxIter bounds the iterations. Memory: 5n (7n
 // with a preconditioner).
 //
 // Stopping: with right preconditioning the recurrence residual is the

@@ -67,10 +67,11 @@
 // breakdowns with progress and a detected loss of accuracy of the CGS
 // residual restart the recurrence from the true residual.
 //
-// LSQR — Paige & Saunders (1982); LSMR — Fong & Saunders (2011). Damping,
-// the ATol/BTol/ConLim stopping rules and their defaults as SciPy's lsqr
-// and lsmr; the result carries the true ‖r‖ and ‖Aᵀr‖ and the methods'
-// estimates of ‖A‖ and cond(A). No reorthogonalisation.
+// LSQR — Paige & Saunders (1982); LSMR — Fong & Saunders (2011). Damping
+// and the ATol/BTol/ConLim stopping rules as SciPy's lsqr and lsmr (default
+// tolerances: LSMR's as SciPy's, 1e-6; LSQR's 1e-8, SciPy's before it moved
+// to 1e-6; see LSOptions); the result carries the true ‖r‖ and ‖Aᵀr‖ and the
+// methods' estimates of ‖A‖ and cond(A). No reorthogonalisation.
 //
 // Shared by all: inputs with NaN/Inf are refused (ErrNaN), a NaN/Inf in
 // the iteration stops it (ErrNaN), b = 0 returns x = 0 at once, and an

@@ -31,7 +31,7 @@ const stagnationRatio = 0.99
 type GCRODROptions struct {
 	// M is the dimension of the space searched in each cycle: the K
 	// recycled directions plus M−K new Arnoldi vectors. 0 means
-	// DefaultGCRODRM (40). Memory is (M+1+4K)·n floats. This is the m of
+	// DefaultGCRODRM (40). Memory is (M+4+4K)·n floats. This is the m of
 	// GCRO-DR(m, k) and the upper bound of Options.Restart for Solve, not
 	// the preconditioner M of the A·M·U in the solver's documentation.
 	M int
@@ -131,7 +131,8 @@ type GCRODROptions struct {
 // stops on the preconditioned residual ‖M⁻¹r‖, so its preconditioned
 // rows of Table 1 used a different stopping test.
 //
-// A GCRODR is not safe for concurrent use. Memory: (M+1+4K)·n floats.
+// A GCRODR is not safe for concurrent use. Memory: (M+4+4K)·n floats
+// (U, C and their update copies, the Arnoldi basis and 3 work vectors).
 type GCRODR struct {
 	n, m, k int
 	every   int    // UpdateEvery (≥ 1)

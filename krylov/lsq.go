@@ -12,7 +12,9 @@ import (
 
 // LSOptions controls the least-squares solvers LSQR and LSMR. The zero
 // value, and a nil *LSOptions, mean the documented defaults, which are
-// SciPy's (scipy.sparse.linalg.lsqr and lsmr).
+// those of scipy.sparse.linalg.lsqr and lsmr except LSQR's ATol and BTol
+// (1e-8; SciPy's lsqr now uses 1e-6) and MaxIter (10·min(m, n); SciPy:
+// 2n for lsqr, min(m, n) for lsmr).
 //
 // Stopping rules (Paige & Saunders 1982, Fong & Saunders 2011), with
 // Ā = [A; λI], r̄ the residual of the damped problem and ‖Ā‖, cond(Ā)
@@ -54,8 +56,9 @@ type LSOptions struct {
 	// damping applies to the correction x − x₀ (as in SciPy).
 	Damp float64
 	// ATol is the relative tolerance on ‖Āᵀr̄‖ (rule 2) and on the
-	// ‖Ā‖‖x‖ term of rule 1. 0 means the default: 1e-8 for LSQR, 1e-6
-	// for LSMR (SciPy's). Negative values are an error. Unlike
+	// ‖Ā‖‖x‖ term of rule 1. 0 means the default: 1e-8 for LSQR (older
+	// SciPy's; SciPy's lsqr now defaults to 1e-6), 1e-6 for LSMR (SciPy's).
+	// Negative values are an error. Unlike
 	// Options.ATol it is relative and not a bound on ‖r‖: SciPy's lsqr
 	// atol, kept under SciPy's name.
 	ATol float64

@@ -23,7 +23,8 @@ import (
 //
 // One iteration is one product with A and one with Aᵀ; MaxIter (default
 // 10·min(m, n)) bounds them. Stopping rules: see LSOptions (defaults
-// ATol = BTol = 1e-8, ConLim = 1e8, as SciPy's lsqr). At the end the true
+// ATol = BTol = 1e-8, as older SciPy's lsqr (SciPy's now uses 1e-6), and
+// ConLim = 1e8). At the end the true
 // ‖b − A x‖ and ‖Aᵀ(b − A x) − λ²x‖ are computed and reported. Memory:
 // m + 3n plus scratch m + n.
 //

@@ -122,7 +122,8 @@ type Stat struct {
 	// solver judged it (krylov.Result.Converged).
 	Converged bool
 	// Resets is the number of times a GCRO-DR solver discarded its
-	// recycled space during this solve because the residual stagnated
+	// recycled space during this solve because the residual stagnated or
+	// the space made the projected system singular (a breakdown)
 	// (krylov.GCRODRStats.Resets; 0 for other solvers).
 	Resets int
 	// Reused reports that the matrix was identical to the previous one and
@@ -399,8 +400,8 @@ type Summary struct {
 	MaxRelResidual            float64
 	NotConverged              int
 	TotalIterations, TotalMVs int
-	// Resets totals Stat.Resets: stagnations that made a GCRO-DR solver
-	// discard its recycled space.
+	// Resets totals Stat.Resets: stagnations (and breakdowns) that made a
+	// GCRO-DR solver discard its recycled space.
 	Resets int
 }
 

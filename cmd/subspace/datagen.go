@@ -124,8 +124,10 @@ paper used m = 40, k = 20 with the recycled space recomputed every cycle;
 the defaults here are k = 10 and --update-every 3 (recomputed every third
 cycle and at the end of each solve), which bench/skr measured faster on
 every family: the recycling update costs O(k·m·n) per cycle. --k 20
---update-every 1 --project 0 reproduces the paper's setting, and is the
-default with --scheme skr-code, where bench/skr measured it faster.
+--update-every 1 --project 0 reproduces the paper's setting; --k 20
+--update-every 1 is the default with --scheme skr-code, where bench/skr
+measured it faster (--project keeps its default there, but darcy and
+helmholtz matrices differ from system to system, so it has no effect).
 
 Darcy and Helmholtz are assembled by default with the conservative flux
 scheme (symmetric) and the log coefficient drawn from FNO's Neumann GRF. The

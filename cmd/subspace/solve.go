@@ -128,7 +128,7 @@ indefinite matrix; the result is printed first).`,
 	fl.Float64Var(&f.omega, "omega", 0, "SSOR relaxation parameter in (0, 2) (0: 1)")
 	fl.Float64Var(&f.shift, "shift", 0, "IC(0) relative diagonal shift: factor A + shift·diag(A) (0: none)")
 	f.asm.register(fl)
-	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 10·n)")
+	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 10·n; LSQR/LSMR 10·min(rows, cols))")
 	fl.IntVar(&f.restart, "restart", krylov.DefaultRestart, fmt.Sprintf("GMRES/FGMRES restart length; GCRO-DR's cycle length m (default %d there)", krylov.DefaultGCRODRM))
 	fl.IntVar(&f.recycl, "recycle", krylov.DefaultGCRODRK, "GCRO-DR: number k of recycled vectors kept across restarts, 1 ≤ k < m")
 	fl.IntVar(&f.shadow, "shadow", krylov.DefaultShadow, "IDR(s): dimension s of the shadow space (capped at n when not given)")
