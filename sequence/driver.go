@@ -265,7 +265,11 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 	}
 	if l.opt.Projection > 0 {
 		if l.proj == nil {
-			l.proj = newProjection(l.opt.Projection)
+			rtol := l.opt.Krylov.RTol
+			if rtol == 0 {
+				rtol = krylov.DefaultRTol
+			}
+			l.proj = newProjection(l.opt.Projection, rtol)
 		}
 		if !same {
 			l.proj.reset()

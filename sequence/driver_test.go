@@ -386,7 +386,7 @@ func TestProjectionUnit(t *testing.T) {
 		x.SolveVec(A.ToDense(), mat.NewVecDense(n, b))
 		return x.RawVector().Data
 	}
-	p := newProjection(2)
+	p := newProjection(2, 1e-8)
 	var bs [][]float64
 	for j := 0; j < 3; j++ {
 		b := make([]float64, n)
@@ -414,6 +414,20 @@ func TestProjectionUnit(t *testing.T) {
 	p.add(A, solve(comb))
 	if len(p.w) != 2 {
 		t.Errorf("dependent solution stored")
+	}
+	// A refinement with the store full (a new direction of relative size
+	// 1e-6, below keep) is not stored, and the store is kept.
+	ref := solve(comb)
+	size := 1e-6 * mat.Norm(mat.NewVecDense(n, ref), 2) / math.Sqrt(float64(n))
+	for i := range ref {
+		ref[i] += size * math.Sin(float64(7*i))
+	}
+	if mv := p.add(A, ref); mv != 1 || len(p.w) != 2 {
+		t.Fatalf("refinement with a full store: %d products, %d kept", mv, len(p.w))
+	}
+	p.guess(x, comb)
+	if d := relDiff(x, solve(comb)); d > 1e-10 {
+		t.Errorf("store changed by a refinement: guess differs by %g", d)
 	}
 	// A new direction with the store full restarts it with that solution.
 	if mv := p.add(A, solve(bs[2])); mv != 2 || len(p.w) != 1 {
