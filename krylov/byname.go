@@ -30,9 +30,8 @@ func Methods() []string {
 }
 
 // ByName returns the solver called name (case-insensitive, surrounding
-// space ignored; the CLI's --method values), as precond.New does for its
-// package (ot.ParseMethod, by contrast, matches its names exactly).
-// GCRO-DR (stateful: NewGCRODR) and LSQR/LSMR (LSOptions) are not
+// space ignored; the CLI's --method values), as precond.New and
+// ot.ParseMethod do for their packages. GCRO-DR (stateful: NewGCRODR) and LSQR/LSMR (LSOptions) are not
 // included. An unknown name is an error wrapping ErrOption that lists
 // Methods.
 func ByName(name string) (SolveFunc, error) {

@@ -3,6 +3,7 @@ package ot
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/subspace-lab/subspace/internal/par"
 	"gonum.org/v1/gonum/mat"
@@ -36,7 +37,7 @@ func (m Metric) String() string {
 // ParseMetric returns the Metric named s ("sqeuclidean", "euclidean",
 // "cityblock").
 func ParseMetric(s string) (Metric, error) {
-	switch s {
+	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "sqeuclidean":
 		return SqEuclidean, nil
 	case "euclidean":

@@ -78,7 +78,9 @@
 // the row marginal is exact, and the iteration stops when the column
 // violation ‖Pᵀ1 − b‖₂ < Tol (default 1e-9, POT's stopThr), evaluated
 // after iterations 1, 1+CheckEvery, 1+2·CheckEvery, ... (CheckEvery = 10,
-// as POT). The scaling methods reuse the next iteration's Kᵀu, so the
+// as POT's sinkhorn and sinkhorn_log; POT 0.8.2's sinkhorn_stabilized
+// checks every 20 iterations, its print_period, so there CheckEvery = 20
+// reproduces its iteration count and log["err"]). The scaling methods reuse the next iteration's Kᵀu, so the
 // check costs O(m). SNS stops when ‖P1 − a‖₂ + ‖Pᵀ1 − b‖₂ < Tol (both
 // marginals move under a Newton step), which equals POT's quantity when
 // the row marginal is exact. The unbalanced method stops as POT does, on

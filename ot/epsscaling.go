@@ -16,7 +16,13 @@ import (
 // last stage runs at reg itself until the stopping rule is met. Eps0
 // defaults to the cost scale max|C_ij| (POT uses the absolute 1e4).
 // MaxIter bounds the total number of Sinkhorn iterations of all stages
-// (POT counts outer stages instead). With a warm start (F0, G0) the
+// (POT counts outer stages instead); the schedule is cut short so that
+// at least one of them is spent at reg itself, and a result that stops
+// at MaxIter is the last iterate at reg (rows exact, as for the other
+// methods). With the default MaxIter the schedule alone can take the
+// whole budget at reg below about 1e-2·max|C| (up to EpsInnerMaxIter
+// iterations for each of ln(1000·Eps0/reg) stages): raise MaxIter or
+// lower EpsInnerMaxIter there. With a warm start (F0, G0) the
 // schedule is skipped: the potentials already carry the coarse stages.
 // Stopping rule, errors and memory as
 // SinkhornStabilized; small reg does not overflow or give NaN.
@@ -40,13 +46,17 @@ func SinkhornEpsScaling(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 	stage.r.progress = nil
 	stage.r.tol = math.Max(r.tol, 1e-6*p.mass)
 	first := true
+	// The schedule leaves at least one iteration of the budget to the
+	// final stage: the returned plan is that of reg, and the potentials
+	// of a coarser stage do not describe it (at reg_k ≫ reg their plan
+	// at reg has a mass of 1e-283 or 1e119 instead of Σa).
 	for k := 0; r.f0 == nil; k++ {
 		regk := (eps0-reg)*math.Exp(-float64(k)) + reg
-		if regk <= reg*(1+1e-3) || res.Iterations >= r.maxIter {
+		if regk <= reg*(1+1e-3) || res.Iterations >= r.maxIter-1 {
 			break
 		}
 		w.setReg(regk)
-		budget := min(r.innerMax, r.maxIter-res.Iterations)
+		budget := min(r.innerMax, r.maxIter-1-res.Iterations)
 		if _, err := w.stabilized(stage, budget, r.tau, res, first); err != nil {
 			return nil, err
 		}

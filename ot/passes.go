@@ -386,5 +386,22 @@ func dist(x, y []float64) float64 {
 		d := v - y[i]
 		s += d * d
 	}
+	if math.IsInf(s, 1) {
+		// A difference above ~1e154 (weights of that size) overflowed
+		// its square: scale by the largest one (a rare second pass).
+		big := 0.0
+		for i, v := range x {
+			big = math.Max(big, math.Abs(v-y[i]))
+		}
+		if math.IsInf(big, 1) {
+			return big
+		}
+		s = 0
+		for i, v := range x {
+			d := (v - y[i]) / big
+			s += d * d
+		}
+		return big * math.Sqrt(s)
+	}
 	return math.Sqrt(s)
 }

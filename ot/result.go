@@ -33,14 +33,22 @@ func setup(method string, a, b []float64, C *mat.Dense, reg float64, o *Options,
 	if r.f0 != nil {
 		r.f0 = reduceVec(r.f0, p.rows)
 		r.g0 = reduceVec(r.g0, p.cols)
+		// Indices are reported in the caller's numbering, not the
+		// reduced problem's.
+		orig := func(k int, idx []int) int {
+			if idx == nil {
+				return k
+			}
+			return idx[k]
+		}
 		for i, v := range r.f0 {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, r, errorf("%w: %s: warm start F0[%d] = %g on a bin of positive mass", ErrInput, method, i, v)
+				return nil, r, errorf("%w: %s: warm start F0[%d] = %g on a bin of positive mass", ErrInput, method, orig(i, p.rows), v)
 			}
 		}
 		for j, v := range r.g0 {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				return nil, r, errorf("%w: %s: warm start G0[%d] = %g on a bin of positive mass", ErrInput, method, j, v)
+				return nil, r, errorf("%w: %s: warm start G0[%d] = %g on a bin of positive mass", ErrInput, method, orig(j, p.cols), v)
 			}
 		}
 	}

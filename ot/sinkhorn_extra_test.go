@@ -699,7 +699,15 @@ func TestParseMethod(t *testing.T) {
 			t.Errorf("ParseMethod(%q) = %v, %v", m.name, got, err)
 		}
 	}
-	if _, err := ParseMethod("greenkhorn"); !errors.Is(err, ErrInput) {
+	// As krylov.ByName and precond.New: case and surrounding space do not
+	// matter, and an unknown name lists the valid ones.
+	if got, err := ParseMethod(" SNS "); err != nil || got != MethodSNS {
+		t.Errorf("ParseMethod(\" SNS \") = %v, %v", got, err)
+	}
+	if got, err := ParseMetric("Euclidean\n"); err != nil || got != Euclidean {
+		t.Errorf("ParseMetric(\"Euclidean\\n\") = %v, %v", got, err)
+	}
+	if _, err := ParseMethod("greenkhorn"); !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), "sinkhorn-log") {
 		t.Errorf("unknown method: %v", err)
 	}
 }

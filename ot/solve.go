@@ -3,6 +3,7 @@ package ot
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -35,14 +36,17 @@ func (m Method) String() string {
 }
 
 // ParseMethod returns the Method with CLI name s (sinkhorn, sinkhorn-log,
-// stabilized, eps-scaling, sns).
+// stabilized, eps-scaling, sns; case-insensitive, surrounding space
+// ignored, as krylov.ByName and precond.New). An unknown name is an
+// ErrInput error that lists the valid ones.
 func ParseMethod(s string) (Method, error) {
+	key := strings.ToLower(strings.TrimSpace(s))
 	for i, n := range methodNames {
-		if n == s {
+		if n == key {
 			return Method(i), nil
 		}
 	}
-	return 0, errorf("%w: unknown method %q", ErrInput, s)
+	return 0, errorf("%w: unknown method %q; valid names are %s", ErrInput, s, strings.Join(methodNames[:], ", "))
 }
 
 // Solve runs the balanced entropic method m; see each method's function

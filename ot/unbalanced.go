@@ -41,16 +41,17 @@ func SinkhornUnbalanced(ctx context.Context, a, b []float64, C *mat.Dense, reg, 
 	if err != nil {
 		return nil, err
 	}
-	phi := regM / (regM + reg)
+	phi := 1 / (1 + reg/regM) // regM/(regM + reg) without overflow of the sum
 	w := newPasses(p)
 	if r.f0 != nil {
 		w.warmLog(r)
 	} else {
+		// POT's u = 1/dim_a, v = 1/dim_b count the zero-mass bins too.
 		for i := range w.F {
-			w.F[i] = -math.Log(float64(p.n))
+			w.F[i] = -math.Log(float64(p.nn))
 		}
 		for j := range w.G {
-			w.G[j] = -math.Log(float64(p.m))
+			w.G[j] = -math.Log(float64(p.mm))
 		}
 	}
 	res := &Result{}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -67,6 +68,11 @@ func checkWeights(name string, w []float64) (float64, error) {
 	}
 	if s <= 0 {
 		return 0, errorf("%w: histogram %s has zero total mass", ErrInput, name)
+	}
+	if math.IsInf(s, 0) {
+		// Σ overflowed: the mass checks (NaN comparisons) and every
+		// marginal error would be meaningless.
+		return 0, errorf("%w: histogram %s has total mass beyond the float64 range (entries up to %g); scale the weights down", ErrInput, name, floats.Max(w))
 	}
 	return s, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -143,7 +144,7 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	if err != nil {
 		return usageErrorf("--metric %q: want sqeuclidean, euclidean or cityblock", f.metric)
 	}
-	method := f.method
+	method := strings.ToLower(strings.TrimSpace(f.method)) // as solve's --method
 	var entropic ot.Method
 	switch method {
 	case "emd":

@@ -299,7 +299,7 @@ func writeNaNVector(path string) error {
 
 // TestOTHistory checks --history: a k×2 array of (iteration, value) rows
 // whose last value is below --tol for a converged solve, for every method
-// that has a stopping rule, and a 0×2 array when no evaluation was made.
+// that has a stopping rule, and one row when ε-scaling's schedule meets --maxiter.
 func TestOTHistory(t *testing.T) {
 	f := newOTFixture(t)
 	for _, method := range []string{"sinkhorn", "sinkhorn-log", "stabilized", "eps-scaling", "sns", "unbalanced"} {
@@ -334,9 +334,12 @@ func TestOTHistory(t *testing.T) {
 			}
 		})
 	}
-	// ε-scaling whose early stages use up --maxiter never evaluates the
-	// final stage's rule: an empty 0×2 history, and exit status 3.
-	h := filepath.Join(f.dir, "none.npy")
+	// ε-scaling whose early stages would use up --maxiter keeps its last
+	// iteration for the final stage (reg itself): one evaluation, after
+	// iteration 3, and exit status 3. (It used to spend all three in the
+	// schedule and write an empty 0×2 history, with the plan of a coarse
+	// stage's potentials evaluated at reg.)
+	h := filepath.Join(f.dir, "budget.npy")
 	if code, _, errs := otRun(t, "--cost", f.cost, "--reg", "0.001", "--method", "eps-scaling", "--maxiter", "3", "--history", h); code != 3 {
 		t.Fatalf("exit %d, want 3: %s", code, errs)
 	}
@@ -344,8 +347,8 @@ func TestOTHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(a.Data) != 0 || len(a.Shape) != 2 || a.Shape[0] != 0 || a.Shape[1] != 2 {
-		t.Fatalf("history shape %v with %d values, want [0 2]", a.Shape, len(a.Data))
+	if len(a.Shape) != 2 || a.Shape[0] != 1 || a.Shape[1] != 2 || a.Data[0] != 3 {
+		t.Fatalf("history shape %v with values %v, want one row (3, value)", a.Shape, a.Data)
 	}
 }
 

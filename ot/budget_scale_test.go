@@ -1,0 +1,214 @@
+package ot
+
+import (
+	"context"
+	"errors"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// randCost returns an n×m matrix of uniform [0, 1) costs.
+func randCost(seed uint64, n, m int) *mat.Dense {
+	rng := rand.New(rand.NewPCG(seed, 7))
+	C := mat.NewDense(n, m, nil)
+	for i := 0; i < n; i++ {
+		for j := 0; j < m; j++ {
+			C.Set(i, j, rng.Float64())
+		}
+	}
+	return C
+}
+
+// TestEpsScalingBudgetInSchedule: when MaxIter runs out during the
+// ε-scaling schedule, the result must still be an iterate at reg (rows
+// exact, mass Σa), reported as ErrNotConverged. Before the fix the
+// final stage got no iteration and the plan was the coarse stage's
+// potentials evaluated at reg: mass 1e-283 (Σa = 1), 1e119 or an ErrNaN
+// blaming reg (Σa = 1e4); with the default MaxIter at reg = 1e-3 the
+// history was empty and the plan's mass 0.99.
+func TestEpsScalingBudgetInSchedule(t *testing.T) {
+	ctx := context.Background()
+	n, m := 30, 40
+	C := randCost(1, n, m)
+	for _, mass := range []float64{1, 1e4} {
+		a, b := Uniform(n), Uniform(m)
+		for i := range a {
+			a[i] *= mass
+		}
+		for j := range b {
+			b[j] *= mass
+		}
+		for _, maxIter := range []int{1, 5, 50, 0} {
+			res, err := SinkhornEpsScaling(ctx, a, b, C, 1e-3, &Options{MaxIter: maxIter, History: true, Tol: 1e-9 * mass})
+			if !errors.Is(err, ErrNotConverged) {
+				t.Fatalf("mass %g, MaxIter %d: err = %v, want ErrNotConverged", mass, maxIter, err)
+			}
+			for i := 0; i < n; i++ {
+				if r := mat.Sum(res.Plan.RowView(i)); math.Abs(r-a[i]) > 1e-12*mass {
+					t.Errorf("mass %g, MaxIter %d: row %d sums to %g, want %g", mass, maxIter, i, r, a[i])
+					break
+				}
+			}
+			if len(res.History) == 0 {
+				t.Errorf("mass %g, MaxIter %d: no stopping-rule evaluation at reg", mass, maxIter)
+			}
+		}
+	}
+}
+
+// TestWarmStartErrorIndex: a non-finite warm-start potential on a bin of
+// positive mass is named by its index in the caller's vectors. Before
+// the fix, with zero-mass bins removed, the index of the reduced problem
+// was printed (F0[2] for F0[3] when a[0] = 0).
+func TestWarmStartErrorIndex(t *testing.T) {
+	C := randCost(2, 5, 6)
+	a := []float64{0, 1, 1, 1, 1}
+	b := []float64{1, 0, 1, 0.5, 1, 0.5}
+	for _, tc := range []struct {
+		bad  func(f, g []float64)
+		want string
+	}{
+		{func(f, g []float64) { f[3] = math.Inf(-1) }, "F0[3]"},
+		{func(f, g []float64) { g[4] = math.NaN() }, "G0[4]"},
+	} {
+		f, g := make([]float64, 5), make([]float64, 6)
+		tc.bad(f, g)
+		_, err := SinkhornLog(context.Background(), a, b, C, 0.1, &Options{F0: f, G0: g})
+		if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("err = %v, want ErrInput naming %s", err, tc.want)
+		}
+	}
+}
+
+// TestMassOverflow: weights whose sum overflows float64 are refused.
+// Before the fix Σa = Σb = +Inf passed the mass check (|Inf − Inf| =
+// NaN compares false) and EMD returned "converged" with a NaN marginal
+// error, against the package's promise of finite results.
+func TestMassOverflow(t *testing.T) {
+	C := randCost(3, 4, 5)
+	a := []float64{1e308, 1e308, 1e308, 1e308}
+	b := []float64{0.8e308, 0.8e308, 0.8e308, 0.8e308, 0.8e308}
+	if res, err := EMD(context.Background(), a, b, C, nil); !errors.Is(err, ErrInput) {
+		t.Errorf("EMD: err = %v, want ErrInput (result %+v)", err, res)
+	}
+	if _, err := SinkhornLog(context.Background(), a, b, C, 0.1, nil); !errors.Is(err, ErrInput) {
+		t.Errorf("SinkhornLog: err = %v, want ErrInput", err)
+	}
+	if err := CheckHistograms(a, b, 1e-6); !errors.Is(err, ErrInput) {
+		t.Errorf("CheckHistograms: err = %v, want ErrInput", err)
+	}
+}
+
+// TestUnbalancedScaleInvariance: scaling C, reg and regM by s scales the
+// objective by s and leaves the plan unchanged. Before the fix φ =
+// regM/(regM + reg) overflowed to 0 at s = 1.7e308 (regM + reg = Inf)
+// and the plan changed (marginal error 3.8 instead of 0.08).
+func TestUnbalancedScaleInvariance(t *testing.T) {
+	ctx := context.Background()
+	C := randCost(4, 6, 7)
+	ref, err := SinkhornUnbalanced(ctx, nil, nil, C, 0.1, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := 1.7e308 / mat.Max(C)
+	Cs := mat.NewDense(6, 7, nil)
+	Cs.Scale(s, C)
+	res, err := SinkhornUnbalanced(ctx, nil, nil, Cs, 0.1*s, s, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d mat.Dense
+	d.Sub(res.Plan, ref.Plan)
+	if e := mat.Norm(&d, math.Inf(1)); e > 1e-12 {
+		t.Errorf("plans differ by %g", e)
+	}
+}
+
+// TestUnbalancedStartsAsPOT: POT starts from u = 1/dim_a, v = 1/dim_b
+// counting zero-mass bins, so its log["err"][0] depends on them. Before
+// the fix the start used the reduced sizes: with a[1] = a[2] = 0 (30×40,
+// reg 0.05, reg_m 1, seed 7 of NumPy's default_rng) the first history
+// value was 0.56965574 against POT 0.8.2's 0.56999324. The value below
+// is the first iteration's from u = 1/n, v = 1/m, computed exactly in
+// this test.
+func TestUnbalancedStartsAsPOT(t *testing.T) {
+	n, m := 6, 5
+	C := randCost(5, n, m)
+	a := []float64{0, 0.3, 0, 0.2, 0.4, 0.1}
+	b := []float64{0.2, 0.2, 0.3, 0.1, 0.2}
+	reg, regM := 0.1, 1.0
+	res, err := SinkhornUnbalanced(context.Background(), a, b, C, reg, regM, &Options{History: true, MaxIter: 1})
+	if !errors.Is(err, ErrNotConverged) {
+		t.Fatal(err)
+	}
+	// POT's first iteration in plain arithmetic.
+	phi := regM / (regM + reg)
+	u0, v0 := make([]float64, n), make([]float64, m)
+	for i := range u0 {
+		u0[i] = 1 / float64(n)
+	}
+	for j := range v0 {
+		v0[j] = 1 / float64(m)
+	}
+	K := func(i, j int) float64 { return math.Exp(-C.At(i, j) / reg) }
+	u, v := make([]float64, n), make([]float64, m)
+	for i := range u {
+		s := 0.0
+		for j := range v0 {
+			s += K(i, j) * v0[j]
+		}
+		u[i] = math.Pow(a[i]/s, phi)
+	}
+	for j := range v {
+		s := 0.0
+		for i := range u {
+			s += K(i, j) * u[i]
+		}
+		v[j] = math.Pow(b[j]/s, phi)
+	}
+	rel := func(x, y []float64) float64 {
+		d, mx := 0.0, 1.0
+		for i := range x {
+			d = math.Max(d, math.Abs(x[i]-y[i]))
+			mx = math.Max(mx, math.Max(math.Abs(x[i]), math.Abs(y[i])))
+		}
+		return d / mx
+	}
+	want := 0.5 * (rel(u, u0) + rel(v, v0))
+	if len(res.History) != 1 || math.Abs(res.History[0]-want) > 1e-12*want {
+		t.Errorf("history %v, want [%.17g] (POT's log[\"err\"][0])", res.History, want)
+	}
+}
+
+// TestHugeMass: weights near 1e300 (sums still finite) must solve like
+// weights near 1 scaled up. The marginal error squared differences above
+// 1e154 and overflowed to +Inf, so the stopping rule never held and the
+// solve ended with an error blaming reg.
+func TestHugeMass(t *testing.T) {
+	C := randCost(6, 8, 9)
+	for _, mass := range []float64{1, 1e300} {
+		a, b := Uniform(8), Uniform(9)
+		for i := range a {
+			a[i] *= mass
+		}
+		for j := range b {
+			b[j] *= mass
+		}
+		res, err := SinkhornLog(context.Background(), a, b, C, 0.1, &Options{Tol: 1e-9 * mass})
+		if err != nil {
+			t.Errorf("mass %g, sinkhorn-log: %v", mass, err)
+		} else if e := res.MarginalError; !(e <= 1e-9*mass) {
+			t.Errorf("mass %g, sinkhorn-log: marginal error %g", mass, e)
+		}
+		er, err := EMD(context.Background(), a, b, C, nil)
+		if err != nil {
+			t.Errorf("mass %g, emd: %v", mass, err)
+		} else if e := er.MarginalError; !(e <= 1e-9*mass) {
+			t.Errorf("mass %g, emd: marginal error %g", mass, e)
+		}
+	}
+}
