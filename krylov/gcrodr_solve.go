@@ -223,6 +223,8 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 	est := beta
 	var stop error
 	j := 0
+	amax := 0.0    // the largest ‖A·M·v_j‖ of the cycle
+	happy := false // the last step found an invariant subspace
 	for j < p {
 		w := s.v[j+1]
 		s.applyAM(w, A, M, s.v[j])
@@ -240,7 +242,8 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 		if amv > s.amNorm && finite(amv) {
 			s.amNorm = amv
 		}
-		happy := !(hn > breakdownTol*amv)
+		amax = max(amax, amv)
+		happy = !(hn > breakdownTol*amv)
 		if happy {
 			// Invariant subspace: the new direction is round-off.
 			hn = 0
@@ -268,9 +271,13 @@ func (s *GCRODR) cycle(A, M linop.Operator, x, r []float64, beta, thresh float64
 		}
 	}
 
-	// Least-squares solution y of min ‖β e₁ − H̄ y‖.
-	if !(s.lsq.diag(j-1) > 0) {
-		return 0, est, errorf("GCRODR: iteration %d: projected system is singular (zero pivot in column %d): %w", res.Iterations, j-1, ErrBreakdown)
+	// Least-squares solution y of min ‖β e₁ − H̄ y‖. After a happy
+	// breakdown the last pivot is judged against ‖A·M‖ (amax), as GMRES
+	// judges it: a pivot at round-off level means A·M is singular on the
+	// Krylov space, and dividing by it would send x off by 1/ε (an
+	// indefinite A with SSOR grew the residual to 1e39 that way).
+	if d := s.lsq.diag(j - 1); !(d > 0) || happy && d <= 4*eps*amax*float64(j) {
+		return 0, est, errorf("GCRODR: iteration %d: projected system is singular (pivot %.3g in column %d, ‖A·M·v‖ up to %.3g): %w", res.Iterations, d, j-1, amax, ErrBreakdown)
 	}
 	y := s.y[:j]
 	s.lsq.solve(y, j)

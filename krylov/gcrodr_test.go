@@ -1363,19 +1363,28 @@ func TestGCRODRSolveAllocations(t *testing.T) {
 	}
 	solve(0)
 	const runs = 5
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
+	// TotalAlloc is process-wide: goroutines left by earlier tests (or
+	// other packages' under -count/-cpu) can add to one measurement, so
+	// the best of three is judged. An allocation of size n (28.8 KB
+	// here) in every solve shows in all three.
+	best := uint64(math.MaxUint64)
 	updates := 0
-	for i := 1; i <= runs; i++ {
-		solve(i)
-		updates += s.Stats().Updates
+	for attempt := 0; attempt < 3 && best > 16<<10; attempt++ {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		updates = 0
+		for i := 1; i <= runs; i++ {
+			solve(attempt*runs + i)
+			updates += s.Stats().Updates
+		}
+		runtime.ReadMemStats(&after)
+		best = min(best, (after.TotalAlloc-before.TotalAlloc)/runs)
 	}
-	runtime.ReadMemStats(&after)
 	if updates < runs {
 		t.Fatalf("%d recycling updates in %d solves: the test does not exercise them", updates, runs)
 	}
-	if per := (after.TotalAlloc - before.TotalAlloc) / runs; per > 16<<10 {
-		t.Errorf("%d bytes allocated per solve (%d updates in all), want under 16 KiB", per, updates)
+	if best > 16<<10 {
+		t.Errorf("%d bytes allocated per solve (best of three measurements; %d updates in the last), want under 16 KiB", best, updates)
 	}
 }
 

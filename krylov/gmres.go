@@ -180,6 +180,9 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 
 		k := 0
 		breakdown := false
+		// hmax is the largest ‖A·v_j‖ (‖M·A·v_j‖, ‖A·M·v_j‖) of the
+		// cycle, the scale against which a pivot is round-off.
+		hmax := 0.0
 		for k < m && it < opt.MaxIter {
 			j := k
 			switch {
@@ -204,6 +207,7 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 				return res, conclude(method, rnorm, bnorm, thresh, &res,
 					errorf("%s: Arnoldi vector is not finite at iteration %d: %w", method, it, ErrNaN))
 			}
+			hmax = max(hmax, hn)
 			breakdown = hnext <= 4*eps*hn
 			if breakdown {
 				hnext = 0
@@ -246,9 +250,13 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			}
 		}
 
-		// End of cycle: form x and its true residual.
+		// End of cycle: form x and its true residual. The last pivot is
+		// judged against hmax, not against the first column: a cycle that
+		// starts from a residual A nearly annihilates (the null-space part
+		// of an inconsistent system) has a first column at round-off
+		// level, and a pivot judged against it is never small enough.
 		singular := false
-		if breakdown && hl.diag(k-1) <= 4*eps*hl.diag(0)*float64(k) {
+		if breakdown && hl.diag(k-1) <= 4*eps*hmax*float64(k) {
 			singular = true
 			k-- // the last column is dependent: solve on the others
 		}
