@@ -131,6 +131,15 @@ type GCRODROptions struct {
 // stops on the preconditioned residual ‖M⁻¹r‖, so its preconditioned
 // rows of Table 1 used a different stopping test.
 //
+// Singular systems: GCRO-DR is not for a singular A·M with b outside its
+// range. Its harmonic Ritz vectors then include a near-null vector whose
+// column of U is scaled by 1/‖A·M·u‖, C = A·M·U holds only to that
+// factor times the rounding error, and the residual estimate drifts
+// below the least-squares minimum while the true residual grows (A =
+// diag(1, …, 49, 0), b = 1: true relative residual 4e4 after 500 steps,
+// reported as not converged). GMRES stops there with ErrBreakdown at the
+// least-squares residual; LSQR and LSMR solve the least-squares problem.
+//
 // A GCRODR is not safe for concurrent use. Memory: (M+4+4K)·n floats
 // (U, C and their update copies, the Arnoldi basis and 3 work vectors).
 type GCRODR struct {
