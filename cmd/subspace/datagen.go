@@ -141,7 +141,8 @@ When consecutive systems share the matrix (poisson, thermal: only b
 changes), each solve also starts from the minimal-residual combination of up
 to --project earlier solutions (Fischer's projection); since their b depends
 linearly on a few parameters (thermal 2, poisson 30), later systems need few
-iterations: thermal almost none, poisson about a tenth of GMRES(40)'s.
+iterations: thermal almost none, poisson about a tenth of GMRES(40)'s
+at rtol 1e-5 and below.
 Each solve stops when ‖b − A x‖ ≤ rtol·‖b‖; every stored solution's true
 relative residual is checked, and the exit status is 3 (after writing the
 file) if any exceeds rtol.
