@@ -79,9 +79,13 @@ type Options struct {
 	// then need few or no iterations. A solution is stored when the next
 	// system turns out to have the same matrix; that product with A and the
 	// guess are part of the next system's timed solve and counted in its
-	// MatVecs. The stored solutions are dropped when the matrix changes, so
-	// sequences of different matrices pay nothing. It overrides WarmStart
-	// for those systems.
+	// MatVecs. With the store full, a solution that only refines what it
+	// captures (a new direction below max(1e-3, 10·RTol) of its image) is
+	// not stored; a larger one restarts the store from that solution
+	// (Fischer's rule, for right-hand sides that drift). The stored
+	// solutions are dropped when the matrix changes, so sequences of
+	// different matrices pay nothing. It overrides WarmStart for those
+	// systems.
 	Projection int
 	// Prefetch is the number of systems assembled ahead, concurrently, by
 	// background goroutines; 0 assembles each system in Run's goroutine.
