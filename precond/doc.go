@@ -29,7 +29,10 @@
 //     guess. It is also what PETSc's PCSOR applies with its defaults
 //     (SOR_LOCAL_SYMMETRIC_SWEEP, one iteration, ω = 1) and with any
 //     -pc_sor_omega: testdata/precond/make_petsc_ref.py checks this to
-//     rounding. The Templates book (Barrett et al. 1994, §3.5.2) and Saad
+//     rounding. (Except that PETSc's AIJ "inode" variant, used when
+//     consecutive rows share a column pattern, does block SOR at ω = 1:
+//     on [[1, 2], [2, 1]] it returns A⁻¹x; -mat_no_inode gives the point
+//     sweeps above.) The Templates book (Barrett et al. 1994, §3.5.2) and Saad
 //     §10.2 drop the constant and write (D + ωL)D⁻¹(D + ωU), which is
 //     ω(2−ω) times ours; a variant with (D/ω)⁻¹ in the middle is ω times
 //     ours. ω = 1 is symmetric Gauss–Seidel, M = (D + L)D⁻¹(D + U), the
@@ -44,7 +47,9 @@
 //   - IC(0): incomplete Cholesky with zero fill on the pattern of A's lower
 //     triangle (row-oriented, the symmetric counterpart of the IKJ variant):
 //     M = L·Lᵀ with (L·Lᵀ)ᵢⱼ = aᵢⱼ on the lower pattern. A must be symmetric
-//     to 1e-10·max|aᵢⱼ|. A pivot dᵢ = aᵢᵢ − Σ_{j<i} lᵢⱼ² ≤ PivotTol·aᵢᵢ is an
+//     to 1e-10·max|aᵢⱼ| (its pattern need not be: an explicit or tiny entry
+//     stored on one side only counts in the lower triangle's pattern,
+//     where PETSc's ICC takes the upper's, so the two differ there). A pivot dᵢ = aᵢᵢ − Σ_{j<i} lᵢⱼ² ≤ PivotTol·aᵢᵢ is an
 //     error (IC(0) exists for M-matrices and H-matrices with positive
 //     diagonal, not for every SPD matrix). IC0Options.Shift factors
 //     A + Shift·diag(A) instead (Manteuffel's shift, relative to the
