@@ -178,7 +178,7 @@ func readMMDense(r io.Reader, name string, lim mmLimits, hint int64) (*mat.Dense
 		i, j := int(p.ri[k]), int(p.ci[k])
 		raw.Data[i*raw.Stride+j] = v
 		if p.mirror && i != j {
-			raw.Data[j*raw.Stride+i] = p.sign * v
+			raw.Data[j*raw.Stride+i] = p.sign*v + p.zero
 		}
 	}
 	return d, nil
@@ -245,9 +245,14 @@ type mmParser struct {
 	complex bool    // complex field: values in re and im
 	mirror  bool    // symmetric storage: mirror off-diagonal entries
 	sign    float64 // mirrored real part factor: +1, or −1 for skew
-	isign   float64 // mirrored imaginary part factor: +1 symmetric, −1 skew or hermitian
-	ri, ci  []int32
-	re, im  []float64
+	// zero is added to every mirrored real part: +0 for the integer field,
+	// whose values are integers and so have no −0 (the skew mirror of a
+	// stored 0 is 0, as SciPy's int64 array gives, not −1·0 = −0); −0
+	// (the identity of addition) otherwise, which changes no value.
+	zero   float64
+	isign  float64 // mirrored imaginary part factor: +1 symmetric, −1 skew or hermitian
+	ri, ci []int32
+	re, im []float64
 
 	// The stored entries so far are in strictly increasing row-major
 	// (column-major) order, so there are no duplicates and assembly needs
@@ -340,6 +345,10 @@ func (p *mmParser) banner() error {
 	p.complex = h.Field == MMComplex
 	p.mirror = h.Symmetry != MMGeneral
 	p.sign, p.isign = 1, 1
+	p.zero = math.Copysign(0, -1)
+	if h.Field == MMInteger {
+		p.zero = 0
+	}
 	switch {
 	case h.Symmetry == MMSkewSymmetric:
 		p.sign, p.isign = -1, -1
@@ -496,7 +505,7 @@ func (p *mmParser) withMirrors() (ri, ci []int32, re, im []float64) {
 			im = append(im, p.im[k])
 		}
 		if i != j {
-			ri, ci, re = append(ri, j), append(ci, i), append(re, p.sign*p.re[k])
+			ri, ci, re = append(ri, j), append(ci, i), append(re, p.sign*p.re[k]+p.zero)
 			if p.complex {
 				im = append(im, p.isign*p.im[k])
 			}
@@ -540,7 +549,7 @@ func (p *mmParser) assembleReal() *CSR {
 			U = newCSR(h.Cols, h.Rows, mmPointers(p.ci, h.Cols), p.ri, p.re)
 			L = U.T()
 		}
-		return mmMergeTriangles(L, U, p.sign)
+		return mmMergeTriangles(L, U, p.sign, p.zero)
 	}
 	ri, ci, re := p.ri, p.ci, p.re
 	if p.mirror {
@@ -549,10 +558,11 @@ func (p *mmParser) assembleReal() *CSR {
 	return (&COO{rows: h.Rows, cols: h.Cols, ri: ri, ci: ci, v: re}).ToCSR()
 }
 
-// mmMergeTriangles returns L + sign·(U without its diagonal) for a lower
-// triangular L and U = Lᵀ: row i is L's row i (columns ≤ i) followed by
-// U's row i minus its diagonal (columns > i), so it is sorted as built.
-func mmMergeTriangles(L, U *CSR, sign float64) *CSR {
+// mmMergeTriangles returns L + (sign·(U without its diagonal) + zero) for
+// a lower triangular L and U = Lᵀ (zero as in mmParser): row i is L's row
+// i (columns ≤ i) followed by U's row i minus its diagonal (columns > i),
+// so it is sorted as built.
+func mmMergeTriangles(L, U *CSR, sign, zero float64) *CSR {
 	n := L.rows
 	lp, li, lv := L.Raw()
 	up, ui, uv := U.Raw()
@@ -575,7 +585,7 @@ func mmMergeTriangles(L, U *CSR, sign float64) *CSR {
 			s++
 		}
 		for t := s; t < up[i+1]; t++ {
-			ind[k], val[k] = ui[t], sign*uv[t]
+			ind[k], val[k] = ui[t], sign*uv[t]+zero
 			k++
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/subspace-lab/subspace/internal/sysmem"
@@ -83,7 +84,7 @@ func readNPZ(ra io.ReaderAt, size int64, path string, mem func() (sysmem.Limit, 
 	r := &npzReader{z: z, path: path, ra: ra, size: size}
 	format, err := z.ReadString("format")
 	if errors.Is(err, npy.ErrNotFound) {
-		return nil, r.fail("", "no \"format\" array: not a scipy.sparse.save_npz file (it holds %s)", strings.Join(z.Names(), ", "))
+		return nil, r.fail("", "no \"format\" array: not a scipy.sparse.save_npz file (it holds %s)", quoteNames(z.Names()))
 	}
 	if err != nil {
 		return nil, npzWrap(path, err)
@@ -117,6 +118,23 @@ func readNPZ(ra io.ReaderAt, size int64, path string, mem func() (sysmem.Limit, 
 	return nil, r.fail("format", "unknown sparse format %q (save_npz writes csr, csc, coo, bsr or dia)", format)
 }
 
+// quoteNames lists an archive's array names for a message: quoted (a
+// damaged or hostile archive's names may hold any bytes) and at most 20.
+func quoteNames(names []string) string {
+	if len(names) == 0 {
+		return "no arrays"
+	}
+	q := make([]string, 0, min(len(names), 21))
+	for i, n := range names {
+		if i == 20 {
+			q = append(q, fmt.Sprintf("... (%d arrays)", len(names)))
+			break
+		}
+		q = append(q, strconv.Quote(n))
+	}
+	return strings.Join(q, ", ")
+}
+
 // npzWrap prefixes an error of package npy, which already names the array
 // and (when known) the file.
 func npzWrap(path string, err error) error {
@@ -133,7 +151,10 @@ func (r *npzReader) shape() (int, int, error) {
 	if err != nil {
 		return 0, 0, npzWrap(r.path, err)
 	}
-	if len(a.Shape) != 1 || len(a.Data) != 2 {
+	if len(a.Shape) != 1 {
+		return 0, 0, r.fail("shape", "is a %d-d array of shape %s, want a 1-d array of 2 values (rows, cols)", len(a.Shape), npy.FormatShape(a.Shape))
+	}
+	if len(a.Data) != 2 {
 		return 0, 0, r.fail("shape", "holds %d values, want 2 (rows, cols): only 2-d matrices are supported", len(a.Data))
 	}
 	for _, d := range a.Data {
@@ -443,14 +464,22 @@ func (r *npzReader) finiteAt(v float64, i, j int) error {
 	return nil
 }
 
-// coo reads coordinate storage; duplicates are summed.
+// coo reads coordinate storage; duplicates are summed. The positions are
+// the 1-d arrays row and col (what save_npz writes for a 2-d matrix), or,
+// as SciPy's load_npz also accepts, one (2, nnz) array coords (what it
+// writes for n-d coo arrays, and plans to write for 2-d ones too).
 func (r *npzReader) coo(rows, cols int) (*CSR, error) {
 	data := r.dataAsync()
-	ri, _, err := r.index32("row", -1, int64(rows), fmt.Sprintf("%d rows", rows))
-	if err != nil {
-		return nil, err
+	var ri, ci []int32
+	var err error
+	if r.has("coords") && !r.has("row") {
+		ri, ci, err = r.coords(rows, cols)
+	} else {
+		ri, _, err = r.index32("row", -1, int64(rows), fmt.Sprintf("%d rows", rows))
+		if err == nil {
+			ci, _, err = r.index32("col", len(ri), int64(cols), fmt.Sprintf("%d columns", cols))
+		}
 	}
-	ci, _, err := r.index32("col", len(ri), int64(cols), fmt.Sprintf("%d columns", cols))
 	if err != nil {
 		return nil, err
 	}
@@ -467,6 +496,41 @@ func (r *npzReader) coo(rows, cols int) (*CSR, error) {
 		b.Append(i, j, v)
 	}
 	return b.ToCSR(), nil
+}
+
+// has reports whether the archive holds the array key.
+func (r *npzReader) has(key string) bool {
+	for _, n := range r.z.Names() {
+		if n == key {
+			return true
+		}
+	}
+	return false
+}
+
+// coords reads the (2, nnz) integer array coords of coo storage: row
+// indices in its first row, column indices in its second.
+func (r *npzReader) coords(rows, cols int) ([]int32, []int32, error) {
+	a, err := r.z.ReadInt64("coords")
+	if err != nil {
+		return nil, nil, npzWrap(r.path, err)
+	}
+	if len(a.Shape) != 2 || a.Shape[0] != 2 {
+		return nil, nil, r.fail("coords", "shape %s, want (2, nnz) for a 2-d matrix", npy.FormatShape(a.Shape))
+	}
+	n := a.Shape[1]
+	idx := make([]int32, 2*n)
+	for k, v := range a.Data {
+		limit, unit := int64(rows), "rows"
+		if k >= n {
+			limit, unit = int64(cols), "columns"
+		}
+		if v < 0 || v >= limit {
+			return nil, nil, r.fail("coords", "element (%d, %d) is %d, outside [0, %d) (%d %s)", k/n, k%n, v, limit, limit, unit)
+		}
+		idx[k] = int32(v)
+	}
+	return idx[:n:n], idx[n:], nil
 }
 
 // bsr reads block sparse row storage: data of shape (blocks, R, C),

@@ -3,6 +3,7 @@ package sparse
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/subspace-lab/subspace/internal/sysmem"
+	"github.com/subspace-lab/subspace/npy"
 )
 
 // npzExpected is one record of testdata/scipy/expected.json, written by
@@ -321,5 +323,98 @@ func TestWriteNPZRefusesNonFinite(t *testing.T) {
 		if _, err := os.Stat(path); err == nil {
 			t.Errorf("SaveNPZ with %v left %s", v, path)
 		}
+	}
+}
+
+// npzArchive builds an archive in memory; each array is written by one
+// function of the writer.
+func npzArchive(t *testing.T, write ...func(z *npy.NPZWriter) error) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	z := npy.NewNPZWriter(&buf)
+	for _, w := range write {
+		if err := w(z); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := z.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func npzInts(name string, shape []int, v ...int64) func(z *npy.NPZWriter) error {
+	return func(z *npy.NPZWriter) error { return z.WriteInt64(name, shape, v) }
+}
+
+func npzFloats(name string, v ...float64) func(z *npy.NPZWriter) error {
+	return func(z *npy.NPZWriter) error { return z.WriteFloat64(name, []int{len(v)}, v) }
+}
+
+func npzFormat(f string) func(z *npy.NPZWriter) error {
+	return func(z *npy.NPZWriter) error { return z.WriteString("format", f) }
+}
+
+// TestReadNPZCOOCoords: SciPy's load_npz reads coo positions from one
+// (2, nnz) array "coords" as well as from "row" and "col" (save_npz writes
+// coords for n-d coo arrays and plans to for 2-d ones).
+func TestReadNPZCOOCoords(t *testing.T) {
+	b := npzArchive(t, npzInts("coords", []int{2, 3}, 0, 2, 2, 1, 0, 0), npzFormat("coo"),
+		npzInts("shape", []int{2}, 3, 3), npzFloats("data", 1, 2, 3))
+	a, err := ReadNPZ(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, c := a.Dims(); r != 3 || c != 3 || a.NNZ() != 2 || a.At(0, 1) != 1 || a.At(2, 0) != 5 {
+		t.Fatalf("got %d×%d with %d stored, A[0,1] = %v, A[2,0] = %v; want 3×3, 2 stored, 1 and 5 (duplicates summed)",
+			r, c, a.NNZ(), a.At(0, 1), a.At(2, 0))
+	}
+	for _, tc := range []struct {
+		coords func(z *npy.NPZWriter) error
+		want   string
+	}{
+		{npzInts("coords", []int{3, 1}, 0, 0, 0), `array "coords": shape (3, 1), want (2, nnz)`},
+		{npzInts("coords", []int{2, 1}, 0, 3), `array "coords": element (1, 0) is 3, outside [0, 3) (3 columns)`},
+		{npzInts("coords", []int{2, 1}, -1, 0), `array "coords": element (0, 0) is -1, outside [0, 3) (3 rows)`},
+	} {
+		b := npzArchive(t, tc.coords, npzFormat("coo"), npzInts("shape", []int{2}, 3, 3), npzFloats("data", 1))
+		if _, err := ReadNPZ(bytes.NewReader(b), int64(len(b))); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want %q", err, tc.want)
+		}
+	}
+}
+
+// TestReadNPZMessages: errors about the archive's layout say what is wrong
+// in words a user can act on.
+func TestReadNPZMessages(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		write []func(z *npy.NPZWriter) error
+		want  string
+	}{
+		// A 2-d shape array holds 2 values; "holds 2 values, want 2" said nothing.
+		{"2-d shape", []func(z *npy.NPZWriter) error{npzFormat("csr"), npzInts("shape", []int{1, 2}, 1, 1),
+			npzInts("indptr", []int{2}, 0, 0), npzInts("indices", []int{0}), npzFloats("data")},
+			`array "shape": is a 2-d array of shape (1, 2), want a 1-d array of 2 values`},
+		// Member names of a damaged archive are quoted, not printed raw.
+		{"raw names", []func(z *npy.NPZWriter) error{npzFloats("data\x99\n")},
+			`it holds "data\x99\n")`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := npzArchive(t, tc.write...)
+			_, err := ReadNPZ(bytes.NewReader(b), int64(len(b)))
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+	names := make([]func(z *npy.NPZWriter) error, 30)
+	for i := range names {
+		names[i] = npzFloats(fmt.Sprintf("a%d", i))
+	}
+	b := npzArchive(t, names...)
+	_, err := ReadNPZ(bytes.NewReader(b), int64(len(b)))
+	if err == nil || !strings.Contains(err.Error(), `"a19", ... (30 arrays)`) || strings.Contains(err.Error(), "a20") {
+		t.Fatalf("error %v, want the first 20 names and the count", err)
 	}
 }

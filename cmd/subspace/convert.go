@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -154,15 +155,29 @@ func runConvert(cmd *cobra.Command, in, out string, f *convertFlags) error {
 // the fewest entries: symmetric or skew-symmetric when A has that symmetry
 // in its values and its pattern (and, skew, no stored diagonal), general
 // otherwise.
+//
+// Values are compared bit for bit, not with == as CSR.IsSymmetric does:
+// under == a stored −0 equals its mirror's +0, and storage that writes one
+// triangle would give the other the mirror's sign, so the copy would not be
+// exact. With a symmetric pattern, A and Aᵀ (both with sorted rows) store
+// their entries at the same positions of their arrays.
 func detectSymmetry(A *sparse.CSR) string {
 	r, c := A.Dims()
 	if r != c || r == 0 || !A.IsPatternSymmetric() {
 		return sparse.MMGeneral
 	}
-	if A.IsSymmetric(0) {
-		return sparse.MMSymmetric
+	_, _, v := A.Raw()
+	_, _, vt := A.T().Raw()
+	sym, skew := true, A.DiagonalInfo().Missing == r
+	for k := 0; k < len(v) && (sym || skew); k++ {
+		b := math.Float64bits(v[k])
+		sym = sym && b == math.Float64bits(vt[k])
+		skew = skew && b == math.Float64bits(-vt[k])
 	}
-	if A.IsSkewSymmetric(0) && A.DiagonalInfo().Missing == r {
+	switch {
+	case sym:
+		return sparse.MMSymmetric
+	case skew:
 		return sparse.MMSkewSymmetric
 	}
 	return sparse.MMGeneral

@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,5 +132,59 @@ func TestConvertBadInput(t *testing.T) {
 	}
 	if _, err := sparse.LoadNPZ(exists); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestConvertKeepsSignOfZero: --symmetry auto picks symmetric or
+// skew-symmetric storage only when the mirror of every written entry is
+// its exact value, sign of zero included: a −0 facing a +0 compares equal
+// under ==, and writing one triangle would give it the other's sign.
+func TestConvertKeepsSignOfZero(t *testing.T) {
+	negZero := math.Copysign(0, -1)
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name    string
+		entries [][3]float64 // i, j, value
+		sym     string
+	}{
+		{"symmetric zeros of both signs", [][3]float64{{0, 1, negZero}, {1, 0, 0}, {0, 0, 2}}, "general"},
+		{"symmetric", [][3]float64{{0, 1, negZero}, {1, 0, negZero}, {0, 0, 2}}, "symmetric"},
+		{"skew with equal zeros", [][3]float64{{0, 1, 1}, {1, 0, -1}, {0, 2, 0}, {2, 0, 0}}, "general"},
+		{"skew", [][3]float64{{0, 1, 1}, {1, 0, -1}, {0, 2, 0}, {2, 0, negZero}}, "skew-symmetric"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := sparse.NewCOO(3, 3, len(tc.entries))
+			for _, e := range tc.entries {
+				b.Append(int(e[0]), int(e[1]), e[2])
+			}
+			A := b.ToCSR()
+			npz := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".npz")
+			mtx := strings.TrimSuffix(npz, ".npz") + ".mtx"
+			if err := sparse.SaveNPZ(npz, A, false); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errs := infoRun(t, "convert", "--json", npz, mtx)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var res map[string]any
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatal(err)
+			}
+			if res["symmetry"] != tc.sym {
+				t.Errorf("symmetry %v, want %s", res["symmetry"], tc.sym)
+			}
+			got, err := sparse.LoadMM(mtx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, _, gv := got.Raw()
+			_, _, av := A.Raw()
+			for k := range av {
+				if k >= len(gv) || math.Float64bits(gv[k]) != math.Float64bits(av[k]) {
+					t.Fatalf("values read back %v, want %v", gv, av)
+				}
+			}
+		})
 	}
 }
