@@ -106,7 +106,10 @@ type GCRODROptions struct {
 // imaginary parts of its eigenvector; when only one slot is left for a
 // pair, the pair is dropped and fewer than k vectors are kept. New U and
 // C follow from the thin QR of Ĝ·P: C ← Ŵ·Q, U ← V̂·P·R⁻¹, columns of Ĝ·P
-// that are numerically dependent are deflated. CᵀU is carried from one
+// that are numerically dependent are deflated, and so are new columns that
+// A·M nearly annihilates (gain ‖A·M·u‖/‖u‖ = 1/‖u‖ below √ε times the
+// largest gain among the cycle's basis vectors: C = A·M·U would hold for
+// them only to about ε/gain). CᵀU is carried from one
 // update to the next as Qᵀ(ŴᵀV̂)(P·R⁻¹) (recomputed from the vectors every
 // 16 updates and after every rebuild); V_{m−k+1}ᵀU is formed by a blocked
 // kernel, and the new U and C by a fused multi-vector combination. All
@@ -132,13 +135,16 @@ type GCRODROptions struct {
 // rows of Table 1 used a different stopping test.
 //
 // Singular systems: GCRO-DR is not for a singular A·M with b outside its
-// range. Its harmonic Ritz vectors then include a near-null vector whose
-// column of U is scaled by 1/‖A·M·u‖, C = A·M·U holds only to that
-// factor times the rounding error, and the residual estimate drifts
-// below the least-squares minimum while the true residual grows (A =
-// diag(1, …, 49, 0), b = 1: true relative residual 4e4 after 500 steps,
-// reported as not converged). GMRES stops there with ErrBreakdown at the
-// least-squares residual; LSQR and LSMR solve the least-squares problem.
+// range, but two tests keep it from diverging there: the gain test keeps
+// near-null harmonic Ritz vectors out of U, and a cycle whose
+// least-squares solution y is so large that its rounding error (about
+// ε·‖A·M‖·‖y‖) could exceed the residual the cycle started from is
+// refused as a breakdown, x unchanged (the recycled space is dropped and
+// the solve goes on, or, without one, it returns ErrBreakdown). On A =
+// diag(1, …, 49, 0), b = 1, GCRO-DR(30, 10) then stagnates at the
+// least-squares residual 1/√50 (not converged; without the tests it
+// ended at relative residual 4e4), and GMRES stops there with
+// ErrBreakdown. LSQR and LSMR solve the least-squares problem.
 //
 // A GCRODR is not safe for concurrent use. Memory: (M+4+4K)·n floats
 // (U, C and their update copies, the Arnoldi basis and 3 work vectors).
@@ -194,8 +200,8 @@ type GCRODRStats struct {
 	Rebuilt bool
 	// RebuildMatVecs is the number of products with A spent on it.
 	RebuildMatVecs int
-	// Deflated counts recycled vectors dropped as numerically dependent,
-	// at the rebuild and at the updates.
+	// Deflated counts recycled vectors dropped as numerically dependent
+	// or (nearly) annihilated by A·M, at the rebuild and at the updates.
 	Deflated int
 	// Cycles is the number of Arnoldi cycles run.
 	Cycles int

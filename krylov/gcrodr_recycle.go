@@ -21,6 +21,11 @@ const (
 	// updateDropTol: in the thin QR of Ĝ·P, a column reduced below this
 	// fraction of its norm is dropped as dependent.
 	updateDropTol = 1e-10
+	// updateGainTol: a new recycled vector u (‖c‖ = 1 for c = A·M·u)
+	// whose gain 1/‖u‖ is below this fraction of the largest gain among
+	// the cycle's basis vectors is dropped (√ε, as rebuildDropTol): C =
+	// A·M·U holds for it only to about ε/gain relative to ‖c‖.
+	updateGainTol = 1.5e-8
 	// rankTol: the update is skipped (U and C kept) when Ĝ's triangular
 	// factor R has a diagonal entry below rankTol times its largest one.
 	rankTol = 1e-13
@@ -232,10 +237,19 @@ func (s *GCRODR) updateRecycled(jj int) bool {
 	combineSets(combineSet{out: s.u2[:kq], basis: wu, coef: cu, ld: mm, sq: s.usq[:kq]},
 		combineSet{out: s.c2[:kq], basis: wc, coef: cc, ld: mm + 1})
 
+	// Gain test: drop new columns that A·M nearly annihilates.
+	kept := s.dropAnnihilated(G, kq)
+	if kept == 0 {
+		return false // U and C are kept
+	}
+	dropped := kept < kq
+	kq = kept
+
 	// New CᵀU = Qᵀ (ŴᵀV̂) Pu, exact in exact arithmetic; recomputed from
-	// the vectors every ctuRefresh updates to bound the drift.
+	// the vectors every ctuRefresh updates to bound the drift, and when
+	// the gain test dropped columns (Q and Pu no longer match U₂, C₂).
 	s.updates++
-	if s.updates%ctuRefresh == 0 {
+	if dropped || s.updates%ctuRefresh == 0 {
 		s.ctuOK = false
 	} else {
 		t, ctu := &w.t, reuse(&w.ctu, kq, kq)
@@ -373,4 +387,47 @@ func reuse(d *mat.Dense, r, c int) *mat.Dense {
 	d.Reset()
 	d.ReuseAs(r, c)
 	return d
+}
+
+// dropAnnihilated applies the gain test to the kq new columns of an
+// update, U₂ and C₂ = A·M·U₂ with ‖c_i‖ = 1, so that the gain
+// ‖A·M·u_i‖/‖u_i‖ is 1/‖u_i‖ (‖u_i‖² is in usq). A column whose gain is
+// below updateGainTol times the cycle's scale, the largest column norm of
+// Ĝ (the largest gain among the basis vectors V̂ of the cycle), is
+// dropped; the others are moved to the front of U₂, C₂ and usq, in
+// order. It returns the number kept.
+//
+// Such a u is nearly a null vector of A·M: a harmonic Ritz vector of a
+// singular A·M with b outside its range. Its column of U would be scaled
+// by the reciprocal of a round-off gain, and C = A·M·U would hold only
+// to the rounding error times that factor: on A = diag(1, …, 49, 0), b = 1,
+// GCRO-DR(30, 10) kept a column of gain 1e-21 relative, ‖c − A·u‖ = 32,
+// and the residual estimate fell to 1e-4 (the least-squares minimum is 1)
+// while the true residual grew to 2e5.
+func (s *GCRODR) dropAnnihilated(G *mat.Dense, kq int) int {
+	_, mm := G.Dims()
+	col := s.upd.col[:mm+1]
+	scale := 0.0
+	for j := 0; j < mm; j++ {
+		mat.Col(col, j, G)
+		scale = max(scale, smallNorm(col[:min(j+2, mm+1)]))
+	}
+	q := 0
+	for i := 0; i < kq; i++ {
+		nrm := math.Sqrt(s.usq[i])
+		if !(nrm > 0) || math.IsInf(nrm, 0) {
+			nrm = vec.Norm(s.u2[i]) // the sum of squares left the range
+		}
+		if !(1/nrm/scale >= updateGainTol) {
+			s.lastStat.Deflated++
+			continue
+		}
+		if q != i {
+			s.u2[q], s.u2[i] = s.u2[i], s.u2[q]
+			s.c2[q], s.c2[i] = s.c2[i], s.c2[q]
+			s.usq[q] = s.usq[i]
+		}
+		q++
+	}
+	return q
 }
