@@ -172,17 +172,30 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 }
 
 // project minimises the residual over x + M·span(U): h = Cᵀr,
-// r ← r − C h, x ← x + M U h.
+// r ← r − C h, x ← x + M U h. When r lies nearly in span(C) (a solve
+// whose recycled space already holds the solution), one pass of
+// Gram–Schmidt leaves r with components along C of order eps·‖r₀‖, large
+// relative to the small remainder that becomes the cycle's first basis
+// vector, and the recycled space built from that cycle loses the
+// orthonormality of C; a second pass (Kahan's "twice is enough": when
+// the first cancelled more than half of r's norm) removes them.
 func (s *GCRODR) project(r, x []float64, M linop.Operator) {
 	kk := s.kk
 	h := s.hcol[:kk]
-	vec.MultiDot(h, s.c[:kk], r)
-	for i, v := range h {
-		s.tmp[i] = -v
-	}
-	vec.MultiAxpy(r, s.tmp[:kk], s.c[:kk])
 	clear(s.w)
-	vec.MultiAxpy(s.w, h, s.u[:kk])
+	before := vec.Norm(r)
+	for pass := 0; pass < 2; pass++ {
+		vec.MultiDot(h, s.c[:kk], r)
+		for i, v := range h {
+			s.tmp[i] = -v
+		}
+		after := vec.MultiAxpyNorm(r, s.tmp[:kk], s.c[:kk])
+		vec.MultiAxpy(s.w, h, s.u[:kk])
+		if !(after < 0.5*before) {
+			break
+		}
+		before = after
+	}
 	s.addPrecond(x, s.w, M)
 }
 

@@ -33,7 +33,10 @@
 // documented at Grouped:
 //   - Fields with fewer than 12 entries along an axis keep all their
 //     frequencies along it; 1-D fields use the 1-D DFT (as the code's
-//     seq_generator_vec does for vectors).
+//     seq_generator_vec does for vectors), with the same central block
+//     of frequencies −6 … 5 as each axis of a 2-D field, where
+//     seq_generator_vec takes the first 12 unshifted coefficients
+//     (frequencies 0 … 11).
 //   - Components with (numerically) zero variance are dropped instead of
 //     dividing by zero in the normalisation.
 //   - The leading principal component is the most significant bit of the
@@ -44,10 +47,15 @@
 //   - The code walks linked "area_down" pointers that mix bin numbers and
 //     positions and can stop before every bin is visited; we visit all
 //     bins in Gray-code order.
-//   - Inside a bin the code keeps index order; we run Greedy inside each
-//     bin (Frobenius distance on the full fields), starting from the
-//     system nearest to the last one of the previous bin. IndexOrder
-//     restores the code's behaviour.
+//   - Inside a bin the code means to keep index order; we run Greedy
+//     inside each bin (Frobenius distance on the full fields), starting
+//     from the system nearest to the last one of the previous bin.
+//     IndexOrder keeps index order inside each bin, the code's intent.
+//     As written, the code's class area has mutable default arguments
+//     (mat_num=[]), so every bin appends to one shared list and the
+//     first N entries of mat_seq, the only ones petsc_generator reads,
+//     are 0 … N−1: the code's grouped order is the identity permutation
+//     whatever the features.
 //
 // # Driver
 //

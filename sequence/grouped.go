@@ -22,7 +22,8 @@ type GroupedOptions struct {
 	// 2^Dims bins; 0 means DefaultDims (7). At most 20.
 	Dims int
 	// IndexOrder keeps systems in index order inside a bin, as the SKR
-	// code does, instead of ordering them greedily.
+	// code means to (as written it returns the identity order: see the
+	// package documentation), instead of ordering them greedily.
 	IndexOrder bool
 	// Features, if not nil, replaces LowFrequency: it maps a field to its
 	// feature vector (all of the same length). Use it for fields that are
