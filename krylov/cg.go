@@ -42,38 +42,81 @@ import (
 // stagnation; a wrapped ctx.Err() on cancellation. The Result always
 // describes the x returned, with its true residual.
 func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
+	return new(CGSolver).Solve(ctx, A, b, x, o)
+}
+
+// CGSolver is CG with its work vectors kept between solves: a method that
+// runs CG in a loop (such as ot's SNS, one solve per Newton step) sizes
+// them once instead of allocating 3n–4n floats per solve. Solve is CG,
+// with the same iterates, Result and errors, bit for bit. The zero value
+// is ready to use; a CGSolver must not be used by two solves at once.
+type CGSolver struct {
+	r, p, q, z []float64
+	mv         mulDot
+	res        Result // kept here: the monitor's pointer to it escapes
+}
+
+// NewCGSolver returns a CGSolver whose vectors are sized for systems of
+// size n (other sizes work too: the vectors are resized on demand).
+func NewCGSolver(n int) *CGSolver {
+	s := new(CGSolver)
+	s.vectors(n, true)
+	return s
+}
+
+// vectors sizes r, p, q (and z when withZ) to n, reusing their storage.
+func (s *CGSolver) vectors(n int, withZ bool) {
+	s.r, s.p, s.q = resize(s.r, n), resize(s.p, n), resize(s.q, n)
+	if withZ {
+		s.z = resize(s.z, n)
+	}
+}
+
+// Solve solves A x = b as CG does (see CG), reusing s's vectors: a warm
+// solve allocates nothing on its path to convergence (only error and
+// history values, and a rescaled copy of b and x when they are beyond
+// the floating-point range CG is run in).
+func (s *CGSolver) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	const method = "CG"
-	if res, ok, err := rescaled(method, A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return CG(ctx, A, b, x, o) }); ok {
+	if res, ok, err := rescaled(method, A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return s.Solve(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
-	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
+	opt, bnorm, thresh, res0, done, err := start(method, A, b, x, o)
 	if done {
-		return res, err
+		return res0, err
 	}
+	res := &s.res
+	*res = res0
 	n := len(b)
-	mon := newMonitor(ctx, method, &opt, bnorm, &res)
+	mon := newMonitor(ctx, method, &opt, bnorm, res)
 	M := opt.Precond
 
-	r := make([]float64, n)
-	p := make([]float64, n)
-	q := make([]float64, n)
 	// d: a diagonal preconditioner, applied inside the fused updates.
 	var d, z []float64
 	if dp, ok := M.(diagonalPreconditioner); ok && len(dp.InvDiag()) == n {
 		d = dp.InvDiag()
 		M = nil
-	} else if M != nil {
-		z = make([]float64, n)
 	}
-	mv := newMulDot(A)
+	s.vectors(n, M != nil)
+	r, p, q := s.r, s.p, s.q
+	clear(r)
+	clear(p)
+	clear(q)
+	if M != nil {
+		z = s.z
+		clear(z)
+	}
+	s.mv.init(A)
+	mv := &s.mv
+	defer func() { s.mv.op, s.mv.a, s.mv.indptr = nil, nil, nil }() // hold no reference to A
 
-	rnorm, done, err := initialResidual(method, A, b, x, r, q, bnorm, thresh, &res, &mon)
+	rnorm, done, err := initialResidual(method, A, b, x, r, q, bnorm, thresh, res, &mon)
 	if done {
-		return res, err
+		return s.out(err)
 	}
 	rz, err := cgPrecond(M, d, z, r, rnorm, 0)
 	if err != nil {
-		return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+		return s.out(finish(method, A, b, x, q, bnorm, thresh, res, err))
 	}
 	cgDirection(p, r, z, d, 0)
 
@@ -82,20 +125,20 @@ func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Resu
 		pq := mv.apply(q, p)
 		res.MatVecs++
 		if !finite(pq) {
-			return res, finish(method, A, b, x, q, bnorm, thresh, &res,
-				errorf("%s: pᵀAp = %v at iteration %d: %w", method, pq, it, ErrNaN))
+			return s.out(finish(method, A, b, x, q, bnorm, thresh, res,
+				errorf("%s: pᵀAp = %v at iteration %d: %w", method, pq, it, ErrNaN)))
 		}
 		if pq <= 0 {
 			res.Reason = "A is not positive definite"
-			return res, finish(method, A, b, x, q, bnorm, thresh, &res,
-				errorf("%s: pᵀAp = %.3g ≤ 0 at iteration %d: A is indefinite or not symmetric: %w", method, pq, it, ErrIndefinite))
+			return s.out(finish(method, A, b, x, q, bnorm, thresh, res,
+				errorf("%s: pᵀAp = %.3g ≤ 0 at iteration %d: A is indefinite or not symmetric: %w", method, pq, it, ErrIndefinite)))
 		}
 		alpha := rz / pq
 		rr, rdr := vec.CGUpdate(alpha, p, q, x, r, d)
 		rnorm = math.Sqrt(rr)
 		res.Iterations = it
 		if err := mon.record(it, rnorm); err != nil {
-			return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+			return s.out(finish(method, A, b, x, q, bnorm, thresh, res, err))
 		}
 		replaced := false
 		if rnorm <= thresh {
@@ -103,11 +146,11 @@ func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Resu
 			rnorm = residualTo(r, A, b, x)
 			res.MatVecs++
 			if rnorm <= thresh {
-				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+				return s.out(conclude(method, rnorm, bnorm, thresh, res, nil))
 			}
 			if stag.failed(rnorm) {
 				res.Reason = reasonStagnated
-				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+				return s.out(conclude(method, rnorm, bnorm, thresh, res, nil))
 			}
 			replaced = true
 		}
@@ -115,19 +158,25 @@ func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Resu
 		switch {
 		case d != nil && !replaced:
 			if rzNew, err = cgCheckRZ(rdr, it); err != nil {
-				return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+				return s.out(finish(method, A, b, x, q, bnorm, thresh, res, err))
 			}
 		default:
 			if rzNew, err = cgPrecond(M, d, z, r, rnorm, it); err != nil {
-				return res, finish(method, A, b, x, q, bnorm, thresh, &res, err)
+				return s.out(finish(method, A, b, x, q, bnorm, thresh, res, err))
 			}
 		}
 		beta := rzNew / rz
 		rz = rzNew
 		cgDirection(p, r, z, d, beta)
 	}
-	return res, finish(method, A, b, x, q, bnorm, thresh, &res, nil)
+	return s.out(finish(method, A, b, x, q, bnorm, thresh, res, nil))
 }
+
+// out returns the Result of the solve that has just ended with err. It
+// takes err as an argument so that the Result is read after the call
+// that concludes it (Go leaves the order of a plain read and a call in
+// one return statement unspecified).
+func (s *CGSolver) out(err error) (Result, error) { return s.res, err }
 
 // diagonalPreconditioner is a preconditioner that scales by a diagonal:
 // Apply(dst, x) sets dst = InvDiag() ∘ x (precond.Jacobi is one). CG

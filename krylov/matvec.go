@@ -36,26 +36,35 @@ type mulDot struct {
 const mulDotParallelMinNNZ = 1 << 14
 
 func newMulDot(A linop.Operator) *mulDot {
-	m := &mulDot{op: A}
+	m := new(mulDot)
+	m.init(A)
+	return m
+}
+
+// init sets m up for A, reusing m's slices when they are large enough
+// (CGSolver keeps one mulDot between solves).
+func (m *mulDot) init(A linop.Operator) {
+	*m = mulDot{op: A, partials: m.partials[:0], bounds: m.bounds[:0]}
 	a, ok := A.(*sparse.CSR)
 	if !ok {
-		return m
+		return
 	}
 	r, c := a.Dims()
 	if r != c {
-		return m
+		return
 	}
 	m.a = a
 	m.indptr, _, _ = a.Raw()
 	nb := (r + vec.Chunk - 1) / vec.Chunk
-	m.partials = make([]float64, nb)
+	m.partials = resize(m.partials, nb)
 	m.parts = 1
 	if a.NNZ() >= mulDotParallelMinNNZ {
 		m.parts = min(par.Procs(), nb)
 	}
 	// Split the blocks between the parts so that each part gets about the
 	// same number of stored entries plus rows.
-	m.bounds = make([]int, m.parts+1)
+	m.bounds = resize(m.bounds, m.parts+1)
+	clear(m.bounds)
 	total := a.NNZ() + r
 	blk := 0
 	for p := 1; p < m.parts; p++ {
@@ -66,7 +75,15 @@ func newMulDot(A linop.Operator) *mulDot {
 		m.bounds[p] = blk
 	}
 	m.bounds[m.parts] = nb
-	return m
+}
+
+// resize returns s with length n, reusing its storage when the capacity
+// allows (the contents are then stale) and allocating otherwise.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	return s[:n]
 }
 
 // apply sets q = A·p and returns pᵀq.

@@ -76,8 +76,10 @@ type snsWork struct {
 	grad, dir []float64 // reduced: n + m − 1
 	diag, inv []float64 // Jacobi preconditioner: diag(M̃) and its inverse
 	jacobi    linop.Operator
-	F0, G0    []float64 // potentials at the current iterate
-	sel       []float64 // selection scratch, n·m
+	F0, G0    []float64        // potentials at the current iterate
+	sel       []float64        // selection scratch, n·m
+	cg        *krylov.CGSolver // one CG workspace for all Newton steps
+	cgOpt     krylov.Options
 }
 
 // dual evaluates D at the current w.F, w.G (in units of reg), writing the
@@ -127,6 +129,7 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 		diag: make([]float64, k), inv: make([]float64, k),
 		F0: make([]float64, n), G0: make([]float64, m),
 		sel: make([]float64, n*m),
+		cg:  krylov.NewCGSolver(k),
 	}
 	s.jacobi = linop.Diag(s.inv)
 	if w.plan == nil {
@@ -189,7 +192,8 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 			s.inv[i] = 1 / ((1 + snsRidge) * d)
 		}
 		clear(s.dir)
-		cgRes, cgErr := krylov.CG(c.ctx, &s.h, s.grad, s.dir, &krylov.Options{RTol: rtol, MaxIter: r.cgMaxIter, Precond: s.jacobi})
+		s.cgOpt = krylov.Options{RTol: rtol, MaxIter: r.cgMaxIter, Precond: s.jacobi}
+		cgRes, cgErr := s.cg.Solve(c.ctx, &s.h, s.grad, s.dir, &s.cgOpt)
 		res.CGIterations += cgRes.Iterations
 		if errors.Is(cgErr, context.Canceled) || errors.Is(cgErr, context.DeadlineExceeded) {
 			return false, errorf("sns: cancelled in CG at iteration %d: %w", res.Iterations, cgErr)
