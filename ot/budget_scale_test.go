@@ -4,24 +4,11 @@ import (
 	"context"
 	"errors"
 	"math"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 )
-
-// randCost returns an n×m matrix of uniform [0, 1) costs.
-func randCost(seed uint64, n, m int) *mat.Dense {
-	rng := rand.New(rand.NewPCG(seed, 7))
-	C := mat.NewDense(n, m, nil)
-	for i := 0; i < n; i++ {
-		for j := 0; j < m; j++ {
-			C.Set(i, j, rng.Float64())
-		}
-	}
-	return C
-}
 
 // TestEpsScalingBudgetInSchedule: when MaxIter runs out during the
 // ε-scaling schedule, the result must still be an iterate at reg (rows
@@ -33,7 +20,7 @@ func randCost(seed uint64, n, m int) *mat.Dense {
 func TestEpsScalingBudgetInSchedule(t *testing.T) {
 	ctx := context.Background()
 	n, m := 30, 40
-	C := randCost(1, n, m)
+	C := randomCost(1, n, m)
 	for _, mass := range []float64{1, 1e4} {
 		a, b := Uniform(n), Uniform(m)
 		for i := range a {
@@ -65,7 +52,7 @@ func TestEpsScalingBudgetInSchedule(t *testing.T) {
 // the fix, with zero-mass bins removed, the index of the reduced problem
 // was printed (F0[2] for F0[3] when a[0] = 0).
 func TestWarmStartErrorIndex(t *testing.T) {
-	C := randCost(2, 5, 6)
+	C := randomCost(2, 5, 6)
 	a := []float64{0, 1, 1, 1, 1}
 	b := []float64{1, 0, 1, 0.5, 1, 0.5}
 	for _, tc := range []struct {
@@ -89,7 +76,7 @@ func TestWarmStartErrorIndex(t *testing.T) {
 // NaN compares false) and EMD returned "converged" with a NaN marginal
 // error, against the package's promise of finite results.
 func TestMassOverflow(t *testing.T) {
-	C := randCost(3, 4, 5)
+	C := randomCost(3, 4, 5)
 	a := []float64{1e308, 1e308, 1e308, 1e308}
 	b := []float64{0.8e308, 0.8e308, 0.8e308, 0.8e308, 0.8e308}
 	if res, err := EMD(context.Background(), a, b, C, nil); !errors.Is(err, ErrInput) {
@@ -109,7 +96,7 @@ func TestMassOverflow(t *testing.T) {
 // and the plan changed (marginal error 3.8 instead of 0.08).
 func TestUnbalancedScaleInvariance(t *testing.T) {
 	ctx := context.Background()
-	C := randCost(4, 6, 7)
+	C := randomCost(4, 6, 7)
 	ref, err := SinkhornUnbalanced(ctx, nil, nil, C, 0.1, 1, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -137,7 +124,7 @@ func TestUnbalancedScaleInvariance(t *testing.T) {
 // this test.
 func TestUnbalancedStartsAsPOT(t *testing.T) {
 	n, m := 6, 5
-	C := randCost(5, n, m)
+	C := randomCost(5, n, m)
 	a := []float64{0, 0.3, 0, 0.2, 0.4, 0.1}
 	b := []float64{0.2, 0.2, 0.3, 0.1, 0.2}
 	reg, regM := 0.1, 1.0
@@ -189,7 +176,7 @@ func TestUnbalancedStartsAsPOT(t *testing.T) {
 // 1e154 and overflowed to +Inf, so the stopping rule never held and the
 // solve ended with an error blaming reg.
 func TestHugeMass(t *testing.T) {
-	C := randCost(6, 8, 9)
+	C := randomCost(6, 8, 9)
 	for _, mass := range []float64{1, 1e300} {
 		a, b := Uniform(8), Uniform(9)
 		for i := range a {
