@@ -525,6 +525,9 @@ func (s *lsScaledOp) arg(x []float64) []float64 {
 // the runs ask, and scales the result back at once (scaling back by 2^e
 // and then by 2^−f could overflow in between).
 func lsSolve(ctx context.Context, method string, A linop.Operator, b, x []float64, o *LSOptions, defTol float64, core lsCore) (LSResult, error) {
+	if A == nil {
+		panic("krylov: " + method + ": nil operator")
+	}
 	sc := lsScale{retry: true}
 	sc.e, _ = rescaleExp(b, nil) // 0 when b is in range
 	if !isZero(x) {

@@ -486,3 +486,19 @@ func TestLSExtremeScales(t *testing.T) {
 		}
 	}
 }
+
+// A nil operator is a programmer error: LSQR and LSMR panic with a
+// message naming the method, not with a nil dereference inside.
+func TestLSNilOperatorPanics(t *testing.T) {
+	for _, s := range lsSolvers {
+		t.Run(s.name, func(t *testing.T) {
+			defer func() {
+				msg, _ := recover().(string)
+				if want := "krylov: " + s.name + ": nil operator"; msg != want {
+					t.Errorf("panic %q, want %q", msg, want)
+				}
+			}()
+			s.solve(context.Background(), nil, []float64{1}, []float64{0}, nil)
+		})
+	}
+}

@@ -35,6 +35,8 @@ type scaled struct {
 
 func (s scaled) Dims() (r, c int) { return s.a.Dims() }
 func (s scaled) Apply(dst, x []float64) {
+	r, c := s.a.Dims()
+	checkDims("Scaled.Apply", r, c, dst, x)
 	s.a.Apply(dst, x)
 	for i := range dst {
 		dst[i] *= s.alpha
@@ -44,6 +46,8 @@ func (s scaled) Apply(dst, x []float64) {
 type scaledT struct{ scaled }
 
 func (s scaledT) ApplyT(dst, x []float64) {
+	r, c := s.a.Dims()
+	checkDims("Scaled.ApplyT", c, r, dst, x)
 	s.a.(Transposer).ApplyT(dst, x)
 	for i := range dst {
 		dst[i] *= s.alpha
@@ -68,6 +72,8 @@ type shifted struct {
 
 func (s shifted) Dims() (r, c int) { return s.a.Dims() }
 func (s shifted) Apply(dst, x []float64) {
+	r, c := s.a.Dims()
+	checkDims("Shifted.Apply", r, c, dst, x)
 	s.a.Apply(dst, x)
 	for i, v := range x {
 		dst[i] += s.sigma * v
@@ -77,6 +83,8 @@ func (s shifted) Apply(dst, x []float64) {
 type shiftedT struct{ shifted }
 
 func (s shiftedT) ApplyT(dst, x []float64) {
+	r, c := s.a.Dims()
+	checkDims("Shifted.ApplyT", c, r, dst, x)
 	s.a.(Transposer).ApplyT(dst, x)
 	for i, v := range x {
 		dst[i] += s.sigma * v
@@ -192,6 +200,8 @@ type sum struct {
 
 func (s *sum) Dims() (r, c int) { return s.a.Dims() }
 func (s *sum) Apply(dst, x []float64) {
+	r, c := s.a.Dims()
+	checkDims("Sum.Apply", r, c, dst, x)
 	s.a.Apply(dst, x)
 	s.b.Apply(s.tmp, x)
 	for i, v := range s.tmp {
@@ -202,6 +212,8 @@ func (s *sum) Apply(dst, x []float64) {
 type sumT struct{ *sum }
 
 func (s sumT) ApplyT(dst, x []float64) {
+	r, c := s.a.Dims()
+	checkDims("Sum.ApplyT", c, r, dst, x)
 	s.a.(Transposer).ApplyT(dst, x)
 	s.b.(Transposer).ApplyT(s.tmpT, x)
 	for i, v := range s.tmpT {

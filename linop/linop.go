@@ -21,6 +21,8 @@ import (
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/internal/vec"
 )
 
 // Operator is a linear map from R^c to R^r.
@@ -90,7 +92,8 @@ func (t transpose) ApplyT(dst, x []float64) { t.a.Apply(dst, x) }
 // Dense adapts a gonum matrix (anything implementing mat.Matrix, including
 // *mat.Dense and *mat.SymDense) to a Transposer. The product costs one
 // dense BLAS call, O(r·c); for *mat.Dense (and other mat.RawMatrixer) it
-// allocates nothing. It keeps a reference to m.
+// allocates nothing. It keeps a reference to m. Apply and ApplyT panic if
+// dst and x share memory (BLAS would read x while writing dst).
 func Dense(m mat.Matrix) Transposer {
 	if m == nil {
 		panic("linop: Dense: nil matrix")
@@ -105,6 +108,10 @@ func (d dense) Dims() (r, c int) { return d.m.Dims() }
 func (d dense) Apply(dst, x []float64) {
 	r, c := d.m.Dims()
 	checkDims("Dense.Apply", r, c, dst, x)
+	if vec.Overlap(dst, x) {
+		// BLAS Gemv would read x while writing dst: a wrong answer.
+		panic("linop: Dense.Apply: dst and x share memory")
+	}
 	if len(dst) == 0 {
 		return
 	}
@@ -123,6 +130,10 @@ func (d dense) Apply(dst, x []float64) {
 func (d dense) ApplyT(dst, x []float64) {
 	r, c := d.m.Dims()
 	checkDims("Dense.ApplyT", c, r, dst, x)
+	if vec.Overlap(dst, x) {
+		// BLAS Gemv would read x while writing dst: a wrong answer.
+		panic("linop: Dense.ApplyT: dst and x share memory")
+	}
 	if len(dst) == 0 {
 		return
 	}

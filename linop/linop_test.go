@@ -255,3 +255,48 @@ func TestConstructorPanics(t *testing.T) {
 		})
 	}
 }
+
+// trusting is a user operator that relies on the Operator contract for its
+// lengths, as an operator may: it does not check them.
+type trusting int
+
+func (n trusting) Dims() (r, c int)        { return int(n), int(n) }
+func (n trusting) Apply(dst, x []float64)  { copy(dst, x) }
+func (n trusting) ApplyT(dst, x []float64) { copy(dst, x) }
+
+// Scaled, Shifted and Sum check the lengths themselves, as Product does:
+// wrapping an operator that trusts its callers must not turn a wrong
+// length into a silent wrong answer or a bare index-out-of-range panic.
+func TestWrapperLengthPanics(t *testing.T) {
+	A := trusting(3)
+	short, ok3 := make([]float64, 2), make([]float64, 3)
+	for _, tc := range []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"Scaled.Apply", func() { linop.Scaled(2, A).Apply(ok3, short) }, "linop: Scaled.Apply: 3×3 operator with len(dst)=3, len(x)=2"},
+		{"Scaled.ApplyT", func() { linop.Scaled(2, A).(linop.Transposer).ApplyT(short, ok3) }, "linop: Scaled.ApplyT: 3×3 operator with len(dst)=2, len(x)=3"},
+		{"Shifted.Apply", func() { linop.Shifted(A, 1).Apply(ok3, short) }, "linop: Shifted.Apply: 3×3 operator with len(dst)=3, len(x)=2"},
+		{"Shifted.Apply short dst", func() { linop.Shifted(A, 1).Apply(short, ok3) }, "linop: Shifted.Apply: 3×3 operator with len(dst)=2, len(x)=3"},
+		{"Shifted.ApplyT", func() { linop.Shifted(A, 1).(linop.Transposer).ApplyT(ok3, short) }, "linop: Shifted.ApplyT: 3×3 operator with len(dst)=3, len(x)=2"},
+		{"Sum.Apply", func() { linop.Sum(A, A).Apply(short, ok3) }, "linop: Sum.Apply: 3×3 operator with len(dst)=2, len(x)=3"},
+		{"Sum.ApplyT", func() { linop.Sum(A, A).(linop.Transposer).ApplyT(make([]float64, 4), ok3) }, "linop: Sum.ApplyT: 3×3 operator with len(dst)=4, len(x)=3"},
+		// BLAS reads x while writing dst: Dense(A).Apply(x, x) gave [0 0]
+		// for the swap matrix and x = [1 2], silently.
+		{"Dense.Apply aliased", func() { linop.Dense(mat.NewDense(3, 3, nil)).Apply(ok3, ok3) }, "linop: Dense.Apply: dst and x share memory"},
+		{"Dense.ApplyT overlapping", func() {
+			v := make([]float64, 5)
+			linop.Dense(mat.NewDense(3, 3, nil)).(linop.Transposer).ApplyT(v[:3], v[2:])
+		}, "linop: Dense.ApplyT: dst and x share memory"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if r, _ := recover().(string); r != tc.want {
+					t.Errorf("panic %q, want %q", r, tc.want)
+				}
+			}()
+			tc.f()
+		})
+	}
+}
