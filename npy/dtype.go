@@ -416,7 +416,9 @@ func halfToFloat64(h uint16) float64 {
 		if frac == 0 {
 			v = math.Inf(1)
 		} else {
-			v = math.NaN()
+			// Keep sign and payload, as NumPy's npy_halfbits_to_doublebits:
+			// the 10 fraction bits become the top of the 52.
+			return math.Float64frombits(uint64(h&0x8000)<<48 | 0x7ff<<52 | uint64(h&0x3ff)<<42)
 		}
 	default: // (1024+frac)·2^(exp-25)
 		v = math.Ldexp(1024+frac, exp-25)

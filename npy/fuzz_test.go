@@ -116,6 +116,8 @@ func FuzzReadNPZ(f *testing.F) {
 			checkFuzzErr(t, err)
 			_, err = z.ReadInt64(name)
 			checkFuzzErr(t, err)
+			_, err = z.ReadString(name)
+			checkFuzzErr(t, err)
 		}
 	})
 }

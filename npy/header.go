@@ -51,27 +51,41 @@ const (
 )
 
 // shapeLen returns the product of shape, or ok=false if a dimension is
-// negative or the product overflows. A zero dimension makes the product 0
-// whatever the others are, as in NumPy.
+// negative or the product of the non-zero dimensions overflows. A zero
+// dimension makes the product 0, but as in NumPy (which refuses
+// np.empty((2**62, 2**62, 0)) as "array is too big") the other dimensions
+// must still have a representable product.
 func shapeLen(shape []int) (int, bool) {
-	zero := false
-	for _, d := range shape {
-		if d < 0 {
-			return 0, false
-		}
-		zero = zero || d == 0
+	span, zero, ok := shapeSpan(shape)
+	if !ok {
+		return 0, false
 	}
 	if zero {
 		return 0, true
 	}
-	n := 1
+	return span, true
+}
+
+// shapeSpan returns the product of the non-zero dimensions of shape and
+// whether any dimension is zero; ok is false if a dimension is negative or
+// the product overflows. NumPy bounds this product times the item size,
+// whatever the zero dimensions are.
+func shapeSpan(shape []int) (span int, zero, ok bool) {
+	span = 1
 	for _, d := range shape {
-		if n > math.MaxInt/d {
-			return 0, false
+		switch {
+		case d < 0:
+			return 0, false, false
+		case d == 0:
+			zero = true
+		default:
+			if span > math.MaxInt/d {
+				return 0, false, false
+			}
+			span *= d
 		}
-		n *= d
 	}
-	return n, true
+	return span, zero, true
 }
 
 // readHeader reads the magic string, version, header length and header

@@ -194,7 +194,8 @@ func TestShapeLen(t *testing.T) {
 	}{
 		{nil, 1, true},
 		{[]int{3, 4}, 12, true},
-		{[]int{big, big, 0}, 0, true}, // a zero dimension wins, as in NumPy
+		{[]int{big, big, 0}, 0, false}, // NumPy: "array is too big", even though empty
+		{[]int{big, 0}, 0, true},
 		{[]int{big, 4}, 0, false},
 		{[]int{2, -1}, 0, false},
 		{[]int{0, -1}, 0, false},

@@ -65,6 +65,10 @@ func readString(r io.Reader) (string, error) {
 	}
 	width := size
 	if descr[0] == 'U' {
+		// Compare before multiplying: 4*size can overflow int.
+		if size > maxStringBytes/4 {
+			return "", fmt.Errorf("%w: string of %d characters exceeds the limit of %d bytes", ErrFormat, size, maxStringBytes)
+		}
 		width = 4 * size
 	}
 	if width > maxStringBytes {
@@ -77,9 +81,14 @@ func readString(r io.Reader) (string, error) {
 		}
 		return "", err
 	}
+	// Read to the end of the stream: for an archive member that is where
+	// archive/zip reports a CRC mismatch or a truncated deflate stream.
 	var extra [1]byte
-	if k, _ := r.Read(extra[:]); k > 0 {
+	switch k, err := io.ReadFull(r, extra[:]); {
+	case k > 0:
 		return "", fmt.Errorf("%w: trailing bytes after the string data", ErrFormat)
+	case err != io.EOF:
+		return "", err
 	}
 	if descr[0] != 'U' {
 		return strings.TrimRight(string(buf), "\x00"), nil
