@@ -66,6 +66,14 @@ func shapeLen(shape []int) (int, bool) {
 	return span, true
 }
 
+// tooBig reports whether the non-zero dimensions of shape hold more bytes
+// of itemsize each than NumPy (and this package) can address, 2⁶²: NumPy
+// refuses such a shape even when a zero dimension makes the array empty.
+func tooBig(shape []int, itemsize int) bool {
+	span, _, _ := shapeSpan(shape)
+	return int64(span) > (1<<62)/int64(itemsize)
+}
+
 // shapeSpan returns the product of the non-zero dimensions of shape and
 // whether any dimension is zero; ok is false if a dimension is negative or
 // the product overflows. NumPy bounds this product times the item size,

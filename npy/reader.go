@@ -74,9 +74,7 @@ func newReader(r io.Reader, size int64, path, key string) (*Reader, error) {
 	}
 	n, _ := shapeLen(h.Shape) // parseHeaderDict checked it
 	rd := &Reader{br: br, h: h, dt: dt, n: n, path: path, key: key}
-	// NumPy bounds the byte count of the non-zero dimensions even when a
-	// zero dimension makes the array empty.
-	if span, _, _ := shapeSpan(h.Shape); int64(span) > (1<<62)/int64(dt.size) {
+	if tooBig(h.Shape, dt.size) {
 		return nil, rd.fail(fmt.Errorf("%w: shape %s of %s needs more bytes than this machine can address", ErrFormat, FormatShape(h.Shape), dt.name()))
 	}
 	if size >= 0 {

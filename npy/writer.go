@@ -71,7 +71,7 @@ func newWriter(w io.Writer, h Header, path, key string) (*Writer, error) {
 	if !ok {
 		return nil, wrap(path, key, fmt.Errorf("%w: invalid shape %v (negative or overflowing)", ErrShape, h.Shape))
 	}
-	if span, _, _ := shapeSpan(h.Shape); int64(span) > (1<<62)/int64(dt.size) {
+	if tooBig(h.Shape, dt.size) {
 		// NumPy could not load it: np.load refuses "array is too big".
 		return nil, wrap(path, key, fmt.Errorf("%w: shape %s of %s needs more bytes than NumPy can address", ErrShape, FormatShape(h.Shape), dt.name()))
 	}
