@@ -62,6 +62,12 @@ type MMHeader struct {
 //     as is a skew-symmetric file with a diagonal entry (SciPy accepts both).
 //   - NaN and infinite values are refused: no solver can use them, and
 //     failing at the line that holds them beats failing later.
+//   - Also refused where SciPy accepts them: a symmetric, skew-symmetric
+//     or hermitian header with a non-square size line, a pattern
+//     skew-symmetric header, dimensions above MaxDim (the CSR's int32
+//     column indices), and an entry line with more tokens than its field
+//     needs (a value in a pattern file, a trailing comment). A UTF-8 byte
+//     order mark before the banner is skipped.
 //   - Integer values are read exactly as 64-bit integers and stored as
 //     float64 (exact up to 2⁵³ in magnitude).
 //   - Comment lines (first non-blank character '%') and blank lines are
@@ -72,7 +78,9 @@ type MMHeader struct {
 //     otherwise, so a header that lies cannot make the reader allocate
 //     more than the input justifies. Memory is O(rows + cols + entries);
 //     the rows and columns are the header's, so a header declaring 2³¹
-//     rows costs 16 GiB of row pointers however few entries follow.
+//     rows costs 16 GiB of row pointers however few entries follow, and
+//     one declaring 2³¹ columns as much unless the entries are in
+//     row-major order.
 //   - Numbers are decimal (digits, optional point and exponent): no hex
 //     floats, digit separators or Fortran "D" exponents. Values are
 //     converted with correct rounding, so a value written in shortest

@@ -30,7 +30,7 @@ func (s *mmScanner) next() ([]byte, error) {
 	if err == bufio.ErrBufferFull {
 		s.long = append(s.long[:0], b...)
 		for err == bufio.ErrBufferFull {
-			if len(s.long) > mmMaxLine {
+			if len(s.long) > mmMaxLine+1 { // longer even without a "\r" of "\r\n"
 				return nil, &MMError{Line: s.line + 1, Msg: fmt.Sprintf("line longer than %d bytes", mmMaxLine)}
 			}
 			b, err = s.br.ReadSlice('\n')
@@ -44,15 +44,15 @@ func (s *mmScanner) next() ([]byte, error) {
 	if len(b) == 0 {
 		return nil, io.EOF
 	}
-	if len(b) > mmMaxLine {
-		return nil, &MMError{Line: s.line + 1, Msg: fmt.Sprintf("line longer than %d bytes", mmMaxLine)}
-	}
 	s.line++
 	if b[len(b)-1] == '\n' {
 		b = b[:len(b)-1]
 	}
 	if len(b) > 0 && b[len(b)-1] == '\r' {
 		b = b[:len(b)-1]
+	}
+	if len(b) > mmMaxLine {
+		return nil, &MMError{Line: s.line, Msg: fmt.Sprintf("line longer than %d bytes", mmMaxLine)}
 	}
 	return b, nil
 }

@@ -190,9 +190,10 @@ func readMMDense(r io.Reader, name string, lim mmLimits, hint int64) (*mat.Dense
 // few-byte file can declare 2³¹−1 rows, whose CSR row pointers alone take
 // 16 GiB. The estimate is a lower bound, so a read that could succeed is
 // never refused: the triplets already read plus the row pointers of the
-// result (8 bytes per row); with dense, the rows·cols values of a
-// mat.Dense instead. No
-// check where that memory is unknown (sysmem.Usable) or p.mem is nil.
+// result (8 bytes per row), and as much per column when the entries are
+// not in row-major order (assembly then buckets them by column, see
+// assembleReal); with dense, the rows·cols values of a mat.Dense instead.
+// No check where that memory is unknown (sysmem.Usable) or p.mem is nil.
 func (p *mmParser) checkMemory(dense bool) error {
 	if p.mem == nil {
 		return nil
@@ -213,6 +214,10 @@ func (p *mmParser) checkMemory(dense bool) error {
 	} else {
 		need += 8 * (float64(h.Rows) + 1)
 		what = "for its CSR row pointers and the entries read"
+		if p.mirror || !p.rowMajor {
+			need += 8 * (float64(h.Cols) + 1)
+			what = "for its row and column pointers and the entries read"
+		}
 	}
 	if need <= float64(lim.Bytes) {
 		return nil

@@ -760,6 +760,10 @@ func TestMMMemoryCheck(t *testing.T) {
 		{"csr fits", big, false, fake(64*mib, true), ""},
 		{"tall refused", mmHdr + "1000000 1 1\n1 1 2.5\n", false, fake(mib, true), "line 2: a 1000000×1 matrix with 1 stored entries needs at least 7.6 MiB for its CSR row pointers"},
 		{"wide fits", mmHdr + "1 1000000 1\n1 1 2.5\n", false, fake(mib, true), ""},
+		// Entries not in row-major order are bucketed by column: 8 bytes
+		// per column too, which a 2³¹-column header would make 16 GiB.
+		{"wide column-major refused", mmHdr + "2 1000000 2\n2 1 2.5\n1 2 1\n", false, fake(mib, true), "line 2: a 2×1000000 matrix with 2 stored entries needs at least 7.6 MiB for its row and column pointers and the entries read"},
+		{"wide unsorted refused", mmHdr + "2 1000000 2\n2 2 2.5\n1 1 1\n", false, fake(mib, true), "needs at least 7.6 MiB for its row and column pointers"},
 		{"csr memory unknown", big, false, fake(0, false), ""},
 		{"dense refused", arr, true, fake(4*mib, true), "line 2: a 1000×1000 matrix with 1000000 stored entries needs at least 22.9 MiB as a dense matrix, more than this machine's 4.0 MiB of memory"},
 		{"dense fits", arr, true, fake(64*mib, true), ""},
@@ -834,5 +838,23 @@ func TestReadMMIntegerSkewZero(t *testing.T) {
 	}
 	if v := d.At(0, 1); v != 0 || math.Signbit(v) {
 		t.Errorf("dense mirror of 0 is %v (sign bit %v), want +0", v, math.Signbit(v))
+	}
+}
+
+// TestReadMMLineAtLimit: a line of exactly mmMaxLine bytes is accepted
+// whatever ends it; the limit counts the line, not its "\n" or "\r\n".
+func TestReadMMLineAtLimit(t *testing.T) {
+	entry := "1 1 2.5"
+	line := strings.Repeat(" ", mmMaxLine-len(entry)) + entry
+	for _, end := range []string{"", "\n", "\r\n"} {
+		m, err := mmReadString(mmHdr + "1 1 1\n" + line + end)
+		if err != nil {
+			t.Fatalf("line of %d bytes ending %q: %v", mmMaxLine, end, err)
+		}
+		mmCheckEntries(t, m.Real, [][]float64{{2.5}})
+		_, err = mmReadString(mmHdr + "1 1 1\n " + line + end)
+		if err == nil || !strings.Contains(err.Error(), "line 3: line longer than 1048576 bytes") {
+			t.Errorf("line of %d bytes ending %q: err = %v, want line 3 too long", mmMaxLine+1, end, err)
+		}
 	}
 }

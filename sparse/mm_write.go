@@ -60,8 +60,8 @@ func mmWriteErrorf(format string, args ...any) error {
 // (1-based, row by row), explicit zeros included. Real values are written
 // in the shortest decimal form that reads back to the same float64
 // (strconv 'g' with precision −1), so a write then a read reproduces A
-// exactly; integer values are written as integers. See MMWriteOptions for
-// the field and symmetry.
+// exactly; integer values are written as integers, digit for digit. See
+// MMWriteOptions for the field and symmetry.
 //
 // It returns an error, before writing anything, if a value is NaN or
 // infinite, if the integer field is asked for and a value is not an
@@ -139,7 +139,7 @@ func WriteMM(w io.Writer, A *CSR, o *MMWriteOptions) error {
 				b = strconv.AppendFloat(b, val[k], 'g', -1, 64)
 			case MMInteger:
 				b = append(b, ' ')
-				b = strconv.AppendFloat(b, val[k], 'f', -1, 64)
+				b = strconv.AppendInt(b, int64(val[k]), 10) // exact: checked integral and in range
 			}
 			b = append(b, '\n')
 			bw.Write(b)
@@ -260,7 +260,7 @@ func WriteMMDense(w io.Writer, m mat.Matrix, o *MMWriteOptions) error {
 		}
 		for i := i0; i < r; i++ {
 			if field == MMInteger {
-				b = strconv.AppendFloat(b[:0], m.At(i, j), 'f', -1, 64)
+				b = strconv.AppendInt(b[:0], int64(m.At(i, j)), 10) // exact: checked integral and in range
 			} else {
 				b = strconv.AppendFloat(b[:0], m.At(i, j), 'g', -1, 64)
 			}

@@ -3,6 +3,7 @@ package sparse
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -431,5 +432,41 @@ func TestSaveMMLoadMM(t *testing.T) {
 	}
 	if got, _ := os.Stat(fresh); got.Mode().Perm() != want.Mode().Perm() {
 		t.Errorf("new file mode %v, os.Create gives %v", got.Mode(), want.Mode())
+	}
+}
+
+// TestWriteMMIntegerExactDigits checks that the integer field writes each
+// value's exact decimal digits: beyond 2⁵³ the shortest float form is not
+// the integer ('f' of −2⁶³ is -9223372036854776000, which overflows
+// int64, so neither ReadMM nor SciPy could read the file back).
+func TestWriteMMIntegerExactDigits(t *testing.T) {
+	vals := []float64{-(1 << 63), 1<<63 - 1024, 1<<53 + 2, math.Copysign(0, -1)}
+	want := []string{"-9223372036854775808", "9223372036854774784", "9007199254740994", "0"}
+	b := NewCOO(len(vals), 1, 0)
+	for i, v := range vals {
+		b.Append(i, 0, v)
+	}
+	A := b.ToCSR()
+	m, text := mmRoundTrip(t, A, &MMWriteOptions{Field: MMInteger})
+	mmSameCSR(t, m.Real, A)
+	var buf bytes.Buffer
+	if err := WriteMMDense(&buf, A.ToDense(), &MMWriteOptions{Field: MMInteger}); err != nil {
+		t.Fatal(err)
+	}
+	dense := buf.String()
+	d, err := ReadMMDense(&buf)
+	if err != nil {
+		t.Fatalf("ReadMMDense of written file: %v\n%s", err, dense)
+	}
+	if !mat.Equal(d, A.ToDense()) {
+		t.Errorf("dense read back %v, want %v", mat.Formatted(d), mat.Formatted(A.ToDense()))
+	}
+	for i, w := range want {
+		if !strings.Contains(text, fmt.Sprintf("\n%d 1 %s\n", i+1, w)) {
+			t.Errorf("coordinate file lacks entry %d as %s:\n%s", i+1, w, text)
+		}
+		if !strings.Contains(dense, "\n"+w+"\n") {
+			t.Errorf("array file lacks %s:\n%s", w, dense)
+		}
 	}
 }
