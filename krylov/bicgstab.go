@@ -186,21 +186,22 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 			return res, finish(method, A, b, x, t, bnorm, thresh, &res,
 				errorf("%s: A·ŝ is not finite at iteration %d: %w", method, it, ErrNaN))
 		}
-		if tnorm == 0 {
-			return res, breakdown(it, "tᵀt = 0 (A·ŝ = 0 for s ≠ 0: A is singular)")
-		}
-		omega = overSq(ts, tt, tnorm)
-		if math.Abs(ts) <= tiny*tnorm*snorm {
-			// x + αp̂ and r = s are valid: restart from them.
+		if tnorm == 0 || math.Abs(ts) <= tiny*tnorm*snorm {
+			// x + αp̂ and r = s are valid: iteration it ends with them
+			// (recorded), and the recurrence restarts from them if it may.
 			rnorm = snorm
+			if err := mon.record(it, rnorm); err != nil {
+				return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
+			}
+			if tnorm == 0 {
+				return res, breakdown(it, "tᵀt = 0 (A·ŝ = 0 for s ≠ 0: A is singular)")
+			}
 			if restart() {
-				if err := mon.record(it, rnorm); err != nil {
-					return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
-				}
 				continue
 			}
 			return res, breakdown(it, "ω = tᵀs/tᵀt = 0 (the stabilising step makes no progress)")
 		}
+		omega = overSq(ts, tt, tnorm)
 		if M != nil {
 			rnorm = math.Sqrt(vec.AxpyAxpyNorm2(omega, shat, x, -omega, t, r))
 		} else {

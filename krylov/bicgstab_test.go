@@ -91,6 +91,33 @@ func TestBiCGStabBreakdowns(t *testing.T) {
 	}
 }
 
+// A breakdown of the stabilising step comes after the half step that
+// moved x: that iteration counts, in History and Progress as in
+// Iterations.
+func TestBiCGStabBreakdownHistory(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		a    *mat.Dense
+		b    []float64
+	}{
+		{"ω", mat.NewDense(2, 2, []float64{-3, -3, -3, 0}), []float64{1, 0}},
+		// s = (−1, 1) is in the null space of A: t = A s = 0.
+		{"tᵀt", mat.NewDense(2, 2, []float64{1, 1, 0, 0}), []float64{1, 1}},
+	} {
+		calls := 0
+		x := make([]float64, 2)
+		res, err := BiCGStab(context.Background(), linop.Dense(c.a), c.b, x,
+			&Options{RTol: 1e-12, History: true, Progress: func(int, float64) { calls++ }})
+		if !errors.Is(err, ErrBreakdown) || !strings.Contains(err.Error(), c.name) || res.Iterations != 1 {
+			t.Errorf("%s: err = %v, %+v", c.name, err, res)
+		}
+		if len(res.History) != res.Iterations+1 || calls != res.Iterations {
+			t.Errorf("%s: %d iterations, History %v, %d progress calls", c.name, res.Iterations, res.History, calls)
+		}
+		ktCheck(t, c.a, c.b, x, res, 0)
+	}
+}
+
 // restartA, restartB: after the first step (α = −1 and ω = 1/2, exact in
 // floating point) r = (2, 1, 1) is orthogonal to r̂ = b, with ‖r‖² = 6 <
 // ‖b‖² = 12.

@@ -82,7 +82,7 @@ func IDRS(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Re
 		s = min(DefaultShadow, n) // IDR(n) is exact in n+1 steps; s > n has no meaning
 	}
 	if s < 0 || s > n {
-		return Result{Reason: "invalid options"}, errorf("%s: %w: Shadow %d (must be in [1, n = %d])", method, ErrOption, opt.Shadow, n)
+		return Result{Reason: "invalid options", Residual: math.NaN(), RelResidual: math.NaN()}, errorf("%s: %w: Shadow %d (must be in [1, n = %d])", method, ErrOption, opt.Shadow, n)
 	}
 	w := newIDRS(n, s, opt.Precond != nil)
 	mon := newMonitor(ctx, method, &opt, bnorm, &res)
@@ -284,6 +284,11 @@ cycles:
 			}
 			mkk := w.m[k*s+k]
 			if math.Abs(mkk) <= tiny*gnorm || gnorm == 0 {
+				// The product counts as an iteration (x and r unchanged).
+				res.Iterations = it
+				if err := mon.record(it, rnorm); err != nil {
+					return *res, finish(method, A, b, x, w.t, bnorm, thresh, res, err)
+				}
 				if restart() {
 					continue cycles
 				}
@@ -322,6 +327,10 @@ cycles:
 				errorf("%s: A·M·r is not finite at iteration %d: %w", method, it, ErrNaN))
 		}
 		if tnorm == 0 {
+			res.Iterations = it // as above: an iteration without a step
+			if err := mon.record(it, rnorm); err != nil {
+				return *res, finish(method, A, b, x, w.t, bnorm, thresh, res, err)
+			}
 			return *res, breakdown("A·M·r = 0 for r ≠ 0 (A is singular)")
 		}
 		rho := math.Abs(tr) / (tnorm * rnorm)

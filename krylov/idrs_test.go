@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/floats"
@@ -117,8 +118,10 @@ func TestIDRSSpecialInputs(t *testing.T) {
 	}
 	// Shadow out of range.
 	for _, s := range []int{-1, 11} {
-		if _, err := IDRS(ctx, A, b, make([]float64, 10), &Options{Shadow: s}); err == nil {
-			t.Errorf("Shadow %d accepted", s)
+		// x is left as given: its residual is not computed (NaN, not 0).
+		if res, err := IDRS(ctx, A, b, make([]float64, 10), &Options{Shadow: s}); err == nil ||
+			!math.IsNaN(res.Residual) || !math.IsNaN(res.RelResidual) {
+			t.Errorf("Shadow %d: %v %+v", s, err, res)
 		}
 	}
 	// Iteration limit.
@@ -162,6 +165,26 @@ func TestIDRSSpecialInputs(t *testing.T) {
 			ktCheck(t, rot, []float64{1, 0}, xr, res, 1e-12)
 		}
 	}
+}
+
+// A zero pivot (here A·u = 0 on a singular A) comes after a product
+// but no step: that iteration counts, in History and Progress as in
+// Iterations, both when it restarts the method (once here) and when it
+// stops it.
+func TestIDRSBreakdownHistory(t *testing.T) {
+	a := mat.NewDense(3, 3, []float64{-1, 2, -2, 1, -1, 1, 2, 1, -1})
+	b := []float64{0, -2, 2}
+	calls := 0
+	x := make([]float64, 3)
+	res, err := IDRS(context.Background(), linop.Dense(a), b, x,
+		&Options{Shadow: 2, RTol: 1e-10, History: true, Progress: func(int, float64) { calls++ }})
+	if !errors.Is(err, ErrBreakdown) || !strings.Contains(err.Error(), fmt.Sprintf("at iteration %d:", res.Iterations)) {
+		t.Errorf("err = %v, %+v", err, res)
+	}
+	if len(res.History) != res.Iterations+1 || calls != res.Iterations {
+		t.Errorf("%d iterations, %d History entries, %d progress calls", res.Iterations, len(res.History), calls)
+	}
+	ktCheck(t, a, b, x, res, 1e-10*ktNorm(b))
 }
 
 func TestIDRSAllocations(t *testing.T) { ktAllocsFlat(t, IDRS) }

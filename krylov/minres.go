@@ -210,13 +210,14 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 const minresLSTol = 0x1p-26 // √ε ≈ 1.5e-8
 
 // minresCheckM reports a preconditioner that is not positive definite
-// (rᵀMr < 0, or NaN).
+// (rᵀMr < 0, rᵀMr = 0 for the initial residual r ≠ 0, or NaN). Later,
+// rᵀMr = 0 can be r = 0, the Lanczos breakdown the iteration handles.
 func minresCheckM(bb float64, it int) error {
 	if math.IsNaN(bb) || math.IsInf(bb, 0) {
 		return errorf("MINRES: rᵀMr = %v at iteration %d: %w", bb, it, ErrNaN)
 	}
-	if bb < 0 {
-		return errorf("MINRES: rᵀMr = %.3g < 0 at iteration %d: the preconditioner is not positive definite: %w", bb, it, ErrIndefinite)
+	if bb < 0 || (bb == 0 && it == 0) {
+		return errorf("MINRES: rᵀMr = %.3g ≤ 0 at iteration %d: the preconditioner is not positive definite: %w", bb, it, ErrIndefinite)
 	}
 	return nil
 }

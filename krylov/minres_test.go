@@ -146,6 +146,14 @@ func TestMINRESBadInput(t *testing.T) {
 		!strings.Contains(err.Error(), "preconditioner") {
 		t.Errorf("indefinite preconditioner: %v", err)
 	}
+	// A singular preconditioner with rᵀMr = 0 for r₀ = b ≠ 0: not
+	// positive definite, reported as such (it was a division by β₁ = 0
+	// and an ErrNaN).
+	xs := make([]float64, 2)
+	if res, err := MINRES(ctx, linop.Identity(2), []float64{0, 1}, xs, &Options{Precond: linop.Diag([]float64{1, 0})}); !errors.Is(err, ErrIndefinite) ||
+		!strings.Contains(err.Error(), "preconditioner") || res.Converged || xs[0] != 0 || xs[1] != 0 {
+		t.Errorf("singular preconditioner: %+v %v, x = %v", res, err, xs)
+	}
 	if _, err := MINRES(ctx, linop.Dense(a), []float64{math.Inf(-1), 0, 0, 0, 0, 0, 0, 0}, make([]float64, 8), nil); !errors.Is(err, ErrNaN) {
 		t.Errorf("Inf b: %v", err)
 	}
