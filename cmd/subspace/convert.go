@@ -48,6 +48,11 @@ OUT must differ from IN and is not overwritten unless --force is given.
 			if len(args) != 2 {
 				return usageErrorf("convert takes IN and OUT file arguments, got %d", len(args))
 			}
+			// checkOutputs skips an empty path (an option not given); an
+			// empty OUT was found only after the matrix was read.
+			if args[0] == "" || args[1] == "" {
+				return usageErrorf("convert takes IN and OUT file names, got %q and %q", args[0], args[1])
+			}
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {

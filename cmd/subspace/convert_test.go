@@ -101,6 +101,11 @@ func TestConvertBadInput(t *testing.T) {
 	}{
 		{"one arg", []string{"convert", bus}, 2, "convert takes IN and OUT file arguments, got 1"},
 		{"same file", []string{"convert", bus, bus}, 2, "is also an input"},
+		// An empty OUT was taken for "not given" by the output check and
+		// failed only after the read, with exit 1 and "mm: : path names a
+		// directory, not a file".
+		{"empty out", []string{"convert", bus, ""}, 2, `convert takes IN and OUT file names, got "` + bus + `" and ""`},
+		{"empty in", []string{"convert", "", filepath.Join(dir, "g.mtx")}, 2, `got "" and`},
 		{"exists", []string{"convert", bus, exists}, 2, exists + " exists; use --force"},
 		{"no dir", []string{"convert", bus, filepath.Join(dir, "no", "a.npz")}, 2, "directory"},
 		{"bad symmetry", []string{"convert", bus, filepath.Join(dir, "a.mtx"), "--symmetry", "hermitian"}, 2, "--symmetry must be"},

@@ -215,9 +215,11 @@ func (d *dataset) fill(z *npy.NPZWriter) error {
 }
 
 // readDataset reads a datagen .npz file and checks that its arrays are
-// consistent with its metadata.
+// consistent with its metadata. NaN and Inf are read: a failed solve
+// (krylov.ErrNaN) leaves them in its solution and relres, and datagen
+// writes them.
 func readDataset(path string) (*dataset, error) {
-	z, err := npy.OpenNPZ(path)
+	z, err := npy.ReadOptions{AllowNonFinite: true}.OpenNPZ(path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no such file", path)

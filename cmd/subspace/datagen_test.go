@@ -825,3 +825,47 @@ np.savez(sys.argv[2], **d)`
 		t.Errorf("%d different messages for one file: %v", len(msgs), msgs)
 	}
 }
+
+// A solve that fails with NaN or Inf (krylov.ErrNaN) leaves them in its
+// solution and relres, and datagen writes the shard (exit status 3).
+// merge must join such a shard and report it as datagen does (exit 3,
+// the NaN kept), not refuse the file as "not a datagen dataset:
+// non-finite value": its reader refused NaN and Inf, which the writer
+// stores.
+func TestDatagenMergeKeepsNonFinite(t *testing.T) {
+	dir := t.TempDir()
+	common := []string{"datagen", "poisson", "--grid", "4", "--count", "4", "--compare=false", "--progress=false"}
+	var shards []string
+	for i := 0; i < 2; i++ {
+		p := filepath.Join(dir, "s"+strconv.Itoa(i)+".npz")
+		if code, _, stderr := dgRun(t, append(common, "--shard", strconv.Itoa(i)+"/2", "--out", p)...); code != 0 {
+			t.Fatal(stderr)
+		}
+		shards = append(shards, p)
+	}
+	d, err := readDataset(shards[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.relres[0] = math.NaN()
+	d.solution[0] = math.Inf(1) // row 0's first value
+	if err := d.write(shards[1]); err != nil {
+		t.Fatal(err)
+	}
+	merged := filepath.Join(dir, "merged.npz")
+	code, stdout, stderr := dgRun(t, "datagen", "merge", "--out", merged, shards[0], shards[1], "--json")
+	if code != 3 || !strings.Contains(stderr, "1 of 4 merged solutions have relative residual above rtol") {
+		t.Fatalf("merge: exit %d, stderr %q; want 3 and the count of bad solutions", code, stderr)
+	}
+	if rep := dgReport(t, stdout); rep["max_relres"] != nil {
+		t.Errorf("max_relres %v, want null (NaN)", rep["max_relres"])
+	}
+	m, err := readDataset(merged)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := int(d.index[0])
+	if !math.IsNaN(m.relres[k]) || !math.IsInf(m.solution[k*16], 1) {
+		t.Errorf("merged row %d: relres %v, solution[0] %v; want NaN and +Inf kept", k, m.relres[k], m.solution[k*16])
+	}
+}

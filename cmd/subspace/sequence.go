@@ -135,6 +135,9 @@ converge.`,
 func (f *sequenceFlags) validate(cmd *cobra.Command) error {
 	f.prec = strings.ToLower(strings.TrimSpace(f.prec))
 	f.sort = strings.ToLower(strings.TrimSpace(f.sort))
+	if !cmd.Flags().Changed("k") && f.m >= 2 {
+		f.k = min(f.k, f.m-1) // a default k is capped at m−1 for a small --m, as datagen's
+	}
 	switch {
 	case !contains(precond.Kinds(), f.prec):
 		return usageErrorf("unknown --precond %q; valid preconditioners are %s", f.prec, strings.Join(precond.Kinds(), ", "))

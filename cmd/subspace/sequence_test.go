@@ -548,3 +548,21 @@ func TestSequenceBreakdownOnStderr(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// A small --m alone caps the default --k (20) at m − 1, as datagen does:
+// --m 10 was refused with "--k must be in [0, m) = [0, 10), got 20" for
+// a k the user never set. An explicit --k is still checked.
+func TestSequenceDefaultKCapped(t *testing.T) {
+	paths, _ := seqWriteDarcy(t, t.TempDir(), 6, 2)
+	code, stdout, stderr := dgRun(t, "sequence", paths[0], paths[1], "--m", "10", "--json")
+	if code != 0 {
+		t.Fatalf("--m 10: exit %d: %s", code, stderr)
+	}
+	if rep := dgReport(t, stdout); rep["solver"] != "GCRO-DR(10,9)" {
+		t.Errorf("solver %v, want GCRO-DR(10,9)", rep["solver"])
+	}
+	code, _, stderr = dgRun(t, "sequence", paths[0], "--m", "10", "--k", "12")
+	if code != 2 || !strings.Contains(stderr, "--k must be in [0, m) = [0, 10), got 12") {
+		t.Errorf("explicit --k 12: exit %d, stderr %q", code, stderr)
+	}
+}

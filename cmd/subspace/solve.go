@@ -230,6 +230,12 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		if !cmd.Flags().Changed("restart") {
 			f.restart = krylov.DefaultGCRODRM
 		}
+		if !cmd.Flags().Changed("recycle") && f.restart >= 2 {
+			// A default k is capped at m−1 for a small --restart (as
+			// datagen's --k): --restart 10 alone is not an error about a
+			// --recycle the user never set.
+			f.recycl = min(f.recycl, f.restart-1)
+		}
 		if f.recycl < 1 || f.recycl >= f.restart {
 			return usageErrorf("--recycle %d must be in [1, m) with m = --restart %d", f.recycl, f.restart)
 		}

@@ -563,3 +563,22 @@ func TestSolveMonitorWithX0(t *testing.T) {
 		}
 	}
 }
+
+// A small --restart alone caps the default --recycle (20) at m − 1, as
+// datagen caps its default --k: the user set no k, so a k ≥ m is not
+// their error (--restart 10 was refused with "--recycle 20 must be in
+// [1, m)"). An explicit --recycle is still checked.
+func TestSolveGCRODRDefaultRecycleCapped(t *testing.T) {
+	path := filepath.Join(infoMatrices, "can___24.mtx")
+	code, out, errs := infoRun(t, "solve", path, "--method", "gcrodr", "--restart", "10", "--json")
+	if code != 0 {
+		t.Fatalf("--restart 10: exit %d: %s", code, errs)
+	}
+	if m := solveJSON(t, out); m["restart"] != 10.0 || m["recycle"] != 9.0 {
+		t.Errorf("restart/recycle = %v/%v, want 10/9", m["restart"], m["recycle"])
+	}
+	code, _, errs = infoRun(t, "solve", path, "--method", "gcrodr", "--restart", "10", "--recycle", "12")
+	if code != 2 || !strings.Contains(errs, "--recycle 12 must be in [1, m) with m = --restart 10") {
+		t.Errorf("explicit --recycle 12: exit %d, stderr %q", code, errs)
+	}
+}
