@@ -52,3 +52,34 @@ func TestCLIErrorWording(t *testing.T) {
 		})
 	}
 }
+
+// TestOneLine: line breaks and tabs, with the spaces around them, become
+// one space; spaces within a line are kept.
+func TestOneLine(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"plain  two spaces", "plain  two spaces"},
+		{"a\nb", "a b"},
+		{"unknown command \"foo\" for \"subspace\"\n\nDid you mean this?\n\tot\n", "unknown command \"foo\" for \"subspace\" Did you mean this? ot"},
+		{"x \r\n y", "x y"},
+		{"trailing  ", "trailing  "},
+	} {
+		if got := oneLine(tc.in); got != tc.want {
+			t.Errorf("oneLine(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+// TestHelpTopics: help on a verb prints its help; an unknown topic is bad
+// usage (cobra's help command printed "Unknown help topic" and exited 0).
+func TestHelpTopics(t *testing.T) {
+	if code, out, errs := infoRun(t, "help", "datagen", "merge"); code != 0 || !strings.Contains(out, "merge reads the .npz files") || errs != "" {
+		t.Errorf("help datagen merge: exit %d, stdout %.80q, stderr %q", code, out, errs)
+	}
+	if code, out, _ := infoRun(t, "help"); code != 0 || !strings.Contains(out, "Available Commands") {
+		t.Errorf("help: exit %d, stdout %.80q", code, out)
+	}
+	code, out, errs := infoRun(t, "help", "frobnicate")
+	if code != 2 || out != "" || errs != "subspace: unknown help topic \"frobnicate\"; run subspace help for the list of commands\n" {
+		t.Errorf("help frobnicate: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}

@@ -61,6 +61,20 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
 		return &exitErr{code: exitUsage, err: err}
 	})
+	// cobra's own help command prints "Unknown help topic" and the root's
+	// usage on stdout and exits 0; an unknown topic is bad usage.
+	root.SetHelpCommand(&cobra.Command{
+		Use:   "help [command]",
+		Short: "Help about any command",
+		RunE: func(c *cobra.Command, args []string) error {
+			target, _, err := c.Root().Find(args)
+			if err != nil {
+				return usageErrorf("unknown help topic %q; run subspace help for the list of commands", strings.Join(args, " "))
+			}
+			target.InitDefaultHelpFlag()
+			return target.Help()
+		},
+	})
 	// One verb per file; each file's constructor is listed here.
 	root.AddCommand(
 		newInfoCmd(),
@@ -94,15 +108,41 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return code
 }
 
-// oneLine joins a multi-line message so that errors stay on one line.
+// oneLine joins a multi-line message so that errors stay on one line:
+// each run of white space that holds a line break or a tab (cobra's
+// "unknown command" suggestions are indented lines) becomes one space.
 func oneLine(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c == '\n' || c == '\r' {
-			b[i] = ' '
+	if !strings.ContainsAny(s, "\n\r\t") {
+		return s
+	}
+	var b strings.Builder
+	run, breaks := 0, false // the pending run of white space
+	flush := func() {
+		switch {
+		case run == 0:
+		case breaks:
+			b.WriteByte(' ')
+		default:
+			b.WriteString(strings.Repeat(" ", run))
+		}
+		run, breaks = 0, false
+	}
+	for _, c := range s {
+		switch c {
+		case ' ':
+			run++
+		case '\n', '\r', '\t':
+			run++
+			breaks = true
+		default:
+			flush()
+			b.WriteRune(c)
 		}
 	}
-	return string(b)
+	if !breaks {
+		flush() // trailing spaces of a line kept; a trailing break dropped
+	}
+	return b.String()
 }
 
 func main() {

@@ -60,7 +60,7 @@ they must differ from the inputs and from each other, and an existing file
 is overwritten only with --force.
 --json prints one JSON object. A solve that reaches --maxiter prints its
 result and exits with status 3. Progress is drawn on stderr for runs over
-a second.`,
+a second (--progress=false: none).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 0 {
 				return usageErrorf("ot takes no positional arguments, got %q", args)
@@ -89,6 +89,7 @@ a second.`,
 	fl.StringVar(&f.history, "history", "", "write each stopping-rule evaluation as (iteration, value) rows, k×2, to this .npy file (not emd)")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object")
 	fl.BoolVar(&f.force, "force", false, "overwrite existing output files (--plan, --potentials, --history)")
+	fl.BoolVar(&f.progress, "progress", true, "draw progress on stderr for runs longer than a second")
 	return cmd
 }
 
@@ -99,7 +100,7 @@ type otFlags struct {
 	potentials, warm         string
 	history                  string
 	maxIter                  int
-	json, force              bool
+	json, force, progress    bool
 }
 
 // otOutput is what "ot" prints; the JSON keys are part of the CLI's
@@ -248,7 +249,7 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 		}
 	}
 
-	prog := newProgress(cmd.ErrOrStderr(), true, "ot "+method, f.maxIter)
+	prog := newProgress(cmd.ErrOrStderr(), f.progress, "ot "+method, f.maxIter)
 	defer prog.finish()
 	ctx := cmd.Context()
 	out := otOutput{Method: method, N: n, M: m, Plan: f.plan, Potentials: f.potentials, WarmStart: f.warm, History: f.history}
