@@ -82,12 +82,14 @@
 // the diagonal 4w − h²k², h = 1/(s−1). It sorts by ‖Δw‖_F + |Δk| (line 531);
 // the Frobenius distance of our field is √(‖Δa‖² + Δk²), which likewise is
 // dominated by the medium. With k < 1 the shift h²k² is far below the
-// smallest eigenvalue of the diffusion part (≈ 2π²h²·min a), so these
-// systems are SPD and close to Darcy's. An earlier script in the same
+// smallest eigenvalue of the diffusion part (at least 2π²h²·min a, and
+// about 20h² for the default medium), so these systems are SPD and close
+// to Darcy's. An earlier script in the same
 // folder (exp_generate_mpi_hmhz_sort.py) used k ~ U(0, 100) and a shift k²
 // without h²; we do not reproduce it. Set HelmholtzOptions.KMax above about
-// 3–4 to get genuinely indefinite Helmholtz systems (k² above the smallest
-// eigenvalue): GMRES-type methods handle them, CG does not.
+// 5 to get genuinely indefinite Helmholtz systems (k² above the smallest
+// eigenvalue, k ≈ 4.5 for the default medium): GMRES-type methods handle
+// them, CG does not.
 //
 // # Poisson
 //

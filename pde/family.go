@@ -51,7 +51,8 @@ type Family interface {
 type Reassembler interface {
 	// AssembleInto overwrites the values of A and b with the system of
 	// field. A must have been returned by Assemble of a family with the same
-	// name and grid, and len(b) = Unknowns(); otherwise it panics. Field
+	// name and grid, and len(b) = Unknowns(); otherwise (A's size, entry
+	// count or sparsity pattern differs) it panics. Field
 	// errors are those of Assemble; on error A and b are unspecified.
 	AssembleInto(A *sparse.CSR, b, field []float64) error
 }

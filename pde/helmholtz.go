@@ -16,7 +16,8 @@ type HelmholtzOptions struct {
 	GRF GRFOptions
 	// KMax is the upper end of the wavenumber's range: k ~ U(0, KMax).
 	// 0 means 1. A is indefinite once k² exceeds the smallest eigenvalue of
-	// −∇·(a∇·) (about 2π²·min a, i.e. k ≳ 3–4 for the default a).
+	// −∇·(a∇·): at least 2π²·min a, and about 20 (k ≈ 4.5) for the default
+	// a, so KMax ≤ 4 gives no indefinite systems and KMax ≳ 5 some.
 	KMax float64
 	// Source is the constant source term f; 0 means 1.
 	Source float64
@@ -154,6 +155,8 @@ func (m *Helmholtz) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 func (m *Helmholtz) AssembleInto(A *sparse.CSR, b, field []float64) error {
 	r, c := A.Dims()
 	checkTarget("helmholtz", m.g*m.g, nnz5(m.g), r, c, A.NNZ(), len(b))
+	indptr, ind, _ := A.Raw()
+	checkPattern("helmholtz", m.g, indptr, ind, nil)
 	if err := m.check(field); err != nil {
 		return err
 	}

@@ -242,3 +242,42 @@ func TestHelmholtzSKRCodeAgainstCode(t *testing.T) {
 		t.Errorf("PeriodicGRF option: GRF() is %T", p.GRF())
 	}
 }
+
+// The wavenumber at which the default medium's systems turn indefinite is
+// what HelmholtzOptions.KMax and the package documentation state: k² must
+// exceed the smallest eigenvalue of the diffusion part, about 20 (k ≈ 4.5),
+// so k = 4 still gives SPD systems and k = 5 indefinite ones. (The bound
+// 2π²·min a, which the documentation once called the eigenvalue, is 7–13
+// here and put the threshold at k ≈ 3–4.)
+func TestHelmholtzIndefiniteThreshold(t *testing.T) {
+	const g = 16
+	m, err := NewHelmholtz(g, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h2 := 1 / float64((g+1)*(g+1))
+	for i := range 4 {
+		field := m.Field(1, i)
+		field[len(field)-1] = 0
+		A, _, err := m.Assemble(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var es mat.EigenSym
+		if !es.Factorize(mat.NewSymDense(g*g, A.ToDense().RawMatrix().Data), false) {
+			t.Fatal("EigenSym failed")
+		}
+		lam := es.Values(nil)[0] / h2
+		minA := math.Inf(1)
+		for _, a := range field[:len(field)-1] {
+			minA = min(minA, a)
+		}
+		t.Logf("field %d: smallest eigenvalue %.2f (k = %.2f), 2π²·min a = %.2f", i, lam, math.Sqrt(lam), 2*math.Pi*math.Pi*minA)
+		if lam < 2*math.Pi*math.Pi*minA {
+			t.Errorf("field %d: smallest eigenvalue %g below the bound 2π²·min a = %g", i, lam, 2*math.Pi*math.Pi*minA)
+		}
+		if lam <= 4*4 || lam >= 5*5 {
+			t.Errorf("field %d: smallest eigenvalue %g, documented as about 20 (indefinite for k = 5, not for k = 4)", i, lam)
+		}
+	}
+}

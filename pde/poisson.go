@@ -113,10 +113,11 @@ func (p *Poisson) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 func (p *Poisson) AssembleInto(A *sparse.CSR, b, field []float64) error {
 	r, c := A.Dims()
 	checkTarget("poisson", p.g*p.g, nnz5(p.g), r, c, A.NNZ(), len(b))
+	indptr, ind, val := A.Raw()
+	checkPattern("poisson", p.g, indptr, ind, nil)
 	if err := p.check(field); err != nil {
 		return err
 	}
-	indptr, ind, val := A.Raw()
 	for row := 0; row < p.g*p.g; row++ {
 		for k := indptr[row]; k < indptr[row+1]; k++ {
 			if int(ind[k]) == row {

@@ -1,6 +1,10 @@
 package pde
 
-import "github.com/subspace-lab/subspace/sparse"
+import (
+	"fmt"
+
+	"github.com/subspace-lab/subspace/sparse"
+)
 
 // nnz5 is the number of entries of the 5-point stencil on a g×g grid with
 // Dirichlet neighbours dropped: 5g² minus one per missing neighbour on each
@@ -131,5 +135,50 @@ func skrCode5(val []float64, g int, c []float64, shift float64) {
 				k++
 			}
 		}
+	}
+}
+
+// checkPattern panics unless indptr and ind (of a matrix with the right
+// size and entry count: checkTarget first) are the 5-point pattern on a g×g
+// grid, without the faces between (i, j) and (i, j+1) for which cut reports
+// true (nil: none cut). AssembleInto checks it so that a matrix of the right
+// size but another pattern is refused rather than given values in the
+// wrong places (or, for thermal, its structure rewritten). O(nnz), one
+// comparison per entry.
+func checkPattern(name string, g int, indptr []int, ind []int32, cut func(i, j int) bool) {
+	k := 0
+	g32 := int32(g)
+	for i := 0; i < g; i++ {
+		for j := 0; j < g; j++ {
+			r := int32(i*g + j)
+			var bad int32
+			if indptr[r] != k {
+				bad = 1
+			}
+			if i > 0 {
+				bad |= ind[k] ^ (r - g32)
+				k++
+			}
+			if j > 0 && (cut == nil || !cut(i, j-1)) {
+				bad |= ind[k] ^ (r - 1)
+				k++
+			}
+			bad |= ind[k] ^ r
+			k++
+			if j < g-1 && (cut == nil || !cut(i, j)) {
+				bad |= ind[k] ^ (r + 1)
+				k++
+			}
+			if i < g-1 {
+				bad |= ind[k] ^ (r + g32)
+				k++
+			}
+			if bad != 0 {
+				panic(fmt.Sprintf("pde: %s.AssembleInto: row %d of A is not the family's sparsity pattern (use a matrix from Assemble)", name, r))
+			}
+		}
+	}
+	if indptr[g*g] != k {
+		panic(fmt.Sprintf("pde: %s.AssembleInto: A is not the family's sparsity pattern (use a matrix from Assemble)", name))
 	}
 }

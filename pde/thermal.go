@@ -157,10 +157,11 @@ func (t *Thermal) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 func (t *Thermal) AssembleInto(A *sparse.CSR, b, field []float64) error {
 	r, c := A.Dims()
 	checkTarget("thermal", t.g*t.g, t.nnz, r, c, A.NNZ(), len(b))
+	indptr, ind, val := A.Raw()
+	checkPattern("thermal", t.g, indptr, ind, t.cut)
 	if err := t.check(field); err != nil {
 		return err
 	}
-	indptr, ind, val := A.Raw()
 	t.fill(indptr, ind, val) // rewrites the same pattern, and the values
 	t.rhs(b, field)
 	return checkAssembled("thermal", field, A, b)

@@ -348,16 +348,24 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 // solvers' vectors (laneBytes: GCRO-DR's and, with --compare, GMRES's). A
 // run near the limit can still fail (the garbage collector lets the heap
 // grow past the live data); this refuses the hopeless ones.
+//
+// fam may be nil: the bound then leaves out the parameter fields, so that
+// it can be checked before the family is built (a darcy or helmholtz family
+// allocates its GRF's (G+2)² coefficients when built: 2 GiB and about 40 s
+// at --grid 16384, before a check after it could refuse).
 func (c *datagenConfig) checkMemory(fam pde.Family) error {
 	lim, ok := sysmem.Usable()
 	if !ok {
 		return nil
 	}
-	field := 1.0
-	for _, d := range fam.FieldShape() {
-		field *= float64(d)
+	field, n := 0.0, float64(c.grid)*float64(c.grid) // every family has G² unknowns
+	if fam != nil {
+		field = 1
+		for _, d := range fam.FieldShape() {
+			field *= float64(d)
+		}
+		n = float64(fam.Unknowns())
 	}
-	n := float64(fam.Unknowns())
 	lo, hi := shardRange(c.count, c.shard)
 	need := 8 * (float64(c.count)*field + float64(hi-lo)*(field+n))
 	matrix := n * (5*12 + 8)
@@ -491,6 +499,9 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		fmt.Fprintf(stderr, "subspace: replacing %s, the default output of an earlier run (--out names another file)\n", c.out)
 	}
 	popt := c.asm.options(precond.Options{}) // every lane builds the same preconditioner
+	if err := c.checkMemory(nil); err != nil {
+		return err
+	}
 	fam, err := c.newFamily()
 	if err != nil {
 		return usageErrorf("%v", err)
