@@ -6,6 +6,8 @@ import (
 
 	"gonum.org/v1/gonum/dsp/fourier"
 	"gonum.org/v1/gonum/floats"
+
+	"github.com/subspace-lab/subspace/internal/vec"
 )
 
 // dctPlan holds the read-only data of orthonormal DCT-II transforms of
@@ -38,11 +40,17 @@ import (
 // Measured (CPU time, 2-D inverse on one core): n = 82 direct 155 µs vs
 // FFT 541 µs; n = 202 2.4 ms vs 7.0 ms; n = 258 4.9 ms vs 5.6 ms; for
 // smooth n such as 256 the FFT wins by far. useDirect encodes this.
+// The 2-D inverse on the direct path transforms all columns at once
+// instead (inverseColsDirect): each output row is a combination of the
+// input's even or odd rows, four output rows per pass over them
+// (vec.Comb4, register-blocked FMAs), which made it about 3× faster than
+// n dot products per row.
 type dctPlan struct {
 	n      int
 	tw     []complex128 // e^{iπk/(2n)}, k = 0..n/2
 	direct bool
 	te, to []float64 // direct inverse table: te[m·ne+j] = f_{2j} cos(π(2j)(2m+1)/(2n)), to likewise for odd k, m < (n+1)/2
+	ce, co []float64 // the same, blocked for vec.Comb4: ce[4ne·b + 4j + i] = te[(4b+i)·ne + j], 0 past m = (n+1)/2
 }
 
 // maxDirectDCT bounds the direct path's table (n²/2 values, 4 MiB at 1024).
@@ -101,6 +109,17 @@ func newDCTPlanPath(n int, direct bool) *dctPlan {
 				}
 			}
 		}
+		blocks := (h + 3) / 4
+		p.ce, p.co = make([]float64, 4*ne*blocks), make([]float64, 4*no*blocks)
+		for m := 0; m < h; m++ {
+			b, i := m/4, m%4
+			for j := 0; j < ne; j++ {
+				p.ce[4*ne*b+4*j+i] = p.te[m*ne+j]
+			}
+			for j := 0; j < no; j++ {
+				p.co[4*no*b+4*j+i] = p.to[m*no+j]
+			}
+		}
 	}
 	return p
 }
@@ -112,11 +131,17 @@ type dct struct {
 	v      []float64    // reordered sequence, length n
 	c      []complex128 // half spectrum, length n/2+1
 	ye, yo []float64    // even and odd coefficients (direct path)
+
+	// 2-D direct path: an n×n scratch array, the input's even and odd
+	// rows, and four even and four odd partial output rows.
+	tmp        []float64
+	rowE, rowO [][]float64
+	e, o       [4][]float64
 }
 
 // work returns a new set of work buffers for the plan.
 func (p *dctPlan) work() *dct {
-	return &dct{
+	d := &dct{
 		dctPlan: p,
 		fft:     fourier.NewFFT(p.n),
 		v:       make([]float64, p.n),
@@ -124,6 +149,16 @@ func (p *dctPlan) work() *dct {
 		ye:      make([]float64, (p.n+1)/2),
 		yo:      make([]float64, p.n/2),
 	}
+	if p.direct {
+		n := p.n
+		d.tmp = make([]float64, n*n)
+		d.rowE, d.rowO = make([][]float64, (n+1)/2), make([][]float64, n/2)
+		buf := make([]float64, 8*n)
+		for i := range 4 {
+			d.e[i], d.o[i] = buf[2*i*n:(2*i+1)*n], buf[(2*i+1)*n:(2*i+2)*n]
+		}
+	}
+	return d
 }
 
 // newDCT returns a transform of length n with its own plan.
@@ -199,10 +234,53 @@ func (d *dct) inverseDirect(dst, src []float64) {
 	}
 }
 
+// inverseColsDirect sets dst to the orthonormal DCT-III of every column
+// of the n×n row-major array a (dst = C·a for the transform's matrix C),
+// by the direct path's even/odd split: output rows m and n−1−m are
+// E_m ± O_m, E_m the combination of a's even rows with the coefficients
+// te[m·ne:], O_m of its odd rows with to[m·no:]. dst must not overlap a.
+func (d *dct) inverseColsDirect(dst, a []float64) {
+	n, ne, no, h := d.n, (d.n+1)/2, d.n/2, (d.n+1)/2
+	for j := range d.rowE {
+		d.rowE[j] = a[2*j*n : (2*j+1)*n]
+	}
+	for j := range d.rowO {
+		d.rowO[j] = a[(2*j+1)*n : (2*j+2)*n]
+	}
+	e, o := &d.e, &d.o
+	for b := 0; 4*b < h; b++ {
+		vec.Comb4(e[0], e[1], e[2], e[3], d.ce[4*ne*b:4*ne*(b+1)], d.rowE, 0)
+		vec.Comb4(o[0], o[1], o[2], o[3], d.co[4*no*b:4*no*(b+1)], d.rowO, 0)
+		for i := 0; i < 4 && 4*b+i < h; i++ {
+			m := 4*b + i
+			top := dst[m*n : (m+1)*n]
+			ei, oi := e[i][:n], o[i][:n]
+			if q := n - 1 - m; q != m {
+				bot := dst[q*n : (q+1)*n]
+				for t := range top {
+					top[t], bot[t] = ei[t]+oi[t], ei[t]-oi[t]
+				}
+			} else {
+				for t := range top {
+					top[t] = ei[t] + oi[t]
+				}
+			}
+		}
+	}
+}
+
 // inverse2D applies the orthonormal DCT-III along both axes of the n×n
 // row-major array a, in place (SciPy's idctn(a, norm="ortho")).
 func (d *dct) inverse2D(a []float64) {
 	d.checkLen(a)
+	if d.direct {
+		// C·a·Cᵀ = (C·(C·a)ᵀ)ᵀ: two column passes, two transposes.
+		d.inverseColsDirect(d.tmp, a)
+		transpose(d.tmp, d.n)
+		d.inverseColsDirect(a, d.tmp)
+		transpose(a, d.n)
+		return
+	}
 	for pass := 0; pass < 2; pass++ {
 		for r := 0; r < d.n; r++ {
 			row := a[r*d.n : (r+1)*d.n]
