@@ -3,17 +3,20 @@ package sparse
 import (
 	"fmt"
 	"sync"
+	"unsafe"
 
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/internal/par"
+	"github.com/subspace-lab/subspace/internal/vec"
 )
 
 // MulDenseTo sets dst = A·X for a dense X with k columns (SciPy's A @ X on
 // a 2-D array): the block product of block Krylov methods and of
 // randomized range finders. dst must be rows×k and must not share memory
-// with X. For Aᵀ·X form the transpose once with T() (O(nnz)) and multiply
+// with X (it panics if it does: rows of dst written early would be read
+// as rows of X). For Aᵀ·X form the transpose once with T() (O(nnz)) and multiply
 // that.
 //
 // Each row of dst is A's row combination of the rows of X, which gonum
@@ -34,6 +37,9 @@ func (a *CSR) MulDenseTo(dst, X *mat.Dense) {
 		return
 	}
 	x, d := X.RawMatrix(), dst.RawMatrix()
+	if denseOverlap(x, d) {
+		panic("sparse: MulDenseTo: dst and X share memory")
+	}
 	if k == 1 && x.Stride == 1 && d.Stride == 1 {
 		// One column stored contiguously: the matrix-vector kernel.
 		a.MulVecTo(d.Data[:a.rows], x.Data[:a.cols])
@@ -51,6 +57,42 @@ func (a *CSR) MulDenseTo(dst, X *mat.Dense) {
 	}
 	j.a, j.x, j.d = nil, blas64.General{}, blas64.General{}
 	spmmJobs.Put(j)
+}
+
+// denseOverlap reports whether the non-empty matrices a and b share an
+// element. Views of one matrix whose storage interleaves without sharing
+// an element (disjoint column blocks) do not overlap. O(1) unless their
+// storage spans overlap, then O(b.Rows).
+func denseOverlap(a, b blas64.General) bool {
+	if a.Rows == 0 || a.Cols == 0 || b.Rows == 0 || b.Cols == 0 {
+		return false
+	}
+	sa := a.Data[:(a.Rows-1)*a.Stride+a.Cols]
+	sb := b.Data[:(b.Rows-1)*b.Stride+b.Cols]
+	if !vec.Overlap(sa, sb) {
+		return false
+	}
+	// One array: the offset of b's first element from a's, in elements.
+	off := (int(uintptr(unsafe.Pointer(&sb[0]))) - int(uintptr(unsafe.Pointer(&sa[0])))) / 8
+	floorDiv := func(p, q int) int {
+		if p < 0 {
+			return -((-p + q - 1) / q)
+		}
+		return p / q
+	}
+	for r := range b.Rows {
+		// b's row r is [lo, hi) from a's first element; a's row i is
+		// [i·stride, i·stride + cols): they meet when
+		// (lo − cols)/stride < i < hi/stride.
+		lo := off + r*b.Stride
+		hi := lo + b.Cols
+		i0 := max(floorDiv(lo-a.Cols, a.Stride)+1, 0)
+		i1 := min(floorDiv(hi-1, a.Stride), a.Rows-1)
+		if i0 <= i1 {
+			return true
+		}
+	}
+	return false
 }
 
 // spmmJobs recycles the jobs of MulDenseTo, which par.Run would otherwise

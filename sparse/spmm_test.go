@@ -128,3 +128,81 @@ func TestMulDenseToOneColumn(t *testing.T) {
 		}
 	}
 }
+
+// MulDenseTo panics when dst shares memory with X (it computed rows of dst
+// in place and read them back as rows of X, a wrong result without a
+// word) and accepts views of one matrix that interleave without sharing
+// an element.
+func TestMulDenseToSharedMemory(t *testing.T) {
+	A := Laplacian1D(4)
+	buf := []float64{1, 2, 3, 4}
+	M := mat.NewDense(5, 6, nil)
+	for i := range 5 {
+		for j := range 6 {
+			M.Set(i, j, float64(6*i+j+1))
+		}
+	}
+	for _, tc := range []struct {
+		name  string
+		dst   *mat.Dense
+		X     *mat.Dense
+		panic bool
+	}{
+		{"in place", M.Slice(0, 4, 0, 2).(*mat.Dense), M.Slice(0, 4, 0, 2).(*mat.Dense), true},
+		{"one row down", M.Slice(1, 5, 0, 2).(*mat.Dense), M.Slice(0, 4, 0, 2).(*mat.Dense), true},
+		{"one column right", M.Slice(0, 4, 1, 3).(*mat.Dense), M.Slice(0, 4, 0, 2).(*mat.Dense), true},
+		{"one column, in place", M.Slice(0, 4, 5, 6).(*mat.Dense), M.Slice(0, 4, 5, 6).(*mat.Dense), true},
+		{"one column, contiguous", mat.NewDense(4, 1, buf), mat.NewDense(4, 1, buf), true},
+		{"disjoint column blocks", M.Slice(0, 4, 2, 4).(*mat.Dense), M.Slice(0, 4, 0, 2).(*mat.Dense), false},
+		{"disjoint column blocks, rows apart", M.Slice(1, 5, 4, 6).(*mat.Dense), M.Slice(0, 4, 0, 2).(*mat.Dense), false},
+		{"separate", mat.NewDense(4, 2, nil), M.Slice(0, 4, 0, 2).(*mat.Dense), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				r, _ := recover().(string)
+				if want := "sparse: MulDenseTo: dst and X share memory"; tc.panic && r != want {
+					t.Errorf("panic %q, want %q", r, want)
+				} else if !tc.panic && r != "" {
+					t.Errorf("unexpected panic %q", r)
+				}
+			}()
+			_, k := tc.X.Dims()
+			A.MulDenseTo(tc.dst.Slice(0, 4, 0, k).(*mat.Dense), tc.X)
+		})
+	}
+}
+
+// denseOverlap agrees with an element-by-element comparison on random
+// views of one matrix.
+func TestDenseOverlap(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 7))
+	const R, C = 7, 9
+	M := mat.NewDense(R, C, nil)
+	view := func() *mat.Dense {
+		i0, j0 := rng.IntN(R), rng.IntN(C)
+		i1, j1 := i0+1+rng.IntN(R-i0), j0+1+rng.IntN(C-j0)
+		return M.Slice(i0, i1, j0, j1).(*mat.Dense)
+	}
+	addrs := func(v *mat.Dense) map[*float64]bool {
+		m := map[*float64]bool{}
+		raw := v.RawMatrix()
+		for i := range raw.Rows {
+			for j := range raw.Cols {
+				m[&raw.Data[i*raw.Stride+j]] = true
+			}
+		}
+		return m
+	}
+	for range 5000 {
+		a, b := view(), view()
+		want := false
+		bs := addrs(b)
+		for p := range addrs(a) {
+			want = want || bs[p]
+		}
+		if got := denseOverlap(a.RawMatrix(), b.RawMatrix()); got != want {
+			ra, rb := a.RawMatrix(), b.RawMatrix()
+			t.Fatalf("%d×%d (stride %d) and %d×%d (stride %d): denseOverlap %v, want %v", ra.Rows, ra.Cols, ra.Stride, rb.Rows, rb.Cols, rb.Stride, got, want)
+		}
+	}
+}

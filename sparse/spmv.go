@@ -242,7 +242,9 @@ func (a *CSR) MulVecTo(dst, x []float64) {
 	spmvJobs.Put(j)
 }
 
-// MulVecTransTo sets dst = Aᵀ·x without forming Aᵀ. dst must not alias x.
+// MulVecTransTo sets dst = Aᵀ·x without forming Aᵀ. dst must not share
+// memory with x (it panics if it does: dst is cleared before x is read,
+// so the product would silently come out as zeros).
 //
 // Each of P = GOMAXPROCS row blocks scatters into its own accumulator (the
 // first into dst, the others into pooled buffers of length cols), then the
@@ -253,6 +255,9 @@ func (a *CSR) MulVecTo(dst, x []float64) {
 func (a *CSR) MulVecTransTo(dst, x []float64) {
 	if len(x) != a.rows || len(dst) != a.cols {
 		panic(fmt.Sprintf("sparse: MulVecTransTo: %d×%d matrix with len(x)=%d, len(dst)=%d", a.rows, a.cols, len(x), len(dst)))
+	}
+	if vec.Overlap(dst, x) {
+		panic("sparse: MulVecTransTo: dst and x share memory")
 	}
 	p := a.parts(ParallelMinNNZ)
 	if p == 1 {

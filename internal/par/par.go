@@ -43,7 +43,13 @@ type job struct {
 	refs  atomic.Int32
 	wg    sync.WaitGroup // one per part, Done when the part has run
 	done  atomic.Int32   // parts finished, for the caller's spin-wait
+	// panicked holds the value of the first part that panicked, which
+	// Run panics with once every part has finished.
+	panicked atomic.Pointer[partPanic]
 }
+
+// partPanic is the value a part panicked with.
+type partPanic struct{ v any }
 
 var jobs = sync.Pool{New: func() any { return new(job) }}
 
@@ -145,10 +151,23 @@ func (j *job) work() {
 		if p >= j.parts {
 			return
 		}
-		j.body.Run(int(p))
+		j.runPart(int(p))
 		j.done.Add(1)
 		j.wg.Done()
 	}
+}
+
+// runPart runs part p, recording a panic instead of letting it unwind: on
+// a worker an unrecovered panic would kill the process (and leave the
+// caller's wait unfinished), where the same panic raised by the calling
+// goroutine, or with GOMAXPROCS = 1, reaches the caller of Run.
+func (j *job) runPart(p int) {
+	defer func() {
+		if r := recover(); r != nil {
+			j.panicked.CompareAndSwap(nil, &partPanic{r})
+		}
+	}()
+	j.body.Run(p)
 }
 
 // spinWait polls for the other goroutines' parts for up to spinFor, so
@@ -181,6 +200,9 @@ func Procs() int {
 // between calls (bodies must make each part's result independent of that,
 // which they do by writing only the part's own outputs). With parts ≤ 1 it
 // runs part 0 inline. It allocates nothing once the pools have warmed up.
+// If parts panic, Run still waits for every part to finish, then panics
+// with the value of the first of them to panic, whichever goroutine ran
+// it; the pool stays usable.
 // body.Run may call Run itself (NewASM's subdomain factorisations do): the
 // inner caller runs every part no idle worker claims, so a nested call
 // cannot deadlock, though it gains no parallelism while the outer call
@@ -204,6 +226,7 @@ func Run(parts int, body Body) {
 	j.next.Store(0)
 	j.refs.Store(int32(helpers + 1))
 	j.done.Store(0)
+	j.panicked.Store(nil)
 	j.wg.Add(parts)
 	for i := 0; i < helpers; i++ {
 		select {
@@ -219,7 +242,11 @@ func Run(parts int, body Body) {
 	j.work()
 	j.spinWait()
 	j.wg.Wait()
+	pp := j.panicked.Load()
 	j.release()
+	if pp != nil {
+		panic(pp.v)
+	}
 }
 
 // Split returns the half-open range [lo, hi) of part p when n items are

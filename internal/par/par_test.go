@@ -159,3 +159,51 @@ func TestRunAfterWorkersPark(t *testing.T) {
 		}
 	}
 }
+
+// panicBody panics in every part, each part first waiting (up to a
+// second) until two parts have started, so that at least one part runs on
+// a pool worker and not on the calling goroutine.
+type panicBody struct {
+	started atomic.Int32
+	hits    [8]atomic.Int32
+}
+
+func (b *panicBody) Run(p int) {
+	b.started.Add(1)
+	for t0 := time.Now(); b.started.Load() < 2 && time.Since(t0) < time.Second; {
+		runtime.Gosched()
+	}
+	b.hits[p].Add(1)
+	panic(p)
+}
+
+// A panic in a part reaches the caller of Run, as it does when the part
+// runs inline (GOMAXPROCS = 1), whichever goroutine ran it, after every
+// part has finished; and the pool keeps working. A panic on a pool
+// worker used to kill the process.
+func TestRunPanicInPart(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	for k := 0; k < 20; k++ {
+		var b panicBody
+		r := func() (r any) {
+			defer func() { r = recover() }()
+			Run(len(b.hits), &b)
+			return nil
+		}()
+		if p, ok := r.(int); !ok || p < 0 || p >= len(b.hits) {
+			t.Fatalf("call %d: Run panicked with %v, want a part number", k, r)
+		}
+		for p := range b.hits {
+			if got := b.hits[p].Load(); got != 1 {
+				t.Fatalf("call %d: part %d ran %d times, want 1", k, p, got)
+			}
+		}
+		var c countBody
+		Run(4, &c)
+		for p := range 4 {
+			if got := c.hits[p].Load(); got != 1 {
+				t.Fatalf("after a panic: part %d ran %d times, want 1", p, got)
+			}
+		}
+	}
+}

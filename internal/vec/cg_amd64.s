@@ -118,16 +118,17 @@ rdr_done:
 
 // func cgUpdateFMA(a float64, p, q, x, r []float64) float64
 //
-// x[i] += a·p[i], r[i] −= a·q[i] (fused multiply-adds) and returns
+// x[i] += a·p[i], r[i] −= a·q[i] (fused multiply-adds; the second a
+// negated multiply-add, which flips the sign of the product exactly as
+// the Go loop's (−a)·q[i] does, so a = +0 gives the Go loop's signed
+// zeros: 0 − a would make −a = +0, not −0) and returns
 // Σ r[i]² of the updated r, for i < len(p): eight elements at a time (two
 // vectors of four, accumulators Y0 and Y1), then four (into Y0), reduced
 // across lanes, then one at a time. The order depends only on len(p).
-// q, x and r have at least len(p) elements. Y2: a, Y3: −a; SI: p, R8: q,
+// q, x and r have at least len(p) elements. Y2: a; SI: p, R8: q,
 // R9: x, R10: r, AX: index, CX: length, DX: end of the current steps.
 TEXT ·cgUpdateFMA(SB), NOSPLIT, $0-112
 	VBROADCASTSD a+0(FP), Y2
-	VXORPD       Y3, Y3, Y3
-	VSUBPD       Y2, Y3, Y3
 	MOVQ         p_base+8(FP), SI
 	MOVQ         p_len+16(FP), CX
 	MOVQ         q_base+32(FP), R8
@@ -149,8 +150,8 @@ upd_loop8:
 	VMOVUPD     Y5, 32(R9)(AX*8)
 	VMOVUPD     (R10)(AX*8), Y6
 	VMOVUPD     32(R10)(AX*8), Y7
-	VFMADD231PD (R8)(AX*8), Y3, Y6
-	VFMADD231PD 32(R8)(AX*8), Y3, Y7
+	VFNMADD231PD (R8)(AX*8), Y2, Y6
+	VFNMADD231PD 32(R8)(AX*8), Y2, Y7
 	VMOVUPD     Y6, (R10)(AX*8)
 	VMOVUPD     Y7, 32(R10)(AX*8)
 	VFMADD231PD Y6, Y6, Y0
@@ -168,7 +169,7 @@ upd_tail4:
 	VFMADD231PD (SI)(AX*8), Y2, Y4
 	VMOVUPD     Y4, (R9)(AX*8)
 	VMOVUPD     (R10)(AX*8), Y6
-	VFMADD231PD (R8)(AX*8), Y3, Y6
+	VFNMADD231PD (R8)(AX*8), Y2, Y6
 	VMOVUPD     Y6, (R10)(AX*8)
 	VFMADD231PD Y6, Y6, Y0
 	ADDQ        $4, AX
@@ -186,7 +187,7 @@ upd_tail1:
 	VFMADD231SD (SI)(AX*8), X2, X4
 	VMOVSD      X4, (R9)(AX*8)
 	VMOVSD      (R10)(AX*8), X6
-	VFMADD231SD (R8)(AX*8), X3, X6
+	VFNMADD231SD (R8)(AX*8), X2, X6
 	VMOVSD      X6, (R10)(AX*8)
 	VFMADD231SD X6, X6, X0
 	INCQ        AX

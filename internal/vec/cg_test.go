@@ -165,3 +165,34 @@ func TestCGUpdateKernel(t *testing.T) {
 		}
 	}
 }
+
+// TestCGUpdateSignedZeros checks that the fused update gives the Go
+// loop's signed zeros: with α = +0 the Go loop adds (−α)·q = −0·q, while
+// the assembly formed −α as 0 − α = +0 and so turned r = −0 into +0 (and
+// +0 into −0 where q < 0).
+func TestCGUpdateSignedZeros(t *testing.T) {
+	nz := math.Copysign(0, -1)
+	for n := 1; n <= 17; n++ {
+		for _, a := range []float64{0, nz} {
+			for _, qv := range []float64{5, -5, 0, nz} {
+				for _, rv := range []float64{0, nz} {
+					p, q := make([]float64, n), make([]float64, n)
+					x, r := make([]float64, n), make([]float64, n)
+					x2, r2 := make([]float64, n), make([]float64, n)
+					for i := range p {
+						p[i], q[i] = qv, qv
+						x[i], r[i], x2[i], r2[i] = rv, rv, rv, rv
+					}
+					cgUpdate(a, p, q, x, r)
+					cgUpdateGo(a, p, q, x2, r2)
+					for i := range x {
+						if math.Float64bits(x[i]) != math.Float64bits(x2[i]) || math.Float64bits(r[i]) != math.Float64bits(r2[i]) {
+							t.Fatalf("n=%d, α=%v, q=%v, r=%v: x[%d]=%v r[%d]=%v, Go loop %v %v (useFMA %v)",
+								n, a, qv, rv, i, x[i], i, r[i], x2[i], r2[i], useFMA)
+						}
+					}
+				}
+			}
+		}
+	}
+}
