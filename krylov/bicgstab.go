@@ -40,7 +40,7 @@ const maxBiCGStabRestarts = 20
 // involved (|cos| ≤ ε²), restart the recurrence from the current residual
 // with a new shadow vector r̂ = r when they occur after at least one full
 // step since the last (re)start that left the residual smaller than at
-// that (re)start, at most maxBiCGStabRestarts times per solve: the iterate
+// that (re)start, at most 20 times per solve: the iterate
 // is valid, only the Lanczos recurrence has failed (SciPy and PETSc stop
 // there instead). A breakdown right at a (re)start,
 // or tᵀt = 0 (A·ŝ = 0 for s ≠ 0), returns an error wrapping ErrBreakdown

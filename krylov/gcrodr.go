@@ -121,7 +121,7 @@ type GCRODROptions struct {
 // different linop.Operator value, see Solve), C is rebuilt from U:
 // C = A·M·U, C = QR, U ← U·R⁻¹, which costs k products with A and M; a
 // column whose image is numerically dependent on the previous ones
-// (relative norm below 1e-8 after orthogonalisation), or that A·M
+// (relative norm below √ε ≈ 1.5e-8 after orthogonalisation), or that A·M
 // annihilates (‖A·M·u‖/‖u‖ below 1e-13 times the new operator's scale:
 // its columns' largest gain, or ‖A·M·b‖/‖b‖, one more product, when all
 // of them look annihilated next to the previous operator or a fresh

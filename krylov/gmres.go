@@ -21,9 +21,10 @@ import (
 //
 // Arnoldi: classical Gram–Schmidt, by default reorthogonalised when the
 // measured loss of orthogonality calls for it (Options.Orthog: OrthogAuto;
-// OrthogOnce is PETSc's and Krylov.jl's default, OrthogTwice CGS2), the least-squares problem updated by Givens rotations
-// (hessLSQ). A happy breakdown (the Krylov space became invariant) ends the
-// cycle with the exact solution on that space; when A is singular on it,
+// OrthogOnce is PETSc's and Krylov.jl's default, OrthogTwice CGS2), the
+// least-squares problem updated by Givens rotations. A happy breakdown
+// (the Krylov space became invariant) ends the cycle with the exact
+// solution on that space; when A is singular on it,
 // the solve stops with ErrBreakdown.
 //
 // Preconditioning: Side Right (default) runs GMRES on A M with x = x₀ + M y,

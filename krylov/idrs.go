@@ -47,8 +47,8 @@ const maxIDRSRestarts = 20
 // reduction step); MaxIter bounds them, and History has one entry per
 // iteration. IDR(s) reaches in at most n + n/s products what GMRES
 // reaches in n, with short recurrences: memory (3s + 4)·n, and per
-// iteration about 4s vector operations of length n, fused into passes of
-// package vec.
+// iteration about 4s vector operations of length n, fused into a few
+// passes over memory.
 //
 // Stopping: the updated residual is tested after every iteration against
 // max(RTol·‖b‖, ATol) and a pass is confirmed with the true residual

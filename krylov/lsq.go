@@ -32,7 +32,8 @@ import (
 //  6. cond(Ā) ≥ 1/ε (not converged);
 //  7. MaxIter iterations (not converged).
 //
-// The DESIGN rule ‖r‖ ≤ max(RTol·‖b‖, ATol) does not apply: an
+// The rule of the other solvers, ‖r‖ ≤ max(RTol·‖b‖, ATol) (see Options),
+// does not apply: an
 // incompatible system never reaches a small residual, and the natural test
 // is rule 2.
 //

@@ -40,7 +40,7 @@ import (
 // Lanczos tridiagonal matrix.
 //
 // The least-squares test uses Paige–Saunders' estimate root/‖A‖ of
-// ‖A r‖/(‖A‖‖r‖) with the fixed threshold minresLSTol = √ε ≈ 1.5e-8, a
+// ‖A r‖/(‖A‖‖r‖) with the fixed threshold √ε = 2⁻²⁶ ≈ 1.5e-8, a
 // choice made by experiment (the reference code compares it with the
 // relative tolerance instead, which stops compatible but ill-conditioned
 // systems early): on compatible systems it stays above about 1/κ(A) (so

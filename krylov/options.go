@@ -122,7 +122,8 @@ type Options struct {
 	// GCRO-DR's Arnoldi steps; the zero value is OrthogAuto. Other
 	// methods ignore it.
 	Orthog Orthog
-	// Shadow is IDR(s)'s shadow-space dimension s; 0 means DefaultShadow.
+	// Shadow is IDR(s)'s shadow-space dimension s; 0 means DefaultShadow
+	// (or n when n is smaller). A value above n is an ErrOption error.
 	// Other methods ignore it.
 	Shadow int
 	// History records, when true, the method's estimate of the absolute

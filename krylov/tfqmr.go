@@ -82,11 +82,10 @@ const (
 // (SciPy's tfqmr runs to its iteration limit). When ‖w‖ exceeds
 // ‖b − A x‖ at the last (re)start by 1/√ε, or the quasi-residual is
 // frozen (‖w‖/τ > 1/√ε: τ and x no longer change) for more than
-// maxTFQMRFrozen half steps, the recurrence restarts as after a
+// 10 half steps, the recurrence restarts as after a
 // breakdown, and without progress the solve stops as stagnated
-// (ErrNotConverged). All restarts together are bounded by
-// maxTFQMRRestarts per solve; the Reason of a converged solve counts
-// them. Other errors: ErrNaN, ErrNotConverged (MaxIter or stagnation), a
+// (ErrNotConverged). All restarts together are bounded by 20 per solve;
+// the Reason of a converged solve counts them. Other errors: ErrNaN, ErrNotConverged (MaxIter or stagnation), a
 // wrapped ctx.Err().
 func TFQMR(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	if res, ok, err := rescaled("TFQMR", A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return TFQMR(ctx, A, b, x, o) }); ok {

@@ -92,8 +92,8 @@ func (s shiftedT) ApplyT(dst, x []float64) {
 }
 
 // Product returns the operator ops[0]·ops[1]·…·ops[k-1] (the last one is
-// applied first). It panics if no operator is given or inner dimensions
-// differ. The result holds scratch vectors for the intermediate results,
+// applied first). It panics if no operator is given, one is nil or inner
+// dimensions differ. The result holds scratch vectors for the intermediate results,
 // so it is not safe for concurrent use; it is a Transposer when every
 // factor is.
 func Product(ops ...Operator) Operator {

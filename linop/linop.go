@@ -13,6 +13,9 @@
 //
 // Composed operators (Product, Sum) keep scratch vectors and are not safe
 // for concurrent Apply calls; the adapters are.
+//
+// Every operator built here panics with a "linop:" message when Apply or
+// ApplyT is given vectors whose lengths do not match its dimensions.
 package linop
 
 import (
@@ -92,8 +95,9 @@ func (t transpose) ApplyT(dst, x []float64) { t.a.Apply(dst, x) }
 // Dense adapts a gonum matrix (anything implementing mat.Matrix, including
 // *mat.Dense and *mat.SymDense) to a Transposer. The product costs one
 // dense BLAS call, O(r·c); for *mat.Dense (and other mat.RawMatrixer) it
-// allocates nothing. It keeps a reference to m. Apply and ApplyT panic if
-// dst and x share memory (BLAS would read x while writing dst).
+// allocates nothing. It keeps a reference to m. It panics if m is nil;
+// Apply and ApplyT panic if dst and x share memory (BLAS would read x
+// while writing dst).
 func Dense(m mat.Matrix) Transposer {
 	if m == nil {
 		panic("linop: Dense: nil matrix")
@@ -150,7 +154,8 @@ func (d dense) ApplyT(dst, x []float64) {
 
 // Func adapts functions to an r×c operator. apply computes dst = A·x;
 // applyT computes dst = Aᵀ·x and may be nil, in which case the result does
-// not implement Transposer.
+// not implement Transposer. It panics if apply is nil or r or c is
+// negative.
 func Func(r, c int, apply func(dst, x []float64), applyT func(dst, x []float64)) Operator {
 	if apply == nil {
 		panic("linop: Func: apply is nil")
@@ -185,7 +190,7 @@ func (f fnT) ApplyT(dst, x []float64) {
 	f.t(dst, x)
 }
 
-// Identity returns the n×n identity operator.
+// Identity returns the n×n identity operator. It panics if n is negative.
 func Identity(n int) Transposer {
 	if n < 0 {
 		panic(fmt.Sprintf("linop: Identity: negative size %d", n))

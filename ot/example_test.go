@@ -2,6 +2,7 @@ package ot_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 
@@ -70,4 +71,47 @@ func ExampleEMD() {
 	// cost 0.50
 	// ⎡0.25  0.25     0⎤
 	// ⎣   0  0.25  0.25⎦
+}
+
+// Entropic OT with the scaling-form Sinkhorn (POT's ot.sinkhorn), uniform
+// weights (nil). The entropy blurs the plan: its cost ⟨C, P⟩ lies above
+// the exact one. At a reg so small that exp(−(C − min C)/reg) underflows
+// where the plan needs mass, Sinkhorn refuses with ErrUnderflow rather
+// than return a wrong plan; SinkhornLog, SinkhornStabilized and SNS work
+// there.
+func ExampleSinkhorn() {
+	x := mat.NewDense(4, 1, []float64{0, 1, 2, 3})
+	y := mat.NewDense(4, 1, []float64{0.2, 1.2, 2.2, 3.2})
+	C := ot.CostMatrix(x, y, ot.SqEuclidean)
+	res, err := ot.Sinkhorn(context.Background(), nil, nil, C, 0.5, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	exact, err := ot.EMD(context.Background(), nil, nil, C, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("converged %v, marginal error ≤ 1e-9: %v\n", res.Converged, res.MarginalError <= 1e-9)
+	fmt.Printf("entropic cost %.3f, exact cost %.3f, P[0][0] = %.3f of 0.25\n", res.Cost, exact.Cost, res.Plan.At(0, 0))
+
+	// Here a quarter of the mass must move from row 0 to column 1 at
+	// cost 1: at reg = 1e-3 that entry of the kernel, exp(−1000), is 0 in
+	// float64.
+	C2 := mat.NewDense(2, 2, []float64{0, 1, 1, 0})
+	a, b := []float64{0.5, 0.5}, []float64{0.25, 0.75}
+	_, err = ot.Sinkhorn(context.Background(), a, b, C2, 1e-3, nil)
+	fmt.Println("Sinkhorn at reg 1e-3 underflows:", errors.Is(err, ot.ErrUnderflow))
+	res, err = ot.SinkhornLog(context.Background(), a, b, C2, 1e-3, nil)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Printf("SinkhornLog at reg 1e-3: converged %v, cost %.3f\n", res.Converged, res.Cost)
+	// Output:
+	// converged true, marginal error ≤ 1e-9: true
+	// entropic cost 0.207, exact cost 0.040, P[0][0] = 0.222 of 0.25
+	// Sinkhorn at reg 1e-3 underflows: true
+	// SinkhornLog at reg 1e-3: converged true, cost 0.250
 }

@@ -35,7 +35,11 @@ const (
 
 // Options controls the entropic solvers. The zero value, and a nil
 // *Options, mean the documented defaults. Fields that a method does not use
-// are ignored by it.
+// are ignored by it. Invalid values (a negative or non-finite Tol,
+// MassTol, Tau, Eps0, Lambda or CGTol, a negative iteration count,
+// Lambda > 1, 0 < Tau ≤ 1, only one of F0 and G0) make every entropic
+// solver return an ErrInput error before it starts, whether or not it
+// uses the field.
 type Options struct {
 	// Tol is the stopping threshold on the marginal violation (see the
 	// package doc for the exact rule of each method); 0 means DefaultTol
@@ -56,7 +60,8 @@ type Options struct {
 	// F0 and G0, when both are non-nil, are starting dual potentials in
 	// cost units (warm start), for example Result.F and Result.G of an
 	// earlier solve with a nearby reg or cost. Their lengths must be n and
-	// m. Infinite entries are allowed only for zero-mass bins.
+	// m, and giving only one of them is an error (ErrInput). Infinite
+	// entries are allowed only for zero-mass bins.
 	F0, G0 []float64
 	// Progress, when not nil, is called each time the stopping rule is
 	// evaluated, with the iteration count and the marginal violation
@@ -77,7 +82,7 @@ type Options struct {
 	MassTol float64
 
 	// Tau is the absorption threshold of the stabilised method and of the
-	// ε-scaling stages; 0 means DefaultTau.
+	// ε-scaling stages; 0 means DefaultTau. It must exceed 1.
 	Tau float64
 	// Eps0 is the first regularisation of ε-scaling; 0 means max|C_ij|
 	// (the cost scale), at least reg.
@@ -92,7 +97,8 @@ type Options struct {
 	// Lambda is the SNS target sparsity: the Newton system keeps the
 	// ⌈Lambda·n·m⌉ largest entries of the plan (and every entry tied
 	// with the smallest of them). 0 means 1/n + 1/m
-	// (= 2/n for square problems, the paper's choice).
+	// (= 2/n for square problems, the paper's choice); otherwise it must
+	// be in (0, 1].
 	Lambda float64
 	// CGTol is the relative residual at which the CG solve of each
 	// Newton system stops; 0 means 1e-10.

@@ -22,8 +22,8 @@ import (
 //
 // The scaling form is the fastest method for moderate reg but K =
 // exp(−(C − min C)/reg) (the shift by min C changes only the potentials)
-// underflows where (C − min C)/reg exceeds about 708 (such entries are 0;
-// see fastexp.go). When
+// underflows where (C − min C)/reg exceeds about 708 (such entries are
+// 0). When
 // a whole row or column of K, or a scaling, becomes 0 or Inf, Sinkhorn
 // returns an error wrapping ErrUnderflow that says where. When only some
 // entries underflow, the iteration solves the problem restricted to the

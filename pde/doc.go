@@ -20,8 +20,8 @@
 // code_dracy/exp_generate_mpi_82_sort.py line 374). The inverse DCT is
 // computed with gonum's real FFT (Makhoul's algorithm) or, for grid sizes
 // with a large prime factor such as s = 82 = 2·41 where FFTPACK's generic
-// radix is slow, by a direct sum that uses the cosines' even/odd symmetry
-// (see dctPlan in dct.go); both are checked against an O(n²) sum of the
+// radix is slow, by a direct sum that uses the cosines' even/odd symmetry;
+// both are checked against an O(n²) sum of the
 // definition and against scipy.fft.idctn values in testdata/pde.
 //
 // Choices left open, and what SKR's own code does differently:

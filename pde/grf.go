@@ -18,10 +18,11 @@ const (
 // (and a nil pointer) means Alpha = DefaultAlpha, Tau = DefaultTau.
 type GRFOptions struct {
 	// Alpha is the smoothness exponent α of the covariance
-	// τ^(2α−2)(−Δ + τ²)^(−α); it must exceed d/2 = 1. Larger is smoother.
+	// τ^(2α−2)(−Δ + τ²)^(−α); it must be finite and exceed d/2 = 1.
+	// Larger is smoother. 0 means DefaultAlpha (2.5).
 	Alpha float64
-	// Tau is the inverse length scale τ > 0. Larger means shorter
-	// correlation length.
+	// Tau is the inverse length scale τ, finite and > 0. Larger means
+	// shorter correlation length. 0 means DefaultTau (7).
 	Tau float64
 }
 
@@ -63,7 +64,7 @@ func (o *GRFOptions) resolve() (alpha, tau float64, err error) {
 // coefficient array L = s·coef·ξ with L[0,0] = 0 followed by an orthonormal
 // 2-D inverse DCT (DCT-III), which this type computes with gonum's real FFT
 // (O(s²·Σp) for s = Πp) or, when s has a large prime factor, by a
-// symmetric direct sum (s³ multiply-adds, faster there; see dctPlan).
+// symmetric direct sum (s³ multiply-adds, faster there).
 // Because the constant mode is dropped, every sample has
 // grid mean exactly zero (up to rounding).
 //

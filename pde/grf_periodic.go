@@ -13,7 +13,10 @@ import (
 // row-major, drawn from rnd (a new slice if dst is nil, otherwise dst with
 // len(dst) = s²). GRF and PeriodicGRF implement it.
 type Sampler interface {
+	// Size returns the grid size s.
 	Size() int
+	// Sample draws one field from rnd into dst (or a new slice if dst is
+	// nil) and returns it.
 	Sample(dst []float64, rnd *rand.Rand) []float64
 }
 

@@ -96,7 +96,11 @@ func (s Scheme) values(val []float64, g int, c []float64, shift float64) {
 // Variant selects how Darcy and Helmholtz discretise and sample: the zero
 // value is the default (FluxScheme, GRF).
 type Variant struct {
-	Scheme      Scheme
+	// Scheme is the stencil (DarcyOptions.Scheme,
+	// HelmholtzOptions.Scheme); the zero value is FluxScheme.
+	Scheme Scheme
+	// PeriodicGRF selects PeriodicGRF instead of GRF for the log
+	// coefficient field.
 	PeriodicGRF bool
 }
 

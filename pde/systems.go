@@ -12,7 +12,10 @@ import (
 // Family.Assemble(Fields[i]). It is safe for concurrent use (Family is),
 // so sequence.Options.Prefetch may assemble ahead.
 type Systems struct {
+	// Family assembles each system.
 	Family Family
+	// Fields holds one parameter field per system, as Family.Field
+	// returns them (see Fields).
 	Fields [][]float64
 }
 

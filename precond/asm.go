@@ -23,8 +23,8 @@ const DefaultASMOverlap = 1
 type ASMOptions struct {
 	// Blocks is the number of subdomains: the rows are cut into this many
 	// contiguous ranges of nearly equal size (PETSc's -pc_asm_blocks
-	// split). 0 means par.Procs(), one per processor, so that Apply runs
-	// every subdomain solve in parallel; the preconditioner, and with it
+	// split). 0 means GOMAXPROCS (at most n), one per processor, so that
+	// Apply runs every subdomain solve in parallel; the preconditioner, and with it
 	// iteration counts, then depend on the machine. Set it for results
 	// that do not.
 	Blocks int
@@ -80,8 +80,8 @@ type asmBlock struct {
 }
 
 // NewASM builds the restricted additive Schwarz preconditioner of A (square,
-// finite) with the given subdomains; o may be nil (par.Procs() blocks,
-// overlap DefaultASMOverlap). It returns an error wrapping ErrOption for
+// finite) with the given subdomains; o may be nil (GOMAXPROCS blocks, at
+// most n, and overlap DefaultASMOverlap). It returns an error wrapping ErrOption for
 // Blocks < 0, Blocks > n or Overlap < 0, and the ILU(0) error of the first
 // subdomain whose factorisation breaks down, naming the subdomain and its
 // rows (row numbers inside the message are local to the subdomain).

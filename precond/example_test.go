@@ -3,6 +3,7 @@ package precond_test
 import (
 	"errors"
 	"fmt"
+	"math"
 
 	"github.com/subspace-lab/subspace/precond"
 	"github.com/subspace-lab/subspace/sparse"
@@ -74,4 +75,38 @@ func ExampleNewIC0() {
 	// Output:
 	// true
 	// <nil> 0.5
+}
+
+// Restricted additive Schwarz. Set Overlap explicitly: a literal that
+// leaves it out means Overlap 0 (block Jacobi), while a nil *ASMOptions
+// means DefaultASMOverlap. With one block ASM is ILU(0).
+func ExampleNewASM() {
+	A := sparse.Laplacian2D(8, 8)
+	x := make([]float64, 64)
+	for i := range x {
+		x[i] = 1
+	}
+	one, err := precond.NewASM(A, &precond.ASMOptions{Blocks: 1})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ilu, _ := precond.NewILU0(A)
+	y1, y2 := make([]float64, 64), make([]float64, 64)
+	one.Apply(y1, x)
+	ilu.Apply(y2, x)
+	same := true
+	for i := range y1 {
+		same = same && math.Abs(y1[i]-y2[i]) <= 1e-14*math.Abs(y2[i])
+	}
+	fmt.Println("one block equals ILU(0):", same)
+
+	four, err := precond.NewASM(A, &precond.ASMOptions{Blocks: 4, Overlap: precond.DefaultASMOverlap})
+	fmt.Println(four.Blocks(), err)
+	_, err = precond.NewASM(A, &precond.ASMOptions{Blocks: 65})
+	fmt.Println(errors.Is(err, precond.ErrOption))
+	// Output:
+	// one block equals ILU(0): true
+	// 4 <nil>
+	// true
 }

@@ -26,8 +26,8 @@ type ILU0 struct {
 // Setup costs Σᵢ Σ_{k ∈ L(i)} nnz(U(k)) multiply-adds (about 4 per row for
 // a 5-point stencil, in general O(nnz · average row length)) plus one
 // multiplication per entry of L (by the inverted pivot) and one division
-// per row; the copy of A into the factors runs in parallel row blocks
-// (see splitLU), the elimination is sequential. It allocates the factors
+// per row; the copy of A into the factors runs in parallel row blocks,
+// the elimination is sequential. It allocates the factors
 // (12·nnz + 20·n bytes) and 8·n bytes of work space. A is not modified.
 //
 // It returns an error wrapping ErrNotSquare; ErrNotFinite naming the entry

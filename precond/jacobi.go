@@ -13,8 +13,8 @@ import (
 // dst = M⁻¹·x = x ./ diag(A).
 //
 // Apply costs n multiplications and moves 24·n bytes (read x and the stored
-// inverse diagonal, write dst); it runs on GOMAXPROCS goroutines for
-// n ≥ vec.ParallelMin and allocates nothing. It keeps no scratch state, so
+// inverse diagonal, write dst); it runs on up to GOMAXPROCS goroutines
+// for n ≥ 8192 and allocates nothing. It keeps no scratch state, so
 // concurrent Apply calls are safe.
 type Jacobi struct {
 	inv []float64

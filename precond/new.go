@@ -18,7 +18,8 @@ type Options struct {
 	// none. Ignored by the other kinds.
 	Shift float64
 	// Blocks is the number of subdomains of asm and bjacobi (see
-	// ASMOptions); 0 means par.Procs(). Ignored by the other kinds.
+	// ASMOptions); 0 means GOMAXPROCS (at most n). Ignored by the other
+	// kinds.
 	Blocks int
 	// Overlap is asm's overlap in levels of neighbours; 0 means
 	// DefaultASMOverlap (bjacobi has none). Ignored by the other kinds.

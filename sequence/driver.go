@@ -20,6 +20,7 @@ import (
 // keeps its recycled subspace between calls); SolverFunc adapts the
 // stateless solvers such as krylov.GMRES.
 type Solver interface {
+	// Solve solves A x = b from the guess in x with the options o.
 	Solve(ctx context.Context, A linop.Operator, b, x []float64, o *krylov.Options) (krylov.Result, error)
 }
 
@@ -162,7 +163,10 @@ func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]
 
 // Lane is one solver and its options in RunLanes.
 type Lane struct {
-	Solver  Solver
+	// Solver solves the lane's systems; it must not be nil.
+	Solver Solver
+	// Options configures the lane as Run's options do; nil means the
+	// defaults.
 	Options *Options
 }
 
@@ -172,7 +176,9 @@ type Lane struct {
 // the machine's state (caches, load) and their timings compare fairly.
 // Each lane has its own preconditioners, warm starts and solutions as Run
 // describes; Prefetch and Progress are taken from lane 0's options. It
-// returns one []Stat per lane.
+// returns one []Stat per lane, with the errors Run returns (for any
+// lane), and panics if a lane's Solver is nil or order holds an index
+// outside [0, src.Len()).
 func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]Stat, error) {
 	if ctx == nil {
 		ctx = context.Background()
@@ -397,16 +403,30 @@ func sameMatrix(A, B *sparse.CSR) bool {
 // or not; MaxRelResidual is NaN if any RelResidual is. TotalMVs is the
 // sum of Stat.MatVecs (MeanMatVecs·Count).
 type Summary struct {
-	Count                     int
-	MeanIterations            float64
-	MeanMatVecs               float64
-	MeanSeconds               float64 // preconditioner setup + solve
-	MeanCPUSeconds            float64 // process CPU time of setup + solve
-	MeanSetupSeconds          float64
-	MeanAssembleSeconds       float64
-	TotalSeconds              float64
-	MaxRelResidual            float64
-	NotConverged              int
+	// Count is the number of systems, len(stats).
+	Count int
+	// MeanIterations and MeanMatVecs are the means of Stat.Iterations
+	// and Stat.MatVecs.
+	MeanIterations float64
+	MeanMatVecs    float64
+	// MeanSeconds is the mean of Stat.Seconds (preconditioner setup +
+	// solve).
+	MeanSeconds float64
+	// MeanCPUSeconds is the mean of Stat.CPUSeconds (process CPU time of
+	// setup + solve); NaN where CPU time is not reported.
+	MeanCPUSeconds float64
+	// MeanSetupSeconds and MeanAssembleSeconds are the means of
+	// Stat.SetupSeconds and Stat.AssembleSeconds.
+	MeanSetupSeconds    float64
+	MeanAssembleSeconds float64
+	// TotalSeconds is the sum of Stat.Seconds (assembly not included).
+	TotalSeconds float64
+	// MaxRelResidual is the largest Stat.RelResidual (NaN if any is).
+	MaxRelResidual float64
+	// NotConverged counts the systems with Stat.Converged false.
+	NotConverged int
+	// TotalIterations and TotalMVs are the sums of Stat.Iterations and
+	// Stat.MatVecs.
 	TotalIterations, TotalMVs int
 	// Resets totals Stat.Resets: stagnations (and breakdowns) that made a
 	// GCRO-DR solver discard its recycled space.

@@ -18,9 +18,9 @@ const greedyParallelMin = 1 << 16
 // by the lowest index. It costs O(N²·d) time for N fields of length d.
 // Above about 10⁸ distance terms (N²·d) it first computes all N(N−1)/2
 // distances in cache-sized blocks, in parallel (4·N² bytes, at most
-// pairMatrixMax = 512 MiB: N up to about 11 500), which reads the fields
-// from memory d/distChunk·N/pairRows times instead of N/2 and is several
-// times faster; larger sets stream (O(N) extra memory). Both paths give
+// 512 MiB: N up to about 11 500), which reads the fields from memory
+// about (d/1024)·(N/16) times instead of N/2 and is several times
+// faster; larger sets stream (O(N) extra memory). Both paths give
 // the same order, the distances being summed in the same order, and the
 // result does not depend on the number of threads. It panics if the
 // fields have different lengths. Greedy(nil) is empty. The fields must be

@@ -13,7 +13,8 @@ type COO struct {
 }
 
 // NewCOO returns an empty r×c builder with room for capacity entries.
-// It panics if r or c is negative or above MaxDim.
+// It panics if r or c is negative or above MaxDim, or capacity is
+// negative.
 func NewCOO(r, c, capacity int) *COO {
 	if r < 0 || c < 0 || r > MaxDim || c > MaxDim {
 		panic(fmt.Sprintf("sparse: invalid dimensions %d×%d", r, c))

@@ -32,9 +32,11 @@ func (a *CSC) NNZ() int { return a.t.NNZ() }
 func (a *CSC) Raw() (indptr []int, ind []int32, val []float64) { return a.t.Raw() }
 
 // Col returns the row indices and values of column j, sharing storage.
+// It panics if j is not in [0, cols).
 func (a *CSC) Col(j int) (ind []int32, val []float64) { return a.t.Row(j) }
 
-// At returns entry (i, j), zero if it is not stored.
+// At returns entry (i, j), zero if it is not stored, by a binary search of
+// column j. It panics if (i, j) is out of range.
 func (a *CSC) At(i, j int) float64 { return a.t.At(j, i) }
 
 // T returns the transpose of a as a CSR matrix sharing a's storage.
@@ -43,11 +45,12 @@ func (a *CSC) T() *CSR { return &a.t }
 // ToCSR returns a in CSR form (a new matrix).
 func (a *CSC) ToCSR() *CSR { return a.t.T() }
 
-// MulVecTo sets dst = A·x. See CSR.MulVecTransTo for its cost; as there,
-// the last bits of the result depend on GOMAXPROCS.
+// MulVecTo sets dst = A·x. See CSR.MulVecTransTo for its cost and its
+// panics; as there, the last bits of the result depend on GOMAXPROCS.
 func (a *CSC) MulVecTo(dst, x []float64) { a.t.MulVecTransTo(dst, x) }
 
-// MulVecTransTo sets dst = Aᵀ·x. See CSR.MulVecTo for its cost.
+// MulVecTransTo sets dst = Aᵀ·x. See CSR.MulVecTo for its cost and its
+// panics.
 func (a *CSC) MulVecTransTo(dst, x []float64) { a.t.MulVecTo(dst, x) }
 
 // Apply sets dst = A·x (linop.Operator).

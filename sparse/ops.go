@@ -81,7 +81,8 @@ func FromDense(m mat.Matrix, dropTol float64) *CSR {
 
 // Diagonal writes the main diagonal of a into dst (length min(rows, cols))
 // and returns it, allocating dst if it is nil. Entries not stored read 0;
-// DiagonalInfo tells them apart from stored zeros.
+// DiagonalInfo tells them apart from stored zeros. It panics if dst is not
+// nil and its length is not min(rows, cols).
 func (a *CSR) Diagonal(dst []float64) []float64 {
 	n := min(a.rows, a.cols)
 	if dst == nil {
@@ -130,6 +131,7 @@ func (a *CSR) DiagonalInfo() DiagInfo {
 }
 
 // ScaleRows multiplies row i of a by d[i], in place (a ← diag(d)·a).
+// It panics if len(d) is not the number of rows.
 func (a *CSR) ScaleRows(d []float64) {
 	if len(d) != a.rows {
 		panic(fmt.Sprintf("sparse: ScaleRows: len(d)=%d, want %d", len(d), a.rows))
@@ -142,6 +144,7 @@ func (a *CSR) ScaleRows(d []float64) {
 }
 
 // ScaleCols multiplies column j of a by d[j], in place (a ← a·diag(d)).
+// It panics if len(d) is not the number of columns.
 func (a *CSR) ScaleCols(d []float64) {
 	if len(d) != a.cols {
 		panic(fmt.Sprintf("sparse: ScaleCols: len(d)=%d, want %d", len(d), a.cols))

@@ -12,7 +12,7 @@ import (
 // ParallelMinNNZ is the number of stored entries below which products run
 // on one goroutine: below it, waking workers costs more than it saves.
 // MulVecTo, whose workers are already polling during a solve, goes
-// parallel earlier, from mulVecParallelMinNNZ.
+// parallel earlier, from 16 384 (2¹⁴) entries.
 const ParallelMinNNZ = 1 << 15
 
 // mulVecParallelMinNNZ is MulVecTo's threshold. ParallelMinNNZ predates
@@ -215,7 +215,7 @@ func scatterRows(indptr []int, ind []int32, val []float64, x, acc []float64, lo,
 //
 // The rows are split into GOMAXPROCS blocks of equal numbers of stored
 // entries and the blocks run in parallel (serially below 16 384 stored
-// entries, half of ParallelMinNNZ: see mulVecParallelMinNNZ). Each row is
+// entries, half of ParallelMinNNZ). Each row is
 // computed in the same order whatever the split, so the result does not
 // depend on GOMAXPROCS. It allocates nothing and moves
 // 12·nnz + 8·rows (A) + 8·cols (x) + 8·rows (dst) bytes.

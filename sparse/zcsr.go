@@ -47,6 +47,7 @@ func (a *ZCSR) Raw() (indptr []int, ind []int32, val []complex128) {
 }
 
 // Row returns the column indices and values of row i, sharing storage.
+// It panics if i is not in [0, rows).
 func (a *ZCSR) Row(i int) (ind []int32, val []complex128) {
 	if i < 0 || i >= a.rows {
 		panic(fmt.Sprintf("sparse: ZCSR row %d out of range [0,%d)", i, a.rows))
@@ -158,7 +159,7 @@ type ZCOO struct {
 }
 
 // NewZCOO returns an empty r×c builder with room for capacity entries. It
-// panics if r or c is negative or above MaxDim.
+// panics if r or c is negative or above MaxDim, or capacity is negative.
 func NewZCOO(r, c, capacity int) *ZCOO {
 	if r < 0 || c < 0 || r > MaxDim || c > MaxDim {
 		panic(fmt.Sprintf("sparse: invalid dimensions %d×%d", r, c))
