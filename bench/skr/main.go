@@ -530,8 +530,12 @@ func printRow(r row, header bool) {
 		sci = "scipy error: " + r.SciError
 	}
 	nc := ""
-	if r.GMRES.NotConverged > 0 || r.GCRODR.NotConverged > 0 {
-		nc = fmt.Sprintf("  (not converged: GMRES %d, GCRO-DR %d)", r.GMRES.NotConverged, r.GCRODR.NotConverged)
+	if r.GMRES.NotConverged > 0 || r.GCRODR.NotConverged > 0 || (r.Tuned != nil && r.Tuned.NotConverged > 0) {
+		nc = fmt.Sprintf("  (not converged: GMRES %d, GCRO-DR %d", r.GMRES.NotConverged, r.GCRODR.NotConverged)
+		if r.Tuned != nil {
+			nc += fmt.Sprintf(", tuned %d", r.Tuned.NotConverged)
+		}
+		nc += ")"
 	}
 	if r.GCRODR.Resets > 0 || (r.Tuned != nil && r.Tuned.Resets > 0) {
 		nc += fmt.Sprintf("  (recycled space dropped on stagnation: GCRO-DR %d", r.GCRODR.Resets)
