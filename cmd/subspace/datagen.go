@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/pde"
@@ -498,7 +499,6 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	if c.replaceDefault {
 		fmt.Fprintf(stderr, "subspace: replacing %s, the default output of an earlier run (--out names another file)\n", c.out)
 	}
-	popt := c.asm.options(precond.Options{}) // every lane builds the same preconditioner
 	if err := c.checkMemory(nil); err != nil {
 		return err
 	}
@@ -510,6 +510,14 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		return err
 	}
 	n := fam.Unknowns()
+	if (c.precond == "asm" || c.precond == "bjacobi") && c.asm.blocks == 0 {
+		// One block per processor, resolved here so that the dataset
+		// records the subdomains it was solved with: shards run on
+		// machines with different core counts used different
+		// preconditioners, and merge refuses to join them.
+		c.asm.blocks = min(par.Procs(), max(n, 1))
+	}
+	popt := c.asm.options(precond.Options{}) // every lane builds the same preconditioner
 	t0 := time.Now()
 	fields := pde.Fields(fam, c.seed, c.count)
 	fieldSec := time.Since(t0).Seconds()

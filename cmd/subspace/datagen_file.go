@@ -42,7 +42,7 @@ type datagenMeta struct {
 	Baseline      string  `json:"baseline,omitempty"`
 	Scheme        string  `json:"scheme,omitempty"`  // darcy, helmholtz: flux or skr-code
 	GRF           string  `json:"grf,omitempty"`     // darcy, helmholtz: neumann or periodic
-	Blocks        int     `json:"blocks,omitempty"`  // asm, bjacobi: --blocks (0: one per processor)
+	Blocks        int     `json:"blocks,omitempty"`  // asm, bjacobi: the subdomains used (--blocks, or one per processor; 0 in files of earlier versions)
 	Overlap       int     `json:"overlap,omitempty"` // asm: --overlap (0: 1)
 	Orthog        string  `json:"orthog,omitempty"`  // --orthog once or twice ("" for auto)
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -737,6 +738,37 @@ func TestDatagenASM(t *testing.T) {
 		if d.relres[k] > 1e-9 || d.baseRelres[k] > 1e-9 {
 			t.Errorf("row %d: relres %g, baseline %g", k, d.relres[k], d.baseRelres[k])
 		}
+	}
+}
+
+// TestDatagenASMDefaultBlocksRecorded: without --blocks the subdomains
+// are one per processor, and the dataset records that number (it recorded
+// 0, so shards solved on machines with different core counts, with
+// different preconditioners, merged without a word); shards with
+// different subdomains are refused by merge.
+func TestDatagenASMDefaultBlocksRecorded(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	dir := t.TempDir()
+	var shards []string
+	for i, procs := range []int{2, 3} {
+		runtime.GOMAXPROCS(procs)
+		out := filepath.Join(dir, "s"+strconv.Itoa(i)+".npz")
+		code, _, stderr := dgRun(t, "datagen", "darcy", "--grid", "8", "--count", "4", "--precond", "bjacobi", "--compare=false", "--progress=false", "--shard", strconv.Itoa(i)+"/2", "--out", out)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		d, err := readDataset(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.meta.Blocks != procs {
+			t.Errorf("GOMAXPROCS %d: meta blocks %d, want %d", procs, d.meta.Blocks, procs)
+		}
+		shards = append(shards, out)
+	}
+	code, _, stderr := dgRun(t, "datagen", "merge", "--out", filepath.Join(dir, "m.npz"), shards[0], shards[1])
+	if code == 0 || !strings.Contains(stderr, "blocks 2 vs 3") {
+		t.Errorf("merge of shards with 2 and 3 blocks: exit %d, stderr %q", code, stderr)
 	}
 }
 
