@@ -30,7 +30,11 @@
 // Weights of zero are allowed: those rows and columns are removed before
 // solving, their plan entries are zero and their entropic potentials −Inf.
 // Masses may differ by DefaultMassTol (relative) for the balanced methods;
-// b is then rescaled to Σa as POT's emd does. Anything else (negative or
+// b is then rescaled to Σa as POT's emd does. When min C exceeds the
+// spread max C − min C, the balanced entropic methods solve with C − min C
+// (the same problem: f absorbs the constant, and F, G and Cost are
+// returned for C), so that a large offset does not cost the exponents
+// their accuracy. Anything else (negative or
 // non-finite weights, unequal masses, NaN/Inf costs, reg ≤ 0) is an error
 // wrapping ErrInput or ErrNaN that says which entry. A reg so small
 // against the cost's scale that the plan itself overflows (around 1e-300
@@ -90,7 +94,7 @@
 // ≤ Tol: when the stopping rule passes on the iteration's own sums, the
 // plan is materialised and checked, and the iteration goes on if it
 // misses (rounding in the row marginal, or, for the stabilised methods,
-// exponentials of large C/reg: at C/reg = 1e8 the plan keeps about 1e-8
+// exponentials of large (C − min C)/reg: at 1e8 the plan keeps about 1e-8
 // relative accuracy, so Tol 1e-9 is out of reach and the result is
 // ErrNotConverged).
 //

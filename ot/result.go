@@ -23,6 +23,9 @@ func setup(method string, a, b []float64, C *mat.Dense, reg float64, o *Options,
 	if err != nil {
 		return nil, r, err
 	}
+	if balanced {
+		p.shiftCost()
+	}
 	if o != nil && o.Lambda == 0 {
 		r.lambda = 1/float64(p.n) + 1/float64(p.m)
 	}
@@ -50,6 +53,9 @@ func setup(method string, a, b []float64, C *mat.Dense, reg float64, o *Options,
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return nil, r, errorf("%w: %s: warm start G0[%d] = %g on a bin of positive mass", ErrInput, method, orig(j, p.cols), v)
 			}
+		}
+		for i := range r.f0 { // potentials of C − shift (reduceVec copied them)
+			r.f0[i] -= p.shift
 		}
 	}
 	return p, r, nil
@@ -89,7 +95,7 @@ func (w *passes) finishLog(method string, res *Result, fresh bool) error {
 	f := make([]float64, p.n)
 	g := make([]float64, p.m)
 	for i, v := range w.F {
-		f[i] = v * p.reg
+		f[i] = v*p.reg + p.shift
 	}
 	for j, v := range w.G {
 		g[j] = v * p.reg
@@ -124,8 +130,8 @@ func (w *passes) fillResult(method string, res *Result) error {
 	p := w.p
 	w.run(opPlanCols)
 	cost := 0.0
-	for _, v := range w.rowcost {
-		cost += v
+	for i, v := range w.rowcost {
+		cost += v + p.shift*w.rowsum[i] // ⟨C − shift, P⟩ + shift·ΣP
 	}
 	res.Cost = cost
 	res.MarginalError = dist(w.rowsum, p.a) + dist(w.colsum, p.b)

@@ -289,7 +289,7 @@ func (w *passes) finishScaling(method string, res *Result) error {
 	f := make([]float64, p.n)
 	g := make([]float64, p.m)
 	for i := range f {
-		f[i] = (w.F[i] + math.Log(w.u[i])) * w.reg
+		f[i] = (w.F[i]+math.Log(w.u[i]))*w.reg + p.shift
 	}
 	for j := range g {
 		g[j] = (w.G[j] + math.Log(w.v[j])) * w.reg

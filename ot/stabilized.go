@@ -184,4 +184,31 @@ func (w *passes) setReg(reg float64) {
 	}
 	w.reg = reg
 	w.inv = 1 / reg
+	w.centre()
+}
+
+// centre moves the gauge (F + t, G − t leaves the balanced plan
+// unchanged) so that max F = max G. ε-scaling's coarse stages leave
+// potentials of the size of reg_k·log(mass) in a gauge that nothing
+// pulls back: at Eps0/reg = 1e8 they held F ≈ −G ≈ 4e7 at the final reg,
+// where folding log u into them (and every exponent F_i + G_j −
+// C_ij/reg) kept only ~1e-8 accuracy and the solve could not reach Tol.
+func (w *passes) centre() {
+	mf, mg := math.Inf(-1), math.Inf(-1)
+	for _, v := range w.F {
+		mf = math.Max(mf, v)
+	}
+	for _, v := range w.G {
+		mg = math.Max(mg, v)
+	}
+	t := (mf - mg) / 2
+	if math.IsNaN(t) || math.IsInf(t, 0) {
+		return
+	}
+	for i := range w.F {
+		w.F[i] -= t
+	}
+	for j := range w.G {
+		w.G[j] += t
+	}
 }

@@ -23,8 +23,13 @@ type problem struct {
 	cmax   float64 // max |C_ij| over the reduced cost
 	orig   *mat.Dense
 	cmin   float64
-	mass   float64 // Σa
-	hist   *historyLog
+	chi    float64 // largest C_ij over the reduced cost (signed)
+	// shift is the constant subtracted from the reduced cost c (0 unless
+	// shiftCost ran): the balanced solvers work on C − shift, and their
+	// potentials f and cost ⟨C,P⟩ are shifted back.
+	shift float64
+	mass  float64 // Σa
+	hist  *historyLog
 }
 
 // CheckHistograms reports whether a and b are valid weights for a
@@ -183,7 +188,36 @@ func newProblem(method string, a, b []float64, C *mat.Dense, reg float64, balanc
 	}
 	p.cmax = math.Max(math.Abs(cmax), math.Abs(cmin))
 	p.cmin = cmin
+	p.chi = cmax
 	return p, nil
+}
+
+// shiftCost makes the reduced cost C − min C when the offset min C
+// exceeds the spread max C − min C. The balanced problem does not change
+// (f absorbs the constant), but the log-domain exponents F_i + G_j −
+// C_ij/reg are computed to about ε·|C|/reg: an offset of 1e8·reg would
+// leave the plan 1e-8 relative accuracy and every log-domain method
+// short of Tol, while the spread alone may be well inside the range. A
+// cost that aliases the caller's matrix is copied first.
+func (p *problem) shiftCost() {
+	if !(math.Abs(p.cmin) > p.chi-p.cmin) {
+		return
+	}
+	c := p.c
+	if p.rows == nil {
+		c = make([]float64, p.n*p.m)
+	}
+	for i := 0; i < p.n; i++ {
+		src, dst := p.row(i), c[i*p.m:(i+1)*p.m]
+		for j, v := range src {
+			dst[j] = v - p.cmin
+		}
+	}
+	p.c, p.ld = c, p.m
+	p.shift = p.cmin
+	p.chi -= p.cmin
+	p.cmin = 0
+	p.cmax = p.chi // the scale the solvers see (ε-scaling's default Eps0)
 }
 
 // costRange returns the smallest and largest entries of row and the index
