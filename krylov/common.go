@@ -109,10 +109,13 @@ func overSq(d, ss, nv float64) float64 {
 }
 
 // residualTo sets r = b − A·x and returns ‖r‖ (one product with A and one
-// fused pass over r and b).
+// fused pass over r and b; a second, scaled pass when the sum of squares
+// leaves the range: an initial guess far from the solution, x₀ = 1e150 for
+// ‖b‖ = 1, has a representable ‖r‖ ≈ 1e155 whose square overflowed, and
+// the solve was refused as NaN/Inf).
 func residualTo(r []float64, A linop.Operator, b, x []float64) float64 {
 	A.Apply(r, x)
-	return math.Sqrt(vec.XpayDot(b, -1, r, r))
+	return safeNorm(r, vec.XpayDot(b, -1, r, r))
 }
 
 // start is the prologue every square solver shares. It panics on
