@@ -6,6 +6,7 @@ import (
 	"sync"
 
 	"github.com/subspace-lab/subspace/internal/par"
+	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -64,9 +65,10 @@ type ASM struct {
 // solved subdomain vectors. Pooled, so that concurrent calls are safe and
 // steady-state calls allocate nothing.
 type asmWork struct {
-	p      *ASM
-	x, dst []float64
-	r, z   [][]float64
+	p        *ASM
+	x, dst   []float64
+	r, z     [][]float64
+	gathered bool // every block's r already holds its part of x (Apply in place)
 }
 
 // asmBlock is one subdomain: its sorted global rows, the position of its
@@ -219,7 +221,9 @@ func (p *ASM) Dims() (r, c int) { return p.n, p.n }
 func (p *ASM) Blocks() int { return len(p.blocks) }
 
 // Apply sets dst = M⁻¹·x, the subdomain solves in parallel. dst and x must
-// have length n and must not overlap. Concurrent calls are safe.
+// have length n; dst may be x (every block's part of x, overlap
+// included, is then gathered before any is written, in one serial pass).
+// Concurrent calls are safe.
 func (p *ASM) Apply(dst, x []float64) {
 	p.check("Apply", dst, x)
 	if p.n == 0 {
@@ -227,8 +231,19 @@ func (p *ASM) Apply(dst, x []float64) {
 	}
 	w := p.work.Get().(*asmWork)
 	w.x, w.dst = x, dst
+	if vec.Overlap(dst, x) {
+		// A block writes its owned rows while its neighbours read them
+		// as their overlap: gather first.
+		for b := range p.blocks {
+			r := w.r[b]
+			for k, i := range p.blocks[b].idx {
+				r[k] = x[i]
+			}
+		}
+		w.gathered = true
+	}
 	par.Run(p.parts, w)
-	w.x, w.dst = nil, nil
+	w.x, w.dst, w.gathered = nil, nil, false
 	p.work.Put(w)
 }
 
@@ -239,8 +254,10 @@ func (w *asmWork) Run(part int) {
 	for b := b0; b < b1; b++ {
 		blk := &p.blocks[b]
 		r, z := w.r[b], w.z[b]
-		for k, i := range blk.idx {
-			r[k] = w.x[i]
+		if !w.gathered {
+			for k, i := range blk.idx {
+				r[k] = w.x[i]
+			}
 		}
 		blk.ilu.Apply(z, r)
 		copy(w.dst[blk.lo:blk.hi], z[blk.p0:blk.p0+blk.hi-blk.lo])
