@@ -64,7 +64,12 @@ type GCRODROptions struct {
 	// deflation leaves the projected operator (I − CCᵀ)·A·M harder than A·M
 	// itself: on the SKR code's Helmholtz sequence with Jacobi (bench/skr)
 	// one system held at relative residual 0.15 for 10 000 steps; reset,
-	// it converged in 668 more.
+	// it converged in 668 more. A stalled window also recomputes the true
+	// residual b − A x (one product) and goes on from it, stopping if it
+	// meets the tolerance: the estimate is the norm of a residual updated
+	// by recurrence, which can drift from the true one (a GCRO-DR(37, 32)
+	// solve ran to MaxIter at a true relative residual 1e5 below its
+	// estimate's; TestGCRODREstimateDrift).
 	Stagnation int
 }
 

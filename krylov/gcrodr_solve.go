@@ -161,9 +161,22 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		mustCycle = false
 		if s.stag > 0 && steps > 0 {
 			if winCycles++; winCycles >= s.stag {
-				if s.kk > 0 && est > stagnationRatio*winEst {
-					s.drop()
-					s.lastStat.Resets++
+				if est > stagnationRatio*winEst {
+					// The estimate has stalled. It is the norm of a
+					// residual updated by recurrence, which can drift from
+					// b − A x (far below it, as on nearly invariant
+					// recycled spaces): check the true one (one product)
+					// and go on from it.
+					rnorm := residualTo(r, A, b, x)
+					res.MatVecs++
+					if rnorm <= thresh || !finite(rnorm) {
+						return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+					}
+					if s.kk > 0 {
+						s.drop()
+						s.lastStat.Resets++
+					}
+					est = rnorm
 				}
 				winEst, winCycles = est, 0
 			}
