@@ -101,32 +101,11 @@ func TestASMApplyTAdjoint(t *testing.T) {
 	}
 }
 
-// ApplyT, like every other preconditioner's, may overwrite its input:
-// dst and x the same slice gives M⁻ᵀx (it cleared dst before reading x).
-func TestASMApplyTInPlace(t *testing.T) {
-	A := nonsymmetric(t, 9)
-	n, _ := A.Dims()
-	for _, blocks := range []int{1, 4} {
-		p, err := precond.NewASM(A, &precond.ASMOptions{Blocks: blocks, Overlap: 1})
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := randVec(8, n)
-		want := make([]float64, n)
-		p.ApplyT(want, x)
-		p.ApplyT(x, x)
-		for i := range x {
-			if x[i] != want[i] {
-				t.Fatalf("blocks %d: ApplyT(x, x)[%d] = %v, ApplyT(dst, x) gives %v", blocks, i, x[i], want[i])
-			}
-		}
-	}
-}
-
-// Apply in place, as every other preconditioner allows: with overlap a
-// block reads its neighbours' owned rows while they are written, which
-// gave wrong values (and a data race) before the gather pass.
-func TestASMApplyInPlace(t *testing.T) {
+// Apply and ApplyT, like every other preconditioner's, may overwrite
+// their input: ApplyT cleared dst before reading x, and with overlap
+// Apply's blocks read their neighbours' owned rows while those were
+// written (wrong values and a data race, before its gather pass).
+func TestASMInPlace(t *testing.T) {
 	A := nonsymmetric(t, 12)
 	n, _ := A.Dims()
 	for _, o := range []precond.ASMOptions{{Blocks: 1, Overlap: 1}, {Blocks: 4, Overlap: 1}, {Blocks: 5, Overlap: 3}} {
@@ -134,22 +113,27 @@ func TestASMApplyInPlace(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		x := randVec(9, n)
-		want := make([]float64, n)
-		p.Apply(want, x)
-		p.Apply(x, x)
-		for i := range x {
-			if x[i] != want[i] {
-				t.Fatalf("%+v: Apply(x, x)[%d] = %v, Apply(dst, x) gives %v", o, i, x[i], want[i])
+		for _, m := range []struct {
+			name  string
+			apply func(dst, x []float64)
+		}{{"Apply", p.Apply}, {"ApplyT", p.ApplyT}} {
+			x := randVec(9, n)
+			want := make([]float64, n)
+			m.apply(want, x)
+			m.apply(x, x)
+			for i := range x {
+				if x[i] != want[i] {
+					t.Fatalf("%+v: %s(x, x)[%d] = %v, %s(dst, x) gives %v", o, m.name, i, x[i], m.name, want[i])
+				}
 			}
-		}
-		y := randVec(10, n) // and again out of place after an in-place call
-		p.Apply(want, y)
-		got := make([]float64, n)
-		p.Apply(got, y)
-		for i := range got {
-			if got[i] != want[i] {
-				t.Fatalf("%+v: Apply after an in-place Apply differs at %d", o, i)
+			y := randVec(10, n) // out of place again after an in-place call
+			m.apply(want, y)
+			got := make([]float64, n)
+			m.apply(got, y)
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("%+v: %s after an in-place call differs at %d", o, m.name, i)
+				}
 			}
 		}
 	}
