@@ -26,7 +26,13 @@ var (
 // ILU(0) rejects |uᵢᵢ| ≤ PivotTol·max_j |aᵢⱼ| and IC(0) rejects
 // dᵢ ≤ PivotTol·aᵢᵢ. 1e-14 is about 100 units of rounding: a smaller pivot
 // is dominated by cancellation error and its inverse would amplify rounding
-// in every application of the preconditioner.
+// in every application of the preconditioner. ILU(0)'s test is relative to
+// the row, so it depends on the scaling of A: a row whose off-diagonal
+// entries exceed its diagonal by 1e14 or more is refused even without
+// cancellation (row 0 of [[9e-5, −4e14], [−5e14, 4e34]], which PETSc's
+// ILU accepts). Equilibrate such matrices (scale rows and columns) first.
+// IC(0)'s test is relative to the diagonal entry and does not have this
+// dependence.
 const PivotTol = 1e-14
 
 // SymmetryTol is the tolerance of IC(0)'s symmetry check: |aᵢⱼ − aⱼᵢ| must
