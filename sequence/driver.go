@@ -157,6 +157,9 @@ type Stat struct {
 // Projection is negative. It panics if s is nil or order holds an
 // index outside [0, src.Len()).
 func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
+	if s == nil {
+		panic("sequence: Run: nil Solver")
+	}
 	stats, err := RunLanes(ctx, src, order, []Lane{{Solver: s, Options: o}})
 	return stats[0], err
 }
@@ -186,7 +189,7 @@ func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]S
 	N := src.Len()
 	for _, i := range order {
 		if i < 0 || i >= N {
-			panic(fmt.Sprintf("sequence: Run: order holds %d, outside [0, %d)", i, N))
+			panic(fmt.Sprintf("sequence: order holds %d, outside [0, %d)", i, N))
 		}
 	}
 	states := make([]*lane, len(lanes))

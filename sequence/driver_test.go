@@ -295,6 +295,14 @@ func TestRunFailures(t *testing.T) {
 		}()
 		Run(ctx, src, []int{0, 5}, krylov.NewGCRODR(n, nil), nil)
 	})
+	t.Run("nil solver panics naming Run", func(t *testing.T) {
+		defer func() {
+			if r := recover(); r != "sequence: Run: nil Solver" {
+				t.Errorf("panic %v", r)
+			}
+		}()
+		Run(ctx, src, []int{0}, nil, nil)
+	})
 }
 
 // RunLanes gives each lane exactly what a separate Run would (iterations
