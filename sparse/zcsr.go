@@ -109,8 +109,9 @@ func (a *ZCSR) part(f func(complex128) float64) *CSR {
 
 // IsSymmetric reports whether a is square and a_ij = a_ji or
 // |a_ij − a_ji| ≤ tol·max|a| (max over finite moduli) for every stored
-// entry (tol = 0: exact). An entry stored on one side only counts as
-// paired with a zero. O(nnz log(nnz/rows)).
+// entry (tol = 0: exact), as CSR.IsSymmetric: an infinite entry must be
+// matched exactly, a NaN never is. An entry stored on one side only counts
+// as paired with a zero. O(nnz log(nnz/rows)).
 func (a *ZCSR) IsSymmetric(tol float64) bool { return a.symmetric(tol, false, 1) }
 
 // IsSkewSymmetric reports whether a is square and |a_ij + a_ji| ≤
@@ -121,7 +122,10 @@ func (a *ZCSR) IsSkewSymmetric(tol float64) bool { return a.symmetric(tol, false
 // tol·max|a| for every stored entry (so the diagonal is real within tol).
 func (a *ZCSR) IsHermitian(tol float64) bool { return a.symmetric(tol, true, 1) }
 
-func (a *ZCSR) symmetric(tol float64, conj bool, sign complex128) bool {
+// symmetric compares each stored a_ij with sign·a_ji (conjugated if conj).
+// sign is real and applied to each part: a complex product by ±1 would
+// give NaN from an infinite part (0·Inf in the cross terms).
+func (a *ZCSR) symmetric(tol float64, conj bool, sign float64) bool {
 	if a.rows != a.cols {
 		return false
 	}
@@ -141,7 +145,7 @@ func (a *ZCSR) symmetric(tol float64, conj bool, sign complex128) bool {
 			if conj {
 				other = cmplx.Conj(other)
 			}
-			if v, w := a.val[k], sign*other; v != w && !(cmplx.Abs(v-w) <= lim) {
+			if v, w := a.val[k], complex(sign*real(other), sign*imag(other)); v != w && !(cmplx.Abs(v-w) <= lim) {
 				return false
 			}
 		}

@@ -1,6 +1,7 @@
 package sparse
 
 import (
+	"math"
 	"math/cmplx"
 	"math/rand/v2"
 	"strings"
@@ -197,5 +198,49 @@ func TestZCSRPanics(t *testing.T) {
 			}()
 			f()
 		}()
+	}
+}
+
+// TestZCSRSymmetryInfinite checks that an infinite entry matched exactly
+// by its mirror passes the checks, as it does for CSR: the mirror must be
+// negated or taken as is component by component, not multiplied by the
+// complex number ±1, whose zero imaginary part turns 0·Inf into NaN.
+func TestZCSRSymmetryInfinite(t *testing.T) {
+	inf := math.Inf(1)
+	pair := func(upper, lower complex128) *ZCSR {
+		b := NewZCOO(2, 2, 2)
+		b.Append(0, 1, upper)
+		b.Append(1, 0, lower)
+		return b.ToZCSR()
+	}
+	tests := []struct {
+		name            string
+		A               *ZCSR
+		sym, herm, skew bool
+	}{
+		{"real inf symmetric", pair(complex(inf, 0), complex(inf, 0)), true, true, false},
+		{"real inf skew", pair(complex(inf, 0), complex(-inf, 0)), false, false, true},
+		{"imaginary inf symmetric", pair(complex(1, inf), complex(1, inf)), true, false, false},
+		{"imaginary inf hermitian", pair(complex(1, inf), complex(1, -inf)), false, true, false},
+		{"imaginary inf skew", pair(complex(2, inf), complex(-2, -inf)), false, false, true},
+		{"inf not matched", pair(complex(inf, 0), complex(1, 0)), false, false, false},
+	}
+	for _, tc := range tests {
+		checkZSymmetry(t, tc.name, tc.A, tc.sym, tc.herm, tc.skew)
+	}
+}
+
+// checkZSymmetry reports every symmetry verdict of A that differs from
+// the one wanted.
+func checkZSymmetry(t *testing.T, name string, A *ZCSR, sym, herm, skew bool) {
+	t.Helper()
+	if got := A.IsSymmetric(0); got != sym {
+		t.Errorf("%s: IsSymmetric = %v, want %v", name, got, sym)
+	}
+	if got := A.IsHermitian(0); got != herm {
+		t.Errorf("%s: IsHermitian = %v, want %v", name, got, herm)
+	}
+	if got := A.IsSkewSymmetric(0); got != skew {
+		t.Errorf("%s: IsSkewSymmetric = %v, want %v", name, got, skew)
 	}
 }
