@@ -35,9 +35,11 @@ written in shortest round-trip form) and explicitly stored zeros are kept.
 Matrix Market output: --symmetry auto (default) writes symmetric or
 skew-symmetric storage (the lower triangle only) when the matrix has that
 symmetry exactly, values and pattern, as scipy.io.mmwrite does, and general
-storage otherwise; general, symmetric and skew-symmetric force one (a
-matrix without that symmetry is an error). --field real (default),
-integer (every value must be an integer) or pattern (positions only).
+storage otherwise (with --field pattern, which writes positions only:
+symmetric storage when the pattern is symmetric); general, symmetric and
+skew-symmetric force one (a matrix without that symmetry is an error).
+--field real (default), integer (every value must be an integer) or
+pattern (positions only).
 .npz output: deflated like save_npz's default; --compress=false stores
 the arrays (larger, faster to read and write).
 
@@ -134,7 +136,7 @@ func runConvert(cmd *cobra.Command, in, out string, f *convertFlags) error {
 		res.Compressed = &f.compress
 	} else {
 		if symmetry == "auto" {
-			symmetry = detectSymmetry(A)
+			symmetry = detectSymmetry(A, field)
 		}
 		if err := sparse.SaveMM(out, A, &sparse.MMWriteOptions{Symmetry: symmetry, Field: field}); err != nil {
 			return err
@@ -159,17 +161,21 @@ func runConvert(cmd *cobra.Command, in, out string, f *convertFlags) error {
 // detectSymmetry returns the Matrix Market storage that holds A exactly in
 // the fewest entries: symmetric or skew-symmetric when A has that symmetry
 // in its values and its pattern (and, skew, no stored diagonal), general
-// otherwise.
+// otherwise. The pattern field holds positions only (and cannot be
+// skew-symmetric): symmetric when the pattern is, general otherwise.
 //
 // Values are compared bit for bit, not with == as CSR.IsSymmetric does:
 // under == a stored −0 equals its mirror's +0, and storage that writes one
 // triangle would give the other the mirror's sign, so the copy would not be
 // exact. With a symmetric pattern, A and Aᵀ (both with sorted rows) store
 // their entries at the same positions of their arrays.
-func detectSymmetry(A *sparse.CSR) string {
+func detectSymmetry(A *sparse.CSR, field string) string {
 	r, c := A.Dims()
 	if r != c || r == 0 || !A.IsPatternSymmetric() {
 		return sparse.MMGeneral
+	}
+	if field == sparse.MMPattern {
+		return sparse.MMSymmetric
 	}
 	_, _, v := A.Raw()
 	_, _, vt := A.T().Raw()

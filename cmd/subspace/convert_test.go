@@ -193,3 +193,60 @@ func TestConvertKeepsSignOfZero(t *testing.T) {
 		})
 	}
 }
+
+// TestConvertPatternAuto: with --field pattern only positions are written,
+// so --symmetry auto chooses symmetric storage for a symmetric pattern
+// whatever the values. A skew-symmetric matrix was given skew-symmetric
+// storage, which the pattern field cannot have: the default conversion
+// failed with "pattern field cannot be skew-symmetric".
+func TestConvertPatternAuto(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name    string
+		entries [][3]float64 // i, j, value
+		sym     string
+	}{
+		{"skew", [][3]float64{{0, 1, 1}, {1, 0, -1}, {2, 1, 3}, {1, 2, -3}}, "symmetric"},
+		{"symmetric", [][3]float64{{0, 1, 1}, {1, 0, 1}, {2, 2, 3}}, "symmetric"},
+		{"symmetric pattern only", [][3]float64{{0, 1, 1}, {1, 0, 2}, {0, 0, 5}}, "symmetric"},
+		{"nonsymmetric pattern", [][3]float64{{0, 1, 1}, {2, 2, 3}}, "general"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			b := sparse.NewCOO(3, 3, len(tc.entries))
+			for _, e := range tc.entries {
+				b.Append(int(e[0]), int(e[1]), e[2])
+			}
+			A := b.ToCSR()
+			npz := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".npz")
+			mtx := strings.TrimSuffix(npz, ".npz") + ".mtx"
+			if err := sparse.SaveNPZ(npz, A, false); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errs := infoRun(t, "convert", "--json", "--field", "pattern", npz, mtx)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errs)
+			}
+			var res map[string]any
+			if err := json.Unmarshal([]byte(out), &res); err != nil {
+				t.Fatal(err)
+			}
+			if res["symmetry"] != tc.sym {
+				t.Errorf("symmetry %v, want %s", res["symmetry"], tc.sym)
+			}
+			got, err := sparse.LoadMM(mtx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			gp, gi, _ := got.Raw()
+			ap, ai, _ := A.Raw()
+			if len(gi) != len(ai) || len(gp) != len(ap) {
+				t.Fatalf("pattern read back has %d entries, want %d", len(gi), len(ai))
+			}
+			for k := range ai {
+				if gi[k] != ai[k] {
+					t.Fatalf("pattern read back %v %v, want %v %v", gp, gi, ap, ai)
+				}
+			}
+		})
+	}
+}
