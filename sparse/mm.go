@@ -52,7 +52,10 @@ type MMHeader struct {
 //     reading: every off-diagonal entry (i,j) also gives (j,i) with the
 //     same value, its negative, or its conjugate. Entries may lie in either
 //     triangle; an entry given in both triangles is summed with the mirror
-//     of the other, as duplicates are.
+//     of the other, as duplicates are, each mirror right after its entry,
+//     so the sums at (i,j) and (j,i) are exactly symmetric (SciPy adds all
+//     mirrors after all entries, and its two sums can differ in the last
+//     bit).
 //   - Duplicate entries are summed. Explicitly stored zeros are kept as
 //     stored entries (they belong to the pattern).
 //   - Pattern files read as value 1 at every stored position.
@@ -69,7 +72,8 @@ type MMHeader struct {
 //     needs (a value in a pattern file, a trailing comment). A UTF-8 byte
 //     order mark before the banner is skipped.
 //   - Integer values are read exactly as 64-bit integers and stored as
-//     float64 (exact up to 2⁵³ in magnitude).
+//     float64 (exact up to 2⁵³ in magnitude); duplicates are summed as
+//     float64 (SciPy sums them as int64: exactly, wrapping on overflow).
 //   - Comment lines (first non-blank character '%') and blank lines are
 //     accepted anywhere after the banner; lines may end in "\r\n". Header
 //     keywords are case-insensitive. A line may hold at most 1 MiB.
