@@ -25,7 +25,11 @@ import (
 // least-squares problem updated by Givens rotations. A happy breakdown
 // (the Krylov space became invariant) ends the cycle with the exact
 // solution on that space; when A is singular on it,
-// the solve stops with ErrBreakdown.
+// the solve stops with ErrBreakdown. A cycle whose correction, formed,
+// leaves a true residual above that of the cycle's start (or, after a
+// happy breakdown, above the tolerance) has a numerically singular
+// Hessenberg matrix: corrections from fewer Arnoldi vectors are tried
+// (one product each) and the best kept, none if none improves x.
 //
 // Preconditioning: Side Right (default) runs GMRES on A M with x = x₀ + M y,
 // so the least-squares residual it minimises is the true residual
@@ -152,6 +156,7 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 	it := 0
 	for cycle := 0; ; cycle++ {
 		// r holds the true residual of x and rnorm its norm.
+		rStart := rnorm
 		beta := rnorm
 		if left {
 			M.Apply(V[0], r)
@@ -261,13 +266,47 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			singular = true
 			k-- // the last column is dependent: solve on the others
 		}
+		backtracked := false
 		if k > 0 {
 			hl.solve(y, k)
 			correction(k)
+			rnorm = residualTo(r, A, b, xt)
+			res.MatVecs++
+			if !left && !(rnorm <= thresh) && (breakdown || rnorm > rStart) {
+				// The true residual of a cycle cannot grow, nor can a
+				// happy breakdown miss the solution on the Krylov space,
+				// unless H is numerically singular (A singular, or b
+				// nearly in an invariant subspace): then a pivot far
+				// above the test above, rounding of an exact zero, gives
+				// a huge y that ruins x (‖x‖ ≈ 1e17 and ‖b − A x‖ up to
+				// 100‖b‖ on singular systems of 7–30 unknowns at step
+				// n; no pivot is small when R is ill-conditioned as a
+				// whole). Fewer columns give the best true residual
+				// instead.
+				k, rnorm = backtrack(k, rnorm, thresh, func(j int) float64 { return rStart * hl.lsres(j) }, func(j int) float64 {
+					hl.solve(y, j)
+					correction(j)
+					res.MatVecs++
+					return residualTo(w, A, b, xt)
+				})
+				backtracked = true
+				if k > 0 {
+					hl.solve(y, k)
+					correction(k)
+				} else {
+					vec.Copy(xt, x)
+				}
+				if breakdown && k < hl.k {
+					singular = true
+				}
+				rnorm = residualTo(r, A, b, xt)
+				res.MatVecs++
+			}
 			vec.Copy(x, xt)
+		} else {
+			rnorm = residualTo(r, A, b, x)
+			res.MatVecs++
 		}
-		rnorm = residualTo(r, A, b, x)
-		res.MatVecs++
 		if rnorm <= thresh {
 			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 		}
@@ -279,11 +318,38 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 		if it >= opt.MaxIter {
 			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 		}
-		if breakdown && stag.failed(rnorm) {
+		if (breakdown || backtracked) && stag.failed(rnorm) {
 			res.Reason = reasonStagnated
 			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 		}
 	}
+}
+
+// backtrack returns the number of Arnoldi columns, at most k, whose
+// correction has the smallest true residual found, and that residual. tk
+// is the true residual with k columns, est(j) the least-squares residual
+// with j columns (est(0) is the true residual of the cycle's start) and
+// res(j) forms the correction with j columns and returns its true
+// residual. Fewer columns are tried until a correction's true residual is
+// within a factor 2 of its estimate (fewer columns cannot do better) or
+// meets thresh; none (0, est(0)) is returned if nothing tried beats it.
+func backtrack(k int, tk, thresh float64, est, res func(j int) float64) (int, float64) {
+	best, tbest := k, tk
+	for j, tj := k, tk; j > 0 && tj > 2*est(j) && tj > thresh; {
+		j--
+		if j == 0 {
+			tj = est(0)
+		} else {
+			tj = res(j)
+		}
+		if tj < tbest {
+			best, tbest = j, tj
+		}
+	}
+	if r0 := est(0); tbest > r0 {
+		return 0, r0 // no correction beats none
+	}
+	return best, tbest
 }
 
 // scaleVec sets v ← a·v: gonum's assembly kernel for vectors short enough

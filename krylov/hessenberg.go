@@ -81,6 +81,16 @@ func (h *hessLSQ) add(col []float64) float64 {
 	return math.Abs(h.g[k+1]) // not −0 in a history or monitor line
 }
 
+// lsres returns the least-squares residual of the first j columns
+// relative to β: the product of the sines |s₀ ⋯ s_{j−1}| (1 for j = 0).
+func (h *hessLSQ) lsres(j int) float64 {
+	p := 1.0
+	for _, s := range h.s[:j] {
+		p *= math.Abs(s)
+	}
+	return p
+}
+
 // diag returns R's j-th diagonal entry (≥ 0; zero only when column j lies
 // in the span of the previous ones).
 func (h *hessLSQ) diag(j int) float64 { return h.r[j*(h.m+1)+j] }
