@@ -29,29 +29,32 @@ func Mul(A, B *CSR) *CSR {
 	if ac != br {
 		panic(fmt.Sprintf("sparse: Mul: dimension mismatch: %d×%d times %d×%d", ar, ac, br, bc))
 	}
-	// work[i]: multiply-adds of rows < i, plus one per row; the terms in
-	// parallel over blocks of A's rows, then the prefix sums.
-	work := make([]int, ar+1)
 	parts := 1
 	if A.NNZ() >= ParallelMinNNZ/8 {
 		parts = min(par.Procs(), max(ar, 1))
 	}
-	j := &spgemmJob{a: A, b: B, work: work, indptr: make([]int, ar+1), phase: spgemmWork}
+	j := &spgemmJob{a: A, b: B, indptr: make([]int, ar+1), phase: spgemmWork}
 	j.split = make([]int, parts+1)
-	for p := 0; p <= parts; p++ {
-		j.split[p] = A.rowSplit(p, parts)
-	}
-	par.Run(parts, j)
-	for i := 0; i < ar; i++ {
-		work[i+1] += work[i]
-	}
-	if work[ar] < ParallelMinNNZ {
-		parts = 1
-	}
-	j.split = j.split[:parts+1]
-	for p := 1; p < parts; p++ {
-		target := int(int64(work[ar]) * int64(p) / int64(parts))
-		j.split[p] = sort.SearchInts(work, target)
+	if parts > 1 {
+		// work[i]: multiply-adds of rows < i, plus one per row; the terms
+		// in parallel over blocks of A's rows, then the prefix sums.
+		j.work = make([]int, ar+1)
+		for p := 0; p <= parts; p++ {
+			j.split[p] = A.rowSplit(p, parts)
+		}
+		par.Run(parts, j)
+		work := j.work
+		for i := 0; i < ar; i++ {
+			work[i+1] += work[i]
+		}
+		if work[ar] < ParallelMinNNZ {
+			parts = 1
+		}
+		j.split = j.split[:parts+1]
+		for p := 1; p < parts; p++ {
+			target := int(int64(work[ar]) * int64(p) / int64(parts))
+			j.split[p] = sort.SearchInts(work, target)
+		}
 	}
 	j.split[parts] = ar
 	j.scratch = make([]spgemmScratch, parts)
@@ -89,7 +92,7 @@ const (
 // spgemmScratch is one part's workspace over B's columns.
 type spgemmScratch struct {
 	acc  []accum // column j's mark and, in pass 2, its sum
-	cols []int32 // the row's columns, in order of discovery
+	cols []int32 // a long row's columns, in order of discovery
 	runs []int   // where each of B's rows began in cols
 	tmp  []int32 // merge buffer
 }
@@ -140,7 +143,14 @@ func (j *spgemmJob) Run(p int) {
 	}
 	for i := lo; i < hi; i++ {
 		stamp := -int32(i + 1)
-		cols := s.cols[:0]
+		// A short row's columns are appended straight into their place
+		// in the result (its exact capacity: pass 1 counted them) and
+		// sorted there; a long one's are merged in the part's scratch.
+		dst := j.ind[j.indptr[i]:j.indptr[i+1]]
+		cols := dst[:0:len(dst)]
+		if len(dst) > 32 {
+			cols = s.cols[:0]
+		}
 		runs := s.runs[:0]
 		for t := A.indptr[i]; t < A.indptr[i+1]; t++ {
 			runs = append(runs, len(cols))
@@ -158,12 +168,15 @@ func (j *spgemmJob) Run(p int) {
 			}
 		}
 		runs = append(runs, len(cols))
-		s.cols, s.runs = cols, runs
-		sorted := s.sortRow(cols, runs)
-		out := j.indptr[i]
-		copy(j.ind[out:], sorted)
-		v := j.val[out : out+len(sorted)]
-		for t, c := range sorted {
+		s.runs = runs
+		if len(dst) > 32 {
+			s.cols = cols
+			copy(dst, s.sortRow(cols, runs))
+		} else {
+			sortIndices(dst)
+		}
+		v := j.val[j.indptr[i]:j.indptr[i+1]]
+		for t, c := range dst {
 			v[t] = acc[c].sum
 		}
 	}
