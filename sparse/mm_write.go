@@ -29,7 +29,10 @@ type MMWriteOptions struct {
 	// MMHermitian for WriteMMComplex. With anything but general the matrix
 	// must have that symmetry exactly (values compared with ==, and the
 	// same pattern in both triangles; a skew-symmetric matrix must store no
-	// diagonal entry) and only its lower triangle is written.
+	// diagonal entry) and only its lower triangle is written. The read
+	// mirrors it, so the upper triangle comes back with the lower's sign
+	// of zero (== does not tell −0 from +0; subspace convert compares
+	// bits when it chooses a storage).
 	Symmetry string
 	// Comments are written after the banner, each as a line "%" + text
 	// (so a comment read by ReadMM is written back unchanged); a comment
@@ -60,7 +63,8 @@ func mmWriteErrorf(format string, args ...any) error {
 // (1-based, row by row), explicit zeros included. Real values are written
 // in the shortest decimal form that reads back to the same float64
 // (strconv 'g' with precision −1), so a write then a read reproduces A
-// exactly; integer values are written as integers, digit for digit. See
+// exactly (with symmetric storage, up to the sign of a zero: see
+// MMWriteOptions.Symmetry); integer values are written as integers, digit for digit. See
 // MMWriteOptions for the field and symmetry.
 //
 // It returns an error, before writing anything, if a value is NaN or
