@@ -216,7 +216,11 @@ func (in *mmInfo) print(w io.Writer) error {
 		// count as stored in the file is not known here.
 		row("nonzeros", "%d stored (duplicates in the file summed; explicit zeros count)", in.NNZ)
 	} else {
-		row("nonzeros", "%d stored (%d entries in the file%s; explicit zeros count)", in.NNZ, in.Entries, expanded)
+		noun := "entries"
+		if in.Entries == 1 {
+			noun = "entry"
+		}
+		row("nonzeros", "%d stored (%d %s in the file%s; explicit zeros count)", in.NNZ, in.Entries, noun, expanded)
 	}
 	row("field", "%s (%s format)", in.Field, in.Format)
 	row("header symmetry", "%s", in.HeaderSym)
