@@ -216,11 +216,7 @@ func (in *mmInfo) print(w io.Writer) error {
 		// count as stored in the file is not known here.
 		row("nonzeros", "%d stored (duplicates in the file summed; explicit zeros count)", in.NNZ)
 	} else {
-		noun := "entries"
-		if in.Entries == 1 {
-			noun = "entry"
-		}
-		row("nonzeros", "%d stored (%d %s in the file%s; explicit zeros count)", in.NNZ, in.Entries, noun, expanded)
+		row("nonzeros", "%d stored (%s in the file%s; explicit zeros count)", in.NNZ, plural(in.Entries, "entry", "entries"), expanded)
 	}
 	row("field", "%s (%s format)", in.Field, in.Format)
 	row("header symmetry", "%s", in.HeaderSym)
@@ -250,7 +246,7 @@ func (in *mmInfo) print(w io.Writer) error {
 	}
 	row("value symmetry", "%s (%s)", strings.Join(props, ", "), how)
 	row("pattern symmetry", "%s", pat)
-	diag := fmt.Sprintf("%d missing, %d stored zeros", in.DiagMissing, in.DiagZero)
+	diag := fmt.Sprintf("%d missing, %s", in.DiagMissing, plural(in.DiagZero, "stored zero", "stored zeros"))
 	if in.FirstDiagMiss >= 0 {
 		diag += fmt.Sprintf("; first missing in row %d", in.FirstDiagMiss+1)
 	}
@@ -264,7 +260,15 @@ func (in *mmInfo) print(w io.Writer) error {
 	}
 	row("norms"+modulus, "Frobenius %s  1-norm %s  inf-norm %s  max|a| %s", g(in.NormFro), g(in.Norm1), g(in.NormInf), g(in.NormMax))
 	row("density", "%s", g(in.Density))
-	row("nonzeros per row", "min %d  mean %s  max %d  (%d empty rows)", in.NNZRowMin, g(in.NNZRowMean), in.NNZRowMax, in.EmptyRows)
+	row("nonzeros per row", "min %d  mean %s  max %d  (%s)", in.NNZRowMin, g(in.NNZRowMean), in.NNZRowMax, plural(in.EmptyRows, "empty row", "empty rows"))
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// plural returns "n one" when n is 1 and "n many" otherwise.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
