@@ -51,6 +51,12 @@ import (
 // of the original problem scaled. At most two such restarts are made
 // (none when x₀ would not scale exactly); a non-finite estimate then
 // stops the solve with ErrNaN, as does an x whose scaling back overflows.
+// An initial guess far from the solution can make β₁ = ‖b − A x₀‖ exceed
+// 2^300, or A x₀ overflow, with b in range; scaling A does not change β₁,
+// so the restart then also multiplies b and x₀ by a power of two 2^−e that
+// brings β₁ to about 1 (2^−1024 when A x₀ overflowed; x is scaled back by
+// 2^e), under the same conditions (x₀ scales exactly, and b, which may
+// lose bits far below β₁, does not become 0).
 type LSOptions struct {
 	// Damp is the regularisation parameter λ ≥ 0: the solvers minimise
 	// ‖A x − b‖² + λ²‖x‖². 0 means none. With an initial guess x₀ the
@@ -101,7 +107,10 @@ type LSResult struct {
 	// initial guess).
 	NormAr float64
 	// NormA and CondA are the method's estimates of ‖Ā‖ (Frobenius norm
-	// of the bidiagonal matrix built so far) and cond(Ā).
+	// of the bidiagonal matrix built so far) and cond(Ā). LSMR's NormA,
+	// like SciPy's lsmr's, comes from the bidiagonalisation of A alone
+	// and leaves λ out: it estimates ‖A‖_F, below ‖Ā‖_F = √(‖A‖_F² + nλ²),
+	// so with damping LSMR's rules 1 and 2 are the stricter.
 	NormA, CondA float64
 	// NormX is ‖x‖ of the returned x.
 	NormX float64
@@ -258,7 +267,7 @@ func lsStopRule(method string, opt *LSOptions, it int, normb, normr, normar, nor
 	return 0, nil
 }
 
-// lsFinish computes the true residual r = b − A x, ‖r‖ and ‖Aᵀr − λ²x‖
+// lsFinish computes the true residual r = b − A x, ‖r‖ and ‖Aᵀr − λ²(x − x₀)‖
 // (scratch rm of length m and rn of length n), fills res from stop and
 // returns err, or a wrapped ErrNotConverged for rules 3, 6 and 7, or
 // ErrNaN if the result is not finite.
@@ -357,8 +366,8 @@ func xpayNorm(x []float64, a float64, y []float64) float64 {
 // non-finite ‖Aᵀu₁‖ (ErrNaN), or x₀ optimal because β₁ = 0 or α₁ = 0 —
 // and err is then what the solver must return after lsFinish; tm and tn
 // are lsFinish's scratch. done is also set, with sc.want and no
-// lsFinish, when β₁ (A x₀ overflowed), α₁ or λ asks for a rescaled
-// restart (see lsScale).
+// lsFinish, when β₁ (out of range: x₀ far from the solution), α₁ or λ
+// asks for a rescaled restart (see lsScale).
 func lsBidiagStart(ctx context.Context, method string, A linop.Transposer, b, x, u, v, tm, tn []float64, opt *LSOptions, res *LSResult, sc *lsScale) (alpha, beta float64, mon lsMonitor, done bool, err error) {
 	if isZero(x) {
 		vec.Copy(u, b)
@@ -368,14 +377,14 @@ func lsBidiagStart(ctx context.Context, method string, A linop.Transposer, b, x,
 		vec.XpayDot(b, -1, u, u)
 	}
 	beta = vec.Norm(u)
-	if !finite(beta) && !sc.check(beta) {
+	if !finite(beta) && !sc.checkOverflow() {
 		return alpha, beta, mon, true, nil // A x₀ overflowed: start again rescaled
 	}
 	normalize(u, beta)
 	A.ApplyT(v, u)
 	res.MatVecsT++
 	alpha = vec.Norm(v)
-	if finite(beta) && !sc.checkStart(alpha, opt.Damp) {
+	if finite(beta) && !sc.checkStart(alpha, opt.Damp, beta) {
 		return alpha, beta, mon, true, nil
 	}
 	normalize(v, alpha)
@@ -408,29 +417,56 @@ type lsScale struct {
 	f, e  int
 	retry bool      // a new scaling may still be asked for
 	x0    []float64 // the caller's initial guess; nil if zero
-	want  bool      // set by check: start again with f = next
+	bmax  float64   // max |bᵢ| of the caller's b
+	want  bool      // set by ask: start again with f = next, e = nextE
 	next  int
+	nextE int
 }
 
 // lsMaxScale bounds |f|, so that 2^−f/2 and 2^−(f − f/2) stay normal.
 const lsMaxScale = 2000
 
-// checkStart is check for the first step: alpha = α₁ = ‖Aᵀu₁‖ and lam
-// = λ. A run also restarts when the larger of the two is below
-// rescaleLow (and not 0); when λ is the larger, f brings the geometric
-// mean of α₁ and λ to about 1, not λ alone, which could leave α's square
-// to underflow.
-func (sc *lsScale) checkStart(alpha, lam float64) bool {
+// checkStart is check for the first step: alpha = α₁ = ‖Aᵀu₁‖, lam = λ
+// and beta = β₁ = ‖b − A x₀‖ (finite). A run also restarts when the larger
+// of α₁ and λ is below rescaleLow (and not 0); when λ is the larger, f
+// brings the geometric mean of α₁ and λ to about 1, not λ alone, which
+// could leave α's square to underflow. β₁ above rescaleHigh comes from an
+// x₀ far from the solution (b is in range once rescaled), and scaling A
+// leaves it unchanged (2^−f A times 2^f x₀): e then grows so that β₁
+// becomes about 1, in the same restart as f.
+func (sc *lsScale) checkStart(alpha, lam, beta float64) bool {
+	de := 0
+	if beta > rescaleHigh {
+		_, de = math.Frexp(beta)
+	}
 	s := max(alpha, lam)
 	if !finite(s) || s == 0 || (s >= rescaleLow && s <= rescaleHigh) {
-		return sc.check(s)
+		if de == 0 {
+			return sc.check(s)
+		}
+		df := 0
+		if !finite(s) && sc.f <= 0 {
+			df = 1024 // as check
+		}
+		return sc.ask(df, de)
 	}
-	_, e := math.Frexp(s)
+	_, df := math.Frexp(s)
 	if lam > alpha && alpha > 0 {
 		_, ea := math.Frexp(alpha)
-		e = (e + ea) / 2
+		df = (df + ea) / 2
 	}
-	return sc.ask(e)
+	return sc.ask(df, de)
+}
+
+// checkOverflow is check for a β₁ = ‖b − A x₀‖ that is not finite: A x₀
+// overflowed. Scaling A alone does not help (2^−f A times 2^f x₀); e grows
+// by 1024, and f by 1024 too unless x₀ times 2^(f−e−1024) is exact.
+func (sc *lsScale) checkOverflow() bool {
+	df := 0
+	if !scalesExactly(sc.x0, sc.f-sc.e-1024) {
+		df = 1024
+	}
+	return sc.ask(df, 1024)
 }
 
 // check reports whether s, the larger of the α and β just computed, lets
@@ -444,26 +480,29 @@ func (sc *lsScale) check(s float64) bool {
 		if sc.f > 0 {
 			return true
 		}
-		return sc.ask(1024)
+		return sc.ask(1024, 0)
 	case s > rescaleHigh:
 		_, e := math.Frexp(s)
-		return sc.ask(e)
+		return sc.ask(e, 0)
 	}
 	return true
 }
 
-// ask asks for a restart with f increased by e, if one may still be made
-// and scales x₀ exactly, and reports whether the run may go on instead.
-func (sc *lsScale) ask(e int) bool {
+// ask asks for a restart with f increased by df and e by de, if one may
+// still be made, scales x₀ exactly and does not flush b to 0 (b may lose
+// bits far below ‖b − A x₀‖, but a zero b would read as b = 0), and
+// reports whether the run may go on instead.
+func (sc *lsScale) ask(df, de int) bool {
 	if !sc.retry {
 		return true
 	}
-	next := min(max(sc.f+e, -lsMaxScale), lsMaxScale)
-	if next == sc.f || !scalesExactly(sc.x0, next-sc.e) {
+	next := min(max(sc.f+df, -lsMaxScale), lsMaxScale)
+	nextE := min(max(sc.e+de, -lsMaxScale), lsMaxScale)
+	if (next == sc.f && nextE == sc.e) || !scalesExactly(sc.x0, next-nextE) || (nextE > sc.e && sc.bmax != 0 && math.Ldexp(sc.bmax, -nextE) == 0) {
 		sc.retry = false
 		return true
 	}
-	sc.next, sc.want = next, true
+	sc.next, sc.nextE, sc.want = next, nextE, true
 	return false
 }
 
@@ -530,10 +569,13 @@ func lsSolve(ctx context.Context, method string, A linop.Operator, b, x []float6
 		panic("krylov: " + method + ": nil operator")
 	}
 	sc := lsScale{retry: true}
-	sc.e, _ = rescaleExp(b, nil) // 0 when b is in range
+	if e, ok := rescaleExp(b, x); ok {
+		sc.e = e // the scaling rescaledLS applies to the first run
+	}
 	if !isZero(x) {
 		sc.x0 = slices.Clone(x)
 	}
+	sc.bmax = vec.MaxAbs(b)
 	run := func(A linop.Operator, b, x []float64, o *LSOptions) (LSResult, error) {
 		At, opt, res, done, err := lsStart(method, A, b, x, o, defTol)
 		if done {
@@ -550,10 +592,13 @@ func lsSolve(ctx context.Context, method string, A linop.Operator, b, x []float6
 		return lsScaledBack(method, x, res, err)
 	}
 	// A asked for the scaling, so it is a Transposer and o is valid.
-	bs, xs := scaledCopies(b, x, sc.e)
+	bs, xs := make([]float64, len(b)), make([]float64, len(x))
 	for runs := 2; sc.want; runs++ {
 		matvecs, matvecsT := res.MatVecs, res.MatVecsT
-		sc.f, sc.want, sc.retry = sc.next, false, runs < 3
+		sc.f, sc.e, sc.want, sc.retry = sc.next, sc.nextE, false, runs < 3
+		for i, v := range b {
+			bs[i] = math.Ldexp(v, -sc.e)
+		}
 		var so LSOptions
 		if o != nil {
 			so = *o
