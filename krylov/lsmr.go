@@ -14,8 +14,9 @@ import (
 // bidiagonalisation like LSQR, but the iterates minimise ‖Āᵀr̄‖ over the
 // Krylov space, so ‖Āᵀr̄‖ decreases monotonically (and usually ‖r̄‖ too),
 // which makes early stopping on rule 2 safer than with LSQR. Its ‖r̄‖
-// estimate is the one of §3.3 of the paper; ‖Āᵀr̄‖ = |ζ̄ₖ₊₁|; ‖Ā‖ is the
-// Frobenius norm of the bidiagonal matrix and cond(Ā) the ratio of the
+// estimate is the one of §3.3 of the paper; ‖Āᵀr̄‖ = |ζ̄ₖ₊₁|; the ‖Ā‖
+// estimate is the Frobenius norm of the bidiagonal matrix of A (without
+// λ, as SciPy's; see LSResult.NormA) and cond(Ā) the ratio of the
 // largest to the smallest ρ̄ₖ (§3.4). No local reorthogonalisation.
 //
 // A must implement linop.Transposer; otherwise LSMR returns an error.
@@ -27,7 +28,7 @@ import (
 // One iteration is one product with A and one with Aᵀ; MaxIter (default
 // 10·min(m, n)) bounds them. Stopping rules: see LSOptions (defaults
 // ATol = BTol = 1e-6, ConLim = 1e8, as SciPy's lsmr). At the end the true
-// ‖b − A x‖ and ‖Aᵀ(b − A x) − λ²x‖ are computed and reported. Memory:
+// ‖b − A x‖ and ‖Aᵀ(b − A x) − λ²(x − x₀)‖ are computed and reported. Memory:
 // m + 4n plus scratch m + n.
 //
 // Errors: ErrNotConverged (rules 3, 6, 7 of LSOptions), ErrNaN (NaN or

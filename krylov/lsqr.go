@@ -25,7 +25,7 @@ import (
 // 10·min(m, n)) bounds them. Stopping rules: see LSOptions (defaults
 // ATol = BTol = 1e-8, as older SciPy's lsqr (SciPy's now uses 1e-6), and
 // ConLim = 1e8). At the end the true
-// ‖b − A x‖ and ‖Aᵀ(b − A x) − λ²x‖ are computed and reported. Memory:
+// ‖b − A x‖ and ‖Aᵀ(b − A x) − λ²(x − x₀)‖ are computed and reported. Memory:
 // m + 3n plus scratch m + n.
 //
 // Errors: ErrNotConverged (rules 3, 6, 7 of LSOptions), ErrNaN (NaN or

@@ -560,9 +560,13 @@ func (o *solveOutput) print(w io.Writer, asJSON bool) error {
 	row("iterations", "%s)", its)
 	row("relative residual", "%.3g (‖b − A x‖ = %.3g)", float64(o.RelResidual), float64(o.Residual))
 	if o.NormalRes != nil {
-		if *o.Damp != 0 {
+		switch {
+		case *o.Damp != 0 && o.X0 != "":
+			// The damping applies to x − x0 (krylov.LSOptions.Damp).
+			row("‖Aᵀr − λ²(x − x0)‖", "%.3g (λ = %g)", float64(*o.NormalRes), float64(*o.Damp))
+		case *o.Damp != 0:
 			row("‖Aᵀr − λ²x‖", "%.3g (λ = %g)", float64(*o.NormalRes), float64(*o.Damp))
-		} else {
+		default:
 			row("‖Aᵀr‖", "%.3g", float64(*o.NormalRes))
 		}
 		row("‖A‖, cond(A)", "≈ %.3g, ≈ %.3g (estimates)", float64(*o.NormA), float64(*o.CondA))

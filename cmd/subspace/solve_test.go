@@ -582,3 +582,38 @@ func TestSolveGCRODRDefaultRecycleCapped(t *testing.T) {
 		t.Errorf("explicit --recycle 12: exit %d, stderr %q", code, errs)
 	}
 }
+
+// With --x0 and --damp the text output names the reported gradient by
+// what it is, ‖Aᵀr − λ²(x − x0)‖ (the damping applies to x − x0, as
+// krylov.LSOptions.Damp says), not ‖Aᵀr − λ²x‖.
+func TestSolveDampX0Label(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(infoMatrices, "lp_afiro.mtx")
+	A, err := sparse.LoadMM(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, cols := A.Dims()
+	x0 := make([]float64, cols)
+	for i := range x0 {
+		x0[i] = 0.5
+	}
+	guess := filepath.Join(dir, "x0.npy")
+	if err := npy.WriteVector(guess, x0); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--damp", "0.1"}, "‖Aᵀr − λ²x‖ "},
+		{[]string{"--damp", "0.1", "--x0", guess}, "‖Aᵀr − λ²(x − x0)‖ "},
+		{[]string{"--x0", guess}, "‖Aᵀr‖ "},
+	} {
+		args := append([]string{"solve", path, "--method", "lsqr", "--rtol", "1e-10", "--progress=false"}, c.args...)
+		code, out, errs := infoRun(t, args...)
+		if code != 0 || !strings.Contains(out, c.want) {
+			t.Errorf("%v: exit %d, want a line %q\n%s%s", c.args, code, c.want, out, errs)
+		}
+	}
+}
