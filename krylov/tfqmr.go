@@ -82,11 +82,18 @@ const (
 // (SciPy's tfqmr runs to its iteration limit). When ‖w‖ exceeds
 // ‖b − A x‖ at the last (re)start by 1/√ε, or the quasi-residual is
 // frozen (‖w‖/τ > 1/√ε: τ and x no longer change) for more than
-// 10 half steps, the recurrence restarts as after a
-// breakdown, and without progress the solve stops as stagnated
-// (ErrNotConverged). All restarts together are bounded by 20 per solve;
-// the Reason of a converged solve counts them. Other errors: ErrNaN, ErrNotConverged (MaxIter or stagnation), a
-// wrapped ctx.Err().
+// 10 half steps, the recurrence restarts from the true residual, whether
+// or not that residual is smaller than at the last (re)start: it is the
+// recurrence that has failed, not the iterate, and one near breakdown
+// (a tiny σ, a huge α) can make ‖w‖ jump past the limit before the
+// residual has started to fall (on badly row-scaled systems with ILU(0)
+// or SSOR, stopping there left relative residuals of 1–1.5 where PETSc's
+// KSPTFQMR, which has no such rule, converges; restarted, they converge
+// too). Once the restarts are used up, a loss of accuracy stops the solve
+// as stagnated (ErrNotConverged). All restarts
+// together are bounded by 20 per solve; the Reason of a converged solve
+// counts them. Other errors: ErrNaN, ErrNotConverged (MaxIter or
+// stagnation), a wrapped ctx.Err().
 func TFQMR(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	if res, ok, err := rescaled("TFQMR", A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return TFQMR(ctx, A, b, x, o) }); ok {
 		return res, err
@@ -144,7 +151,7 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 	)
 	fresh := true // start (or restart) the recurrence from w = r
 	restarts := 0
-	rStart := 0.0 // true ‖r‖ at the last (re)start: a restart needs progress since
+	rStart := 0.0 // true ‖r‖ at the last (re)start: a restart after a breakdown needs progress since
 	nanErr := func(it int, what string) error {
 		return finish(method, A, b, x, au, bnorm, thresh, &res,
 			errorf("%s: %s is not finite at iteration %d: %w", method, what, it, ErrNaN))
@@ -168,8 +175,9 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 	// when x moved since the last (re)start, salvage computes its true
 	// residual into w and concludes if it passes, or arms a restart from
 	// it (restarted) if restarts remain and it is smaller than at the last
-	// (re)start (a near breakdown restarts anyway). Failing that, it stops
-	// with ErrBreakdown (a breakdown) or as stagnated (a loss of accuracy).
+	// (re)start (a near breakdown and a loss of accuracy restart anyway).
+	// Failing that, it stops with ErrBreakdown (a breakdown) or as
+	// stagnated (a loss of accuracy).
 	salvage := func(it int, what string, kind int) (stop, restarted bool, err error) {
 		if kind == tfqmrNearBreakdown && (m == 0 || restarts >= maxRestarts || !(bound < rStart)) {
 			return false, false, nil
@@ -180,7 +188,7 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 			if rnorm <= thresh || !finite(rnorm) {
 				return true, false, concluded()
 			}
-			if restarts < maxRestarts && (rnorm < rStart || kind == tfqmrNearBreakdown) {
+			if restarts < maxRestarts && (rnorm < rStart || kind != tfqmrBreakdown) {
 				restarts++
 				fresh = true
 				return false, true, nil
