@@ -23,7 +23,7 @@ const maxBiCGStabRestarts = 20
 // Right) and Restart do not change the method.
 //
 // One iteration is two products with A and two applications of M (as in
-// SciPy and PETSc's bcgs); MaxIter bounds the iterations. Memory: 5n (7n
+// SciPy and PETSc's bcgs); MaxIter bounds the iterations. Memory: 6n (8n
 // with a preconditioner).
 //
 // Stopping: with right preconditioning the recurrence residual is the
@@ -39,13 +39,22 @@ const maxBiCGStabRestarts = 20
 // stabilising step makes no progress), each tested relative to the norms
 // involved (|cos| ≤ ε²), restart the recurrence from the current residual
 // with a new shadow vector r̂ = r when they occur after at least one full
-// step since the last (re)start that left the residual smaller than at
-// that (re)start, at most 20 times per solve: the iterate
+// step since the last (re)start, at most 20 times per solve: the iterate
 // is valid, only the Lanczos recurrence has failed (SciPy and PETSc stop
-// there instead). A breakdown right at a (re)start,
-// or tᵀt = 0 (A·ŝ = 0 for s ≠ 0), returns an error wrapping ErrBreakdown
-// that names the quantity and the iteration; x is then the last valid
-// iterate. The Reason of a converged solve counts its restarts. Other
+// there instead). A restart whose residual is not below that of the
+// (re)start before it may not be followed by another such: the second
+// breakdown in a row without progress stops the solve. (Rows scaled by
+// 10^±6 with Jacobi can leave ρ at exactly 0 by rounding while the
+// residual is above ‖b‖; restarted, they converge as PETSc's and SciPy's
+// runs do, while more restarts without progress let west0067's residual
+// grow to 1e11.) A breakdown right at a (re)start, one that may not
+// restart, or tᵀt = 0 (A·ŝ = 0 for s ≠ 0), returns an error wrapping
+// ErrBreakdown that names the quantity and the iteration.
+//
+// A solve that fails (breakdown, MaxIter, stagnation) returns the better,
+// by true residual, of its last iterate and the (re)start iterate of
+// smallest residual (x₀ included), so x is never worse than the initial
+// guess. The Reason of a converged solve counts its restarts. Other
 // errors: ErrNaN, ErrNotConverged, a wrapped ctx.Err().
 func BiCGStab(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	if res, ok, err := rescaled("BiCGStab", A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return BiCGStab(ctx, A, b, x, o) }); ok {
@@ -87,16 +96,41 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 	fresh := true // start (or restart) the recurrence from r
 	steps := 0    // full steps since the last (re)start
 	restarts := 0
-	rStart := 0.0 // ‖r‖ at the last (re)start: a restart needs progress since
+	stalls := 0   // restarts in a row without progress
+	rStart := 0.0 // ‖r‖ at the last (re)start
+	// xbest is the (re)start iterate of smallest residual, best that
+	// residual: a solve that fails returns it if x is worse.
+	xbest := make([]float64, n)
+	vec.Copy(xbest, x)
+	best := rnorm
+	// settle makes x the better of x and xbest before a failed solve
+	// ends (true residuals compared; t is scratch).
+	settle := func() {
+		tn := residualTo(t, A, b, x)
+		res.MatVecs++
+		if tn > best {
+			bn := residualTo(t, A, b, xbest)
+			res.MatVecs++
+			if bn < tn {
+				vec.Copy(x, xbest)
+			}
+		}
+	}
 	breakdown := func(it int, what string) error {
 		res.Reason = "breakdown: " + what
+		settle()
 		return finish(method, A, b, x, t, bnorm, thresh, &res,
 			errorf("%s: breakdown at iteration %d: %s: %w", method, it, what, ErrBreakdown))
 	}
 	// restart reports whether a breakdown may restart the recurrence from
 	// the current residual, and arms the restart.
 	restart := func() bool {
-		if steps == 0 || restarts >= maxRestarts || !(rnorm < rStart) {
+		if steps == 0 || restarts >= maxRestarts {
+			return false
+		}
+		if rnorm < rStart {
+			stalls = 0
+		} else if stalls++; stalls > 1 {
 			return false
 		}
 		restarts++
@@ -122,6 +156,10 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 			vec.Copy(rhat, r)
 			rhatNorm = rnorm
 			rStart = rnorm
+			if rnorm < best {
+				best = rnorm
+				vec.Copy(xbest, x)
+			}
 		}
 		rho := vec.Dot(rhat, r)
 		if !finite(rho) {
@@ -219,5 +257,6 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 			return res, concluded()
 		}
 	}
+	settle()
 	return res, finish(method, A, b, x, t, bnorm, thresh, &res, nil)
 }

@@ -3,13 +3,16 @@ package krylov
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/sparse"
 )
 
 func TestBiCGStabAgainstDense(t *testing.T) {
@@ -65,8 +68,10 @@ func TestBiCGStabBreakdowns(t *testing.T) {
 		// s = (0, −1) and t = A s = (3, 0) are orthogonal.
 		{"ω", mat.NewDense(2, 2, []float64{-3, -3, -3, 0}), []float64{1, 0}, maxBiCGStabRestarts, "ω"},
 		// After one step r = (1, 0, 0) ⟂ r̂ = (0, −1, 0), and ‖r‖ = ‖b‖: no
-		// progress since the start, so no restart.
-		{"ρ", mat.NewDense(3, 3, []float64{2, 2, -2, 1, 2, -1, 2, 2, -1}), []float64{0, -1, 0}, maxBiCGStabRestarts, "ρ"},
+		// progress since the start, but a first such restart is allowed;
+		// the stabilising step right after it breaks down, which is the
+		// error.
+		{"ρ then ω", mat.NewDense(3, 3, []float64{2, 2, -2, 1, 2, -1, 2, 2, -1}), []float64{0, -1, 0}, maxBiCGStabRestarts, "ω"},
 		// ρ breaks down after a step that reduced ‖r‖ (see
 		// TestBiCGStabRestart): without restarts it is the error.
 		{"ρ, no restarts", mat.NewDense(3, 3, restartA), restartB, 0, "ρ"},
@@ -236,5 +241,58 @@ func TestStagnationCounter(t *testing.T) {
 	// Three failures in a row without halving after the last good one.
 	if s.failed(0.009) || s.failed(0.008) || !s.failed(0.0085) {
 		t.Error("three non-halving failures not flagged")
+	}
+}
+
+// Rows scaled by 10^U(−6, 6) (ktRowScaled), b = A·1, Jacobi: rounding
+// leaves ρ = r̂ᵀr exactly 0 (its terms are ~1e13, their exact sum ~1e-3)
+// at a moment when the residual is above ‖b‖. BiCGStab used to stop
+// there with ErrBreakdown and an x far worse than x₀ = 0 (relative
+// residuals 1.85–104); restarted once without progress it converges, as
+// PETSc 3.18's bcgs and SciPy's bicgstab do (their iterations given;
+// rtol 1e-5).
+func TestBiCGStabRowScaledBreakdownRestarts(t *testing.T) {
+	cases := []struct {
+		seed         uint64
+		petsc, scipy int
+	}{
+		{52, 104, 102},
+		{90, 228, 140},
+		{152, 94, 154},
+		{184, 142, 133},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprint("seed ", c.seed), func(t *testing.T) {
+			A := ktRowScaled(37, c.seed, 0.1)
+			b := ktOnesRHS(A)
+			x := make([]float64, len(b))
+			res, err := BiCGStab(context.Background(), A, b, x, &Options{Precond: ktPrecond(t, A, "jacobi")})
+			if err != nil || !res.Converged {
+				t.Fatalf("%v: %d iterations, relative residual %.3g, %s (PETSc: %d iterations, SciPy: %d)",
+					err, res.Iterations, res.RelResidual, res.Reason, c.petsc, c.scipy)
+			}
+			ktCheck(t, A.ToDense(), b, x, res, DefaultRTol*ktNorm(b))
+		})
+	}
+}
+
+// A BiCGStab solve that fails returns an x no worse than x₀: on west0067
+// and gent113 (no preconditioner) it breaks down without progress, and
+// the iterate it returns has a true residual at most that of x₀ = 0.
+func TestBiCGStabFailureKeepsBest(t *testing.T) {
+	for _, f := range []string{"west0067", "gent113"} {
+		t.Run(f, func(t *testing.T) {
+			A, err := sparse.LoadMM(filepath.Join("..", "testdata", "matrices", f+".mtx"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b := ktOnesRHS(A)
+			x := make([]float64, len(b))
+			res, err := BiCGStab(context.Background(), A, b, x, &Options{RTol: 1e-8})
+			ktCheck(t, A.ToDense(), b, x, res, 1e-8*ktNorm(b))
+			if err != nil && res.RelResidual > 1 {
+				t.Errorf("relative residual %.3g > 1 (that of x₀ = 0): %v", res.RelResidual, err)
+			}
+		})
 	}
 }
