@@ -283,7 +283,9 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 				// n; no pivot is small when R is ill-conditioned as a
 				// whole). Fewer columns give the best true residual
 				// instead.
-				k, rnorm = backtrack(k, rnorm, thresh, func(j int) float64 { return rStart * hl.lsres(j) }, func(j int) float64 {
+				// (The true residual of the chosen correction is
+				// recomputed below, into r.)
+				k, _ = backtrack(k, rnorm, thresh, func(j int) float64 { return rStart * hl.lsres(j) }, func(j int) float64 {
 					hl.solve(y, j)
 					correction(j)
 					res.MatVecs++
