@@ -50,9 +50,13 @@
 // (Arnoldi) steps over all cycles, as PETSc does.
 //
 // BiCGStab — van der Vorst (1992), right preconditioned, shadow residual
-// r̂ = r₀. Breakdowns (ρ = 0, r̂ᵀAp̂ = 0, ω = 0, tested as |cos| ≤ ε²) are
-// reported with the iteration; after a failed confirmation of convergence
-// the recurrence restarts from the true residual.
+// r̂ = r₀. A breakdown (ρ = 0, r̂ᵀAp̂ = 0, ω = 0, tested as |cos| ≤ ε²)
+// after a full step restarts the recurrence from the current residual (at
+// most 20 times per solve, and not twice in a row without progress; SciPy
+// and PETSc stop there); one right at a (re)start is reported with the
+// iteration. After a failed confirmation of convergence the recurrence
+// restarts from the true residual. A failed solve returns the better of
+// its last iterate and its best (re)start iterate.
 //
 // IDR(s) — Sonneveld & van Gijzen (2008), the biorthogonal variant of
 // van Gijzen & Sonneveld (2011), right preconditioned, s = Options.Shadow
