@@ -222,8 +222,12 @@ func (p *mmParser) checkMemory(dense bool) error {
 	if need <= float64(lim.Bytes) {
 		return nil
 	}
-	return &MMError{Line: p.sizeLine, Msg: fmt.Sprintf("a %d×%d matrix with %d stored entries needs at least %s %s, more than %s",
-		h.Rows, h.Cols, len(p.ri), sysmem.FormatBytes(need), what, lim)}
+	entries := "entries"
+	if len(p.ri) == 1 {
+		entries = "entry"
+	}
+	return &MMError{Line: p.sizeLine, Msg: fmt.Sprintf("a %d×%d matrix with %d stored %s needs at least %s %s, more than %s",
+		h.Rows, h.Cols, len(p.ri), entries, sysmem.FormatBytes(need), what, lim)}
 }
 
 func withFile(err error, name string) error {

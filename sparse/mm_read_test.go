@@ -756,9 +756,9 @@ func TestMMMemoryCheck(t *testing.T) {
 		mem   func() (sysmem.Limit, bool)
 		err   string // "" if the read must succeed
 	}{
-		{"csr refused", big, false, fake(mib, true), "line 3: a 1000000×1000000 matrix with 1 stored entries needs at least 7.6 MiB for its CSR row pointers and the entries read, more than this machine's 1.0 MiB of memory"},
+		{"csr refused", big, false, fake(mib, true), "line 3: a 1000000×1000000 matrix with 1 stored entry needs at least 7.6 MiB for its CSR row pointers and the entries read, more than this machine's 1.0 MiB of memory"},
 		{"csr fits", big, false, fake(64*mib, true), ""},
-		{"tall refused", mmHdr + "1000000 1 1\n1 1 2.5\n", false, fake(mib, true), "line 2: a 1000000×1 matrix with 1 stored entries needs at least 7.6 MiB for its CSR row pointers"},
+		{"tall refused", mmHdr + "1000000 1 1\n1 1 2.5\n", false, fake(mib, true), "line 2: a 1000000×1 matrix with 1 stored entry needs at least 7.6 MiB for its CSR row pointers"},
 		{"wide fits", mmHdr + "1 1000000 1\n1 1 2.5\n", false, fake(mib, true), ""},
 		// Entries not in row-major order are bucketed by column: 8 bytes
 		// per column too, which a 2³¹-column header would make 16 GiB.

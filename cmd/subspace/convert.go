@@ -154,7 +154,7 @@ func runConvert(cmd *cobra.Command, in, out string, f *convertFlags) error {
 	} else if !f.compress {
 		desc = "csr, stored"
 	}
-	_, err = fmt.Fprintf(w, "%s -> %s: %d × %d, %d stored entries (%s), %.3f s\n", in, out, r, c, A.NNZ(), desc, res.Seconds)
+	_, err = fmt.Fprintf(w, "%s -> %s: %d × %d, %s (%s), %.3f s\n", in, out, r, c, plural(A.NNZ(), "stored entry", "stored entries"), desc, res.Seconds)
 	return err
 }
 

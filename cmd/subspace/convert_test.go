@@ -250,3 +250,21 @@ func TestConvertPatternAuto(t *testing.T) {
 		})
 	}
 }
+
+// The text summary counts entries in the singular for one ("1 stored
+// entry"), as info does.
+func TestConvertSummaryNouns(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "one.mtx")
+	if err := os.WriteFile(in, []byte("%%MatrixMarket matrix coordinate real general\n2 2 1\n1 1 3\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := infoRun(t, "convert", in, filepath.Join(dir, "one.npz"))
+	if code != 0 || !strings.Contains(out, ": 2 × 2, 1 stored entry (csr, compressed), ") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+	code, out, errs = infoRun(t, "convert", filepath.Join(infoMatrices, "494_bus.mtx"), filepath.Join(dir, "bus.npz"))
+	if code != 0 || !strings.Contains(out, ": 494 × 494, 1666 stored entries (csr, compressed), ") {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
