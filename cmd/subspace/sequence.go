@@ -92,9 +92,10 @@ with the keys of datagen's (count, unknowns, solver, baseline,
 recycled_iterations (mean products with A), recycled_seconds,
 baseline_iterations, baseline_seconds, speedup_time, speedup_iterations,
 recycled_resets (stagnations after which GCRO-DR dropped its recycled space
-and went on cold), ...), the solve order (file indices), and one entry per
-file in "systems". Exit status 3 (after printing) if any system did not
-converge.`,
+and went on cold), ...), the solve order ("order", file indices), and one
+entry per file in "systems". Exit status 3 (after printing) if GCRO-DR
+left any system unconverged; the --compare baseline's unconverged systems
+are reported but do not change the status.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("sequence takes one or more matrix files")
@@ -115,7 +116,7 @@ converge.`,
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance: stop when ‖b − A x‖ ≤ rtol·‖b‖")
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit per system (0: 10·n)")
 	fl.IntVar(&f.m, "m", krylov.DefaultGCRODRM, "GCRO-DR search space per cycle (recycled + Krylov vectors); also the baseline's GMRES restart")
-	fl.IntVar(&f.k, "k", krylov.DefaultGCRODRK, "GCRO-DR recycled vectors (0: none, i.e. GMRES(m))")
+	fl.IntVar(&f.k, "k", krylov.DefaultGCRODRK, "GCRO-DR recycled vectors (0: none, i.e. GMRES(m); capped at m − 1 when not given)")
 	fl.IntVar(&f.every, "update-every", 1, "recompute the recycled space every this many cycles")
 	fl.IntVar(&f.project, "project", 0, "when consecutive matrices are identical, start from the best combination of up to this many earlier solutions (0: off)")
 	fl.BoolVar(&f.warmStart, "warm-start", false, "start each solve from the previous system's solution instead of zero")

@@ -566,3 +566,20 @@ func TestSequenceDefaultKCapped(t *testing.T) {
 		t.Errorf("explicit --k 12: exit %d, stderr %q", code, stderr)
 	}
 }
+
+// The exit status follows the recycled solves only: with --compare, a
+// GMRES(m) baseline that reaches --maxiter is reported (not converged 2)
+// but the status stays 0 when GCRO-DR converged on every system, as the
+// help says. On gent113 at rtol 1e-8, GMRES(40) needs 1 000-odd steps and
+// GCRO-DR(40, 20) about 250.
+func TestSequenceBaselineFailureKeepsStatus(t *testing.T) {
+	path := filepath.Join(infoMatrices, "gent113.mtx")
+	code, stdout, stderr := dgRun(t, "sequence", path, path, "--compare", "--maxiter", "600", "--rtol", "1e-8", "--json")
+	if code != 0 {
+		t.Fatalf("exit %d, want 0: %s", code, stderr)
+	}
+	rep := dgReport(t, stdout)
+	if rep["baseline_not_converged"] != 2.0 || rep["recycled_not_converged"] != 0.0 {
+		t.Errorf("baseline_not_converged %v, recycled_not_converged %v; want 2 and 0", rep["baseline_not_converged"], rep["recycled_not_converged"])
+	}
+}
