@@ -208,7 +208,7 @@ json.loads(bytes(d["meta"]))).`,
 	f.StringVar(&shard, "shard", "", "solve only shard i of N of the sorted sequence, e.g. 0/4")
 	f.BoolVar(&cfg.json, "json", false, "print one JSON object instead of text")
 	f.IntVar(&cfg.m, "m", krylov.DefaultGCRODRM, "GCRO-DR search space per cycle (recycled + Krylov vectors)")
-	f.IntVar(&cfg.k, "k", datagenDefaultK, "GCRO-DR recycled vectors (0: none, i.e. GMRES(m); the paper used 20, the default with --scheme skr-code)")
+	f.IntVar(&cfg.k, "k", datagenDefaultK, "GCRO-DR recycled vectors (0: none, i.e. GMRES(m); capped at m − 1 when not given; the paper used 20, the default with --scheme skr-code)")
 	f.IntVar(&cfg.every, "update-every", datagenDefaultEvery, "recompute the recycled space every this many cycles (1: every cycle, as in the paper and the default with --scheme skr-code)")
 	f.IntVar(&cfg.project, "project", datagenDefaultProject, "when consecutive systems share the matrix, start from the best combination of up to this many earlier solutions (0: off)")
 	f.IntVar(&cfg.maxIter, "maxiter", datagenMaxIter, "iteration limit per system (both solvers)")

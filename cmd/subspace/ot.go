@@ -36,8 +36,9 @@ sqeuclidean (default), euclidean or cityblock. Weights are read from
 mass); uniform weights when absent.
 
 Methods (POT's parameterisation: minimise <C,P> - reg·H(P)):
-  sinkhorn      scaling form; fails with a clear error when exp(-C/reg)
-                underflows where the plan is not negligible
+  sinkhorn      scaling form; fails with a clear error when
+                exp(-(C - min C)/reg) underflows where the plan is not
+                negligible
   sinkhorn-log  log-domain Sinkhorn
   stabilized    scaling with absorption into the potentials
   eps-scaling   stabilised Sinkhorn with a decreasing regularisation
@@ -82,7 +83,7 @@ a second (--progress=false: none).`,
 	fl.Float64Var(&f.regM, "reg-m", 0, "marginal relaxation weight for --method unbalanced (> 0)")
 	fl.StringVar(&f.method, "method", "sinkhorn-log", "method: "+otMethods)
 	fl.Float64Var(&f.tol, "tol", 0, "stopping threshold on the marginal violation (0: 1e-9; unbalanced 1e-6; not used by emd)")
-	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 1000; emd: pivots, 0: automatic)")
+	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 1000; emd: pivots, 0: max(100000, 50·n·m))")
 	fl.StringVar(&f.plan, "plan", "", "write the transport plan to this .npy file")
 	fl.StringVar(&f.potentials, "potentials", "", "write the dual potentials (arrays f, g) to this .npz file")
 	fl.StringVar(&f.warm, "warm-start", "", "start from the potentials (arrays f, g) in this .npz file (not emd)")

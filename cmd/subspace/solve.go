@@ -51,11 +51,11 @@ nonsymmetric systems that usually needs fewer products than BiCGStab and
 far less memory than GMRES; SciPy and PETSc do not have it. tfqmr is
 Freund's transpose-free QMR (SciPy's tfqmr, PETSc's KSPTFQMR; iterations
 count two half steps, as PETSc). gcrodr is GCRO-DR(m, k) (Parks et al.
-2006; --restart m, default 40, and --recycle k, default 20): GMRES whose
-restarts keep the k harmonic Ritz vectors of smallest modulus, which
-deflates the eigenvalues that make restarted GMRES stagnate (SciPy's
-gcrotmk and PETSc's KSPHPDDM gcrodr are its relatives); the sequence and
-datagen verbs carry that space from one system to the next.
+2006; --restart m, default 40, and --recycle k, default 20, or m − 1 when
+m ≤ 20): GMRES whose restarts keep the k harmonic Ritz vectors of smallest
+modulus, which deflates the eigenvalues that make restarted GMRES stagnate
+(SciPy's gcrotmk and PETSc's KSPHPDDM gcrodr are its relatives); the
+sequence and datagen verbs carry that space from one system to the next.
 
 Right-hand side: by default b = A·1 (so that x = 1 solves the system);
 --rhs ones uses b = 1 (all ones, length rows), --rhs FILE.npy reads b from
@@ -66,16 +66,17 @@ inputs and from each other, and an existing file is overwritten only with
 --force.
 
 Monitoring: --monitor prints the residual estimate of every iteration on
-stderr, as PETSc's -ksp_monitor does ("  12 residual 3.1e-04 relative
-2.2e-06"; LSQR/LSMR: the estimate of ‖r‖), instead of the progress line;
---history h.npy writes the same estimates, starting with the initial
-residual, as a vector of float64 (what SciPy's callback collects).
+stderr, as PETSc's -ksp_monitor does
+("   12 residual 3.100000e-04 relative 2.200000e-06"; LSQR/LSMR: the
+estimate of ‖r‖), instead of the progress line; --history h.npy writes
+the same estimates, starting with the initial residual, as a vector of
+float64 (what SciPy's callback collects).
 
 Stopping: square methods stop when ‖b − A x‖ ≤ max(rtol·‖b‖, atol), checked
 on the true residual; --maxiter counts iterations (inner iterations for
 GMRES/FGMRES, Arnoldi steps for GCRO-DR), 0 meaning 10·n. LSQR and LSMR use their own rules (SciPy's):
 --rtol sets both their atol and btol (relative tolerances on ‖Aᵀr‖ and ‖r‖),
---atol is not used, --damp adds λ²‖x‖².
+--atol is not used, --damp adds λ²‖x‖² (λ²‖x − x0‖² with --x0, as SciPy).
 
 Preconditioners (square methods): jacobi, ssor (--omega, default 1), ilu0,
 ic0 (symmetric positive definite A; --shift S factors A + S·diag(A), the
@@ -95,16 +96,17 @@ happens.
 
 Output: the method, preconditioner, size, iterations, true residual,
 convergence and the setup and solve times; --json prints one object with
-the keys method, precond, rows, cols, nnz, iterations, matvecs, converged,
-reason, relative_residual (true ‖b − A x‖/‖b‖ of the returned x), residual,
-seconds (solve only) and setup_seconds (reading and preconditioner), plus
-error when the solver failed, x0 when --x0 was given, history when
---history was given (the file), restart, side and orthog for GMRES,
-FGMRES and GCRO-DR (and recycle for GCRO-DR), shadow for IDR(s), and, for LSQR/LSMR,
-damp, normal_residual (‖Aᵀr − λ²(x − x0)‖, the gradient of the objective),
-norm_a, cond_a and stop. Exit status: 0 converged, 3 not converged (after
-printing), 2 bad arguments, 1 bad data or solver failure (breakdown,
-indefinite matrix; the result is printed first).`,
+the keys method, precond, matrix, rhs, rows, cols, nnz, rtol, atol,
+iterations, matvecs, converged, reason, relative_residual (true
+‖b − A x‖/‖b‖ of the returned x), residual, seconds (solve only) and
+setup_seconds (reading and preconditioner), plus error when the solver
+failed, x0 when --x0 was given, history when --history was given (the
+file), restart, side and orthog for GMRES, FGMRES and GCRO-DR (and recycle
+for GCRO-DR), shadow for IDR(s), and, for LSQR/LSMR, matvecs_t (products
+with Aᵀ), damp, normal_residual (‖Aᵀr − λ²(x − x0)‖, the gradient of the
+objective), norm_a, cond_a and stop. Exit status: 0 converged, 3 not
+converged (after printing), 2 bad arguments, 1 bad data or solver failure
+(breakdown, indefinite matrix; the result is printed first).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("solve takes one matrix file argument, got %d", len(args))
@@ -130,7 +132,7 @@ indefinite matrix; the result is printed first).`,
 	f.asm.register(fl)
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 10·n; LSQR/LSMR 10·min(rows, cols))")
 	fl.IntVar(&f.restart, "restart", krylov.DefaultRestart, fmt.Sprintf("GMRES/FGMRES restart length; GCRO-DR's cycle length m (default %d there)", krylov.DefaultGCRODRM))
-	fl.IntVar(&f.recycl, "recycle", krylov.DefaultGCRODRK, "GCRO-DR: number k of recycled vectors kept across restarts, 1 ≤ k < m")
+	fl.IntVar(&f.recycl, "recycle", krylov.DefaultGCRODRK, "GCRO-DR: number k of recycled vectors kept across restarts, 1 ≤ k < m (capped at m − 1 when not given)")
 	fl.IntVar(&f.shadow, "shadow", krylov.DefaultShadow, "IDR(s): dimension s of the shadow space (capped at n when not given)")
 	fl.StringVar(&f.out, "out", "", "write the solution to this .npy file")
 	fl.BoolVar(&f.json, "json", false, "print one JSON object instead of text")
