@@ -2,6 +2,7 @@ package krylov
 
 import (
 	"context"
+	"fmt"
 	"math"
 
 	"github.com/subspace-lab/subspace/internal/vec"
@@ -57,8 +58,12 @@ type CGSolver struct {
 }
 
 // NewCGSolver returns a CGSolver whose vectors are sized for systems of
-// size n (other sizes work too: the vectors are resized on demand).
+// size n (other sizes work too: the vectors are resized on demand). It
+// panics if n is negative.
 func NewCGSolver(n int) *CGSolver {
+	if n < 0 {
+		panic(fmt.Sprintf("krylov: NewCGSolver: negative size %d", n))
+	}
 	s := new(CGSolver)
 	s.vectors(n, true)
 	return s

@@ -13,9 +13,10 @@ import (
 // true residual, and the per-iteration bookkeeping (history, progress,
 // cancellation, NaN detection).
 
-// checkSystem panics unless A is square and len(b) = len(x) = n; it
-// returns n. method prefixes the message.
+// checkSystem panics unless A is non-nil and square and len(b) = len(x)
+// = n; it returns n. method prefixes the message.
 func checkSystem(method string, A linop.Operator, b, x []float64) int {
+	checkOperator(method, A)
 	r, c := A.Dims()
 	if r != c {
 		panic(fmt.Sprintf("krylov: %s: operator is %d×%d, want a square operator", method, r, c))
@@ -32,6 +33,14 @@ func checkSystem(method string, A linop.Operator, b, x []float64) int {
 		panic(fmt.Sprintf("krylov: %s: x and b share memory; pass a copy of b", method))
 	}
 	return r
+}
+
+// checkOperator panics with a "krylov:" message if A is nil: every solver
+// calls it (through rescaled, checkSystem or lsSolve) before A.Dims.
+func checkOperator(method string, A linop.Operator) {
+	if A == nil {
+		panic("krylov: " + method + ": nil operator")
+	}
 }
 
 // checkPrecond panics unless M is nil or n×n.

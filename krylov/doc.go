@@ -19,9 +19,10 @@
 //
 // Errors: data-dependent failures return an error wrapping one of
 // ErrNotConverged, ErrBreakdown, ErrIndefinite or ErrNaN, naming the method
-// and the iteration. Dimension mismatches, and an x that shares memory
-// with b (x is updated while b is still read, so an in-place solve would
-// be wrong), are programming errors and panic with a "krylov:" message.
+// and the iteration. A nil operator, dimension mismatches, and an x that
+// shares memory with b (x is updated while b is still read, so an in-place
+// solve would be wrong; LSQR and LSMR included), are programming errors
+// and panic with a "krylov:" message.
 //
 // # Methods and the choices their papers leave open
 //

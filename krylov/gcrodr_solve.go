@@ -43,13 +43,15 @@ const breakdownTol = 1e-14
 // recycled space: with one, the space is dropped and the solve goes on)
 // or ErrNaN,
 // or are the context's error; x then holds the last iterate and the
-// Result describes it. Solve panics if A is not n×n or len(b), len(x) ≠ n.
+// Result describes it. Solve panics if A is nil or not n×n, len(b), len(x)
+// ≠ n, or x shares memory with b.
 //
 // Cost per Arnoldi step: one product with A and M, and Gram–Schmidt
 // against up to M+1 vectors; per cycle, O(M³) small dense work and
 // O(M·K·n) to form the new U and C. The Arnoldi loop allocates nothing.
 func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	const method = "GCRODR"
+	checkOperator(method, A)
 	if r, c := A.Dims(); r != s.n || c != s.n {
 		panic(fmt.Sprintf("krylov: %s: solver built for n=%d, operator is %d×%d", method, s.n, r, c))
 	}

@@ -22,7 +22,8 @@ import (
 // A must implement linop.Transposer; otherwise LSMR returns an error.
 // x holds the initial guess on entry (zeros for none; the correction
 // x − x₀ is what is damped) and the solution on return. len(b) must be m
-// and len(x) n (panics otherwise). From x₀ = 0 without damping it
+// and len(x) n, A must not be nil and x must not share memory with b
+// (panics otherwise). From x₀ = 0 without damping it
 // converges to the minimum-norm least-squares solution.
 //
 // One iteration is one product with A and one with Aᵀ; MaxIter (default

@@ -565,8 +565,11 @@ func (s *lsScaledOp) arg(x []float64) []float64 {
 // the runs ask, and scales the result back at once (scaling back by 2^e
 // and then by 2^−f could overflow in between).
 func lsSolve(ctx context.Context, method string, A linop.Operator, b, x []float64, o *LSOptions, defTol float64, core lsCore) (LSResult, error) {
-	if A == nil {
-		panic("krylov: " + method + ": nil operator")
+	checkOperator(method, A)
+	if vec.Overlap(b, x) {
+		// x is updated while b is still read (and the final residual is
+		// b − A x): an in-place solve reports a wrong residual.
+		panic(fmt.Sprintf("krylov: %s: x and b share memory; pass a copy of b", method))
 	}
 	sc := lsScale{retry: true}
 	if e, ok := rescaleExp(b, x); ok {

@@ -19,7 +19,8 @@ import (
 // A must implement linop.Transposer; otherwise LSQR returns an error.
 // x holds the initial guess on entry (zeros for none; then LSQR solves
 // for the correction x − x₀, damped as a whole) and the solution on
-// return. len(b) must be m and len(x) n (panics otherwise).
+// return. len(b) must be m and len(x) n, A must not be nil and x must
+// not share memory with b (panics otherwise).
 //
 // One iteration is one product with A and one with Aᵀ; MaxIter (default
 // 10·min(m, n)) bounds them. Stopping rules: see LSOptions (defaults

@@ -76,16 +76,20 @@ func unscale(x, xs []float64, e int, res *Result) {
 // rescaled runs solve on the rescaled system when b is out of range (see
 // rescaleLow) and reports whether it did; the caller returns its result.
 // The options' absolute tolerance is scaled with b. On mismatched sizes
-// or invalid options it declines at once, so that the solver reports them
+// (or an x that shares memory with b) or invalid options it declines at
+// once, so that the solver reports them
 // (a panic, an ErrOption error) exactly as for any other b.
 //
 // A solution beyond the float64 range (|x| > 1.8e308 once scaled back,
 // though the rescaled solve converged) is reported as method's ErrNaN
 // error with the result marked not converged and its residuals +Inf.
 func rescaled(method string, A linop.Operator, b, x []float64, o *Options, solve func(b, x []float64, o *Options) (Result, error)) (Result, bool, error) {
+	checkOperator(method, A)
 	r, c := A.Dims()
-	if r != c || len(b) != r || len(x) != c {
-		return Result{}, false, nil // the solver panics with its message
+	if r != c || len(b) != r || len(x) != c || vec.Overlap(b, x) {
+		// The solver panics with its message. An x sharing b's memory
+		// must not reach the scaled copies, where the check would pass.
+		return Result{}, false, nil
 	}
 	if _, _, err := o.resolve(r, 1); err != nil {
 		return Result{}, false, nil // the solver reports the options as given
