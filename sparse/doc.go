@@ -66,6 +66,8 @@
 //
 // Bad data are errors: malformed files, NaN/Inf values in files (the
 // readers and writers refuse them; for matrices built in memory, call
-// CheckFinite), and invalid CSR arrays given to NewCSR. Mismatched dimensions in products and sums are programming
-// errors and panic with a message that starts with "sparse:".
+// CheckFinite), and invalid CSR arrays given to NewCSR. Mismatched
+// dimensions in products and sums, nil matrices, and a product's dst that
+// shares memory with its x are programming errors and panic with a message
+// that starts with "sparse:".
 package sparse

@@ -71,8 +71,9 @@ func mmWriteErrorf(format string, args ...any) error {
 // infinite, if the integer field is asked for and a value is not an
 // integer of magnitude below 2⁶³, or if A does not have the requested
 // symmetry; and any error from w. O(nnz) time (O(nnz log) to check a
-// symmetry).
+// symmetry). A nil A is a programming error: it panics.
 func WriteMM(w io.Writer, A *CSR, o *MMWriteOptions) error {
+	checkNil("WriteMM", A)
 	field, sym, comments := o.resolve(MMReal)
 	switch field {
 	case MMReal, MMInteger, MMPattern:
@@ -156,8 +157,12 @@ func WriteMM(w io.Writer, A *CSR, o *MMWriteOptions) error {
 // coordinate format with the complex field, one line "i j re im" per
 // stored entry, values in shortest round-trip form. Options.Symmetry may be
 // general, symmetric, skew-symmetric or hermitian (a_ji = conj(a_ij), real
-// diagonal); the matrix must have it exactly. Errors as for WriteMM.
+// diagonal); the matrix must have it exactly. Errors (and the panic on a
+// nil A) as for WriteMM.
 func WriteMMComplex(w io.Writer, A *ZCSR, o *MMWriteOptions) error {
+	if A == nil {
+		panic("sparse: WriteMMComplex: nil matrix")
+	}
 	field, sym, comments := o.resolve(MMComplex)
 	if field != MMComplex {
 		return mmWriteErrorf("WriteMMComplex writes the complex field, not %q", field)
@@ -216,8 +221,11 @@ func WriteMMComplex(w io.Writer, A *ZCSR, o *MMWriteOptions) error {
 // column by column (only the lower triangle under symmetric storage, and
 // without the diagonal for skew-symmetric). Options.Field may be real or
 // integer, Symmetry general, symmetric or skew-symmetric (checked exactly).
-// Errors as for WriteMM. O(rows·cols) time.
+// Errors (and the panic on a nil m) as for WriteMM. O(rows·cols) time.
 func WriteMMDense(w io.Writer, m mat.Matrix, o *MMWriteOptions) error {
+	if m == nil {
+		panic("sparse: WriteMMDense: nil matrix")
+	}
 	field, sym, comments := o.resolve(MMReal)
 	if field != MMReal && field != MMInteger {
 		return mmWriteErrorf("array format holds the real or integer field, not %q", field)
@@ -278,8 +286,10 @@ func WriteMMDense(w io.Writer, m mat.Matrix, o *MMWriteOptions) error {
 // SaveMM writes A to the file at path with WriteMM, atomically: into a
 // temporary file in the same directory, renamed over path only once
 // complete, so that a failed or interrupted write leaves neither a
-// partial file nor a damaged earlier one under path.
+// partial file nor a damaged earlier one under path. It panics if A is
+// nil.
 func SaveMM(path string, A *CSR, o *MMWriteOptions) error {
+	checkNil("SaveMM", A)
 	f, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("mm: %s: %w", path, err)

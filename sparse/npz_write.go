@@ -14,6 +14,7 @@ import (
 // format (b"csr"), shape (int64) and data (float64). compress deflates the
 // arrays as save_npz does by default (smaller, several times slower to
 // write and read); false stores them as save_npz(compressed=False).
+// It panics if a is nil.
 //
 // A NaN or infinite value is an error naming the entry, before anything
 // is written: LoadNPZ refuses such files, as ReadMM and WriteMM do.
@@ -22,6 +23,7 @@ import (
 // complete (see npy.CreateNPZ). Cost: O(nnz + rows), streaming through a
 // small buffer (no copy of the matrix).
 func SaveNPZ(path string, a *CSR, compress bool) error {
+	checkNil("SaveNPZ", a)
 	if err := a.CheckFinite(); err != nil {
 		return fmt.Errorf("%w; SciPy .npz files written here hold finite values only", err)
 	}
@@ -41,6 +43,7 @@ func SaveNPZ(path string, a *CSR, compress bool) error {
 
 // WriteNPZ writes a to w as SaveNPZ does.
 func WriteNPZ(w io.Writer, a *CSR, compress bool) error {
+	checkNil("WriteNPZ", a)
 	if err := a.CheckFinite(); err != nil {
 		return fmt.Errorf("%w; SciPy .npz files written here hold finite values only", err)
 	}

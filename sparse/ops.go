@@ -55,9 +55,12 @@ func (a *CSR) ToDense() *mat.Dense {
 
 // FromDense returns the entries of m whose absolute value exceeds dropTol
 // as a CSR matrix; dropTol = 0 keeps every nonzero and drops exact zeros,
-// dropTol < 0 keeps every entry (a dense pattern). It panics if a
-// dimension exceeds MaxDim.
+// dropTol < 0 keeps every entry (a dense pattern). It panics if m is nil
+// or a dimension exceeds MaxDim.
 func FromDense(m mat.Matrix, dropTol float64) *CSR {
+	if m == nil {
+		panic("sparse: FromDense: nil matrix")
+	}
 	r, c := m.Dims()
 	if r > MaxDim || c > MaxDim {
 		panic(fmt.Sprintf("sparse: FromDense: %d×%d matrix exceeds MaxDim", r, c))
@@ -163,8 +166,9 @@ func (a *CSR) Scale(s float64) {
 
 // Add returns α·A + β·B as a new matrix whose pattern is the union of the
 // two patterns (entries that cancel are kept as stored zeros). It panics if
-// the dimensions differ. O(nnz(A) + nnz(B)).
+// A or B is nil or the dimensions differ. O(nnz(A) + nnz(B)).
 func Add(alpha float64, A *CSR, beta float64, B *CSR) *CSR {
+	checkNil("Add", A, B)
 	if A.rows != B.rows || A.cols != B.cols {
 		panic(fmt.Sprintf("sparse: Add: dimension mismatch %d×%d and %d×%d", A.rows, A.cols, B.rows, B.cols))
 	}
@@ -324,4 +328,14 @@ func (a *CSR) NormInf() float64 {
 // no stored entry and NaN if a value is NaN. O(nnz).
 func (a *CSR) MaxAbs() float64 {
 	return vec.MaxAbs(a.val)
+}
+
+// checkNil panics with a "sparse:" message naming fn if a matrix argument
+// is nil (a programming error; the zero CSR is the valid 0×0 matrix).
+func checkNil(fn string, ms ...*CSR) {
+	for i, m := range ms {
+		if m == nil {
+			panic(fmt.Sprintf("sparse: %s: matrix argument %d is nil", fn, i+1))
+		}
+	}
 }

@@ -9,7 +9,8 @@ import (
 )
 
 // Mul returns the sparse product A·B in CSR form (SciPy's A @ B, PETSc's
-// MatMatMult). It panics if A's column count differs from B's row count.
+// MatMatMult). It panics if A or B is nil or A's column count differs from
+// B's row count.
 //
 // The result's pattern is the structural product: (i, j) is stored when
 // some k has A_ik and B_kj stored, and a sum that cancels to zero is kept
@@ -24,6 +25,7 @@ import (
 // O(flops + nnz(C)·log(row length)) time, O(nnz(C) + rows(A) + 16·cols(B)·P)
 // memory for P parts.
 func Mul(A, B *CSR) *CSR {
+	checkNil("Mul", A, B)
 	ar, ac := A.Dims()
 	br, bc := B.Dims()
 	if ac != br {

@@ -26,8 +26,11 @@ import (
 // each row summed in A's order whatever the split, so the result does not
 // depend on GOMAXPROCS. Cost: 2·nnz·k flops; it moves
 // 12·nnz + 8·k·(rows + the rows of X it touches) bytes and allocates
-// nothing. It panics if the dimensions do not match.
+// nothing. It panics if dst or X is nil or the dimensions do not match.
 func (a *CSR) MulDenseTo(dst, X *mat.Dense) {
+	if dst == nil || X == nil {
+		panic(fmt.Sprintf("sparse: MulDenseTo: nil matrix (dst nil: %t, X nil: %t)", dst == nil, X == nil))
+	}
 	xr, k := X.Dims()
 	dr, dc := dst.Dims()
 	if xr != a.cols || dr != a.rows || dc != k {

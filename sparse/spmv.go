@@ -168,14 +168,20 @@ func mulRowsGo(ip []int, ind []int32, val []float64, x, d []float64) {
 // calling goroutine, with the kernel of MulVecTo (so the entries equal
 // MulVecTo's bit for bit). It is the building block for products fused
 // with other work on the rows while they are in cache (CG's q = A·p with
-// pᵀq). dst must not alias x. It allocates nothing and panics if the
-// lengths do not match the dimensions or [lo, hi) is not a range of rows.
+// pᵀq). dst must not share memory with x (it panics if it does: rows
+// written early would be read as entries of x). It allocates nothing and
+// panics if the lengths do not match the dimensions or [lo, hi) is not a
+// range of rows.
 func (a *CSR) MulRowsTo(dst, x []float64, lo, hi int) {
 	if len(x) != a.cols || len(dst) != a.rows {
 		panic(fmt.Sprintf("sparse: MulRowsTo: %d×%d matrix with len(x)=%d, len(dst)=%d", a.rows, a.cols, len(x), len(dst)))
 	}
 	if lo < 0 || hi < lo || hi > a.rows {
 		panic(fmt.Sprintf("sparse: MulRowsTo: rows [%d, %d) outside [0, %d)", lo, hi, a.rows))
+	}
+	if vec.Overlap(dst, x) {
+		// Rows written early would be read as entries of x.
+		panic("sparse: MulRowsTo: dst and x share memory")
 	}
 	if lo == hi {
 		return

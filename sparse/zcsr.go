@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
+	"unsafe"
+
+	"github.com/subspace-lab/subspace/internal/vec"
 )
 
 // ZCSR is a sparse complex matrix in compressed sparse row form, with the
@@ -72,11 +75,19 @@ func (a *ZCSR) find(i, j int) int {
 	return findInRow(a.indptr, a.ind, i, j)
 }
 
-// MulVecTo sets dst = A·x, serially, allocating nothing. dst must not alias
-// x. It panics if the lengths do not match the dimensions.
+// MulVecTo sets dst = A·x, serially, allocating nothing. dst must not share
+// memory with x (it panics if it does: rows written early would be read as
+// entries of x). It panics if the lengths do not match the dimensions.
 func (a *ZCSR) MulVecTo(dst, x []complex128) {
 	if len(x) != a.cols || len(dst) != a.rows {
 		panic(fmt.Sprintf("sparse: ZCSR.MulVecTo: %d×%d matrix with len(x)=%d, len(dst)=%d", a.rows, a.cols, len(x), len(dst)))
+	}
+	if len(dst) > 0 && len(x) > 0 {
+		// Each complex128 is two float64s: compare the storage spans.
+		if vec.Overlap(unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(dst))), 2*len(dst)),
+			unsafe.Slice((*float64)(unsafe.Pointer(unsafe.SliceData(x))), 2*len(x))) {
+			panic("sparse: ZCSR.MulVecTo: dst and x share memory")
+		}
 	}
 	for i := range dst {
 		var s complex128
