@@ -100,6 +100,7 @@
 // ILU(0) pivot (ErrZeroPivot), a non-positive IC(0) pivot (ErrNotSPD), a
 // non-symmetric matrix given to IC(0) (ErrNotSymmetric), an option out of
 // range (ErrOption). Each message names the row, entry or value at fault.
-// A nil matrix and vectors of the wrong length are programming errors and
-// panic with a "precond:" message.
+// A nil matrix, vectors of the wrong length, and applying the zero value of
+// ILU0, SSOR or IC0 (made without its constructor, it has no factors) are
+// programming errors and panic with a "precond:" message.
 package precond

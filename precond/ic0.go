@@ -35,6 +35,9 @@ type IC0Options struct {
 // D = diag(L)²; IC0 keeps L̂ and D·L̂ᵀ in row form, so both solves stream
 // memory (12·nnz + 20·n bytes in all, plus 16·n bytes of work space
 // during setup).
+//
+// Build it with NewIC0: the zero value has no factor, its Dims are 0×0 and
+// Apply, ApplyT and Factor panic.
 type IC0 struct {
 	tri   *triFactors
 	piv   []float64 // dᵢ = lᵢᵢ²
@@ -249,6 +252,7 @@ func (p *IC0) ApplyT(dst, x []float64) {
 // (lⱼⱼ = √dⱼ, lᵢⱼ = L̂ᵢⱼ·lⱼⱼ), so it agrees with the factorisation to about
 // one unit of rounding. O(nnz) time and memory.
 func (p *IC0) Factor() *sparse.CSR {
+	p.tri.built("IC0.Factor")
 	f := p.tri
 	n := f.n
 	ldiag := make([]float64, n)

@@ -17,6 +17,9 @@ import (
 // solve with U: about 2·nnz flops, 12·nnz + 44·n bytes moved, sequential,
 // allocation-free, no scratch state (concurrent Apply calls are safe).
 // ApplyT applies M⁻ᵀ = L⁻ᵀ·U⁻ᵀ at the same cost.
+//
+// Build it with NewILU0: the zero value has no factors, its Dims are 0×0
+// and Apply, ApplyT and Factors panic.
 type ILU0 struct {
 	tri *triFactors
 }
@@ -151,6 +154,7 @@ func (p *ILU0) ApplyT(dst, x []float64) {
 // L's strictly lower and U's strictly upper patterns together with the
 // diagonal are exactly A's pattern. O(nnz) time and memory.
 func (p *ILU0) Factors() (L, U *sparse.CSR) {
+	p.tri.built("ILU0.Factors")
 	return p.tri.lowerUnit(), p.tri.upper()
 }
 

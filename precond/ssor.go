@@ -23,6 +23,9 @@ import (
 // backward triangular solve: about 2·nnz flops and 12·nnz + 44·n bytes
 // moved, sequential, allocation-free and without scratch state (concurrent
 // Apply calls are safe). ApplyT applies M⁻ᵀ at the same cost.
+//
+// Build it with NewSSOR: the zero value has no factors, its Dims are 0×0
+// and Apply and ApplyT panic.
 type SSOR struct {
 	tri   *triFactors
 	omega float64

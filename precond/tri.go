@@ -3,6 +3,7 @@ package precond
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/sparse"
@@ -32,9 +33,17 @@ type triFactors struct {
 }
 
 // Dims returns (n, n).
-func (f *triFactors) Dims() (r, c int) { return f.n, f.n }
+func (f *triFactors) Dims() (r, c int) {
+	if f == nil { // the zero value of a preconditioner type
+		return 0, 0
+	}
+	return f.n, f.n
+}
 
+// check panics with a "precond:" message naming the method unless f was
+// built by a constructor and len(dst) = len(x) = n.
 func (f *triFactors) check(name string, dst, x []float64) {
+	f.built(name)
 	if len(dst) != f.n || len(x) != f.n {
 		panic(fmt.Sprintf("precond: %s: %d×%d preconditioner with len(dst)=%d, len(x)=%d", name, f.n, f.n, len(dst), len(x)))
 	}
@@ -335,6 +344,15 @@ func rowBlocks(indptr []int, parts int) []int {
 	}
 	b[parts] = n
 	return b
+}
+
+// built panics if f is nil: the zero value of ILU0, SSOR or IC0, which
+// holds no factors (name is "ILU0.Apply" and the like).
+func (f *triFactors) built(name string) {
+	if f == nil {
+		typ, _, _ := strings.Cut(name, ".")
+		panic(fmt.Sprintf("precond: %s: zero-value %s holds no factors; build it with New%s", name, typ, typ))
+	}
 }
 
 // lowerUnit returns L (unit diagonal stored explicitly) as a new CSR.
