@@ -33,9 +33,14 @@ func checkPositiveGrid(name, what string, field []float64, s int) error {
 	return nil
 }
 
-// checkTarget panics unless A and b have the shape family f's Assemble
-// returns (programmer misuse of AssembleInto).
-func checkTarget(name string, n, nnz int, ar, ac, annz, lenb int) {
+// checkTarget panics unless A is not nil and A and b have the shape family
+// f's Assemble returns (programmer misuse of AssembleInto).
+func checkTarget(name string, n, nnz int, A *sparse.CSR, lenb int) {
+	if A == nil {
+		panic(fmt.Sprintf("pde: %s.AssembleInto: nil matrix (use a matrix from Assemble)", name))
+	}
+	ar, ac := A.Dims()
+	annz := A.NNZ()
 	if ar != n || ac != n || annz != nnz || lenb != n {
 		panic(fmt.Sprintf("pde: %s.AssembleInto: A is %d×%d with %d entries and len(b) = %d, want %d×%d with %d entries and %d (use a matrix from Assemble)",
 			name, ar, ac, annz, lenb, n, n, nnz, n))

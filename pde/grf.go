@@ -78,11 +78,13 @@ type GRF struct {
 	pool       sync.Pool // *dct work buffers
 }
 
-// NewGRF returns a sampler on an s×s grid (s ≥ 1). It returns an error for
-// invalid options.
+// NewGRF returns a sampler on an s×s grid (1 ≤ s ≤ MaxGrid+2, the largest
+// a family uses). It returns an error for s out of that range or invalid
+// options. Build a GRF with NewGRF: the zero value's Sample and FromNormals
+// panic.
 func NewGRF(s int, o *GRFOptions) (*GRF, error) {
-	if s < 1 {
-		return nil, fmt.Errorf("pde: GRF grid %d, must be positive", s)
+	if s < 1 || s > MaxGrid+2 {
+		return nil, fmt.Errorf("pde: GRF grid %d, must be in [1, %d]", s, MaxGrid+2)
 	}
 	alpha, tau, err := o.resolve()
 	if err != nil {
@@ -121,6 +123,7 @@ func (g *GRF) Tau() float64 { return g.tau }
 // s×s normal array) and returns FromNormals(dst, ξ). If dst is nil a new
 // slice is allocated; otherwise len(dst) must be s² and ξ is drawn in place.
 func (g *GRF) Sample(dst []float64, rnd *rand.Rand) []float64 {
+	g.built("GRF.Sample")
 	if dst == nil {
 		dst = make([]float64, g.s*g.s)
 	}
@@ -138,6 +141,7 @@ func (g *GRF) Sample(dst []float64, rnd *rand.Rand) []float64 {
 // nil (allocated), or the same slice as xi. It panics on length mismatch.
 // Use it to reproduce a field drawn by another generator from the same ξ.
 func (g *GRF) FromNormals(dst, xi []float64) []float64 {
+	g.built("GRF.FromNormals")
 	n := g.s * g.s
 	if len(xi) != n {
 		panic(fmt.Sprintf("pde: GRF.FromNormals: %d coefficients, want %d", len(xi), n))
@@ -176,4 +180,11 @@ func spectralCoef(c, amp, q, alpha, tau float64) (float64, bool) {
 	logLam := 2*math.Log(tau) + math.Log1p(q/(tau*tau))
 	v = math.Exp(math.Log(c) + (alpha-1)*math.Log(tau) - alpha/2*logLam)
 	return v, !math.IsNaN(v) && !math.IsInf(v, 0)
+}
+
+// built panics unless g was made by NewGRF (the zero value has no grid).
+func (g *GRF) built(name string) {
+	if g.scale == nil {
+		panic("pde: " + name + ": zero-value GRF; build it with NewGRF")
+	}
 }

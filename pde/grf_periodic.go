@@ -53,11 +53,13 @@ type periodicWork struct {
 	z    []float64    // 2s² normals drawn by Sample
 }
 
-// NewPeriodicGRF returns a periodic sampler on an s×s grid (s ≥ 1), with
-// the defaults of GRFOptions. It returns an error for invalid options.
+// NewPeriodicGRF returns a periodic sampler on an s×s grid (1 ≤ s ≤
+// MaxGrid+2), with the defaults of GRFOptions. It returns an error for s
+// out of that range or invalid options. Build a PeriodicGRF with
+// NewPeriodicGRF: the zero value's Sample and FromNormals panic.
 func NewPeriodicGRF(s int, o *GRFOptions) (*PeriodicGRF, error) {
-	if s < 1 {
-		return nil, fmt.Errorf("pde: periodic GRF grid %d, must be positive", s)
+	if s < 1 || s > MaxGrid+2 {
+		return nil, fmt.Errorf("pde: periodic GRF grid %d, must be in [1, %d]", s, MaxGrid+2)
 	}
 	alpha, tau, err := o.resolve()
 	if err != nil {
@@ -112,6 +114,7 @@ func (g *PeriodicGRF) Variance() float64 {
 // the k = 0 draw included) then the imaginary parts η, and returns
 // FromNormals(dst, ξ, η). It allocates nothing when dst is given.
 func (g *PeriodicGRF) Sample(dst []float64, rnd *rand.Rand) []float64 {
+	g.built("PeriodicGRF.Sample")
 	n := g.s * g.s
 	dst = g.dst(dst)
 	w := g.pool.Get().(*periodicWork)
@@ -139,6 +142,7 @@ func (g *PeriodicGRF) dst(dst []float64) []float64 {
 // (see PeriodicGRF). dst may be nil (allocated). It panics on a length
 // mismatch.
 func (g *PeriodicGRF) FromNormals(dst, xi, eta []float64) []float64 {
+	g.built("PeriodicGRF.FromNormals")
 	s := g.s
 	n := s * s
 	if len(xi) != n || len(eta) != n {
@@ -172,5 +176,13 @@ func (g *PeriodicGRF) transform(dst, xi, eta []float64, w *periodicWork) {
 		for i := 0; i < s; i++ {
 			dst[i*s+j] = real(w.line[i]) * inv
 		}
+	}
+}
+
+// built panics unless g was made by NewPeriodicGRF (the zero value has no
+// grid).
+func (g *PeriodicGRF) built(name string) {
+	if g.scale == nil {
+		panic("pde: " + name + ": zero-value PeriodicGRF; build it with NewPeriodicGRF")
 	}
 }

@@ -153,8 +153,7 @@ func (m *Helmholtz) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 // AssembleInto overwrites A's values and b with the system of field; see
 // Reassembler. It allocates nothing.
 func (m *Helmholtz) AssembleInto(A *sparse.CSR, b, field []float64) error {
-	r, c := A.Dims()
-	checkTarget("helmholtz", m.g*m.g, nnz5(m.g), r, c, A.NNZ(), len(b))
+	checkTarget("helmholtz", m.g*m.g, nnz5(m.g), A, len(b))
 	indptr, ind, _ := A.Raw()
 	checkPattern("helmholtz", m.g, indptr, ind, nil)
 	if err := m.check(field); err != nil {

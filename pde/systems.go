@@ -1,6 +1,7 @@
 package pde
 
 import (
+	"fmt"
 	"sync"
 
 	"github.com/subspace-lab/subspace/internal/par"
@@ -23,16 +24,27 @@ type Systems struct {
 func (s Systems) Len() int { return len(s.Fields) }
 
 // System assembles system i; errors are Assemble's. It panics if i is
-// outside [0, Len()).
+// outside [0, Len()) or Family is nil.
 func (s Systems) System(i int) (*sparse.CSR, []float64, error) {
+	if i < 0 || i >= len(s.Fields) {
+		panic(fmt.Sprintf("pde: Systems.System: index %d outside [0, %d)", i, len(s.Fields)))
+	}
+	if s.Family == nil {
+		panic("pde: Systems.System: nil Family")
+	}
 	return s.Family.Assemble(s.Fields[i])
 }
 
 // Fields returns the fields of systems 0, …, count−1 drawn from seed,
 // f.Field(seed, i) each, computed on GOMAXPROCS goroutines; the result does
 // not depend on their number. Memory: count·len(field) values. It panics if
-// count < 0.
+// f is nil or count < 0.
 func Fields(f Family, seed uint64, count int) [][]float64 {
+	if f == nil {
+		// Checked here: in the workers a nil dereference would kill the
+		// process, past any recover of the caller.
+		panic("pde: Fields: nil family")
+	}
 	if count < 0 {
 		panic("pde: Fields: negative count")
 	}

@@ -155,8 +155,7 @@ func (t *Thermal) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 // AssembleInto overwrites A's values and b with the system of field; see
 // Reassembler. It allocates nothing.
 func (t *Thermal) AssembleInto(A *sparse.CSR, b, field []float64) error {
-	r, c := A.Dims()
-	checkTarget("thermal", t.g*t.g, t.nnz, r, c, A.NNZ(), len(b))
+	checkTarget("thermal", t.g*t.g, t.nnz, A, len(b))
 	indptr, ind, val := A.Raw()
 	checkPattern("thermal", t.g, indptr, ind, t.cut)
 	if err := t.check(field); err != nil {
