@@ -15,8 +15,11 @@ func WriteVector(path string, x []float64) error {
 // WriteDense writes m to path as a 2-d C-order float64 array (shape
 // (rows, cols)); an empty (zero-value) Dense is written with shape (0, 0).
 // Views with a stride larger than the column count are handled. Atomic, as
-// WriteVector.
+// WriteVector. It panics if m is nil.
 func WriteDense(path string, m *mat.Dense) error {
+	if m == nil {
+		panic("npy: WriteDense: nil matrix")
+	}
 	if m.IsEmpty() {
 		return writeFloat(path, Header{DType: Float64, Shape: []int{0, 0}}, nil)
 	}

@@ -51,10 +51,13 @@ func ParseMetric(s string) (Metric, error) {
 // CostMatrix returns the n×m matrix C_ij = d(x_i, y_j) between the rows of
 // X (n×d) and Y (m×d). Differences are formed explicitly (no ‖x‖² + ‖y‖² −
 // 2xᵀy cancellation), so C is exact to rounding and C_ii = 0 for equal
-// points. Cost O(n·m·d), parallel over rows. It panics if the numbers of
-// columns differ or the metric is unknown; non-finite coordinates give
-// non-finite costs, which the solvers reject.
+// points. Cost O(n·m·d), parallel over rows. It panics if X or Y is nil,
+// the numbers of columns differ or the metric is unknown; non-finite
+// coordinates give non-finite costs, which the solvers reject.
 func CostMatrix(X, Y mat.Matrix, metric Metric) *mat.Dense {
+	if X == nil || Y == nil {
+		panic(fmt.Sprintf("ot: CostMatrix: nil points (X nil: %t, Y nil: %t)", X == nil, Y == nil))
+	}
 	n, d := X.Dims()
 	m, dy := Y.Dims()
 	if d != dy {

@@ -157,8 +157,8 @@
 //   - Unbalanced: the fixed-point map contracts slowly when regM ≫ reg.
 //   - Programmer errors panic with an "ot:" message: a nil cost matrix,
 //     weights whose lengths differ from the cost matrix's dimensions, an
-//     unknown Method in Solve, Uniform(n) with n < 0, and CostMatrix on
-//     points of different dimensions or with an unknown metric. Bad data
+//     unknown Method in Solve, Uniform(n) with n < 0, and CostMatrix on nil
+//     points, points of different dimensions or an unknown metric. Bad data
 //     (negative or unequal masses, NaN, reg ≤ 0) are errors.
 //
 // All sweeps are parallel over blocks of rows or columns with every output

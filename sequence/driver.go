@@ -154,9 +154,12 @@ type Stat struct {
 // is not square, b of the wrong length, a size other than a krylov.GCRODR
 // solver's n), when Solution returns an error, or when ctx is cancelled
 // (a nil ctx means context.Background()), or when Prefetch or
-// Projection is negative. It panics if s is nil or order holds an
+// Projection is negative. It panics if src or s is nil or order holds an
 // index outside [0, src.Len()).
 func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
+	if src == nil {
+		panic("sequence: Run: nil Source")
+	}
 	if s == nil {
 		panic("sequence: Run: nil Solver")
 	}
@@ -180,9 +183,12 @@ type Lane struct {
 // Each lane has its own preconditioners, warm starts and solutions as Run
 // describes; Prefetch and Progress are taken from lane 0's options. It
 // returns one []Stat per lane, with the errors Run returns (for any
-// lane), and panics if a lane's Solver is nil or order holds an index
-// outside [0, src.Len()).
+// lane), and panics if src or a lane's Solver is nil or order holds an
+// index outside [0, src.Len()).
 func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]Stat, error) {
+	if src == nil {
+		panic("sequence: RunLanes: nil Source")
+	}
 	if ctx == nil {
 		ctx = context.Background()
 	}
