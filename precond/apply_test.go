@@ -168,3 +168,39 @@ func TestSnapshot(t *testing.T) {
 		checkClose(t, name, got, before[name], 0)
 	}
 }
+
+// Every preconditioner's Apply and ApplyT may work in place (dst = x),
+// giving what they give out of place, on the serial and parallel paths;
+// the SPD Laplacian serves IC(0) and a nonsymmetric matrix the others.
+func TestApplyInPlace(t *testing.T) {
+	for _, grid := range []int{10, 200} {
+		mats := map[string]*sparse.CSR{"laplacian": sparse.Laplacian2D(grid, grid), "nonsymmetric": nonsymmetric(t, grid)}
+		for mname, A := range mats {
+			n, _ := A.Dims()
+			for _, name := range precond.Kinds() {
+				if name == "none" || (name == "ic0" && mname != "laplacian") {
+					continue
+				}
+				pc, err := precond.New(name, A, &precond.Options{Omega: 1.2})
+				if err != nil {
+					t.Fatalf("%s %s: %v", mname, name, err)
+				}
+				p := pc.(linop.Transposer)
+				for _, m := range []struct {
+					op    string
+					apply func(dst, x []float64)
+				}{{"Apply", p.Apply}, {"ApplyT", p.ApplyT}} {
+					x := randVec(3, n)
+					want := make([]float64, n)
+					m.apply(want, x)
+					m.apply(x, x)
+					for i := range x {
+						if x[i] != want[i] {
+							t.Fatalf("%s %s n=%d: %s(x, x)[%d] = %v, out of place %v", mname, name, n, m.op, i, x[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}

@@ -234,8 +234,8 @@ func (p *IC0) Dims() (r, c int) { return p.tri.Dims() }
 // Shift returns the relative diagonal shift the factorisation used.
 func (p *IC0) Shift() float64 { return p.shift }
 
-// Apply sets dst = L⁻ᵀ·L⁻¹·x. dst must not overlap x. It panics if the
-// lengths are not n.
+// Apply sets dst = L⁻ᵀ·L⁻¹·x. dst may be x (in place); it panics if dst
+// otherwise overlaps x or the lengths are not n.
 func (p *IC0) Apply(dst, x []float64) {
 	p.tri.check("IC0.Apply", dst, x)
 	p.tri.solve(dst, x)

@@ -136,14 +136,14 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 // Dims returns (n, n).
 func (p *ILU0) Dims() (r, c int) { return p.tri.Dims() }
 
-// Apply sets dst = U⁻¹·L⁻¹·x. dst must not overlap x. It panics if the
-// lengths are not n.
+// Apply sets dst = U⁻¹·L⁻¹·x. dst may be x (in place); it panics if dst
+// otherwise overlaps x or the lengths are not n.
 func (p *ILU0) Apply(dst, x []float64) {
 	p.tri.check("ILU0.Apply", dst, x)
 	p.tri.solve(dst, x)
 }
 
-// ApplyT sets dst = L⁻ᵀ·U⁻ᵀ·x. It panics if the lengths are not n.
+// ApplyT sets dst = L⁻ᵀ·U⁻ᵀ·x, in place or not, as Apply.
 func (p *ILU0) ApplyT(dst, x []float64) {
 	p.tri.check("ILU0.ApplyT", dst, x)
 	p.tri.solveT(dst, x)

@@ -126,11 +126,15 @@ func (p *Jacobi) Dims() (r, c int) { return len(p.inv), len(p.inv) }
 // InvDiag returns the stored inverse diagonal 1/aᵢᵢ (shared, do not modify).
 func (p *Jacobi) InvDiag() []float64 { return p.inv }
 
-// Apply sets dst = M⁻¹·x, dstᵢ = xᵢ/aᵢᵢ. It panics if the lengths are not n.
+// Apply sets dst = M⁻¹·x, dstᵢ = xᵢ/aᵢᵢ. dst may be x (in place); it
+// panics if dst otherwise overlaps x or the lengths are not n.
 func (p *Jacobi) Apply(dst, x []float64) {
 	n := len(p.inv)
 	if len(dst) != n || len(x) != n {
 		panic(fmt.Sprintf("precond: Jacobi.Apply: %d×%d preconditioner with len(dst)=%d, len(x)=%d", n, n, len(dst), len(x)))
+	}
+	if n > 0 && &dst[0] != &x[0] && vec.Overlap(dst, x) {
+		panic("precond: Jacobi.Apply: dst overlaps x without being x")
 	}
 	if n < vec.ParallelMin {
 		mulElem(dst, p.inv, x)

@@ -6,7 +6,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/precond"
+	"github.com/subspace-lab/subspace/sparse"
 )
 
 // TestZeroValueMisuse: the zero values of the factorisation-based
@@ -73,4 +75,24 @@ func recoverMisuse(f func()) (msg string, isRuntime, panicked bool) {
 	}()
 	f()
 	return "", false, false
+}
+
+// TestPartialOverlapMisuse: dst may be x, but dst shifted over x panics
+// (a forward sweep would read entries it had already written).
+func TestPartialOverlapMisuse(t *testing.T) {
+	A := sparse.Laplacian1D(6)
+	buf := make([]float64, 7)
+	dst, x := buf[1:], buf[:6]
+	var cases []misuseCase
+	for _, kind := range []string{"jacobi", "ssor", "ilu0", "ic0"} {
+		p, err := precond.New(kind, A, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tp := p.(linop.Transposer)
+		cases = append(cases,
+			misuseCase{kind + " Apply", "precond: ", func() { tp.Apply(dst, x) }},
+			misuseCase{kind + " ApplyT", "precond: ", func() { tp.ApplyT(dst, x) }})
+	}
+	checkMisuse(t, cases)
 }

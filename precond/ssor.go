@@ -67,14 +67,15 @@ func (p *SSOR) Dims() (r, c int) { return p.tri.Dims() }
 func (p *SSOR) Omega() float64 { return p.omega }
 
 // Apply sets dst = M⁻¹·x: a forward SOR sweep then a backward sweep.
-// dst must not overlap x. It panics if the lengths are not n.
+// dst may be x (in place); it panics if dst otherwise overlaps x or the
+// lengths are not n.
 func (p *SSOR) Apply(dst, x []float64) {
 	p.tri.check("SSOR.Apply", dst, x)
 	p.tri.solve(dst, x)
 }
 
-// ApplyT sets dst = M⁻ᵀ·x. For symmetric A, Mᵀ = M. It panics if the
-// lengths are not n.
+// ApplyT sets dst = M⁻ᵀ·x (for symmetric A, Mᵀ = M), in place or not, as
+// Apply.
 func (p *SSOR) ApplyT(dst, x []float64) {
 	p.tri.check("SSOR.ApplyT", dst, x)
 	p.tri.solveT(dst, x)

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/subspace-lab/subspace/internal/par"
+	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -41,11 +42,15 @@ func (f *triFactors) Dims() (r, c int) {
 }
 
 // check panics with a "precond:" message naming the method unless f was
-// built by a constructor and len(dst) = len(x) = n.
+// built by a constructor, len(dst) = len(x) = n, and dst is x or does not
+// overlap it (the sweeps work in place, not on shifted memory).
 func (f *triFactors) check(name string, dst, x []float64) {
 	f.built(name)
 	if len(dst) != f.n || len(x) != f.n {
 		panic(fmt.Sprintf("precond: %s: %d×%d preconditioner with len(dst)=%d, len(x)=%d", name, f.n, f.n, len(dst), len(x)))
+	}
+	if f.n > 0 && &dst[0] != &x[0] && vec.Overlap(dst, x) {
+		panic(fmt.Sprintf("precond: %s: dst overlaps x without being x", name))
 	}
 }
 
