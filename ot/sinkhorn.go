@@ -25,7 +25,9 @@ import (
 // underflows where (C − min C)/reg exceeds about 708 (such entries are
 // 0). When
 // a whole row or column of K, or a scaling, becomes 0 or Inf, Sinkhorn
-// returns an error wrapping ErrUnderflow that says where. When only some
+// returns an error wrapping ErrUnderflow that says where (a scaling of a
+// warm start F0, G0 outside the range is blamed on the warm start, with
+// its index). When only some
 // entries underflow, the iteration solves the problem restricted to the
 // other entries and can converge on its marginals with a wrong plan: so
 // after it stops (converged or not), the plan entries below 2^−1000 are
@@ -79,7 +81,11 @@ func Sinkhorn(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o 
 			w.v[j] = 1 / float64(p.m)
 		}
 	}
-	if err := checkScalings(method, w.u, w.v, 0); err != nil {
+	if r.f0 != nil {
+		if err := checkWarmScalings(method, p, w.u, w.v); err != nil {
+			return nil, err
+		}
+	} else if err := checkScalings(method, w.u, w.v, 0); err != nil {
 		return nil, err
 	}
 	res := &Result{}
@@ -273,6 +279,32 @@ func checkScalings(method string, u, v []float64, it int) error {
 	for j, x := range v {
 		if !(x > 0) || math.IsInf(x, 1) {
 			return errorf("%s: %w at iteration %d: scaling v[%d] = %g (column %d of exp(−(C − min C)/reg) is too small); use method sinkhorn-log, stabilized, eps-scaling or sns, or a larger reg", method, ErrUnderflow, it, j, x, j)
+		}
+	}
+	return nil
+}
+
+// checkWarmScalings is checkScalings for the scalings loaded from a warm
+// start: a zero or infinite u_i = exp((F0_i − min C − t)/reg) or v_j =
+// exp((G0_j + t)/reg) comes from the potentials (their sum F0_i + G0_j
+// is more than ~700·reg away from a plan of mass Σa), not from the
+// kernel, so the error, wrapping ErrUnderflow, names the warm-start
+// entry in the caller's numbering.
+func checkWarmScalings(method string, p *problem, u, v []float64) error {
+	at := func(k int, idx []int) int {
+		if idx == nil {
+			return k
+		}
+		return idx[k]
+	}
+	for i, x := range u {
+		if !(x > 0) || math.IsInf(x, 1) {
+			return errorf("%s: %w: the warm start F0[%d] gives the scaling u[%d] = %g, outside the floating-point range of the scaling form (F0 + G0 is far from the potentials of a plan of mass %g at reg = %g); use method sinkhorn-log, stabilized, eps-scaling or sns, or other potentials", method, ErrUnderflow, at(i, p.rows), at(i, p.rows), x, p.mass, p.reg)
+		}
+	}
+	for j, x := range v {
+		if !(x > 0) || math.IsInf(x, 1) {
+			return errorf("%s: %w: the warm start G0[%d] gives the scaling v[%d] = %g, outside the floating-point range of the scaling form (F0 + G0 is far from the potentials of a plan of mass %g at reg = %g); use method sinkhorn-log, stabilized, eps-scaling or sns, or other potentials", method, ErrUnderflow, at(j, p.cols), at(j, p.cols), x, p.mass, p.reg)
 		}
 	}
 	return nil
