@@ -46,7 +46,7 @@ const maxIDRSRestarts = 20
 // them per cycle of s biorthogonalisation steps and one dimension
 // reduction step); MaxIter bounds them, and History has one entry per
 // iteration. IDR(s) reaches in at most n + n/s products what GMRES
-// reaches in n, with short recurrences: memory (3s + 4)·n, and per
+// reaches in n, with short recurrences: memory (3s + 5)·n, and per
 // iteration about 4s vector operations of length n, fused into a few
 // passes over memory.
 //
@@ -61,12 +61,13 @@ const maxIDRSRestarts = 20
 // from the current residual when the residual has decreased since the
 // last start (at most 20 times), and otherwise returns an error wrapping
 // ErrBreakdown naming the pivot and the iteration; A·M·r = 0 for r ≠ 0
-// (A singular) is ErrBreakdown too. The x of a failed solve is the last
-// iterate, not the best: on a singular, inconsistent system it can be far
-// worse than x0 (A = [1 1; 1 1], b = (1, 0) ends at ‖x‖ ≈ 1e31; the
-// Result's residual says so), where GMRES or MINRES stop near the
-// least-squares solution. Other errors: ErrNaN, ErrNotConverged, a wrapped
-// ctx.Err().
+// (A singular) is ErrBreakdown too. A failed solve returns the better (by
+// true residual) of its last iterate and its best (re)start iterate, x0
+// included, as BiCGStab does: the residual of IDR(s) is not monotone, and
+// on a singular, inconsistent system the last iterate can be far worse
+// than x0 (A = [1 1; 1 1], b = (1, 0) ended at ‖x‖ ≈ 1e31), where GMRES or
+// MINRES stop near the least-squares solution. Other errors: ErrNaN,
+// ErrNotConverged, a wrapped ctx.Err().
 func IDRS(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	const method = "IDR(s)"
 	if res, ok, err := rescaled(method, A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return IDRS(ctx, A, b, x, o) }); ok {
@@ -94,6 +95,7 @@ type idrs struct {
 	s       int
 	P, G, U [][]float64 // shadow space, and the biorthogonal bases G = A·U
 	r, v, t []float64
+	xbest   []float64 // the (re)start iterate of smallest residual
 	spare   []float64 // the next U column, swapped in
 	vhat    []float64 // M·v (aliases v without a preconditioner)
 	m       []float64 // s×s lower triangular Pᵀ·G, row-major
@@ -114,6 +116,7 @@ func newIDRS(n, s int, precond bool) *idrs {
 	}
 	w.P, w.G, w.U = alloc(s), alloc(s), alloc(s)
 	w.r, w.v, w.t, w.spare = make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	w.xbest = make([]float64, n)
 	w.vhat = w.v
 	if precond {
 		w.vhat = make([]float64, n)
@@ -160,6 +163,43 @@ func (w *idrs) solve(A, M linop.Operator, b, x []float64, bnorm, thresh float64,
 	rStart := rnorm // ‖r‖ at the last (re)start: a restart needs progress since
 	om := 1.0
 	w.fresh()
+	// xbest is the (re)start iterate of smallest true residual, best that
+	// residual: a failed solve returns it when its last iterate is worse.
+	vec.Copy(w.xbest, x)
+	best := rnorm
+	// startAt notes a (re)start from x with residual rnorm, the true one
+	// when confirmed (after a breakdown it is the recurrence's, which can
+	// have drifted far below ‖b − A x‖ on singular systems).
+	startAt := func(confirmed bool) {
+		rStart = rnorm
+		om = 1
+		w.fresh()
+		if confirmed && rnorm < best {
+			best = rnorm
+			vec.Copy(w.xbest, x)
+		}
+	}
+	// settle returns the true residual norm tn of x, or, when the solve
+	// failed and xbest is better, replaces x by xbest and returns its true
+	// residual (w.t is scratch).
+	settle := func(tn float64) float64 {
+		if tn <= thresh || tn <= best {
+			return tn
+		}
+		bn := residualTo(w.t, A, b, w.xbest)
+		res.MatVecs++
+		if bn < tn || !finite(tn) {
+			vec.Copy(x, w.xbest)
+			return bn
+		}
+		return tn
+	}
+	// fail concludes a failed solve with err (nil: the iteration limit).
+	fail := func(err error) error {
+		tn := residualTo(w.t, A, b, x)
+		res.MatVecs++
+		return conclude(method, settle(tn), bnorm, thresh, res, err)
+	}
 	it := 0
 	applyM := func(dst, v []float64) {
 		if M != nil {
@@ -191,7 +231,7 @@ func (w *idrs) solve(A, M linop.Operator, b, x []float64, bnorm, thresh float64,
 	}
 	concluded := func() error {
 		if stopErr != nil {
-			return finish(method, A, b, x, w.t, bnorm, thresh, res, stopErr)
+			return fail(stopErr)
 		}
 		if !confirmed {
 			// Out of iterations on the recurrence's estimate, which can
@@ -199,23 +239,22 @@ func (w *idrs) solve(A, M linop.Operator, b, x []float64, bnorm, thresh float64,
 			rnorm = residualTo(w.t, A, b, x)
 			res.MatVecs++
 		}
+		rnorm = settle(rnorm)
 		return concludeRestarted(method, rnorm, bnorm, thresh, res, restarts, "fresh start(s)")
 	}
 	breakdown := func(what string) error {
 		res.Reason = "breakdown: " + what
-		return finish(method, A, b, x, w.t, bnorm, thresh, res,
-			errorf("%s: breakdown at iteration %d: %s: %w", method, it, what, ErrBreakdown))
+		return fail(errorf("%s: breakdown at iteration %d: %s: %w", method, it, what, ErrBreakdown))
 	}
-	// restart starts afresh from r after a breakdown, if the residual has
-	// decreased since the last start.
-	restart := func() bool {
+	// restart starts afresh from r after a breakdown or a failed
+	// confirmation (confirmed: r is the true residual), if the residual
+	// has decreased since the last start.
+	restart := func(confirmed bool) bool {
 		if restarts >= maxIDRSRestarts || !(rnorm < rStart) {
 			return false
 		}
 		restarts++
-		rStart = rnorm
-		om = 1
-		w.fresh()
+		startAt(confirmed)
 		return true
 	}
 
@@ -257,8 +296,7 @@ cycles:
 			// new column of m follows from h without another pass.
 			gnorm := vec.MultiDotNorm(w.h, w.P, g)
 			if !finite(gnorm) {
-				return *res, finish(method, A, b, x, w.t, bnorm, thresh, res,
-					errorf("%s: A·u is not finite at iteration %d: %w", method, it, ErrNaN))
+				return *res, fail(errorf("%s: A·u is not finite at iteration %d: %w", method, it, ErrNaN))
 			}
 			alpha := w.alpha[:k]
 			for i := 0; i < k; i++ {
@@ -287,9 +325,9 @@ cycles:
 				// The product counts as an iteration (x and r unchanged).
 				res.Iterations = it
 				if err := mon.record(it, rnorm); err != nil {
-					return *res, finish(method, A, b, x, w.t, bnorm, thresh, res, err)
+					return *res, fail(err)
 				}
-				if restart() {
+				if restart(false) {
 					continue cycles
 				}
 				return *res, breakdown(fmt.Sprintf("pivot P%dᵀg%d = %.3g (the shadow space is orthogonal to the new direction)", k, k, mkk))
@@ -300,10 +338,8 @@ cycles:
 			if stop, again := step(); stop {
 				return *res, concluded()
 			} else if again {
-				if !restart() {
-					rStart = rnorm // a failed confirmation: start afresh anyway
-					om = 1
-					w.fresh()
+				if !restart(true) {
+					startAt(true) // a failed confirmation: start afresh anyway
 				}
 				continue cycles
 			}
@@ -323,13 +359,12 @@ cycles:
 		tt, tr := vec.Dot2(w.t, w.t, r)
 		tnorm := safeNorm(w.t, tt)
 		if !finite(tnorm) || !finite(tr) {
-			return *res, finish(method, A, b, x, w.t, bnorm, thresh, res,
-				errorf("%s: A·M·r is not finite at iteration %d: %w", method, it, ErrNaN))
+			return *res, fail(errorf("%s: A·M·r is not finite at iteration %d: %w", method, it, ErrNaN))
 		}
 		if tnorm == 0 {
 			res.Iterations = it // as above: an iteration without a step
 			if err := mon.record(it, rnorm); err != nil {
-				return *res, finish(method, A, b, x, w.t, bnorm, thresh, res, err)
+				return *res, fail(err)
 			}
 			return *res, breakdown("A·M·r = 0 for r ≠ 0 (A is singular)")
 		}
@@ -354,10 +389,8 @@ cycles:
 		if stop, again := step(); stop {
 			return *res, concluded()
 		} else if again {
-			rStart = rnorm
-			om = 1
-			w.fresh()
+			startAt(true)
 		}
 	}
-	return *res, finish(method, A, b, x, w.t, bnorm, thresh, res, nil)
+	return *res, fail(nil)
 }
