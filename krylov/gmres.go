@@ -29,7 +29,12 @@ import (
 // leaves a true residual above that of the cycle's start (or, after a
 // happy breakdown, above the tolerance) has a numerically singular
 // Hessenberg matrix: corrections from fewer Arnoldi vectors are tried
-// (one product each) and the best kept, none if none improves x.
+// (one product each) and the best kept, none if none improves x (with left
+// preconditioning the residual compared is ‖M(b − A x)‖, the one the
+// cycle minimises). A correction whose true residual, formed when the
+// estimate passes, exceeds the cycle's start ends the cycle the same way
+// (right preconditioning); a solve stopped as stagnated returns the better
+// of the cycle's start and its last correction.
 //
 // Preconditioning: Side Right (default) runs GMRES on A M with x = x₀ + M y,
 // so the least-squares residual it minimises is the true residual
@@ -247,8 +252,22 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 					vec.Copy(x, xt)
 					return res, conclude(method, tn, bnorm, thresh, &res, nil)
 				}
+				if !left && tn > rStart {
+					// The minimised residual cannot exceed the cycle's
+					// start: H is numerically singular, and the basis
+					// goes no further. End the cycle, whose correction
+					// is backtracked below.
+					break
+				}
 				if stag.failed(tn) {
-					vec.Copy(x, xt)
+					// Stagnated: return the better of x and xt (with
+					// left preconditioning ‖b − A xt‖ may exceed the
+					// cycle's start, a failed solve must not end worse).
+					if tn < rStart {
+						vec.Copy(x, xt)
+					} else {
+						tn = rStart
+					}
 					res.Reason = reasonStagnated
 					return res, conclude(method, tn, bnorm, thresh, &res, nil)
 				}
@@ -272,7 +291,40 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			correction(k)
 			rnorm = residualTo(r, A, b, xt)
 			res.MatVecs++
-			if !left && !(rnorm <= thresh) && (breakdown || rnorm > rStart) {
+			// grew compares the residual the cycle minimised with the
+			// cycle's start: the true one, or with left preconditioning
+			// ‖M(b − A xt)‖ against β = ‖M r₀‖ (one application of M).
+			grew := rnorm > rStart
+			if left && !(rnorm <= thresh) {
+				M.Apply(w, r)
+				grew = vec.Norm(w) > beta
+			}
+			if left && !(rnorm <= thresh) && (breakdown || grew) {
+				// As below, in the norm left preconditioning minimises:
+				// ‖M(b − A x)‖ of a cycle cannot grow either (on
+				// singular systems it grew 100-fold, and the true
+				// residual with it).
+				k, _ = backtrack(k, vec.Norm(w), thresh/scale, func(j int) float64 { return beta * hl.lsres(j) }, func(j int) float64 {
+					hl.solve(y, j)
+					correction(j)
+					res.MatVecs++
+					residualTo(w, A, b, xt)
+					M.Apply(r, w)
+					return vec.Norm(r)
+				})
+				backtracked = true
+				if k > 0 {
+					hl.solve(y, k)
+					correction(k)
+				} else {
+					vec.Copy(xt, x)
+				}
+				if breakdown && k < hl.k {
+					singular = true
+				}
+				rnorm = residualTo(r, A, b, xt)
+				res.MatVecs++
+			} else if !left && !(rnorm <= thresh) && (breakdown || grew) {
 				// The true residual of a cycle cannot grow, nor can a
 				// happy breakdown miss the solution on the Krylov space,
 				// unless H is numerically singular (A singular, or b

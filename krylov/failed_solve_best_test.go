@@ -1,0 +1,131 @@
+package krylov
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/sparse"
+)
+
+// A failed solve must not return an x whose residual is worse than x₀'s in
+// the norm the method controls. IDR(s) returned its last iterate, up to
+// ‖b − A x‖ ≈ 1e25‖b‖ on singular inconsistent systems and above x₀'s on
+// short solves; GMRES/FGMRES stopped as stagnated inside a cycle with a
+// correction whose true residual was up to 90‖b‖ (row-scaled systems with
+// ILU(0)); left-preconditioned GMRES skipped the cycle's growth check and
+// returned ‖M(b − A x)‖ up to 500 times ‖M(b − A x₀)‖ on singular
+// systems with Jacobi.
+
+// ktMNorm returns ‖M(b − A x)‖.
+func ktMNorm(a *mat.Dense, M linop.Operator, b, x []float64) float64 {
+	n := len(b)
+	r, mr := make([]float64, n), make([]float64, n)
+	linop.Dense(a).Apply(r, x)
+	for i := range r {
+		r[i] = b[i] - r[i]
+	}
+	M.Apply(mr, r)
+	return ktNorm(mr)
+}
+
+func TestIDRSFailedSolveNotWorse(t *testing.T) {
+	ctx := context.Background()
+	type tc struct {
+		n       int
+		seed    uint64
+		maxIter int
+		x0      bool
+	}
+	var cases []tc
+	for _, n := range []int{5, 8, 17} {
+		for seed := uint64(1); seed <= 6; seed++ {
+			cases = append(cases, tc{n, seed, 10 * n, seed%2 == 0}, tc{n, seed, 3, seed%2 == 1})
+		}
+	}
+	check := func(t *testing.T, c tc) {
+		t.Helper()
+		a := ktSingularNonsym(c.n, 1+float64(c.seed%3), c.seed)
+		b := ktVec(c.n, c.seed+50)
+		x := make([]float64, c.n)
+		if c.x0 {
+			x = ktVec(c.n, c.seed+60)
+		}
+		r0 := ktRelRes(a, b, x)
+		res, err := IDRS(ctx, linop.Dense(a), b, x, &Options{RTol: 1e-10, MaxIter: c.maxIter})
+		ktCheck(t, a, b, x, res, 1e-10*ktNorm(b))
+		if err == nil {
+			return
+		}
+		if res.RelResidual > r0*(1+1e-12) {
+			t.Errorf("relative residual %.3g > x₀'s %.3g: %s", res.RelResidual, r0, res.Reason)
+		}
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("n=%d seed=%d maxiter=%d x0=%v", c.n, c.seed, c.maxIter, c.x0), func(t *testing.T) { check(t, c) })
+	}
+}
+
+func TestGMRESFailedSolveNotWorse(t *testing.T) {
+	ctx := context.Background()
+	type tc struct {
+		name  string
+		solve solverFunc
+		side  Side
+		pc    string
+		n     int
+		seed  uint64
+		dom   float64 // row-scaled matrix (ktRowScaled); 0: singular (ktSingularNonsym)
+	}
+	var cases []tc
+	for _, n := range []int{34, 40, 53} {
+		for seed := uint64(1); seed <= 6; seed++ {
+			for _, dom := range []float64{1.5} {
+				cases = append(cases,
+					tc{"GMRES", GMRES, Right, "ilu0", n, seed, dom},
+					tc{"FGMRES", FGMRES, Right, "ilu0", n, seed, dom},
+					tc{"FGMRES", FGMRES, Right, "jacobi", n, seed, dom})
+			}
+		}
+	}
+	for _, n := range []int{17, 27} {
+		for seed := uint64(1); seed <= 6; seed++ {
+			cases = append(cases, tc{"GMRES", GMRES, Left, "jacobi", n, seed, 0})
+		}
+	}
+	check := func(t *testing.T, c tc) {
+		t.Helper()
+		var a *mat.Dense
+		var b []float64
+		if c.dom > 0 {
+			a = ktRowScaled(c.n, c.seed, c.dom).ToDense()
+			b = ktVec(c.n, c.seed+5)
+		} else {
+			a = ktSingularNonsym(c.n, 1+float64(c.seed%3), c.seed)
+			b = ktVec(c.n, c.seed+50)
+		}
+		M := ktPrecond(t, sparse.FromDense(a, 0), c.pc)
+		x := make([]float64, c.n)
+		res, err := c.solve(ctx, linop.Dense(a), b, x, &Options{RTol: 1e-8, Restart: c.n + 3, Precond: M, Side: c.side})
+		ktCheck(t, a, b, x, res, 1e-8*ktNorm(b))
+		if err == nil {
+			return
+		}
+		if c.side == Left {
+			// The norm left preconditioning minimises.
+			if m, m0 := ktMNorm(a, M, b, x), ktMNorm(a, M, b, make([]float64, c.n)); m > m0*(1+1e-12) {
+				t.Errorf("‖M(b − A x)‖ = %.3g > x₀'s %.3g: %s", m, m0, res.Reason)
+			}
+			return
+		}
+		if res.RelResidual > 1+1e-12 {
+			t.Errorf("relative residual %.3g > 1, that of x₀ = 0: %s", res.RelResidual, res.Reason)
+		}
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s %v %s n=%d seed=%d dom=%g", c.name, c.side, c.pc, c.n, c.seed, c.dom), func(t *testing.T) { check(t, c) })
+	}
+}
