@@ -48,7 +48,7 @@ const (
 // iteration: 2 products with A, 2 applications of M, 11 passes over
 // vectors of length n; a nonzero x₀, each confirmation of convergence and
 // each restart of the recurrence cost one more product (the true
-// residual). Memory: 6n (7n with a preconditioner).
+// residual). Memory: 7n (8n with a preconditioner).
 //
 // Stopping: with right preconditioning the quasi-residual bound
 // ‖b − A x_m‖ ≤ τ_m·√(m+1) (m half steps since the last (re)start of the
@@ -92,8 +92,15 @@ const (
 // too). Once the restarts are used up, a loss of accuracy stops the solve
 // as stagnated (ErrNotConverged). All restarts
 // together are bounded by 20 per solve; the Reason of a converged solve
-// counts them. Other errors: ErrNaN, ErrNotConverged (MaxIter or
-// stagnation), a wrapped ctx.Err().
+// counts them.
+//
+// A solve that fails (breakdown, loss of accuracy, MaxIter, stagnation, a
+// NaN in the recurrence) returns the better, by true residual, of its
+// last iterate and the (re)start iterate of smallest residual (x₀
+// included), so x is never worse than the initial guess: the residual of
+// TFQMR is not monotone, and its last iterate ended up to 2.3 times x₀'s
+// on singular and nearly singular systems with Jacobi. Other errors:
+// ErrNaN, ErrNotConverged (MaxIter or stagnation), a wrapped ctx.Err().
 func TFQMR(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	if res, ok, err := rescaled("TFQMR", A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return TFQMR(ctx, A, b, x, o) }); ok {
 		return res, err
@@ -127,6 +134,7 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 	if M != nil {
 		uhat = make([]float64, n)
 	}
+	xbest := make([]float64, n) // the best (re)start iterate
 
 	rnorm, done, err := initialResidual(method, A, b, x, w, au, bnorm, thresh, &res, &mon)
 	if done {
@@ -152,14 +160,38 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 	fresh := true // start (or restart) the recurrence from w = r
 	restarts := 0
 	rStart := 0.0 // true ‖r‖ at the last (re)start: a restart after a breakdown needs progress since
+	// xbest is the (re)start iterate of smallest true residual, best that
+	// residual: a solve that fails returns it if x is worse.
+	vec.Copy(xbest, x)
+	best := rnorm
+	// settle returns tn, the true residual norm of x, or, when the solve
+	// has failed and xbest is better, replaces x by xbest and returns its
+	// true residual (au is scratch).
+	settle := func(tn float64) float64 {
+		if tn <= thresh || tn <= best {
+			return tn
+		}
+		bn := residualTo(au, A, b, xbest)
+		res.MatVecs++
+		if bn < tn || !finite(tn) {
+			vec.Copy(x, xbest)
+			return bn
+		}
+		return tn
+	}
+	// fail concludes a failed solve with err (nil: the iteration limit).
+	fail := func(err error) error {
+		tn := residualTo(au, A, b, x)
+		res.MatVecs++
+		return conclude(method, settle(tn), bnorm, thresh, &res, err)
+	}
 	nanErr := func(it int, what string) error {
-		return finish(method, A, b, x, au, bnorm, thresh, &res,
-			errorf("%s: %s is not finite at iteration %d: %w", method, what, it, ErrNaN))
+		return fail(errorf("%s: %s is not finite at iteration %d: %w", method, what, it, ErrNaN))
 	}
 	// concluded concludes a solve whose true residual rnorm passed (or
 	// stagnated), counting the restarts in Reason when it converged.
 	concluded := func() error {
-		return concludeRestarted(method, rnorm, bnorm, thresh, &res, restarts, "restart(s) of the recurrence")
+		return concludeRestarted(method, settle(rnorm), bnorm, thresh, &res, restarts, "restart(s) of the recurrence")
 	}
 	// confirm computes the true residual of x into w; it reports whether
 	// the solve converged or stagnated (stop) and otherwise arms a restart
@@ -185,8 +217,12 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 		if m > 0 {
 			rnorm = residualTo(w, A, b, x)
 			res.MatVecs++
-			if rnorm <= thresh || !finite(rnorm) {
+			if rnorm <= thresh {
 				return true, false, concluded()
+			}
+			if !finite(rnorm) {
+				return true, false, conclude(method, settle(rnorm), bnorm, thresh, &res,
+					errorf("%s: true residual is %v at iteration %d: %w", method, rnorm, it, ErrNaN))
 			}
 			if restarts < maxRestarts && (rnorm < rStart || kind != tfqmrBreakdown) {
 				restarts++
@@ -200,10 +236,10 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 			if restarts > 0 {
 				res.Reason += fmt.Sprintf(" (after %d restart(s))", restarts)
 			}
-			return true, false, conclude(method, rnorm, bnorm, thresh, &res, nil)
+			return true, false, conclude(method, settle(rnorm), bnorm, thresh, &res, nil)
 		}
 		res.Reason = "breakdown: " + what
-		return true, false, conclude(method, rnorm, bnorm, thresh, &res,
+		return true, false, conclude(method, settle(rnorm), bnorm, thresh, &res,
 			errorf("%s: breakdown at iteration %d (after %d restart(s)): %s: %w", method, it, restarts, what, ErrBreakdown))
 	}
 	// tested classifies dot = r̃ᵀz against ‖r̃‖·‖z‖ = scale: sound (bad
@@ -250,6 +286,11 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 			vec.Copy(u, w)
 			rho = vec.Dot(rt, w)
 			rtNorm, rStart, tau, bound = rnorm, rnorm, rnorm, rnorm
+			if rnorm < best {
+				// A restart: rnorm is the true residual of x.
+				best = rnorm
+				vec.Copy(xbest, x)
+			}
 			lostAt = rnorm / sqrtEps
 			s2eta, m, frozen, lost = 0, 0, 0, ""
 		}
@@ -353,5 +394,5 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 		vec.Axpby(beta, au, beta*beta, v)
 		rho = rhoNew
 	}
-	return res, finish(method, A, b, x, au, bnorm, thresh, &res, nil)
+	return res, fail(nil)
 }
