@@ -2,6 +2,7 @@ package krylov
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 
@@ -26,7 +27,7 @@ import (
 // *sparse.CSR the product with pᵀAp); MaxIter bounds the iterations. A
 // preconditioner with a method InvDiag() []float64 (precond.Jacobi) is
 // taken to be dst = InvDiag()∘x and applied inside those passes. Memory:
-// 3n (4n with a non-diagonal preconditioner).
+// 4n (5n with a non-diagonal preconditioner).
 //
 // Stopping: the recurrence residual r (updated by r ← r − αAp, the
 // unpreconditioned residual) is tested against max(RTol·‖b‖, ATol) after
@@ -42,17 +43,35 @@ import (
 // the iteration; ErrNotConverged after MaxIter iterations or on
 // stagnation; a wrapped ctx.Err() on cancellation. The Result always
 // describes the x returned, with its true residual.
+//
+// A failed solve returns its last iterate unless the best start iterate
+// (x₀, or an iterate whose true residual was computed to confirm a pass
+// and was below x₀'s in both measures below) is better: in energy
+// φ(x) = ½xᵀAx − bᵀx = ½‖x − x*‖²_A − ½bᵀx* after MaxIter, stagnation or
+// a NaN, and by true residual after ErrIndefinite. CG minimises the A-norm
+// of the error, not the residual, whose norm may rise while the error
+// falls: on SPD A and M the x returned has ‖x − x*‖_A ≤ ‖x₀ − x*‖_A (up
+// to the rounding of φ), its residual may exceed x₀'s. (Rounding alone
+// could make it far worse: after a failed confirmation at the attainable
+// accuracy the iterates of an SPD system with IC(0) grew to 1e52‖b‖ by
+// MaxIter.) On a matrix that is not SPD but never gives pᵀAp ≤ 0
+// (nonsymmetric, or indefinite on the directions visited) φ is not a
+// norm, and a failed solve may return a residual above x₀'s; use GMRES,
+// BiCGStab or MINRES there. The comparison costs one copy of x₀ and one
+// pass per solve, one pass per failed confirmation, and one or two
+// products after a failure.
 func CG(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 	return new(CGSolver).Solve(ctx, A, b, x, o)
 }
 
 // CGSolver is CG with its work vectors kept between solves: a method that
 // runs CG in a loop (such as ot's SNS, one solve per Newton step) sizes
-// them once instead of allocating 3n–4n floats per solve. Solve is CG,
+// them once instead of allocating 4n–5n floats per solve. Solve is CG,
 // with the same iterates, Result and errors, bit for bit. The zero value
 // is ready to use; a CGSolver must not be used by two solves at once.
 type CGSolver struct {
 	r, p, q, z []float64
+	xb         []float64 // the best start iterate (x₀ or a confirmed one)
 	mv         mulDot
 	res        Result // kept here: the monitor's pointer to it escapes
 }
@@ -69,9 +88,10 @@ func NewCGSolver(n int) *CGSolver {
 	return s
 }
 
-// vectors sizes r, p, q (and z when withZ) to n, reusing their storage.
+// vectors sizes r, p, q, xb (and z when withZ) to n, reusing their
+// storage.
 func (s *CGSolver) vectors(n int, withZ bool) {
-	s.r, s.p, s.q = resize(s.r, n), resize(s.p, n), resize(s.q, n)
+	s.r, s.p, s.q, s.xb = resize(s.r, n), resize(s.p, n), resize(s.q, n), resize(s.xb, n)
 	if withZ {
 		s.z = resize(s.z, n)
 	}
@@ -119,9 +139,36 @@ func (s *CGSolver) Solve(ctx context.Context, A linop.Operator, b, x []float64, 
 	if done {
 		return s.out(err)
 	}
+	// xb is the best start iterate, with its energy φ and true residual:
+	// x₀, then any confirmed iterate below both.
+	xb := s.xb
+	vec.Copy(xb, x)
+	eBest, rBest := cgEnergy(x, b, r), rnorm
+	// fail concludes a failed solve with err (nil: MaxIter or stagnation)
+	// whose x has true residual tn in q (or tn < 0: not computed yet),
+	// returning xb instead when x is worse: by true residual when
+	// byResidual (A or M is not SPD), otherwise in energy.
+	fail := func(tn float64, byResidual bool, err error) error {
+		if tn < 0 {
+			tn = residualTo(q, A, b, x)
+			res.MatVecs++
+		}
+		worse := !finite(tn)
+		if byResidual {
+			worse = worse || tn > rBest
+		} else {
+			worse = worse || !(cgEnergy(x, b, q) <= eBest)
+		}
+		if worse {
+			vec.Copy(x, xb)
+			tn = residualTo(q, A, b, x)
+			res.MatVecs++
+		}
+		return conclude(method, tn, bnorm, thresh, res, err)
+	}
 	rz, err := cgPrecond(M, d, z, r, rnorm, 0)
 	if err != nil {
-		return s.out(finish(method, A, b, x, q, bnorm, thresh, res, err))
+		return s.out(fail(-1, true, err))
 	}
 	cgDirection(p, r, z, d, 0)
 
@@ -130,12 +177,12 @@ func (s *CGSolver) Solve(ctx context.Context, A linop.Operator, b, x []float64, 
 		pq := mv.apply(q, p)
 		res.MatVecs++
 		if !finite(pq) {
-			return s.out(finish(method, A, b, x, q, bnorm, thresh, res,
+			return s.out(fail(-1, false,
 				errorf("%s: pᵀAp = %v at iteration %d: %w", method, pq, it, ErrNaN)))
 		}
 		if pq <= 0 {
 			res.Reason = "A is not positive definite"
-			return s.out(finish(method, A, b, x, q, bnorm, thresh, res,
+			return s.out(fail(-1, true,
 				errorf("%s: pᵀAp = %.3g ≤ 0 at iteration %d: A is indefinite or not symmetric: %w", method, pq, it, ErrIndefinite)))
 		}
 		alpha := rz / pq
@@ -143,6 +190,9 @@ func (s *CGSolver) Solve(ctx context.Context, A linop.Operator, b, x []float64, 
 		rnorm = math.Sqrt(rr)
 		res.Iterations = it
 		if err := mon.record(it, rnorm); err != nil {
+			if errors.Is(err, ErrNaN) {
+				return s.out(fail(-1, false, err))
+			}
 			return s.out(finish(method, A, b, x, q, bnorm, thresh, res, err))
 		}
 		replaced := false
@@ -153,9 +203,14 @@ func (s *CGSolver) Solve(ctx context.Context, A linop.Operator, b, x []float64, 
 			if rnorm <= thresh {
 				return s.out(conclude(method, rnorm, bnorm, thresh, res, nil))
 			}
+			if e := cgEnergy(x, b, r); e < eBest && rnorm < rBest {
+				vec.Copy(xb, x)
+				eBest, rBest = e, rnorm
+			}
 			if stag.failed(rnorm) {
 				res.Reason = reasonStagnated
-				return s.out(conclude(method, rnorm, bnorm, thresh, res, nil))
+				vec.Copy(q, r)
+				return s.out(fail(rnorm, false, nil))
 			}
 			replaced = true
 		}
@@ -163,18 +218,28 @@ func (s *CGSolver) Solve(ctx context.Context, A linop.Operator, b, x []float64, 
 		switch {
 		case d != nil && !replaced:
 			if rzNew, err = cgCheckRZ(rdr, it); err != nil {
-				return s.out(finish(method, A, b, x, q, bnorm, thresh, res, err))
+				return s.out(fail(-1, true, err))
 			}
 		default:
 			if rzNew, err = cgPrecond(M, d, z, r, rnorm, it); err != nil {
-				return s.out(finish(method, A, b, x, q, bnorm, thresh, res, err))
+				return s.out(fail(-1, true, err))
 			}
 		}
 		beta := rzNew / rz
 		rz = rzNew
 		cgDirection(p, r, z, d, beta)
 	}
-	return s.out(finish(method, A, b, x, q, bnorm, thresh, res, nil))
+	return s.out(fail(-1, false, nil))
+}
+
+// cgEnergy returns φ(x) = ½xᵀAx − bᵀx = −½xᵀ(b + r) for the true residual
+// r = b − A x: on SPD A, ½‖x − x*‖²_A − ½bᵀx*, what CG minimises.
+func cgEnergy(x, b, r []float64) float64 {
+	s := 0.0
+	for i, v := range x {
+		s += v * (b[i] + r[i])
+	}
+	return -0.5 * s
 }
 
 // out returns the Result of the solve that has just ended with err. It

@@ -94,4 +94,16 @@
 // as SciPy's and PETSc's solvers do. The inner loops allocate nothing; work space is allocated
 // once per call (GCRO-DR: once per solver, plus O(M²) small dense work per
 // cycle for the recycled-space update).
+//
+// Failed solves (breakdown, MaxIter, stagnation, loss of accuracy) are
+// never worse than x₀, in a norm that depends on the method. BiCGStab,
+// IDR(s), TFQMR and MINRES return the better, by true residual ‖b − A x‖,
+// of their last iterate and the best iterate whose true residual they
+// computed (x₀ included); GMRES and FGMRES backtrack a cycle that ends
+// above its start, in ‖b − A x‖ (‖M(b − A x)‖ with left preconditioning).
+// CG does so in the A-norm of the error (the energy ½xᵀAx − bᵀx) for SPD A
+// and M, its residual may then exceed x₀'s, and by true residual after
+// ErrIndefinite; a nonsymmetric or indefinite A that CG does not detect, or
+// a singular A with b outside its range, carries no guarantee. GCRO-DR,
+// LSQR and LSMR are not covered by this statement.
 package krylov
