@@ -62,7 +62,7 @@
 // IDR(s) — Sonneveld & van Gijzen (2008), the biorthogonal variant of
 // van Gijzen & Sonneveld (2011), right preconditioned, s = Options.Shadow
 // (default 4) random shadow vectors from a fixed seed. One product per
-// iteration; short recurrences (memory (3s+4)·n). A zero pivot of the small
+// iteration; short recurrences (memory (3s+5)·n). A zero pivot of the small
 // biorthogonal system, or a failed confirmation, starts the method afresh
 // from the current residual.
 //
@@ -104,6 +104,9 @@
 // CG does so in the A-norm of the error (the energy ½xᵀAx − bᵀx) for SPD A
 // and M, its residual may then exceed x₀'s, and by true residual after
 // ErrIndefinite; a nonsymmetric or indefinite A that CG does not detect, or
-// a singular A with b outside its range, carries no guarantee. GCRO-DR,
-// LSQR and LSMR are not covered by this statement.
+// a singular A with b outside its range, carries no guarantee. GCRO-DR
+// returns the better, by true residual, of its last iterate and the best
+// iterate whose true residual it computed (x₀, and its drift and
+// stagnation checks). LSQR and LSMR are not covered by this statement
+// (their ‖r̄‖ and ‖Āᵀr̄‖ estimates decrease in exact arithmetic).
 package krylov

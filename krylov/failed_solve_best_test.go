@@ -213,3 +213,82 @@ func TestCGFailedSolveNotWorseInEnergy(t *testing.T) {
 		}
 	}
 }
+
+// GCRO-DR updates its residual by recurrence and checks the true one
+// only when the estimate meets the tolerance or stalls for a stagnation
+// window: on row-scaled systems with Jacobi or ILU(0) the estimate fell
+// steadily (to 0.08‖b‖) while ‖b − A x‖ grew, and a solve that ran to
+// MaxIter returned relative residuals 1.03–1.9 from x₀ = 0. A failed
+// solve must return x₀ or a better iterate, also when it starts from a
+// recycled space built on another matrix, or from x₀ ≠ 0.
+func TestGCRODRFailedSolveNotWorse(t *testing.T) {
+	ctx := context.Background()
+	type tc struct {
+		n     int
+		seed  uint64
+		dom   float64 // row-scaled matrix (ktRowScaled); 0: singular (ktSingularNonsym)
+		bseed uint64  // b = ktVec(n, seed+bseed)
+		pc    string
+		x0    bool // start from a random x₀ instead of 0
+		warm  bool // recycle the space of a solve with another matrix first
+		maxIt int
+		m, k  int
+	}
+	cases := []tc{
+		// Each ended above x₀'s residual before (relative residual in
+		// the comment).
+		{42, 301, 0.5, 1, "jacobi", false, false, 400, 20, 8},  // 1.04
+		{32, 301, 0.5, 1, "jacobi", false, false, 400, 20, 8},  // 1.03
+		{47, 306, 0.5, 1, "jacobi", false, false, 400, 20, 8},  // 1.52
+		{57, 306, 2, 1, "jacobi", false, false, 400, 20, 8},    // 1.63
+		{59, 306, 0.5, 5, "ilu0", false, false, 400, 20, 8},    // 1.91
+		{48, 307, 0.5, 5, "jacobi", false, false, 400, 20, 8},  // 1.64
+		{51, 308, 1, 50, "jacobi", false, false, 400, 20, 8},   // 1.61
+		{55, 309, 1, 1, "jacobi", false, false, 400, 20, 8},    // 1.76
+		{55, 309, 0.5, 50, "jacobi", false, false, 400, 20, 8}, // 1.69
+	}
+	for _, seed := range []uint64{301, 306, 309} {
+		for _, n := range []int{37, 47, 55} {
+			cases = append(cases,
+				tc{n, seed, 1, 1, "jacobi", true, false, 400, 20, 8},
+				tc{n, seed, 1, 5, "ilu0", false, true, 400, 20, 8},
+				tc{n, seed, 0, 50, "jacobi", seed%2 == 1, seed != 306, 3 * n, 12, 4})
+		}
+	}
+	check := func(t *testing.T, c tc) {
+		t.Helper()
+		matrix := func(seed uint64) *mat.Dense {
+			if c.dom > 0 {
+				return ktRowScaled(c.n, seed, c.dom).ToDense()
+			}
+			return ktSingularNonsym(c.n, 1+float64(seed%3), seed)
+		}
+		a := matrix(c.seed)
+		b := ktVec(c.n, c.seed+c.bseed)
+		s := NewGCRODR(c.n, &GCRODROptions{M: c.m, K: c.k})
+		if c.warm {
+			// A space recycled from a nearby row-scaled matrix.
+			aw := ktRowScaled(c.n, c.seed+1000, 1).ToDense()
+			xw := make([]float64, c.n)
+			s.Solve(ctx, linop.Dense(aw), b, xw, &Options{RTol: 1e-8, MaxIter: 200,
+				Precond: ktPrecond(t, sparse.FromDense(aw, 0), c.pc)})
+		}
+		x := make([]float64, c.n)
+		if c.x0 {
+			x = ktVec(c.n, c.seed+60)
+		}
+		r0 := ktRelRes(a, b, x)
+		M := ktPrecond(t, sparse.FromDense(a, 0), c.pc)
+		res, err := s.Solve(ctx, linop.Dense(a), b, x, &Options{RTol: 1e-8, MaxIter: c.maxIt, Precond: M})
+		ktCheck(t, a, b, x, res, 1e-8*ktNorm(b))
+		if err == nil {
+			return
+		}
+		if res.RelResidual > r0*(1+1e-12) {
+			t.Errorf("relative residual %.3g > x₀'s %.3g: %s", res.RelResidual, r0, res.Reason)
+		}
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("n=%d seed=%d dom=%g b=%d %s x0=%v warm=%v", c.n, c.seed, c.dom, c.bseed, c.pc, c.x0, c.warm), func(t *testing.T) { check(t, c) })
+	}
+}

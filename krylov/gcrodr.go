@@ -31,7 +31,7 @@ const stagnationRatio = 0.99
 type GCRODROptions struct {
 	// M is the dimension of the space searched in each cycle: the K
 	// recycled directions plus M−K new Arnoldi vectors. 0 means
-	// DefaultGCRODRM (40). Memory is (M+4+4K)·n floats. This is the m of
+	// DefaultGCRODRM (40). Memory is (M+5+4K)·n floats. This is the m of
 	// GCRO-DR(m, k) and the upper bound of Options.Restart for Solve, not
 	// the preconditioner M of the A·M·U in the solver's documentation.
 	M int
@@ -151,8 +151,9 @@ type GCRODROptions struct {
 // ended at relative residual 4e4), and GMRES stops there with
 // ErrBreakdown. LSQR and LSMR solve the least-squares problem.
 //
-// A GCRODR is not safe for concurrent use. Memory: (M+4+4K)·n floats
-// (U, C and their update copies, the Arnoldi basis and 3 work vectors).
+// A GCRODR is not safe for concurrent use. Memory: (M+5+4K)·n floats
+// (U, C and their update copies, the Arnoldi basis, 3 work vectors and
+// the best iterate a failed solve falls back on).
 type GCRODR struct {
 	n, m, k int
 	every   int    // UpdateEvery (≥ 1)
@@ -166,6 +167,11 @@ type GCRODR struct {
 	basis           [][]float64 // scratch header: C then V, or U then V
 	basis2          [][]float64 // a second one, for the update's two products
 	r, w, z         []float64   // n-vectors
+	// xbest is the iterate of smallest confirmed true residual of the
+	// current solve (x0 at its start), bestNorm that residual: a failed
+	// solve returns it when its last iterate is worse.
+	xbest    []float64
+	bestNorm float64
 
 	// Small dense workspace (column index fastest).
 	hess  []float64  // (m+1)×m Hessenberg H̄, stride m
@@ -239,9 +245,12 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 	s.v = block(m+1, n)
 	s.basis = make([][]float64, k+m+1)
 	s.basis2 = make([][]float64, m+1)
-	s.r = make([]float64, n)
-	s.w = make([]float64, n)
-	s.z = make([]float64, n)
+	// The four work vectors share one allocation.
+	work := make([]float64, 4*n)
+	s.r = work[0*n : 1*n : 1*n]
+	s.w = work[1*n : 2*n : 2*n]
+	s.z = work[2*n : 3*n : 3*n]
+	s.xbest = work[3*n : 4*n : 4*n]
 	s.hess = make([]float64, (m+1)*m)
 	s.lsq = newHessLSQ(m)
 	s.bk = make([]float64, k*m)
@@ -262,7 +271,8 @@ func NewGCRODR(n int, o *GCRODROptions) *GCRODR {
 // GCRODRBytes returns a lower bound of the bytes NewGCRODR(n, o)
 // allocates, with M and K resolved as NewGCRODR resolves them: the length-n
 // vectors, 4K for U, C and the next update's copies of them, M+1 for the
-// Arnoldi basis and 3 work vectors, and the small dense matrices, about
+// Arnoldi basis, 3 work vectors and the best iterate of a failed solve,
+// and the small dense matrices, about
 // 2M² values for the Hessenberg matrix and its factor and, with
 // recycling (K > 0), 10M² + 9MK + 32M + 4160 more for the update's
 // eigenproblem and LAPACK's workspace, 8 bytes each. It is within 40% of
@@ -281,7 +291,7 @@ func GCRODRBytes(n int, o *GCRODROptions) float64 {
 	if k > 0 {
 		small += 10*m*m + 9*m*k + 32*m + 4160 // (4160 + 32M: gonum's Dgehrd workspace)
 	}
-	return 8 * (float64(n)*(4*k+m+4) + small)
+	return 8 * (float64(n)*(4*k+m+5) + small)
 }
 
 // resolveGCRODR returns the options with defaults filled in, and panics on

@@ -42,8 +42,14 @@ const breakdownTol = 1e-14
 // (iteration limit), ErrBreakdown (singular projected system without a
 // recycled space: with one, the space is dropped and the solve goes on)
 // or ErrNaN,
-// or are the context's error; x then holds the last iterate and the
-// Result describes it. Solve panics if A is nil or not n×n, len(b), len(x)
+// or are the context's error; x then holds the better, by true residual,
+// of the last iterate and the best iterate whose true residual the solve
+// computed (x0, and those of the drift and stagnation checks), and the
+// Result describes it. The residual of GCRO-DR is updated by recurrence
+// and can drift above the estimate, so that the last iterate of a failed
+// solve can be worse than x0 (a row-scaled system with Jacobi ended at
+// relative residual 1.9 while its estimate fell steadily, and no
+// stagnation check ran). Solve panics if A is nil or not n×n, len(b), len(x)
 // ≠ n, or x shares memory with b.
 //
 // Cost per Arnoldi step: one product with A and M, and Gram–Schmidt
@@ -85,6 +91,14 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		residualTo(r, A, b, x)
 		res.MatVecs++
 	}
+	// x0 is the first fallback of a failed solve.
+	vec.Copy(s.xbest, x)
+	s.bestNorm = vec.Norm(r)
+	// fail concludes a failed solve with err (nil: out of iterations or
+	// stagnated), returning the better of x and xbest.
+	fail := func(err error) error {
+		return s.fail(method, A, b, x, r, bnorm, thresh, &res, err)
+	}
 	// Bring C up to date with this operator and preconditioner.
 	if s.kk > 0 && (!s.fresh || !sameOperator(A, s.op) || !sameOperator(M, s.pre)) {
 		// C is rewritten in place: stale until rebuild returns, so that
@@ -101,7 +115,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	}
 	est := vec.Norm(r)
 	if err := mon.record(0, est); err != nil {
-		return res, finish(method, A, b, x, r, bnorm, thresh, &res, err)
+		return res, fail(err)
 	}
 
 	mustCycle := false          // a true-residual check failed: run a cycle before checking again
@@ -110,9 +124,13 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		if est <= thresh && !mustCycle {
 			rnorm := residualTo(r, A, b, x)
 			res.MatVecs++
-			if rnorm <= thresh || !finite(rnorm) {
+			if rnorm <= thresh {
 				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 			}
+			if !finite(rnorm) {
+				return res, fail(errorf("%s: true residual is %v after %d iterations: %w", method, rnorm, res.Iterations, ErrNaN))
+			}
+			s.noteTrue(x, rnorm)
 			// The recurrence drifted from the true residual: continue
 			// from the true one, projected off C again.
 			if s.kk > 0 {
@@ -124,15 +142,16 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 				// and a cycle from r = 0 has nothing to work on.
 				rnorm = residualTo(r, A, b, x)
 				res.MatVecs++
-				if rnorm > thresh {
-					res.Reason = reasonStagnated
+				if rnorm <= thresh {
+					return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 				}
-				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+				res.Reason = reasonStagnated
+				return res, s.settle(method, A, b, x, r, rnorm, bnorm, thresh, &res, nil)
 			}
 			mustCycle = true
 		}
 		if res.Iterations >= opt.MaxIter {
-			return res, finish(method, A, b, x, r, bnorm, thresh, &res, nil)
+			return res, fail(nil)
 		}
 		steps, newEst, err := s.cycle(A, M, x, r, est, thresh, opt.MaxIter-res.Iterations, &res, &mon)
 		if steps > 0 {
@@ -157,7 +176,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 			continue
 		}
 		if err != nil {
-			return res, finish(method, A, b, x, r, bnorm, thresh, &res, err)
+			return res, fail(err)
 		}
 		est = newEst
 		mustCycle = false
@@ -171,9 +190,13 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 					// and go on from it.
 					rnorm := residualTo(r, A, b, x)
 					res.MatVecs++
-					if rnorm <= thresh || !finite(rnorm) {
+					if rnorm <= thresh {
 						return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 					}
+					if !finite(rnorm) {
+						return res, fail(errorf("%s: true residual is %v after %d iterations: %w", method, rnorm, res.Iterations, ErrNaN))
+					}
+					s.noteTrue(x, rnorm)
 					if s.kk > 0 {
 						s.drop()
 						s.lastStat.Resets++
@@ -184,6 +207,39 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 			}
 		}
 	}
+}
+
+// noteTrue records that x has the true residual norm rnorm, making it
+// the fallback of a failed solve if it beats the best so far.
+func (s *GCRODR) noteTrue(x []float64, rnorm float64) {
+	if rnorm < s.bestNorm {
+		s.bestNorm = rnorm
+		vec.Copy(s.xbest, x)
+	}
+}
+
+// fail concludes a failed solve with err (nil: out of iterations or
+// stagnated; Reason, if set, says which): it computes the true residual
+// of x into r and, if x is worse than the best iterate recorded
+// (noteTrue), returns that one instead.
+func (s *GCRODR) fail(method string, A linop.Operator, b, x, r []float64, bnorm, thresh float64, res *Result, err error) error {
+	rnorm := residualTo(r, A, b, x)
+	res.MatVecs++
+	return s.settle(method, A, b, x, r, rnorm, bnorm, thresh, res, err)
+}
+
+// settle concludes a solve whose x has the true residual r, of norm
+// rnorm: a converged one as it is, a failed one with the better of x and
+// xbest (the residual of xbest recomputed into r, one product). A non-
+// finite rnorm always falls back on xbest.
+func (s *GCRODR) settle(method string, A linop.Operator, b, x, r []float64, rnorm, bnorm, thresh float64, res *Result, err error) error {
+	if err == nil && rnorm <= thresh || rnorm <= s.bestNorm {
+		return conclude(method, rnorm, bnorm, thresh, res, err)
+	}
+	vec.Copy(x, s.xbest)
+	rnorm = residualTo(r, A, b, x)
+	res.MatVecs++
+	return conclude(method, rnorm, bnorm, thresh, res, err)
 }
 
 // project minimises the residual over x + M·span(U): h = Cᵀr,

@@ -444,7 +444,7 @@ func TestSequenceMemoryCheck(t *testing.T) {
 		want string // "" when the sequence fits
 	}{
 		{"fits", sequenceFlags{m: 40, k: 20}, 10, 1e5, ""},
-		{"solver too large", sequenceFlags{m: 40, k: 20}, 1, 1e8, "1 systems of 100000000 unknowns with --m 40 --k 20 need at least 93.1 GiB (the solvers' vectors), more than this machine's 1.0 GiB of memory; choose a smaller --m or --k"},
+		{"solver too large", sequenceFlags{m: 40, k: 20}, 1, 1e8, "1 systems of 100000000 unknowns with --m 40 --k 20 need at least 93.9 GiB (the solvers' vectors), more than this machine's 1.0 GiB of memory; choose a smaller --m or --k"},
 		{"baseline counted", sequenceFlags{m: 40, k: 20, compare: true}, 1, 1e6, "need at least 1.3 GiB (the solvers' vectors)"},
 		{"solutions too large", sequenceFlags{m: 40, k: 20, out: "X.npy"}, 2000, 1e5, "(the solvers' vectors and the solutions of --out), more than this machine's 1.0 GiB of memory; choose a smaller --m or --k, or split the sequence"},
 	} {
