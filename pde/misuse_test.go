@@ -1,12 +1,10 @@
 package pde_test
 
 import (
-	"fmt"
 	"math/rand/v2"
-	"runtime"
-	"strings"
 	"testing"
 
+	"github.com/subspace-lab/subspace/internal/misuse"
 	"github.com/subspace-lab/subspace/pde"
 )
 
@@ -24,27 +22,27 @@ func TestMisusePanics(t *testing.T) {
 	}
 	sys := pde.Systems{Family: d, Fields: [][]float64{fld}}
 	rnd := rand.New(rand.NewPCG(1, 2))
-	var cases []misuseCase
+	var cases []misuse.Case
 	for _, name := range pde.Names() {
 		f, err := pde.New(name, 4)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cases = append(cases, misuseCase{name + " AssembleInto nil A", "pde: " + name + ".AssembleInto: nil matrix", func() {
+		cases = append(cases, misuse.Case{Name: name + " AssembleInto nil A", Want: "pde: " + name + ".AssembleInto: nil matrix", F: func() {
 			f.(pde.Reassembler).AssembleInto(nil, make([]float64, f.Unknowns()), f.Field(1, 0))
 		}})
 	}
 	cases = append(cases,
-		misuseCase{"Fields nil family", "pde: Fields: nil family", func() { pde.Fields(nil, 1, 4) }},
-		misuseCase{"Systems.System past the end", "pde: Systems.System: index 1 outside [0, 1)", func() { sys.System(1) }},
-		misuseCase{"Systems.System negative", "pde: Systems.System: index -1 outside [0, 1)", func() { sys.System(-1) }},
-		misuseCase{"Systems.System nil family", "pde: Systems.System: nil Family", func() { pde.Systems{Fields: [][]float64{fld}}.System(0) }},
-		misuseCase{"zero GRF Sample", "pde: GRF.Sample: zero-value GRF", func() { new(pde.GRF).Sample(nil, rnd) }},
-		misuseCase{"zero GRF FromNormals", "pde: GRF.FromNormals: zero-value GRF", func() { new(pde.GRF).FromNormals(nil, nil) }},
-		misuseCase{"zero PeriodicGRF Sample", "pde: PeriodicGRF.Sample: zero-value PeriodicGRF", func() { new(pde.PeriodicGRF).Sample(nil, rnd) }},
-		misuseCase{"zero PeriodicGRF FromNormals", "pde: PeriodicGRF.FromNormals: zero-value PeriodicGRF", func() { new(pde.PeriodicGRF).FromNormals(nil, nil, nil) }},
+		misuse.Case{Name: "Fields nil family", Want: "pde: Fields: nil family", F: func() { pde.Fields(nil, 1, 4) }},
+		misuse.Case{Name: "Systems.System past the end", Want: "pde: Systems.System: index 1 outside [0, 1)", F: func() { sys.System(1) }},
+		misuse.Case{Name: "Systems.System negative", Want: "pde: Systems.System: index -1 outside [0, 1)", F: func() { sys.System(-1) }},
+		misuse.Case{Name: "Systems.System nil family", Want: "pde: Systems.System: nil Family", F: func() { pde.Systems{Fields: [][]float64{fld}}.System(0) }},
+		misuse.Case{Name: "zero GRF Sample", Want: "pde: GRF.Sample: zero-value GRF", F: func() { new(pde.GRF).Sample(nil, rnd) }},
+		misuse.Case{Name: "zero GRF FromNormals", Want: "pde: GRF.FromNormals: zero-value GRF", F: func() { new(pde.GRF).FromNormals(nil, nil) }},
+		misuse.Case{Name: "zero PeriodicGRF Sample", Want: "pde: PeriodicGRF.Sample: zero-value PeriodicGRF", F: func() { new(pde.PeriodicGRF).Sample(nil, rnd) }},
+		misuse.Case{Name: "zero PeriodicGRF FromNormals", Want: "pde: PeriodicGRF.FromNormals: zero-value PeriodicGRF", F: func() { new(pde.PeriodicGRF).FromNormals(nil, nil, nil) }},
 	)
-	checkMisuse(t, cases)
+	misuse.Check(t, cases)
 }
 
 // TestGRFSizeTooLarge: a grid whose s² overflows is an error, not an index
@@ -58,43 +56,4 @@ func TestGRFSizeTooLarge(t *testing.T) {
 			t.Errorf("NewPeriodicGRF(%d): no error", s)
 		}
 	}
-}
-
-// misuseCase is a call that misuses the API and must panic with a
-// message starting with want (the package's prefix and the function).
-type misuseCase struct {
-	name string
-	want string
-	f    func()
-}
-
-// checkMisuse runs each case and fails unless it panics with a message
-// (not a runtime error) that starts with c.want.
-func checkMisuse(t *testing.T, cases []misuseCase) {
-	t.Helper()
-	for _, c := range cases {
-		msg, isRuntime, panicked := recoverMisuse(c.f)
-		switch {
-		case !panicked:
-			t.Errorf("%s: no panic, want one starting %q", c.name, c.want)
-		case isRuntime:
-			t.Errorf("%s: runtime panic %q, want one starting %q", c.name, msg, c.want)
-		case !strings.HasPrefix(msg, c.want):
-			t.Errorf("%s: panic %q, want one starting %q", c.name, msg, c.want)
-		}
-	}
-}
-
-func recoverMisuse(f func()) (msg string, isRuntime, panicked bool) {
-	defer func() {
-		r := recover()
-		if r == nil {
-			return
-		}
-		panicked = true
-		_, isRuntime = r.(runtime.Error)
-		msg = fmt.Sprint(r)
-	}()
-	f()
-	return "", false, false
 }
