@@ -56,8 +56,8 @@ import (
 // attainable there: hence the 10 further iterations, in which such a
 // residual falls once the Krylov space holds the tiny eigenvalues (an
 // immediate stop left residuals of 1e-2 to 0.6 where SciPy and PETSc
-// reach 1e-5). MINRES-QLP would be the remedy for singular systems; it
-// is not implemented.
+// reach 1e-5). MINRES-QLP would be the remedy for singular systems;
+// subspace does not provide it (GMRES or LSQR/LSMR are the alternatives).
 //
 // Errors: ErrIndefinite (M not positive definite), ErrNaN,
 // ErrNotConverged, a wrapped ctx.Err().
