@@ -299,33 +299,8 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 				M.Apply(w, r)
 				grew = vec.Norm(w) > beta
 			}
-			if left && !(rnorm <= thresh) && (breakdown || grew) {
-				// As below, in the norm left preconditioning minimises:
-				// ‖M(b − A x)‖ of a cycle cannot grow either (on
-				// singular systems it grew 100-fold, and the true
-				// residual with it).
-				k, _ = backtrack(k, vec.Norm(w), thresh/scale, func(j int) float64 { return beta * hl.lsres(j) }, func(j int) float64 {
-					hl.solve(y, j)
-					correction(j)
-					res.MatVecs++
-					residualTo(w, A, b, xt)
-					M.Apply(r, w)
-					return vec.Norm(r)
-				})
-				backtracked = true
-				if k > 0 {
-					hl.solve(y, k)
-					correction(k)
-				} else {
-					vec.Copy(xt, x)
-				}
-				if breakdown && k < hl.k {
-					singular = true
-				}
-				rnorm = residualTo(r, A, b, xt)
-				res.MatVecs++
-			} else if !left && !(rnorm <= thresh) && (breakdown || grew) {
-				// The true residual of a cycle cannot grow, nor can a
+			if !(rnorm <= thresh) && (breakdown || grew) {
+				// The residual a cycle minimises cannot grow, nor can a
 				// happy breakdown miss the solution on the Krylov space,
 				// unless H is numerically singular (A singular, or b
 				// nearly in an invariant subspace): then a pivot far
@@ -333,16 +308,27 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 				// a huge y that ruins x (‖x‖ ≈ 1e17 and ‖b − A x‖ up to
 				// 100‖b‖ on singular systems of 7–30 unknowns at step
 				// n; no pivot is small when R is ill-conditioned as a
-				// whole). Fewer columns give the best true residual
-				// instead.
-				// (The true residual of the chosen correction is
-				// recomputed below, into r.)
-				k, _ = backtrack(k, rnorm, thresh, func(j int) float64 { return rStart * hl.lsres(j) }, func(j int) float64 {
-					hl.solve(y, j)
-					correction(j)
-					res.MatVecs++
-					return residualTo(w, A, b, xt)
-				})
+				// whole). Fewer columns give the best residual instead:
+				// the true one, or with left preconditioning ‖M(b − A x)‖
+				// (it grew 100-fold on singular systems, and the true
+				// residual with it).
+				if left {
+					k, _ = backtrack(k, vec.Norm(w), thresh/scale, func(j int) float64 { return beta * hl.lsres(j) }, func(j int) float64 {
+						hl.solve(y, j)
+						correction(j)
+						res.MatVecs++
+						residualTo(w, A, b, xt)
+						M.Apply(r, w)
+						return vec.Norm(r)
+					})
+				} else {
+					k, _ = backtrack(k, rnorm, thresh, func(j int) float64 { return rStart * hl.lsres(j) }, func(j int) float64 {
+						hl.solve(y, j)
+						correction(j)
+						res.MatVecs++
+						return residualTo(w, A, b, xt)
+					})
+				}
 				backtracked = true
 				if k > 0 {
 					hl.solve(y, k)
@@ -353,6 +339,7 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 				if breakdown && k < hl.k {
 					singular = true
 				}
+				// The true residual of the chosen correction, into r.
 				rnorm = residualTo(r, A, b, xt)
 				res.MatVecs++
 			}
