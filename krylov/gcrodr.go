@@ -151,6 +151,20 @@ type GCRODROptions struct {
 // ended at relative residual 4e4), and GMRES stops there with
 // ErrBreakdown. LSQR and LSMR solve the least-squares problem.
 //
+// Known limitation: that test is normwise, and A·M can be badly scaled
+// without being near singular (rows scaled by 10^U(−6, 6), Jacobi or
+// ILU(0): ‖A·M‖ ≈ 1e7–1e8, ‖y‖ ≈ 1e6). A cycle that starts from a
+// residual already near the tolerance (relative 2e-8, reached with a space
+// recycled from earlier, unrelated systems) can then find ε·‖A·M‖·‖y‖
+// above that residual although the update is accurate (without the test
+// the cycle reaches its estimate, relative 7e-9): the space is dropped,
+// the plain cycle that follows trips the same test, and Solve returns
+// ErrBreakdown near convergence (relative residual up to about 1e-6, x no
+// worse than x₀) where a fresh solver converges in 7–15 iterations
+// (TestGCRODRRowScaledWarmBreakdown). Weighting y by the columns' norms
+// ‖A·M·v_j‖ does not cure it: near-null directions have small columns
+// too, and the singular systems above then diverge again.
+//
 // A GCRODR is not safe for concurrent use. Memory: (M+5+4K)·n floats
 // (U, C and their update copies, the Arnoldi basis, 3 work vectors and
 // the best iterate a failed solve falls back on).
