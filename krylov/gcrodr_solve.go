@@ -99,6 +99,21 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	fail := func(err error) error {
 		return s.fail(method, A, b, x, r, bnorm, thresh, &res, err)
 	}
+	// checkTrue computes the true residual of x into r (one product): the
+	// solve stops (stop, with err to return) if it meets the tolerance or
+	// is not finite; otherwise x is noted as a fallback of a failed solve.
+	checkTrue := func() (rnorm float64, stop bool, err error) {
+		rnorm = residualTo(r, A, b, x)
+		res.MatVecs++
+		if rnorm <= thresh {
+			return rnorm, true, conclude(method, rnorm, bnorm, thresh, &res, nil)
+		}
+		if !finite(rnorm) {
+			return rnorm, true, fail(errorf("%s: true residual is %v after %d iterations: %w", method, rnorm, res.Iterations, ErrNaN))
+		}
+		s.noteTrue(x, rnorm)
+		return rnorm, false, nil
+	}
 	// Bring C up to date with this operator and preconditioner.
 	if s.kk > 0 && (!s.fresh || !sameOperator(A, s.op) || !sameOperator(M, s.pre)) {
 		// C is rewritten in place: stale until rebuild returns, so that
@@ -122,15 +137,9 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	winEst, winCycles := est, 0 // the stagnation window: residual at its start, cycles since
 	for {
 		if est <= thresh && !mustCycle {
-			rnorm := residualTo(r, A, b, x)
-			res.MatVecs++
-			if rnorm <= thresh {
-				return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+			if _, stop, err := checkTrue(); stop {
+				return res, err
 			}
-			if !finite(rnorm) {
-				return res, fail(errorf("%s: true residual is %v after %d iterations: %w", method, rnorm, res.Iterations, ErrNaN))
-			}
-			s.noteTrue(x, rnorm)
 			// The recurrence drifted from the true residual: continue
 			// from the true one, projected off C again.
 			if s.kk > 0 {
@@ -140,7 +149,7 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 			if est == 0 {
 				// r lay in span(C): x is now optimal over x + M·span(U),
 				// and a cycle from r = 0 has nothing to work on.
-				rnorm = residualTo(r, A, b, x)
+				rnorm := residualTo(r, A, b, x)
 				res.MatVecs++
 				if rnorm <= thresh {
 					return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
@@ -188,15 +197,10 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 					// b − A x (far below it, as on nearly invariant
 					// recycled spaces): check the true one (one product)
 					// and go on from it.
-					rnorm := residualTo(r, A, b, x)
-					res.MatVecs++
-					if rnorm <= thresh {
-						return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+					rnorm, stop, err := checkTrue()
+					if stop {
+						return res, err
 					}
-					if !finite(rnorm) {
-						return res, fail(errorf("%s: true residual is %v after %d iterations: %w", method, rnorm, res.Iterations, ErrNaN))
-					}
-					s.noteTrue(x, rnorm)
 					if s.kk > 0 {
 						s.drop()
 						s.lastStat.Resets++
