@@ -158,31 +158,7 @@ func TestConvertKeepsSignOfZero(t *testing.T) {
 		{"skew", [][3]float64{{0, 1, 1}, {1, 0, -1}, {0, 2, 0}, {2, 0, negZero}}, "skew-symmetric"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := sparse.NewCOO(3, 3, len(tc.entries))
-			for _, e := range tc.entries {
-				b.Append(int(e[0]), int(e[1]), e[2])
-			}
-			A := b.ToCSR()
-			npz := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".npz")
-			mtx := strings.TrimSuffix(npz, ".npz") + ".mtx"
-			if err := sparse.SaveNPZ(npz, A, false); err != nil {
-				t.Fatal(err)
-			}
-			code, out, errs := infoRun(t, "convert", "--json", npz, mtx)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errs)
-			}
-			var res map[string]any
-			if err := json.Unmarshal([]byte(out), &res); err != nil {
-				t.Fatal(err)
-			}
-			if res["symmetry"] != tc.sym {
-				t.Errorf("symmetry %v, want %s", res["symmetry"], tc.sym)
-			}
-			got, err := sparse.LoadMM(mtx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			A, got := convert3x3(t, dir, tc.name, tc.entries, tc.sym)
 			_, _, gv := got.Raw()
 			_, _, av := A.Raw()
 			for k := range av {
@@ -212,31 +188,7 @@ func TestConvertPatternAuto(t *testing.T) {
 		{"nonsymmetric pattern", [][3]float64{{0, 1, 1}, {2, 2, 3}}, "general"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			b := sparse.NewCOO(3, 3, len(tc.entries))
-			for _, e := range tc.entries {
-				b.Append(int(e[0]), int(e[1]), e[2])
-			}
-			A := b.ToCSR()
-			npz := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".npz")
-			mtx := strings.TrimSuffix(npz, ".npz") + ".mtx"
-			if err := sparse.SaveNPZ(npz, A, false); err != nil {
-				t.Fatal(err)
-			}
-			code, out, errs := infoRun(t, "convert", "--json", "--field", "pattern", npz, mtx)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errs)
-			}
-			var res map[string]any
-			if err := json.Unmarshal([]byte(out), &res); err != nil {
-				t.Fatal(err)
-			}
-			if res["symmetry"] != tc.sym {
-				t.Errorf("symmetry %v, want %s", res["symmetry"], tc.sym)
-			}
-			got, err := sparse.LoadMM(mtx)
-			if err != nil {
-				t.Fatal(err)
-			}
+			A, got := convert3x3(t, dir, tc.name, tc.entries, tc.sym, "--field", "pattern")
 			gp, gi, _ := got.Raw()
 			ap, ai, _ := A.Raw()
 			if len(gi) != len(ai) || len(gp) != len(ap) {
@@ -267,4 +219,38 @@ func TestConvertSummaryNouns(t *testing.T) {
 	if code != 0 || !strings.Contains(out, ": 494 × 494, 1666 stored entries (csr, compressed), ") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errs)
 	}
+}
+
+// convert3x3 writes the 3×3 matrix of entries (i, j, value) as name.npz
+// in dir, runs convert --json with args to name.mtx, checks the storage
+// symmetry the JSON reports against sym, and returns the matrix and the
+// file read back.
+func convert3x3(t *testing.T, dir, name string, entries [][3]float64, sym string, args ...string) (A, got *sparse.CSR) {
+	t.Helper()
+	b := sparse.NewCOO(3, 3, len(entries))
+	for _, e := range entries {
+		b.Append(int(e[0]), int(e[1]), e[2])
+	}
+	A = b.ToCSR()
+	npz := filepath.Join(dir, strings.ReplaceAll(name, " ", "_")+".npz")
+	mtx := strings.TrimSuffix(npz, ".npz") + ".mtx"
+	if err := sparse.SaveNPZ(npz, A, false); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := infoRun(t, append(append([]string{"convert", "--json"}, args...), npz, mtx)...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	var res map[string]any
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatal(err)
+	}
+	if res["symmetry"] != sym {
+		t.Errorf("symmetry %v, want %s", res["symmetry"], sym)
+	}
+	got, err := sparse.LoadMM(mtx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return A, got
 }
