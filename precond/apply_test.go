@@ -185,21 +185,27 @@ func TestApplyInPlace(t *testing.T) {
 				if err != nil {
 					t.Fatalf("%s %s: %v", mname, name, err)
 				}
-				p := pc.(linop.Transposer)
-				for _, m := range []struct {
-					op    string
-					apply func(dst, x []float64)
-				}{{"Apply", p.Apply}, {"ApplyT", p.ApplyT}} {
-					x := randVec(3, n)
-					want := make([]float64, n)
-					m.apply(want, x)
-					m.apply(x, x)
-					for i := range x {
-						if x[i] != want[i] {
-							t.Fatalf("%s %s n=%d: %s(x, x)[%d] = %v, out of place %v", mname, name, n, m.op, i, x[i], want[i])
-						}
-					}
-				}
+				checkInPlace(t, fmt.Sprintf("%s %s n=%d", mname, name, n), pc.(linop.Transposer), n)
+			}
+		}
+	}
+}
+
+// checkInPlace fails unless p's Apply(x, x) and ApplyT(x, x) give, bit for
+// bit, what they give into another vector.
+func checkInPlace(t *testing.T, label string, p linop.Transposer, n int) {
+	t.Helper()
+	for _, m := range []struct {
+		op    string
+		apply func(dst, x []float64)
+	}{{"Apply", p.Apply}, {"ApplyT", p.ApplyT}} {
+		x := randVec(3, n)
+		want := make([]float64, n)
+		m.apply(want, x)
+		m.apply(x, x)
+		for i := range x {
+			if x[i] != want[i] {
+				t.Fatalf("%s: %s(x, x)[%d] = %v, out of place %v", label, m.op, i, x[i], want[i])
 			}
 		}
 	}
