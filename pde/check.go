@@ -3,6 +3,7 @@ package pde
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/sparse"
@@ -83,4 +84,22 @@ func checkAssembled(name string, field []float64, A *sparse.CSR, b []float64) er
 		}
 	}
 	return nil
+}
+
+// checkMade panics when a family's method is called on its zero value:
+// every constructor requires g ≥ 2, so g = 0 only there, where the method
+// would otherwise dereference a nil sampler or build a 0×0 system.
+func checkMade(name, method string, g int) {
+	if g == 0 {
+		typ := strings.ToUpper(name[:1]) + name[1:]
+		panic(fmt.Sprintf("pde: %s.%s: zero-value %s (make one with New%s or pde.New)", name, method, typ, typ))
+	}
+}
+
+// checkField is Field's misuse check: a made family and i ≥ 0.
+func checkField(name string, g, i int) {
+	checkMade(name, "Field", g)
+	if i < 0 {
+		panic(fmt.Sprintf("pde: %s.Field: negative system index %d", name, i))
+	}
 }

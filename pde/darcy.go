@@ -108,9 +108,7 @@ func (d *Darcy) GRF() Sampler { return d.grf }
 // rand.NewPCG(seed, uint64(i)) (2(g+2)² with DarcyOptions.PeriodicGRF),
 // then FromNormals, then exp. Cost: one GRF sample (about 0.15 ms at g = 80).
 func (d *Darcy) Field(seed uint64, i int) []float64 {
-	if i < 0 {
-		panic(fmt.Sprintf("pde: darcy: negative system index %d", i))
-	}
+	checkField("darcy", d.g, i)
 	K := d.grf.Sample(nil, rand.New(rand.NewPCG(seed, uint64(i))))
 	for p, v := range K {
 		K[p] = math.Exp(v)
@@ -122,6 +120,7 @@ func (d *Darcy) Field(seed uint64, i int) []float64 {
 // CSR arrays and b only, in O(g²) time. It returns an error if len(K) is not
 // (g+2)² or some K is NaN, Inf or ≤ 0.
 func (d *Darcy) Assemble(K []float64) (*sparse.CSR, []float64, error) {
+	checkMade("darcy", "Assemble", d.g)
 	if err := d.check(K); err != nil {
 		return nil, nil, err
 	}
@@ -140,6 +139,7 @@ func (d *Darcy) Assemble(K []float64) (*sparse.CSR, []float64, error) {
 // AssembleInto overwrites A's values and b with the system of K; see
 // Reassembler. It allocates nothing.
 func (d *Darcy) AssembleInto(A *sparse.CSR, b, K []float64) error {
+	checkMade("darcy", "AssembleInto", d.g)
 	checkTarget("darcy", d.g*d.g, nnz5(d.g), A, len(b))
 	indptr, ind, _ := A.Raw()
 	checkPattern("darcy", d.g, indptr, ind, nil)

@@ -117,9 +117,7 @@ func (m *Helmholtz) Scheme() Scheme { return m.scheme }
 // normals for the GRF (2(g+2)² with HelmholtzOptions.PeriodicGRF; a = exp
 // of the sample), then one uniform u for k = KMax·u.
 func (m *Helmholtz) Field(seed uint64, i int) []float64 {
-	if i < 0 {
-		panic(fmt.Sprintf("pde: helmholtz: negative system index %d", i))
-	}
+	checkField("helmholtz", m.g, i)
 	rnd := rand.New(rand.NewPCG(seed, uint64(i)))
 	s := m.g + 2
 	field := make([]float64, s*s+1)
@@ -136,6 +134,7 @@ func (m *Helmholtz) Field(seed uint64, i int) []float64 {
 // for a field of the wrong length, a NaN, Inf or ≤ 0 value of a, or a NaN or
 // Inf k.
 func (m *Helmholtz) Assemble(field []float64) (*sparse.CSR, []float64, error) {
+	checkMade("helmholtz", "Assemble", m.g)
 	if err := m.check(field); err != nil {
 		return nil, nil, err
 	}
@@ -153,6 +152,7 @@ func (m *Helmholtz) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 // AssembleInto overwrites A's values and b with the system of field; see
 // Reassembler. It allocates nothing.
 func (m *Helmholtz) AssembleInto(A *sparse.CSR, b, field []float64) error {
+	checkMade("helmholtz", "AssembleInto", m.g)
 	checkTarget("helmholtz", m.g*m.g, nnz5(m.g), A, len(b))
 	indptr, ind, _ := A.Raw()
 	checkPattern("helmholtz", m.g, indptr, ind, nil)

@@ -2,6 +2,7 @@ package pde_test
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/subspace-lab/subspace/internal/misuse"
@@ -42,6 +43,26 @@ func TestMisusePanics(t *testing.T) {
 		misuse.Case{Name: "zero PeriodicGRF Sample", Want: "pde: PeriodicGRF.Sample: zero-value PeriodicGRF", F: func() { new(pde.PeriodicGRF).Sample(nil, rnd) }},
 		misuse.Case{Name: "zero PeriodicGRF FromNormals", Want: "pde: PeriodicGRF.FromNormals: zero-value PeriodicGRF", F: func() { new(pde.PeriodicGRF).FromNormals(nil, nil, nil) }},
 	)
+	zeros := map[string]pde.Family{"darcy": new(pde.Darcy), "helmholtz": new(pde.Helmholtz), "poisson": new(pde.Poisson), "thermal": new(pde.Thermal)}
+	for _, name := range pde.Names() {
+		f, err := pde.New(name, 4)
+		if err != nil {
+			t.Fatal(err)
+		}
+		field := f.Field(1, 0)
+		A, b, err := f.Assemble(field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		z := zeros[name]
+		typ := strings.ToUpper(name[:1]) + name[1:]
+		cases = append(cases,
+			misuse.Case{Name: name + " Field negative index", Want: "pde: " + name + ".Field: negative system index -1", F: func() { f.Field(1, -1) }},
+			misuse.Case{Name: "zero " + typ + " Field", Want: "pde: " + name + ".Field: zero-value " + typ, F: func() { z.Field(1, 0) }},
+			misuse.Case{Name: "zero " + typ + " Assemble", Want: "pde: " + name + ".Assemble: zero-value " + typ, F: func() { z.Assemble(field) }},
+			misuse.Case{Name: "zero " + typ + " AssembleInto", Want: "pde: " + name + ".AssembleInto: zero-value " + typ, F: func() { z.(pde.Reassembler).AssembleInto(A, b, field) }},
+		)
+	}
 	misuse.Check(t, cases)
 }
 

@@ -81,9 +81,7 @@ func (p *Poisson) Unknowns() int { return p.g * p.g }
 // Field returns system i's 5(d+1) coefficients, each 2U − 1 with U uniform
 // in [0, 1) from rand.NewPCG(seed, uint64(i)), row-major.
 func (p *Poisson) Field(seed uint64, i int) []float64 {
-	if i < 0 {
-		panic(fmt.Sprintf("pde: poisson: negative system index %d", i))
-	}
+	checkField("poisson", p.g, i)
 	rnd := rand.New(rand.NewPCG(seed, uint64(i)))
 	c := make([]float64, 5*(p.deg+1))
 	for k := range c {
@@ -96,6 +94,7 @@ func (p *Poisson) Field(seed uint64, i int) []float64 {
 // coefficients (see Poisson), in O(g² + g·d) time. It returns an error for a
 // field of the wrong length or with NaN or Inf.
 func (p *Poisson) Assemble(field []float64) (*sparse.CSR, []float64, error) {
+	checkMade("poisson", "Assemble", p.g)
 	if err := p.check(field); err != nil {
 		return nil, nil, err
 	}
@@ -111,6 +110,7 @@ func (p *Poisson) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 // AssembleInto overwrites A's values and b with the system of field; see
 // Reassembler. It allocates nothing.
 func (p *Poisson) AssembleInto(A *sparse.CSR, b, field []float64) error {
+	checkMade("poisson", "AssembleInto", p.g)
 	checkTarget("poisson", p.g*p.g, nnz5(p.g), A, len(b))
 	indptr, ind, val := A.Raw()
 	checkPattern("poisson", p.g, indptr, ind, nil)

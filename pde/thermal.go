@@ -119,9 +119,7 @@ func (t *Thermal) Unknowns() int { return t.g * t.g }
 // rand.NewPCG(seed, uint64(i)), T_left = LeftMin + (LeftMax − LeftMin)u1,
 // T_right = RightMin + (RightMax − RightMin)u2.
 func (t *Thermal) Field(seed uint64, i int) []float64 {
-	if i < 0 {
-		panic(fmt.Sprintf("pde: thermal: negative system index %d", i))
-	}
+	checkField("thermal", t.g, i)
 	rnd := rand.New(rand.NewPCG(seed, uint64(i)))
 	tl := t.lmin + (t.lmax-t.lmin)*rnd.Float64()
 	tr := t.rmin + (t.rmax-t.rmin)*rnd.Float64()
@@ -132,6 +130,7 @@ func (t *Thermal) Field(seed uint64, i int) []float64 {
 // (see Thermal), in O(g²) time. It returns an error for a field of the
 // wrong length or with NaN or Inf.
 func (t *Thermal) Assemble(field []float64) (*sparse.CSR, []float64, error) {
+	checkMade("thermal", "Assemble", t.g)
 	if err := t.check(field); err != nil {
 		return nil, nil, err
 	}
@@ -155,6 +154,7 @@ func (t *Thermal) Assemble(field []float64) (*sparse.CSR, []float64, error) {
 // AssembleInto overwrites A's values and b with the system of field; see
 // Reassembler. It allocates nothing.
 func (t *Thermal) AssembleInto(A *sparse.CSR, b, field []float64) error {
+	checkMade("thermal", "AssembleInto", t.g)
 	checkTarget("thermal", t.g*t.g, t.nnz, A, len(b))
 	indptr, ind, val := A.Raw()
 	checkPattern("thermal", t.g, indptr, ind, t.cut)
