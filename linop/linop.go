@@ -45,9 +45,12 @@ type Transposer interface {
 	ApplyT(dst, x []float64)
 }
 
-// CheckApply panics with a "linop:" message unless len(dst) = r and
-// len(x) = c for an r×c operator; adapters call it first.
+// CheckApply panics with a "linop:" message if A is nil or unless
+// len(dst) = r and len(x) = c for an r×c operator; adapters call it first.
 func CheckApply(name string, A Operator, dst, x []float64) {
+	if A == nil {
+		panic("linop: " + name + ": nil operator")
+	}
 	r, c := A.Dims()
 	checkDims(name, r, c, dst, x)
 }

@@ -161,6 +161,8 @@ func TestPanics(t *testing.T) {
 	expectPanic("func applyT", "linop: Func.ApplyT: 3×2", func() { ft.ApplyT(make([]float64, 2), make([]float64, 3)) })
 	expectPanic("CheckApply", "linop: mine: 3×2 operator with len(dst)=2, len(x)=2",
 		func() { linop.CheckApply("mine", A, make([]float64, 2), make([]float64, 2)) })
+	expectPanic("CheckApply nil", "linop: mine: nil operator",
+		func() { linop.CheckApply("mine", nil, make([]float64, 2), make([]float64, 2)) })
 	linop.CheckApply("mine", A, make([]float64, 3), make([]float64, 2)) // right lengths: no panic
 	// ApplyT names itself, and a product checks its own lengths (the
 	// message named the inner factor).

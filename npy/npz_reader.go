@@ -60,6 +60,7 @@ func (o ReadOptions) OpenNPZ(path string) (*NPZReader, error) {
 
 // NewNPZReader is NewNPZReader with these options.
 func (o ReadOptions) NewNPZReader(r io.ReaderAt, size int64) (*NPZReader, error) {
+	checkNilIO("NewNPZReader", r, "reader")
 	return o.newNPZReader(r, size, "")
 }
 
@@ -117,6 +118,7 @@ func (z *NPZReader) lookup(name string) (*zip.File, error) {
 // Open returns a streaming Reader for the array name. The caller must Close
 // it. Missing names are errors wrapping ErrNotFound.
 func (z *NPZReader) Open(name string) (*Reader, error) {
+	z.made("Open")
 	f, err := z.lookup(name)
 	if err != nil {
 		return nil, err
@@ -167,6 +169,7 @@ func (z zipErrReader) Read(p []byte) (int, error) {
 
 // Header returns the header of the array name without reading its data.
 func (z *NPZReader) Header(name string) (Header, error) {
+	z.made("Header")
 	r, err := z.Open(name)
 	if err != nil {
 		return Header{}, err
@@ -178,6 +181,7 @@ func (z *NPZReader) Header(name string) (Header, error) {
 // ReadFloat64 reads the array name into a row-major float64 Array,
 // converting types and checking NaN/Inf as ReadArray does.
 func (z *NPZReader) ReadFloat64(name string) (Array, error) {
+	z.made("ReadFloat64")
 	r, err := z.Open(name)
 	if err != nil {
 		return Array{}, err
@@ -189,6 +193,7 @@ func (z *NPZReader) ReadFloat64(name string) (Array, error) {
 // ReadInt64 reads the integer or bool array name into a row-major
 // Int64Array, as ReadInt64Array does.
 func (z *NPZReader) ReadInt64(name string) (Int64Array, error) {
+	z.made("ReadInt64")
 	r, err := z.Open(name)
 	if err != nil {
 		return Int64Array{}, err

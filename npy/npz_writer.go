@@ -54,6 +54,7 @@ func CreateNPZ(path string) (*NPZWriter, error) {
 // NewNPZWriter starts an .npz archive on w. Close finishes the archive but
 // does not close w.
 func NewNPZWriter(w io.Writer) *NPZWriter {
+	checkNilIO("NewNPZWriter", w, "writer")
 	bw := bufio.NewWriterSize(w, 1<<20)
 	// compress/flate at its default level (zlib's, as np.savez_compressed)
 	// keeps files within about 10% of NumPy's; klauspost/compress's
@@ -67,6 +68,7 @@ func NewNPZWriter(w io.Writer) *NPZWriter {
 // before the next array is created or the archive is closed. name must be
 // non-empty and not used before in this archive.
 func (z *NPZWriter) Create(name string, h Header) (*Writer, error) {
+	z.made("Create")
 	if err := z.usable(name); err != nil {
 		return nil, err
 	}
@@ -123,6 +125,7 @@ func (z *NPZWriter) usable(name string) error {
 // An empty shape means a 0-d scalar holding data[0]. It panics if len(data)
 // is not the product of shape.
 func (z *NPZWriter) WriteFloat64(name string, shape []int, data []float64) error {
+	z.made("WriteFloat64")
 	checkLayout("NPZWriter.WriteFloat64", shape, len(data))
 	w, err := z.Create(name, Header{DType: Float64, Shape: shape})
 	if err != nil {
@@ -138,6 +141,7 @@ func (z *NPZWriter) WriteFloat64(name string, shape []int, data []float64) error
 // WriteInt64 adds the int64 array name with the given shape (C order), as
 // WriteFloat64 does.
 func (z *NPZWriter) WriteInt64(name string, shape []int, data []int64) error {
+	z.made("WriteInt64")
 	checkLayout("NPZWriter.WriteInt64", shape, len(data))
 	w, err := z.Create(name, Header{DType: Int64, Shape: shape})
 	if err != nil {
@@ -155,6 +159,7 @@ func (z *NPZWriter) WriteInt64(name string, shape []int, data []int64) error {
 // open, Close returns that error and (for CreateNPZ) removes the temporary
 // file instead, leaving path untouched. Calling Close again returns nil.
 func (z *NPZWriter) Close() error {
+	z.made("Close")
 	if z.closed {
 		return nil
 	}

@@ -36,6 +36,7 @@ const chunkBytes = 1 << 16 // decode granularity; bounds the scratch buffer
 // the first element. Errors wrap ErrFormat (bad magic, version or header)
 // or ErrDType (a type this package does not convert).
 func NewReader(r io.Reader) (*Reader, error) {
+	checkNilIO("NewReader", r, "reader")
 	return newReader(r, -1, "", "")
 }
 
@@ -109,6 +110,7 @@ func (r *Reader) Remaining() int { return r.n - r.done }
 // ends early (or, at the end, goes on past the shape) is an error wrapping
 // ErrFormat. After an error every call returns the same error.
 func (r *Reader) ReadFloat64(dst []float64) (int, error) {
+	r.made("ReadFloat64")
 	return readInto(r, dst, r.dt.isNative8('f'), func(d []float64, src []byte, base int) error {
 		if bad := r.dt.toFloat64(d, src); bad >= 0 {
 			v, _ := r.dt.intAt(src[bad*r.dt.size:])
@@ -126,6 +128,7 @@ func (r *Reader) ReadFloat64(dst []float64) (int, error) {
 // ErrDType (use ReadFloat64); a uint64 above MaxInt64 wraps ErrRange.
 // Otherwise it behaves like ReadFloat64.
 func (r *Reader) ReadInt64(dst []int64) (int, error) {
+	r.made("ReadInt64")
 	if r.err == nil && !r.dt.isInt() {
 		return 0, r.fail(fmt.Errorf("%w: array holds %s, not integers; read it as float64", ErrDType, r.dt.name()))
 	}
@@ -144,6 +147,7 @@ func (r *Reader) ReadInt64(dst []int64) (int, error) {
 // array wraps ErrDType. int32 data in the host's byte order is read
 // straight into dst. Otherwise it behaves like ReadInt64.
 func (r *Reader) ReadInt32(dst []int32) (int, error) {
+	r.made("ReadInt32")
 	if r.err == nil && !r.dt.isInt() {
 		return 0, r.fail(fmt.Errorf("%w: array holds %s, not integers; read it as float64", ErrDType, r.dt.name()))
 	}

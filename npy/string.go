@@ -23,6 +23,7 @@ const maxStringBytes = 1 << 20
 // is converted to UTF-8. Other types, more than one element, data over
 // 1 MiB or invalid code points are errors (ErrDType, ErrShape, ErrFormat).
 func (z *NPZReader) ReadString(name string) (string, error) {
+	z.made("ReadString")
 	f, err := z.lookup(name)
 	if err != nil {
 		return "", err
@@ -118,6 +119,7 @@ func readString(r io.Reader) (string, error) {
 // this way. An empty s is stored as "|S1" holding one NUL, as NumPy
 // stores b"". s must not end in NUL bytes (NumPy strips them).
 func (z *NPZWriter) WriteString(name, s string) error {
+	z.made("WriteString")
 	if err := z.usable(name); err != nil {
 		return err
 	}

@@ -36,6 +36,7 @@ type Writer struct {
 // otherwise) and every dimension must be non-negative (ErrShape). Close does
 // not close w.
 func NewWriter(w io.Writer, h Header) (*Writer, error) {
+	checkNilIO("NewWriter", w, "writer")
 	return newWriter(w, h, "", "")
 }
 
@@ -104,6 +105,7 @@ func (w *Writer) Header() Header {
 // Header.Len() elements in total is an error wrapping ErrShape. After an
 // error the Writer is unusable and Close discards the file.
 func (w *Writer) WriteFloat64(src []float64) error {
+	w.made("WriteFloat64")
 	return writeFrom(w, src, w.dt.isNative8('f'), func(dst []byte, s []float64, base int) error {
 		if bad := w.dt.fromFloat64(dst, s); bad >= 0 {
 			return fmt.Errorf("%w: element %d = %v cannot be stored exactly as %s", ErrRange, base+bad, s[bad], w.dt.name())
@@ -116,6 +118,7 @@ func (w *Writer) WriteFloat64(src []float64) error {
 // rules as WriteFloat64 (an int64 that float64 or float32 cannot hold
 // exactly is an error wrapping ErrRange).
 func (w *Writer) WriteInt64(src []int64) error {
+	w.made("WriteInt64")
 	return writeFrom(w, src, w.dt.isNative8('i'), func(dst []byte, s []int64, base int) error {
 		if bad := w.dt.fromInt64(dst, s); bad >= 0 {
 			return fmt.Errorf("%w: element %d = %d cannot be stored exactly as %s", ErrRange, base+bad, s[bad], w.dt.name())
@@ -129,6 +132,7 @@ func (w *Writer) WriteInt64(src []int64) error {
 // When the header's type is int32 in host byte order the bytes of src are
 // written as they are, without a conversion pass.
 func (w *Writer) WriteInt32(src []int32) error {
+	w.made("WriteInt32")
 	if w.dt.isNative('i', 4) {
 		return writeFrom(w, src, true, nil)
 	}
@@ -198,6 +202,7 @@ func writeFrom[T float64 | int64 | int32](w *Writer, src []T, direct bool, encod
 // if anything failed; the final path is then untouched. Calling Close again
 // returns nil.
 func (w *Writer) Close() error {
+	w.made("Close")
 	if w.closed {
 		return nil
 	}

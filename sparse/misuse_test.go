@@ -40,5 +40,12 @@ func TestMisusePanics(t *testing.T) {
 		{Name: "WriteNPZ nil", Want: "sparse: WriteNPZ: matrix argument 1 is nil", F: func() { sparse.WriteNPZ(&buf, nil, false) }},
 		{Name: "SaveNPZ nil", Want: "sparse: SaveNPZ: matrix argument 1 is nil", F: func() { sparse.SaveNPZ(t.TempDir()+"/a.npz", nil, false) }},
 		{Name: "SaveMM nil", Want: "sparse: SaveMM: matrix argument 1 is nil", F: func() { sparse.SaveMM(t.TempDir()+"/a.mtx", nil, nil) }},
+		{Name: "ReadMM nil reader", Want: "sparse: ReadMM: nil reader", F: func() { sparse.ReadMM(nil) }},
+		{Name: "ReadMMDense nil reader", Want: "sparse: ReadMMDense: nil reader", F: func() { sparse.ReadMMDense(nil) }},
+		{Name: "ReadNPZ nil reader", Want: "sparse: ReadNPZ: nil reader", F: func() { sparse.ReadNPZ(nil, 100) }},
+		{Name: "WriteMM nil writer", Want: "sparse: WriteMM: nil writer", F: func() { sparse.WriteMM(nil, A, nil) }},
+		{Name: "WriteMMComplex nil writer", Want: "sparse: WriteMMComplex: nil writer", F: func() { sparse.WriteMMComplex(nil, Z, nil) }},
+		{Name: "WriteMMDense nil writer", Want: "sparse: WriteMMDense: nil writer", F: func() { sparse.WriteMMDense(nil, mat.NewDense(2, 2, nil), nil) }},
+		{Name: "WriteNPZ nil writer", Want: "sparse: WriteNPZ: nil writer", F: func() { sparse.WriteNPZ(nil, A, false) }},
 	})
 }

@@ -71,8 +71,9 @@ func mmWriteErrorf(format string, args ...any) error {
 // infinite, if the integer field is asked for and a value is not an
 // integer of magnitude below 2⁶³, or if A does not have the requested
 // symmetry; and any error from w. O(nnz) time (O(nnz log) to check a
-// symmetry). A nil A is a programming error: it panics.
+// symmetry). A nil A or w is a programming error: it panics.
 func WriteMM(w io.Writer, A *CSR, o *MMWriteOptions) error {
+	checkNilIO("WriteMM", w, "writer")
 	checkNil("WriteMM", A)
 	field, sym, comments := o.resolve(MMReal)
 	switch field {
@@ -160,6 +161,7 @@ func WriteMM(w io.Writer, A *CSR, o *MMWriteOptions) error {
 // diagonal); the matrix must have it exactly. Errors (and the panic on a
 // nil A) as for WriteMM.
 func WriteMMComplex(w io.Writer, A *ZCSR, o *MMWriteOptions) error {
+	checkNilIO("WriteMMComplex", w, "writer")
 	if A == nil {
 		panic("sparse: WriteMMComplex: nil matrix")
 	}
@@ -223,6 +225,7 @@ func WriteMMComplex(w io.Writer, A *ZCSR, o *MMWriteOptions) error {
 // integer, Symmetry general, symmetric or skew-symmetric (checked exactly).
 // Errors (and the panic on a nil m) as for WriteMM. O(rows·cols) time.
 func WriteMMDense(w io.Writer, m mat.Matrix, o *MMWriteOptions) error {
+	checkNilIO("WriteMMDense", w, "writer")
 	if m == nil {
 		panic("sparse: WriteMMDense: nil matrix")
 	}

@@ -50,6 +50,7 @@ func LoadNPZ(path string) (*CSR, error) {
 // ReadNPZ reads a scipy.sparse.save_npz archive of the given size from r,
 // as LoadNPZ does.
 func ReadNPZ(r io.ReaderAt, size int64) (*CSR, error) {
+	checkNilIO("ReadNPZ", r, "reader")
 	return readNPZ(r, size, "", sysmem.Usable)
 }
 

@@ -43,6 +43,7 @@ func SaveNPZ(path string, a *CSR, compress bool) error {
 
 // WriteNPZ writes a to w as SaveNPZ does.
 func WriteNPZ(w io.Writer, a *CSR, compress bool) error {
+	checkNilIO("WriteNPZ", w, "writer")
 	checkNil("WriteNPZ", a)
 	if err := a.CheckFinite(); err != nil {
 		return fmt.Errorf("%w; SciPy .npz files written here hold finite values only", err)

@@ -332,6 +332,14 @@ func (a *CSR) MaxAbs() float64 {
 
 // checkNil panics with a "sparse:" message naming fn if a matrix argument
 // is nil (a programming error; the zero CSR is the valid 0×0 matrix).
+// checkNilIO panics when a reader or writer argument is nil (an untyped
+// nil interface), which would otherwise be a nil dereference in bufio.
+func checkNilIO(fn string, v any, what string) {
+	if v == nil {
+		panic("sparse: " + fn + ": nil " + what)
+	}
+}
+
 func checkNil(fn string, ms ...*CSR) {
 	for i, m := range ms {
 		if m == nil {
