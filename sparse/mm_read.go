@@ -28,10 +28,11 @@ import (
 // SciPy's mmwrite and SuiteSparse write them) are assembled without a
 // sort; others go through COO.ToCSR. Parsing is serial. A malformed file
 // gives an *MMError naming the line and the problem; ReadMM never panics
-// on input (a nil r is a programming error and panics). On Linux a matrix that certainly cannot fit in the machine's
-// memory (a few-byte file can declare 2³¹−1 rows, 16 GiB of row pointers)
-// is an *MMError at the size line rather than an out-of-memory crash;
-// elsewhere the allocation is attempted.
+// on input (a nil r is a programming error and panics). On Linux a matrix
+// that certainly cannot fit in the machine's memory (a few-byte file can
+// declare 2³¹−1 rows, 16 GiB of row pointers) is an *MMError at the size
+// line rather than an out-of-memory crash; elsewhere the allocation is
+// attempted.
 func ReadMM(r io.Reader) (*MM, error) {
 	checkNilIO("ReadMM", r, "reader")
 	return readMM(r, "", defaultLimits(), sizeHint(r))
