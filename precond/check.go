@@ -66,6 +66,12 @@ func diagError(method string, zeroIsBad bool, bad, n, first int, firstMissing bo
 		ErrZeroDiagonal, method, bad, n, kind, first, what)
 }
 
+// finite reports whether v is neither NaN nor infinite, by a comparison:
+// v − v != 0 is no test for a v just computed as a product, which the
+// compiler may fuse with the subtraction into one FMA (arm64 does), and
+// that yields the product's rounding error, not 0.
+func finite(v float64) bool { return math.Abs(v) <= math.MaxFloat64 }
+
 // allFinite reports whether no value is NaN or infinite. v − v is 0 for
 // a finite v and NaN otherwise, and NaN propagates through the sums; four
 // independent lanes keep the pipelines full.

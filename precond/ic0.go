@@ -101,7 +101,7 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 			return nil, fmt.Errorf("%w: %s: diagonal entry A(%d,%d) = %.6g is not positive", ErrNotSPD, method, i, i, d)
 		}
 		piv[i] = d * (1 + shift)
-		if v := piv[i]; v-v != 0 {
+		if !finite(piv[i]) {
 			return nil, fmt.Errorf("%w: %s: shifted diagonal A(%d,%d)·(1 + Shift) = %.6g·(1 + %g) overflows", ErrNotFinite, method, i, i, d, shift)
 		}
 	}

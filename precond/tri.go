@@ -2,6 +2,7 @@ package precond
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -296,12 +297,16 @@ func (j *splitJob) Run(p int) {
 		return
 	}
 	// Element loops, not copy: rows are short and a copy call per row
-	// costs more than the copy. v − v is 0 for finite v and NaN otherwise.
+	// costs more than the copy. mx is the largest |v| written, NaN once a
+	// v is NaN (the builtin max propagates it): finite iff ≤ MaxFloat64.
+	// Not the v − v idiom: where v is a product the compiler may fuse
+	// v − v into one FMA (arm64 does), which yields the product's
+	// rounding error, not 0, for a finite v.
 	lp, li, lv := j.f.lp, j.f.li, j.f.lv
 	up, ui, uv := j.f.up, j.f.ui, j.f.uv
 	pl := j.nl[p]
 	pu := indptr[r0] - pl - r0 // every earlier row has one diagonal entry
-	acc := 0.0
+	mx := 0.0
 	omega, us := j.omega, j.us
 	for i := r0; i < r1; i++ {
 		k, e := indptr[i], indptr[i+1]
@@ -311,29 +316,29 @@ func (j *splitJob) Run(p int) {
 				c := ind[k]
 				// The scaled value, not aᵢⱼ: ω·aᵢⱼ/aⱼⱼ may overflow.
 				v := val[k] * (omega * invDiag[c])
-				acc += v - v
+				mx = max(mx, math.Abs(v))
 				li[pl], lv[pl] = c, v
 				pl++
 			}
 		} else {
 			for ; int(ind[k]) < i; k++ {
 				v := val[k]
-				acc += v - v
+				mx = max(mx, math.Abs(v))
 				li[pl], lv[pl] = ind[k], v
 				pl++
 			}
 		}
 		lp[i+1] = pl
-		acc += val[k] - val[k] // the diagonal
+		mx = max(mx, math.Abs(val[k])) // the diagonal
 		for k++; k < e; k++ {
 			v := val[k] * us // aᵢⱼ/(2−ω) may overflow for SSOR
-			acc += v - v
+			mx = max(mx, math.Abs(v))
 			ui[pu], uv[pu] = ind[k], v
 			pu++
 		}
 		up[i+1] = pu
 	}
-	j.finite[p] = acc == 0
+	j.finite[p] = mx <= math.MaxFloat64
 }
 
 // rowBlocks returns parts+1 row boundaries splitting the rows of a CSR
