@@ -162,7 +162,12 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		if res.Iterations >= opt.MaxIter {
 			return res, fail(nil)
 		}
-		steps, newEst, err := s.cycle(A, M, x, r, est, thresh, opt.MaxIter-res.Iterations, &res, &mon)
+		// The cycle starts from v₁ = r/‖r‖: after a cycle est is the
+		// Givens estimate, which rounding can leave far below the norm of
+		// the r the recurrence formed (29 times on a row-scaled system with
+		// Jacobi); normalising by it gave a v₁ of norm 29, a basis that was
+		// not orthogonal and a recycled C with zero columns.
+		steps, newEst, err := s.cycle(A, M, x, r, vec.Norm(r), thresh, opt.MaxIter-res.Iterations, &res, &mon)
 		if steps > 0 {
 			s.lastStat.Cycles++
 			// The last cycle of a solve that converged or ran out of

@@ -157,7 +157,8 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 			M.Apply(y, r2)
 			bb = vec.Dot(r2, y)
 			if err := minresCheckM(bb, it); err != nil {
-				return res, finish(method, A, b, x, v, bnorm, thresh, &res, err)
+				// A failed solve, not worse than x₀ (see MINRES).
+				return res, settle(trueRes(v), err)
 			}
 		} else {
 			bb = vec.Dot(r2, r2)
@@ -169,7 +170,7 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 			nb = safeNorm(r2, bb)
 		}
 		if !finite(alfa) || !finite(nb) {
-			return res, finish(method, A, b, x, v, bnorm, thresh, &res,
+			return res, settle(trueRes(v),
 				errorf("%s: Lanczos coefficients α = %v, β² = %v at iteration %d: %w", method, alfa, bb, it, ErrNaN))
 		}
 		oldb = beta
