@@ -33,11 +33,22 @@ func (a *CSC) Raw() (indptr []int, ind []int32, val []float64) { return a.t.Raw(
 
 // Col returns the row indices and values of column j, sharing storage.
 // It panics if j is not in [0, cols).
-func (a *CSC) Col(j int) (ind []int32, val []float64) { return a.t.Row(j) }
+func (a *CSC) Col(j int) (ind []int32, val []float64) {
+	if j < 0 || j >= a.t.rows {
+		panic(fmt.Sprintf("sparse: CSC column %d out of range [0,%d)", j, a.t.rows))
+	}
+	return a.t.Row(j)
+}
 
 // At returns entry (i, j), zero if it is not stored, by a binary search of
 // column j. It panics if (i, j) is out of range.
-func (a *CSC) At(i, j int) float64 { return a.t.At(j, i) }
+func (a *CSC) At(i, j int) float64 {
+	if i < 0 || i >= a.t.cols || j < 0 || j >= a.t.rows {
+		// a.t.At would name (j, i) in a cols×rows matrix.
+		panic(fmt.Sprintf("sparse: CSC index (%d,%d) out of range for %d×%d matrix", i, j, a.t.cols, a.t.rows))
+	}
+	return a.t.At(j, i)
+}
 
 // T returns the transpose of a as a CSR matrix sharing a's storage.
 func (a *CSC) T() *CSR { return &a.t }

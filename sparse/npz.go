@@ -31,9 +31,10 @@ import (
 // not save (lil, dok), complex data (unsupported), a shape that is not two
 // non-negative integers up to MaxDim, arrays of the wrong length, index
 // pointers that do not start at 0 or decrease, indices outside the shape,
-// and NaN or Inf values (named by their row and column). Cost: O(nnz + rows)
-// time; csr files whose indices are canonical are taken over without a
-// copy of the values, others go through a COO builder.
+// and NaN or Inf values, or duplicates whose sum overflows to Inf (named
+// by their row and column). Cost: O(nnz + rows) time; csr files whose
+// indices are canonical are taken over without a copy of the values,
+// others go through a COO builder.
 func LoadNPZ(path string) (*CSR, error) {
 	f, err := os.Open(path)
 	if err != nil {
@@ -425,7 +426,22 @@ func (r *npzReader) compressed(rows, cols int, csc bool) (*CSR, error) {
 			}
 		}
 	}
-	return b.ToCSR(), nil
+	return r.summed(b)
+}
+
+// summed returns b in CSR form, or an error if duplicate entries, each
+// finite (the callers check every value read), sum beyond the float64
+// range: the reader refuses Inf in a file, and ReadMM refuses such sums.
+func (r *npzReader) summed(b *COO) (*CSR, error) {
+	a := b.ToCSR()
+	for i := 0; i < a.rows; i++ {
+		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
+			if v := a.val[k]; math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, r.fail("data", "duplicate entries at row %d, column %d (0-based) sum beyond the float64 range", i, a.ind[k])
+			}
+		}
+	}
+	return a, nil
 }
 
 // firstNonFinite returns the index of the first NaN or ±Inf in v, or -1.
@@ -496,7 +512,7 @@ func (r *npzReader) coo(rows, cols int) (*CSR, error) {
 		}
 		b.Append(i, j, v)
 	}
-	return b.ToCSR(), nil
+	return r.summed(b)
 }
 
 // has reports whether the archive holds the array key.
@@ -578,7 +594,7 @@ func (r *npzReader) bsr(rows, cols int) (*CSR, error) {
 			}
 		}
 	}
-	return b.ToCSR(), nil
+	return r.summed(b)
 }
 
 // dia reads diagonal storage: data of shape (diagonals, L) and offsets;
@@ -618,7 +634,7 @@ func (r *npzReader) dia(rows, cols int) (*CSR, error) {
 			b.Append(j-o, j, v)
 		}
 	}
-	return b.ToCSR(), nil
+	return r.summed(b)
 }
 
 // Load reads a matrix file by its extension: ".npz" as a

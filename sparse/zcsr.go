@@ -179,6 +179,9 @@ func NewZCOO(r, c, capacity int) *ZCOO {
 	if r < 0 || c < 0 || r > MaxDim || c > MaxDim {
 		panic(fmt.Sprintf("sparse: invalid dimensions %d×%d", r, c))
 	}
+	if capacity < 0 {
+		panic(fmt.Sprintf("sparse: NewZCOO: negative capacity %d", capacity))
+	}
 	return &ZCOO{
 		rows: r, cols: c,
 		ri: make([]int32, 0, capacity), ci: make([]int32, 0, capacity),
