@@ -165,6 +165,14 @@ type GCRODROptions struct {
 // ‖A·M·v_j‖ does not cure it: near-null directions have small columns
 // too, and the singular systems above then diverge again.
 //
+// Known limitation: on such badly scaled systems (rows scaled by
+// 10^U(−6, 6), Jacobi) a solve that does not converge, with many dependent
+// harmonic Ritz vectors dropped, can leave a recycled C whose columns are
+// no longer orthonormal to working precision (‖CᵀC − I‖ from 1e-5 up to
+// order 1 in an audit's cases, n = 34–40, all non-converging); the next
+// Solve's projection on C is then inexact. Its true-residual checks still
+// decide convergence; Reset (or a fresh solver) starts clean.
+//
 // A GCRODR is not safe for concurrent use. Memory: (M+5+4K)·n floats
 // (U, C and their update copies, the Arnoldi basis, 3 work vectors and
 // the best iterate a failed solve falls back on).

@@ -181,12 +181,15 @@ func TestTFQMRAgainstDense(t *testing.T) {
 				}
 				// Two products per iteration (one fewer when the solve
 				// stops after a half step), the initial residual for
-				// x₀ ≠ 0 and the final true residual.
+				// x₀ ≠ 0 and the final true residual, and one for a
+				// confirmation that failed (the bound met, the true
+				// residual not: rounding-dependent; it happens on one
+				// case where products are fused into FMAs, as on arm64).
 				extra := 1
 				if guess {
 					extra++
 				}
-				if mv := res.MatVecs - extra; mv != 2*res.Iterations && mv != 2*res.Iterations-1 {
+				if mv := res.MatVecs - extra; mv < 2*res.Iterations-1 || mv > 2*res.Iterations+1 {
 					t.Errorf("%d products for %d iterations", res.MatVecs, res.Iterations)
 				}
 			})
@@ -532,12 +535,13 @@ func TestTFQMRSpecialInputs(t *testing.T) {
 	ktMustPanic(t, "square", func() { TFQMR(ctx, linop.Dense(mat.NewDense(2, 3, nil)), make([]float64, 2), make([]float64, 3), nil) })
 	ktMustPanic(t, "preconditioner", func() { TFQMR(ctx, A, b, make([]float64, 6), &Options{Precond: linop.Identity(2)}) })
 
-	// 1×1: the first half step is exact (w = 0, τ = 0); the solve stops
-	// there, one product and the confirmation.
+	// 1×1: the first half step is exact (w = 0, τ = 0) up to rounding
+	// (1.6e-16 where products are fused into FMAs, as on arm64); the
+	// solve stops there, one product and the confirmation.
 	one := mat.NewDense(1, 1, []float64{5})
 	x = []float64{0}
 	res, err = tfSolve(t, linop.Dense(one), one, []float64{2}, x, Options{}, maxTFQMRRestarts)
-	if err != nil || res.Iterations != 1 || res.MatVecs != 2 || x[0] != 0.4 || res.History[1] != 0 {
+	if err != nil || res.Iterations != 1 || res.MatVecs != 2 || math.Abs(x[0]-0.4) > 1e-16 || res.History[1] > 1e-15 {
 		t.Errorf("1×1: x = %v, %+v %v", x, res, err)
 	}
 }
