@@ -251,6 +251,11 @@ func TestSolveBadInput(t *testing.T) {
 	}
 	nanMM := infoWrite(t, "nan.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 1 nan\n2 2 1\n")
 	bad := infoWrite(t, "bad.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 1\n3 1 1\n")
+	// The 2×2 rotation: with b = A·1 = (1, −1), r̂ᵀA r̂ = 0 exactly in any
+	// arithmetic, BiCGStab's classic breakdown (gent113 broke down too,
+	// but only where products are rounded one by one: on arm64, which
+	// fuses them into FMAs, it ran to the iteration limit).
+	rot := infoWrite(t, "rot.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 2 1\n2 1 -1\n")
 	notNpy := infoWrite(t, "b.npy", "not a npy file")
 	nanX0 := filepath.Join(dir, "nan.npy")
 	x0 := make([]float64, 494)
@@ -326,7 +331,7 @@ func TestSolveBadInput(t *testing.T) {
 		// Not converged: the result is printed, exit 3.
 		{"not converged", []string{"solve", west, "--maxiter", "10"}, 3,
 			[]string{"iterations         10 (", "converged          no: iteration limit 10 reached"}, nil},
-		{"breakdown", []string{"solve", filepath.Join(infoMatrices, "gent113.mtx"), "--method", "bicgstab", "--rtol", "1e-8", "--json"}, 1,
+		{"breakdown", []string{"solve", rot, "--method", "bicgstab", "--rtol", "1e-8", "--json"}, 1,
 			[]string{`"error":"krylov: BiCGStab: breakdown at iteration`}, []string{"breakdown"}},
 	}
 	for _, tc := range tests {
