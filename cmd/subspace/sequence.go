@@ -79,8 +79,9 @@ The recycled space can outlive the run: --recycle-to U.npy writes it (n×r,
 r ≤ k, in the preconditioned space) after the last system, and
 --recycle-from U.npy starts the first system with it instead of an empty
 one, so that a long sequence split over several runs or batch jobs keeps
-recycling across the split (the space is rebuilt for the first matrix: k
-products with A).
+recycling across the split (the space is rebuilt for the first matrix: r
+products with A, and one more, A·M·b, that measures the operator's scale
+for a solver that has seen none yet).
 
 --compare also solves every system independently with GMRES(m), the same
 preconditioner, rtol, iteration limit and Gram–Schmidt (--orthog, as in
