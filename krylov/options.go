@@ -128,9 +128,10 @@ type Options struct {
 	Shadow int
 	// History records, when true, the method's estimate of the absolute
 	// residual norm ‖r‖ (not ‖r‖/‖b‖, unlike Progress) in Result.History:
-	// History[0] = ‖b − A x₀‖, then one entry per iteration, so
-	// len(History) = Iterations + 1. See each method for what the
-	// estimate is.
+	// History[0] = ‖b − A x₀‖ (for GCRO-DR with a recycled space, the
+	// residual after x₀ is corrected over that space, where its cycles
+	// start), then one entry per iteration, so len(History) =
+	// Iterations + 1. See each method for what the estimate is.
 	History bool
 	// Progress, when not nil, is called after every iteration with the
 	// iteration count and the current relative residual estimate.
@@ -150,7 +151,8 @@ type Result struct {
 	// Residual is the true residual norm ‖b − A x‖ of the returned x.
 	Residual float64
 	// Converged reports whether the stopping rule was met by the true
-	// residual.
+	// residual. A cancelled solve (context done) reports false and the
+	// context's error even when the x it returns happens to meet it.
 	Converged bool
 	// Reason says why the solve stopped, in words.
 	Reason string
