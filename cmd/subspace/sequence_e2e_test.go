@@ -25,16 +25,7 @@ func e2eRandomMatrices(t *testing.T, dir string, n, count int, seed uint64) ([]s
 	var paths []string
 	var mats []*sparse.CSR
 	for i := range count {
-		coo := sparse.NewCOO(n, n, 0)
-		for r := range n {
-			coo.Append(r, r, 5+rng.Float64())
-			for c := max(0, r-4); c < min(n, r+5); c++ {
-				if c != r && rng.Float64() < 0.4 {
-					coo.Append(r, c, rng.Float64()-0.5)
-				}
-			}
-		}
-		A := coo.ToCSR()
+		A := randomBanded(rng, n, 5, 4, 0.4)
 		var p string
 		var err error
 		switch i % 3 {

@@ -291,16 +291,7 @@ func TestSequenceGreedyDifferentPatterns(t *testing.T) {
 		// A diagonally dominant matrix whose off-diagonal pattern is
 		// random: about a third of the entries of a band, different in
 		// every file.
-		coo := sparse.NewCOO(n, n, 0)
-		for r := range n {
-			coo.Append(r, r, 4+rng.Float64())
-			for c := max(0, r-3); c < min(n, r+4); c++ {
-				if c != r && rng.Float64() < 0.35 {
-					coo.Append(r, c, rng.Float64()-0.5)
-				}
-			}
-		}
-		A := coo.ToCSR()
+		A := randomBanded(rng, n, 4, 3, 0.35)
 		paths = append(paths, filepath.Join(dir, fmt.Sprintf("p%d.mtx", i)))
 		if err := sparse.SaveMM(paths[i], A, nil); err != nil {
 			t.Fatal(err)
@@ -582,4 +573,21 @@ func TestSequenceBaselineFailureKeepsStatus(t *testing.T) {
 	if rep["baseline_not_converged"] != 2.0 || rep["recycled_not_converged"] != 0.0 {
 		t.Errorf("baseline_not_converged %v, recycled_not_converged %v; want 2 and 0", rep["baseline_not_converged"], rep["recycled_not_converged"])
 	}
+}
+
+// randomBanded returns an n×n matrix with diagonal diag + U(0, 1) and,
+// within half places of it, each off-diagonal entry U(−½, ½) stored with
+// probability p: diagonally dominant for small p·half, with a random
+// pattern.
+func randomBanded(rng *rand.Rand, n int, diag float64, half int, p float64) *sparse.CSR {
+	coo := sparse.NewCOO(n, n, 0)
+	for r := range n {
+		coo.Append(r, r, diag+rng.Float64())
+		for c := max(0, r-half); c < min(n, r+half+1); c++ {
+			if c != r && rng.Float64() < p {
+				coo.Append(r, c, rng.Float64()-0.5)
+			}
+		}
+	}
+	return coo.ToCSR()
 }
