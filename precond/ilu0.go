@@ -58,11 +58,12 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 	// −(k+1) for uv[k], diagMark for the diagonal, 0 if not stored.
 	const diagMark = math.MinInt
 	pos := make([]int, n)
-	// mx is the largest |v| over the final factor entries, NaN from the
-	// first NaN (the builtin max propagates it): all are finite iff
-	// mx ≤ MaxFloat64. (Not a sum of v − v: for a product v the compiler
-	// may fuse v − v into an FMA, arm64 does, giving its rounding error.)
-	mx := 0.0
+	// acc sums v − v over the final factor entries of each row: 0 while
+	// they are all finite, NaN from the first that is not. A product is
+	// rounded by an explicit float64 conversion first: fused with the
+	// subtraction into one FMA (Go does so on arm64) it would give the
+	// product's rounding error, not 0.
+	acc := 0.0
 	for i := range n {
 		rowMax := math.Abs(dg[i])
 		for k := lp[i]; k < lp[i+1]; k++ {
@@ -84,9 +85,9 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 		// critical path) and aᵢⱼ −= lᵢₖ·uₖⱼ for the j > k in both rows.
 		for kk := lp[i]; kk < lp[i+1]; kk++ {
 			k := li[kk]
-			lik := lv[kk] * inv[k]
+			lik := float64(lv[kk] * inv[k])
 			lv[kk] = lik
-			mx = max(mx, math.Abs(lik))
+			acc += lik - lik
 			for t := up[k]; t < up[k+1]; t++ {
 				switch p := pos[ui[t]]; {
 				case p == 0:
@@ -104,14 +105,14 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 		}
 		for k := up[i]; k < up[i+1]; k++ {
 			pos[ui[k]] = 0
-			mx = max(mx, math.Abs(uv[k]))
+			acc += uv[k] - uv[k]
 		}
 		pos[i] = 0
 		// Finiteness of the factors is checked once at the end, or here
 		// when a pivot fails (a NaN pivot fails the test), so that the
 		// error names the first row that went wrong either way.
 		u := dg[i]
-		mx = max(mx, math.Abs(u))
+		acc += u - u
 		if !(math.Abs(u) > PivotTol*rowMax) {
 			if err := firstNonFiniteRow(method, f, i); err != nil {
 				return nil, err
@@ -127,7 +128,7 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 			return nil, fmt.Errorf("%w: %s: pivot u(%d,%d) = %g has no finite inverse", ErrZeroPivot, method, i, i, u)
 		}
 	}
-	if !(mx <= math.MaxFloat64) {
+	if acc != 0 {
 		if err := firstNonFiniteRow(method, f, n-1); err != nil {
 			return nil, err
 		}

@@ -2,7 +2,6 @@ package precond
 
 import (
 	"fmt"
-	"math"
 	"sort"
 	"strings"
 
@@ -297,16 +296,17 @@ func (j *splitJob) Run(p int) {
 		return
 	}
 	// Element loops, not copy: rows are short and a copy call per row
-	// costs more than the copy. mx is the largest |v| written, NaN once a
-	// v is NaN (the builtin max propagates it): finite iff ≤ MaxFloat64.
-	// Not the v − v idiom: where v is a product the compiler may fuse
-	// v − v into one FMA (arm64 does), which yields the product's
-	// rounding error, not 0, for a finite v.
+	// costs more than the copy. v − v is 0 for finite v and NaN otherwise,
+	// provided v is rounded before the subtraction: a product v = a·b may
+	// otherwise be fused with it into one FMA (Go does so on arm64),
+	// which yields the product's rounding error. The explicit float64
+	// conversions round (the Go spec's way to forbid the fusion); they
+	// cost nothing on amd64, which never fuses.
 	lp, li, lv := j.f.lp, j.f.li, j.f.lv
 	up, ui, uv := j.f.up, j.f.ui, j.f.uv
 	pl := j.nl[p]
 	pu := indptr[r0] - pl - r0 // every earlier row has one diagonal entry
-	mx := 0.0
+	acc := 0.0
 	omega, us := j.omega, j.us
 	for i := r0; i < r1; i++ {
 		k, e := indptr[i], indptr[i+1]
@@ -315,30 +315,30 @@ func (j *splitJob) Run(p int) {
 			for ; int(ind[k]) < i; k++ {
 				c := ind[k]
 				// The scaled value, not aᵢⱼ: ω·aᵢⱼ/aⱼⱼ may overflow.
-				v := val[k] * (omega * invDiag[c])
-				mx = max(mx, math.Abs(v))
+				v := float64(val[k] * (omega * invDiag[c]))
+				acc += v - v
 				li[pl], lv[pl] = c, v
 				pl++
 			}
 		} else {
 			for ; int(ind[k]) < i; k++ {
 				v := val[k]
-				mx = max(mx, math.Abs(v))
+				acc += v - v
 				li[pl], lv[pl] = ind[k], v
 				pl++
 			}
 		}
 		lp[i+1] = pl
-		mx = max(mx, math.Abs(val[k])) // the diagonal
+		acc += val[k] - val[k] // the diagonal
 		for k++; k < e; k++ {
-			v := val[k] * us // aᵢⱼ/(2−ω) may overflow for SSOR
-			mx = max(mx, math.Abs(v))
+			v := float64(val[k] * us) // aᵢⱼ/(2−ω) may overflow for SSOR
+			acc += v - v
 			ui[pu], uv[pu] = ind[k], v
 			pu++
 		}
 		up[i+1] = pu
 	}
-	j.finite[p] = mx <= math.MaxFloat64
+	j.finite[p] = acc == 0
 }
 
 // rowBlocks returns parts+1 row boundaries splitting the rows of a CSR
