@@ -67,7 +67,7 @@ func (s *GCRODR) rebuild(A, M linop.Operator, b []float64) {
 		}
 	}
 	q := 0
-	for j := 0; j < s.kk; j++ {
+	for j := 0; j < s.kk && q < s.n-1; j++ { // at most n − 1: see updateRecycled
 		if q != j {
 			copy(s.u[q], s.u[j])
 			copy(s.c[q], s.c[j])
@@ -153,7 +153,12 @@ func (s *GCRODR) updateRecycled(jj int) bool {
 		WV.Set(kk+i, kk+i, 1)
 	}
 
-	P, kn := harmonicRitz(G, WV, s.k, w)
+	// At most n − 1 vectors: a C spanning all of Rⁿ leaves the next cycle
+	// nothing to search, and its starting residual, r − C·Cᵀr, is then
+	// rounding noise that is not orthogonal to C, so the update after it
+	// put more columns than n into a C that was no longer orthonormal
+	// (13 for n = 5 on four systems, GCRO-DR(40, 20)).
+	P, kn := harmonicRitz(G, WV, min(s.k, n-1), w)
 	if kn == 0 {
 		return false
 	}
