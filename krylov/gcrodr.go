@@ -38,7 +38,8 @@ type GCRODROptions struct {
 	// K is the number of recycled vectors. 0 means DefaultGCRODRK (20),
 	// or M−1 when M ≤ 20; a
 	// negative value disables recycling, and GCRO-DR is then GMRES(M) with
-	// right preconditioning. K must be smaller than M. Each cycle's update
+	// right preconditioning. K must be smaller than M; on an n×n system
+	// at most n − 1 vectors are kept, whatever K. Each cycle's update
 	// of the recycled space costs about 4·K·M·n flops (forming the new U
 	// and C), more than the cycle's M−K Arnoldi steps when K = M/2; on the
 	// SKR PDE families K = 10 solved sequences faster than the paper's 20
