@@ -245,7 +245,9 @@ func (s *GCRODR) updateRecycled(jj int) bool {
 	// Gain test: drop new columns that A·M nearly annihilates.
 	kept := s.dropAnnihilated(G, kq)
 	if kept == 0 {
-		return false // U and C are kept
+		// U and C are kept, but combine overwrote usq with U₂'s norms.
+		s.usqOK = false
+		return false
 	}
 	dropped := kept < kq
 	kq = kept
