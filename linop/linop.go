@@ -92,8 +92,21 @@ func (t transpose) Dims() (r, c int) {
 	r, c = t.a.Dims()
 	return c, r
 }
-func (t transpose) Apply(dst, x []float64)  { t.a.ApplyT(dst, x) }
-func (t transpose) ApplyT(dst, x []float64) { t.a.Apply(dst, x) }
+
+// Apply and ApplyT check the lengths themselves, as the other wrappers
+// do: the wrapped operator may trust its callers (or panic with another
+// package's message).
+func (t transpose) Apply(dst, x []float64) {
+	r, c := t.a.Dims()
+	checkDims("Transpose.Apply", c, r, dst, x)
+	t.a.ApplyT(dst, x)
+}
+
+func (t transpose) ApplyT(dst, x []float64) {
+	r, c := t.a.Dims()
+	checkDims("Transpose.ApplyT", r, c, dst, x)
+	t.a.Apply(dst, x)
+}
 
 // Dense adapts a gonum matrix (anything implementing mat.Matrix, including
 // *mat.Dense and *mat.SymDense) to a Transposer. The product costs one
