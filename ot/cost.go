@@ -3,6 +3,7 @@ package ot
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 
 	"github.com/subspace-lab/subspace/internal/par"
@@ -53,10 +54,11 @@ func ParseMetric(s string) (Metric, error) {
 // 2xᵀy cancellation), so C is exact to rounding and C_ii = 0 for equal
 // points. Cost O(n·m·d), parallel over rows. It panics if X or Y is nil,
 // the numbers of columns differ or the metric is unknown; non-finite
-// coordinates give non-finite costs, which the solvers reject.
+// coordinates give non-finite costs, which the solvers reject. A nil
+// pointer such as a (*mat.Dense)(nil) counts as nil.
 func CostMatrix(X, Y mat.Matrix, metric Metric) *mat.Dense {
-	if X == nil || Y == nil {
-		panic(fmt.Sprintf("ot: CostMatrix: nil points (X nil: %t, Y nil: %t)", X == nil, Y == nil))
+	if xn, yn := nilMatrix(X), nilMatrix(Y); xn || yn {
+		panic(fmt.Sprintf("ot: CostMatrix: nil points (X nil: %t, Y nil: %t)", xn, yn))
 	}
 	n, d := X.Dims()
 	m, dy := Y.Dims()
@@ -77,6 +79,16 @@ func CostMatrix(X, Y mat.Matrix, metric Metric) *mat.Dense {
 	job.parts = parts
 	par.Run(parts, job)
 	return mat.NewDense(n, m, out)
+}
+
+// nilMatrix reports whether A is nil or an interface holding a nil pointer
+// (a (*mat.Dense)(nil) would otherwise fail in Dims with a runtime error).
+func nilMatrix(A mat.Matrix) bool {
+	if A == nil {
+		return true
+	}
+	v := reflect.ValueOf(A)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // rowMajor returns the entries of A in a contiguous row-major slice.

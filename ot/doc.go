@@ -30,7 +30,7 @@
 // Weights of zero are allowed: those rows and columns are removed before
 // solving, their plan entries are zero and their entropic potentials −Inf.
 // Masses may differ by DefaultMassTol (relative) for the balanced methods;
-// b is then rescaled to Σa as POT's emd does. When min C exceeds the
+// b is then rescaled to Σa as POT's emd does. When |min C| exceeds the
 // spread max C − min C, the balanced entropic methods solve with C − min C
 // (the same problem: f absorbs the constant, and F, G and Cost are
 // returned for C), so that a large offset does not cost the exponents
@@ -65,7 +65,8 @@
 //     Kᵀu or Kv triggers a log-domain step, so small reg does not fail.
 //   - SinkhornEpsScaling: the stabilised iteration at reg_k = (Eps0 −
 //     reg)e^(−k) + reg (POT's schedule), at most EpsInnerMaxIter = 100
-//     iterations per stage, Eps0 = max|C| by default (POT: 1e4).
+//     iterations per stage, Eps0 = max|C| by default (max C − min C when
+//     C is shifted, as above; POT: 1e4).
 //   - SNS: Sinkhorn–Newton–Sparse (Tang, Shavlovsky, Rahmanian, Tardini,
 //     Thekumparampil, Xiao, Ying, ICLR 2024), below.
 //   - EMD: exact OT by the primal network simplex method (block search

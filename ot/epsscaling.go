@@ -14,7 +14,9 @@ import (
 // previous potentials and limited to EpsInnerMaxIter iterations (or until
 // its marginal error is below max(Tol, 1e-6·Σa)), until reg_k is within 0.1% of reg; the
 // last stage runs at reg itself until the stopping rule is met. Eps0
-// defaults to the cost scale max|C_ij| (POT uses the absolute 1e4).
+// defaults to the cost scale max|C_ij| over the bins of positive mass, or
+// max C − min C when the cost is solved shifted (min C above the spread;
+// see the package doc), and is at least reg (POT uses the absolute 1e4).
 // MaxIter bounds the total number of Sinkhorn iterations of all stages
 // (POT counts outer stages instead); the schedule is cut short so that
 // at least one of them is spent at reg itself, and a result that stops

@@ -85,8 +85,8 @@ type Options struct {
 	// ε-scaling stages; 0 means DefaultTau. It must exceed 1.
 	Tau float64
 	// Eps0 is the first regularisation of ε-scaling; 0 means max|C_ij|
-	// (the cost scale; max C − min C when the cost is solved shifted, see
-	// the package doc), at least reg.
+	// over the bins of positive mass (the cost scale; max C − min C when
+	// the cost is solved shifted, see the package doc), at least reg.
 	Eps0 float64
 	// EpsInnerMaxIter bounds the iterations of each intermediate ε-scaling
 	// stage; 0 means DefaultEpsInnerMaxIter.

@@ -36,8 +36,8 @@ type Family interface {
 	// from (seed, i) alone with rand.New(rand.NewPCG(seed, uint64(i))), so
 	// any shard can regenerate any field cheaply and the result does not
 	// depend on GOMAXPROCS or on which fields were drawn before. It returns
-	// a new slice. It panics if i < 0, and every method but the shape
-	// queries panics on a zero-value family (use New or its constructor).
+	// a new slice. It panics if i < 0; Field, Assemble and AssembleInto
+	// panic on a zero-value family (use New or its constructor).
 	Field(seed uint64, i int) []float64
 	// Assemble builds A and b from a field. It returns an error for a field
 	// of the wrong length, with NaN or Inf, or with non-physical values

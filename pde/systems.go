@@ -2,6 +2,7 @@ package pde
 
 import (
 	"fmt"
+	"reflect"
 	"sync"
 
 	"github.com/subspace-lab/subspace/internal/par"
@@ -24,12 +25,13 @@ type Systems struct {
 func (s Systems) Len() int { return len(s.Fields) }
 
 // System assembles system i; errors are Assemble's. It panics if i is
-// outside [0, Len()) or Family is nil.
+// outside [0, Len()) or Family is nil (or holds a nil pointer, such as the
+// *Darcy of a failed NewDarcy).
 func (s Systems) System(i int) (*sparse.CSR, []float64, error) {
 	if i < 0 || i >= len(s.Fields) {
 		panic(fmt.Sprintf("pde: Systems.System: index %d outside [0, %d)", i, len(s.Fields)))
 	}
-	if s.Family == nil {
+	if nilFamily(s.Family) {
 		panic("pde: Systems.System: nil Family")
 	}
 	return s.Family.Assemble(s.Fields[i])
@@ -38,9 +40,10 @@ func (s Systems) System(i int) (*sparse.CSR, []float64, error) {
 // Fields returns the fields of systems 0, …, count−1 drawn from seed,
 // f.Field(seed, i) each, computed on GOMAXPROCS goroutines; the result does
 // not depend on their number. Memory: count·len(field) values. It panics if
-// f is nil or count < 0.
+// f is nil (or holds a nil pointer, such as the *Darcy of a failed
+// NewDarcy) or count < 0.
 func Fields(f Family, seed uint64, count int) [][]float64 {
-	if f == nil {
+	if nilFamily(f) {
 		// Checked here: in the workers a nil dereference would kill the
 		// process, past any recover of the caller.
 		panic("pde: Fields: nil family")
@@ -62,4 +65,15 @@ func Fields(f Family, seed uint64, count int) [][]float64 {
 	}
 	wg.Wait()
 	return out
+}
+
+// nilFamily reports whether f is nil or an interface holding a nil
+// pointer: the families' methods dereference their receiver, which in
+// Fields' workers would be a runtime error that kills the process.
+func nilFamily(f Family) bool {
+	if f == nil {
+		return true
+	}
+	v := reflect.ValueOf(f)
+	return v.Kind() == reflect.Pointer && v.IsNil()
 }
