@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"time"
 
@@ -154,13 +155,14 @@ type Stat struct {
 // is not square, b of the wrong length, a size other than a krylov.GCRODR
 // solver's n), when Solution returns an error, or when ctx is cancelled
 // (a nil ctx means context.Background()), or when Prefetch or
-// Projection is negative. It panics if src or s is nil or order holds an
+// Projection is negative. It panics if src or s is nil (or holds a nil
+// pointer) or order holds an
 // index outside [0, src.Len()).
 func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
-	if src == nil {
+	if isNil(src) {
 		panic("sequence: Run: nil Source")
 	}
-	if s == nil {
+	if isNil(s) {
 		panic("sequence: Run: nil Solver")
 	}
 	stats, err := RunLanes(ctx, src, order, []Lane{{Solver: s, Options: o}})
@@ -186,7 +188,7 @@ type Lane struct {
 // lane), and panics if src or a lane's Solver is nil or order holds an
 // index outside [0, src.Len()).
 func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]Stat, error) {
-	if src == nil {
+	if isNil(src) {
 		panic("sequence: RunLanes: nil Source")
 	}
 	if ctx == nil {
@@ -200,7 +202,7 @@ func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]S
 	}
 	states := make([]*lane, len(lanes))
 	for k, l := range lanes {
-		if l.Solver == nil {
+		if isNil(l.Solver) {
 			panic(fmt.Sprintf("sequence: RunLanes: lane %d has no Solver", k))
 		}
 		st := &lane{s: l.Solver, stats: make([]Stat, 0, len(order))}
@@ -494,4 +496,15 @@ func checkSystem(i int, A *sparse.CSR, b []float64, states []*lane) error {
 		}
 	}
 	return nil
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer
+// (a nil *krylov.GCRODR passed as the Solver), which would otherwise
+// fail later with a runtime error, possibly in a prefetching goroutine.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	r := reflect.ValueOf(v)
+	return r.Kind() == reflect.Pointer && r.IsNil()
 }
