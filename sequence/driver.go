@@ -156,8 +156,7 @@ type Stat struct {
 // solver's n), when Solution returns an error, or when ctx is cancelled
 // (a nil ctx means context.Background()), or when Prefetch or
 // Projection is negative. It panics if src or s is nil (or holds a nil
-// pointer) or order holds an
-// index outside [0, src.Len()).
+// pointer) or order holds an index outside [0, src.Len()).
 func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
 	if isNil(src) {
 		panic("sequence: Run: nil Source")
