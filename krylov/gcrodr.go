@@ -169,8 +169,9 @@ type GCRODROptions struct {
 // Known limitation: on such badly scaled systems (rows scaled by
 // 10^U(−6, 6), Jacobi) a solve that does not converge, with many dependent
 // harmonic Ritz vectors dropped, can leave a recycled C whose columns are
-// no longer orthonormal to working precision (‖CᵀC − I‖ from 1e-5 up to
-// order 1 in an audit's cases, n = 34–40, all non-converging); the next
+// no longer orthonormal to working precision (on 60 such random systems,
+// n = 34–40, GCRO-DR(21, 4) and (16, 6): ‖CᵀC − I‖ from 1e-5 to 2.6 on
+// four solves that did not converge, 3e-8 on one that did); the next
 // Solve's projection on C is then inexact. Its true-residual checks still
 // decide convergence; Reset (or a fresh solver) starts clean.
 //
