@@ -3,9 +3,9 @@ package ot
 import (
 	"fmt"
 	"math"
-	"reflect"
 	"strings"
 
+	"github.com/subspace-lab/subspace/internal/nilcheck"
 	"github.com/subspace-lab/subspace/internal/par"
 	"gonum.org/v1/gonum/mat"
 )
@@ -57,7 +57,7 @@ func ParseMetric(s string) (Metric, error) {
 // coordinates give non-finite costs, which the solvers reject. A nil
 // pointer such as a (*mat.Dense)(nil) counts as nil.
 func CostMatrix(X, Y mat.Matrix, metric Metric) *mat.Dense {
-	if xn, yn := nilMatrix(X), nilMatrix(Y); xn || yn {
+	if xn, yn := nilcheck.IsNil(X), nilcheck.IsNil(Y); xn || yn {
 		panic(fmt.Sprintf("ot: CostMatrix: nil points (X nil: %t, Y nil: %t)", xn, yn))
 	}
 	n, d := X.Dims()
@@ -79,16 +79,6 @@ func CostMatrix(X, Y mat.Matrix, metric Metric) *mat.Dense {
 	job.parts = parts
 	par.Run(parts, job)
 	return mat.NewDense(n, m, out)
-}
-
-// nilMatrix reports whether A is nil or an interface holding a nil pointer
-// (a (*mat.Dense)(nil) would otherwise fail in Dims with a runtime error).
-func nilMatrix(A mat.Matrix) bool {
-	if A == nil {
-		return true
-	}
-	v := reflect.ValueOf(A)
-	return v.Kind() == reflect.Pointer && v.IsNil()
 }
 
 // rowMajor returns the entries of A in a contiguous row-major slice.

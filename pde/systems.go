@@ -2,9 +2,9 @@ package pde
 
 import (
 	"fmt"
-	"reflect"
 	"sync"
 
+	"github.com/subspace-lab/subspace/internal/nilcheck"
 	"github.com/subspace-lab/subspace/internal/par"
 	"github.com/subspace-lab/subspace/sparse"
 )
@@ -31,7 +31,7 @@ func (s Systems) System(i int) (*sparse.CSR, []float64, error) {
 	if i < 0 || i >= len(s.Fields) {
 		panic(fmt.Sprintf("pde: Systems.System: index %d outside [0, %d)", i, len(s.Fields)))
 	}
-	if nilFamily(s.Family) {
+	if nilcheck.IsNil(s.Family) {
 		panic("pde: Systems.System: nil Family")
 	}
 	return s.Family.Assemble(s.Fields[i])
@@ -43,7 +43,7 @@ func (s Systems) System(i int) (*sparse.CSR, []float64, error) {
 // f is nil (or holds a nil pointer, such as the *Darcy of a failed
 // NewDarcy) or count < 0.
 func Fields(f Family, seed uint64, count int) [][]float64 {
-	if nilFamily(f) {
+	if nilcheck.IsNil(f) {
 		// Checked here: in the workers a nil dereference would kill the
 		// process, past any recover of the caller.
 		panic("pde: Fields: nil family")
@@ -65,15 +65,4 @@ func Fields(f Family, seed uint64, count int) [][]float64 {
 	}
 	wg.Wait()
 	return out
-}
-
-// nilFamily reports whether f is nil or an interface holding a nil
-// pointer: the families' methods dereference their receiver, which in
-// Fields' workers would be a runtime error that kills the process.
-func nilFamily(f Family) bool {
-	if f == nil {
-		return true
-	}
-	v := reflect.ValueOf(f)
-	return v.Kind() == reflect.Pointer && v.IsNil()
 }

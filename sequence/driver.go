@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"slices"
 	"time"
 
+	"github.com/subspace-lab/subspace/internal/nilcheck"
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/linop"
@@ -158,10 +158,10 @@ type Stat struct {
 // Projection is negative. It panics if src or s is nil (or holds a nil
 // pointer) or order holds an index outside [0, src.Len()).
 func Run(ctx context.Context, src Source, order []int, s Solver, o *Options) ([]Stat, error) {
-	if isNil(src) {
+	if nilcheck.IsNil(src) {
 		panic("sequence: Run: nil Source")
 	}
-	if isNil(s) {
+	if nilcheck.IsNil(s) {
 		panic("sequence: Run: nil Solver")
 	}
 	stats, err := RunLanes(ctx, src, order, []Lane{{Solver: s, Options: o}})
@@ -187,7 +187,7 @@ type Lane struct {
 // lane), and panics if src or a lane's Solver is nil or order holds an
 // index outside [0, src.Len()).
 func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]Stat, error) {
-	if isNil(src) {
+	if nilcheck.IsNil(src) {
 		panic("sequence: RunLanes: nil Source")
 	}
 	if ctx == nil {
@@ -201,7 +201,7 @@ func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]S
 	}
 	states := make([]*lane, len(lanes))
 	for k, l := range lanes {
-		if isNil(l.Solver) {
+		if nilcheck.IsNil(l.Solver) {
 			panic(fmt.Sprintf("sequence: RunLanes: lane %d has no Solver", k))
 		}
 		st := &lane{s: l.Solver, stats: make([]Stat, 0, len(order))}
@@ -495,15 +495,4 @@ func checkSystem(i int, A *sparse.CSR, b []float64, states []*lane) error {
 		}
 	}
 	return nil
-}
-
-// isNil reports whether v is nil or an interface holding a nil pointer
-// (a nil *krylov.GCRODR passed as the Solver), which would otherwise
-// fail later with a runtime error, possibly in a prefetching goroutine.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	r := reflect.ValueOf(v)
-	return r.Kind() == reflect.Pointer && r.IsNil()
 }
