@@ -434,6 +434,9 @@ func (r *npzReader) compressed(rows, cols int, csc bool) (*CSR, error) {
 // range: the reader refuses Inf in a file, and ReadMM refuses such sums.
 func (r *npzReader) summed(b *COO) (*CSR, error) {
 	a := b.ToCSR()
+	if a.NNZ() == b.Len() {
+		return a, nil // nothing was summed: every value was checked as read
+	}
 	for i := 0; i < a.rows; i++ {
 		for k := a.indptr[i]; k < a.indptr[i+1]; k++ {
 			if v := a.val[k]; math.IsNaN(v) || math.IsInf(v, 0) {
