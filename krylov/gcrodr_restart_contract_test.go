@@ -14,9 +14,8 @@ import (
 // can leave far from ‖r‖ for the r the recurrence formed (29 times below
 // it on a row-scaled system with Jacobi, x₀ ≠ 0): the Arnoldi basis was
 // then not orthogonal (‖VᵀV − I‖ = 850) and the next update left C with
-// columns of norm 1e-9. The test watches ‖v₁‖ at every iteration; C's
-// orthonormality itself is not asserted on these badly scaled,
-// mostly non-converging systems (see GCRODR's known limitations).
+// columns of norm 1e-9. The test watches ‖v₁‖ at every iteration
+// (TestGCRODRUpdateKeepsCOrthonormalBadlyScaled checks C on such systems).
 func TestGCRODRCycleStartsFromUnitVectorContract(t *testing.T) {
 	ctx := context.Background()
 	type tc struct {
