@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/subspace-lab/subspace/internal/nilcheck"
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/linop"
 )
@@ -38,7 +39,7 @@ func checkSystem(method string, A linop.Operator, b, x []float64) int {
 // checkOperator panics with a "krylov:" message if A is nil: every solver
 // calls it (through rescaled, checkSystem or lsSolve) before A.Dims.
 func checkOperator(method string, A linop.Operator) {
-	if A == nil {
+	if nilcheck.IsNil(A) {
 		panic("krylov: " + method + ": nil operator")
 	}
 }
@@ -47,6 +48,9 @@ func checkOperator(method string, A linop.Operator) {
 func checkPrecond(method string, M linop.Operator, n int) {
 	if M == nil {
 		return
+	}
+	if nilcheck.IsNil(M) {
+		panic(fmt.Sprintf("krylov: %s: preconditioner is a nil %T (leave Options.Precond nil for none)", method, M))
 	}
 	if r, c := M.Dims(); r != n || c != n {
 		panic(fmt.Sprintf("krylov: %s: preconditioner is %d×%d, want %d×%d", method, r, c, n, n))

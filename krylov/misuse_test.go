@@ -8,11 +8,13 @@ import (
 	"github.com/subspace-lab/subspace/internal/misuse"
 	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/precond"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
 // TestMisusePanics: programmer errors panic with a "krylov:" message
-// naming the method, never with a runtime error, and a documented panic
+// naming the method, never with a runtime error (an operator or
+// preconditioner interface holding a nil pointer included), and a documented panic
 // (x sharing b's memory) happens on every path.
 func TestMisusePanics(t *testing.T) {
 	ctx := context.Background()
@@ -33,6 +35,13 @@ func TestMisusePanics(t *testing.T) {
 		cases = append(cases,
 			misuse.Case{Name: s.name + " nil operator", Want: "krylov: " + s.name + ": nil operator", F: func() {
 				s.f(ctx, nil, b, make([]float64, 4), nil)
+			}},
+			misuse.Case{Name: s.name + " nil *CSR operator", Want: "krylov: " + s.name + ": nil operator", F: func() {
+				s.f(ctx, (*sparse.CSR)(nil), b, make([]float64, 4), nil)
+			}},
+			misuse.Case{Name: s.name + " nil *Jacobi preconditioner", Want: "krylov: " + s.name + ": preconditioner is a nil *precond.Jacobi (leave Options.Precond nil for none)", F: func() {
+				var M *precond.Jacobi // a constructor's error ignored
+				s.f(ctx, A, b, make([]float64, 4), &krylov.Options{Precond: M})
 			}},
 			misuse.Case{Name: s.name + " x aliases a tiny b", Want: "krylov: " + s.name + ": x and b share memory", F: func() {
 				v := slices.Clone(tiny)

@@ -3,6 +3,8 @@ package linop
 import (
 	"fmt"
 	"slices"
+
+	"github.com/subspace-lab/subspace/internal/nilcheck"
 )
 
 // isT reports whether every operator can apply its transpose.
@@ -18,7 +20,7 @@ func isT(ops ...Operator) bool {
 // Scaled returns α·A. The result is a Transposer when A is. It panics if
 // A is nil.
 func Scaled(alpha float64, A Operator) Operator {
-	if A == nil {
+	if nilcheck.IsNil(A) {
 		panic("linop: Scaled: nil operator")
 	}
 	s := scaled{alpha, A}
@@ -101,7 +103,7 @@ func Product(ops ...Operator) Operator {
 		panic("linop: Product: no operators")
 	}
 	for i, op := range ops {
-		if op == nil {
+		if nilcheck.IsNil(op) {
 			panic(fmt.Sprintf("linop: Product: operator %d is nil", i))
 		}
 	}
@@ -177,8 +179,8 @@ func (p productT) ApplyT(dst, x []float64) {
 // vector, so it is not safe for concurrent use; it is a Transposer when
 // both are. It panics if either is nil or the dimensions differ.
 func Sum(A, B Operator) Operator {
-	if A == nil || B == nil {
-		panic(fmt.Sprintf("linop: Sum: nil operator (A nil: %t, B nil: %t)", A == nil, B == nil))
+	if an, bn := nilcheck.IsNil(A), nilcheck.IsNil(B); an || bn {
+		panic(fmt.Sprintf("linop: Sum: nil operator (A nil: %t, B nil: %t)", an, bn))
 	}
 	ar, ac := A.Dims()
 	br, bc := B.Dims()

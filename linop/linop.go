@@ -25,6 +25,7 @@ import (
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/internal/nilcheck"
 	"github.com/subspace-lab/subspace/internal/vec"
 )
 
@@ -48,7 +49,7 @@ type Transposer interface {
 // CheckApply panics with a "linop:" message if A is nil or unless
 // len(dst) = r and len(x) = c for an r×c operator; adapters call it first.
 func CheckApply(name string, A Operator, dst, x []float64) {
-	if A == nil {
+	if nilcheck.IsNil(A) {
 		panic("linop: " + name + ": nil operator")
 	}
 	r, c := A.Dims()
@@ -66,7 +67,7 @@ func checkDims(name string, r, c int, dst, x []float64) {
 // Square returns the size of A and panics unless it is square (or if it
 // is nil); solvers for square systems call it.
 func Square(pkg string, A Operator) int {
-	if A == nil {
+	if nilcheck.IsNil(A) {
 		panic(pkg + ": nil operator")
 	}
 	r, c := A.Dims()
@@ -77,8 +78,12 @@ func Square(pkg string, A Operator) int {
 }
 
 // Transpose returns Aᵀ as a Transposer (its ApplyT is A's Apply). A must
-// implement Transposer; Transpose panics otherwise.
+// implement Transposer; Transpose panics otherwise, or if A is nil (or
+// holds a nil pointer).
 func Transpose(A Operator) Transposer {
+	if nilcheck.IsNil(A) {
+		panic("linop: Transpose: nil operator")
+	}
 	t, ok := A.(Transposer)
 	if !ok {
 		panic(fmt.Sprintf("linop: Transpose: %T cannot apply its transpose", A))
@@ -115,7 +120,7 @@ func (t transpose) ApplyT(dst, x []float64) {
 // Apply and ApplyT panic if dst and x share memory (BLAS would read x
 // while writing dst).
 func Dense(m mat.Matrix) Transposer {
-	if m == nil {
+	if nilcheck.IsNil(m) {
 		panic("linop: Dense: nil matrix")
 	}
 	return dense{m}

@@ -246,6 +246,15 @@ func TestConstructorPanics(t *testing.T) {
 		{"Sum nil", func() { linop.Sum(nil, linop.Identity(2)) }, "linop: Sum: nil operator (A nil: true, B nil: false)"},
 		{"Scaled nil", func() { linop.Scaled(2, nil) }, "linop: Scaled: nil operator"},
 		{"Shifted nil", func() { linop.Shifted(nil, 1) }, "linop: Shifted: nil operator"},
+		// Interfaces holding a nil pointer (a constructor's error ignored).
+		{"Dense nil *mat.Dense", func() { linop.Dense((*mat.Dense)(nil)) }, "linop: Dense: nil matrix"},
+		{"Product nil *CSR", func() { linop.Product(linop.Identity(2), (*sparse.CSR)(nil)) }, "linop: Product: operator 1 is nil"},
+		{"Sum nil *CSR", func() { linop.Sum(linop.Identity(2), (*sparse.CSR)(nil)) }, "linop: Sum: nil operator (A nil: false, B nil: true)"},
+		{"Scaled nil *CSR", func() { linop.Scaled(2, (*sparse.CSR)(nil)) }, "linop: Scaled: nil operator"},
+		{"Shifted nil *CSR", func() { linop.Shifted((*sparse.CSR)(nil), 1) }, "linop: Shifted: nil operator"},
+		{"Transpose nil", func() { linop.Transpose(nil) }, "linop: Transpose: nil operator"},
+		{"Transpose nil *CSR", func() { linop.Transpose((*sparse.CSR)(nil)) }, "linop: Transpose: nil operator"},
+		{"CheckApply nil *CSR", func() { linop.CheckApply("mine", (*sparse.CSR)(nil), nil, nil) }, "linop: mine: nil operator"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {

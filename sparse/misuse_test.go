@@ -37,6 +37,8 @@ func TestMisusePanics(t *testing.T) {
 		{Name: "WriteMM nil", Want: "sparse: WriteMM: matrix argument 1 is nil", F: func() { sparse.WriteMM(&buf, nil, nil) }},
 		{Name: "WriteMMComplex nil", Want: "sparse: WriteMMComplex: nil matrix", F: func() { sparse.WriteMMComplex(&buf, nil, nil) }},
 		{Name: "WriteMMDense nil", Want: "sparse: WriteMMDense: nil matrix", F: func() { sparse.WriteMMDense(&buf, nil, nil) }},
+		{Name: "FromDense nil *mat.Dense", Want: "sparse: FromDense: nil matrix", F: func() { sparse.FromDense((*mat.Dense)(nil), 0) }},
+		{Name: "WriteMMDense nil *mat.Dense", Want: "sparse: WriteMMDense: nil matrix", F: func() { sparse.WriteMMDense(&buf, (*mat.Dense)(nil), nil) }},
 		{Name: "WriteNPZ nil", Want: "sparse: WriteNPZ: matrix argument 1 is nil", F: func() { sparse.WriteNPZ(&buf, nil, false) }},
 		{Name: "SaveNPZ nil", Want: "sparse: SaveNPZ: matrix argument 1 is nil", F: func() { sparse.SaveNPZ(t.TempDir()+"/a.npz", nil, false) }},
 		{Name: "SaveMM nil", Want: "sparse: SaveMM: matrix argument 1 is nil", F: func() { sparse.SaveMM(t.TempDir()+"/a.mtx", nil, nil) }},

@@ -15,6 +15,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/internal/atomicfile"
+	"github.com/subspace-lab/subspace/internal/nilcheck"
 )
 
 // MMWriteOptions controls the Matrix Market writers. A nil pointer and the
@@ -226,7 +227,7 @@ func WriteMMComplex(w io.Writer, A *ZCSR, o *MMWriteOptions) error {
 // Errors (and the panic on a nil m) as for WriteMM. O(rows·cols) time.
 func WriteMMDense(w io.Writer, m mat.Matrix, o *MMWriteOptions) error {
 	checkNilIO("WriteMMDense", w, "writer")
-	if m == nil {
+	if nilcheck.IsNil(m) {
 		panic("sparse: WriteMMDense: nil matrix")
 	}
 	field, sym, comments := o.resolve(MMReal)

@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/internal/nilcheck"
 	"github.com/subspace-lab/subspace/internal/vec"
 )
 
@@ -58,7 +59,7 @@ func (a *CSR) ToDense() *mat.Dense {
 // dropTol < 0 keeps every entry (a dense pattern). It panics if m is nil
 // or a dimension exceeds MaxDim.
 func FromDense(m mat.Matrix, dropTol float64) *CSR {
-	if m == nil {
+	if nilcheck.IsNil(m) {
 		panic("sparse: FromDense: nil matrix")
 	}
 	r, c := m.Dims()
