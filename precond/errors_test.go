@@ -170,6 +170,10 @@ func TestPanics(t *testing.T) {
 		"Jacobi.ApplyT":    func() { j.ApplyT(full, short) },
 		"IC0.ApplyT":       func() { c.ApplyT(short, full) },
 		"NewIC0(nil, nil)": func() { _, _ = precond.NewIC0(nil, nil) },
+		// nil before the options: a nil A with a bad ω returned ErrOption.
+		"NewSSOR(nil, 3)":           func() { _, _ = precond.NewSSOR(nil, 3) },
+		"New(ssor, nil, bad Omega)": func() { _, _ = precond.New("ssor", nil, &precond.Options{Omega: -1}) },
+		"NewASM(nil, bad Overlap)":  func() { _, _ = precond.NewASM(nil, &precond.ASMOptions{Overlap: -1}) },
 	}
 	for name, f := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -40,6 +40,9 @@ type SSOR struct {
 // zero or missing diagonal entry.
 func NewSSOR(A *sparse.CSR, omega float64) (*SSOR, error) {
 	const method = "SSOR"
+	if A == nil {
+		panic("precond: " + method + ": nil matrix") // before the ω check, as every constructor
+	}
 	if !(omega > 0 && omega < 2) {
 		return nil, fmt.Errorf("%w: SSOR relaxation ω = %v, want 0 < ω < 2", ErrOption, omega)
 	}
@@ -52,7 +55,10 @@ func NewSSOR(A *sparse.CSR, omega float64) (*SSOR, error) {
 	}
 	w := omega * (2 - omega)
 	for i := range f.invDiag {
-		f.invDiag[i] *= w
+		// The conversion rounds the product before the finiteness test:
+		// Go may fuse a product with a later v − v into one FMA (arm64),
+		// which yields the product's rounding error instead of 0.
+		f.invDiag[i] = float64(f.invDiag[i] * w)
 		if v := f.invDiag[i]; v-v != 0 { // subnormal diagonal: 1/d overflows
 			return nil, fmt.Errorf("%w: %s: diagonal entry (%d,%d) = %g has no finite inverse", ErrZeroDiagonal, method, i, i, A.At(i, i))
 		}
