@@ -29,8 +29,9 @@ func newConvertCmd() *cobra.Command {
 		Long: `convert reads a real sparse matrix from IN and writes it to OUT, each file's
 format given by its extension: .npz is SciPy's (scipy.sparse.save_npz /
 load_npz; read: csr, csc, coo, bsr, dia; written: csr), anything else
-Matrix Market. Values are copied exactly (Matrix Market values are
-written in shortest round-trip form) and explicitly stored zeros are kept.
+Matrix Market (OUT may not be named .npy, NumPy's dense format). Values
+are copied exactly (Matrix Market values are written in shortest
+round-trip form) and explicitly stored zeros are kept.
 
 Matrix Market output: --symmetry auto (default) writes symmetric or
 skew-symmetric storage (the lower triangle only) when the matrix has that
@@ -100,6 +101,11 @@ func runConvert(cmd *cobra.Command, in, out string, f *convertFlags) error {
 		return usageErrorf("--field must be real, integer or pattern, got %q", f.field)
 	}
 	toNPZ := isNPZ(out)
+	if strings.HasSuffix(strings.ToLower(out), ".npy") {
+		// Anything but .npz is written as Matrix Market: a .npy name
+		// would get Matrix Market text that np.load cannot read.
+		return usageErrorf("OUT %s: .npy holds a dense NumPy array, not a sparse matrix; name OUT .npz (scipy.sparse.load_npz) or .mtx (Matrix Market)", out)
+	}
 	flags := cmd.Flags()
 	if toNPZ && (flags.Changed("symmetry") || flags.Changed("field")) {
 		return usageErrorf("--symmetry and --field apply to Matrix Market output, not %s", out)

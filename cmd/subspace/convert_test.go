@@ -111,6 +111,10 @@ func TestConvertBadInput(t *testing.T) {
 		{"bad symmetry", []string{"convert", bus, filepath.Join(dir, "a.mtx"), "--symmetry", "hermitian"}, 2, "--symmetry must be"},
 		{"bad field", []string{"convert", bus, filepath.Join(dir, "a.mtx"), "--field", "complex"}, 2, "--field must be"},
 		{"field for npz", []string{"convert", bus, filepath.Join(dir, "a.npz"), "--field", "pattern"}, 2, "apply to Matrix Market output"},
+		// OUT.npy was written as Matrix Market text under a NumPy name
+		// (np.load refused it as pickled data).
+		{"npy out", []string{"convert", bus, filepath.Join(dir, "a.npy")}, 2, ".npy holds a dense NumPy array"},
+		{"npy out upper case", []string{"convert", bus, filepath.Join(dir, "a.NPY")}, 2, "name OUT .npz"},
 		{"compress for mtx", []string{"convert", bus, filepath.Join(dir, "a.mtx"), "--compress=false"}, 2, "--compress applies to .npz output"},
 		{"missing in", []string{"convert", filepath.Join(dir, "none.mtx"), filepath.Join(dir, "b.npz")}, 1, "no such file"},
 		{"bad npz in", []string{"convert", "../../testdata/scipy/bad_nan.npz", filepath.Join(dir, "c.mtx")}, 1, "NaN at row 1, column 3"},
@@ -126,7 +130,7 @@ func TestConvertBadInput(t *testing.T) {
 		})
 	}
 	// A failed write leaves no file behind.
-	for _, name := range []string{"c.mtx", "d.mtx", "e.mtx"} {
+	for _, name := range []string{"c.mtx", "d.mtx", "e.mtx", "a.npy", "a.NPY"} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
 			t.Errorf("%s was left behind by a failed conversion", name)
 		}

@@ -94,9 +94,11 @@ recycled_iterations (mean products with A), recycled_seconds,
 baseline_iterations, baseline_seconds, speedup_time, speedup_iterations,
 recycled_resets (stagnations after which GCRO-DR dropped its recycled space
 and went on cold), ...), the solve order ("order", file indices), and one
-entry per file in "systems". Exit status 3 (after printing) if GCRO-DR
-left any system unconverged; the --compare baseline's unconverged systems
-are reported but do not change the status.`,
+entry per file in "systems" (and recycle_from, recycle_to and
+recycle_to_columns, the r of the n×r space written, when given). Exit
+status 3 (after printing) if GCRO-DR left any system unconverged; the
+--compare baseline's unconverged systems are reported but do not change
+the status.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return usageErrorf("sequence takes one or more matrix files")
@@ -191,6 +193,9 @@ type sequenceReport struct {
 	SortSeconds jsonNum `json:"sort_seconds"`
 	WallSeconds jsonNum `json:"wall_seconds"`
 	Out         string  `json:"out,omitempty"`
+	RecycleFrom string  `json:"recycle_from,omitempty"`
+	RecycleTo   string  `json:"recycle_to,omitempty"`
+	RecycledDim *int    `json:"recycle_to_columns,omitempty"` // r of the n×r space written to RecycleTo
 	// Systems has one entry per file, in file order.
 	Systems []sequenceSystem `json:"systems"`
 }
@@ -396,16 +401,20 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 			return fmt.Errorf("--out: %w", err)
 		}
 	}
+	var recycledDim *int
 	if f.recycleTo != "" {
-		if err := saveRecycled(rec, f.recycleTo, n); err != nil {
+		r, err := saveRecycled(rec, f.recycleTo, n)
+		if err != nil {
 			return err
 		}
+		recycledDim = &r
 	}
 
 	rep := sequenceReport{
 		Count: N, Unknowns: n, RTol: jsonNum(f.rtol), Precond: f.prec, Sort: f.sort, RHS: rhsName,
 		laneReport: lr.report(solverName, baseName), Order: order,
 		ReadSeconds: jsonNum(readSec), SortSeconds: jsonNum(sortSec), Out: f.out,
+		RecycleFrom: f.recycleFrom, RecycleTo: f.recycleTo, RecycledDim: recycledDim,
 		Systems: sequenceSystems(paths, lr.stats),
 	}
 	rep.WallSeconds = jsonNum(time.Since(wall).Seconds())
@@ -482,8 +491,8 @@ func readRecycled(path string, n, k int) (*mat.Dense, error) {
 }
 
 // saveRecycled writes the recycled space for --recycle-to: n×r, r = 0 when
-// every vector was deflated.
-func saveRecycled(rec *krylov.GCRODR, path string, n int) error {
+// every vector was deflated; it returns r.
+func saveRecycled(rec *krylov.GCRODR, path string, n int) (int, error) {
 	U, _ := rec.Recycled()
 	a := npy.Array{Shape: []int{n, 0}}
 	if U != nil {
@@ -491,9 +500,9 @@ func saveRecycled(rec *krylov.GCRODR, path string, n int) error {
 		a = npy.Array{Shape: []int{n, r}, Data: U.RawMatrix().Data}
 	}
 	if err := npy.WriteArray(path, a); err != nil {
-		return fmt.Errorf("--recycle-to: %w", err)
+		return 0, fmt.Errorf("--recycle-to: %w", err)
 	}
-	return nil
+	return a.Shape[1], nil
 }
 
 // sequenceRHS returns the right-hand side of system i for the --rhs flag:
@@ -557,5 +566,8 @@ func printSequence(w io.Writer, r sequenceReport, lr laneResult) {
 	}
 	if r.Out != "" {
 		fmt.Fprintf(w, "wrote %s: %d×%d solutions in file order\n", r.Out, r.Count, r.Unknowns)
+	}
+	if r.RecycledDim != nil {
+		fmt.Fprintf(w, "wrote %s: recycled space %d×%d (for --recycle-from)\n", r.RecycleTo, r.Unknowns, *r.RecycledDim)
 	}
 }

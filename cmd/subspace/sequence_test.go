@@ -513,6 +513,54 @@ func TestSequenceRecycledSpaceAcrossRuns(t *testing.T) {
 	}
 }
 
+// TestSequenceReportsRecycledFiles: --recycle-to and --recycle-from are
+// reported like --out (the text named only --out, the JSON held neither),
+// with the r of the n×r space written, which the run's output did not say.
+func TestSequenceReportsRecycledFiles(t *testing.T) {
+	dir := t.TempDir()
+	paths, _ := seqWriteDarcy(t, dir, 8, 3)
+	U := filepath.Join(dir, "U.npy")
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		stdout []string
+	}{
+		{"text to", []string{"--recycle-to", U}, []string{"wrote " + U + ": recycled space 64×"}},
+		{"json to", []string{"--recycle-to", U, "--force", "--json"}, []string{`"recycle_to":"` + U + `"`, `"recycle_to_columns":`}},
+		{"json from and to", []string{"--recycle-from", U, "--recycle-to", U, "--force", "--json"}, []string{`"recycle_from":"` + U + `"`, `"recycle_to":"` + U + `"`}},
+		{"json neither", []string{"--json"}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append(append([]string{"sequence"}, paths...), append([]string{"--k", "5", "--m", "10", "--progress=false"}, tc.args...)...)
+			code, stdout, stderr := dgRun(t, args...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for _, w := range tc.stdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout %q does not contain %q", stdout, w)
+				}
+			}
+			if tc.stdout == nil && strings.Contains(stdout, "recycle_") {
+				t.Errorf("stdout %q reports recycled-space files that were not given", stdout)
+			}
+			if !strings.Contains(tc.name, "json") {
+				return
+			}
+			rep := dgReport(t, stdout)
+			if r, ok := rep["recycle_to_columns"].(float64); ok {
+				a, err := npy.ReadArray(U)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(a.Shape) != 2 || float64(a.Shape[1]) != r {
+					t.Errorf("recycle_to_columns %v, file shape %v", r, a.Shape)
+				}
+			}
+		})
+	}
+}
+
 // TestSequenceEmptyMatrices: 0×0 systems are solved trivially, and the
 // speedups, 0/0, print as "-" rather than NaN.
 func TestSequenceEmptyMatrices(t *testing.T) {

@@ -100,13 +100,14 @@ the keys method, precond, matrix, rhs, rows, cols, nnz, rtol, atol,
 iterations, matvecs, converged, reason, relative_residual (true
 ‖b − A x‖/‖b‖ of the returned x), residual, seconds (solve only) and
 setup_seconds (reading and preconditioner), plus error when the solver
-failed, x0 when --x0 was given, history when --history was given (the
-file), restart, side and orthog for GMRES, FGMRES and GCRO-DR (and recycle
-for GCRO-DR), shadow for IDR(s), and, for LSQR/LSMR, matvecs_t (products
-with Aᵀ), damp, normal_residual (‖Aᵀr − λ²(x − x0)‖, the gradient of the
-objective), norm_a, cond_a and stop. Exit status: 0 converged, 3 not
-converged (after printing), 2 bad arguments, 1 bad data or solver failure
-(breakdown, indefinite matrix; the result is printed first).`,
+failed, x0 when --x0 was given, out and history when --out and --history
+were given (the files), restart, side and orthog for GMRES, FGMRES and
+GCRO-DR (and recycle for GCRO-DR), shadow for IDR(s), and, for LSQR/LSMR,
+matvecs_t (products with Aᵀ), damp, normal_residual (‖Aᵀr − λ²(x − x0)‖,
+the gradient of the objective), norm_a, cond_a and stop. Exit status: 0
+converged, 3 not converged (after printing), 2 bad arguments, 1 bad data
+or solver failure (breakdown, indefinite matrix; the result is printed
+first).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("solve takes one matrix file argument, got %d", len(args))
@@ -232,7 +233,12 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		if !cmd.Flags().Changed("restart") {
 			f.restart = krylov.DefaultGCRODRM
 		}
-		if !cmd.Flags().Changed("recycle") && f.restart >= 2 {
+		if f.restart < 2 {
+			// m holds k ≥ 1 recycled vectors and at least one new one;
+			// the --recycle message below would name a flag never set.
+			return usageErrorf("--restart %d: gcrodr needs m >= 2 (k >= 1 recycled vectors and at least one new Krylov vector per cycle)", f.restart)
+		}
+		if !cmd.Flags().Changed("recycle") {
 			// A default k is capped at m−1 for a small --restart (as
 			// datagen's --k): --restart 10 alone is not an error about a
 			// --recycle the user never set.

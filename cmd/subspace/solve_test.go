@@ -296,6 +296,9 @@ func TestSolveBadInput(t *testing.T) {
 		{"recycle = m", []string{"solve", bus, "--method", "gcrodr", "--recycle", "40"}, 2, nil, []string{"--recycle 40 must be in [1, m) with m = --restart 40"}},
 		{"recycle above restart", []string{"solve", bus, "--method", "gcrodr", "--restart", "10", "--recycle", "12"}, 2, nil, []string{"--recycle 12 must be in [1, m) with m = --restart 10"}},
 		{"recycle 0", []string{"solve", bus, "--method", "gcrodr", "--recycle", "0"}, 2, nil, []string{"--recycle 0 must be in [1, m)"}},
+		// --restart 1 alone was refused as "--recycle 20 must be in [1, m)",
+		// naming a flag the user never set.
+		{"gcrodr restart 1", []string{"solve", bus, "--method", "gcrodr", "--restart", "1"}, 2, nil, []string{"--restart 1: gcrodr needs m >= 2"}},
 		{"left side gcrodr", []string{"solve", bus, "--method", "gcrodr", "--side", "left"}, 2, nil, []string{"--side left applies to gmres only"}},
 		{"blocks with ilu0", []string{"solve", bus, "--precond", "ilu0", "--blocks", "2"}, 2, nil, []string{"--blocks applies to --precond asm or bjacobi, not ilu0"}},
 		{"overlap with bjacobi", []string{"solve", bus, "--precond", "bjacobi", "--overlap", "1"}, 2, nil, []string{"--overlap applies to --precond asm only"}},
