@@ -71,7 +71,7 @@ type datagenConfig struct {
 	progress       bool
 	scheme         string // darcy and helmholtz: flux or skr-code
 	grf            string // darcy and helmholtz: neumann or periodic
-	asm            asmFlags
+	pc             precondFlags
 	orthogName     string        // --orthog as given
 	orthog         krylov.Orthog // parsed by validate
 }
@@ -215,7 +215,7 @@ json.loads(bytes(d["meta"]))).`,
 	f.IntVar(&cfg.warmup, "warmup", 0, "with --shard: solve this many systems before the slice first to warm the recycled space")
 	f.BoolVar(&cfg.warmStart, "warm-start", false, "start each recycled solve from the previous system's solution instead of zero")
 	f.BoolVar(&cfg.progress, "progress", true, "draw a progress bar on stderr")
-	cfg.asm.register(f)
+	cfg.pc.register(f)
 	f.StringVar(&cfg.orthogName, "orthog", "auto", "Gram–Schmidt in both solvers: auto (reorthogonalise when needed), once or twice")
 	f.StringVar(&cfg.scheme, "scheme", "flux", "darcy and helmholtz stencil: flux (conservative, symmetric) or skr-code (the nonsymmetric matrices of the SKR authors' code, to re-run the paper)")
 	f.StringVar(&cfg.grf, "grf", "neumann", "darcy and helmholtz log-coefficient sampler: neumann (FNO's Darcy GRF) or periodic (FNO's GaussianRF, as the SKR code)")
@@ -300,7 +300,7 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 	if c.warmup > 0 && shard == "" {
 		return usageErrorf("--warmup applies with --shard only (it warms the recycled space before a shard's slice)")
 	}
-	if err := c.asm.validate(cmd.Flags(), c.precond); err != nil {
+	if err := c.pc.validate(cmd.Flags(), c.precond); err != nil {
 		return err
 	}
 	if _, err := pde.ParseGRF(c.grf); err != nil {
@@ -447,6 +447,8 @@ type datagenReport struct {
 	Seed          uint64  `json:"seed"`
 	RTol          float64 `json:"rtol"`
 	Precond       string  `json:"precond"`
+	Omega         float64 `json:"omega,omitempty"` // ssor: --omega (absent: 1)
+	Shift         float64 `json:"shift,omitempty"` // ic0: --shift (absent: none)
 	Sort          string  `json:"sort"`
 	laneReport            // solver, baseline, the two lanes' means, speedups
 	FieldSeconds  jsonNum `json:"field_seconds"`
@@ -510,14 +512,14 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		return err
 	}
 	n := fam.Unknowns()
-	if (c.precond == "asm" || c.precond == "bjacobi") && c.asm.blocks == 0 {
+	if (c.precond == "asm" || c.precond == "bjacobi") && c.pc.blocks == 0 {
 		// One block per processor, resolved here so that the dataset
 		// records the subdomains it was solved with: shards run on
 		// machines with different core counts used different
 		// preconditioners, and merge refuses to join them.
-		c.asm.blocks = min(par.Procs(), max(n, 1))
+		c.pc.blocks = min(par.Procs(), max(n, 1))
 	}
-	popt := c.asm.options(precond.Options{}) // every lane builds the same preconditioner
+	popt := c.pc.options() // every lane builds the same preconditioner
 	t0 := time.Now()
 	fields := pde.Fields(fam, c.seed, c.count)
 	fieldSec := time.Since(t0).Seconds()
@@ -577,7 +579,13 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		d.meta.Orthog = c.orthog.String() // absent for auto, as in files written before --orthog
 	}
 	if c.precond == "asm" || c.precond == "bjacobi" {
-		d.meta.Blocks, d.meta.Overlap = c.asm.blocks, c.asm.overlap
+		d.meta.Blocks, d.meta.Overlap = c.pc.blocks, c.pc.overlap
+	}
+	if c.precond == "ssor" && c.pc.omega != 1 {
+		d.meta.Omega = c.pc.omega // 0 (absent): the default 1, as in files written before --omega
+	}
+	if c.precond == "ic0" {
+		d.meta.Shift = c.pc.shift
 	}
 	r := len(rows)
 	fl := prod(d.meta.FieldShape)
@@ -619,7 +627,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		laneReport:   lr.report(solverName, d.meta.Baseline),
 		FieldSeconds: jsonNum(fieldSec), SortSeconds: jsonNum(sortSec), WarmupSystems: warmN, WarmupSeconds: jsonNum(warmSec),
 		WarmupKSP: warmSum.TotalIterations, WarmupMatVecs: warmSum.TotalMVs, Out: c.out,
-		Scheme: d.meta.Scheme, GRF: d.meta.GRF,
+		Scheme: d.meta.Scheme, GRF: d.meta.GRF, Omega: d.meta.Omega, Shift: d.meta.Shift,
 	}
 	if c.out != "" {
 		if err := d.write(c.out); err != nil {
@@ -693,7 +701,7 @@ func printDatagen(w io.Writer, r datagenReport, d *dataset, lr laneResult) {
 		variant = fmt.Sprintf(" (scheme %s, grf %s)", r.Scheme, r.GRF)
 	}
 	fmt.Fprintf(w, "%s%s  grid %d (%d unknowns)  %d systems  seed %d  rtol %g  precond %s  sort %s%s\n",
-		r.Family, variant, r.Grid, r.Unknowns, r.Count, r.Seed, r.RTol, r.Precond, r.Sort, shard)
+		r.Family, variant, r.Grid, r.Unknowns, r.Count, r.Seed, r.RTol, (&precondFlags{omega: r.Omega, shift: r.Shift}).label(r.Precond), r.Sort, shard)
 	fmt.Fprintf(w, "fields %.3g s, sort %.3g s, assembly %.3g s/system (not in the times below)\n",
 		float64(r.FieldSeconds), float64(r.SortSeconds), float64(r.AssembleSeconds))
 	if r.WarmupSystems > 0 {

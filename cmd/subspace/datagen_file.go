@@ -44,6 +44,8 @@ type datagenMeta struct {
 	GRF           string  `json:"grf,omitempty"`     // darcy, helmholtz: neumann or periodic
 	Blocks        int     `json:"blocks,omitempty"`  // asm, bjacobi: the subdomains used (--blocks, or one per processor; 0 in files of earlier versions)
 	Overlap       int     `json:"overlap,omitempty"` // asm: --overlap (0: 1)
+	Omega         float64 `json:"omega,omitempty"`   // ssor: --omega (0: the default 1)
+	Shift         float64 `json:"shift,omitempty"`   // ic0: --shift (0: none)
 	Orthog        string  `json:"orthog,omitempty"`  // --orthog once or twice ("" for auto)
 }
 
@@ -61,6 +63,7 @@ func (m datagenMeta) sameRun(o datagenMeta) string {
 		{"maxiter", m.MaxIter, o.MaxIter}, {"warm_start", m.WarmStart, o.WarmStart},
 		{"shard count", m.ShardCount, o.ShardCount}, {"baseline", m.Baseline, o.Baseline},
 		{"scheme", m.Scheme, o.Scheme}, {"grf", m.GRF, o.GRF}, {"blocks", m.Blocks, o.Blocks}, {"overlap", m.Overlap, o.Overlap},
+		{"omega", m.Omega, o.Omega}, {"shift", m.Shift, o.Shift},
 		{"orthog", m.orthog(), o.orthog()},
 		// Implied by family and grid in files datagen writes, but merge
 		// copies rows by them: a corrupted or edited file must be an

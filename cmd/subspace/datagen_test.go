@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -412,6 +413,11 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"parent is a file", []string{"datagen", "darcy", "--out", filepath.Join(exists, "d.npz")}, 2, exists + " is not a directory"},
 		{"unknown flag", []string{"datagen", "darcy", "--colour", "--out", out}, 2, "unknown flag"},
 		{"blocks with ssor", []string{"datagen", "darcy", "--precond", "ssor", "--blocks", "2", "--out", out}, 2, "--blocks applies to --precond asm or bjacobi"},
+		{"omega with jacobi", []string{"datagen", "darcy", "--precond", "jacobi", "--omega", "1.5", "--out", out}, 2, "--omega applies to --precond ssor only, not jacobi"},
+		{"omega 2", []string{"datagen", "darcy", "--precond", "ssor", "--omega", "2", "--out", out}, 2, "--omega must be in (0, 2), got 2"},
+		{"omega NaN", []string{"datagen", "darcy", "--precond", "ssor", "--omega", "NaN", "--out", out}, 2, "--omega must be in (0, 2), got NaN"},
+		{"negative shift", []string{"datagen", "darcy", "--precond", "ic0", "--shift", "-1", "--out", out}, 2, "--shift must be finite and >= 0, got -1"},
+		{"shift with ilu0", []string{"datagen", "darcy", "--precond", "ilu0", "--shift", "0.1", "--out", out}, 2, "--shift applies to --precond ic0 only, not ilu0"},
 		{"negative overlap", []string{"datagen", "darcy", "--precond", "asm", "--overlap", "-1", "--out", out}, 2, "--overlap -1"},
 		{"unknown scheme", []string{"datagen", "darcy", "--scheme", "fem", "--out", out}, 2, `--scheme "fem": want flux or skr-code`},
 		{"unknown orthog", []string{"datagen", "darcy", "--orthog", "mgs", "--out", out}, 2, `--orthog "mgs": want auto, once or twice`},
@@ -717,6 +723,57 @@ func dropFirstRow(d *dataset) {
 	d.coeff, d.solution = d.coeff[fl:], d.solution[sl:]
 	d.iterations, d.matvecs = d.iterations[1:], d.matvecs[1:]
 	d.seconds, d.setup, d.assemble, d.relres = d.seconds[1:], d.setup[1:], d.assemble[1:], d.relres[1:]
+}
+
+// TestDatagenPrecondParameters: --omega and --shift (which datagen lacked,
+// while its IC(0) breakdown message told users to try --shift) reach the
+// preconditioner of both lanes, are recorded in the file, the report and
+// the header, and merge refuses shards built with different values.
+func TestDatagenPrecondParameters(t *testing.T) {
+	dir := t.TempDir()
+	run := func(name string, args ...string) (*dataset, string) {
+		t.Helper()
+		out := filepath.Join(dir, name)
+		base := []string{"datagen", "darcy", "--grid", "10", "--count", "4", "--rtol", "1e-8", "--progress=false", "--out", out}
+		code, stdout, stderr := dgRun(t, append(base, args...)...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		d, err := readDataset(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k := range d.relres {
+			if d.relres[k] > 1e-8 || d.hasBase && d.baseRelres[k] > 1e-8 {
+				t.Errorf("%v row %d: relres %g (baseline %v)", args, k, d.relres[k], d.baseRelres)
+			}
+		}
+		return d, stdout
+	}
+	d1, _ := run("w1.npz", "--precond", "ssor")
+	d15, text := run("w15.npz", "--precond", "ssor", "--omega", "1.5")
+	if d1.meta.Omega != 0 || d15.meta.Omega != 1.5 {
+		t.Errorf("meta omega %v and %v, want absent (1) and 1.5", d1.meta.Omega, d15.meta.Omega)
+	}
+	if !strings.Contains(text, "precond ssor (ω 1.5)") {
+		t.Errorf("header does not name ω: %q", text)
+	}
+	if slices.Equal(d1.baseIterations, d15.baseIterations) {
+		t.Errorf("GMRES iterations %v identical with ω = 1 and 1.5: --omega did not reach the preconditioner", d1.baseIterations)
+	}
+	ds, js := run("s.npz", "--precond", "ic0", "--shift", "0.05", "--compare=false", "--json")
+	if ds.meta.Shift != 0.05 {
+		t.Errorf("meta shift %v, want 0.05", ds.meta.Shift)
+	}
+	if rep := dgReport(t, js); rep["shift"] != 0.05 {
+		t.Errorf("report shift %v, want 0.05", rep["shift"])
+	}
+	run("a0.npz", "--precond", "ssor", "--omega", "1.5", "--shard", "0/2")
+	run("a1.npz", "--precond", "ssor", "--omega", "1.2", "--shard", "1/2")
+	code, _, stderr := dgRun(t, "datagen", "merge", "--out", filepath.Join(dir, "m.npz"), filepath.Join(dir, "a0.npz"), filepath.Join(dir, "a1.npz"))
+	if code != 1 || !strings.Contains(stderr, "omega 1.5 vs 1.2") {
+		t.Errorf("merge of shards with different ω: exit %d, %q", code, stderr)
+	}
 }
 
 // TestDatagenASM: --precond asm with --blocks and --overlap solves every

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"slices"
 	"strings"
 	"time"
@@ -26,11 +25,11 @@ import (
 type sequenceFlags struct {
 	rhs, prec, sort, out          string
 	recycleFrom, recycleTo        string
-	rtol, omega, shift            float64
+	rtol                          float64
 	maxIter, m, k, every, project int
 	compare, warmStart, keep      bool
 	json, progress, force         bool
-	asm                           asmFlags
+	pc                            precondFlags
 	orthogName                    string
 	orthog                        krylov.Orthog // parsed by validate
 }
@@ -112,9 +111,7 @@ the status.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.rhs, "rhs", "", "right-hand sides: FILE.npy (n or N×n), or ones (default: b_i = A_i·1)")
 	fl.StringVar(&f.prec, "precond", "none", "preconditioner: "+strings.Join(precond.Kinds(), ", "))
-	fl.Float64Var(&f.omega, "omega", 0, "SSOR relaxation parameter in (0, 2) (0: 1)")
-	fl.Float64Var(&f.shift, "shift", 0, "IC(0) relative diagonal shift (0: none)")
-	f.asm.register(fl)
+	f.pc.register(fl)
 	fl.StringVar(&f.sort, "sort", "none", "order: none (as given), greedy (nearest neighbour by the matrices' Frobenius distance) or grouped (principal-component bins, each greedy: for long sequences)")
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance: stop when ‖b − A x‖ ≤ rtol·‖b‖")
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit per system (0: 10·n)")
@@ -160,14 +157,6 @@ func (f *sequenceFlags) validate(cmd *cobra.Command) error {
 		return usageErrorf("--update-every must be >= 1, got %d", f.every)
 	case f.project < 0:
 		return usageErrorf("--project must be >= 0, got %d", f.project)
-	case f.omega != 0 && !(f.omega > 0 && f.omega < 2):
-		return usageErrorf("--omega must be in (0, 2), got %v", f.omega)
-	case f.omega != 0 && f.prec != "ssor":
-		return usageErrorf("--omega applies to --precond ssor only, not %s", f.prec)
-	case !(f.shift >= 0) || math.IsInf(f.shift, 0):
-		return usageErrorf("--shift must be finite and >= 0, got %v", f.shift)
-	case f.shift != 0 && f.prec != "ic0":
-		return usageErrorf("--shift applies to --precond ic0 only, not %s", f.prec)
 	case f.k == 0 && (f.recycleFrom != "" || f.recycleTo != ""):
 		return usageErrorf("--recycle-from and --recycle-to need a recycled space (--k > 0)")
 	}
@@ -176,7 +165,7 @@ func (f *sequenceFlags) validate(cmd *cobra.Command) error {
 		return usageErrorf("--orthog must be auto, once or twice, got %q", f.orthogName)
 	}
 	f.orthog = o
-	return f.asm.validate(cmd.Flags(), f.prec)
+	return f.pc.validate(cmd.Flags(), f.prec)
 }
 
 // sequenceReport is the --json output of "sequence".
@@ -382,7 +371,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		label: "sequence", rec: rec, compare: f.compare, baseM: f.m,
 		opt: sequence.Options{
 			Krylov:  krylov.Options{RTol: f.rtol, MaxIter: f.maxIter, Orthog: f.orthog},
-			Precond: f.prec, PrecondOptions: f.asm.options(precond.Options{Omega: f.omega, Shift: f.shift}),
+			Precond: f.prec, PrecondOptions: f.pc.options(),
 			ReuseIdentical: true, WarmStart: f.warmStart, Projection: f.project, Prefetch: 1,
 		},
 		solution: func(i int, x []float64) error {

@@ -29,10 +29,10 @@ type solveFlags struct {
 	rhs, x0, out, method, prec, side string
 	orthog                           string
 	history                          string
-	rtol, atol, damp, omega, shift   float64
+	rtol, atol, damp                 float64
 	maxIter, restart, shadow, recycl int
 	json, progress, monitor, force   bool
-	asm                              asmFlags
+	pc                               precondFlags
 }
 
 // newSolveCmd returns the "solve" verb: one linear system or least-squares
@@ -128,9 +128,7 @@ first).`,
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance")
 	fl.Float64Var(&f.atol, "atol", 0, "absolute tolerance on ‖b − A x‖ (square methods)")
 	fl.Float64Var(&f.damp, "damp", 0, "LSQR/LSMR regularisation λ")
-	fl.Float64Var(&f.omega, "omega", 0, "SSOR relaxation parameter in (0, 2) (0: 1)")
-	fl.Float64Var(&f.shift, "shift", 0, "IC(0) relative diagonal shift: factor A + shift·diag(A) (0: none)")
-	f.asm.register(fl)
+	f.pc.register(fl)
 	fl.IntVar(&f.maxIter, "maxiter", 0, "iteration limit (0: 10·n; LSQR/LSMR 10·min(rows, cols))")
 	fl.IntVar(&f.restart, "restart", krylov.DefaultRestart, fmt.Sprintf("GMRES/FGMRES restart length; GCRO-DR's cycle length m (default %d there)", krylov.DefaultGCRODRM))
 	fl.IntVar(&f.recycl, "recycle", krylov.DefaultGCRODRK, "GCRO-DR: number k of recycled vectors kept across restarts, 1 ≤ k < m (capped at m − 1 when not given)")
@@ -214,20 +212,12 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		return usageErrorf("--atol is not used by %s: --rtol sets its relative tolerances atol and btol", method)
 	case leastSquares && prec != "none":
 		return usageErrorf("%s takes no preconditioner (got --precond %s)", method, prec)
-	case f.omega != 0 && (!(f.omega > 0 && f.omega < 2)):
-		return usageErrorf("--omega must be in (0, 2), got %v", f.omega)
-	case cmd.Flags().Changed("omega") && prec != "ssor":
-		return usageErrorf("--omega applies to --precond ssor only, not %s", prec)
 	case cmd.Flags().Changed("restart") && method != "gmres" && method != "fgmres" && method != "gcrodr":
 		return usageErrorf("--restart applies to --method gmres, fgmres and gcrodr only, not %s", method)
 	case cmd.Flags().Changed("orthog") && method != "gmres" && method != "fgmres" && method != "gcrodr":
 		return usageErrorf("--orthog applies to --method gmres, fgmres and gcrodr only, not %s", method)
 	case cmd.Flags().Changed("recycle") && method != "gcrodr":
 		return usageErrorf("--recycle applies to --method gcrodr only, not %s", method)
-	case !(f.shift >= 0) || math.IsInf(f.shift, 0):
-		return usageErrorf("--shift must be finite and >= 0, got %v", f.shift)
-	case f.shift != 0 && prec != "ic0":
-		return usageErrorf("--shift applies to --precond ic0 only, not %s", prec)
 	}
 	if method == "gcrodr" {
 		if !cmd.Flags().Changed("restart") {
@@ -248,7 +238,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 			return usageErrorf("--recycle %d must be in [1, m) with m = --restart %d", f.recycl, f.restart)
 		}
 	}
-	if err := f.asm.validate(cmd.Flags(), prec); err != nil {
+	if err := f.pc.validate(cmd.Flags(), prec); err != nil {
 		return err
 	}
 	// A missing directory or an existing file is found now, not after a
@@ -316,7 +306,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	}
 	var M linop.Operator
 	if prec != "none" {
-		M, err = precond.New(prec, A, f.asm.options(precond.Options{Omega: f.omega, Shift: f.shift}))
+		M, err = precond.New(prec, A, f.pc.options())
 		if err != nil {
 			return cliPrecondError(prec, fmt.Errorf("--precond %s: %w", prec, err))
 		}

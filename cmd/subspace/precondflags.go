@@ -1,0 +1,67 @@
+package main
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/spf13/pflag"
+
+	"github.com/subspace-lab/subspace/precond"
+)
+
+// precondFlags are the preconditioners' parameters, shared by solve,
+// sequence and datagen: --omega (SSOR), --shift (IC(0)), --blocks and
+// --overlap (the subdomains of asm and bjacobi). Each is refused with a
+// preconditioner that does not take it.
+type precondFlags struct {
+	omega, shift    float64
+	blocks, overlap int
+}
+
+func (p *precondFlags) register(fs *pflag.FlagSet) {
+	fs.Float64Var(&p.omega, "omega", 0, "ssor: relaxation parameter in (0, 2) (0: 1)")
+	fs.Float64Var(&p.shift, "shift", 0, "ic0: relative diagonal shift, factor A + shift·diag(A) (0: none; the remedy when IC(0) breaks down)")
+	fs.IntVar(&p.blocks, "blocks", 0, "asm/bjacobi: number of subdomains (contiguous row blocks; 0: one per processor)")
+	fs.IntVar(&p.overlap, "overlap", 0, "asm: levels of neighbours added to each subdomain (0: 1, PETSc's default)")
+}
+
+// validate checks the flags against the preconditioner name.
+func (p *precondFlags) validate(fs *pflag.FlagSet, prec string) error {
+	isASM := prec == "asm" || prec == "bjacobi"
+	switch {
+	case p.omega != 0 && !(p.omega > 0 && p.omega < 2):
+		return usageErrorf("--omega must be in (0, 2), got %v", p.omega)
+	case fs.Changed("omega") && prec != "ssor":
+		return usageErrorf("--omega applies to --precond ssor only, not %s", prec)
+	case !(p.shift >= 0) || math.IsInf(p.shift, 0):
+		return usageErrorf("--shift must be finite and >= 0, got %v", p.shift)
+	case fs.Changed("shift") && prec != "ic0":
+		return usageErrorf("--shift applies to --precond ic0 only, not %s", prec)
+	case fs.Changed("blocks") && !isASM:
+		return usageErrorf("--blocks applies to --precond asm or bjacobi, not %s", prec)
+	case fs.Changed("overlap") && prec != "asm":
+		return usageErrorf("--overlap applies to --precond asm only (bjacobi has no overlap), not %s", prec)
+	case p.blocks < 0:
+		return usageErrorf("--blocks %d: must be ≥ 1 (or 0: one per processor)", p.blocks)
+	case p.overlap < 0:
+		return usageErrorf("--overlap %d: must be ≥ 1, or 0 for the default 1 (bjacobi is asm without overlap)", p.overlap)
+	}
+	return nil
+}
+
+// options returns the precond.Options the flags set.
+func (p *precondFlags) options() *precond.Options {
+	return &precond.Options{Omega: p.omega, Shift: p.shift, Blocks: p.blocks, Overlap: p.overlap}
+}
+
+// label returns prec with the parameters that differ from their defaults,
+// for the text reports: "ssor (ω 1.5)", "ic0 (shift 0.01)".
+func (p *precondFlags) label(prec string) string {
+	switch {
+	case prec == "ssor" && p.omega != 0 && p.omega != 1:
+		return fmt.Sprintf("%s (ω %g)", prec, p.omega)
+	case prec == "ic0" && p.shift != 0:
+		return fmt.Sprintf("%s (shift %g)", prec, p.shift)
+	}
+	return prec
+}
