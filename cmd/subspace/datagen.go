@@ -562,7 +562,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		t0 = time.Now()
 		ws, err := sequence.Run(ctx, src, order[wlo:lo], rec, &sequence.Options{Krylov: kopt, Precond: c.precond, PrecondOptions: popt, ReuseIdentical: true, WarmStart: c.warmStart, Projection: c.project})
 		if err != nil {
-			return err
+			return cliPrecondError(c.precond, fmt.Errorf("warm-up: %w", datagenRunError(err)))
 		}
 		warmSec = time.Since(t0).Seconds()
 		warmSum = sequence.Summarize(ws)
@@ -616,7 +616,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	}
 	lr, err := runLanes(ctx, src, slice, cfg)
 	if err != nil {
-		return cliPrecondError(c.precond, err)
+		return cliPrecondError(c.precond, datagenRunError(err))
 	}
 	stats := lr.stats
 	fillStats(d, stats, rowOf)
@@ -723,4 +723,14 @@ func shapeString(s []int) string {
 		parts[i] = fmt.Sprint(v)
 	}
 	return strings.Join(parts, "×")
+}
+
+// datagenRunError drops the "sequence: " prefix of an error from the
+// sequence driver: datagen's user never named that package, and its
+// "system i" is datagen's system index already.
+func datagenRunError(err error) error {
+	if msg, ok := strings.CutPrefix(err.Error(), "sequence: "); ok {
+		return &rewritten{msg: msg, err: err}
+	}
+	return err
 }

@@ -958,3 +958,21 @@ func TestDatagenMergeKeepsNonFinite(t *testing.T) {
 		t.Errorf("merged row %d: relres %v, solution[0] %v; want NaN and +Inf kept", k, m.relres[k], m.solution[k*16])
 	}
 }
+
+// TestDatagenErrorsNameNoPackage: an error from the sequence driver (here
+// a cancellation, in the warm-up and in the main run) reaches a datagen
+// user without the "sequence: " prefix of a package they never named,
+// still one line and exit status 1.
+func TestDatagenErrorsNameNoPackage(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for _, extra := range [][]string{nil, {"--shard", "1/2", "--warmup", "2"}} {
+		var out, errb bytes.Buffer
+		args := append([]string{"datagen", "darcy", "--grid", "6", "--count", "4", "--out=", "--progress=false"}, extra...)
+		code := run(ctx, args, &out, &errb)
+		msg := errb.String()
+		if code != 1 || strings.Contains(msg, "sequence:") || !strings.Contains(msg, "cancel") || strings.Count(msg, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q: want one line about the cancellation without \"sequence:\"", extra, code, msg)
+		}
+	}
+}
