@@ -294,6 +294,22 @@ func (p *mmParser) parse() error {
 	return p.coordinateBody()
 }
 
+// otherFormat names the format of a file that starts with line when it
+// is one a Matrix Market reader is often handed by mistake (NumPy's .npy,
+// a zip archive such as SciPy's .npz, gzip), as "" or ": a NumPy .npy
+// file, ...".
+func otherFormat(line []byte) string {
+	switch {
+	case bytes.HasPrefix(line, []byte("\x93NUMPY")):
+		return ": this is a NumPy .npy file (a dense array), not Matrix Market"
+	case bytes.HasPrefix(line, []byte("PK\x03\x04")):
+		return ": this is a zip archive (a SciPy .npz? read it with ReadNPZ, or name it .npz for the CLI), not Matrix Market"
+	case bytes.HasPrefix(line, []byte("\x1f\x8b")):
+		return ": this is gzip-compressed; decompress it first (gunzip)"
+	}
+	return ""
+}
+
 // banner reads and checks the %%MatrixMarket line.
 func (p *mmParser) banner() error {
 	line, err := p.sc.next()
@@ -306,7 +322,7 @@ func (p *mmParser) banner() error {
 	line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf")) // UTF-8 byte order mark
 	t := mmFields(p.toks, line, 5)
 	if len(t) == 0 || !strings.EqualFold(string(t[0]), "%%MatrixMarket") {
-		return p.errf(1, "missing %%%%MatrixMarket banner: line starts %s", quoteTok(line))
+		return p.errf(1, "missing %%%%MatrixMarket banner: line starts %s%s", quoteTok(line), otherFormat(line))
 	}
 	if i := bytes.IndexByte(line, '\r'); i >= 0 && i < len(bytes.TrimRight(line, "\r")) {
 		// A carriage return inside the first line: lines end in CR alone.

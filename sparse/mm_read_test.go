@@ -255,6 +255,11 @@ func TestReadMMErrors(t *testing.T) {
 		{"no banner", "3 3 1\n1 1 1\n", 1, "missing %%MatrixMarket banner"},
 		{"blank first line", "\n" + mmHdr + "1 1 0\n", 1, "missing %%MatrixMarket banner"},
 		{"misspelt banner", "%%MatrixMarkt matrix coordinate real general\n1 1 0\n", 1, "missing %%MatrixMarket banner"},
+		// Files often handed to a Matrix Market reader by mistake are named.
+		{"npy file", "\x93NUMPY\x01\x00v\x00{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }\n", 1, "this is a NumPy .npy file"},
+		{"zip file", "PK\x03\x04\x14\x00\x00\x00", 1, "this is a zip archive (a SciPy .npz?"},
+		{"gzip file", "\x1f\x8b\x08\x08", 1, "this is gzip-compressed; decompress it first"},
+		{"text file", "hello\n", 1, `line starts "hello"`},
 		{"banner too short", "%%MatrixMarket matrix coordinate real\n1 1 0\n", 1, "banner has 4 words, want 5"},
 		{"banner too long", "%%MatrixMarket matrix coordinate real general extra\n1 1 0\n", 1, "banner has more than 5 words"},
 		{"CR-only line endings", "%%MatrixMarket matrix coordinate real general\r1 1 1\r1 1 2\r", 1, "lines end in a carriage return alone (classic Mac OS line endings)"},
