@@ -199,3 +199,72 @@ func TestHugeMass(t *testing.T) {
 		}
 	}
 }
+
+// scaledMarginalError returns ‖P1 − a‖₂ + ‖Pᵀ1 − b‖₂ computed on P/s,
+// a/s and b/s and scaled back, so that it neither underflows nor
+// overflows for weights of mass s.
+func scaledMarginalError(t *testing.T, P *mat.Dense, a, b []float64, s float64) float64 {
+	t.Helper()
+	n, m := P.Dims()
+	var er, ec float64
+	for i := 0; i < n; i++ {
+		d := mat.Sum(P.RowView(i))/s - a[i]/s
+		er += d * d
+	}
+	for j := 0; j < m; j++ {
+		d := mat.Sum(P.ColView(j))/s - b[j]/s
+		ec += d * d
+	}
+	return s * (math.Sqrt(er) + math.Sqrt(ec))
+}
+
+// TestTinyMass: weights of mass 1e-160 to 1e-300 with Tol = 1e-9·Σa (as
+// Options.Tol advises) must solve like weights of mass 1 scaled down.
+// The marginal error summed squared differences below 1e-154, which
+// underflowed to 0: every balanced method stopped after the first check
+// with Converged = true and MarginalError = 0 on a plan whose column
+// sums were 33% off (Σa = 1e-200: [1.00005, 1.99995]·1e-200 for b =
+// [1.5, 1.5]·1e-200), and EMD reported a marginal error of 0 whatever
+// its plan.
+func TestTinyMass(t *testing.T) {
+	ctx := context.Background()
+	C := mat.NewDense(2, 2, []float64{0, 1, 1, 0})
+	for _, mass := range []float64{1, 1e-160, 1e-200, 1e-300} {
+		a := []float64{1 * mass, 2 * mass}
+		b := []float64{1.5 * mass, 1.5 * mass}
+		tol := 1e-9 * 3 * mass
+		for _, meth := range []Method{MethodSinkhorn, MethodSinkhornLog, MethodStabilized, MethodEpsScaling, MethodSNS} {
+			res, err := Solve(ctx, meth, a, b, C, 0.1, &Options{Tol: tol})
+			if err != nil {
+				t.Errorf("mass %g, %s: %v", mass, meth, err)
+				continue
+			}
+			e := scaledMarginalError(t, res.Plan, a, b, mass)
+			if !(e <= tol) {
+				t.Errorf("mass %g, %s: converged plan has marginal error %.3g > tol %.3g (reported %.3g)", mass, meth, e, tol, res.MarginalError)
+			}
+			if math.Abs(res.MarginalError-e) > 1e-6*e+1e-3*tol {
+				t.Errorf("mass %g, %s: reported marginal error %.3g, plan's %.3g", mass, meth, res.MarginalError, e)
+			}
+		}
+		// A plan 1/3 off its column marginals: the reported error must
+		// say so at any mass.
+		res, err := SinkhornLog(ctx, a, b, C, 0.1, &Options{MaxIter: 1, Tol: tol})
+		if !errors.Is(err, ErrNotConverged) {
+			t.Errorf("mass %g, one iteration: err = %v, want ErrNotConverged", mass, err)
+		} else if e := scaledMarginalError(t, res.Plan, a, b, mass); math.Abs(res.MarginalError-e) > 1e-6*e {
+			t.Errorf("mass %g, one iteration: reported marginal error %.3g, plan's %.3g", mass, res.MarginalError, e)
+		}
+		// EMD stopped before its plan carries all the mass.
+		er, err := EMD(ctx, a, b, C, &EMDOptions{MaxIter: 1})
+		if !errors.Is(err, ErrNotConverged) {
+			t.Errorf("mass %g, EMD one pivot: err = %v, want ErrNotConverged", mass, err)
+		} else if e := scaledMarginalError(t, er.Plan, a, b, mass); !(e > 0) || math.Abs(er.MarginalError-e) > 1e-6*e {
+			t.Errorf("mass %g, EMD one pivot: reported marginal error %.3g, plan's %.3g", mass, er.MarginalError, e)
+		}
+	}
+	// dist itself, on differences whose squares underflow.
+	if got, want := dist([]float64{3e-200, 0}, []float64{0, 4e-200}), 5e-200; math.Abs(got-want) > 1e-15*want {
+		t.Errorf("dist = %g, want %g", got, want)
+	}
+}

@@ -386,22 +386,38 @@ func dist(x, y []float64) float64 {
 		d := v - y[i]
 		s += d * d
 	}
-	if math.IsInf(s, 1) {
-		// A difference above ~1e154 (weights of that size) overflowed
-		// its square: scale by the largest one (a rare second pass).
-		big := 0.0
-		for i, v := range x {
-			big = math.Max(big, math.Abs(v-y[i]))
-		}
-		if math.IsInf(big, 1) {
-			return big
-		}
-		s = 0
-		for i, v := range x {
-			d := (v - y[i]) / big
-			s += d * d
-		}
-		return big * math.Sqrt(s)
+	if !badSumSq(s) {
+		return math.Sqrt(s)
 	}
-	return math.Sqrt(s)
+	// The squares over- or underflowed: a difference above ~1e154
+	// (weights of that size) or all of them below ~1e-135 (weights of
+	// mass ~1e-150 and less, where a plan 30% off its marginals had a
+	// sum of squares of 0).
+	return scaledNorm(len(x), func(i int) float64 { return x[i] - y[i] })
 }
+
+// scaledNorm returns the 2-norm of (d(0), …, d(n−1)) with the terms
+// scaled by the largest one: the rare second pass of a norm whose plain
+// sum of squares over- or underflowed (badSumSq).
+func scaledNorm(n int, d func(int) float64) float64 {
+	big := 0.0
+	for i := range n {
+		big = math.Max(big, math.Abs(d(i)))
+	}
+	if big == 0 || math.IsInf(big, 1) {
+		return big
+	}
+	s := 0.0
+	for i := range n {
+		t := d(i) / big
+		s += t * t
+	}
+	return big * math.Sqrt(s)
+}
+
+// badSumSq reports whether a sum of squares s may have lost its value to
+// overflow (+Inf) or underflow (below 2^−900, where squares under 2^−1022
+// are flushed or subnormal and may be all of s): the 2-norm must then be
+// recomputed with the terms scaled by the largest one. Above 2^−900 the
+// flushed squares change the norm by less than 2^−60 relative.
+func badSumSq(s float64) bool { return s < 0x1p-900 || math.IsInf(s, 1) }

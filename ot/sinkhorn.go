@@ -162,8 +162,11 @@ const tinyPlan = 0x1p-1000
 
 // kernelGap is the scratch and the findings of passes.kernelGap.
 type kernelGap struct {
-	lv     []float64 // G_j + log v_j
-	dr, dc []float64 // mass missing from the plan's row and column sums
+	lv []float64 // G_j + log v_j
+	// The mass missing from the plan's row and column sums; on return
+	// from kernelGap, the exact kernel's row and column sums.
+	dr, dc []float64
+	zero   []float64 // max(n, m) zeros
 	// The underflowed entry that lost the most mass (reduced indices).
 	wi, wj int
 	wmass  float64
@@ -187,6 +190,7 @@ func (w *passes) kernelGap(g *kernelGap) (exact, miss float64) {
 		g.lv = make([]float64, m)
 		g.dr = make([]float64, n)
 		g.dc = make([]float64, m)
+		g.zero = make([]float64, max(n, m))
 	}
 	clear(g.dr)
 	clear(g.dc)
@@ -219,18 +223,16 @@ func (w *passes) kernelGap(g *kernelGap) (exact, miss float64) {
 			}
 		}
 	}
-	var er, ec, mr, mc float64
+	// Norms by dist (no under- or overflow at any mass); dr and dc
+	// become the exact kernel's marginals.
+	miss = dist(g.dr, g.zero[:n]) + dist(g.dc, g.zero[:m])
 	for i, s := range w.rowsum {
-		d := s + g.dr[i] - p.a[i]
-		er += d * d
-		mr += g.dr[i] * g.dr[i]
+		g.dr[i] += s
 	}
 	for j, s := range w.colsum {
-		d := s + g.dc[j] - p.b[j]
-		ec += d * d
-		mc += g.dc[j] * g.dc[j]
+		g.dc[j] += s
 	}
-	return math.Sqrt(er) + math.Sqrt(ec), math.Sqrt(mr) + math.Sqrt(mc)
+	return dist(g.dr, p.a) + dist(g.dc, p.b), miss
 }
 
 // underflowError is the ErrUnderflow error of a scaling iteration that
@@ -261,12 +263,16 @@ func (w *passes) planUKV() {
 // scaledColErr returns ‖v ∘ colsum − b‖₂ where colsum = Kᵀu: the column
 // marginal violation of diag(u) K diag(v).
 func (w *passes) scaledColErr() float64 {
+	b := w.p.b
 	s := 0.0
 	for j, c := range w.colsum {
-		d := w.v[j]*c - w.p.b[j]
+		d := w.v[j]*c - b[j]
 		s += d * d
 	}
-	return math.Sqrt(s)
+	if !badSumSq(s) {
+		return math.Sqrt(s)
+	}
+	return scaledNorm(len(w.colsum), func(j int) float64 { return w.v[j]*w.colsum[j] - b[j] })
 }
 
 // checkScalings returns ErrUnderflow if a scaling is zero, infinite or NaN.

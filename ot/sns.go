@@ -97,20 +97,13 @@ func (w *passes) dual() (float64, float64) {
 	for j, g := range w.G {
 		lin += g * p.b[j]
 	}
-	d2 := 0.0
-	for i, s := range w.rowsum {
-		d := p.a[i] - s
-		d2 += d * d
-	}
-	for j, s := range w.colsum {
-		d := p.b[j] - s
-		d2 += d * d
-	}
 	D := p.reg * (lin - mass)
 	if math.IsNaN(D) {
 		D = math.Inf(-1)
 	}
-	return D, math.Sqrt(d2)
+	// dist and Hypot neither under- nor overflow: at masses below ~1e-150
+	// a plain sum of squares was 0 for any iterate.
+	return D, math.Hypot(dist(w.rowsum, p.a), dist(w.colsum, p.b))
 }
 
 // newton runs SNS's Newton stage from w.F, w.G.
