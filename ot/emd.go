@@ -67,7 +67,7 @@ func EMD(ctx context.Context, a, b []float64, C *mat.Dense, o *EMDOptions) (*EMD
 	if o != nil {
 		opt = *o
 	}
-	if opt.MaxIter < 0 || opt.MassTol < 0 || math.IsNaN(opt.MassTol) {
+	if opt.MaxIter < 0 || !(opt.MassTol >= 0) || math.IsInf(opt.MassTol, 1) {
 		return nil, errorf("%w: emd: invalid options MaxIter %d, MassTol %g", ErrInput, opt.MaxIter, opt.MassTol)
 	}
 	// The simplex looks at ctx every few thousand pivots; a context

@@ -255,6 +255,9 @@ func TestEMDBadInput(t *testing.T) {
 		{"nan_cost", nil, nil, mat.NewDense(2, 2, []float64{0, math.NaN(), 1, 0}), nil, ErrNaN},
 		{"inf_cost", nil, nil, mat.NewDense(2, 2, []float64{0, math.Inf(1), 1, 0}), nil, ErrNaN},
 		{"bad_option", nil, nil, C, &EMDOptions{MaxIter: -1}, ErrInput},
+		{"negative_mass_tol", nil, nil, C, &EMDOptions{MassTol: -1}, ErrInput},
+		{"nan_mass_tol", nil, nil, C, &EMDOptions{MassTol: math.NaN()}, ErrInput},
+		{"inf_mass_tol", nil, nil, C, &EMDOptions{MassTol: math.Inf(1)}, ErrInput}, // refused by Options too
 		{"cost_beyond_simplex", nil, nil, mat.NewDense(2, 2, []float64{0, 1e307, 3e306, 0}), nil, ErrInput},
 	} {
 		t.Run(c.name, func(t *testing.T) {

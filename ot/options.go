@@ -61,7 +61,8 @@ type Options struct {
 	// cost units (warm start), for example Result.F and Result.G of an
 	// earlier solve with a nearby reg or cost. Their lengths must be n and
 	// m, and giving only one of them is an error (ErrInput). Infinite
-	// entries are allowed only for zero-mass bins.
+	// entries are allowed only for zero-mass bins; the entries of
+	// zero-mass bins are not used (any value, NaN included, is ignored).
 	F0, G0 []float64
 	// Progress, when not nil, is called each time the stopping rule is
 	// evaluated, with the iteration count and the marginal violation
@@ -140,7 +141,8 @@ type Result struct {
 	// MarginalError is ‖P1 − a‖₂ + ‖Pᵀ1 − b‖₂ of the returned plan,
 	// computed from scratch at the end (for the unbalanced method, where
 	// the marginals are not constraints, it is reported but not used to
-	// stop).
+	// stop). For the balanced methods b is the one solved for: when Σb
+	// differs from Σa within MassTol, b rescaled to Σa.
 	MarginalError float64
 	// History and HistoryIters hold, when Options.History is set, the
 	// value the stopping rule tested at each evaluation and the iteration

@@ -110,7 +110,7 @@ func TestRegBelowRange(t *testing.T) {
 	a, b := randomHist(1, n), randomHist(2, m)
 	ctx := context.Background()
 	o := &Options{MaxIter: 200}
-	for _, reg := range []float64{1e-300, 5e-324} {
+	for _, reg := range []float64{1e-300, 1e-308} {
 		runs := map[string]func() (*Result, error){
 			"unbalanced": func() (*Result, error) { return SinkhornUnbalanced(ctx, a, b, C, reg, 1, o) },
 		}
@@ -400,6 +400,9 @@ func TestEntropicBadInput(t *testing.T) {
 		{"negative_reg", nil, nil, C, -1, nil, ErrInput},
 		{"nan_reg", nil, nil, C, math.NaN(), nil, ErrInput},
 		{"inf_reg", nil, nil, C, math.Inf(1), nil, ErrInput},
+		// 1/reg overflows: every iterate was NaN (ErrNaN, ErrUnderflow).
+		{"subnormal_reg", nil, nil, C, 5e-324, nil, ErrInput},
+		{"reg_below_inverse_range", nil, nil, C, 5e-309, nil, ErrInput},
 		{"negative_tol", nil, nil, C, 1, &Options{Tol: -1}, ErrInput},
 		{"negative_maxiter", nil, nil, C, 1, &Options{MaxIter: -1}, ErrInput},
 		{"tau_too_small", nil, nil, C, 1, &Options{Tau: 0.5}, ErrInput},

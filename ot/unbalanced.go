@@ -21,11 +21,12 @@ import (
 // [1/Tau, Tau] are absorbed into α, β. The first iteration, and any whose
 // K̃v or K̃ᵀu underflows, is done exactly in the log domain, so small reg
 // neither overflows nor gives NaN. a and b need not have equal mass (nil means uniform). It
-// starts from u = 1/n, v = 1/m as POT does (n and m count the bins of
-// positive mass: zero-mass bins are removed first, where POT keeps them
-// in its first iterations, so with such bins the iterates differ and the
-// weak stopping rule below can stop at a different point, plans up to
-// ~1e-3 apart), and stops as POT does: when
+// starts from u = 1/n, v = 1/m as POT does (n and m count every bin,
+// zero-mass bins included, as POT's dim_a and dim_b; the zero-mass bins
+// themselves are removed first, where POT keeps them in its first
+// iterations, so with such bins the iterates differ and the weak stopping
+// rule below can stop at a different point, plans up to ~1e-3 apart),
+// and stops as POT does: when
 // ½(max|Δu|/max(‖u‖∞, ‖u_prev‖∞, 1) + the same for v) < Tol (default
 // 1e-6), evaluated every iteration in an overflow-free form. The floor
 // of 1 makes the rule absolute for small scalings: with masses far below

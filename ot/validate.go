@@ -114,6 +114,11 @@ func newProblem(method string, a, b []float64, C *mat.Dense, reg float64, balanc
 	if !(reg > 0) || math.IsInf(reg, 0) {
 		return nil, errorf("%w: %s: reg = %g must be positive and finite", ErrInput, method, reg)
 	}
+	if math.IsInf(1/reg, 1) {
+		// Every method divides by reg: a subnormal reg made every
+		// iterate NaN (ErrNaN or ErrUnderflow errors that did not say why).
+		return nil, errorf("%w: %s: reg = %g is below 5.6e-309, where 1/reg overflows; scale C and reg together (the plan depends only on C/reg)", ErrInput, method, reg)
+	}
 	sa, err := checkWeights("a", a)
 	if err != nil {
 		return nil, err
