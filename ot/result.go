@@ -162,6 +162,9 @@ type checker struct {
 	// last is the iteration of the last evaluation plus one (0: none),
 	// so that SNS's Newton stage does not report an iteration twice.
 	last int
+	// quantity names what check is given, for its NaN error: "" is the
+	// marginal error (the unbalanced method tests the scalings' change).
+	quantity string
 }
 
 // due reports whether the rule is evaluated after iteration it (1-based):
@@ -180,7 +183,11 @@ func (c *checker) check(it int, err float64) (bool, error) {
 		c.r.progress(it, err)
 	}
 	if math.IsNaN(err) {
-		return false, errorf("%w: %s: marginal error is NaN at iteration %d", ErrNaN, c.method, it)
+		q := c.quantity
+		if q == "" {
+			q = "marginal error"
+		}
+		return false, errorf("%w: %s: %s is NaN at iteration %d", ErrNaN, c.method, q, it)
 	}
 	// Cancellation first: a cancelled solve reports it even when this
 	// check would have passed.

@@ -60,7 +60,7 @@ func SinkhornUnbalanced(ctx context.Context, a, b []float64, C *mat.Dense, reg, 
 		}
 	}
 	res := &Result{}
-	c := &checker{method: method, r: r, ctx: ctx}
+	c := &checker{method: method, r: r, ctx: ctx, quantity: "relative change of the scalings"}
 	ok, err := w.unbalanced(c, phi, r, res)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package ot
 import (
 	"context"
 	"errors"
+	"strings"
 	"math"
 	"testing"
 
@@ -143,5 +144,17 @@ func TestUnbalancedFarRowAndColumn(t *testing.T) {
 				t.Errorf("P[%d][%d] = %.6g, reference %.6g", i, j, got, want)
 			}
 		}
+	}
+}
+
+// TestUnbalancedOverflowNamesItsRule: when the unbalanced optimum itself
+// overflows (negative costs far below −reg, small regM), the NaN error
+// names the quantity the method tests, the scalings' relative change (it
+// said "marginal error", which the method does not stop on).
+func TestUnbalancedOverflowNamesItsRule(t *testing.T) {
+	C := mat.NewDense(2, 3, []float64{-100, 0, 1, 0, -100, 2})
+	_, err := SinkhornUnbalanced(context.Background(), nil, nil, C, 0.01, 0.1, nil)
+	if !errors.Is(err, ErrNaN) || !strings.Contains(err.Error(), "relative change of the scalings is NaN") {
+		t.Errorf("err = %v, want ErrNaN naming the relative change of the scalings", err)
 	}
 }
