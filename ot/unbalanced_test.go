@@ -3,8 +3,8 @@ package ot
 import (
 	"context"
 	"errors"
-	"strings"
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
