@@ -106,7 +106,7 @@ func TestNewKinds(t *testing.T) {
 	if s := p.(*precond.IC0).Shift(); s != 0.25 {
 		t.Errorf("shift = %v, want 0.25", s)
 	}
-	if got := strings.Join(precond.Kinds(), ","); got != "none,jacobi,ssor,ilu0,ic0,asm,bjacobi" {
+	if got := strings.Join(precond.Kinds(), ","); got != "none,jacobi,ssor,ilu0,iluk,ic0,asm,bjacobi" {
 		t.Errorf("Kinds() = %s", got)
 	}
 }

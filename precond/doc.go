@@ -1,6 +1,7 @@
 // Package precond builds preconditioners for the Krylov solvers from a
-// sparse matrix: Jacobi, SSOR(ω), ILU(0), IC(0), and restricted additive
-// Schwarz (ASM; block Jacobi without overlap) with ILU(0) subdomains.
+// sparse matrix: Jacobi, SSOR(ω), ILU(0), ILU(k), IC(0), and restricted
+// additive Schwarz (ASM; block Jacobi without overlap) with ILU(0)
+// subdomains.
 //
 // # What Apply computes
 //
@@ -44,6 +45,11 @@
 //     |uᵢᵢ| ≤ PivotTol·max_j |aᵢⱼ| (PivotTol = 1e-14, about 100 units of
 //     rounding relative to the row) is reported as an error rather than
 //     producing a preconditioner that amplifies rounding by 10¹⁴ or more.
+//   - ILU(k): ILU(0)'s elimination on A's pattern plus the fill of level
+//     ≤ k (Saad §10.3.3; PETSc's PCILU with -pc_factor_levels k): the
+//     same pattern, values and Apply as PETSc's factor on every matrix of
+//     testdata/precond (bit for bit there), and the dense textbook
+//     algorithm's on random ones.
 //   - IC(0): incomplete Cholesky with zero fill on the pattern of A's lower
 //     triangle (row-oriented, the symmetric counterpart of the IKJ variant):
 //     M = L·Lᵀ with (L·Lᵀ)ᵢⱼ = aᵢⱼ on the lower pattern. A must be symmetric

@@ -116,7 +116,7 @@ func TestConstructorErrors(t *testing.T) {
 		{"ssor/omega -1", func() error { _, err := precond.NewSSOR(lap, -1); return err }, precond.ErrOption, nil},
 		{"ssor/omega NaN", func() error { _, err := precond.NewSSOR(lap, math.NaN()); return err }, precond.ErrOption, nil},
 		{"new/unknown kind", func() error { _, err := precond.New("ilut", lap, nil); return err },
-			precond.ErrOption, []string{`"ilut"`, "none, jacobi, ssor, ilu0, ic0"}},
+			precond.ErrOption, []string{`"ilut"`, "none, jacobi, ssor, ilu0, iluk, ic0"}},
 		{"new/empty kind", func() error { _, err := precond.New("", lap, nil); return err }, precond.ErrOption, nil},
 		{"new/ssor omega", func() error { _, err := precond.New("ssor", lap, &precond.Options{Omega: 2.5}); return err },
 			precond.ErrOption, []string{"2.5"}},
@@ -171,6 +171,7 @@ func TestPanics(t *testing.T) {
 		"IC0.ApplyT":       func() { c.ApplyT(short, full) },
 		"NewIC0(nil, nil)": func() { _, _ = precond.NewIC0(nil, nil) },
 		// nil before the options: a nil A with a bad ω returned ErrOption.
+		"NewILUK(nil, -1)":          func() { _, _ = precond.NewILUK(nil, -1) },
 		"NewSSOR(nil, 3)":           func() { _, _ = precond.NewSSOR(nil, 3) },
 		"New(ssor, nil, bad Omega)": func() { _, _ = precond.New("ssor", nil, &precond.Options{Omega: -1}) },
 		"NewASM(nil, bad Overlap)":  func() { _, _ = precond.NewASM(nil, &precond.ASMOptions{Overlap: -1}) },

@@ -29,7 +29,7 @@ func ExampleNew() {
 	// Output:
 	// jacobi M⁻¹x[0] = 1.0000
 	// ilu0   M⁻¹x[0] = 2.4331
-	// precond: invalid option: unknown preconditioner "ilut"; valid names are none, jacobi, ssor, ilu0, ic0, asm, bjacobi
+	// precond: invalid option: unknown preconditioner "ilut"; valid names are none, jacobi, ssor, ilu0, iluk, ic0, asm, bjacobi
 }
 
 // On a tridiagonal matrix ILU(0) is the exact LU factorisation, so one

@@ -42,7 +42,17 @@ type ILU0 struct {
 // can often be helped by a fill-reducing or matching reordering, which is
 // outside this package.
 func NewILU0(A *sparse.CSR) (*ILU0, error) {
-	const method = "ILU(0)"
+	f, err := factorILU("ILU(0)", A)
+	if err != nil {
+		return nil, err
+	}
+	return &ILU0{tri: f}, nil
+}
+
+// factorILU computes the incomplete LU factors of A on A's pattern (ILU(0)
+// of A; ILU(k) passes A with its fill positions stored as zeros), errors
+// naming method.
+func factorILU(method string, A *sparse.CSR) (*triFactors, error) {
 	// Factor in place in the split layout the solves use: strict lower
 	// part (becomes L), diagonal (becomes U's), strict upper part. The
 	// split also rejects non-square, non-finite and diagonal-less input.
@@ -133,7 +143,7 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 			return nil, err
 		}
 	}
-	return &ILU0{tri: f}, nil
+	return f, nil
 }
 
 // Dims returns (n, n).

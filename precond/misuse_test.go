@@ -16,7 +16,8 @@ func TestZeroValueMisuse(t *testing.T) {
 	var ilu precond.ILU0
 	var ssor precond.SSOR
 	var ic precond.IC0
-	for _, d := range [][2]int{pair(ilu.Dims()), pair(ssor.Dims()), pair(ic.Dims())} {
+	var iluk precond.ILUK
+	for _, d := range [][2]int{pair(ilu.Dims()), pair(ssor.Dims()), pair(ic.Dims()), pair(iluk.Dims())} {
 		if d != [2]int{0, 0} {
 			t.Errorf("zero value Dims = %v, want 0×0", d)
 		}
@@ -31,6 +32,9 @@ func TestZeroValueMisuse(t *testing.T) {
 		{Name: "IC0.Apply", Want: "precond: IC0.Apply: zero-value IC0", F: func() { ic.Apply(nil, nil) }},
 		{Name: "IC0.ApplyT", Want: "precond: IC0.ApplyT: zero-value IC0", F: func() { ic.ApplyT(nil, nil) }},
 		{Name: "IC0.Factor", Want: "precond: IC0.Factor: zero-value IC0", F: func() { ic.Factor() }},
+		{Name: "ILUK.Apply", Want: "precond: ILUK.Apply: zero-value ILUK", F: func() { iluk.Apply(v, v) }},
+		{Name: "ILUK.ApplyT", Want: "precond: ILUK.ApplyT: zero-value ILUK", F: func() { iluk.ApplyT(nil, nil) }},
+		{Name: "ILUK.Factors", Want: "precond: ILUK.Factors: zero-value ILUK", F: func() { iluk.Factors() }},
 	})
 }
 

@@ -24,10 +24,15 @@ type Options struct {
 	// Overlap is asm's overlap in levels of neighbours; 0 means
 	// DefaultASMOverlap (bjacobi has none). Ignored by the other kinds.
 	Overlap int
+	// Levels is iluk's level of fill; 0 means DefaultILUKLevels (ILU(0)
+	// is the ilu0 kind). Ignored by the other kinds.
+	Levels int
 }
 
 // Kinds returns the names New accepts, in a fixed order.
-func Kinds() []string { return []string{"none", "jacobi", "ssor", "ilu0", "ic0", "asm", "bjacobi"} }
+func Kinds() []string {
+	return []string{"none", "jacobi", "ssor", "ilu0", "iluk", "ic0", "asm", "bjacobi"}
+}
 
 // New builds the preconditioner named kind (case-insensitive, surrounding
 // space ignored) for A:
@@ -37,6 +42,7 @@ func Kinds() []string { return []string{"none", "jacobi", "ssor", "ilu0", "ic0",
 //	jacobi  NewJacobi(A)
 //	ssor    NewSSOR(A, o.Omega), ω = 1 if o.Omega is 0
 //	ilu0    NewILU0(A)
+//	iluk    NewILUK(A, o.Levels), DefaultILUKLevels if o.Levels is 0
 //	ic0     NewIC0(A, &IC0Options{Shift: o.Shift})
 //	asm     NewASM(A, &ASMOptions{Blocks: o.Blocks, Overlap: o.Overlap}),
 //	        overlap DefaultASMOverlap if o.Overlap is 0
@@ -67,6 +73,12 @@ func New(kind string, A *sparse.CSR, o *Options) (linop.Operator, error) {
 		return nonNil(NewSSOR(A, omega))
 	case "ilu0":
 		return nonNil(NewILU0(A))
+	case "iluk":
+		lv := opt.Levels
+		if lv == 0 {
+			lv = DefaultILUKLevels
+		}
+		return nonNil(NewILUK(A, lv))
 	case "ic0":
 		return nonNil(NewIC0(A, &IC0Options{Shift: opt.Shift}))
 	case "asm":

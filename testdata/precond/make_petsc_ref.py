@@ -7,7 +7,7 @@ Run from anywhere with the Debian python3 (SciPy 1.10, petsc4py 3.18):
       /usr/bin/python3 testdata/precond/make_petsc_ref.py
 
 It reads real matrices from testdata/matrices, applies PETSc's PCILU
-(levels 0), PCICC (levels 0) and PCSOR (symmetric sweep, one iteration) to a
+(levels 0, and levels 1-3 for ILU(k)), PCICC (levels 0) and PCSOR (symmetric sweep, one iteration) to a
 fixed random vector, and writes petsc_ref.json beside this script: for each
 matrix its CSR arrays, the vector x, and M^{-1} x for each preconditioner.
 Natural ordering and no shift everywhere (PCICC's default shift type is
@@ -107,6 +107,8 @@ def main():
             print("%s: spilu nnz(L)=%d nnz(U)=%d, ILU(0) nnz(L)=%d nnz(U)=%d, max|L-L0|=%.3g max|U-U0|=%.3g"
                   % (name, B.L.nnz, B.U.nnz, np.count_nonzero(L), np.count_nonzero(U),
                      abs(B.L.toarray() - L).max(), abs(B.U.toarray() - U).max()))
+        for k in (1, 2, 3):
+            case["apply"]["iluk%d" % k] = apply_pc(A, x, "ilu", dict(nat, pc_factor_levels=k)).tolist()
         if sym:
             case["apply"]["ic0"] = apply_pc(A, x, "icc", nat).tolist()
         out["cases"].append(case)
