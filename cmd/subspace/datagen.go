@@ -447,8 +447,9 @@ type datagenReport struct {
 	Seed          uint64  `json:"seed"`
 	RTol          float64 `json:"rtol"`
 	Precond       string  `json:"precond"`
-	Omega         float64 `json:"omega,omitempty"` // ssor: --omega (absent: 1)
-	Shift         float64 `json:"shift,omitempty"` // ic0: --shift (absent: none)
+	Omega         float64 `json:"omega,omitempty"`  // ssor: --omega (absent: 1)
+	Shift         float64 `json:"shift,omitempty"`  // ic0: --shift (absent: none)
+	Levels        int     `json:"levels,omitempty"` // iluk: the k of ILU(k)
 	Sort          string  `json:"sort"`
 	laneReport            // solver, baseline, the two lanes' means, speedups
 	FieldSeconds  jsonNum `json:"field_seconds"`
@@ -587,6 +588,9 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	if c.precond == "ic0" {
 		d.meta.Shift = c.pc.shift
 	}
+	if c.precond == "iluk" {
+		d.meta.Levels = max(c.pc.levels, precond.DefaultILUKLevels) // the k used, never 0
+	}
 	r := len(rows)
 	fl := prod(d.meta.FieldShape)
 	d.index, d.position = make([]int64, r), make([]int64, r)
@@ -627,7 +631,7 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		laneReport:   lr.report(solverName, d.meta.Baseline),
 		FieldSeconds: jsonNum(fieldSec), SortSeconds: jsonNum(sortSec), WarmupSystems: warmN, WarmupSeconds: jsonNum(warmSec),
 		WarmupKSP: warmSum.TotalIterations, WarmupMatVecs: warmSum.TotalMVs, Out: c.out,
-		Scheme: d.meta.Scheme, GRF: d.meta.GRF, Omega: d.meta.Omega, Shift: d.meta.Shift,
+		Scheme: d.meta.Scheme, GRF: d.meta.GRF, Omega: d.meta.Omega, Shift: d.meta.Shift, Levels: d.meta.Levels,
 	}
 	if c.out != "" {
 		if err := d.write(c.out); err != nil {
@@ -701,7 +705,7 @@ func printDatagen(w io.Writer, r datagenReport, d *dataset, lr laneResult) {
 		variant = fmt.Sprintf(" (scheme %s, grf %s)", r.Scheme, r.GRF)
 	}
 	fmt.Fprintf(w, "%s%s  grid %d (%d unknowns)  %d systems  seed %d  rtol %g  precond %s  sort %s%s\n",
-		r.Family, variant, r.Grid, r.Unknowns, r.Count, r.Seed, r.RTol, (&precondFlags{omega: r.Omega, shift: r.Shift}).label(r.Precond), r.Sort, shard)
+		r.Family, variant, r.Grid, r.Unknowns, r.Count, r.Seed, r.RTol, (&precondFlags{omega: r.Omega, shift: r.Shift, levels: r.Levels}).label(r.Precond), r.Sort, shard)
 	fmt.Fprintf(w, "fields %.3g s, sort %.3g s, assembly %.3g s/system (not in the times below)\n",
 		float64(r.FieldSeconds), float64(r.SortSeconds), float64(r.AssembleSeconds))
 	if r.WarmupSystems > 0 {

@@ -46,6 +46,7 @@ type datagenMeta struct {
 	Overlap       int     `json:"overlap,omitempty"` // asm: --overlap (0: 1)
 	Omega         float64 `json:"omega,omitempty"`   // ssor: --omega (0: the default 1)
 	Shift         float64 `json:"shift,omitempty"`   // ic0: --shift (0: none)
+	Levels        int     `json:"levels,omitempty"`  // iluk: the k of ILU(k)
 	Orthog        string  `json:"orthog,omitempty"`  // --orthog once or twice ("" for auto)
 }
 
@@ -63,7 +64,7 @@ func (m datagenMeta) sameRun(o datagenMeta) string {
 		{"maxiter", m.MaxIter, o.MaxIter}, {"warm_start", m.WarmStart, o.WarmStart},
 		{"shard count", m.ShardCount, o.ShardCount}, {"baseline", m.Baseline, o.Baseline},
 		{"scheme", m.Scheme, o.Scheme}, {"grf", m.GRF, o.GRF}, {"blocks", m.Blocks, o.Blocks}, {"overlap", m.Overlap, o.Overlap},
-		{"omega", m.Omega, o.Omega}, {"shift", m.Shift, o.Shift},
+		{"omega", m.Omega, o.Omega}, {"shift", m.Shift, o.Shift}, {"levels", m.Levels, o.Levels},
 		{"orthog", m.orthog(), o.orthog()},
 		// Implied by family and grid in files datagen writes, but merge
 		// copies rows by them: a corrupted or edited file must be an

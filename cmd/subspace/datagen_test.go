@@ -393,7 +393,7 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"shard 1", []string{"datagen", "darcy", "--shard", "1", "--out", out}, 2, "want i/N"},
 		{"shard -1/2", []string{"datagen", "darcy", "--shard", "-1/2", "--out", out}, 2, "shard index must be in 0..1"},
 		{"more shards than systems", []string{"datagen", "darcy", "--count", "2", "--shard", "0/3", "--out", out}, 2, "more shards than systems"},
-		{"unknown precond", []string{"datagen", "darcy", "--precond", "amg", "--out", out}, 2, `--precond "amg": want one of none, jacobi, ssor, ilu0, ic0`},
+		{"unknown precond", []string{"datagen", "darcy", "--precond", "amg", "--out", out}, 2, `--precond "amg": want one of none, jacobi, ssor, ilu0, iluk, ic0`},
 		{"unknown sort", []string{"datagen", "darcy", "--sort", "random", "--out", out}, 2, `--sort "random"`},
 		{"names are case-insensitive", []string{"datagen", "DARCY", "--sort", "GREEDY", "--precond", "AMG", "--out", out}, 2, `--precond "amg": want one of`},
 		{"rtol 0", []string{"datagen", "darcy", "--rtol", "0", "--out", out}, 2, "--rtol 0: must be in (0, 1)"},
@@ -413,6 +413,7 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"parent is a file", []string{"datagen", "darcy", "--out", filepath.Join(exists, "d.npz")}, 2, exists + " is not a directory"},
 		{"unknown flag", []string{"datagen", "darcy", "--colour", "--out", out}, 2, "unknown flag"},
 		{"blocks with ssor", []string{"datagen", "darcy", "--precond", "ssor", "--blocks", "2", "--out", out}, 2, "--blocks applies to --precond asm or bjacobi"},
+		{"levels with ssor", []string{"datagen", "darcy", "--precond", "ssor", "--levels", "2", "--out", out}, 2, "--levels applies to --precond iluk only, not ssor"},
 		{"omega with jacobi", []string{"datagen", "darcy", "--precond", "jacobi", "--omega", "1.5", "--out", out}, 2, "--omega applies to --precond ssor only, not jacobi"},
 		{"omega 2", []string{"datagen", "darcy", "--precond", "ssor", "--omega", "2", "--out", out}, 2, "--omega must be in (0, 2), got 2"},
 		{"omega NaN", []string{"datagen", "darcy", "--precond", "ssor", "--omega", "NaN", "--out", out}, 2, "--omega must be in (0, 2), got NaN"},
@@ -767,6 +768,10 @@ func TestDatagenPrecondParameters(t *testing.T) {
 	}
 	if rep := dgReport(t, js); rep["shift"] != 0.05 {
 		t.Errorf("report shift %v, want 0.05", rep["shift"])
+	}
+	dk, text := run("k.npz", "--precond", "iluk", "--levels", "2")
+	if dk.meta.Levels != 2 || !strings.Contains(text, "precond iluk (k 2)") {
+		t.Errorf("iluk --levels 2: meta levels %d, header %q", dk.meta.Levels, text)
 	}
 	run("a0.npz", "--precond", "ssor", "--omega", "1.5", "--shard", "0/2")
 	run("a1.npz", "--precond", "ssor", "--omega", "1.2", "--shard", "1/2")

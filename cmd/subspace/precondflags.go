@@ -10,17 +10,18 @@ import (
 )
 
 // precondFlags are the preconditioners' parameters, shared by solve,
-// sequence and datagen: --omega (SSOR), --shift (IC(0)), --blocks and
-// --overlap (the subdomains of asm and bjacobi). Each is refused with a
-// preconditioner that does not take it.
+// sequence and datagen: --omega (SSOR), --shift (IC(0)), --levels
+// (ILU(k)), --blocks and --overlap (the subdomains of asm and bjacobi).
+// Each is refused with a preconditioner that does not take it.
 type precondFlags struct {
-	omega, shift    float64
-	blocks, overlap int
+	omega, shift            float64
+	levels, blocks, overlap int
 }
 
 func (p *precondFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&p.omega, "omega", 0, "ssor: relaxation parameter in (0, 2) (0: 1)")
 	fs.Float64Var(&p.shift, "shift", 0, "ic0: relative diagonal shift, factor A + shift·diag(A) (0: none; the remedy when IC(0) breaks down)")
+	fs.IntVar(&p.levels, "levels", 0, "iluk: level of fill k of ILU(k), PETSc's -pc_factor_levels (0: 1)")
 	fs.IntVar(&p.blocks, "blocks", 0, "asm/bjacobi: number of subdomains (contiguous row blocks; 0: one per processor)")
 	fs.IntVar(&p.overlap, "overlap", 0, "asm: levels of neighbours added to each subdomain (0: 1, PETSc's default)")
 }
@@ -37,6 +38,10 @@ func (p *precondFlags) validate(fs *pflag.FlagSet, prec string) error {
 		return usageErrorf("--shift must be finite and >= 0, got %v", p.shift)
 	case fs.Changed("shift") && prec != "ic0":
 		return usageErrorf("--shift applies to --precond ic0 only, not %s", prec)
+	case p.levels < 0:
+		return usageErrorf("--levels must be >= 0, got %d (0: 1; --precond ilu0 is ILU(0))", p.levels)
+	case fs.Changed("levels") && prec != "iluk":
+		return usageErrorf("--levels applies to --precond iluk only, not %s", prec)
 	case fs.Changed("blocks") && !isASM:
 		return usageErrorf("--blocks applies to --precond asm or bjacobi, not %s", prec)
 	case fs.Changed("overlap") && prec != "asm":
@@ -51,13 +56,16 @@ func (p *precondFlags) validate(fs *pflag.FlagSet, prec string) error {
 
 // options returns the precond.Options the flags set.
 func (p *precondFlags) options() *precond.Options {
-	return &precond.Options{Omega: p.omega, Shift: p.shift, Blocks: p.blocks, Overlap: p.overlap}
+	return &precond.Options{Omega: p.omega, Shift: p.shift, Levels: p.levels, Blocks: p.blocks, Overlap: p.overlap}
 }
 
 // label returns prec with the parameters that differ from their defaults,
-// for the text reports: "ssor (ω 1.5)", "ic0 (shift 0.01)".
+// for the text reports: "ssor (ω 1.5)", "ic0 (shift 0.01)", and ILU(k)'s
+// level always: "iluk (k 2)".
 func (p *precondFlags) label(prec string) string {
 	switch {
+	case prec == "iluk":
+		return fmt.Sprintf("%s (k %d)", prec, max(p.levels, precond.DefaultILUKLevels))
 	case prec == "ssor" && p.omega != 0 && p.omega != 1:
 		return fmt.Sprintf("%s (ω %g)", prec, p.omega)
 	case prec == "ic0" && p.shift != 0:

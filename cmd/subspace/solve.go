@@ -79,12 +79,14 @@ GMRES/FGMRES, Arnoldi steps for GCRO-DR), 0 meaning 10·n. LSQR and LSMR use the
 --atol is not used, --damp adds λ²‖x‖² (λ²‖x − x0‖² with --x0, as SciPy).
 
 Preconditioners (square methods): jacobi, ssor (--omega, default 1), ilu0,
-ic0 (symmetric positive definite A; --shift S factors A + S·diag(A), the
-remedy when IC(0) breaks down, like PETSc's -pc_factor_shift_type), asm
-(restricted additive Schwarz with ILU(0) subdomains, --blocks, --overlap;
-PETSc's PCASM) and bjacobi (block Jacobi, asm without overlap); asm and
-bjacobi solve their subdomains in parallel. GMRES takes --side left|right
-(FGMRES and GCRO-DR precondition on the right).
+iluk (ILU(k), --levels k, default 1, PETSc's -pc_factor_levels; more fill,
+fewer iterations), ic0 (symmetric positive definite A; --shift S factors
+A + S·diag(A), the remedy when IC(0) breaks down, like PETSc's
+-pc_factor_shift_type), asm (restricted additive Schwarz with ILU(0)
+subdomains, --blocks, --overlap; PETSc's PCASM) and bjacobi (block
+Jacobi, asm without overlap); asm and bjacobi solve their subdomains in
+parallel. GMRES takes --side left|right (FGMRES and GCRO-DR precondition
+on the right).
 Gram–Schmidt (gmres, fgmres, gcrodr): --orthog auto (default) makes one
 classical pass and a second only when the measured loss of orthogonality
 calls for it; once never reorthogonalises (PETSc's default,
@@ -122,7 +124,7 @@ first).`,
 	fl.StringVar(&f.rhs, "rhs", "", "right-hand side: FILE.npy, or ones (default: b = A·1)")
 	fl.StringVar(&f.x0, "x0", "", "initial guess: FILE.npy (default: zero)")
 	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, gcrodr, bicgstab, idrs, tfqmr, lsqr or lsmr")
-	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0, ic0, asm or bjacobi")
+	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0, iluk, ic0, asm or bjacobi")
 	fl.StringVar(&f.side, "side", "right", "GMRES preconditioning side: left or right")
 	fl.StringVar(&f.orthog, "orthog", "auto", "gmres/fgmres/gcrodr Gram–Schmidt: auto (reorthogonalise when needed), once or twice")
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance")

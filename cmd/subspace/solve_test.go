@@ -218,6 +218,29 @@ func TestSolveX0(t *testing.T) {
 
 // --shift rescues IC(0) on Kershaw's SPD matrix, where it breaks down
 // without one (the error says to use a shift).
+// TestSolveILUK: --precond iluk --levels k solves with ILU(k): fewer
+// GMRES iterations as k grows on 494_bus, and the default level is 1
+// (the same iterations as --levels 1).
+func TestSolveILUK(t *testing.T) {
+	bus := filepath.Join("..", "..", "testdata", "matrices", "494_bus.mtx")
+	its := map[string]float64{}
+	for _, lv := range []string{"", "1", "2", "4"} {
+		args := []string{"solve", bus, "--method", "gmres", "--precond", "iluk", "--rtol", "1e-10", "--json"}
+		if lv != "" {
+			args = append(args, "--levels", lv)
+		}
+		code, out, errs := infoRun(t, args...)
+		m := solveJSON(t, out)
+		if code != 0 || m["converged"] != true {
+			t.Fatalf("--levels %q: exit %d, %s %s", lv, code, out, errs)
+		}
+		its[lv] = m["iterations"].(float64)
+	}
+	if its[""] != its["1"] || !(its["4"] < its["2"] && its["2"] < its["1"]) {
+		t.Errorf("iterations by level %v: want default = 1 > 2 > 4", its)
+	}
+}
+
 func TestSolveShift(t *testing.T) {
 	kershaw := infoWrite(t, "kershaw.mtx", `%%MatrixMarket matrix coordinate real symmetric
 4 4 8
@@ -301,6 +324,8 @@ func TestSolveBadInput(t *testing.T) {
 		{"gcrodr restart 1", []string{"solve", bus, "--method", "gcrodr", "--restart", "1"}, 2, nil, []string{"--restart 1: gcrodr needs m >= 2"}},
 		{"left side gcrodr", []string{"solve", bus, "--method", "gcrodr", "--side", "left"}, 2, nil, []string{"--side left applies to gmres only"}},
 		{"blocks with ilu0", []string{"solve", bus, "--precond", "ilu0", "--blocks", "2"}, 2, nil, []string{"--blocks applies to --precond asm or bjacobi, not ilu0"}},
+		{"levels with ilu0", []string{"solve", bus, "--precond", "ilu0", "--levels", "2"}, 2, nil, []string{"--levels applies to --precond iluk only, not ilu0"}},
+		{"negative levels", []string{"solve", bus, "--precond", "iluk", "--levels", "-1"}, 2, nil, []string{"--levels must be >= 0, got -1"}},
 		{"overlap with bjacobi", []string{"solve", bus, "--precond", "bjacobi", "--overlap", "1"}, 2, nil, []string{"--overlap applies to --precond asm only"}},
 		{"negative blocks", []string{"solve", bus, "--precond", "asm", "--blocks", "-2"}, 2, nil, []string{"--blocks -2: must be ≥ 1"}},
 		{"too many blocks", []string{"solve", bus, "--precond", "asm", "--blocks", "1000"}, 2, nil, []string{"1000 blocks for 494 rows"}},
