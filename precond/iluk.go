@@ -22,9 +22,9 @@ const DefaultILUKLevels = 1
 //
 // Apply and ApplyT cost what ILU(0)'s do on the larger pattern: about
 // 2·nnz(L+U) flops, sequential, allocation-free, safe for concurrent use.
-// The fill grows quickly with k: on a 5-point Laplacian ILU(1) has 7
-// entries per row, ILU(2) 11, ILU(3) 13 (a band of half-width √n fills in
-// about √n levels).
+// The fill grows with k: an interior row of the 5-point Laplacian's
+// factors has 5 entries at k = 0, then 7, 9, 13, 17 for k = 1–4 (the band
+// of half-width √n fills completely in about √n levels).
 //
 // Build it with NewILUK: the zero value has no factors, its Dims are 0×0
 // and Apply, ApplyT and Factors panic.
