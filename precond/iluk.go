@@ -84,13 +84,16 @@ func iluKPattern(A *sparse.CSR, k int) *sparse.CSR {
 	head := n
 	next := make([]int, n+1)
 	lev := make([]int, n)
-	// The strict upper part of every factored row, with its levels.
+	// The strict upper part of every factored row, with its levels, and
+	// the result's pattern; values are merged in afterwards, so that only
+	// the index arrays grow. Their first capacity, (1 + k/2) times A's,
+	// holds the fill of a 5-point stencil up to k = 2 without regrowth.
+	grow := 1 + float64(k)/2
 	uptr := make([]int, n+1)
-	ucol := make([]int32, 0, len(ind))
-	ulev := make([]int32, 0, len(ind))
+	ucol := make([]int32, 0, int(grow*float64(len(ind)/2+1)))
+	ulev := make([]int32, 0, cap(ucol))
 	optr := make([]int, n+1)
-	ocol := make([]int32, 0, len(ind)+n)
-	oval := make([]float64, 0, len(ind)+n)
+	ocol := make([]int32, 0, int(grow*float64(len(ind))))
 	for i := range n {
 		// A's row, level 0.
 		prev := head
@@ -123,16 +126,9 @@ func iluKPattern(A *sparse.CSR, k int) *sparse.CSR {
 				next[j], next[p], lev[j] = next[p], j, nl
 			}
 		}
-		// Emit the row, A's values merged in, and keep its upper part.
-		t := indptr[i]
+		// Emit the row's pattern and keep its upper part.
 		for c := next[head]; c != end; c = next[c] {
-			v := 0.0
-			if t < indptr[i+1] && int(ind[t]) == c {
-				v = val[t]
-				t++
-			}
 			ocol = append(ocol, int32(c))
-			oval = append(oval, v)
 			if c > i {
 				ucol = append(ucol, int32(c))
 				ulev = append(ulev, int32(lev[c]))
@@ -140,6 +136,17 @@ func iluKPattern(A *sparse.CSR, k int) *sparse.CSR {
 		}
 		optr[i+1] = len(ocol)
 		uptr[i+1] = len(ucol)
+	}
+	// A's values at their places in the (sorted, larger) pattern.
+	oval := make([]float64, len(ocol))
+	for i := range n {
+		t := indptr[i]
+		for q := optr[i]; q < optr[i+1] && t < indptr[i+1]; q++ {
+			if ocol[q] == ind[t] {
+				oval[q] = val[t]
+				t++
+			}
+		}
 	}
 	P, err := sparse.NewCSR(n, n, optr, ocol, oval)
 	if err != nil {

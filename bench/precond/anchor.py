@@ -1,5 +1,5 @@
 """Preconditioner anchor: PETSc (petsc4py, one process) PCJACOBI, PCSOR, PCILU
-(levels 0) and PCICC (levels 0), and SciPy's spilu(fill_factor=1) and the NumPy
+(levels 0, 1 and 2) and PCICC (levels 0), and SciPy's spilu(fill_factor=1) and the NumPy
 diagonal scaling that is Jacobi, timed on the 2-D 5-point Laplacian with G x G
 unknowns, the same matrix bench/precond builds in Go.
 
@@ -75,6 +75,8 @@ try:
         "jacobi": ("jacobi", {}),
         "sor": ("sor", {}),
         "ilu": ("ilu", {"pc_factor_levels": 0, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
+        "ilu1": ("ilu", {"pc_factor_levels": 1, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
+        "ilu2": ("ilu", {"pc_factor_levels": 2, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
         "icc": ("icc", {"pc_factor_levels": 0, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
         # Restricted additive Schwarz, 2 contiguous blocks, overlap 1, ILU(0)
         # subdomain solves (PETSc's defaults but for the block count).

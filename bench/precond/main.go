@@ -34,6 +34,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/subspace-lab/subspace/internal/benchutil"
@@ -58,6 +59,10 @@ type anchor struct {
 	PetscSORApply    float64 `json:"petsc_sor_apply_s"`
 	PetscILUSetup    float64 `json:"petsc_ilu_setup_s"`
 	PetscILUApply    float64 `json:"petsc_ilu_apply_s"`
+	PetscILU1Setup   float64 `json:"petsc_ilu1_setup_s"`
+	PetscILU1Apply   float64 `json:"petsc_ilu1_apply_s"`
+	PetscILU2Setup   float64 `json:"petsc_ilu2_setup_s"`
+	PetscILU2Apply   float64 `json:"petsc_ilu2_apply_s"`
 	PetscICCSetup    float64 `json:"petsc_icc_setup_s"`
 	PetscICCApply    float64 `json:"petsc_icc_apply_s"`
 	PetscASMSetup    float64 `json:"petsc_asm_setup_s"`
@@ -124,11 +129,15 @@ func main() {
 	}
 
 	var rows []row
-	for _, kind := range []string{"jacobi", "ssor", "ilu0", "ic0", "asm"} {
+	for _, name := range []string{"jacobi", "ssor", "ilu0", "iluk1", "iluk2", "ic0", "asm"} {
+		kind, levels := name, 0
+		if strings.HasPrefix(name, "iluk") {
+			kind, levels = "iluk", int(name[4]-'0')
+		}
 		var p linop.Operator
 		setup := medianSetup(*setupReps, func() {
 			var err error
-			p, err = precond.New(kind, A, &precond.Options{Blocks: 2}) // asm: 2 blocks, as the anchor's PETSc run
+			p, err = precond.New(kind, A, &precond.Options{Blocks: 2, Levels: levels}) // asm: 2 blocks, as the anchor's PETSc run
 			if err != nil {
 				fmt.Fprintln(os.Stderr, "precond:", err)
 				os.Exit(1)
@@ -137,7 +146,7 @@ func main() {
 		})
 		apply := benchutil.Median(*applyReps, func() { p.Apply(dst, x) })
 		yardsticks()
-		r := row{Kind: kind, SetupS: setup, ApplyS: apply}
+		r := row{Kind: name, SetupS: setup, ApplyS: apply}
 		switch kind {
 		case "jacobi":
 			r.ApplyGBs = float64(jacBytes) / apply / 1e9
@@ -145,6 +154,10 @@ func main() {
 		case "asm": // the subdomain solves run in parallel
 			r.ApplyGBs = float64(triBytes) / apply / 1e9
 			r.Yardstick = "triad, all cores"
+		case "iluk": // the solves' bytes on the factors' larger pattern
+			L, U := p.(*precond.ILUK).Factors()
+			r.ApplyGBs = float64(12*(L.NNZ()+U.NNZ()-n)+44*n) / apply / 1e9
+			r.Yardstick = "triad, one core"
 		default:
 			r.ApplyGBs = float64(triBytes) / apply / 1e9
 			r.Yardstick = "triad, one core"
@@ -159,6 +172,11 @@ func main() {
 			case "ilu0":
 				r.PetscSetup, r.PetscApply = an.PetscILUSetup, an.PetscILUApply
 				r.OtherName, r.OtherSetup, r.OtherApply = "SciPy spilu(ff=1)", an.SpiluSetup, an.SpiluApply
+			case "iluk":
+				r.PetscSetup, r.PetscApply = an.PetscILU1Setup, an.PetscILU1Apply
+				if levels == 2 {
+					r.PetscSetup, r.PetscApply = an.PetscILU2Setup, an.PetscILU2Apply
+				}
 			case "ic0":
 				r.PetscSetup, r.PetscApply = an.PetscICCSetup, an.PetscICCApply
 			case "asm":
