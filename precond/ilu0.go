@@ -49,9 +49,7 @@ func NewILU0(A *sparse.CSR) (*ILU0, error) {
 	return &ILU0{tri: f}, nil
 }
 
-// factorILU computes the incomplete LU factors of A on A's pattern (ILU(0)
-// of A; ILU(k) passes A with its fill positions stored as zeros), errors
-// naming method.
+// factorILU computes the ILU(0) factors of A, errors naming method.
 func factorILU(method string, A *sparse.CSR) (*triFactors, error) {
 	// Factor in place in the split layout the solves use: strict lower
 	// part (becomes L), diagonal (becomes U's), strict upper part. The
@@ -60,6 +58,14 @@ func factorILU(method string, A *sparse.CSR) (*triFactors, error) {
 	if err != nil {
 		return nil, err
 	}
+	return eliminateILU(method, A, f)
+}
+
+// eliminateILU factors f, A's entries on the pattern to factor split into
+// strict lower part, diagonal (f.diag) and strict upper part, in place into
+// ILU's L (unit diagonal implied) and U (f.diag, f.invDiag its inverse);
+// A is read only for the error messages.
+func eliminateILU(method string, A *sparse.CSR, f *triFactors) (*triFactors, error) {
 	n := f.n
 	lp, li, lv := f.lp, f.li, f.lv
 	up, ui, uv := f.up, f.ui, f.uv

@@ -38,10 +38,10 @@ type ILUK struct {
 //
 // The symbolic phase walks each row's pattern as a sorted list, merging in
 // the upper parts of the rows it eliminates: O(Σᵢ Σ_{k ∈ L(i)} (nnz(U(k)) +
-// nnz(row i))) time, sequential, and the numeric phase is ILU(0)'s on the
-// result. It allocates a copy of A with the fill stored as zeros, the
-// factors (12·nnz(L+U) + 20·n bytes) and O(n + nnz(U)) bytes of work
-// space, and does not modify A. The memory of a large k on a large matrix
+// nnz(row i))) time, sequential, writing A's entries and the fill (as
+// zeros) straight into the factors' layout; the numeric phase is ILU(0)'s
+// elimination on them. It allocates the factors (12·nnz(L+U) + 28·n
+// bytes) and O(n + nnz(U)) bytes of work space, and does not modify A. The memory of a large k on a large matrix
 // can approach that of a direct factorisation.
 //
 // It returns an error wrapping ErrOption if levels < 0, ErrNotSquare, and
@@ -60,22 +60,30 @@ func NewILUK(A *sparse.CSR, levels int) (*ILUK, error) {
 	if err != nil {
 		return nil, err
 	}
-	P := A
-	if levels > 0 && n > 0 && A.DiagonalInfo().Missing == 0 {
-		// (A missing diagonal entries goes to factorILU as it is, which
-		// reports them.)
-		P = iluKPattern(A, min(levels, n))
+	var f *triFactors
+	switch {
+	case levels == 0 || n == 0 || A.DiagonalInfo().Missing > 0:
+		// ILU(0), or A missing diagonal entries, which the split reports.
+		f, err = splitLU(method, A, false, true)
+	case firstNonFinite(method, A) != nil:
+		err = firstNonFinite(method, A)
+	default:
+		f = iluKSplit(A, min(levels, n))
 	}
-	f, err := factorILU(method, P)
 	if err != nil {
+		return nil, err
+	}
+	if f, err = eliminateILU(method, A, f); err != nil {
 		return nil, err
 	}
 	return &ILUK{tri: f, levels: levels}, nil
 }
 
-// iluKPattern returns a copy of the square A, whose diagonal is stored,
-// with explicit zeros at the positions of level-≤k fill.
-func iluKPattern(A *sparse.CSR, k int) *sparse.CSR {
+// iluKSplit returns the entries of the square, finite A, whose diagonal is
+// stored, on its pattern plus the level-≤k fill (as explicit zeros), in the
+// split layout eliminateILU factors: strict lower part, diagonal, strict
+// upper part.
+func iluKSplit(A *sparse.CSR, k int) *triFactors {
 	n, _ := A.Dims()
 	indptr, ind, val := A.Raw()
 	const end = -1
@@ -84,16 +92,15 @@ func iluKPattern(A *sparse.CSR, k int) *sparse.CSR {
 	head := n
 	next := make([]int, n+1)
 	lev := make([]int, n)
-	// The strict upper part of every factored row, with its levels, and
-	// the result's pattern; values are merged in afterwards, so that only
-	// the index arrays grow. Their first capacity, (1 + k/2) times A's,
-	// holds the fill of a 5-point stencil up to k = 2 without regrowth.
+	// The strict lower and upper parts of every row, the upper with its
+	// levels for the rows below; values are merged in afterwards, so that
+	// only the index arrays grow. Their first capacity, (1 + k/2) times
+	// A's, holds the fill of a 5-point stencil up to k = 2 without regrowth.
 	grow := 1 + float64(k)/2
-	uptr := make([]int, n+1)
-	ucol := make([]int32, 0, int(grow*float64(len(ind)/2+1)))
-	ulev := make([]int32, 0, cap(ucol))
-	optr := make([]int, n+1)
-	ocol := make([]int32, 0, int(grow*float64(len(ind))))
+	f := &triFactors{n: n, lp: make([]int, n+1), up: make([]int, n+1), invDiag: make([]float64, n), diag: make([]float64, n)}
+	li := make([]int32, 0, int(grow*float64(len(ind)/2+1)))
+	ui := make([]int32, 0, cap(li))
+	ulev := make([]int32, 0, cap(li))
 	for i := range n {
 		// A's row, level 0.
 		prev := head
@@ -110,8 +117,8 @@ func iluKPattern(A *sparse.CSR, k int) *sparse.CSR {
 				continue // every fill through c would exceed level k
 			}
 			p := c // insertion point: U(c)'s columns increase, so p only advances
-			for t := uptr[c]; t < uptr[c+1]; t++ {
-				j := int(ucol[t])
+			for t := f.up[c]; t < f.up[c+1]; t++ {
+				j := int(ui[t])
 				nl := lc + int(ulev[t]) + 1
 				if nl > k {
 					continue
@@ -126,33 +133,39 @@ func iluKPattern(A *sparse.CSR, k int) *sparse.CSR {
 				next[j], next[p], lev[j] = next[p], j, nl
 			}
 		}
-		// Emit the row's pattern and keep its upper part.
+		// Emit the row's two parts (the diagonal is in every row).
 		for c := next[head]; c != end; c = next[c] {
-			ocol = append(ocol, int32(c))
-			if c > i {
-				ucol = append(ucol, int32(c))
+			switch {
+			case c < i:
+				li = append(li, int32(c))
+			case c > i:
+				ui = append(ui, int32(c))
 				ulev = append(ulev, int32(lev[c]))
 			}
 		}
-		optr[i+1] = len(ocol)
-		uptr[i+1] = len(ucol)
+		f.lp[i+1], f.up[i+1] = len(li), len(ui)
 	}
 	// A's values at their places in the (sorted, larger) pattern.
-	oval := make([]float64, len(ocol))
+	f.li, f.ui = li, ui
+	f.lv, f.uv = make([]float64, len(li)), make([]float64, len(ui))
 	for i := range n {
-		t := indptr[i]
-		for q := optr[i]; q < optr[i+1] && t < indptr[i+1]; q++ {
-			if ocol[q] == ind[t] {
-				oval[q] = val[t]
+		t, e := indptr[i], indptr[i+1]
+		for q := f.lp[i]; q < f.lp[i+1] && t < e; q++ {
+			if li[q] == ind[t] {
+				f.lv[q] = val[t]
+				t++
+			}
+		}
+		f.diag[i] = val[t] // the diagonal, stored: next in A's row
+		t++
+		for q := f.up[i]; q < f.up[i+1] && t < e; q++ {
+			if ui[q] == ind[t] {
+				f.uv[q] = val[t]
 				t++
 			}
 		}
 	}
-	P, err := sparse.NewCSR(n, n, optr, ocol, oval)
-	if err != nil {
-		panic("precond: ILUK: internal error: " + err.Error()) // sorted by construction
-	}
-	return P
+	return f
 }
 
 // Levels returns k.
