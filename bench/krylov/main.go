@@ -159,7 +159,11 @@ func newSystem(name string, spec map[string]any, A *sparse.CSR) *system {
 // only), true relative residual and convergence.
 // orthog is the Gram–Schmidt variant of GMRES and FGMRES.
 func (s *system) solve(method, prec string, rtol float64, maxit int, orthog krylov.Orthog) answer {
-	M, err := precond.New(prec, s.A, nil)
+	var popt *precond.Options
+	if prec == "iluk2" { // ILU(2), PETSc's -pc_factor_levels 2
+		prec, popt = "iluk", &precond.Options{Levels: 2}
+	}
+	M, err := precond.New(prec, s.A, popt)
 	if err != nil {
 		return answer{Error: err.Error()}
 	}
@@ -334,12 +338,12 @@ var iterCases = []struct {
 	methods []string
 	precs   []string
 }{
-	{"lap50", []string{"cg", "minres", "gmres", "fgmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "ic0"}},
-	{"494_bus.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "ic0"}},
-	{"pts5ldd03.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "ic0"}},
+	{"lap50", []string{"cg", "minres", "gmres", "fgmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2", "ic0"}},
+	{"494_bus.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2", "ic0"}},
+	{"pts5ldd03.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2", "ic0"}},
 	{"can___24.mtx", []string{"minres", "gmres", "bicgstab"}, []string{"none", "ilu0"}},
 	{"bcspwr05.mtx", []string{"minres", "gmres"}, []string{"none"}},
-	{"cage5.mtx", []string{"gmres", "fgmres", "bicgstab"}, []string{"none", "jacobi", "ilu0"}},
+	{"cage5.mtx", []string{"gmres", "fgmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2"}},
 	{"west0067.mtx", []string{"gmres", "bicgstab"}, []string{"none"}},
 	{"gent113.mtx", []string{"gmres", "bicgstab"}, []string{"none"}},
 }
@@ -352,7 +356,7 @@ func suits(method, prec string, spd bool) bool {
 		return false
 	case prec == "ic0" && (!spd || (method != "cg" && method != "minres")):
 		return false
-	case prec == "ilu0" && (method == "cg" || method == "minres"):
+	case (prec == "ilu0" || prec == "iluk2") && (method == "cg" || method == "minres"):
 		return false
 	}
 	return true
