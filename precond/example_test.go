@@ -1,10 +1,12 @@
 package precond_test
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"math"
 
+	"github.com/subspace-lab/subspace/krylov"
 	"github.com/subspace-lab/subspace/precond"
 	"github.com/subspace-lab/subspace/sparse"
 )
@@ -109,4 +111,31 @@ func ExampleNewASM() {
 	// one block equals ILU(0): true
 	// 4 <nil>
 	// true
+}
+
+// ILU(k) trades fill for iterations: on a 30×30 Laplacian each level adds
+// factor entries (the counts are PETSc's) and takes GMRES(30) to 1e-10 in
+// fewer steps.
+func ExampleNewILUK() {
+	A := sparse.Laplacian2D(30, 30)
+	b := make([]float64, 900)
+	for i := range b {
+		b[i] = 1
+	}
+	for k := 0; k <= 3; k++ {
+		M, err := precond.NewILUK(A, k)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		L, U := M.Factors()
+		x := make([]float64, 900)
+		res, err := krylov.GMRES(context.Background(), A, b, x, &krylov.Options{RTol: 1e-10, Precond: M})
+		fmt.Printf("ILU(%d): %5d factor entries, %d GMRES iterations, %v\n", k, L.NNZ()+U.NNZ()-900, res.Iterations, err)
+	}
+	// Output:
+	// ILU(0):  4380 factor entries, 32 GMRES iterations, <nil>
+	// ILU(1):  6062 factor entries, 24 GMRES iterations, <nil>
+	// ILU(2):  7686 factor entries, 20 GMRES iterations, <nil>
+	// ILU(3): 10876 factor entries, 15 GMRES iterations, <nil>
 }
