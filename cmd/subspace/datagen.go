@@ -704,12 +704,12 @@ func printDatagen(w io.Writer, r datagenReport, d *dataset, lr laneResult) {
 	if r.Scheme != "" && (r.Scheme != "flux" || r.GRF != "neumann") {
 		variant = fmt.Sprintf(" (scheme %s, grf %s)", r.Scheme, r.GRF)
 	}
-	fmt.Fprintf(w, "%s%s  grid %d (%d unknowns)  %d systems  seed %d  rtol %g  precond %s  sort %s%s\n",
-		r.Family, variant, r.Grid, r.Unknowns, r.Count, r.Seed, r.RTol, (&precondFlags{omega: r.Omega, shift: r.Shift, levels: r.Levels}).label(r.Precond), r.Sort, shard)
+	fmt.Fprintf(w, "%s%s  grid %d (%d unknowns)  %s  seed %d  rtol %g  precond %s  sort %s%s\n",
+		r.Family, variant, r.Grid, r.Unknowns, plural(r.Count, "system", "systems"), r.Seed, r.RTol, (&precondFlags{omega: r.Omega, shift: r.Shift, levels: r.Levels}).label(r.Precond), r.Sort, shard)
 	fmt.Fprintf(w, "fields %.3g s, sort %.3g s, assembly %.3g s/system (not in the times below)\n",
 		float64(r.FieldSeconds), float64(r.SortSeconds), float64(r.AssembleSeconds))
 	if r.WarmupSystems > 0 {
-		fmt.Fprintf(w, "warm-up: %d systems before the slice, %d iterations, %.3g s\n", r.WarmupSystems, r.WarmupKSP, float64(r.WarmupSeconds))
+		fmt.Fprintf(w, "warm-up: %s before the slice, %d iterations, %.3g s\n", plural(r.WarmupSystems, "system", "systems"), r.WarmupKSP, float64(r.WarmupSeconds))
 	}
 	base := ""
 	if r.Baseline != nil {

@@ -186,7 +186,7 @@ func printMerge(w io.Writer, jsonOut bool, out string, d *dataset, files int) er
 			MaxRelResidual jsonNum `json:"max_relres"`
 		}{out, files, d.meta.Family, d.meta.Grid, d.meta.Count, jsonNum(maxRel)})
 	}
-	fmt.Fprintf(w, "merged %d shard files into %s: %s grid %d, %d systems, max relative residual %.2g\n",
-		files, out, d.meta.Family, d.meta.Grid, d.meta.Count, maxRel)
+	fmt.Fprintf(w, "merged %s into %s: %s grid %d, %s, max relative residual %.2g\n",
+		plural(files, "shard file", "shard files"), out, d.meta.Family, d.meta.Grid, plural(d.meta.Count, "system", "systems"), maxRel)
 	return nil
 }

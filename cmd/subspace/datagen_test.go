@@ -981,3 +981,12 @@ func TestDatagenErrorsNameNoPackage(t *testing.T) {
 		}
 	}
 }
+
+// TestDatagenOneSystemHeader: a one-system run says "1 system", not
+// "1 systems" (from a CLI audit).
+func TestDatagenOneSystemHeader(t *testing.T) {
+	code, out, errs := dgRun(t, "datagen", "darcy", "--grid", "6", "--count", "1", "--out=", "--progress=false")
+	if code != 0 || !strings.Contains(out, "  1 system  ") || strings.Contains(out, "1 systems") {
+		t.Errorf("exit %d, stdout %q, stderr %q: want \"1 system\" in the header", code, out, errs)
+	}
+}

@@ -539,8 +539,8 @@ func sequenceSystems(paths []string, stats [][]sequence.Stat) []sequenceSystem {
 
 // printSequence prints the human-readable summary.
 func printSequence(w io.Writer, r sequenceReport, lr laneResult) {
-	fmt.Fprintf(w, "sequence  %d systems  n = %d  rtol %g  precond %s  sort %s  rhs %s\n",
-		r.Count, r.Unknowns, float64(r.RTol), r.Precond, r.Sort, r.RHS)
+	fmt.Fprintf(w, "sequence  %s  n = %d  rtol %g  precond %s  sort %s  rhs %s\n",
+		plural(r.Count, "system", "systems"), r.Unknowns, float64(r.RTol), r.Precond, r.Sort, r.RHS)
 	fmt.Fprintf(w, "reading %.3g s, sort %.3g s, assembly %.3g s/system (not in the times below)\n",
 		float64(r.ReadSeconds), float64(r.SortSeconds), float64(r.AssembleSeconds))
 	base := ""
