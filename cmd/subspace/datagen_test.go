@@ -399,7 +399,12 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"rtol 0", []string{"datagen", "darcy", "--rtol", "0", "--out", out}, 2, "--rtol 0: must be in (0, 1)"},
 		{"rtol negative", []string{"datagen", "darcy", "--rtol", "-1e-5", "--out", out}, 2, "--rtol"},
 		{"rtol NaN", []string{"datagen", "darcy", "--rtol", "NaN", "--out", out}, 2, "--rtol"},
-		{"rtol not a number", []string{"datagen", "darcy", "--rtol", "tight", "--out", out}, 2, "invalid argument"},
+		{"rtol not a number", []string{"datagen", "darcy", "--rtol", "tight", "--out", out}, 2, `invalid argument "tight" for "--rtol" flag: want a number`},
+		// pflag's strconv wording is rewritten in the user's terms.
+		{"negative seed", []string{"datagen", "darcy", "--seed", "-1", "--out", out}, 2, `invalid argument "-1" for "--seed" flag: want a whole number ≥ 0`},
+		{"fractional count", []string{"datagen", "darcy", "--count", "2.5", "--out", out}, 2, `for "--count" flag: want a whole number`},
+		{"seed out of range", []string{"datagen", "darcy", "--seed", "99999999999999999999999", "--out", out}, 2, "want a whole number ≥ 0 in range"},
+		{"compare maybe", []string{"datagen", "darcy", "--compare=maybe", "--out", out}, 2, "want true or false"},
 		{"k ≥ m", []string{"datagen", "darcy", "--m", "10", "--k", "10", "--out", out}, 2, "--m 10 --k 10: need 0 ≤ k < m"},
 		{"m 0", []string{"datagen", "darcy", "--m", "0", "--out", out}, 2, "--m 0: must be at least 1"},
 		{"skr-code k ≥ m", []string{"datagen", "darcy", "--scheme", "skr-code", "--m", "10", "--k", "12", "--out", out}, 2, "--m 10 --k 12: need 0 ≤ k < m"},

@@ -59,7 +59,7 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return &exitErr{code: exitUsage, err: err}
+		return &exitErr{code: exitUsage, err: flagError(err)}
 	})
 	// cobra's own help command prints "Unknown help topic" and the root's
 	// usage on stdout and exits 0; an unknown topic is bad usage.
@@ -160,4 +160,29 @@ func main() {
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
+}
+
+// flagError rewrites pflag's parse errors in the user's terms: it quotes
+// strconv ("invalid argument "-1" for "--seed" flag: strconv.ParseUint:
+// parsing "-1": invalid syntax"), which says neither what was wanted nor
+// that a minus sign is the problem.
+func flagError(err error) error {
+	msg := err.Error()
+	i := strings.Index(msg, ": strconv.Parse")
+	if i < 0 {
+		return err
+	}
+	want := "a number"
+	switch {
+	case strings.Contains(msg[i:], "ParseUint"):
+		want = "a whole number ≥ 0"
+	case strings.Contains(msg[i:], "ParseInt"):
+		want = "a whole number"
+	case strings.Contains(msg[i:], "ParseBool"):
+		want = "true or false"
+	}
+	if strings.Contains(msg[i:], "value out of range") {
+		want += " in range"
+	}
+	return errors.New(msg[:i] + ": want " + want)
 }
