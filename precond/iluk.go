@@ -14,11 +14,15 @@ const DefaultILUKLevels = 1
 // (Saad, Iterative Methods for Sparse Linear Systems, §10.3.3; PETSc's
 // PCILU with -pc_factor_levels k): M = L·U, L unit lower triangular and U
 // upper triangular, without pivoting, on the pattern of A plus the fill
-// of level ≤ k. Entries of A (explicit zeros included) have level 0; eliminating row k from row i gives position (i, j) the
-// level min(lev(i,j), lev(i,k) + lev(k,j) + 1). The numeric factorisation
+// of level ≤ k. Entries of A (explicit zeros included) have level 0;
+// eliminating row k from row i gives position (i, j) the level
+// min(lev(i,j), lev(i,k) + lev(k,j) + 1). The numeric factorisation
 // is ILU(0)'s (Saad's IKJ variant) on that pattern, so (L·U)ᵢⱼ = aᵢⱼ on
-// it, ILU(0) is ILUK with k = 0, and a k at least the matrix's bandwidth
-// gives the exact LU factors (when no pivot vanishes).
+// it, ILU(0) is ILUK with k = 0, and k ≥ n − 2 gives the exact LU factors
+// (when no pivot vanishes): a fill entry's level is the number of
+// intermediate rows on its shortest fill path, at most min(i, j). A k at
+// least the bandwidth is not enough in general: half-bandwidth 2 with
+// entries (i, i±2) and (0, 1) has a fill path through every earlier row.
 //
 // Apply and ApplyT cost what ILU(0)'s do on the larger pattern: about
 // 2·nnz(L+U) flops, sequential, allocation-free, safe for concurrent use.
@@ -36,13 +40,19 @@ type ILUK struct {
 // NewILUK computes the ILU(k) factorisation of the square matrix A with k =
 // levels.
 //
-// The symbolic phase walks each row's pattern as a sorted list, merging in
-// the upper parts of the rows it eliminates: O(Σᵢ Σ_{k ∈ L(i)} (nnz(U(k)) +
-// nnz(row i))) time, sequential, writing A's entries and the fill (as
-// zeros) straight into the factors' layout; the numeric phase is ILU(0)'s
-// elimination on them. It allocates the factors (12·nnz(L+U) + 28·n
-// bytes) and O(n + nnz(U)) bytes of work space, and does not modify A. The memory of a large k on a large matrix
-// can approach that of a direct factorisation.
+// The symbolic phase keeps each row's pattern as a sorted list, merging in
+// the upper parts of the rows it eliminates as PETSc does: an entry
+// already in the row costs O(1), a new one the walk from the previous
+// insertion in that merge to its place. That is O(Σᵢ Σ_{k ∈ L(i)} nnz(U(k)))
+// time plus the walks, which only fill entries pay (at most the row's
+// length per eliminated row that fills it); sequential, writing A's
+// entries and the fill (as zeros) straight into the factors' layout. The
+// numeric phase is ILU(0)'s elimination on them. It allocates the factors
+// (12·nnz(L+U) + 20·n bytes, nnz(L+U) counting the diagonal once, plus
+// the spare capacity of the index arrays, which grow by appending) and
+// O(n + nnz(U)) bytes of work space, and does not modify A. The memory of
+// a large k on a large matrix can approach that of a direct
+// factorisation.
 //
 // It returns an error wrapping ErrOption if levels < 0, ErrNotSquare, and
 // the errors of NewILU0 under the method name ILU(k): ErrZeroDiagonal if
@@ -92,20 +102,25 @@ func iluKSplit(A *sparse.CSR, k int) *triFactors {
 	head := n
 	next := make([]int, n+1)
 	lev := make([]int, n)
+	// in[c] is i+1 while column c is in row i's list.
+	in := make([]int32, n)
 	// The strict lower and upper parts of every row, the upper with its
 	// levels for the rows below; values are merged in afterwards, so that
-	// only the index arrays grow. Their first capacity, (1 + k/2) times
-	// A's, holds the fill of a 5-point stencil up to k = 2 without regrowth.
-	grow := 1 + float64(k)/2
+	// only the index arrays grow. Their first capacity, (1 + min(k, 2)/2)
+	// times A's, holds the fill of a 5-point stencil up to k = 2 without
+	// regrowth; it does not grow further with k, whose fill may be none
+	// (a tridiagonal A has none at any level).
+	grow := 1 + float64(min(k, 2))/2
 	f := &triFactors{n: n, lp: make([]int, n+1), up: make([]int, n+1), invDiag: make([]float64, n), diag: make([]float64, n)}
 	li := make([]int32, 0, int(grow*float64(len(ind)/2+1)))
 	ui := make([]int32, 0, cap(li))
 	ulev := make([]int32, 0, cap(li))
 	for i := range n {
 		// A's row, level 0.
+		stamp := int32(i + 1)
 		prev := head
 		for _, c := range ind[indptr[i]:indptr[i+1]] {
-			next[prev], lev[c] = int(c), 0
+			next[prev], lev[c], in[c] = int(c), 0, stamp
 			prev = int(c)
 		}
 		next[prev] = end
@@ -123,14 +138,18 @@ func iluKSplit(A *sparse.CSR, k int) *triFactors {
 				if nl > k {
 					continue
 				}
-				for next[p] != end && next[p] < j {
-					p = next[p]
-				}
-				if next[p] == j {
+				if in[j] == stamp {
+					// Already in the row: no walk (PETSc's bit table).
+					// Walking to it would cost the row's length for
+					// every c, O(n²) on a dense row of an arrow matrix.
 					lev[j] = min(lev[j], nl)
 					continue
 				}
-				next[j], next[p], lev[j] = next[p], j, nl
+				for next[p] != end && next[p] < j {
+					p = next[p]
+				}
+				next[j], next[p], lev[j], in[j] = next[p], j, nl, stamp
+				p = j
 			}
 		}
 		// Emit the row's two parts (the diagonal is in every row).

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -199,8 +200,8 @@ func TestILUKSmallAgainstPETSc(t *testing.T) {
 
 // TestILUKLaplacianFillMatchesPETSc: the number of factor entries of
 // ILU(k) on the 30×30 5-point Laplacian is PETSc's nz_used (PCILU,
-// -pc_factor_levels k), and a level at least the bandwidth gives the
-// exact factors: Apply solves A·x = b.
+// -pc_factor_levels k), and on this matrix a level equal to the
+// half-bandwidth gives the exact factors: Apply solves A·x = b.
 func TestILUKLaplacianFillMatchesPETSc(t *testing.T) {
 	A := sparse.Laplacian2D(30, 30)
 	for k, want := range map[int]int{1: 6062, 2: 7686, 3: 10876} {
@@ -285,7 +286,10 @@ func TestILUKErrors(t *testing.T) {
 		{"negative levels", sparse.Laplacian1D(3), -1, precond.ErrOption, "level of fill -1"},
 		{"not square", mustCSR(t, 2, 3, []int{0, 1, 2}, []int32{0, 1}, []float64{1, 1}), 2, precond.ErrNotSquare, "ILU(2)"},
 		{"missing diagonal", mustCSR(t, 3, 3, []int{0, 2, 3, 5}, []int32{0, 1, 0, 1, 2}, []float64{1, 1, 1, 1, 1}), 1, precond.ErrZeroDiagonal, "ILU(1)"},
-		{"zero pivot from fill", mustCSR(t, 2, 2, []int{0, 2, 4}, []int32{0, 1, 0, 1}, []float64{1, 1, 1, 1}), 1, precond.ErrZeroPivot, "ILU(1): pivot u(1,1)"},
+		{"zero pivot (no fill: A is full)", mustCSR(t, 2, 2, []int{0, 2, 4}, []int32{0, 1, 0, 1}, []float64{1, 1, 1, 1}), 1, precond.ErrZeroPivot, "ILU(1): pivot u(1,1)"},
+		// ILU(0) of this matrix is fine (u₂₂ = −1); the level-1 fill
+		// u₁₂ = −1 makes u₂₂ = −1 + 1 = 0.
+		{"zero pivot made by fill", mustCSR(t, 3, 3, []int{0, 2, 4, 6}, []int32{0, 2, 0, 1, 1, 2}, []float64{1, 1, 1, 1, 1, -1}), 1, precond.ErrZeroPivot, "ILU(1): pivot u(2,2)"},
 		{"NaN", nan, 2, precond.ErrNotFinite, "ILU(2)"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -309,5 +313,110 @@ func TestILUKNewDefault(t *testing.T) {
 	}
 	if precond.DefaultILUKLevels != 1 {
 		t.Errorf("DefaultILUKLevels = %d, documented as 1", precond.DefaultILUKLevels)
+	}
+}
+
+// arrowCSR returns the n×n arrow matrix with diagonal n and −1 in the
+// first (first = true) or last row and column.
+func arrowCSR(t *testing.T, n int, first bool) *sparse.CSR {
+	t.Helper()
+	a := n - 1
+	if first {
+		a = 0
+	}
+	c := sparse.NewCOO(n, n, 3*n)
+	for i := range n {
+		c.Append(i, i, float64(n))
+		if i != a {
+			c.Append(i, a, -1)
+			c.Append(a, i, -1)
+		}
+	}
+	return c.ToCSR()
+}
+
+// TestILUKArrowAndBanded: matrices whose ILU(k) with a large enough k is
+// their LU, checked through the fill count and ‖A·M⁻¹b − b‖. The arrow
+// with the dense last row and column has no fill: each of its rows k < n−1
+// merges U(k) = {n−1} into the dense last row, an entry already there
+// (NewILUK once walked the row to it for every k, O(n²) for this O(n)
+// factorisation). Dense first row and column fill everything at level 1.
+// The banded matrix (entries (i, i±2) and (0, 1), half-bandwidth 2) needs
+// level n−2 to be complete, far above its bandwidth.
+func TestILUKArrowAndBanded(t *testing.T) {
+	const nb = 40
+	banded := sparse.NewCOO(nb, nb, 3*nb)
+	for i := range nb {
+		banded.Append(i, i, 10)
+		if i+2 < nb {
+			banded.Append(i, i+2, -1)
+			banded.Append(i+2, i, -1)
+		}
+	}
+	banded.Append(0, 1, -1)
+	banded.Append(1, 0, -1)
+	B := banded.ToCSR()
+	for _, tc := range []struct {
+		name   string
+		A      *sparse.CSR
+		levels int
+		nnz    int // of L+U, diagonal counted once
+		exact  bool
+	}{
+		{"arrow last, 50000, ILU(1)", arrowCSR(t, 50000, false), 1, 3*50000 - 2, true},
+		{"arrow last, 50000, ILU(1<<40)", arrowCSR(t, 50000, false), 1 << 40, 3*50000 - 2, true},
+		{"arrow first, 150, ILU(0)", arrowCSR(t, 150, true), 0, 3*150 - 2, false},
+		{"arrow first, 150, ILU(1)", arrowCSR(t, 150, true), 1, 150 * 150, true},
+		{"banded, ILU(2)", B, 2, 122, false},
+		{"banded, ILU(n−3)", B, nb - 3, 192, false},
+		{"banded, ILU(n−2)", B, nb - 2, 194, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n, _ := tc.A.Dims()
+			M, err := precond.NewILUK(tc.A, tc.levels)
+			if err != nil {
+				t.Fatal(err)
+			}
+			L, U := M.Factors()
+			if got := L.NNZ() + U.NNZ() - n; got != tc.nnz {
+				t.Errorf("%d entries in L+U, want %d", got, tc.nnz)
+			}
+			if !tc.exact {
+				return
+			}
+			b := randVec(5, n)
+			x := make([]float64, n)
+			M.Apply(x, b)
+			r := make([]float64, n)
+			tc.A.MulVecTo(r, x)
+			checkClose(t, "A·M⁻¹b", r, b, 1e-12)
+		})
+	}
+}
+
+// TestILUKLevelsDoNotScaleMemory: a level far above any fill the matrix
+// can have costs no more memory than the fill needs. NewILUK once sized
+// its index arrays by (1 + k/2)·nnz(A)/2 with k = min(levels, n): 3.6 GB
+// for this 20000×20000 tridiagonal matrix, which has no fill at all
+// (and a fatal out-of-memory error at n = 10⁵).
+func TestILUKLevelsDoNotScaleMemory(t *testing.T) {
+	const n = 20000
+	A := sparse.Laplacian1D(n)
+	for _, levels := range []int{2, n, 1 << 40} {
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		M, err := precond.NewILUK(A, levels)
+		runtime.ReadMemStats(&after)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The factors take 12·nnz + 20·n bytes (1.1 MB); allow for the
+		// work space and the index arrays' spare capacity.
+		if d := after.TotalAlloc - before.TotalAlloc; d > 16<<20 {
+			t.Errorf("ILU(%d): allocated %d bytes for %d-entry factors", levels, d, A.NNZ())
+		}
+		if L, U := M.Factors(); L.NNZ()+U.NNZ()-n != A.NNZ() {
+			t.Errorf("ILU(%d): %d entries in L+U, want A's %d (no fill)", levels, L.NNZ()+U.NNZ()-n, A.NNZ())
+		}
 	}
 }
