@@ -582,15 +582,9 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	if c.precond == "asm" || c.precond == "bjacobi" {
 		d.meta.Blocks, d.meta.Overlap = c.pc.blocks, c.pc.overlap
 	}
-	if c.precond == "ssor" && c.pc.omega != 1 {
-		d.meta.Omega = c.pc.omega // 0 (absent): the default 1, as in files written before --omega
-	}
-	if c.precond == "ic0" {
-		d.meta.Shift = c.pc.shift
-	}
-	if c.precond == "iluk" {
-		d.meta.Levels = max(c.pc.levels, precond.DefaultILUKLevels) // the k used, never 0
-	}
+	// ω (absent: the default 1, as in files written before --omega), the
+	// shift, ILU(k)'s k (never 0).
+	d.meta.Omega, d.meta.Shift, d.meta.Levels = c.pc.params(c.precond)
 	r := len(rows)
 	fl := prod(d.meta.FieldShape)
 	d.index, d.position = make([]int64, r), make([]int64, r)

@@ -21,7 +21,7 @@ type precondFlags struct {
 func (p *precondFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&p.omega, "omega", 0, "ssor: relaxation parameter in (0, 2) (0: 1)")
 	fs.Float64Var(&p.shift, "shift", 0, "ic0: relative diagonal shift, factor A + shift·diag(A) (0: none; the remedy when IC(0) breaks down)")
-	fs.IntVar(&p.levels, "levels", 0, "iluk: level of fill k of ILU(k), PETSc's -pc_factor_levels (0: 1)")
+	fs.IntVar(&p.levels, "levels", 0, "iluk: level of fill k ≥ 1 of ILU(k), PETSc's -pc_factor_levels (0: the default 1)")
 	fs.IntVar(&p.blocks, "blocks", 0, "asm/bjacobi: number of subdomains (contiguous row blocks; 0: one per processor)")
 	fs.IntVar(&p.overlap, "overlap", 0, "asm: levels of neighbours added to each subdomain (0: 1, PETSc's default)")
 }
@@ -39,7 +39,10 @@ func (p *precondFlags) validate(fs *pflag.FlagSet, prec string) error {
 	case fs.Changed("shift") && prec != "ic0":
 		return usageErrorf("--shift applies to --precond ic0 only, not %s", prec)
 	case p.levels < 0:
-		return usageErrorf("--levels must be >= 0, got %d (0: 1; --precond ilu0 is ILU(0))", p.levels)
+		return usageErrorf("--levels must be >= 1, got %d (--precond ilu0 is ILU(0))", p.levels)
+	case fs.Changed("levels") && p.levels == 0 && prec == "iluk":
+		// PETSc's -pc_factor_levels 0 is ILU(0); iluk's 0 is its default 1.
+		return usageErrorf("--levels 0: ILU(0) is --precond ilu0 (iluk's levels start at 1, its default)")
 	case fs.Changed("levels") && prec != "iluk":
 		return usageErrorf("--levels applies to --precond iluk only, not %s", prec)
 	case fs.Changed("blocks") && !isASM:
@@ -57,6 +60,23 @@ func (p *precondFlags) validate(fs *pflag.FlagSet, prec string) error {
 // options returns the precond.Options the flags set.
 func (p *precondFlags) options() *precond.Options {
 	return &precond.Options{Omega: p.omega, Shift: p.shift, Levels: p.levels, Blocks: p.blocks, Overlap: p.overlap}
+}
+
+// params returns the parameters prec takes from the flags, each 0 when
+// prec does not take it (the omitempty JSON keys omega, shift, levels):
+// ω unless it is 1, the shift, ILU(k)'s k (its default resolved).
+func (p *precondFlags) params(prec string) (omega, shift float64, levels int) {
+	switch prec {
+	case "ssor":
+		if p.omega != 1 {
+			omega = p.omega
+		}
+	case "ic0":
+		shift = p.shift
+	case "iluk":
+		levels = max(p.levels, precond.DefaultILUKLevels)
+	}
+	return omega, shift, levels
 }
 
 // label returns prec with the parameters that differ from their defaults,

@@ -174,6 +174,9 @@ type sequenceReport struct {
 	Unknowns    int     `json:"unknowns"`
 	RTol        jsonNum `json:"rtol"`
 	Precond     string  `json:"precond"`
+	Omega       float64 `json:"omega,omitempty"`  // ssor: ω unless 1
+	Shift       float64 `json:"shift,omitempty"`  // ic0: --shift
+	Levels      int     `json:"levels,omitempty"` // iluk: k
 	Sort        string  `json:"sort"`
 	RHS         string  `json:"rhs"`
 	laneReport          // solver, baseline, the two lanes' means, speedups
@@ -406,6 +409,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		RecycleFrom: f.recycleFrom, RecycleTo: f.recycleTo, RecycledDim: recycledDim,
 		Systems: sequenceSystems(paths, lr.stats),
 	}
+	rep.Omega, rep.Shift, rep.Levels = f.pc.params(f.prec)
 	rep.WallSeconds = jsonNum(time.Since(wall).Seconds())
 	if f.json {
 		if err := json.NewEncoder(stdout).Encode(rep); err != nil {
@@ -540,7 +544,7 @@ func sequenceSystems(paths []string, stats [][]sequence.Stat) []sequenceSystem {
 // printSequence prints the human-readable summary.
 func printSequence(w io.Writer, r sequenceReport, lr laneResult) {
 	fmt.Fprintf(w, "sequence  %s  n = %d  rtol %g  precond %s  sort %s  rhs %s\n",
-		plural(r.Count, "system", "systems"), r.Unknowns, float64(r.RTol), r.Precond, r.Sort, r.RHS)
+		plural(r.Count, "system", "systems"), r.Unknowns, float64(r.RTol), (&precondFlags{omega: r.Omega, shift: r.Shift, levels: r.Levels}).label(r.Precond), r.Sort, r.RHS)
 	fmt.Fprintf(w, "reading %.3g s, sort %.3g s, assembly %.3g s/system (not in the times below)\n",
 		float64(r.ReadSeconds), float64(r.SortSeconds), float64(r.AssembleSeconds))
 	base := ""

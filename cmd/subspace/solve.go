@@ -101,10 +101,11 @@ convergence and the setup and solve times; --json prints one object with
 the keys method, precond, matrix, rhs, rows, cols, nnz, rtol, atol,
 iterations, matvecs, converged, reason, relative_residual (true
 ‖b − A x‖/‖b‖ of the returned x), residual, seconds (solve only) and
-setup_seconds (reading and preconditioner), plus error when the solver
-failed, x0 when --x0 was given, out and history when --out and --history
-were given (the files), restart, side and orthog for GMRES, FGMRES and
-GCRO-DR (and recycle for GCRO-DR), shadow for IDR(s), and, for LSQR/LSMR,
+setup_seconds (reading and preconditioner), plus omega, shift or levels
+for ssor (ω ≠ 1), ic0 and iluk, error when the solver failed, x0 when
+--x0 was given, out and history when --out and --history were given
+(the files), restart, side and orthog for GMRES, FGMRES and GCRO-DR (and
+recycle for GCRO-DR), shadow for IDR(s), and, for LSQR/LSMR,
 matvecs_t (products with Aᵀ), damp, normal_residual (‖Aᵀr − λ²(x − x0)‖,
 the gradient of the objective), norm_a, cond_a and stop. Exit status: 0
 converged, 3 not converged (after printing), 2 bad arguments, 1 bad data
@@ -149,6 +150,9 @@ first).`,
 type solveOutput struct {
 	Method       string   `json:"method"`
 	Precond      string   `json:"precond"`
+	Omega        float64  `json:"omega,omitempty"`  // ssor: ω unless 1
+	Shift        float64  `json:"shift,omitempty"`  // ic0: --shift
+	Levels       int      `json:"levels,omitempty"` // iluk: k
 	Side         string   `json:"side,omitempty"`
 	Orthog       string   `json:"orthog,omitempty"`
 	Restart      int      `json:"restart,omitempty"`
@@ -320,6 +324,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		Rows: rows, Cols: cols, NNZ: A.NNZ(), RTol: jsonNum(f.rtol), ATol: jsonNum(f.atol),
 		SetupSeconds: setup, Out: f.out, History: f.history,
 	}
+	out.Omega, out.Shift, out.Levels = f.pc.params(prec)
 	if method == "idrs" {
 		out.Shadow = f.shadow
 	}
@@ -547,7 +552,7 @@ func (o *solveOutput) print(w io.Writer, asJSON bool) error {
 		m += ", Gram–Schmidt " + o.Orthog
 	}
 	row("method", "%s", m)
-	row("preconditioner", "%s", o.Precond)
+	row("preconditioner", "%s", (&precondFlags{omega: o.Omega, shift: o.Shift, levels: o.Levels}).label(o.Precond))
 	row("matrix", "%s: %d × %d, %d nonzeros", o.Matrix, o.Rows, o.Cols, o.NNZ)
 	row("right-hand side", "%s", o.RHS)
 	if o.X0 != "" {

@@ -235,6 +235,9 @@ func TestSolveILUK(t *testing.T) {
 			t.Fatalf("--levels %q: exit %d, %s %s", lv, code, out, errs)
 		}
 		its[lv] = m["iterations"].(float64)
+		if want := map[string]float64{"": 1, "1": 1, "2": 2, "4": 4}[lv]; m["levels"] != want {
+			t.Errorf("--levels %q: JSON levels %v, want %v", lv, m["levels"], want)
+		}
 	}
 	if its[""] != its["1"] || !(its["4"] < its["2"] && its["2"] < its["1"]) {
 		t.Errorf("iterations by level %v: want default = 1 > 2 > 4", its)
@@ -325,7 +328,9 @@ func TestSolveBadInput(t *testing.T) {
 		{"left side gcrodr", []string{"solve", bus, "--method", "gcrodr", "--side", "left"}, 2, nil, []string{"--side left applies to gmres only"}},
 		{"blocks with ilu0", []string{"solve", bus, "--precond", "ilu0", "--blocks", "2"}, 2, nil, []string{"--blocks applies to --precond asm or bjacobi, not ilu0"}},
 		{"levels with ilu0", []string{"solve", bus, "--precond", "ilu0", "--levels", "2"}, 2, nil, []string{"--levels applies to --precond iluk only, not ilu0"}},
-		{"negative levels", []string{"solve", bus, "--precond", "iluk", "--levels", "-1"}, 2, nil, []string{"--levels must be >= 0, got -1"}},
+		{"negative levels", []string{"solve", bus, "--precond", "iluk", "--levels", "-1"}, 2, nil, []string{"--levels must be >= 1, got -1"}},
+		// PETSc's -pc_factor_levels 0 is ILU(0); iluk's 0 would be its default 1.
+		{"levels 0", []string{"solve", bus, "--precond", "iluk", "--levels", "0"}, 2, nil, []string{"--levels 0: ILU(0) is --precond ilu0"}},
 		{"overlap with bjacobi", []string{"solve", bus, "--precond", "bjacobi", "--overlap", "1"}, 2, nil, []string{"--overlap applies to --precond asm only"}},
 		{"negative blocks", []string{"solve", bus, "--precond", "asm", "--blocks", "-2"}, 2, nil, []string{"--blocks -2: must be ≥ 1"}},
 		{"too many blocks", []string{"solve", bus, "--precond", "asm", "--blocks", "1000"}, 2, nil, []string{"1000 blocks for 494 rows"}},
