@@ -71,13 +71,10 @@ func NewILUK(A *sparse.CSR, levels int) (*ILUK, error) {
 		return nil, err
 	}
 	var f *triFactors
-	switch {
-	case levels == 0 || n == 0 || A.DiagonalInfo().Missing > 0:
+	if levels == 0 || n == 0 || A.DiagonalInfo().Missing > 0 {
 		// ILU(0), or A missing diagonal entries, which the split reports.
 		f, err = splitLU(method, A, false, true)
-	case firstNonFinite(method, A) != nil:
-		err = firstNonFinite(method, A)
-	default:
+	} else if err = firstNonFinite(method, A); err == nil {
 		f = iluKSplit(A, min(levels, n))
 	}
 	if err != nil {
@@ -208,8 +205,7 @@ func (p *ILUK) ApplyT(dst, x []float64) {
 
 // Factors returns new copies of the factors: L unit lower triangular with
 // its unit diagonal stored, and U upper triangular with its diagonal, on
-// A's pattern plus the fill of level ≤ k. O(nnz) time and
-// memory.
+// A's pattern plus the fill of level ≤ k. O(nnz) time and memory.
 func (p *ILUK) Factors() (L, U *sparse.CSR) {
 	p.tri.built("ILUK.Factors")
 	return p.tri.lowerUnit(), p.tri.upper()
