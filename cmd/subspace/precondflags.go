@@ -79,17 +79,17 @@ func (p *precondFlags) params(prec string) (omega, shift float64, levels int) {
 	return omega, shift, levels
 }
 
-// label returns prec with the parameters that differ from their defaults,
-// for the text reports: "ssor (ω 1.5)", "ic0 (shift 0.01)", and ILU(k)'s
-// level always: "iluk (k 2)".
+// label returns prec with its parameter from params, for the text
+// reports: "ssor (ω 1.5)", "ic0 (shift 0.01)", "iluk (k 2)".
 func (p *precondFlags) label(prec string) string {
+	omega, shift, levels := p.params(prec)
 	switch {
-	case prec == "iluk":
-		return fmt.Sprintf("%s (k %d)", prec, max(p.levels, precond.DefaultILUKLevels))
-	case prec == "ssor" && p.omega != 0 && p.omega != 1:
-		return fmt.Sprintf("%s (ω %g)", prec, p.omega)
-	case prec == "ic0" && p.shift != 0:
-		return fmt.Sprintf("%s (shift %g)", prec, p.shift)
+	case levels != 0:
+		return fmt.Sprintf("%s (k %d)", prec, levels)
+	case omega != 0:
+		return fmt.Sprintf("%s (ω %g)", prec, omega)
+	case shift != 0:
+		return fmt.Sprintf("%s (shift %g)", prec, shift)
 	}
 	return prec
 }
