@@ -21,7 +21,7 @@ type precondFlags struct {
 func (p *precondFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&p.omega, "omega", 0, "ssor: relaxation parameter in (0, 2) (0: 1)")
 	fs.Float64Var(&p.shift, "shift", 0, "ic0: relative diagonal shift, factor A + shift·diag(A) (0: none; the remedy when IC(0) breaks down)")
-	fs.IntVar(&p.levels, "levels", 0, "iluk: level of fill k ≥ 1 of ILU(k), PETSc's -pc_factor_levels (0: the default 1)")
+	fs.IntVar(&p.levels, "levels", 0, "iluk: level of fill k ≥ 1 of ILU(k), PETSc's -pc_factor_levels (default 1; ILU(0) is --precond ilu0)")
 	fs.IntVar(&p.blocks, "blocks", 0, "asm/bjacobi: number of subdomains (contiguous row blocks; 0: one per processor)")
 	fs.IntVar(&p.overlap, "overlap", 0, "asm: levels of neighbours added to each subdomain (0: 1, PETSc's default)")
 }
