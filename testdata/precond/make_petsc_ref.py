@@ -7,7 +7,8 @@ Run from anywhere with the Debian python3 (SciPy 1.10, petsc4py 3.18):
       /usr/bin/python3 testdata/precond/make_petsc_ref.py
 
 It reads real matrices from testdata/matrices, applies PETSc's PCILU
-(levels 0, and levels 1-3 for ILU(k)), PCICC (levels 0) and PCSOR (symmetric sweep, one iteration) to a
+(levels 0, and levels 1-3 for ILU(k)), PCICC (levels 0), PCASM (3 blocks,
+overlap 1, restricted, ILU(0) subdomains) and PCSOR (symmetric sweep, one iteration) to a
 fixed random vector, and writes petsc_ref.json beside this script: for each
 matrix its CSR arrays, the vector x, and M^{-1} x for each preconditioner.
 Natural ordering and no shift everywhere (PCICC's default shift type is
