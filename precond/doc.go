@@ -12,10 +12,10 @@
 //
 // which is what a Krylov solver calls "applying the preconditioner" (the
 // field krylov.Options.Precond holds exactly this operator: it approximates
-// A⁻¹). Apply never forms M or M⁻¹; it does a diagonal scaling (Jacobi) or a
-// forward and a backward triangular solve (SSOR, ILU(0), ILU(k), IC(0)). ApplyT sets
-// dst = M⁻ᵀ·x (transposed triangular solves, the same cost), for solvers that
-// need the transpose (BiCG, QMR, LSQR-type methods).
+// A⁻¹). Apply never forms M or M⁻¹; it does a diagonal scaling (Jacobi) or
+// a forward and a backward triangular solve (SSOR, ILU(0), ILU(k), IC(0)).
+// ApplyT sets dst = M⁻ᵀ·x (transposed triangular solves, the same cost), for
+// solvers that need the transpose (BiCG, QMR, LSQR-type methods).
 //
 // # Methods and the choices the references leave open
 //
