@@ -6,15 +6,27 @@ def make_ksp(M, kind, prec, rtol, maxit):
     """KSP of type kind (bcgs, gmres with restart 30, tfqmr) on M, rtol
     relative, atol 0, maxit iterations. prec ilu0 is PCILU on one rank and
     PETSc's parallel default, block Jacobi with ILU(0) blocks, on several
-    (PCILU is sequential); anything else is no preconditioner."""
+    (PCILU is sequential); ilukK the same with K levels of fill
+    (-pc_factor_levels K, -sub_pc_factor_levels K); anything else is no
+    preconditioner."""
     comm = M.getComm()
     ksp = PETSc.KSP().create(comm=comm)
     ksp.setOperators(M)
     ksp.setType(kind)
     if kind == "gmres":
         ksp.setGMRESRestart(30)
-    if prec == "ilu0":
-        ksp.getPC().setType("ilu" if comm.getSize() == 1 else "bjacobi")
+    if prec == "ilu0" or prec.startswith("iluk"):
+        levels = int(prec[4:]) if prec.startswith("iluk") else 0
+        if comm.getSize() == 1:
+            ksp.getPC().setType("ilu")
+            ksp.getPC().setFactorLevels(levels)
+        else:
+            # The blocks' ILU reads its level from the options database
+            # when the block Jacobi sets up its sub-solvers, which it does
+            # only after PCSetFromOptions on the outer PC.
+            PETSc.Options().setValue("sub_pc_factor_levels", levels)
+            ksp.getPC().setType("bjacobi")
+            ksp.getPC().setFromOptions()
     else:
         ksp.getPC().setType("none")
     ksp.setTolerances(rtol=rtol, atol=0.0, max_it=maxit)

@@ -4,7 +4,7 @@
 // relative residual of each, and ratios (their time ÷ ours: above 1 means
 // subspace is faster).
 //
-//	go run ./bench/nonsym [-g 300] [-peclet 0.1] [-rtol 1e-8] [-maxit 20000] [-precond none|ilu0] [-reps 3] [-mpi N] [-json] [-no-anchor]
+//	go run ./bench/nonsym [-g 300] [-peclet 0.1] [-rtol 1e-8] [-maxit 20000] [-precond none|ilu0|iluk1…iluk9] [-reps 3] [-mpi N] [-json] [-no-anchor]
 //
 // The system is the 2-D convection–diffusion matrix
 // sparse.ConvectionDiffusion2D(g, g, peclet) (g² unknowns) with b = A·1,
@@ -77,14 +77,14 @@ func main() {
 	peclet := flag.Float64("peclet", 0.1, "mesh Péclet number of the convection term")
 	rtol := flag.Float64("rtol", 1e-8, "relative tolerance")
 	maxit := flag.Int("maxit", 20000, "iteration limit of every solver")
-	prec := flag.String("precond", "none", "preconditioner: none or ilu0")
+	prec := flag.String("precond", "none", "preconditioner: none, ilu0, or iluk1 … iluk9 (ILU(k), PETSc's -pc_factor_levels k)")
 	reps := flag.Int("reps", 3, "timed solves per solver (median reported)")
 	asJSON := flag.Bool("json", false, "print one JSON object")
 	noAnchor := flag.Bool("no-anchor", false, "skip SciPy and PETSc")
 	mpi := flag.Int("mpi", runtime.GOMAXPROCS(0), "also run PETSc on this many MPI ranks (0: not)")
 	flag.Parse()
-	if *prec != "none" && *prec != "ilu0" {
-		fmt.Fprintln(os.Stderr, "nonsym: -precond must be none or ilu0")
+	if *prec != "none" && *prec != "ilu0" && !(len(*prec) == 5 && strings.HasPrefix(*prec, "iluk") && (*prec)[4] >= '1' && (*prec)[4] <= '9') {
+		fmt.Fprintln(os.Stderr, "nonsym: -precond must be none, ilu0 or iluk1 … iluk9")
 		os.Exit(2)
 	}
 	if *noAnchor {
@@ -128,7 +128,11 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 		sec := benchutil.Median(reps, func() {
 			clear(x)
 			if prec != "none" {
-				M, err := precond.New(prec, A, nil)
+				kind, popt := prec, (*precond.Options)(nil)
+				if strings.HasPrefix(prec, "iluk") {
+					kind, popt = "iluk", &precond.Options{Levels: int(prec[4] - '0')}
+				}
+				M, err := precond.New(kind, A, popt)
 				if err != nil {
 					solveErr = err
 					return
