@@ -34,6 +34,10 @@ type ASMOptions struct {
 	// field is simply left out (see above; precond.New's Options.Overlap
 	// 0 means DefaultASMOverlap instead). Negative is an error.
 	Overlap int
+	// Levels is the level of fill of the subdomain factorisations,
+	// ILU(Levels) (PETSc's -sub_pc_factor_levels); 0, the default, is
+	// ILU(0). Negative is an error.
+	Levels int
 }
 
 // ASM is the restricted additive Schwarz preconditioner (PETSc's PCASM
@@ -43,14 +47,16 @@ type ASMOptions struct {
 //
 // where R_i restricts a vector to subdomain i (a contiguous range of rows
 // grown by Overlap levels of neighbours), B_i is the ILU(0) factorisation
-// of the subdomain matrix A[S_i, S_i], and R̃_i keeps only the rows the
+// (ILU(k) with Levels k, PETSc's -sub_pc_factor_levels) of the subdomain
+// matrix A[S_i, S_i], and R̃_i keeps only the rows the
 // subdomain owns (its original range), so the owned ranges partition the
 // unknowns and M⁻¹ is applied without summing overlaps. With Overlap 0 it
-// is block Jacobi with ILU(0) blocks; with one block it is ILU(0).
+// is block Jacobi with ILU(0) blocks; with one block it is ILU(0) (ILU(k)
+// with Levels k).
 //
 // Apply solves the subdomains in parallel and allocates nothing; ApplyT
 // (M⁻ᵀ = Σ_i R_iᵀ B_i⁻ᵀ R̃_i, whose overlapping parts add up) runs the
-// subdomains one after the other. Setup costs one ILU(0) per subdomain on
+// subdomains one after the other. Setup costs one ILU(k) per subdomain on
 // at most n + (overlap rows) rows in total. M is not symmetric even for
 // symmetric A (the restriction breaks symmetry), so it is meant for
 // GMRES, FGMRES and BiCGStab, not CG or MINRES.
@@ -72,19 +78,19 @@ type asmWork struct {
 }
 
 // asmBlock is one subdomain: its sorted global rows, the position of its
-// owned range inside them and its ILU(0) factors (work vectors are in
+// owned range inside them and its ILU(k) factors (work vectors are in
 // asmWork).
 type asmBlock struct {
 	idx    []int32 // global rows of the subdomain, increasing
 	lo, hi int     // owned global rows [lo, hi)
 	p0     int     // position of row lo in idx
-	ilu    *ILU0
+	ilu    *ILUK
 }
 
 // NewASM builds the restricted additive Schwarz preconditioner of A (square,
 // finite) with the given subdomains; o may be nil (GOMAXPROCS blocks, at
 // most n, and overlap DefaultASMOverlap). It returns an error wrapping ErrOption for
-// Blocks < 0, Blocks > n or Overlap < 0, and the ILU(0) error of the first
+// Blocks < 0, Blocks > n, Overlap < 0 or Levels < 0, and the ILU error of the first
 // subdomain whose factorisation breaks down, naming the subdomain and its
 // rows (row numbers inside the message are local to the subdomain).
 func NewASM(A *sparse.CSR, o *ASMOptions) (*ASM, error) {
@@ -102,6 +108,9 @@ func NewASM(A *sparse.CSR, o *ASMOptions) (*ASM, error) {
 	if opt.Blocks < 0 {
 		return nil, fmt.Errorf("%w: asm: %d blocks, must be ≥ 1 (0: one per processor)", ErrOption, opt.Blocks)
 	}
+	if opt.Levels < 0 {
+		return nil, fmt.Errorf("%w: asm: subdomain level of fill %d, must be ≥ 0", ErrOption, opt.Levels)
+	}
 	if opt.Blocks == 0 {
 		opt.Blocks = min(par.Procs(), max(n, 1))
 	}
@@ -117,7 +126,7 @@ func NewASM(A *sparse.CSR, o *ASMOptions) (*ASM, error) {
 	nb := len(p.blocks)
 	parts := min(par.Procs(), nb)
 	errs := make([]error, nb)
-	par.Run(parts, asmSetup{A: A, p: p, overlap: opt.Overlap, parts: parts, errs: errs})
+	par.Run(parts, asmSetup{A: A, p: p, overlap: opt.Overlap, levels: opt.Levels, parts: parts, errs: errs})
 	for _, e := range errs {
 		if e != nil {
 			return nil, e
@@ -132,6 +141,7 @@ type asmSetup struct {
 	A       *sparse.CSR
 	p       *ASM
 	overlap int
+	levels  int // of the subdomains' ILU
 	parts   int
 	errs    []error
 }
@@ -141,12 +151,12 @@ func (s asmSetup) Run(part int) {
 	b0, b1 := par.Split(nb, s.parts, part)
 	mark := make([]int32, s.p.n) // local position + 1 of a row in the current subdomain
 	for b := b0; b < b1; b++ {
-		s.errs[b] = s.p.blocks[b].build(s.A, b, nb, s.overlap, mark)
+		s.errs[b] = s.p.blocks[b].build(s.A, b, nb, s.overlap, s.levels, mark)
 	}
 }
 
 // build sets up subdomain b of nb; mark must be all zero and is left so.
-func (blk *asmBlock) build(A *sparse.CSR, b, nb, overlap int, mark []int32) error {
+func (blk *asmBlock) build(A *sparse.CSR, b, nb, overlap, levels int, mark []int32) error {
 	n := len(mark)
 	blk.lo, blk.hi = par.Split(n, nb, b)
 	indptr, ind, val := A.Raw()
@@ -199,7 +209,7 @@ func (blk *asmBlock) build(A *sparse.CSR, b, nb, overlap int, mark []int32) erro
 	if err != nil {
 		return fmt.Errorf("precond: asm: internal error in subdomain %d: %v", b, err)
 	}
-	if blk.ilu, err = NewILU0(sub); err != nil {
+	if blk.ilu, err = NewILUK(sub, levels); err != nil {
 		return fmt.Errorf("precond: asm: subdomain %d of %d (rows %d..%d, %d with overlap; row numbers below are local): %w", b, nb, blk.lo, blk.hi-1, m, err)
 	}
 	return nil

@@ -24,8 +24,10 @@ type Options struct {
 	// Overlap is asm's overlap in levels of neighbours; 0 means
 	// DefaultASMOverlap (bjacobi has none). Ignored by the other kinds.
 	Overlap int
-	// Levels is iluk's level of fill; 0 means DefaultILUKLevels (ILU(0)
-	// is the ilu0 kind). Ignored by the other kinds.
+	// Levels is iluk's level of fill, 0 meaning DefaultILUKLevels (ILU(0)
+	// is the ilu0 kind), and the level of fill of asm's and bjacobi's
+	// subdomain factorisations, 0 meaning ILU(0) (PETSc's
+	// -sub_pc_factor_levels default). Ignored by the other kinds.
 	Levels int
 }
 
@@ -44,10 +46,10 @@ func Kinds() []string {
 //	ilu0    NewILU0(A)
 //	iluk    NewILUK(A, o.Levels), DefaultILUKLevels if o.Levels is 0
 //	ic0     NewIC0(A, &IC0Options{Shift: o.Shift})
-//	asm     NewASM(A, &ASMOptions{Blocks: o.Blocks, Overlap: o.Overlap}),
-//	        overlap DefaultASMOverlap if o.Overlap is 0
-//	bjacobi NewASM(A, &ASMOptions{Blocks: o.Blocks, Overlap: 0}): block
-//	        Jacobi with ILU(0) blocks
+//	asm     NewASM(A, &ASMOptions{Blocks: o.Blocks, Overlap: o.Overlap,
+//	        Levels: o.Levels}), overlap DefaultASMOverlap if o.Overlap is 0
+//	bjacobi NewASM(A, &ASMOptions{Blocks: o.Blocks, Overlap: 0, Levels:
+//	        o.Levels}): block Jacobi with ILU(0) (ILU(Levels)) blocks
 //
 // Every non-nil result also implements linop.Transposer. An unknown kind
 // is an error wrapping ErrOption that lists the valid names; construction
@@ -86,9 +88,9 @@ func New(kind string, A *sparse.CSR, o *Options) (linop.Operator, error) {
 		if ov == 0 {
 			ov = DefaultASMOverlap
 		}
-		return nonNil(NewASM(A, &ASMOptions{Blocks: opt.Blocks, Overlap: ov}))
+		return nonNil(NewASM(A, &ASMOptions{Blocks: opt.Blocks, Overlap: ov, Levels: opt.Levels}))
 	case "bjacobi":
-		return nonNil(NewASM(A, &ASMOptions{Blocks: opt.Blocks}))
+		return nonNil(NewASM(A, &ASMOptions{Blocks: opt.Blocks, Levels: opt.Levels}))
 	}
 	return nil, fmt.Errorf("%w: unknown preconditioner %q; valid names are %s", ErrOption, kind, strings.Join(Kinds(), ", "))
 }

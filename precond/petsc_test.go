@@ -15,7 +15,8 @@ import (
 // testdata/precond/make_petsc_ref.py: real SuiteSparse matrices, a random
 // vector x and PETSc's PCApply of PCILU (levels 0 to 3), PCICC (levels 0) and
 // PCSOR (symmetric sweep, ω = 1, 1.5, 0.6), natural ordering, no shift,
-// and PCASM (3 blocks, overlap 1, restricted, ILU(0) subdomains).
+// and PCASM (3 blocks, overlap 1, restricted, ILU(0), ILU(1) and ILU(2)
+// subdomains).
 type petscRef struct {
 	Source string `json:"source"`
 	Cases  []struct {
@@ -68,6 +69,8 @@ func TestAgainstPETSc(t *testing.T) {
 				p, err = precond.New("ssor", A, &precond.Options{Omega: 0.6})
 			case "asm3":
 				p, err = precond.New("asm", A, &precond.Options{Blocks: 3, Overlap: 1})
+			case "asm3k1", "asm3k2":
+				p, err = precond.New("asm", A, &precond.Options{Blocks: 3, Overlap: 1, Levels: int(kind[5] - '0')})
 			case "iluk1", "iluk2", "iluk3":
 				p, err = precond.New("iluk", A, &precond.Options{Levels: int(kind[4] - '0')})
 			default:

@@ -46,7 +46,7 @@ type datagenMeta struct {
 	Overlap       int     `json:"overlap,omitempty"` // asm: --overlap (0: 1)
 	Omega         float64 `json:"omega,omitempty"`   // ssor: --omega (0: the default 1)
 	Shift         float64 `json:"shift,omitempty"`   // ic0: --shift (0: none)
-	Levels        int     `json:"levels,omitempty"`  // iluk: the k of ILU(k)
+	Levels        int     `json:"levels,omitempty"`  // iluk: the k of ILU(k); asm, bjacobi: the subdomains' (0: ILU(0))
 	Orthog        string  `json:"orthog,omitempty"`  // --orthog once or twice ("" for auto)
 }
 

@@ -418,7 +418,7 @@ func TestDatagenBadArguments(t *testing.T) {
 		{"parent is a file", []string{"datagen", "darcy", "--out", filepath.Join(exists, "d.npz")}, 2, exists + " is not a directory"},
 		{"unknown flag", []string{"datagen", "darcy", "--colour", "--out", out}, 2, "unknown flag"},
 		{"blocks with ssor", []string{"datagen", "darcy", "--precond", "ssor", "--blocks", "2", "--out", out}, 2, "--blocks applies to --precond asm or bjacobi"},
-		{"levels with ssor", []string{"datagen", "darcy", "--precond", "ssor", "--levels", "2", "--out", out}, 2, "--levels applies to --precond iluk only, not ssor"},
+		{"levels with ssor", []string{"datagen", "darcy", "--precond", "ssor", "--levels", "2", "--out", out}, 2, "--levels applies to --precond iluk, asm and bjacobi only, not ssor"},
 		{"omega with jacobi", []string{"datagen", "darcy", "--precond", "jacobi", "--omega", "1.5", "--out", out}, 2, "--omega applies to --precond ssor only, not jacobi"},
 		{"omega 2", []string{"datagen", "darcy", "--precond", "ssor", "--omega", "2", "--out", out}, 2, "--omega must be in (0, 2), got 2"},
 		{"omega NaN", []string{"datagen", "darcy", "--precond", "ssor", "--omega", "NaN", "--out", out}, 2, "--omega must be in (0, 2), got NaN"},

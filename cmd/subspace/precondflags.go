@@ -21,7 +21,7 @@ type precondFlags struct {
 func (p *precondFlags) register(fs *pflag.FlagSet) {
 	fs.Float64Var(&p.omega, "omega", 0, "ssor: relaxation parameter in (0, 2) (0: 1)")
 	fs.Float64Var(&p.shift, "shift", 0, "ic0: relative diagonal shift, factor A + shift·diag(A) (0: none; the remedy when IC(0) breaks down)")
-	fs.IntVar(&p.levels, "levels", 0, "iluk: level of fill k ≥ 1 of ILU(k), PETSc's -pc_factor_levels (default 1; ILU(0) is --precond ilu0)")
+	fs.IntVar(&p.levels, "levels", 0, "iluk: level of fill k ≥ 1 of ILU(k), PETSc's -pc_factor_levels (default 1; ILU(0) is --precond ilu0); asm/bjacobi: the subdomains' ILU level, -sub_pc_factor_levels (default 0)")
 	fs.IntVar(&p.blocks, "blocks", 0, "asm/bjacobi: number of subdomains (contiguous row blocks; 0: one per processor)")
 	fs.IntVar(&p.overlap, "overlap", 0, "asm: levels of neighbours added to each subdomain (0: 1, PETSc's default)")
 }
@@ -43,8 +43,8 @@ func (p *precondFlags) validate(fs *pflag.FlagSet, prec string) error {
 	case fs.Changed("levels") && p.levels == 0 && prec == "iluk":
 		// PETSc's -pc_factor_levels 0 is ILU(0); iluk's 0 is its default 1.
 		return usageErrorf("--levels 0: ILU(0) is --precond ilu0 (iluk's levels start at 1, its default)")
-	case fs.Changed("levels") && prec != "iluk":
-		return usageErrorf("--levels applies to --precond iluk only, not %s", prec)
+	case fs.Changed("levels") && prec != "iluk" && !isASM:
+		return usageErrorf("--levels applies to --precond iluk, asm and bjacobi only, not %s", prec)
 	case fs.Changed("blocks") && !isASM:
 		return usageErrorf("--blocks applies to --precond asm or bjacobi, not %s", prec)
 	case fs.Changed("overlap") && prec != "asm":
@@ -64,7 +64,8 @@ func (p *precondFlags) options() *precond.Options {
 
 // params returns the parameters prec takes from the flags, each 0 when
 // prec does not take it (the omitempty JSON keys omega, shift, levels):
-// ω unless it is 1, the shift, ILU(k)'s k (its default resolved).
+// ω unless it is 1, the shift, ILU(k)'s k (its default resolved) or the
+// subdomains' ILU level of asm and bjacobi.
 func (p *precondFlags) params(prec string) (omega, shift float64, levels int) {
 	switch prec {
 	case "ssor":
@@ -75,15 +76,20 @@ func (p *precondFlags) params(prec string) (omega, shift float64, levels int) {
 		shift = p.shift
 	case "iluk":
 		levels = max(p.levels, precond.DefaultILUKLevels)
+	case "asm", "bjacobi":
+		levels = p.levels // the subdomains' ILU(k); 0: ILU(0)
 	}
 	return omega, shift, levels
 }
 
 // label returns prec with its parameter from params, for the text
-// reports: "ssor (ω 1.5)", "ic0 (shift 0.01)", "iluk (k 2)".
+// reports: "ssor (ω 1.5)", "ic0 (shift 0.01)", "iluk (k 2)", "asm (ILU(1)
+// subdomains)".
 func (p *precondFlags) label(prec string) string {
 	omega, shift, levels := p.params(prec)
 	switch {
+	case levels != 0 && prec != "iluk":
+		return fmt.Sprintf("%s (ILU(%d) subdomains)", prec, levels)
 	case levels != 0:
 		return fmt.Sprintf("%s (k %d)", prec, levels)
 	case omega != 0:

@@ -176,7 +176,7 @@ type sequenceReport struct {
 	Precond     string  `json:"precond"`
 	Omega       float64 `json:"omega,omitempty"`  // ssor: ω unless 1
 	Shift       float64 `json:"shift,omitempty"`  // ic0: --shift
-	Levels      int     `json:"levels,omitempty"` // iluk: k
+	Levels      int     `json:"levels,omitempty"` // iluk: k; asm, bjacobi: the subdomains' ILU level
 	Sort        string  `json:"sort"`
 	RHS         string  `json:"rhs"`
 	laneReport          // solver, baseline, the two lanes' means, speedups

@@ -83,10 +83,10 @@ iluk (ILU(k), --levels k, default 1, PETSc's -pc_factor_levels; more fill,
 fewer iterations), ic0 (symmetric positive definite A; --shift S factors
 A + S·diag(A), the remedy when IC(0) breaks down, like PETSc's
 -pc_factor_shift_type), asm (restricted additive Schwarz with ILU(0)
-subdomains, --blocks, --overlap; PETSc's PCASM) and bjacobi (block
-Jacobi, asm without overlap); asm and bjacobi solve their subdomains in
-parallel. GMRES takes --side left|right (FGMRES and GCRO-DR precondition
-on the right).
+subdomains, --blocks, --overlap, --levels for ILU(k) subdomains; PETSc's
+PCASM) and bjacobi (block Jacobi, asm without overlap); asm and bjacobi
+solve their subdomains in parallel. GMRES takes --side left|right
+(FGMRES and GCRO-DR precondition on the right).
 Gram–Schmidt (gmres, fgmres, gcrodr): --orthog auto (default) makes one
 classical pass and a second only when the measured loss of orthogonality
 calls for it; once never reorthogonalises (PETSc's default,
@@ -102,15 +102,15 @@ the keys method, precond, matrix, rhs, rows, cols, nnz, rtol, atol,
 iterations, matvecs, converged, reason, relative_residual (true
 ‖b − A x‖/‖b‖ of the returned x), residual, seconds (solve only) and
 setup_seconds (reading and preconditioner), plus omega, shift or levels
-for ssor (ω ≠ 1), ic0 and iluk, error when the solver failed, x0 when
---x0 was given, out and history when --out and --history were given
-(the files), restart, side and orthog for GMRES, FGMRES and GCRO-DR (and
-recycle for GCRO-DR), shadow for IDR(s), and, for LSQR/LSMR,
-matvecs_t (products with Aᵀ), damp, normal_residual (‖Aᵀr − λ²(x − x0)‖,
-the gradient of the objective), norm_a, cond_a and stop. Exit status: 0
-converged, 3 not converged (after printing), 2 bad arguments, 1 bad data
-or solver failure (breakdown, indefinite matrix; the result is printed
-first).`,
+for ssor (ω ≠ 1), ic0, iluk and asm/bjacobi (levels > 0), error when the
+solver failed, x0 when --x0 was given, out and history when --out and
+--history were given (the files), restart, side and orthog for GMRES,
+FGMRES and GCRO-DR (and recycle for GCRO-DR), shadow for IDR(s), and,
+for LSQR/LSMR, matvecs_t (products with Aᵀ), damp, normal_residual
+(‖Aᵀr − λ²(x − x0)‖, the gradient of the objective), norm_a, cond_a and
+stop. Exit status: 0 converged, 3 not converged (after printing), 2 bad
+arguments, 1 bad data or solver failure (breakdown, indefinite matrix;
+the result is printed first).`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return usageErrorf("solve takes one matrix file argument, got %d", len(args))
@@ -152,7 +152,7 @@ type solveOutput struct {
 	Precond      string   `json:"precond"`
 	Omega        float64  `json:"omega,omitempty"`  // ssor: ω unless 1
 	Shift        float64  `json:"shift,omitempty"`  // ic0: --shift
-	Levels       int      `json:"levels,omitempty"` // iluk: k
+	Levels       int      `json:"levels,omitempty"` // iluk: k; asm, bjacobi: the subdomains' ILU level
 	Side         string   `json:"side,omitempty"`
 	Orthog       string   `json:"orthog,omitempty"`
 	Restart      int      `json:"restart,omitempty"`

@@ -244,6 +244,40 @@ func TestSolveILUK(t *testing.T) {
 	}
 }
 
+// TestSolveBJacobiLevels: --precond bjacobi --levels k gives its blocks
+// ILU(k) (fewer GMRES iterations on a convection–diffusion matrix at 2
+// blocks), reported in the text and JSON; --levels 0 there is ILU(0)
+// blocks, the default.
+func TestSolveBJacobiLevels(t *testing.T) {
+	bus := filepath.Join(t.TempDir(), "cd.mtx")
+	if err := sparse.SaveMM(bus, sparse.ConvectionDiffusion2D(30, 30, 0.1), nil); err != nil {
+		t.Fatal(err)
+	}
+	its := map[string]float64{}
+	for _, lv := range []string{"", "0", "2"} {
+		args := []string{"solve", bus, "--method", "gmres", "--precond", "bjacobi", "--blocks", "2", "--rtol", "1e-10", "--json"}
+		if lv != "" {
+			args = append(args, "--levels", lv)
+		}
+		code, out, errs := infoRun(t, args...)
+		m := solveJSON(t, out)
+		if code != 0 || m["converged"] != true {
+			t.Fatalf("--levels %q: exit %d, %s %s", lv, code, out, errs)
+		}
+		its[lv] = m["iterations"].(float64)
+		if _, has := m["levels"]; has != (lv == "2") {
+			t.Errorf("--levels %q: JSON levels key %v", lv, m["levels"])
+		}
+	}
+	if its[""] != its["0"] || !(its["2"] < its["0"]) {
+		t.Errorf("iterations %v: want --levels 0 = default > --levels 2", its)
+	}
+	_, text, _ := infoRun(t, "solve", bus, "--method", "gmres", "--precond", "asm", "--blocks", "2", "--levels", "1")
+	if !strings.Contains(text, "asm (ILU(1) subdomains)") {
+		t.Errorf("text output does not name the subdomain ILU: %q", text)
+	}
+}
+
 func TestSolveShift(t *testing.T) {
 	kershaw := infoWrite(t, "kershaw.mtx", `%%MatrixMarket matrix coordinate real symmetric
 4 4 8
@@ -327,7 +361,7 @@ func TestSolveBadInput(t *testing.T) {
 		{"gcrodr restart 1", []string{"solve", bus, "--method", "gcrodr", "--restart", "1"}, 2, nil, []string{"--restart 1: gcrodr needs m >= 2"}},
 		{"left side gcrodr", []string{"solve", bus, "--method", "gcrodr", "--side", "left"}, 2, nil, []string{"--side left applies to gmres only"}},
 		{"blocks with ilu0", []string{"solve", bus, "--precond", "ilu0", "--blocks", "2"}, 2, nil, []string{"--blocks applies to --precond asm or bjacobi, not ilu0"}},
-		{"levels with ilu0", []string{"solve", bus, "--precond", "ilu0", "--levels", "2"}, 2, nil, []string{"--levels applies to --precond iluk only, not ilu0"}},
+		{"levels with ilu0", []string{"solve", bus, "--precond", "ilu0", "--levels", "2"}, 2, nil, []string{"--levels applies to --precond iluk, asm and bjacobi only, not ilu0"}},
 		{"negative levels", []string{"solve", bus, "--precond", "iluk", "--levels", "-1"}, 2, nil, []string{"--levels must be >= 1, got -1"}},
 		// PETSc's -pc_factor_levels 0 is ILU(0); iluk's 0 would be its default 1.
 		{"levels 0", []string{"solve", bus, "--precond", "iluk", "--levels", "0"}, 2, nil, []string{"--levels 0: ILU(0) is --precond ilu0"}},

@@ -8,7 +8,7 @@ Run from anywhere with the Debian python3 (SciPy 1.10, petsc4py 3.18):
 
 It reads real matrices from testdata/matrices, applies PETSc's PCILU
 (levels 0, and levels 1-3 for ILU(k)), PCICC (levels 0), PCASM (3 blocks,
-overlap 1, restricted, ILU(0) subdomains) and PCSOR (symmetric sweep, one iteration) to a
+overlap 1, restricted, ILU(0), ILU(1) and ILU(2) subdomains) and PCSOR (symmetric sweep, one iteration) to a
 fixed random vector, and writes petsc_ref.json beside this script: for each
 matrix its CSR arrays, the vector x, and M^{-1} x for each preconditioner.
 Natural ordering and no shift everywhere (PCICC's default shift type is
@@ -103,6 +103,9 @@ def main():
                    "sub_pc_factor_levels": 0, "sub_pc_factor_mat_ordering_type": "natural",
                    "sub_pc_factor_shift_type": "none"}
             case["apply"]["asm3"] = apply_pc(A, x, "asm", asm).tolist()
+            # The same with ILU(1) and ILU(2) subdomain solves.
+            for k in (1, 2):
+                case["apply"]["asm3k%d" % k] = apply_pc(A, x, "asm", dict(asm, sub_pc_factor_levels=k)).tolist()
             L, U = ilu0_dense(A)
             B = spla.spilu(A.tocsc(), fill_factor=1, drop_tol=0, permc_spec="NATURAL", diag_pivot_thresh=0)
             print("%s: spilu nnz(L)=%d nnz(U)=%d, ILU(0) nnz(L)=%d nnz(U)=%d, max|L-L0|=%.3g max|U-U0|=%.3g"
