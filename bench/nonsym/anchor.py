@@ -1,7 +1,7 @@
 """nonsym anchor: SciPy's and PETSc's (petsc4py, one process) nonsymmetric
 Krylov solvers on the matrix bench/nonsym wrote, without a preconditioner.
 
-usage: anchor.py A.npz RTOL MAXIT REPS [PRECOND] -> one JSON line: for each solver
+usage: anchor.py A.npz RTOL MAXIT REPS [PRECOND [BLOCKS]] -> one JSON line: for each solver
 the median seconds of REPS solves (the solve call only), its iterations
 and products with A, and the true relative residual ||b - A x||/||b||,
 with b = A @ ones (as on the Go side). SciPy 1.10: bicgstab, gmres
@@ -19,6 +19,7 @@ A = sp.load_npz(sys.argv[1]).tocsr()
 A.sort_indices()
 rtol, maxit, reps = float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 prec = sys.argv[5] if len(sys.argv) > 5 else "none"
+blocks = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 n = A.shape[0]
 b = A @ np.ones(n)
 bnorm = np.linalg.norm(b)
@@ -85,7 +86,7 @@ try:
         products = [0]
 
         def run():
-            ksp = make_ksp(M, kind, prec, rtol, maxit)
+            ksp = make_ksp(M, kind, prec, rtol, maxit, blocks)
             x = M.createVecRight()
             c0 = matmult.getPerfInfo()["count"]
             ksp.solve(bb, x)

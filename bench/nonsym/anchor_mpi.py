@@ -25,6 +25,7 @@ A = sp.load_npz(sys.argv[1]).tocsr()
 A.sort_indices()
 rtol, maxit, reps = float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 prec = sys.argv[5] if len(sys.argv) > 5 else "none"
+blocks = int(sys.argv[6]) if len(sys.argv) > 6 else 0
 n = A.shape[0]
 
 lay = PETSc.Vec().createMPI(n, comm=comm)
@@ -48,7 +49,7 @@ for kind in ["bcgs", "gmres", "tfqmr"]:
     for _ in range(reps):
         comm.barrier()
         t = time.perf_counter()
-        ksp = make_ksp(M, kind, prec, rtol, maxit)
+        ksp = make_ksp(M, kind, prec, rtol, maxit, blocks)
         x = M.createVecRight()
         c0 = matmult.getPerfInfo()["count"]
         ksp.solve(bb, x)

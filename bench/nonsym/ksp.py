@@ -2,13 +2,14 @@
 from petsc4py import PETSc
 
 
-def make_ksp(M, kind, prec, rtol, maxit):
+def make_ksp(M, kind, prec, rtol, maxit, blocks=0):
     """KSP of type kind (bcgs, gmres with restart 30, tfqmr) on M, rtol
     relative, atol 0, maxit iterations. prec ilu0 is PCILU on one rank and
     PETSc's parallel default, block Jacobi with ILU(0) blocks, on several
     (PCILU is sequential); ilukK the same with K levels of fill
     (-pc_factor_levels K, -sub_pc_factor_levels K); anything else is no
-    preconditioner."""
+    preconditioner. blocks > 0: block Jacobi with that many blocks in all
+    (-pc_bjacobi_blocks) of that ILU, on one rank too."""
     comm = M.getComm()
     ksp = PETSc.KSP().create(comm=comm)
     ksp.setOperators(M)
@@ -17,10 +18,12 @@ def make_ksp(M, kind, prec, rtol, maxit):
         ksp.setGMRESRestart(30)
     if prec == "ilu0" or prec.startswith("iluk"):
         levels = int(prec[4:]) if prec.startswith("iluk") else 0
-        if comm.getSize() == 1:
+        if comm.getSize() == 1 and blocks == 0:
             ksp.getPC().setType("ilu")
             ksp.getPC().setFactorLevels(levels)
         else:
+            if blocks > 0:
+                PETSc.Options().setValue("pc_bjacobi_blocks", blocks)
             # The blocks' ILU reads its level from the options database
             # when the block Jacobi sets up its sub-solvers, which it does
             # only after PCSetFromOptions on the outer PC.

@@ -78,6 +78,7 @@ func main() {
 	rtol := flag.Float64("rtol", 1e-8, "relative tolerance")
 	maxit := flag.Int("maxit", 20000, "iteration limit of every solver")
 	prec := flag.String("precond", "none", "preconditioner: none, ilu0, or iluk1 … iluk9 (ILU(k), PETSc's -pc_factor_levels k)")
+	blocks := flag.Int("blocks", 0, "with -precond: block Jacobi with this many blocks of that ILU on every side (ours solved in parallel; PETSc's -pc_bjacobi_blocks) instead of one factorisation (0)")
 	reps := flag.Int("reps", 3, "timed solves per solver (median reported)")
 	asJSON := flag.Bool("json", false, "print one JSON object")
 	noAnchor := flag.Bool("no-anchor", false, "skip SciPy and PETSc")
@@ -90,13 +91,17 @@ func main() {
 	if *noAnchor {
 		*mpi = 0
 	}
-	if err := run(*g, *peclet, *rtol, *maxit, *reps, *prec, *asJSON, *noAnchor, *mpi); err != nil {
+	if *blocks < 0 || *blocks > 0 && *prec == "none" {
+		fmt.Fprintln(os.Stderr, "nonsym: -blocks must be ≥ 0 and needs -precond")
+		os.Exit(2)
+	}
+	if err := run(*g, *peclet, *rtol, *maxit, *reps, *prec, *blocks, *asJSON, *noAnchor, *mpi); err != nil {
 		fmt.Fprintln(os.Stderr, "nonsym:", err)
 		os.Exit(1)
 	}
 }
 
-func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAnchor bool, mpi int) error {
+func run(g int, peclet, rtol float64, maxit, reps int, prec string, blocks int, asJSON, noAnchor bool, mpi int) error {
 	A := sparse.ConvectionDiffusion2D(g, g, peclet)
 	n, _ := A.Dims()
 	one := make([]float64, n)
@@ -128,9 +133,12 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 		sec := benchutil.Median(reps, func() {
 			clear(x)
 			if prec != "none" {
-				kind, popt := prec, (*precond.Options)(nil)
+				kind, popt := prec, &precond.Options{}
 				if strings.HasPrefix(prec, "iluk") {
-					kind, popt = "iluk", &precond.Options{Levels: int(prec[4] - '0')}
+					kind, popt.Levels = "iluk", int(prec[4]-'0')
+				}
+				if blocks > 0 {
+					kind, popt.Blocks = "bjacobi", blocks
 				}
 				M, err := precond.New(kind, A, popt)
 				if err != nil {
@@ -158,7 +166,7 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 			return err
 		}
 		script := filepath.Join(benchutil.Dir("bench/nonsym"), "anchor.py")
-		if err := benchutil.RunAnchor(script, &an, path, fmt.Sprint(rtol), fmt.Sprint(maxit), fmt.Sprint(reps), prec); err != nil {
+		if err := benchutil.RunAnchor(script, &an, path, fmt.Sprint(rtol), fmt.Sprint(maxit), fmt.Sprint(reps), prec, fmt.Sprint(blocks)); err != nil {
 			fmt.Fprintln(os.Stderr, "nonsym:", err)
 		} else {
 			if an.N != n || an.NNZ != A.NNZ() {
@@ -177,7 +185,7 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 				Solvers map[string]row `json:"solvers"`
 			}
 			script := filepath.Join(benchutil.Dir("bench/nonsym"), "anchor_mpi.py")
-			if err := benchutil.RunMPIAnchor(mpi, script, &am, path, fmt.Sprint(rtol), fmt.Sprint(maxit), fmt.Sprint(reps), prec); err != nil {
+			if err := benchutil.RunMPIAnchor(mpi, script, &am, path, fmt.Sprint(rtol), fmt.Sprint(maxit), fmt.Sprint(reps), prec, fmt.Sprint(blocks)); err != nil {
 				fmt.Fprintln(os.Stderr, "nonsym:", err)
 			} else {
 				for k, v := range am.Solvers {
@@ -199,12 +207,16 @@ func run(g int, peclet, rtol float64, maxit, reps int, prec string, asJSON, noAn
 	}
 	if asJSON {
 		return json.NewEncoder(os.Stdout).Encode(map[string]any{
-			"grid": g, "peclet": peclet, "n": n, "rtol": rtol, "precond": prec, "gomaxprocs": runtime.GOMAXPROCS(0),
+			"grid": g, "peclet": peclet, "n": n, "rtol": rtol, "precond": prec, "blocks": blocks, "gomaxprocs": runtime.GOMAXPROCS(0),
 			"scipy_version": an.Version, "solvers": rows, "fastest": best,
 		})
 	}
+	pdesc := prec
+	if blocks > 0 {
+		pdesc = fmt.Sprintf("block Jacobi, %d blocks of %s", blocks, prec)
+	}
 	fmt.Printf("convection–diffusion %d² (%d unknowns, Péclet %g), b = A·1, rtol %g, preconditioner %s, GOMAXPROCS = %d, PETSc-MPI ranks %d\n",
-		g, n, peclet, rtol, prec, runtime.GOMAXPROCS(0), mpi)
+		g, n, peclet, rtol, pdesc, runtime.GOMAXPROCS(0), mpi)
 	names := make([]string, 0, len(rows))
 	for k := range rows {
 		names = append(names, k)
