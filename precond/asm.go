@@ -263,6 +263,13 @@ func (w *asmWork) Run(part int) {
 	b0, b1 := par.Split(len(p.blocks), p.parts, part)
 	for b := b0; b < b1; b++ {
 		blk := &p.blocks[b]
+		if !w.gathered && len(blk.idx) == blk.hi-blk.lo {
+			// No overlap (block Jacobi, or a block the overlap did not
+			// grow): the subdomain is the owned range itself, solved
+			// straight from x into dst, which do not overlap here.
+			blk.ilu.Apply(w.dst[blk.lo:blk.hi], w.x[blk.lo:blk.hi])
+			continue
+		}
 		r, z := w.r[b], w.z[b]
 		if !w.gathered {
 			for k, i := range blk.idx {
