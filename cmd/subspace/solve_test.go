@@ -216,29 +216,12 @@ func TestSolveX0(t *testing.T) {
 	}
 }
 
-// --shift rescues IC(0) on Kershaw's SPD matrix, where it breaks down
-// without one (the error says to use a shift).
 // TestSolveILUK: --precond iluk --levels k solves with ILU(k): fewer
 // GMRES iterations as k grows on 494_bus, and the default level is 1
 // (the same iterations as --levels 1).
 func TestSolveILUK(t *testing.T) {
 	bus := filepath.Join("..", "..", "testdata", "matrices", "494_bus.mtx")
-	its := map[string]float64{}
-	for _, lv := range []string{"", "1", "2", "4"} {
-		args := []string{"solve", bus, "--method", "gmres", "--precond", "iluk", "--rtol", "1e-10", "--json"}
-		if lv != "" {
-			args = append(args, "--levels", lv)
-		}
-		code, out, errs := infoRun(t, args...)
-		m := solveJSON(t, out)
-		if code != 0 || m["converged"] != true {
-			t.Fatalf("--levels %q: exit %d, %s %s", lv, code, out, errs)
-		}
-		its[lv] = m["iterations"].(float64)
-		if want := map[string]float64{"": 1, "1": 1, "2": 2, "4": 4}[lv]; m["levels"] != want {
-			t.Errorf("--levels %q: JSON levels %v, want %v", lv, m["levels"], want)
-		}
-	}
+	its := solveLevels(t, []string{"solve", bus, "--method", "gmres", "--precond", "iluk"}, map[string]any{"": 1.0, "1": 1.0, "2": 2.0, "4": 4.0})
 	if its[""] != its["1"] || !(its["4"] < its["2"] && its["2"] < its["1"]) {
 		t.Errorf("iterations by level %v: want default = 1 > 2 > 4", its)
 	}
@@ -247,37 +230,49 @@ func TestSolveILUK(t *testing.T) {
 // TestSolveBJacobiLevels: --precond bjacobi --levels k gives its blocks
 // ILU(k) (fewer GMRES iterations on a convection–diffusion matrix at 2
 // blocks), reported in the text and JSON; --levels 0 there is ILU(0)
-// blocks, the default.
+// blocks, the default (no levels key).
 func TestSolveBJacobiLevels(t *testing.T) {
-	bus := filepath.Join(t.TempDir(), "cd.mtx")
-	if err := sparse.SaveMM(bus, sparse.ConvectionDiffusion2D(30, 30, 0.1), nil); err != nil {
+	cd := filepath.Join(t.TempDir(), "cd.mtx")
+	if err := sparse.SaveMM(cd, sparse.ConvectionDiffusion2D(30, 30, 0.1), nil); err != nil {
 		t.Fatal(err)
 	}
-	its := map[string]float64{}
-	for _, lv := range []string{"", "0", "2"} {
-		args := []string{"solve", bus, "--method", "gmres", "--precond", "bjacobi", "--blocks", "2", "--rtol", "1e-10", "--json"}
-		if lv != "" {
-			args = append(args, "--levels", lv)
-		}
-		code, out, errs := infoRun(t, args...)
-		m := solveJSON(t, out)
-		if code != 0 || m["converged"] != true {
-			t.Fatalf("--levels %q: exit %d, %s %s", lv, code, out, errs)
-		}
-		its[lv] = m["iterations"].(float64)
-		if _, has := m["levels"]; has != (lv == "2") {
-			t.Errorf("--levels %q: JSON levels key %v", lv, m["levels"])
-		}
-	}
+	its := solveLevels(t, []string{"solve", cd, "--method", "gmres", "--precond", "bjacobi", "--blocks", "2"}, map[string]any{"": nil, "0": nil, "2": 2.0})
 	if its[""] != its["0"] || !(its["2"] < its["0"]) {
 		t.Errorf("iterations %v: want --levels 0 = default > --levels 2", its)
 	}
-	_, text, _ := infoRun(t, "solve", bus, "--method", "gmres", "--precond", "asm", "--blocks", "2", "--levels", "1")
+	_, text, _ := infoRun(t, "solve", cd, "--method", "gmres", "--precond", "asm", "--blocks", "2", "--levels", "1")
 	if !strings.Contains(text, "asm (ILU(1) subdomains)") {
 		t.Errorf("text output does not name the subdomain ILU: %q", text)
 	}
 }
 
+// solveLevels runs args with --rtol 1e-10 --json and, for each key of
+// want, --levels key ("" for none); every solve must converge and report
+// the JSON levels value want[key] (nil: no levels key). It returns the
+// iterations by key.
+func solveLevels(t *testing.T, args []string, want map[string]any) map[string]float64 {
+	t.Helper()
+	its := map[string]float64{}
+	for lv, w := range want {
+		a := append(slices.Clone(args), "--rtol", "1e-10", "--json")
+		if lv != "" {
+			a = append(a, "--levels", lv)
+		}
+		code, out, errs := infoRun(t, a...)
+		m := solveJSON(t, out)
+		if code != 0 || m["converged"] != true {
+			t.Fatalf("--levels %q: exit %d, %s %s", lv, code, out, errs)
+		}
+		its[lv] = m["iterations"].(float64)
+		if m["levels"] != w {
+			t.Errorf("--levels %q: JSON levels %v, want %v", lv, m["levels"], w)
+		}
+	}
+	return its
+}
+
+// --shift rescues IC(0) on Kershaw's SPD matrix, where it breaks down
+// without one (the error says to use a shift).
 func TestSolveShift(t *testing.T) {
 	kershaw := infoWrite(t, "kershaw.mtx", `%%MatrixMarket matrix coordinate real symmetric
 4 4 8
