@@ -396,6 +396,18 @@ func dist(x, y []float64) float64 {
 	return scaledNorm(len(x), func(i int) float64 { return x[i] - y[i] })
 }
 
+// norm returns ‖x‖₂ without under- or overflow, as dist does.
+func norm(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v * v
+	}
+	if !badSumSq(s) {
+		return math.Sqrt(s)
+	}
+	return scaledNorm(len(x), func(i int) float64 { return x[i] })
+}
+
 // scaledNorm returns the 2-norm of (d(0), …, d(n−1)) with the terms
 // scaled by the largest one: the rare second pass of a norm whose plain
 // sum of squares over- or underflowed (badSumSq).

@@ -166,7 +166,6 @@ type kernelGap struct {
 	// The mass missing from the plan's row and column sums; on return
 	// from kernelGap, the exact kernel's row and column sums.
 	dr, dc []float64
-	zero   []float64 // max(n, m) zeros
 	// The underflowed entry that lost the most mass (reduced indices).
 	wi, wj int
 	wmass  float64
@@ -190,7 +189,6 @@ func (w *passes) kernelGap(g *kernelGap) (exact, miss float64) {
 		g.lv = make([]float64, m)
 		g.dr = make([]float64, n)
 		g.dc = make([]float64, m)
-		g.zero = make([]float64, max(n, m))
 	}
 	clear(g.dr)
 	clear(g.dc)
@@ -223,9 +221,9 @@ func (w *passes) kernelGap(g *kernelGap) (exact, miss float64) {
 			}
 		}
 	}
-	// Norms by dist (no under- or overflow at any mass); dr and dc
+	// Norms by norm and dist (no under- or overflow at any mass); dr and dc
 	// become the exact kernel's marginals.
-	miss = dist(g.dr, g.zero[:n]) + dist(g.dc, g.zero[:m])
+	miss = norm(g.dr) + norm(g.dc)
 	for i, s := range w.rowsum {
 		g.dr[i] += s
 	}
