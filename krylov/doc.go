@@ -19,7 +19,10 @@
 //
 // Errors: data-dependent failures return an error wrapping one of
 // ErrNotConverged, ErrBreakdown, ErrIndefinite or ErrNaN, naming the method
-// and the iteration. A nil operator, dimension mismatches, and an x that
+// and the iteration in which the failure was detected, counted from 1
+// (Result.Iterations counts completed iterations only, so it is one less
+// when the failure stopped an iteration before its update, as CG's pᵀAp ≤
+// 0 does). A nil operator, dimension mismatches, and an x that
 // shares memory with b (x is updated while b is still read, so an in-place
 // solve would be wrong; LSQR and LSMR included), are programming errors
 // and panic with a "krylov:" message.
