@@ -32,6 +32,10 @@ import (
 //  6. cond(Ā) ≥ 1/ε (not converged);
 //  7. MaxIter iterations (not converged).
 //
+// The first rule that holds, in this order (Paige and Saunders' and
+// SciPy's), is the one reported: a cond(Ā) above ConLim (3) is reported
+// even when the step also reached machine precision (4, 5).
+//
 // The rule of the other solvers, ‖r‖ ≤ max(RTol·‖b‖, ATol) (see Options),
 // does not apply: an
 // incompatible system never reaches a small residual, and the natural test
@@ -248,17 +252,18 @@ func lsStopRule(method string, opt *LSOptions, it int, normb, normr, normar, nor
 	test3 := 1 / condA
 	t1 := test1 / (1 + ax)
 	rtol := opt.BTol + opt.ATol*ax
+	// In the rules' order (see LSOptions): 3 before 4 and 5.
 	switch {
 	case test1 <= rtol:
 		return 1, nil
 	case test2 <= opt.ATol:
 		return 2, nil
+	case test3 <= 1/opt.ConLim:
+		return 3, nil
 	case 1+t1 <= 1:
 		return 4, nil
 	case 1+test2 <= 1:
 		return 5, nil
-	case test3 <= 1/opt.ConLim:
-		return 3, nil
 	case 1+test3 <= 1:
 		return 6, nil
 	case it >= opt.MaxIter:

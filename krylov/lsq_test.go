@@ -317,6 +317,51 @@ func TestLSSpecialInputs(t *testing.T) {
 	}
 }
 
+// TestLSStopsAsSciPy checks the stopping rule, iteration count and
+// solution on small problems where the order of the rules or an exact
+// termination of the bidiagonalisation (β = 0 at the first step) decides
+// the outcome, against scipy.sparse.linalg.lsqr and lsmr (SciPy 1.10.1).
+func TestLSStopsAsSciPy(t *testing.T) {
+	diag := mat.NewDense(2, 2, []float64{1, 0, 0, 1e-3})
+	eye2 := mat.NewDense(4, 4, []float64{2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2, 0, 0, 0, 0, 2})
+	tiny := 1e-300
+	for _, c := range []struct {
+		name  string
+		solve lsSolver
+		a     *mat.Dense
+		b     []float64
+		o     LSOptions
+		stop  int // SciPy's istop
+		iters int // SciPy's itn
+		x     []float64
+	}{
+		// cond(Ā) passes ConLim in the step that reaches machine
+		// precision: rule 3 is tried before rule 4 (SciPy: istop 3, the
+		// estimate 1414 > 1001).
+		{"LSQR ConLim before rule 4", LSQR, diag, []float64{1, 1}, LSOptions{ATol: tiny, BTol: tiny, ConLim: 1001}, 3, 3, []float64{1, 1000}},
+		{"LSQR rule 4", LSQR, diag, []float64{1, 1}, LSOptions{ATol: tiny, BTol: tiny, ConLim: 1500}, 4, 3, []float64{1, 1000}},
+		{"LSMR rule 4", LSMR, diag, []float64{1, 1}, LSOptions{ATol: tiny, BTol: tiny, ConLim: 1001}, 4, 3, []float64{1, 1000}},
+		// A v₁ = α₁u₁: β₂ = 0, x is optimal after one step (x = aβ/(a² + λ²)).
+		{"LSQR damped 1×1", LSQR, mat.NewDense(1, 1, []float64{3}), []float64{6}, LSOptions{Damp: 4}, 2, 1, []float64{0.72}},
+		{"LSQR damped 1×1 MaxIter 1", LSQR, mat.NewDense(1, 1, []float64{3}), []float64{6}, LSOptions{Damp: 4, MaxIter: 1}, 2, 1, []float64{0.72}},
+		{"LSMR damped 1×1", LSMR, mat.NewDense(1, 1, []float64{3}), []float64{6}, LSOptions{Damp: 4}, 2, 1, []float64{0.72}},
+		{"LSQR damped 2I", LSQR, eye2, []float64{1, 1, 1, 1}, LSOptions{Damp: 1}, 2, 1, []float64{0.4, 0.4, 0.4, 0.4}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, n := c.a.Dims()
+			x := make([]float64, n)
+			res, err := c.solve(context.Background(), linop.Dense(c.a), c.b, x, &c.o)
+			converged := c.stop == 1 || c.stop == 2 || c.stop == 4 || c.stop == 5
+			if res.Stop != c.stop || res.Iterations != c.iters || res.Converged != converged || (err == nil) != converged {
+				t.Errorf("stop %d after %d iterations (converged %v, err %v), SciPy: stop %d after %d", res.Stop, res.Iterations, res.Converged, err, c.stop, c.iters)
+			}
+			if !floats.EqualApprox(x, c.x, 1e-12) {
+				t.Errorf("x = %v, want %v", x, c.x)
+			}
+		})
+	}
+}
+
 func TestLSAllocations(t *testing.T) {
 	skipAllocsUnderRace(t)
 	A := sparse.Laplacian2D(30, 20)

@@ -81,9 +81,12 @@ func lsqr(ctx context.Context, A linop.Transposer, b, x []float64, opt *LSOption
 			return lsFinish(method, A, b, x, tm, tn, damp, 0, res,
 				errorf("%s: β = %v at iteration %d: %w", method, beta, it, ErrNaN))
 		}
+		// ‖Ā‖ also takes α and λ when β = 0 (SciPy's lsqr does not): the
+		// Krylov space is invariant, x is optimal after this step, and
+		// rule 2 must see ‖Ā‖ > 0, or the iteration went on from u = 0.
+		anorm = math.Sqrt(anorm*anorm + alpha*alpha + beta*beta + dampsq)
 		if beta > 0 {
 			normalize(u, beta)
-			anorm = math.Sqrt(anorm*anorm + alpha*alpha + beta*beta + dampsq)
 			A.ApplyT(tn, u)
 			res.MatVecsT++
 			alpha = xpayNorm(tn, -beta, v)
