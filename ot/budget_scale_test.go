@@ -3,10 +3,12 @@ package ot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
 
+	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -16,12 +18,24 @@ import (
 // final stage got no iteration and the plan was the coarse stage's
 // potentials evaluated at reg: mass 1e-283 (Σa = 1), 1e119 or an ErrNaN
 // blaming reg (Σa = 1e4); with the default MaxIter at reg = 1e-3 the
-// history was empty and the plan's mass 0.99.
+// history was empty and the plan's mass 0.99. The non-uniform cases
+// failed after that fix: the final stage's one iteration was a scaling
+// step on the kernel of potentials from reg_k ≈ 100·reg, whose entries
+// underflow next to scalings of 1e+200, and the plan of the folded
+// potentials had rows up to 1e23 (MaxIter 2) and 1e6 (MaxIter 5, 11)
+// times a_i, with a cost of 2e19 for costs in [0, 1].
 func TestEpsScalingBudgetInSchedule(t *testing.T) {
 	ctx := context.Background()
-	n, m := 30, 40
-	C := randomCost(1, n, m)
+	type tc struct {
+		name     string
+		C        *mat.Dense
+		a, b     []float64
+		reg      float64
+		maxIters []int
+	}
+	var cases []tc
 	for _, mass := range []float64{1, 1e4} {
+		n, m := 30, 40
 		a, b := Uniform(n), Uniform(m)
 		for i := range a {
 			a[i] *= mass
@@ -29,19 +43,26 @@ func TestEpsScalingBudgetInSchedule(t *testing.T) {
 		for j := range b {
 			b[j] *= mass
 		}
-		for _, maxIter := range []int{1, 5, 50, 0} {
-			res, err := SinkhornEpsScaling(ctx, a, b, C, 1e-3, &Options{MaxIter: maxIter, History: true, Tol: 1e-9 * mass})
+		cases = append(cases, tc{fmt.Sprintf("uniform mass %g", mass), randomCost(1, n, m), a, b, 1e-3, []int{1, 5, 50, 0}})
+	}
+	for _, seed := range []uint64{5, 40} {
+		cases = append(cases, tc{fmt.Sprintf("random seed %d", seed), randomCost(seed, 20, 15), randomHist(seed, 20), randomHist(seed+100, 15), 1e-2, []int{2, 5, 11}})
+	}
+	for _, c := range cases {
+		mass := floats.Sum(c.a)
+		for _, maxIter := range c.maxIters {
+			res, err := SinkhornEpsScaling(ctx, c.a, c.b, c.C, c.reg, &Options{MaxIter: maxIter, History: true, Tol: 1e-9 * mass})
 			if !errors.Is(err, ErrNotConverged) {
-				t.Fatalf("mass %g, MaxIter %d: err = %v, want ErrNotConverged", mass, maxIter, err)
+				t.Fatalf("%s, MaxIter %d: err = %v, want ErrNotConverged", c.name, maxIter, err)
 			}
-			for i := 0; i < n; i++ {
-				if r := mat.Sum(res.Plan.RowView(i)); math.Abs(r-a[i]) > 1e-12*mass {
-					t.Errorf("mass %g, MaxIter %d: row %d sums to %g, want %g", mass, maxIter, i, r, a[i])
+			for i, ai := range c.a {
+				if r := mat.Sum(res.Plan.RowView(i)); math.Abs(r-ai) > 1e-12*mass {
+					t.Errorf("%s, MaxIter %d: row %d sums to %.6g, want %.6g", c.name, maxIter, i, r, ai)
 					break
 				}
 			}
 			if len(res.History) == 0 {
-				t.Errorf("mass %g, MaxIter %d: no stopping-rule evaluation at reg", mass, maxIter)
+				t.Errorf("%s, MaxIter %d: no stopping-rule evaluation at reg", c.name, maxIter)
 			}
 		}
 	}

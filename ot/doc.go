@@ -31,10 +31,11 @@
 // solving, their plan entries are zero and their entropic potentials −Inf.
 // Masses may differ by DefaultMassTol (relative) for the balanced methods;
 // b is then rescaled to Σa as POT's emd does. When |min C| exceeds the
-// spread max C − min C, the balanced entropic methods solve with C − min C
-// (the same problem: f absorbs the constant, and F, G and Cost are
-// returned for C), so that a large offset does not cost the exponents
-// their accuracy. Anything else (negative or
+// spread max C − min C, the balanced methods (entropic and EMD) solve
+// with C − min C (the same problem: f absorbs the constant, and F, G (U,
+// V) and Cost are returned for C), so that a large offset does not cost
+// the exponents, or the simplex's reduced costs, their accuracy.
+// Anything else (negative or
 // non-finite weights, unequal masses, NaN/Inf costs, reg ≤ 0) is an error
 // wrapping ErrInput or ErrNaN that says which entry. A reg so small
 // against the cost's scale that the plan itself overflows (around 1e-300

@@ -2,6 +2,7 @@ package ot
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -54,6 +55,68 @@ func TestEMDLargeCost(t *testing.T) {
 			t.Errorf("C[0,%d] = %g: cost %.15g, optimum %.15g (relative %.2e), converged %v", j0, big, res.Cost, ref.Cost, rel, res.Converged)
 		}
 	}
+}
+
+// TestEMDCostOffset: a common offset much larger than the spread of the
+// costs (C = off + U[0, 1), off up to 1e13) must not change the plan,
+// which is checked against EMD on C − min C (exact: Sterbenz), the same
+// problem without the offset. Before the fix the reduced-cost tolerance,
+// 1e-13 times potentials of the size of off, let EMD stop with plans up
+// to 6e-2 above the optimum of the stored costs (5e-5 at off = 1e11,
+// n = 100) and duals infeasible by up to 0.1, while reporting "optimal";
+// on NumPy instances of this kind POT 0.8.2's ot.emd stayed within 4e-4
+// at off = 1e12 (n = 100) and was exact at off = −1e12.
+func TestEMDCostOffset(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{20, 100} {
+		for _, off := range []float64{1e11, 1e12, -1e12, 1e13} {
+			t.Run(fmt.Sprintf("n=%d/off=%g", n, off), func(t *testing.T) {
+				rng := rand.New(rand.NewPCG(uint64(n), 21))
+				C := mat.NewDense(n, n, nil)
+				lo := math.Inf(1)
+				for i := 0; i < n; i++ {
+					for j := 0; j < n; j++ {
+						C.Set(i, j, off+rng.Float64())
+						lo = math.Min(lo, C.At(i, j))
+					}
+				}
+				var Cs mat.Dense
+				Cs.Apply(func(_, _ int, v float64) float64 { return v - lo }, C)
+				ref, err := EMD(ctx, nil, nil, &Cs, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				res, err := EMD(ctx, nil, nil, C, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if excess := mat.Sum(mulElem(res.Plan, &Cs)) - ref.Cost; excess > 1e-12 {
+					t.Errorf("plan %.3g above the optimum %.6g of C − min C (cost %.17g)", excess, ref.Cost, res.Cost)
+				}
+				// The cost and duals are those of C: U + V ≤ C, with
+				// equality on the plan's support, to the rounding of C.
+				tol := 4 * math.Abs(off) * 0x1p-52
+				if want := mat.Sum(mulElem(res.Plan, C)); math.Abs(res.Cost-want) > tol {
+					t.Errorf("Cost %.17g, ⟨C, P⟩ = %.17g", res.Cost, want)
+				}
+				for i := 0; i < n; i++ {
+					for j := 0; j < n; j++ {
+						slack := C.At(i, j) - res.U[i] - res.V[j]
+						if slack < -tol || (res.Plan.At(i, j) > 0 && math.Abs(slack) > tol) {
+							t.Fatalf("C − U − V = %g at (%d, %d), plan %g", slack, i, j, res.Plan.At(i, j))
+						}
+					}
+				}
+			})
+		}
+	}
+}
+
+// mulElem returns the elementwise product of A and B.
+func mulElem(A, B mat.Matrix) *mat.Dense {
+	var P mat.Dense
+	P.MulElem(A, B)
+	return &P
 }
 
 // TestEMDDualCertificate: the returned duals must certify

@@ -53,9 +53,13 @@ type EMDResult struct {
 // spanning tree (Cunningham's rule: no cycling on degenerate pivots) and
 // an artificial root. a or b nil means uniform weights. n and m may
 // differ; weights may be zero (those bins are removed before solving) and
-// costs may tie. Memory: the n·m flow array; each pivot costs one block
-// of reduced costs plus the size of the re-hung subtree. Practical for n,
-// m up to a few thousand.
+// costs may tie. A common offset larger than the spread of the costs
+// (|min C| > max C − min C) is subtracted before solving and added back
+// to Cost and U (the plan does not change), so that the simplex's
+// tolerance on reduced costs, relative to the size of its potentials,
+// is not set by the offset. Memory: the n·m flow array; each pivot
+// costs one block of reduced costs plus the size of the re-hung subtree.
+// Practical for n, m up to a few thousand.
 //
 // Errors: ErrInput/ErrNaN for bad data; ErrNotConverged (with the last
 // basic plan in the result, whose marginals miss the mass still routed
@@ -80,6 +84,13 @@ func EMD(ctx context.Context, a, b []float64, C *mat.Dense, o *EMDOptions) (*EMD
 	if err != nil {
 		return nil, err
 	}
+	// A common offset larger than the spread (|min C| > max C − min C)
+	// is removed, as for the balanced entropic methods: the plan does not
+	// change, but the simplex's reduced-cost tolerance is relative to
+	// its potentials, of the size of max|C|, and with costs of 1e12 +
+	// [0, 1] it accepted plans 1e-2 above the optimum of the stored
+	// costs. Cost and U are returned for C.
+	p.shiftCost()
 	// The artificial arcs cost (n+m+1)·max|C|, and reduced costs are
 	// differences of potentials of that size: they must stay far from
 	// overflow (else the simplex stops at once with an infeasible plan).

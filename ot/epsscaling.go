@@ -19,9 +19,10 @@ import (
 // see the package doc), and is at least reg (POT uses the absolute 1e4).
 // MaxIter bounds the total number of Sinkhorn iterations of all stages
 // (POT counts outer stages instead); the schedule is cut short so that
-// at least one of them is spent at reg itself, and a result that stops
-// at MaxIter is the last iterate at reg (rows exact, as for the other
-// methods). With the default MaxIter the schedule alone can take the
+// at least one of them is spent at reg itself, the first of them then an
+// exact log-domain iteration, and a result that stops at MaxIter is the
+// last iterate at reg (rows exact, as for the other methods). With the
+// default MaxIter the schedule alone can take the
 // whole budget at reg below about 1e-2·max|C| (up to EpsInnerMaxIter
 // iterations for each of ln(1000·Eps0/reg) stages): raise MaxIter or
 // lower EpsInnerMaxIter there. With a warm start (F0, G0) the
@@ -54,7 +55,16 @@ func SinkhornEpsScaling(ctx context.Context, a, b []float64, C *mat.Dense, reg f
 	// at reg has a mass of 1e-283 or 1e119 instead of Σa).
 	for k := 0; r.f0 == nil; k++ {
 		regk := (eps0-reg)*math.Exp(-float64(k)) + reg
-		if regk <= reg*(1+1e-3) || res.Iterations >= r.maxIter-1 {
+		if regk <= reg*(1+1e-3) {
+			break
+		}
+		if res.Iterations >= r.maxIter-1 {
+			// Cut short: the potentials are those of a reg_k up to
+			// Eps0, whose kernel at reg has entries that underflow next
+			// to scalings of 1e+200. The final stage starts with an
+			// exact log-domain iteration; a scaling step there left the
+			// plan of the folded potentials with rows up to 1e23·a_i.
+			first = true
 			break
 		}
 		w.setReg(regk)

@@ -409,12 +409,13 @@ func (s *simplex) refreshPotentials() {
 	s.eps = simplexEpsRel * big
 }
 
-// transportCost returns Σ C_e·flow_e over real tree arcs.
+// transportCost returns Σ C_e·flow_e over real tree arcs, in units of
+// the caller's C (the solved cost is C − shift).
 func (s *simplex) transportCost() float64 {
 	t := 0.0
 	for x := 0; x < s.n+s.m; x++ {
 		if e := int(s.pred[x]); e < s.nm {
-			t += s.arcCost(e) * s.flow[e]
+			t += (s.arcCost(e) + s.p.shift) * s.flow[e]
 		}
 	}
 	return t
@@ -465,18 +466,19 @@ func (s *simplex) result() *EMDResult {
 			if f != 0 {
 				rs[i] += f
 				cs[j] += f
-				cost += f * crow[j]
+				cost += f * (crow[j] + p.shift) // C_ij to rounding
 			}
 		}
 	}
 	res.Cost = cost
 	res.MarginalError = dist(rs, p.a) + dist(cs, p.b)
 	res.Plan = p.expandPlan(plan)
-	// Duals u_i = −pi_i, v_j = pi_{n+j} satisfy u_i + v_j ≤ C_ij.
+	// Duals u_i = −pi_i + shift, v_j = pi_{n+j} satisfy u_i + v_j ≤ C_ij
+	// (the simplex solved for C − shift).
 	u := make([]float64, p.n)
 	v := make([]float64, p.m)
 	for i := range u {
-		u[i] = -s.pi[i]
+		u[i] = -s.pi[i] + p.shift
 	}
 	for j := range v {
 		v[j] = s.pi[p.n+j]
