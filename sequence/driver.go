@@ -35,6 +35,15 @@ func (f SolverFunc) Solve(ctx context.Context, A linop.Operator, b, x []float64,
 
 // Source provides the systems of a sequence by index. System may be called
 // concurrently from several goroutines when Options.Prefetch > 0.
+//
+// With Prefetch 0, System may return the previous matrix again with its
+// values rewritten in place (pde's Reassembler refills one A per system).
+// Run then compares the values with a copy it kept of the previous
+// system's (8 bytes per entry per lane, kept only when the solver has an
+// OperatorChanged method or ReuseIdentical or Projection is set), not the
+// object with itself, and calls OperatorChanged on a solver that has it
+// when they differ (krylov.GCRODR recognises an unchanged operator by
+// identity and would otherwise keep C = A·M·U of the old values).
 type Source interface {
 	// Len is the number of systems.
 	Len() int
@@ -70,8 +79,9 @@ type Options struct {
 	// ReuseIdentical passes the previous matrix and preconditioner again
 	// when a system's matrix is bitwise identical to the previous one
 	// (only b changed), so no preconditioner is rebuilt and a recycling
-	// solver keeps C = A·M·U. The comparison costs O(nnz) and is not
-	// timed.
+	// solver keeps C = A·M·U. The comparison, with a copy of the previous
+	// matrix's values that Run keeps (see Source), costs O(nnz) and is
+	// not timed.
 	ReuseIdentical bool
 	// Projection > 0 keeps up to that many solutions of consecutive
 	// systems whose matrices are identical and starts each such solve from
@@ -262,6 +272,7 @@ type lane struct {
 	opt    Options
 	stats  []Stat
 	prevA  *sparse.CSR
+	prevV  []float64 // prevA's values when it was solved (a Source may rewrite them)
 	prevM  linop.Operator
 	x, r   []float64
 	havePr bool
@@ -278,7 +289,14 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 		l.havePr = false
 	}
 	st := Stat{System: i, AssembleSeconds: asec}
-	same := (l.opt.ReuseIdentical || l.opt.Projection > 0) && l.prevA != nil && sameMatrix(l.prevA, A)
+	_, _, val := A.Raw()
+	oc, hasOC := l.s.(interface{ OperatorChanged() })
+	if A == l.prevA && hasOC && !slices.Equal(l.prevV, val) {
+		// The previous matrix rewritten in place: a solver that keeps
+		// data of the operator it last saw must not take it for the same.
+		oc.OperatorChanged()
+	}
+	same := (l.opt.ReuseIdentical || l.opt.Projection > 0) && l.prevA != nil && sameMatrix(l.prevA, l.prevV, A)
 	if l.opt.ReuseIdentical && same {
 		A = l.prevA
 		st.Reused = true
@@ -371,6 +389,10 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 	_, bad := vec.HasNaNInf(l.x)
 	l.havePr = !bad
 	l.prevA, l.prevM = A, M
+	if hasOC || l.opt.ReuseIdentical || l.opt.Projection > 0 {
+		// Only these look at the previous values.
+		l.prevV = append(l.prevV[:0], val...)
+	}
 	if l.opt.Solution != nil {
 		if err := l.opt.Solution(i, l.x); err != nil {
 			return fmt.Errorf("sequence: system %d: Options.Solution: %w", i, err)
@@ -393,18 +415,17 @@ func relResidual(A *sparse.CSR, b, x, r []float64) float64 {
 	return rn
 }
 
-// sameMatrix reports whether A and B have the same dimensions, pattern and
-// values (bitwise; NaN never matches).
-func sameMatrix(A, B *sparse.CSR) bool {
-	if A == B {
-		return true
-	}
+// sameMatrix reports whether B has A's dimensions and pattern and the
+// values va (A's values when it was solved: A itself may have been
+// rewritten in place since, and may be B), compared bitwise; NaN never
+// matches.
+func sameMatrix(A *sparse.CSR, va []float64, B *sparse.CSR) bool {
 	ra, ca := A.Dims()
 	rb, cb := B.Dims()
 	if ra != rb || ca != cb {
 		return false
 	}
-	pa, ia, va := A.Raw()
+	pa, ia, _ := A.Raw()
 	pb, ib, vb := B.Raw()
 	return slices.Equal(pa, pb) && slices.Equal(ia, ib) && slices.Equal(va, vb)
 }
