@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -66,8 +67,9 @@ Right-hand sides: by default b_i = A_i·1; --rhs ones uses all ones; --rhs
 FILE.npy reads either one vector of length n used for every system or an
 N×n matrix whose row i is the right-hand side of the i-th file.
 
-Every file is read and checked once before any solve (shape and NaN/Inf),
-so a bad file fails fast. The matrices are
+Every file is read and checked once before any solve (shape, NaN/Inf,
+and with the default b_i = A_i·1 that b_i is finite), so a bad file fails
+fast. The matrices are
 kept from that pass when they fit in 1 GiB together (each is dropped once
 solved); larger sequences, and any with --keep=false, are read again
 during the solves, one system ahead of the solver, so that memory holds
@@ -301,6 +303,9 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	bar := newProgress(stderr, f.progress, "sequence: reading", N)
 	for i, p := range paths {
 		A, err := loadSquare(p, n)
+		if err == nil && f.rhs == "" {
+			err = checkTimesOnes(timesOnes(A), p)
+		}
 		if err == nil && i == 0 {
 			// The right-hand sides and an imported recycled space are
 			// checked as soon as n is known.
@@ -386,7 +391,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		progress: f.progress, stderr: stderr,
 	})
 	if err != nil {
-		return cliPrecondError(f.prec, err)
+		return cliPrecondError(f.prec, sequenceRunError(err, paths))
 	}
 	if f.out != "" {
 		if err := npy.WriteArray(f.out, npy.Array{Shape: []int{N, n}, Data: X}); err != nil {
@@ -518,6 +523,33 @@ func sequenceRHS(flag string, N, n int) (func(i int, A *sparse.CSR) []float64, s
 		return func(i int, _ *sparse.CSR) []float64 { return slices.Clone(a.Data[i*n : (i+1)*n]) }, flag, nil
 	}
 	return nil, "", fmt.Errorf("--rhs: %s has shape %s; want (%d,) for one right-hand side or (%d, %d) for one per file", flag, npy.FormatShape(a.Shape), n, N, n)
+}
+
+// sequenceRunError names the file in an error of the sequence driver,
+// which numbers the systems by their place in the list of files, from 0
+// ("sequence: preconditioner ilu0 for system 2: ..."): the first "system
+// i" of the message becomes paths[i]. Other errors are returned as they
+// are.
+func sequenceRunError(err error, paths []string) error {
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "sequence: ") {
+		return err
+	}
+	const word = "system "
+	at := strings.Index(msg, word)
+	if at < 0 {
+		return err
+	}
+	start := at + len(word)
+	end := start
+	for end < len(msg) && msg[end] >= '0' && msg[end] <= '9' {
+		end++
+	}
+	i, convErr := strconv.Atoi(msg[start:end])
+	if convErr != nil || i >= len(paths) {
+		return err
+	}
+	return &rewritten{msg: msg[:at] + paths[i] + msg[end:], err: err}
 }
 
 // sequenceSystems returns one entry per file from the lanes' stats.

@@ -378,6 +378,8 @@ func TestSequenceBadInput(t *testing.T) {
 	}
 	rect := write("rect.mtx", "%%MatrixMarket matrix coordinate real general\n2 3 1\n1 1 1\n")
 	nan := write("nan.mtx", "%%MatrixMarket matrix coordinate real general\n36 36 1\n3 3 nan\n")
+	noDiag := write("nodiag.mtx", "%%MatrixMarket matrix coordinate real general\n36 36 1\n1 2 1\n")
+	overflow := write("overflow.mtx", "%%MatrixMarket matrix coordinate real general\n36 36 2\n3 1 1e308\n3 2 1e308\n")
 	badRHS := filepath.Join(dir, "b.npy")
 	if err := npy.WriteVector(badRHS, make([]float64, 7)); err != nil {
 		t.Fatal(err)
@@ -400,9 +402,17 @@ func TestSequenceBadInput(t *testing.T) {
 		{"other size", []string{paths[0], other[0]}, 1, "all matrices must have the same size"},
 		{"rectangular", []string{rect}, 1, "square matrices"},
 		{"NaN", []string{paths[0], nan}, 1, "nan.mtx"},
+		// The default b = A·1 overflowed: each system using it failed
+		// with "b[2] = +Inf", a vector the user never gave (exit 3).
+		{"default rhs overflows", []string{paths[0], overflow}, 1, "the default right-hand side b = A·1 is not finite: row 3 of " + overflow + " sums to +Inf; give --rhs"},
 		{"rhs shape", []string{paths[0], paths[1], "--rhs", badRHS}, 1, "want (36,) for one right-hand side or (2, 36)"},
 		{"rhs before the other files", []string{paths[0], nan, "--rhs", badRHS}, 1, "--rhs"},
 		{"out directory", []string{paths[0], "--out", filepath.Join(dir, "no", "X.npy")}, 2, "does not exist"},
+		// A preconditioner that fails during the solves names the file
+		// (it said "for system 2", a 0-based position in the list of
+		// files, to be counted out by hand).
+		{"preconditioner fails", []string{paths[0], paths[1], noDiag, "--precond", "jacobi"}, 1, "preconditioner jacobi for " + noDiag + ": "},
+		{"preconditioner option", []string{paths[0], "--precond", "asm", "--blocks", "37"}, 2, "preconditioner asm for " + paths[0] + ": "},
 		{"not converged", []string{paths[0], paths[1], "--maxiter", "2"}, 3, ""},
 	}
 	for _, tc := range cases {

@@ -296,6 +296,11 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	if err != nil {
 		return err
 	}
+	if f.rhs == "" {
+		if err := checkTimesOnes(b, path); err != nil {
+			return err
+		}
+	}
 	x, err := solveX0(cols, f.x0)
 	if err != nil {
 		return err
@@ -459,6 +464,20 @@ func solveRHS(A *sparse.CSR, rhs string) ([]float64, string, error) {
 		return nil, "", fmt.Errorf("--rhs: %s has %d entries but the matrix has %d rows", rhs, len(b), rows)
 	}
 	return b, rhs, nil
+}
+
+// checkTimesOnes checks b = A·1, the default right-hand side of solve and
+// sequence, for the matrix in path: a file's b is finite (npy.ReadVector
+// refuses NaN and Inf), but finite entries can sum past the largest
+// float64, and the solver would then blame b[i], which the user did not
+// give.
+func checkTimesOnes(b []float64, path string) error {
+	for i, v := range b {
+		if math.IsInf(v, 0) || math.IsNaN(v) {
+			return fmt.Errorf("the default right-hand side b = A·1 is not finite: row %d of %s sums to %v; give --rhs", i+1, path, v)
+		}
+	}
+	return nil
 }
 
 // checkSolveMemory refuses a solve whose vectors certainly cannot fit in

@@ -312,6 +312,8 @@ func TestSolveBadInput(t *testing.T) {
 	// fuses them into FMAs, it ran to the iteration limit).
 	rot := infoWrite(t, "rot.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 2\n1 2 1\n2 1 -1\n")
 	notNpy := infoWrite(t, "b.npy", "not a npy file")
+	// Finite entries whose second row sums past the largest float64.
+	overflow := infoWrite(t, "overflow.mtx", "%%MatrixMarket matrix coordinate real general\n2 2 3\n1 1 1\n2 1 1e308\n2 2 1e308\n")
 	nanX0 := filepath.Join(dir, "nan.npy")
 	x0 := make([]float64, 494)
 	x0[7] = math.NaN()
@@ -372,6 +374,9 @@ func TestSolveBadInput(t *testing.T) {
 		{"NaN in matrix", []string{"solve", nanMM}, 1, nil, []string{"NaN"}},
 		{"rhs wrong length", []string{"solve", bus, "--rhs", short}, 1, nil, []string{"--rhs: " + short + " has 3 entries but the matrix has 494 rows"}},
 		{"rhs not npy", []string{"solve", bus, "--rhs", notNpy}, 1, nil, []string{"--rhs: "}},
+		// The default b = A·1 overflowed and the solver blamed "b[1] =
+		// +Inf", a vector the user never gave.
+		{"default rhs overflows", []string{"solve", overflow, "--json"}, 1, nil, []string{"the default right-hand side b = A·1 is not finite: row 2 of " + overflow + " sums to +Inf; give --rhs"}},
 		{"x0 wrong length", []string{"solve", bus, "--x0", short}, 1, nil, []string{"--x0: " + short + " has 3 entries but the matrix has 494 columns"}},
 		{"x0 not finite", []string{"solve", bus, "--x0", nanX0}, 1, nil, []string{"--x0: ", nanX0, "element 7 is NaN"}},
 		{"x0 missing", []string{"solve", bus, "--x0", filepath.Join(dir, "none.npy")}, 1, nil, []string{"--x0: ", "no such file"}},
