@@ -351,6 +351,14 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 		if rnorm <= thresh {
 			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 		}
+		if singular && rnorm <= roundingLevel(bnorm, hmax, x, M == nil) {
+			// The cycle started from the rounding error of b − A x (a
+			// tolerance below what the arithmetic attains), which no
+			// correction lowers: x is as accurate as it gets, and A need
+			// not be singular (diag(2, 3) at RTol 1e-20 said it was).
+			res.Reason = reasonStagnated
+			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
+		}
 		if singular {
 			res.Reason = "breakdown: A is singular on the Krylov space"
 			return res, conclude(method, rnorm, bnorm, thresh, &res,
@@ -364,6 +372,18 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			return res, conclude(method, rnorm, bnorm, thresh, &res, nil)
 		}
 	}
+}
+
+// roundingLevel bounds the norm of the rounding error of a computed
+// residual b − A x: 16ε·max(‖b‖, hmax·‖x‖), hmax (the largest Arnoldi
+// column norm, a lower bound of ‖A‖) standing in for ‖A‖ only without a
+// preconditioner (hmax then measures the preconditioned operator).
+func roundingLevel(bnorm, hmax float64, x []float64, plain bool) float64 {
+	scale := bnorm
+	if plain {
+		scale = max(scale, hmax*vec.Norm(x))
+	}
+	return 16 * eps * scale
 }
 
 // backtrack returns the number of Arnoldi columns, at most k, whose

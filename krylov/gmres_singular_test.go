@@ -2,12 +2,14 @@ package krylov
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/linop"
+	"github.com/subspace-lab/subspace/sparse"
 )
 
 // ktSingularNonsym returns ktNonsym(n, shift, seed) with row 0 replaced by
@@ -56,5 +58,50 @@ func TestGMRESSingularFullCycle(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) { check(t, c) })
+	}
+}
+
+// GMRES and FGMRES asked for a tolerance below the rounding level of
+// b − A x on nonsingular matrices: the cycle that starts from that
+// rounding error breaks down (diag(2, 3): the residual (0, 4e-16) is an
+// eigenvector) and its correction cannot lower the residual. That is
+// stagnation (ErrNotConverged), not the "singular Hessenberg matrix"
+// breakdown they reported, which told the user A was singular.
+func TestGMRESToleranceBelowRounding(t *testing.T) {
+	ctx := context.Background()
+	can, err := sparse.LoadMM("../testdata/matrices/can___24.mtx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name  string
+		A     linop.Operator
+		solve solverFunc
+	}{
+		{"GMRES diag(2,3)", linop.Dense(mat.NewDense(2, 2, []float64{2, 0, 0, 3})), GMRES},
+		{"FGMRES diag(2,3)", linop.Dense(mat.NewDense(2, 2, []float64{2, 0, 0, 3})), FGMRES},
+		{"GMRES can_24", can, GMRES},
+		{"FGMRES can_24", can, FGMRES},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			n, _ := c.A.Dims()
+			ones := make([]float64, n)
+			for i := range ones {
+				ones[i] = 1
+			}
+			b := make([]float64, n)
+			c.A.Apply(b, ones)
+			x := make([]float64, n)
+			res, err := c.solve(ctx, c.A, b, x, &Options{RTol: 1e-300})
+			if !errors.Is(err, ErrNotConverged) || errors.Is(err, ErrBreakdown) {
+				t.Fatalf("err = %v (%s), want ErrNotConverged", err, res.Reason)
+			}
+			if res.Reason != reasonStagnated {
+				t.Errorf("reason %q, want %q", res.Reason, reasonStagnated)
+			}
+			if res.RelResidual > 1e-13 {
+				t.Errorf("relative residual %.3g", res.RelResidual)
+			}
+		})
 	}
 }
