@@ -2,6 +2,7 @@ package krylov
 
 import (
 	"context"
+	"errors"
 	"math"
 
 	"github.com/subspace-lab/subspace/internal/vec"
@@ -105,16 +106,26 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 	best := rnorm
 	// settle makes x the better of x and xbest before a failed solve
 	// ends (true residuals compared; t is scratch).
+	// An x that is no longer finite (tn NaN) is replaced.
 	settle := func() {
 		tn := residualTo(t, A, b, x)
 		res.MatVecs++
-		if tn > best {
+		if !(tn <= best) {
 			bn := residualTo(t, A, b, xbest)
 			res.MatVecs++
-			if bn < tn {
+			if !(tn <= bn) {
 				vec.Copy(x, xbest)
 			}
 		}
+	}
+	// fail ends a solve stopped by err (a NaN or Inf, or a cancelled
+	// context): on a NaN x is settled first, since the step that made
+	// it may have left x infinite.
+	fail := func(err error) error {
+		if errors.Is(err, ErrNaN) {
+			settle()
+		}
+		return finish(method, A, b, x, t, bnorm, thresh, &res, err)
 	}
 	breakdown := func(it int, what string) error {
 		res.Reason = "breakdown: " + what
@@ -163,7 +174,7 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		}
 		rho := vec.Dot(rhat, r)
 		if !finite(rho) {
-			return res, finish(method, A, b, x, t, bnorm, thresh, &res,
+			return res, fail(
 				errorf("%s: ρ = %v at iteration %d: %w", method, rho, it, ErrNaN))
 		}
 		if math.Abs(rho) <= tiny*rhatNorm*rnorm {
@@ -190,7 +201,7 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		rv, vv := vec.Dot2(v, rhat, v)
 		vnorm := safeNorm(v, vv)
 		if !finite(rv) || !finite(vnorm) {
-			return res, finish(method, A, b, x, t, bnorm, thresh, &res,
+			return res, fail(
 				errorf("%s: A·p̂ is not finite at iteration %d: %w", method, it, ErrNaN))
 		}
 		if math.Abs(rv) <= tiny*rhatNorm*vnorm {
@@ -206,7 +217,7 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		res.Iterations = it
 		if snorm <= thresh {
 			if err := mon.record(it, snorm); err != nil {
-				return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
+				return res, fail(err)
 			}
 			if confirm() {
 				return res, concluded()
@@ -221,7 +232,7 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		tt, ts := vec.Dot2(t, t, r)
 		tnorm := safeNorm(t, tt)
 		if !finite(tnorm) || !finite(ts) {
-			return res, finish(method, A, b, x, t, bnorm, thresh, &res,
+			return res, fail(
 				errorf("%s: A·ŝ is not finite at iteration %d: %w", method, it, ErrNaN))
 		}
 		if tnorm == 0 || math.Abs(ts) <= tiny*tnorm*snorm {
@@ -229,7 +240,7 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 			// (recorded), and the recurrence restarts from them if it may.
 			rnorm = snorm
 			if err := mon.record(it, rnorm); err != nil {
-				return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
+				return res, fail(err)
 			}
 			if tnorm == 0 {
 				return res, breakdown(it, "tᵀt = 0 (A·ŝ = 0 for s ≠ 0: A is singular)")
@@ -249,7 +260,7 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 			rnorm = vec.Norm(r)
 		}
 		if err := mon.record(it, rnorm); err != nil {
-			return res, finish(method, A, b, x, t, bnorm, thresh, &res, err)
+			return res, fail(err)
 		}
 		rhoOld = rho
 		steps++

@@ -292,3 +292,30 @@ func TestGCRODRFailedSolveNotWorse(t *testing.T) {
 		t.Run(fmt.Sprintf("n=%d seed=%d dom=%g b=%d %s x0=%v warm=%v", c.n, c.seed, c.dom, c.bseed, c.pc, c.x0, c.warm), func(t *testing.T) { check(t, c) })
 	}
 }
+
+// On a matrix of subnormal entries (diag(1e-320, 1e-320), b = A·1) the
+// squared norms underflow and the iterations stop on a NaN or Inf;
+// BiCGStab had already moved x by α = ±Inf and returned x = (Inf, Inf).
+// Every square solver must return a finite x no worse than x₀ = 0.
+func TestSubnormalMatrixFailsFinite(t *testing.T) {
+	ctx := context.Background()
+	a := mat.NewDense(2, 2, []float64{1e-320, 0, 0, 1e-320})
+	b := []float64{1e-320, 1e-320}
+	for name, solve := range map[string]solverFunc{
+		"CG": CG, "MINRES": MINRES, "GMRES": GMRES, "FGMRES": FGMRES, "BiCGStab": BiCGStab,
+		"IDRS": IDRS, "TFQMR": TFQMR, "GCRODR": NewGCRODR(2, nil).Solve,
+	} {
+		t.Run(name, func(t *testing.T) {
+			x := make([]float64, 2)
+			res, _ := solve(ctx, linop.Dense(a), b, x, nil)
+			for i, v := range x {
+				if v-v != 0 {
+					t.Fatalf("x[%d] = %v (%s)", i, v, res.Reason)
+				}
+			}
+			if rr := ktRelRes(a, b, x); !(rr <= 1) {
+				t.Errorf("relative residual %g > 1, x = %v (%s)", rr, x, res.Reason)
+			}
+		})
+	}
+}

@@ -3,6 +3,7 @@ package krylov
 import (
 	"context"
 	"fmt"
+	"math"
 
 	"gonum.org/v1/gonum/floats"
 
@@ -294,10 +295,11 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			// grew compares the residual the cycle minimised with the
 			// cycle's start: the true one, or with left preconditioning
 			// ‖M(b − A xt)‖ against β = ‖M r₀‖ (one application of M).
-			grew := rnorm > rStart
+			// A NaN (x no longer finite) counts as growth.
+			grew := !(rnorm <= rStart)
 			if left && !(rnorm <= thresh) {
 				M.Apply(w, r)
-				grew = vec.Norm(w) > beta
+				grew = !(vec.Norm(w) <= beta)
 			}
 			if !(rnorm <= thresh) && (breakdown || grew) {
 				// The residual a cycle minimises cannot grow, nor can a
@@ -395,13 +397,13 @@ func roundingLevel(bnorm, hmax float64, x []float64, plain bool) float64 {
 // within a factor 2 of its estimate (fewer columns cannot do better) or
 // meets thresh; none (0, est(0)) is returned if nothing tried beats it.
 func backtrack(k int, tk, thresh float64, est, res func(j int) float64) (int, float64) {
-	best, tbest := k, tk
-	for j, tj := k, tk; j > 0 && tj > 2*est(j) && tj > thresh; {
+	best, tbest := k, nanInf(tk)
+	for j, tj := k, tbest; j > 0 && !(tj <= 2*est(j)) && tj > thresh; {
 		j--
 		if j == 0 {
 			tj = est(0)
 		} else {
-			tj = res(j)
+			tj = nanInf(res(j))
 		}
 		if tj < tbest {
 			best, tbest = j, tj
@@ -411,6 +413,15 @@ func backtrack(k int, tk, thresh float64, est, res func(j int) float64) (int, fl
 		return 0, r0 // no correction beats none
 	}
 	return best, tbest
+}
+
+// nanInf returns v, or +Inf for a NaN (a residual of an x that is not
+// finite), so that comparisons rank it last.
+func nanInf(v float64) float64 {
+	if v != v {
+		return math.Inf(1)
+	}
+	return v
 }
 
 // scaleVec sets v ← a·v: gonum's assembly kernel for vectors short enough

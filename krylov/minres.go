@@ -131,7 +131,7 @@ func MINRES(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (
 	// rounding has taken over, on nearly singular A or past n steps), or
 	// not half xbest's while a least-squares stop is pending.
 	settle := func(tn float64, err error) error {
-		if tbest < tn || (lsAt > 0 && tn > tbest/2) {
+		if !(tn <= tbest) || (lsAt > 0 && tn > tbest/2) { // NaN tn: x is not finite
 			vec.Copy(x, xbest)
 			tn = residualTo(v, A, b, x)
 			res.MatVecs++
