@@ -52,7 +52,8 @@ type GroupedOptions struct {
 // length), O(Σ_b |b|²·d) for the greedy passes, about N²·d/2^r when the
 // bins are balanced. It panics if fields differ in length, shape does not
 // match them (checked when Features is nil, which is what uses shape), or
-// Dims > 20. The fields must be finite (see Greedy).
+// Dims > 20. The fields must be finite (see Greedy). Empty fields are
+// all equal: they come in index order.
 func Grouped(fields [][]float64, shape []int, o *GroupedOptions) []int {
 	var opt GroupedOptions
 	if o != nil {
@@ -85,6 +86,15 @@ func Grouped(fields [][]float64, shape []int, o *GroupedOptions) []int {
 		} else {
 			feats[i] = LowFrequency(f, shape, opt.Freq)
 		}
+	}
+	if len(feats[0]) == 0 {
+		// Empty fields (shape [0] or [0, c]): all equal, so index
+		// order, as Greedy gives them.
+		order := make([]int, N)
+		for i := range order {
+			order[i] = i
+		}
+		return order
 	}
 	scores := pcaScores(feats, opt.Dims)
 	bins := Bins(scores)

@@ -359,6 +359,13 @@ func TestGroupedSmallAndDegenerate(t *testing.T) {
 	if got := Grouped(same, []int{2}, nil); !slices.Equal(got, []int{0, 1, 2}) {
 		t.Errorf("identical fields: %v", got)
 	}
+	// Empty fields are all equal (Greedy's order); the PCA of no
+	// features panicked in gonum.
+	for _, shape := range [][]int{{0}, {0, 3}} {
+		if got := Grouped([][]float64{{}, {}, {}}, shape, nil); !slices.Equal(got, []int{0, 1, 2}) {
+			t.Errorf("empty fields, shape %v: %v", shape, got)
+		}
+	}
 	// Thermal-like 2-value fields.
 	f := randFields(30, 2, 6)
 	if got := Grouped(f, []int{2}, nil); !isPermutation(got, 30) {
