@@ -138,7 +138,7 @@ the status.`,
 func (f *sequenceFlags) validate(cmd *cobra.Command) error {
 	f.prec = strings.ToLower(strings.TrimSpace(f.prec))
 	f.sort = strings.ToLower(strings.TrimSpace(f.sort))
-	if !cmd.Flags().Changed("k") && f.m >= 2 {
+	if !cmd.Flags().Changed("k") && f.m >= 1 {
 		f.k = min(f.k, f.m-1) // a default k is capped at m−1 for a small --m, as datagen's
 	}
 	switch {
@@ -151,8 +151,8 @@ func (f *sequenceFlags) validate(cmd *cobra.Command) error {
 		return usageErrorf("--rtol must be in (0, 1), got %v", f.rtol)
 	case f.maxIter < 0:
 		return usageErrorf("--maxiter must be >= 0, got %d", f.maxIter)
-	case f.m < 2:
-		return usageErrorf("--m must be >= 2, got %d", f.m)
+	case f.m < 1:
+		return usageErrorf("--m must be >= 1, got %d", f.m)
 	case f.k < 0 || f.k >= f.m:
 		return usageErrorf("--k must be in [0, m) = [0, %d), got %d", f.m, f.k)
 	case f.every < 1:

@@ -610,6 +610,16 @@ func TestSequenceDefaultKCapped(t *testing.T) {
 	if rep := dgReport(t, stdout); rep["solver"] != "GCRO-DR(10,9)" {
 		t.Errorf("solver %v, want GCRO-DR(10,9)", rep["solver"])
 	}
+	// --m 1 is GMRES(1) without recycling (k capped at 0), as in
+	// datagen; it was refused with "--m must be >= 2".
+	code, stdout, stderr = dgRun(t, "sequence", paths[0], paths[1], "--m", "1", "--json")
+	if rep := dgReport(t, stdout); code == 2 || rep["solver"] != "GCRO-DR(1,0)" {
+		t.Errorf("--m 1: exit %d, solver %v: %s", code, rep["solver"], stderr)
+	}
+	code, _, stderr = dgRun(t, "sequence", paths[0], "--m", "0")
+	if code != 2 || !strings.Contains(stderr, "--m must be >= 1, got 0") {
+		t.Errorf("--m 0: exit %d, stderr %q", code, stderr)
+	}
 	code, _, stderr = dgRun(t, "sequence", paths[0], "--m", "10", "--k", "12")
 	if code != 2 || !strings.Contains(stderr, "--k must be in [0, m) = [0, 10), got 12") {
 		t.Errorf("explicit --k 12: exit %d, stderr %q", code, stderr)
