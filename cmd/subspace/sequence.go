@@ -64,8 +64,9 @@ with --project P, each solve starts from the best combination of up to P
 earlier solutions.
 
 Right-hand sides: by default b_i = A_i·1; --rhs ones uses all ones; --rhs
-FILE.npy reads either one vector of length n used for every system or an
-N×n matrix whose row i is the right-hand side of the i-th file.
+FILE.npy reads either one vector of length n (shape (n,) or (n, 1)) used
+for every system or an N×n matrix whose row i is the right-hand side of
+the i-th file.
 
 Every file is read and checked once before any solve (shape, NaN/Inf,
 and with the default b_i = A_i·1 that b_i is finite), so a bad file fails
@@ -517,10 +518,11 @@ func sequenceRHS(flag string, N, n int) (func(i int, A *sparse.CSR) []float64, s
 		return nil, "", fmt.Errorf("--rhs: %w", err)
 	}
 	switch {
-	case len(a.Shape) == 1 && a.Shape[0] == n:
-		return func(int, *sparse.CSR) []float64 { return slices.Clone(a.Data) }, flag, nil
 	case len(a.Shape) == 2 && a.Shape[0] == N && a.Shape[1] == n:
 		return func(i int, _ *sparse.CSR) []float64 { return slices.Clone(a.Data[i*n : (i+1)*n]) }, flag, nil
+	case len(a.Data) == n && (len(a.Shape) == 1 || len(a.Shape) == 2 && a.Shape[1] == 1):
+		// One vector, (n,) or a column (n, 1), as solve --rhs takes it.
+		return func(int, *sparse.CSR) []float64 { return slices.Clone(a.Data) }, flag, nil
 	}
 	return nil, "", fmt.Errorf("--rhs: %s has shape %s; want (%d,) for one right-hand side or (%d, %d) for one per file", flag, npy.FormatShape(a.Shape), n, N, n)
 }

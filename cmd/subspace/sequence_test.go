@@ -659,3 +659,29 @@ func randomBanded(rng *rand.Rand, n int, diag float64, half int, p float64) *spa
 	}
 	return coo.ToCSR()
 }
+
+// --rhs takes one right-hand side as a column (n, 1), as solve --rhs
+// does; sequence refused it ("want (36,) for one right-hand side").
+func TestSequenceColumnRHS(t *testing.T) {
+	dir := t.TempDir()
+	paths, _ := seqWriteDarcy(t, dir, 6, 2)
+	b := make([]float64, 36)
+	for i := range b {
+		b[i] = 1 + float64(i%5)
+	}
+	var iters []any
+	for _, shape := range [][]int{{36}, {36, 1}} {
+		rhs := filepath.Join(dir, fmt.Sprintf("b%d.npy", len(shape)))
+		if err := npy.WriteArray(rhs, npy.Array{Shape: shape, Data: b}); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := dgRun(t, "sequence", paths[0], paths[1], "--rhs", rhs, "--json")
+		if code != 0 {
+			t.Fatalf("shape %v: exit %d: %s", shape, code, stderr)
+		}
+		iters = append(iters, dgReport(t, stdout)["recycled_iterations"])
+	}
+	if iters[0] != iters[1] {
+		t.Errorf("products per system %v with (36,), %v with (36, 1)", iters[0], iters[1])
+	}
+}
