@@ -87,7 +87,7 @@ func TestEmpty(t *testing.T) {
 func TestNewKinds(t *testing.T) {
 	A := sparse.Laplacian2D(5, 4)
 	want := map[string]string{
-		"JACOBI": "*precond.Jacobi", "Ssor": "*precond.SSOR", "ilu0": "*precond.ILU0", " IC0 ": "*precond.IC0",
+		"JACOBI": "*precond.Jacobi", "Ssor": "*precond.SSOR", "ilu0": "*precond.ILU0", " IC0 ": "*precond.IC0", "ick": "*precond.ICK", "iluk": "*precond.ILUK",
 	}
 	for kind, typ := range want {
 		p, err := precond.New(kind, A, nil)
@@ -106,7 +106,7 @@ func TestNewKinds(t *testing.T) {
 	if s := p.(*precond.IC0).Shift(); s != 0.25 {
 		t.Errorf("shift = %v, want 0.25", s)
 	}
-	if got := strings.Join(precond.Kinds(), ","); got != "none,jacobi,ssor,ilu0,iluk,ic0,asm,bjacobi" {
+	if got := strings.Join(precond.Kinds(), ","); got != "none,jacobi,ssor,ilu0,iluk,ic0,ick,asm,bjacobi" {
 		t.Errorf("Kinds() = %s", got)
 	}
 }
@@ -171,14 +171,15 @@ func TestSnapshot(t *testing.T) {
 
 // Every preconditioner's Apply and ApplyT may work in place (dst = x),
 // giving what they give out of place, on the serial and parallel paths;
-// the SPD Laplacian serves IC(0) and a nonsymmetric matrix the others.
+// the SPD Laplacian serves IC(0) and IC(k) and a nonsymmetric matrix the
+// others.
 func TestApplyInPlace(t *testing.T) {
 	for _, grid := range []int{10, 200} {
 		mats := map[string]*sparse.CSR{"laplacian": sparse.Laplacian2D(grid, grid), "nonsymmetric": nonsymmetric(t, grid)}
 		for mname, A := range mats {
 			n, _ := A.Dims()
 			for _, name := range precond.Kinds() {
-				if name == "none" || (name == "ic0" && mname != "laplacian") {
+				if name == "none" || ((name == "ic0" || name == "ick") && mname != "laplacian") {
 					continue
 				}
 				pc, err := precond.New(name, A, &precond.Options{Omega: 1.2})

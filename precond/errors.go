@@ -13,10 +13,10 @@ var (
 	ErrZeroDiagonal = errors.New("precond: zero or missing diagonal entry")
 	// ErrZeroPivot: an ILU(0) pivot is zero or tiny relative to its row.
 	ErrZeroPivot = errors.New("precond: zero pivot")
-	// ErrNotSPD: an IC(0) pivot (or a diagonal entry) is not positive, so
-	// the incomplete Cholesky factor does not exist.
-	ErrNotSPD = errors.New("precond: matrix not positive definite enough for IC(0)")
-	// ErrNotSymmetric: IC(0) was given a non-symmetric matrix.
+	// ErrNotSPD: an IC(0) or IC(k) pivot (or a diagonal entry) is not
+	// positive, so the incomplete Cholesky factor does not exist.
+	ErrNotSPD = errors.New("precond: matrix not positive definite enough for incomplete Cholesky")
+	// ErrNotSymmetric: IC(0) or IC(k) was given a non-symmetric matrix.
 	ErrNotSymmetric = errors.New("precond: matrix is not symmetric")
 	// ErrOption: an option is out of range or a kind name is unknown.
 	ErrOption = errors.New("precond: invalid option")

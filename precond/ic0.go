@@ -62,29 +62,9 @@ type IC0 struct {
 // positive definite, or IC(0) breaks down on it: try IC0Options.Shift).
 func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 	const method = "IC(0)"
-	shift := 0.0
-	if o != nil {
-		shift = o.Shift
-	}
-	if !(shift >= 0) || math.IsInf(shift, 0) {
-		return nil, fmt.Errorf("%w: IC(0) shift %v, want a finite value ≥ 0", ErrOption, shift)
-	}
-	n, err := checkSquare(method, A)
+	shift, sc, err := icInput(method, A, o)
 	if err != nil {
 		return nil, err
-	}
-	// One parallel pass for finiteness, max|a| and symmetry; the
-	// sequential scans run only to name what is wrong.
-	sc := scanSymmetric(A)
-	if !sc.finite {
-		if err := firstNonFinite(method, A); err != nil {
-			return nil, err
-		}
-	}
-	if !sc.passes(sc.maxAbs) {
-		if err := checkSymmetric(method, A, sc.maxAbs); err != nil {
-			return nil, err
-		}
 	}
 	// Strict lower triangle of A (becomes L̂), its diagonal (becomes
 	// diag(L)) and strict upper triangle (whose pattern is Lᵀ's when A's
@@ -93,6 +73,51 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 	if err != nil {
 		return nil, err
 	}
+	piv, err := factorIC(method, A, f, sc.paired, shift)
+	if err != nil {
+		return nil, err
+	}
+	return &IC0{tri: f, piv: piv, shift: shift}, nil
+}
+
+// icInput checks the input of an incomplete Cholesky factorisation named
+// method: a finite shift ≥ 0 (o may be nil), a square, finite, symmetric
+// A. It returns the shift and the symmetry scan.
+func icInput(method string, A *sparse.CSR, o *IC0Options) (float64, symScan, error) {
+	shift := 0.0
+	if o != nil {
+		shift = o.Shift
+	}
+	if !(shift >= 0) || math.IsInf(shift, 0) {
+		return 0, symScan{}, fmt.Errorf("%w: %s shift %v, want a finite value ≥ 0", ErrOption, method, shift)
+	}
+	if _, err := checkSquare(method, A); err != nil {
+		return 0, symScan{}, err
+	}
+	// One parallel pass for finiteness, max|a| and symmetry; the
+	// sequential scans run only to name what is wrong.
+	sc := scanSymmetric(A)
+	if !sc.finite {
+		if err := firstNonFinite(method, A); err != nil {
+			return 0, symScan{}, err
+		}
+	}
+	if !sc.passes(sc.maxAbs) {
+		if err := checkSymmetric(method, A, sc.maxAbs); err != nil {
+			return 0, symScan{}, err
+		}
+	}
+	return shift, sc, nil
+}
+
+// factorIC factors f in place, A's lower triangle on the pattern to
+// factor (fill as zeros) in the split layout (strict lower part, f.diag,
+// strict upper part), into M = L̂·D·L̂ᵀ: L̂ (unit diagonal implied) in
+// f's lower part, D·L̂ᵀ in its upper part, 1/D in f.invDiag; it returns
+// D. paired reports that the upper pattern is the transpose of the lower
+// one. A is read only for the error messages.
+func factorIC(method string, A *sparse.CSR, f *triFactors, paired bool, shift float64) ([]float64, error) {
+	n := f.n
 	lp, li, lv := f.lp, f.li, f.lv
 	piv := f.diag // aᵢᵢ(1 + shift), then dᵢ
 	f.diag = nil
@@ -106,9 +131,9 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 		}
 	}
 
-	// Row-oriented IC(0) in the square-root-free form M = L̂·D·L̂ᵀ
-	// (L̂ unit lower, D = diag(dᵢ), dᵢ = lᵢᵢ²): for each row i and each
-	// k < i in its pattern, sᵢₖ = aᵢₖ − Σ_{j<k} L̂ᵢⱼ·dⱼ·L̂ₖⱼ and
+	// Row-oriented incomplete Cholesky in the square-root-free form
+	// M = L̂·D·L̂ᵀ (L̂ unit lower, D = diag(dᵢ), dᵢ = lᵢᵢ²): for each row i
+	// and each k < i in its pattern, sᵢₖ = aᵢₖ − Σ_{j<k} L̂ᵢⱼ·dⱼ·L̂ₖⱼ and
 	// L̂ᵢₖ = sᵢₖ/dₖ, then dᵢ = aᵢᵢ − Σ_{k<i} L̂ᵢₖ·sᵢₖ. w holds sᵢₖ = L̂ᵢₖ·dₖ
 	// of row i, scattered by column. Without square roots, and
 	// multiplying by the stored 1/dₖ (as PETSc does) instead of dividing,
@@ -137,7 +162,7 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 			return nil, fmt.Errorf("%w: %s: pivot of row %d became %v (growth in the incomplete factor)", ErrNotFinite, method, i, s)
 		}
 		if !(s > PivotTol*aii) {
-			hint := "A is not positive definite, or IC(0) breaks down on it; try IC0Options.Shift (e.g. 1e-2), as PETSc's -pc_factor_shift_type"
+			hint := fmt.Sprintf("A is not positive definite, or %s breaks down on it; try IC0Options.Shift (e.g. 1e-2), as PETSc's -pc_factor_shift_type", method)
 			if shift > 0 {
 				hint = fmt.Sprintf("even with Shift = %g; try a larger shift", shift)
 			}
@@ -152,16 +177,16 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 	}
 
 	// Û = D·L̂ᵀ: Ûᵢⱼ = dᵢ·L̂ⱼᵢ (j > i).
-	if len(f.ui) == len(li) && sc.paired {
-		// A's pattern is symmetric: Û has the pattern of A's strict upper
-		// triangle, already in f.up/f.ui.
+	if len(f.ui) == len(li) && paired {
+		// A's pattern is symmetric: Û has the pattern of the strict upper
+		// part, already in f.up/f.ui.
 		scaleTranspose(f, piv)
 	} else {
 		// Tiny unpaired entries passed the symmetry check: lay Û out
 		// from L's own pattern.
 		f.up, f.ui, f.uv = transposeScaled(n, lp, li, lv, piv)
 	}
-	return &IC0{tri: f, piv: piv, shift: shift}, nil
+	return piv, nil
 }
 
 // scaleTranspose fills Û = D·L̂ᵀ on the pattern already in f.up/f.ui
@@ -253,10 +278,15 @@ func (p *IC0) ApplyT(dst, x []float64) {
 // one unit of rounding. O(nnz) time and memory.
 func (p *IC0) Factor() *sparse.CSR {
 	p.tri.built("IC0.Factor")
-	f := p.tri
+	return icFactor(p.tri, p.piv)
+}
+
+// icFactor returns L = L̂·D^½ (diagonal included) from the stored form
+// M = L̂·D·L̂ᵀ of f and piv = D.
+func icFactor(f *triFactors, piv []float64) *sparse.CSR {
 	n := f.n
 	ldiag := make([]float64, n)
-	for i, d := range p.piv {
+	for i, d := range piv {
 		ldiag[i] = math.Sqrt(d)
 	}
 	indptr := make([]int, n+1)

@@ -17,7 +17,8 @@ func TestZeroValueMisuse(t *testing.T) {
 	var ssor precond.SSOR
 	var ic precond.IC0
 	var iluk precond.ILUK
-	for _, d := range [][2]int{pair(ilu.Dims()), pair(ssor.Dims()), pair(ic.Dims()), pair(iluk.Dims())} {
+	var ick precond.ICK
+	for _, d := range [][2]int{pair(ilu.Dims()), pair(ssor.Dims()), pair(ic.Dims()), pair(iluk.Dims()), pair(ick.Dims())} {
 		if d != [2]int{0, 0} {
 			t.Errorf("zero value Dims = %v, want 0×0", d)
 		}
@@ -35,6 +36,9 @@ func TestZeroValueMisuse(t *testing.T) {
 		{Name: "ILUK.Apply", Want: "precond: ILUK.Apply: zero-value ILUK", F: func() { iluk.Apply(v, v) }},
 		{Name: "ILUK.ApplyT", Want: "precond: ILUK.ApplyT: zero-value ILUK", F: func() { iluk.ApplyT(nil, nil) }},
 		{Name: "ILUK.Factors", Want: "precond: ILUK.Factors: zero-value ILUK", F: func() { iluk.Factors() }},
+		{Name: "ICK.Apply", Want: "precond: ICK.Apply: zero-value ICK", F: func() { ick.Apply(v, v) }},
+		{Name: "ICK.ApplyT", Want: "precond: ICK.ApplyT: zero-value ICK", F: func() { ick.ApplyT(nil, nil) }},
+		{Name: "ICK.Factor", Want: "precond: ICK.Factor: zero-value ICK", F: func() { ick.Factor() }},
 	})
 }
 
@@ -47,7 +51,7 @@ func TestPartialOverlapMisuse(t *testing.T) {
 	buf := make([]float64, 7)
 	dst, x := buf[1:], buf[:6]
 	var cases []misuse.Case
-	for _, kind := range []string{"jacobi", "ssor", "ilu0", "ic0"} {
+	for _, kind := range []string{"jacobi", "ssor", "ilu0", "ic0", "iluk", "ick"} {
 		p, err := precond.New(kind, A, nil)
 		if err != nil {
 			t.Fatal(err)

@@ -14,8 +14,8 @@ type Options struct {
 	// Omega is SSOR's relaxation parameter, 0 < Omega < 2; 0 means 1
 	// (symmetric Gauss–Seidel). Ignored by the other kinds.
 	Omega float64
-	// Shift is IC(0)'s relative diagonal shift (see IC0Options); 0 means
-	// none. Ignored by the other kinds.
+	// Shift is IC(0)'s and IC(k)'s relative diagonal shift (see
+	// IC0Options); 0 means none. Ignored by the other kinds.
 	Shift float64
 	// Blocks is the number of subdomains of asm and bjacobi (see
 	// ASMOptions); 0 means GOMAXPROCS (at most n). Ignored by the other
@@ -25,7 +25,8 @@ type Options struct {
 	// DefaultASMOverlap (bjacobi has none). Ignored by the other kinds.
 	Overlap int
 	// Levels is iluk's level of fill, 0 meaning DefaultILUKLevels (ILU(0)
-	// is the ilu0 kind), and the level of fill of asm's and bjacobi's
+	// is the ilu0 kind), ick's, 0 meaning DefaultICKLevels (IC(0) is the
+	// ic0 kind), and the level of fill of asm's and bjacobi's
 	// subdomain factorisations, 0 meaning ILU(0) (PETSc's
 	// -sub_pc_factor_levels default). Ignored by the other kinds.
 	Levels int
@@ -33,7 +34,7 @@ type Options struct {
 
 // Kinds returns the names New accepts, in a fixed order.
 func Kinds() []string {
-	return []string{"none", "jacobi", "ssor", "ilu0", "iluk", "ic0", "asm", "bjacobi"}
+	return []string{"none", "jacobi", "ssor", "ilu0", "iluk", "ic0", "ick", "asm", "bjacobi"}
 }
 
 // New builds the preconditioner named kind (case-insensitive, surrounding
@@ -46,6 +47,8 @@ func Kinds() []string {
 //	ilu0    NewILU0(A)
 //	iluk    NewILUK(A, o.Levels), DefaultILUKLevels if o.Levels is 0
 //	ic0     NewIC0(A, &IC0Options{Shift: o.Shift})
+//	ick     NewICK(A, o.Levels, &IC0Options{Shift: o.Shift}),
+//	        DefaultICKLevels if o.Levels is 0
 //	asm     NewASM(A, &ASMOptions{Blocks: o.Blocks, Overlap: o.Overlap,
 //	        Levels: o.Levels}), overlap DefaultASMOverlap if o.Overlap is 0
 //	bjacobi NewASM(A, &ASMOptions{Blocks: o.Blocks, Overlap: 0, Levels:
@@ -83,6 +86,12 @@ func New(kind string, A *sparse.CSR, o *Options) (linop.Operator, error) {
 		return nonNil(NewILUK(A, lv))
 	case "ic0":
 		return nonNil(NewIC0(A, &IC0Options{Shift: opt.Shift}))
+	case "ick":
+		lv := opt.Levels
+		if lv == 0 {
+			lv = DefaultICKLevels
+		}
+		return nonNil(NewICK(A, lv, &IC0Options{Shift: opt.Shift}))
 	case "asm":
 		ov := opt.Overlap
 		if ov == 0 {

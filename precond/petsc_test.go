@@ -13,7 +13,7 @@ import (
 
 // petscRef is testdata/precond/petsc_ref.json, written once by
 // testdata/precond/make_petsc_ref.py: real SuiteSparse matrices, a random
-// vector x and PETSc's PCApply of PCILU (levels 0 to 3), PCICC (levels 0) and
+// vector x and PETSc's PCApply of PCILU (levels 0 to 3), PCICC (levels 0 to 2) and
 // PCSOR (symmetric sweep, ω = 1, 1.5, 0.6), natural ordering, no shift,
 // and PCASM (3 blocks, overlap 1, restricted, ILU(0), ILU(1) and ILU(2)
 // subdomains).
@@ -73,6 +73,8 @@ func TestAgainstPETSc(t *testing.T) {
 				p, err = precond.New("asm", A, &precond.Options{Blocks: 3, Overlap: 1, Levels: int(kind[5] - '0')})
 			case "iluk1", "iluk2", "iluk3":
 				p, err = precond.New("iluk", A, &precond.Options{Levels: int(kind[4] - '0')})
+			case "ick1", "ick2":
+				p, err = precond.New("ick", A, &precond.Options{Levels: int(kind[3] - '0')})
 			default:
 				t.Fatalf("%s: unknown reference %q", c.Name, kind)
 			}

@@ -23,19 +23,19 @@ func TestRealMatrices(t *testing.T) {
 	}
 	ok := outcome{}
 	want := map[string]map[string]outcome{
-		"494_bus.mtx":   {"jacobi": ok, "ssor": ok, "ilu0": ok, "ic0": ok},
-		"pts5ldd03.mtx": {"jacobi": ok, "ssor": ok, "ilu0": ok, "ic0": ok},
-		"cage5.mtx":     {"jacobi": ok, "ssor": ok, "ilu0": ok, "ic0": {precond.ErrNotSymmetric, "A(0,1)"}},
+		"494_bus.mtx":   {"jacobi": ok, "ssor": ok, "ilu0": ok, "ic0": ok, "ick": ok},
+		"pts5ldd03.mtx": {"jacobi": ok, "ssor": ok, "ilu0": ok, "ic0": ok, "ick": ok},
+		"cage5.mtx":     {"jacobi": ok, "ssor": ok, "ilu0": ok, "ic0": {precond.ErrNotSymmetric, "A(0,1)"}, "ick": {precond.ErrNotSymmetric, "IC(1)"}},
 		"bcspwr05.mtx": {"jacobi": ok, "ssor": ok,
-			"ilu0": {precond.ErrZeroPivot, "u(2,2) = 0"}, "ic0": {precond.ErrNotSPD, "row 2"}},
+			"ilu0": {precond.ErrZeroPivot, "u(2,2) = 0"}, "ic0": {precond.ErrNotSPD, "row 2"}, "ick": {precond.ErrNotSPD, "IC(1): pivot of row 2"}},
 		"can___24.mtx": {"jacobi": ok, "ssor": ok,
-			"ilu0": {precond.ErrZeroPivot, "u(5,5) = 0"}, "ic0": {precond.ErrNotSPD, "row 5"}},
+			"ilu0": {precond.ErrZeroPivot, "u(5,5) = 0"}, "ic0": {precond.ErrNotSPD, "row 5"}, "ick": {precond.ErrNotSPD, "IC(1): pivot of row 5"}},
 		"gent113.mtx": {"jacobi": {precond.ErrZeroDiagonal, "23 of 113 rows"}, "ssor": {precond.ErrZeroDiagonal, "row 75"},
-			"ilu0": {precond.ErrZeroDiagonal, "row 75"}, "ic0": {precond.ErrNotSymmetric, "is not stored"}},
+			"ilu0": {precond.ErrZeroDiagonal, "row 75"}, "ic0": {precond.ErrNotSymmetric, "is not stored"}, "ick": {precond.ErrNotSymmetric, "IC(1)"}},
 		"west0067.mtx": {"jacobi": {precond.ErrZeroDiagonal, "65 of 67 rows"}, "ssor": {precond.ErrZeroDiagonal, "row 0"},
-			"ilu0": {precond.ErrZeroDiagonal, "row 0"}, "ic0": {precond.ErrNotSymmetric, ""}},
+			"ilu0": {precond.ErrZeroDiagonal, "row 0"}, "ic0": {precond.ErrNotSymmetric, ""}, "ick": {precond.ErrNotSymmetric, ""}},
 		"lp_afiro.mtx": {"jacobi": {precond.ErrNotSquare, "27×51"}, "ssor": {precond.ErrNotSquare, ""},
-			"ilu0": {precond.ErrNotSquare, ""}, "ic0": {precond.ErrNotSquare, ""}},
+			"ilu0": {precond.ErrNotSquare, ""}, "ic0": {precond.ErrNotSquare, ""}, "ick": {precond.ErrNotSquare, "IC(1)"}},
 	}
 	for file, kinds := range want {
 		A, err := sparse.LoadMM(filepath.Join("..", "testdata", "matrices", file))

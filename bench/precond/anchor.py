@@ -78,6 +78,8 @@ try:
         "ilu1": ("ilu", {"pc_factor_levels": 1, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
         "ilu2": ("ilu", {"pc_factor_levels": 2, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
         "icc": ("icc", {"pc_factor_levels": 0, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
+        "icc1": ("icc", {"pc_factor_levels": 1, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
+        "icc2": ("icc", {"pc_factor_levels": 2, "pc_factor_mat_ordering_type": "natural", "pc_factor_shift_type": "none"}),
         # Restricted additive Schwarz, 2 contiguous blocks, overlap 1, ILU(0)
         # subdomain solves (PETSc's defaults but for the block count).
         "asm": ("asm", {"pc_asm_blocks": 2, "pc_asm_overlap": 1, "pc_asm_type": "restrict", "sub_pc_type": "ilu",

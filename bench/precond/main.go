@@ -1,8 +1,9 @@
 // Command precond times the setup and one application of subspace's
-// Jacobi, SSOR, ILU(0), IC(0) and ASM (2 blocks, overlap 1, ILU(0)
-// subdomains) preconditioners on the 2-D 5-point Laplacian beside PETSc
-// (petsc4py, one process: PCJACOBI, PCSOR, PCILU and PCICC with zero fill,
-// natural ordering, and PCASM with the same subdomains) and SciPy (spilu with
+// Jacobi, SSOR, ILU(0), ILU(1), ILU(2), IC(0), IC(1), IC(2) and ASM (2
+// blocks, overlap 1, ILU(0) subdomains) preconditioners on the 2-D 5-point
+// Laplacian beside PETSc (petsc4py, one process: PCJACOBI, PCSOR, PCILU and
+// PCICC with the same levels of fill, natural ordering, and PCASM with the
+// same subdomains) and SciPy (spilu with
 // fill_factor=1, SciPy's only incomplete factorisation; NumPy's multiply
 // for Jacobi), in one run, and prints medians and ratios.
 //
@@ -65,6 +66,10 @@ type anchor struct {
 	PetscILU2Apply   float64 `json:"petsc_ilu2_apply_s"`
 	PetscICCSetup    float64 `json:"petsc_icc_setup_s"`
 	PetscICCApply    float64 `json:"petsc_icc_apply_s"`
+	PetscICC1Setup   float64 `json:"petsc_icc1_setup_s"`
+	PetscICC1Apply   float64 `json:"petsc_icc1_apply_s"`
+	PetscICC2Setup   float64 `json:"petsc_icc2_setup_s"`
+	PetscICC2Apply   float64 `json:"petsc_icc2_apply_s"`
 	PetscASMSetup    float64 `json:"petsc_asm_setup_s"`
 	PetscASMApply    float64 `json:"petsc_asm_apply_s"`
 	PetscError       string  `json:"petsc_error"`
@@ -129,10 +134,13 @@ func main() {
 	}
 
 	var rows []row
-	for _, name := range []string{"jacobi", "ssor", "ilu0", "iluk1", "iluk2", "ic0", "asm"} {
+	for _, name := range []string{"jacobi", "ssor", "ilu0", "iluk1", "iluk2", "ic0", "ick1", "ick2", "asm"} {
 		kind, levels := name, 0
-		if strings.HasPrefix(name, "iluk") {
+		switch {
+		case strings.HasPrefix(name, "iluk"):
 			kind, levels = "iluk", int(name[4]-'0')
+		case strings.HasPrefix(name, "ick"):
+			kind, levels = "ick", int(name[3]-'0')
 		}
 		var p linop.Operator
 		setup := medianSetup(*setupReps, func() {
@@ -158,6 +166,10 @@ func main() {
 			L, U := p.(*precond.ILUK).Factors()
 			r.ApplyGBs = float64(12*(L.NNZ()+U.NNZ()-n)+44*n) / apply / 1e9
 			r.Yardstick = "triad, one core"
+		case "ick": // L and Lᵀ on the factor's larger pattern
+			L := p.(*precond.ICK).Factor()
+			r.ApplyGBs = float64(12*2*(L.NNZ()-n)+44*n) / apply / 1e9
+			r.Yardstick = "triad, one core"
 		default:
 			r.ApplyGBs = float64(triBytes) / apply / 1e9
 			r.Yardstick = "triad, one core"
@@ -179,6 +191,11 @@ func main() {
 				}
 			case "ic0":
 				r.PetscSetup, r.PetscApply = an.PetscICCSetup, an.PetscICCApply
+			case "ick":
+				r.PetscSetup, r.PetscApply = an.PetscICC1Setup, an.PetscICC1Apply
+				if levels == 2 {
+					r.PetscSetup, r.PetscApply = an.PetscICC2Setup, an.PetscICC2Apply
+				}
 			case "asm":
 				r.PetscSetup, r.PetscApply = an.PetscASMSetup, an.PetscASMApply
 			}

@@ -448,8 +448,8 @@ type datagenReport struct {
 	RTol          float64 `json:"rtol"`
 	Precond       string  `json:"precond"`
 	Omega         float64 `json:"omega,omitempty"`  // ssor: --omega (absent: 1)
-	Shift         float64 `json:"shift,omitempty"`  // ic0: --shift (absent: none)
-	Levels        int     `json:"levels,omitempty"` // iluk: the k of ILU(k); asm, bjacobi: the subdomains'
+	Shift         float64 `json:"shift,omitempty"`  // ic0, ick: --shift (absent: none)
+	Levels        int     `json:"levels,omitempty"` // iluk, ick: the k of ILU(k), IC(k); asm, bjacobi: the subdomains'
 	Sort          string  `json:"sort"`
 	laneReport            // solver, baseline, the two lanes' means, speedups
 	FieldSeconds  jsonNum `json:"field_seconds"`

@@ -45,8 +45,8 @@ type datagenMeta struct {
 	Blocks        int     `json:"blocks,omitempty"`  // asm, bjacobi: the subdomains used (--blocks, or one per processor; 0 in files of earlier versions)
 	Overlap       int     `json:"overlap,omitempty"` // asm: --overlap (0: 1)
 	Omega         float64 `json:"omega,omitempty"`   // ssor: --omega (0: the default 1)
-	Shift         float64 `json:"shift,omitempty"`   // ic0: --shift (0: none)
-	Levels        int     `json:"levels,omitempty"`  // iluk: the k of ILU(k); asm, bjacobi: the subdomains' (0: ILU(0))
+	Shift         float64 `json:"shift,omitempty"`   // ic0, ick: --shift (0: none)
+	Levels        int     `json:"levels,omitempty"`  // iluk, ick: the k of ILU(k), IC(k); asm, bjacobi: the subdomains' (0: ILU(0))
 	Orthog        string  `json:"orthog,omitempty"`  // --orthog once or twice ("" for auto)
 }
 

@@ -178,8 +178,8 @@ type sequenceReport struct {
 	RTol        jsonNum `json:"rtol"`
 	Precond     string  `json:"precond"`
 	Omega       float64 `json:"omega,omitempty"`  // ssor: ω unless 1
-	Shift       float64 `json:"shift,omitempty"`  // ic0: --shift
-	Levels      int     `json:"levels,omitempty"` // iluk: k; asm, bjacobi: the subdomains' ILU level
+	Shift       float64 `json:"shift,omitempty"`  // ic0, ick: --shift
+	Levels      int     `json:"levels,omitempty"` // iluk, ick: k; asm, bjacobi: the subdomains' ILU level
 	Sort        string  `json:"sort"`
 	RHS         string  `json:"rhs"`
 	laneReport          // solver, baseline, the two lanes' means, speedups

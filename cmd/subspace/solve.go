@@ -82,7 +82,8 @@ Preconditioners (square methods): jacobi, ssor (--omega, default 1), ilu0,
 iluk (ILU(k), --levels k, default 1, PETSc's -pc_factor_levels; more fill,
 fewer iterations), ic0 (symmetric positive definite A; --shift S factors
 A + S·diag(A), the remedy when IC(0) breaks down, like PETSc's
--pc_factor_shift_type), asm (restricted additive Schwarz with ILU(0)
+-pc_factor_shift_type), ick (IC(k), --levels k, default 1, PETSc's PCICC
+with -pc_factor_levels; --shift as ic0), asm (restricted additive Schwarz with ILU(0)
 subdomains, --blocks, --overlap, --levels for ILU(k) subdomains; PETSc's
 PCASM) and bjacobi (block Jacobi, asm without overlap); asm and bjacobi
 solve their subdomains in parallel. GMRES takes --side left|right
@@ -102,7 +103,7 @@ the keys method, precond, matrix, rhs, rows, cols, nnz, rtol, atol,
 iterations, matvecs, converged, reason, relative_residual (true
 ‖b − A x‖/‖b‖ of the returned x), residual, seconds (solve only) and
 setup_seconds (reading and preconditioner), plus omega, shift or levels
-for ssor (ω ≠ 1), ic0, iluk and asm/bjacobi (levels > 0), error when the
+for ssor (ω ≠ 1), ic0, iluk, ick and asm/bjacobi (levels > 0), error when the
 solver failed, x0 when --x0 was given, out and history when --out and
 --history were given (the files), restart, side and orthog for GMRES,
 FGMRES and GCRO-DR (and recycle for GCRO-DR), shadow for IDR(s), and,
@@ -125,7 +126,7 @@ the result is printed first).`,
 	fl.StringVar(&f.rhs, "rhs", "", "right-hand side: FILE.npy, or ones (default: b = A·1)")
 	fl.StringVar(&f.x0, "x0", "", "initial guess: FILE.npy (default: zero)")
 	fl.StringVar(&f.method, "method", "gmres", "cg, minres, gmres, fgmres, gcrodr, bicgstab, idrs, tfqmr, lsqr or lsmr")
-	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0, iluk, ic0, asm or bjacobi")
+	fl.StringVar(&f.prec, "precond", "none", "none, jacobi, ssor, ilu0, iluk, ic0, ick, asm or bjacobi")
 	fl.StringVar(&f.side, "side", "right", "GMRES preconditioning side: left or right")
 	fl.StringVar(&f.orthog, "orthog", "auto", "gmres/fgmres/gcrodr Gram–Schmidt: auto (reorthogonalise when needed), once or twice")
 	fl.Float64Var(&f.rtol, "rtol", krylov.DefaultRTol, "relative tolerance")
@@ -151,8 +152,8 @@ type solveOutput struct {
 	Method       string   `json:"method"`
 	Precond      string   `json:"precond"`
 	Omega        float64  `json:"omega,omitempty"`  // ssor: ω unless 1
-	Shift        float64  `json:"shift,omitempty"`  // ic0: --shift
-	Levels       int      `json:"levels,omitempty"` // iluk: k; asm, bjacobi: the subdomains' ILU level
+	Shift        float64  `json:"shift,omitempty"`  // ic0, ick: --shift
+	Levels       int      `json:"levels,omitempty"` // iluk, ick: k; asm, bjacobi: the subdomains' ILU level
 	Side         string   `json:"side,omitempty"`
 	Orthog       string   `json:"orthog,omitempty"`
 	Restart      int      `json:"restart,omitempty"`
@@ -313,7 +314,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 		// Restricted additive Schwarz is not symmetric even for symmetric
 		// A; block Jacobi with ILU(0) blocks is (ILU(0) of a symmetric
 		// block is its LDLᵀ incomplete Cholesky).
-		fmt.Fprintf(stderr, "subspace: warning: --precond asm (restricted additive Schwarz) is not symmetric; %s needs a symmetric preconditioner such as bjacobi, ic0, ssor or jacobi (running anyway)\n", method)
+		fmt.Fprintf(stderr, "subspace: warning: --precond asm (restricted additive Schwarz) is not symmetric; %s needs a symmetric preconditioner such as bjacobi, ic0, ick, ssor or jacobi (running anyway)\n", method)
 	}
 	var M linop.Operator
 	if prec != "none" {

@@ -227,6 +227,25 @@ func TestSolveILUK(t *testing.T) {
 	}
 }
 
+// TestSolveICK: --precond ick --levels k solves with IC(k): fewer CG
+// iterations as k grows on 494_bus, the default level is 1, and --shift
+// is passed on (JSON shift key, text label).
+func TestSolveICK(t *testing.T) {
+	bus := filepath.Join("..", "..", "testdata", "matrices", "494_bus.mtx")
+	its := solveLevels(t, []string{"solve", bus, "--method", "cg", "--precond", "ick"}, map[string]any{"": 1.0, "1": 1.0, "2": 2.0, "3": 3.0})
+	if its[""] != its["1"] || !(its["3"] < its["2"] && its["2"] < its["1"]) {
+		t.Errorf("iterations by level %v: want default = 1 > 2 > 3", its)
+	}
+	code, out, errs := infoRun(t, "solve", bus, "--method", "cg", "--precond", "ick", "--levels", "2", "--shift", "0.01", "--json")
+	if m := solveJSON(t, out); code != 0 || m["shift"] != 0.01 || m["levels"] != 2.0 {
+		t.Errorf("--shift 0.01: exit %d, %s %s", code, out, errs)
+	}
+	_, text, _ := infoRun(t, "solve", bus, "--method", "cg", "--precond", "ick", "--levels", "2", "--shift", "0.01")
+	if !strings.Contains(text, "ick (k 2, shift 0.01)") {
+		t.Errorf("text output does not name k and the shift: %q", text)
+	}
+}
+
 // TestSolveBJacobiLevels: --precond bjacobi --levels k gives its blocks
 // ILU(k) (fewer GMRES iterations on a convection–diffusion matrix at 2
 // blocks), reported in the text and JSON; --levels 0 there is ILU(0)
@@ -358,7 +377,10 @@ func TestSolveBadInput(t *testing.T) {
 		{"gcrodr restart 1", []string{"solve", bus, "--method", "gcrodr", "--restart", "1"}, 2, nil, []string{"--restart 1: gcrodr needs m >= 2"}},
 		{"left side gcrodr", []string{"solve", bus, "--method", "gcrodr", "--side", "left"}, 2, nil, []string{"--side left applies to gmres only"}},
 		{"blocks with ilu0", []string{"solve", bus, "--precond", "ilu0", "--blocks", "2"}, 2, nil, []string{"--blocks applies to --precond asm or bjacobi, not ilu0"}},
-		{"levels with ilu0", []string{"solve", bus, "--precond", "ilu0", "--levels", "2"}, 2, nil, []string{"--levels applies to --precond iluk, asm and bjacobi only, not ilu0"}},
+		{"levels with ilu0", []string{"solve", bus, "--precond", "ilu0", "--levels", "2"}, 2, nil, []string{"--levels applies to --precond iluk, ick, asm and bjacobi only, not ilu0"}},
+		{"shift with iluk", []string{"solve", bus, "--precond", "iluk", "--shift", "0.1"}, 2, nil, []string{"--shift applies to --precond ic0 and ick only, not iluk"}},
+		{"ick levels 0", []string{"solve", bus, "--method", "cg", "--precond", "ick", "--levels", "0"}, 2, nil, []string{"--levels 0: IC(0) is --precond ic0"}},
+		{"ick not symmetric", []string{"solve", west, "--precond", "ick"}, 1, nil, []string{"--precond ick: ", "IC(1)", "not symmetric"}},
 		{"negative levels", []string{"solve", bus, "--precond", "iluk", "--levels", "-1"}, 2, nil, []string{"--levels must be >= 1, got -1"}},
 		// PETSc's -pc_factor_levels 0 is ILU(0); iluk's 0 would be its default 1.
 		{"levels 0", []string{"solve", bus, "--precond", "iluk", "--levels", "0"}, 2, nil, []string{"--levels 0: ILU(0) is --precond ilu0"}},
@@ -381,7 +403,7 @@ func TestSolveBadInput(t *testing.T) {
 		{"x0 not finite", []string{"solve", bus, "--x0", nanX0}, 1, nil, []string{"--x0: ", nanX0, "element 7 is NaN"}},
 		{"x0 missing", []string{"solve", bus, "--x0", filepath.Join(dir, "none.npy")}, 1, nil, []string{"--x0: ", "no such file"}},
 		{"negative shift", []string{"solve", bus, "--precond", "ic0", "--shift", "-0.1"}, 2, nil, []string{"--shift must be finite and >= 0, got -0.1"}},
-		{"shift with ilu0", []string{"solve", bus, "--precond", "ilu0", "--shift", "0.1"}, 2, nil, []string{"--shift applies to --precond ic0 only, not ilu0"}},
+		{"shift with ilu0", []string{"solve", bus, "--precond", "ilu0", "--shift", "0.1"}, 2, nil, []string{"--shift applies to --precond ic0 and ick only, not ilu0"}},
 		{"ic0 nonsymmetric", []string{"solve", west, "--method", "cg", "--precond", "ic0"}, 1, nil, []string{"--precond ic0: "}},
 		{"jacobi zero diagonal", []string{"solve", west, "--precond", "jacobi"}, 1, nil, []string{"--precond jacobi: "}},
 		{"unwritable out", []string{"solve", bus, "--method", "cg", "--out", filepath.Join(dir, "no", "dir", "x.npy")}, 2, nil, []string{"--out " + filepath.Join(dir, "no", "dir", "x.npy") + ": directory", "does not exist"}},

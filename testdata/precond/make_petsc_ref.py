@@ -7,7 +7,7 @@ Run from anywhere with the Debian python3 (SciPy 1.10, petsc4py 3.18):
       /usr/bin/python3 testdata/precond/make_petsc_ref.py
 
 It reads real matrices from testdata/matrices, applies PETSc's PCILU
-(levels 0, and levels 1-3 for ILU(k)), PCICC (levels 0), PCASM (3 blocks,
+(levels 0, and levels 1-3 for ILU(k)), PCICC (levels 0, and 1-2 for IC(k)), PCASM (3 blocks,
 overlap 1, restricted, ILU(0), ILU(1) and ILU(2) subdomains) and PCSOR (symmetric sweep, one iteration) to a
 fixed random vector, and writes petsc_ref.json beside this script: for each
 matrix its CSR arrays, the vector x, and M^{-1} x for each preconditioner.
@@ -115,6 +115,8 @@ def main():
             case["apply"]["iluk%d" % k] = apply_pc(A, x, "ilu", dict(nat, pc_factor_levels=k)).tolist()
         if sym:
             case["apply"]["ic0"] = apply_pc(A, x, "icc", nat).tolist()
+            for k in (1, 2):
+                case["apply"]["ick%d" % k] = apply_pc(A, x, "icc", dict(nat, pc_factor_levels=k)).tolist()
         out["cases"].append(case)
     path = os.path.join(HERE, "petsc_ref.json")
     with open(path, "w") as f:
