@@ -4,7 +4,7 @@ program can interleave its own runs with the reference runs.
 
 Each request is one JSON object on a line:
   {"tool": "scipy"|"petsc", "matrix": {"lap": G} | {"file": PATH},
-   "method": "cg"|"minres"|"gmres"|"fgmres"|"bicgstab", "precond": "none"|"jacobi"|"ilu0"|"iluk2"|"ic0",
+   "method": "cg"|"minres"|"gmres"|"fgmres"|"bicgstab", "precond": "none"|"jacobi"|"ilu0"|"iluk2"|"ic0"|"ick2",
    "rtol": R, "maxit": N, "restart": M, "mode": "perf"|"iters"}
 and each answer one line "@@" + a JSON object: iterations, seconds (solve only), relres
 (true ||b - A x||/||b||), converged, or error. b = A @ ones.
@@ -145,8 +145,8 @@ def petsc_run(req):
     if method in ("gmres", "fgmres"):
         ksp.setGMRESRestart(req.get("restart", 30))
     pc = ksp.getPC()
-    pc.setType({"none": "none", "jacobi": "jacobi", "ilu0": "ilu", "iluk2": "ilu", "ic0": "icc", "ssor": "sor"}[prec])
-    if prec == "iluk2":
+    pc.setType({"none": "none", "jacobi": "jacobi", "ilu0": "ilu", "iluk2": "ilu", "ic0": "icc", "ick2": "icc", "ssor": "sor"}[prec])
+    if prec in ("iluk2", "ick2"):
         pc.setFactorLevels(2)
     ksp.setTolerances(rtol=req["rtol"], atol=0.0, max_it=req["maxit"])
     # MINRES supports only the preconditioned norm (left preconditioning).

@@ -160,8 +160,11 @@ func newSystem(name string, spec map[string]any, A *sparse.CSR) *system {
 // orthog is the Gram–Schmidt variant of GMRES and FGMRES.
 func (s *system) solve(method, prec string, rtol float64, maxit int, orthog krylov.Orthog) answer {
 	var popt *precond.Options
-	if prec == "iluk2" { // ILU(2), PETSc's -pc_factor_levels 2
+	switch prec {
+	case "iluk2": // ILU(2), PETSc's -pc_factor_levels 2
 		prec, popt = "iluk", &precond.Options{Levels: 2}
+	case "ick2": // IC(2), PETSc's PCICC with -pc_factor_levels 2
+		prec, popt = "ick", &precond.Options{Levels: 2}
 	}
 	M, err := precond.New(prec, s.A, popt)
 	if err != nil {
@@ -338,9 +341,9 @@ var iterCases = []struct {
 	methods []string
 	precs   []string
 }{
-	{"lap50", []string{"cg", "minres", "gmres", "fgmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2", "ic0"}},
-	{"494_bus.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2", "ic0"}},
-	{"pts5ldd03.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2", "ic0"}},
+	{"lap50", []string{"cg", "minres", "gmres", "fgmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2", "ic0", "ick2"}},
+	{"494_bus.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2", "ic0", "ick2"}},
+	{"pts5ldd03.mtx", []string{"cg", "minres", "gmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2", "ic0", "ick2"}},
 	{"can___24.mtx", []string{"minres", "gmres", "bicgstab"}, []string{"none", "ilu0"}},
 	{"bcspwr05.mtx", []string{"minres", "gmres"}, []string{"none"}},
 	{"cage5.mtx", []string{"gmres", "fgmres", "bicgstab"}, []string{"none", "jacobi", "ilu0", "iluk2"}},
@@ -349,12 +352,12 @@ var iterCases = []struct {
 }
 
 // suits reports whether a method/preconditioner pair makes sense: CG
-// needs SPD A and M, MINRES an SPD M, IC(0) an SPD A.
+// needs SPD A and M, MINRES an SPD M, IC(0) and IC(2) an SPD A.
 func suits(method, prec string, spd bool) bool {
 	switch {
 	case method == "cg" && !spd:
 		return false
-	case prec == "ic0" && (!spd || (method != "cg" && method != "minres")):
+	case (prec == "ic0" || prec == "ick2") && (!spd || (method != "cg" && method != "minres")):
 		return false
 	case (prec == "ilu0" || prec == "iluk2") && (method == "cg" || method == "minres"):
 		return false
