@@ -58,11 +58,26 @@ func (a *CSC) ToCSR() *CSR { return a.t.T() }
 
 // MulVecTo sets dst = A·x. See CSR.MulVecTransTo for its cost and its
 // panics; as there, the last bits of the result depend on GOMAXPROCS.
-func (a *CSC) MulVecTo(dst, x []float64) { a.t.MulVecTransTo(dst, x) }
+func (a *CSC) MulVecTo(dst, x []float64) {
+	a.checkLens("CSC.MulVecTo", len(x), len(dst), a.t.rows, a.t.cols)
+	a.t.MulVecTransTo(dst, x)
+}
 
 // MulVecTransTo sets dst = Aᵀ·x. See CSR.MulVecTo for its cost and its
 // panics.
-func (a *CSC) MulVecTransTo(dst, x []float64) { a.t.MulVecTo(dst, x) }
+func (a *CSC) MulVecTransTo(dst, x []float64) {
+	a.checkLens("CSC.MulVecTransTo", len(x), len(dst), a.t.cols, a.t.rows)
+	a.t.MulVecTo(dst, x)
+}
+
+// checkLens panics unless len(x) = nx and len(dst) = nd, naming the
+// matrix by its own dimensions: the CSR products that do the work would
+// name those of the transpose and their own name.
+func (a *CSC) checkLens(fn string, lx, ld, nx, nd int) {
+	if lx != nx || ld != nd {
+		panic(fmt.Sprintf("sparse: %s: %d×%d matrix with len(x)=%d, len(dst)=%d", fn, a.t.cols, a.t.rows, lx, ld))
+	}
+}
 
 // Apply sets dst = A·x (linop.Operator).
 func (a *CSC) Apply(dst, x []float64) { a.MulVecTo(dst, x) }

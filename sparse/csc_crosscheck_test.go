@@ -7,8 +7,11 @@ import "testing"
 // terms. CSC.At and CSC.Col delegated to the transposed CSR and named the
 // position reversed in a matrix of the transposed size ("index (0,5) out
 // of range for 3×2 matrix" for At(5, 0) on a 2×3 CSC; "row 3" for
-// Col(3)); NewZCOO, unlike NewCOO, let make panic with a runtime error
-// on a negative capacity although its documentation promises the check.
+// Col(3)), and the lengths given to CSC.MulVecTo and MulVecTransTo were
+// checked by the CSR product they delegate to, which named itself and the
+// transposed size; NewZCOO, unlike NewCOO, let make panic with a runtime
+// error on a negative capacity although its documentation promises the
+// check.
 func TestCSCAndZCOOPanicMessages(t *testing.T) {
 	c := NewCOO(2, 3, 0).ToCSC()
 	for _, tc := range []struct {
@@ -22,6 +25,11 @@ func TestCSCAndZCOOPanicMessages(t *testing.T) {
 		{"CSC.Col", func() { c.Col(3) }, "sparse: CSC column 3 out of range [0,3)"},
 		{"CSC.Col negative", func() { c.Col(-1) }, "sparse: CSC column -1 out of range [0,3)"},
 		{"NewZCOO capacity", func() { NewZCOO(2, 2, -1) }, "sparse: NewZCOO: negative capacity -1"},
+		// The products delegate to the transposed CSR, which named its own
+		// product and size ("MulVecTransTo: 3×2 matrix" for a 2×3 CSC).
+		{"CSC.MulVecTo lengths", func() { c.MulVecTo(make([]float64, 2), make([]float64, 2)) }, "sparse: CSC.MulVecTo: 2×3 matrix with len(x)=2, len(dst)=2"},
+		{"CSC.MulVecTransTo lengths", func() { c.MulVecTransTo(make([]float64, 3), make([]float64, 3)) }, "sparse: CSC.MulVecTransTo: 2×3 matrix with len(x)=3, len(dst)=3"},
+		{"CSC.Apply lengths", func() { c.Apply(make([]float64, 3), make([]float64, 3)) }, "sparse: CSC.MulVecTo: 2×3 matrix with len(x)=3, len(dst)=3"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
