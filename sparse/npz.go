@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/npy"
@@ -61,6 +62,7 @@ type npzReader struct {
 	path string
 	ra   io.ReaderAt // the archive, for a second reader (dataAsync)
 	size int64
+	bg   *sync.WaitGroup // the goroutines async started, which readNPZ waits for
 }
 
 // fail formats an error about the archive, or about one of its arrays.
@@ -83,7 +85,12 @@ func readNPZ(ra io.ReaderAt, size int64, path string, mem func() (sysmem.Limit, 
 	if err != nil {
 		return nil, npzWrap(path, err)
 	}
-	r := &npzReader{z: z, path: path, ra: ra, size: size}
+	// Every read of ra ends before readNPZ returns, also when it fails
+	// while a background read (async) is still going: the caller may
+	// close or reuse ra as soon as it has the error.
+	var bg sync.WaitGroup
+	defer bg.Wait()
+	r := &npzReader{z: z, path: path, ra: ra, size: size, bg: &bg}
 	format, err := z.ReadString("format")
 	if errors.Is(err, npy.ErrNotFound) {
 		return nil, r.fail("", "no \"format\" array: not a scipy.sparse.save_npz file (it holds %s)", quoteNames(z.Names()))
@@ -172,20 +179,23 @@ func (r *npzReader) shape() (int, int, error) {
 // two or more processors the arrays of one matrix are read and
 // decompressed at the same time; the returned function waits for the
 // result. The channel is buffered: a result nobody waits for (the caller
-// failed on another array first) does not block the goroutine.
+// failed on another array first) does not block the goroutine, which
+// readNPZ waits for through r.bg before it returns.
 func async[T any](r *npzReader, read func(r *npzReader) (T, error)) func() (T, error) {
 	type result struct {
 		v   T
 		err error
 	}
 	ch := make(chan result, 1)
+	r.bg.Add(1)
 	go func() {
+		defer r.bg.Done()
 		z, err := npy.ReadOptions{AllowNonFinite: true}.NewNPZReader(r.ra, r.size)
 		if err != nil {
 			ch <- result{err: npzWrap(r.path, err)}
 			return
 		}
-		v, err := read(&npzReader{z: z, path: r.path, ra: r.ra, size: r.size})
+		v, err := read(&npzReader{z: z, path: r.path, ra: r.ra, size: r.size, bg: r.bg})
 		ch <- result{v, err}
 	}()
 	return func() (T, error) {

@@ -10,7 +10,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/npy"
@@ -416,5 +418,47 @@ func TestReadNPZMessages(t *testing.T) {
 	_, err := ReadNPZ(bytes.NewReader(b), int64(len(b)))
 	if err == nil || !strings.Contains(err.Error(), `"a19", ... (30 arrays)`) || strings.Contains(err.Error(), "a20") {
 		t.Fatalf("error %v, want the first 20 names and the count", err)
+	}
+}
+
+// slowReader is a bytes.Reader whose ReadAt sleeps a millisecond and
+// counts the calls made after closed is set.
+type slowReader struct {
+	r      *bytes.Reader
+	closed atomic.Bool
+	late   atomic.Int64
+}
+
+func (s *slowReader) ReadAt(p []byte, off int64) (int, error) {
+	time.Sleep(time.Millisecond)
+	if s.closed.Load() {
+		s.late.Add(1)
+	}
+	return s.r.ReadAt(p, off)
+}
+
+// TestReadNPZNoReadAfterReturn: ReadNPZ reads data and indptr in the
+// background; when indices fail first, it returned while those reads went
+// on, so a caller that closed (or unmapped) its reader at once had it read
+// afterwards. Every read must end before ReadNPZ returns. (A fast machine
+// may finish the background reads first either way: the test can miss
+// the defect, never report a correct reader as wrong.)
+func TestReadNPZNoReadAfterReturn(t *testing.T) {
+	const n = 1 << 17 // 1 MiB of data, read in many chunks
+	ind := make([]int64, n)
+	ind[0] = 5 // outside the 1×1 matrix's columns: the first chunk fails
+	ptr := []int64{0, n}
+	data := make([]float64, n)
+	b := npzArchive(t, npzFormat("csr"), npzInts("shape", []int{2}, 1, 1),
+		npzInts("indices", []int{n}, ind...), npzInts("indptr", []int{2}, ptr...), npzFloats("data", data...))
+	s := &slowReader{r: bytes.NewReader(b)}
+	_, err := ReadNPZ(s, int64(len(b)))
+	s.closed.Store(true)
+	if err == nil || !strings.Contains(err.Error(), "indices") {
+		t.Fatalf("err = %v, want one about indices", err)
+	}
+	time.Sleep(100 * time.Millisecond)
+	if k := s.late.Load(); k > 0 {
+		t.Errorf("%d reads after ReadNPZ returned", k)
 	}
 }
