@@ -8,9 +8,10 @@ with b = A @ ones (as on the Go side). SciPy 1.10: bicgstab, gmres
 (restart 30), tfqmr, gcrotmk(m=20, k=20) (its iterations are outer
 cycles: SciPy calls the callback once per cycle), with tol=RTOL, atol=0. PETSc: KSP bcgs, gmres
 (restart 30), tfqmr with rtol=RTOL, atol=0 and PC none (so its residual
-norm is the true one). PRECOND ilu0: PETSc's PCILU (zero fill, its
-defaults: left preconditioning, preconditioned residual norm), timed with
-its set-up; SciPy has no ILU(0) and is skipped."""
+norm is the true one). PRECOND ilu0 or ilukK: PETSc's PCILU (zero fill,
+or -pc_factor_levels K), preconditioned on the right and stopping on the
+unpreconditioned residual as subspace's solvers do (ksp.make_ksp), timed
+with its set-up; SciPy has no ILU(0) or ILU(k) and is skipped."""
 import sys, time, json
 import numpy as np
 import scipy, scipy.sparse as sp, scipy.sparse.linalg as sla

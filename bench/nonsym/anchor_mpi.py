@@ -1,11 +1,13 @@
 """nonsym MPI anchor: PETSc's nonsymmetric Krylov solvers on several MPI
 ranks, on the matrix bench/nonsym wrote (bench/nonsym -mpi N).
 
-usage: mpiexec -n N python3 anchor_mpi.py A.npz RTOL MAXIT REPS [PRECOND]
+usage: mpiexec -n N python3 anchor_mpi.py A.npz RTOL MAXIT REPS [PRECOND [BLOCKS]]
 -> one JSON line on rank 0: ranks, and for each of KSP bcgs, gmres
 (restart 30) and tfqmr (named "petsc-mpi ...") the median seconds of REPS
 solves (KSPSolve of the slowest rank; with PRECOND ilu0 the set-up of
-PETSc's default parallel ILU, block Jacobi with ILU(0) blocks, included),
+PETSc's default parallel ILU, block Jacobi with ILU(0) blocks, included;
+right preconditioning and the unpreconditioned residual norm, as
+ksp.make_ksp sets for every preconditioned run),
 iterations, products with A (MatMult calls) and the true relative
 residual ||b - A x|| / ||b||, b = A @ ones. Same settings as anchor.py's
 one-process PETSc otherwise. Every rank reads the file and keeps its own

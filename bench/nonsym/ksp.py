@@ -9,7 +9,16 @@ def make_ksp(M, kind, prec, rtol, maxit, blocks=0):
     (PCILU is sequential); ilukK the same with K levels of fill
     (-pc_factor_levels K, -sub_pc_factor_levels K); anything else is no
     preconditioner. blocks > 0: block Jacobi with that many blocks in all
-    (-pc_bjacobi_blocks) of that ILU, on one rank too."""
+    (-pc_bjacobi_blocks) of that ILU, on one rank too.
+
+    With a preconditioner the KSP is preconditioned on the right and tests
+    the unpreconditioned residual ||b - A x|| (-ksp_pc_side right
+    -ksp_norm_type unpreconditioned), the rule subspace's solvers use:
+    with PETSc's default (left, preconditioned norm) its bcgs diverges
+    with ILU(k) where the right-preconditioned one converges in our
+    BiCGStab's iteration count, and its tfqmr stops on a preconditioned
+    norm far from the true residual, so the fastest converged PETSc solver
+    was its GMRES for want of a like-for-like setting."""
     comm = M.getComm()
     ksp = PETSc.KSP().create(comm=comm)
     ksp.setOperators(M)
@@ -30,6 +39,8 @@ def make_ksp(M, kind, prec, rtol, maxit, blocks=0):
             PETSc.Options().setValue("sub_pc_factor_levels", levels)
             ksp.getPC().setType("bjacobi")
             ksp.getPC().setFromOptions()
+        ksp.setPCSide(PETSc.PC.Side.RIGHT)
+        ksp.setNormType(PETSc.KSP.NormType.UNPRECONDITIONED)
     else:
         ksp.getPC().setType("none")
     ksp.setTolerances(rtol=rtol, atol=0.0, max_it=maxit)

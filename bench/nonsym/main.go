@@ -9,9 +9,13 @@
 // The system is the 2-D convection–diffusion matrix
 // sparse.ConvectionDiffusion2D(g, g, peclet) (g² unknowns) with b = A·1,
 // by default without a preconditioner, so that the Krylov methods
-// themselves are compared; -precond ilu0 adds ILU(0) (ours right
-// preconditioned, PETSc's PCILU with its defaults; SciPy has no ILU(0)
-// and is left out), timed with its set-up on both sides. subspace: IDR(s) for s = 4 and 8 (which SciPy and PETSc do not
+// themselves are compared; -precond ilu0 adds ILU(0) (right
+// preconditioned on both sides, each stopping on the unpreconditioned
+// residual: PETSc's PCILU with -ksp_pc_side right -ksp_norm_type
+// unpreconditioned, since with its default left preconditioning its bcgs
+// diverges under ILU(k) where the right-preconditioned one converges;
+// SciPy has no ILU(0) and is left out), timed with its set-up on both
+// sides. subspace: IDR(s) for s = 4 and 8 (which SciPy and PETSc do not
 // have), BiCGStab, GMRES(30) (also with one Gram–Schmidt pass, PETSc's
 // default: "gmres(30) once"), TFQMR and GCRO-DR(40, 20) (one system:
 // its recycled space reset before each solve, so only its deflated

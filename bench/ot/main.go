@@ -262,6 +262,10 @@ func runCase(name string, n, reps int, noPOT bool, only string, quiet bool) (cas
 	}
 	cmd := exec.Command("/usr/bin/python3", script, "--dir", dir, "--methods", strings.Join(potMethods, ","),
 		"--reg", fmt.Sprint(reg), "--tol", fmt.Sprint(tol), "--maxiter", fmt.Sprint(potMaxIter), "--reps", fmt.Sprint(reps))
+	// One BLAS thread, as the other anchors run (benchutil): POT's
+	// scaling iterations call NumPy's dot, which OpenBLAS may split
+	// between the cores.
+	cmd.Env = append(os.Environ(), "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1")
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = os.Stderr

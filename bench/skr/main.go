@@ -488,6 +488,9 @@ func writeSystems(src *cached) (string, error) {
 // gcrotmk(m=40, k=20) and gcrotmk(m=20, k=20).
 func runSciPy(script, dir, pc string, tol float64) (g, c, c20 *solverStats, err error) {
 	cmd := exec.Command(benchutil.Python(), script, dir, strconv.FormatFloat(tol, 'g', -1, 64), pc, strconv.Itoa(maxIter), "1")
+	// One BLAS thread, as benchutil runs the other anchors: gcrotmk's and
+	// gmres's vector operations go through NumPy's OpenBLAS.
+	cmd.Env = append(os.Environ(), "OMP_NUM_THREADS=1", "OPENBLAS_NUM_THREADS=1")
 	out, err := cmd.Output()
 	if err != nil {
 		msg := err.Error()
