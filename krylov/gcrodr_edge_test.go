@@ -233,11 +233,24 @@ func TestGCRODRRefusedOptionsResult(t *testing.T) {
 	b := make([]float64, 16)
 	b[0] = 1
 	s := NewGCRODR(16, &GCRODROptions{M: 6, K: 2})
-	for _, o := range []*Options{{Side: Left}, {Restart: 9}} {
+	for _, o := range []*Options{{Side: Left}, {Restart: 9}, {Restart: 2}, {RTol: -1}} {
+		// A solve that rebuilds C and runs cycles first: the refused
+		// Solve must not report its Stats as its own.
+		s.OperatorChanged()
+		if _, err := s.Solve(context.Background(), A, b, make([]float64, 16), nil); err != nil {
+			t.Fatal(err)
+		}
 		x := make([]float64, 16)
 		res, err := s.Solve(context.Background(), A, b, x, o)
 		if !errors.Is(err, ErrOption) || !math.IsNaN(res.RelResidual) || !math.IsNaN(res.Residual) {
 			t.Errorf("%+v: err=%v RelResidual=%g Residual=%g, want ErrOption and NaN", *o, err, res.RelResidual, res.Residual)
+		}
+		kk := 0
+		if U, _ := s.Recycled(); U != nil {
+			_, kk = U.Dims()
+		}
+		if st := s.Stats(); st != (GCRODRStats{Recycled: kk}) {
+			t.Errorf("%+v: Stats() = %+v after a refused Solve, want only Recycled = %d", *o, st, kk)
 		}
 	}
 }

@@ -70,6 +70,8 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 	if res, ok, err := rescaled(method, A, b, x, o, func(b, x []float64, o *Options) (Result, error) { return s.Solve(ctx, A, b, x, o) }); ok {
 		return res, err
 	}
+	// A refused Solve reports no recycling work of its own either.
+	s.lastStat = GCRODRStats{Recycled: s.kk}
 	s.mEff = s.m
 	if o != nil && o.Restart != 0 {
 		if o.Restart > s.m || o.Restart <= s.k {
@@ -77,7 +79,6 @@ func (s *GCRODR) Solve(ctx context.Context, A linop.Operator, b, x []float64, o 
 		}
 		s.mEff = o.Restart
 	}
-	s.lastStat = GCRODRStats{Recycled: s.kk}
 	opt, bnorm, thresh, res, done, err := start(method, A, b, x, o)
 	if done {
 		return res, err
