@@ -282,7 +282,8 @@ func (w *asmWork) Run(part int) {
 }
 
 // ApplyT sets dst = M⁻ᵀ·x: for each subdomain, its owned part of x, a
-// transposed ILU(0) solve, and the whole result added into dst. Serial.
+// transposed ILU(0) (ILU(k)) solve, and the whole result added into dst.
+// Serial.
 func (p *ASM) ApplyT(dst, x []float64) {
 	p.check("ApplyT", dst, x)
 	if p.n == 0 {

@@ -1,7 +1,7 @@
 // Package precond builds preconditioners for the Krylov solvers from a
 // sparse matrix: Jacobi, SSOR(ω), ILU(0), ILU(k), IC(0), IC(k), and restricted
-// additive Schwarz (ASM; block Jacobi without overlap) with ILU(0)
-// subdomains.
+// additive Schwarz (ASM; block Jacobi without overlap) with ILU(0) or
+// ILU(k) subdomains.
 //
 // # What Apply computes
 //
@@ -68,10 +68,11 @@
 //   - ASM: the rows are cut into Blocks contiguous ranges (PETSc's split),
 //     each grown by Overlap levels of neighbours through A's pattern, and
 //     M⁻¹ = Σ_i R̃_iᵀ B_i⁻¹ R_i with B_i the ILU(0) of the subdomain matrix
-//     and R̃_i keeping the owned range only (PETSc's default "restrict"
-//     variant, RAS). The subdomain solves run in parallel, which makes it
-//     the package's only factorisation-based preconditioner whose Apply
-//     uses more than one core; bjacobi is ASM with Overlap 0.
+//     (ILU(k) with Levels k) and R̃_i keeping the owned range only (PETSc's
+//     default "restrict" variant, RAS). The subdomain solves run in
+//     parallel, which makes it the package's only factorisation-based
+//     preconditioner whose Apply uses more than one core; bjacobi is ASM
+//     with Overlap 0.
 //
 // # Scaling of M
 //
@@ -108,7 +109,7 @@
 // Constructors return an error, never panic, for anything that depends on
 // the data: a non-square matrix (ErrNotSquare), a NaN or infinite entry
 // (ErrNotFinite), a zero or missing diagonal entry (ErrZeroDiagonal), a tiny
-// ILU(0) pivot (ErrZeroPivot), a non-positive IC(0) or IC(k) pivot
+// ILU(0) or ILU(k) pivot (ErrZeroPivot), a non-positive IC(0) or IC(k) pivot
 // (ErrNotSPD), a non-symmetric matrix given to them (ErrNotSymmetric), an
 // option out of
 // range (ErrOption). Each message names the row, entry or value at fault.

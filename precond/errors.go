@@ -11,7 +11,8 @@ var (
 	ErrNotFinite = errors.New("precond: NaN or infinite value")
 	// ErrZeroDiagonal: a diagonal entry is zero or not stored.
 	ErrZeroDiagonal = errors.New("precond: zero or missing diagonal entry")
-	// ErrZeroPivot: an ILU(0) pivot is zero or tiny relative to its row.
+	// ErrZeroPivot: an ILU(0) or ILU(k) pivot is zero or tiny relative to
+	// its row.
 	ErrZeroPivot = errors.New("precond: zero pivot")
 	// ErrNotSPD: an IC(0) or IC(k) pivot (or a diagonal entry) is not
 	// positive, so the incomplete Cholesky factor does not exist.
