@@ -398,9 +398,10 @@ func (s *GCRODR) Stats() GCRODRStats { return s.lastStat }
 
 // Recycled returns copies of the recycled space: U (n×r) and C (n×r) with
 // C = A·M·U orthonormal for the operator and preconditioner of the last
-// Solve, r ≤ K. Both are nil when the space is empty; C is nil when U was
-// imported with SetRecycled, or OperatorChanged was called, and no Solve
-// has run since.
+// Solve that computed with them, r ≤ K (a Solve that returned before any
+// product, for b = 0 or a refused option, leaves U and C as they were).
+// Both are nil when the space is empty; C is nil when U was imported with
+// SetRecycled, or OperatorChanged was called, and no Solve has run since.
 func (s *GCRODR) Recycled() (U, C *mat.Dense) {
 	if s.kk == 0 || s.n == 0 {
 		return nil, nil
