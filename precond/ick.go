@@ -74,7 +74,11 @@ func NewICK(A *sparse.CSR, levels int, o *IC0Options) (*ICK, error) {
 	} else {
 		f = iluKSplit(A, min(levels, n))
 	}
-	piv, err := factorIC(method, A, f, sc.paired, shift)
+	// ILU(k)'s upper pattern is the transpose of its lower one when A's
+	// pattern is symmetric (sc.mirror), not merely when A's upper entries
+	// are paired: fill from a tiny unpaired lower entry of A lands in the
+	// upper part, and can make the counts factorIC compares equal.
+	piv, err := factorIC(method, A, f, sc.mirror, shift)
 	if err != nil {
 		return nil, err
 	}

@@ -187,3 +187,32 @@ func TestICKNewDefault(t *testing.T) {
 		t.Errorf("DefaultICKLevels = %d, documented as 1", precond.DefaultICKLevels)
 	}
 }
+
+// TestICKTinyUnpairedEntry: a tiny lower entry without its upper partner
+// passes the symmetry check; at k ≥ 1 its fill lands in ILU(k)'s upper
+// part only (here (2,3), making the lower and upper counts equal), so the
+// backward solve must be laid out from L's own pattern. NewICK indexed
+// past the end of a row, and Apply must still invert L·Lᵀ of Factor.
+func TestICKTinyUnpairedEntry(t *testing.T) {
+	A := csrFromDense(t, 4, []float64{
+		4, 0, 0, 1,
+		0, 4, 0, 0,
+		1e-20, 0, 4, 0,
+		1, 0, 0, 4,
+	})
+	for k := 0; k <= 2; k++ {
+		M, err := precond.NewICK(A, k, nil)
+		if err != nil {
+			t.Fatalf("IC(%d): %v", k, err)
+		}
+		Ld := M.Factor().ToDense()
+		var llt mat.Dense
+		llt.Mul(Ld, Ld.T())
+		x := []float64{1, 2, 3, 4}
+		b := mat.NewVecDense(4, nil)
+		b.MulVec(&llt, mat.NewVecDense(4, x))
+		got := make([]float64, 4)
+		M.Apply(got, b.RawVector().Data)
+		checkClose(t, fmt.Sprintf("IC(%d) Apply of L·Lᵀ·x", k), got, x, 1e-14)
+	}
+}

@@ -88,6 +88,7 @@ type symScan struct {
 	finite bool    // no NaN or infinite entry
 	maxDev float64 // max over lower entries of |aᵢⱼ − aⱼᵢ| (|aᵢⱼ| when aⱼᵢ is not stored)
 	paired bool    // every upper entry is the partner of a lower one
+	mirror bool    // paired, and every lower entry has its partner: A's pattern is symmetric
 }
 
 // passes reports whether A passes checkSymmetric with max|a| = maxAbs
@@ -115,15 +116,17 @@ func scanSymmetric(A *sparse.CSR) symScan {
 	j := &symJob{ap: ap, ai: ai, av: av, bounds: rowBlocks(ap, parts), res: make([]symPart, parts)}
 	par.Run(parts, j)
 	s := symScan{finite: true}
-	matched, upper := 0, 0
+	matched, upper, lower := 0, 0, 0
 	for _, r := range j.res {
 		s.maxAbs = max(s.maxAbs, r.maxAbs)
 		s.maxDev = max(s.maxDev, r.maxDev)
 		s.finite = s.finite && r.acc == 0
 		matched += r.matched
 		upper += r.upper
+		lower += r.lower
 	}
 	s.paired = matched == upper
+	s.mirror = s.paired && matched == lower
 	return s
 }
 
@@ -131,6 +134,7 @@ func scanSymmetric(A *sparse.CSR) symScan {
 type symPart struct {
 	maxAbs, maxDev, acc float64 // acc sums v − v: 0 while every v is finite
 	matched, upper      int
+	lower               int // strict lower entries
 }
 
 // symJob is scanSymmetric's parallel loop.
@@ -158,6 +162,7 @@ func (j *symJob) Run(p int) {
 				}
 				continue
 			}
+			r.lower++
 			// Find column i in row c (sorted).
 			lo := searchCol(ai, ap[c], ap[c+1], i)
 			dev := math.Abs(v)

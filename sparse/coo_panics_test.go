@@ -24,7 +24,7 @@ func TestConstructorPanics(t *testing.T) {
 		// it returned zeros without a word.
 		{"MulVecTransTo in place", func() { x := []float64{1, 2}; Identity(2).MulVecTransTo(x, x) }, "sparse: MulVecTransTo: dst and x share memory"},
 		{"MulVecTransTo overlapping", func() { x := make([]float64, 3); Identity(2).MulVecTransTo(x[1:], x[:2]) }, "sparse: MulVecTransTo: dst and x share memory"},
-		{"CSC.MulVecTo in place", func() { x := []float64{1, 2}; Identity(2).ToCSC().MulVecTo(x, x) }, "sparse: MulVecTransTo: dst and x share memory"},
+		{"CSC.MulVecTo in place", func() { x := []float64{1, 2}; Identity(2).ToCSC().MulVecTo(x, x) }, "sparse: CSC.MulVecTo: dst and x share memory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {

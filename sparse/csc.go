@@ -1,6 +1,10 @@
 package sparse
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/subspace-lab/subspace/internal/vec"
+)
 
 // CSC is a sparse matrix in compressed sparse column form: column j's
 // entries are row indices Ind[Indptr[j]:Indptr[j+1]] (strictly increasing)
@@ -59,23 +63,26 @@ func (a *CSC) ToCSR() *CSR { return a.t.T() }
 // MulVecTo sets dst = A·x. See CSR.MulVecTransTo for its cost and its
 // panics; as there, the last bits of the result depend on GOMAXPROCS.
 func (a *CSC) MulVecTo(dst, x []float64) {
-	a.checkLens("CSC.MulVecTo", len(x), len(dst), a.t.rows, a.t.cols)
+	a.check("CSC.MulVecTo", dst, x, a.t.rows, a.t.cols)
 	a.t.MulVecTransTo(dst, x)
 }
 
 // MulVecTransTo sets dst = Aᵀ·x. See CSR.MulVecTo for its cost and its
 // panics.
 func (a *CSC) MulVecTransTo(dst, x []float64) {
-	a.checkLens("CSC.MulVecTransTo", len(x), len(dst), a.t.cols, a.t.rows)
+	a.check("CSC.MulVecTransTo", dst, x, a.t.cols, a.t.rows)
 	a.t.MulVecTo(dst, x)
 }
 
-// checkLens panics unless len(x) = nx and len(dst) = nd, naming the
-// matrix by its own dimensions: the CSR products that do the work would
-// name those of the transpose and their own name.
-func (a *CSC) checkLens(fn string, lx, ld, nx, nd int) {
-	if lx != nx || ld != nd {
-		panic(fmt.Sprintf("sparse: %s: %d×%d matrix with len(x)=%d, len(dst)=%d", fn, a.t.cols, a.t.rows, lx, ld))
+// check panics unless len(x) = nx and len(dst) = nd, naming the matrix
+// by its own dimensions, or if dst and x share memory: the CSR products
+// that do the work would name those of the transpose and their own name.
+func (a *CSC) check(fn string, dst, x []float64, nx, nd int) {
+	if len(x) != nx || len(dst) != nd {
+		panic(fmt.Sprintf("sparse: %s: %d×%d matrix with len(x)=%d, len(dst)=%d", fn, a.t.cols, a.t.rows, len(x), len(dst)))
+	}
+	if vec.Overlap(dst, x) {
+		panic(fmt.Sprintf("sparse: %s: dst and x share memory", fn))
 	}
 }
 

@@ -30,6 +30,8 @@ func TestCSCAndZCOOPanicMessages(t *testing.T) {
 		{"CSC.MulVecTo lengths", func() { c.MulVecTo(make([]float64, 2), make([]float64, 2)) }, "sparse: CSC.MulVecTo: 2×3 matrix with len(x)=2, len(dst)=2"},
 		{"CSC.MulVecTransTo lengths", func() { c.MulVecTransTo(make([]float64, 3), make([]float64, 3)) }, "sparse: CSC.MulVecTransTo: 2×3 matrix with len(x)=3, len(dst)=3"},
 		{"CSC.Apply lengths", func() { c.Apply(make([]float64, 3), make([]float64, 3)) }, "sparse: CSC.MulVecTo: 2×3 matrix with len(x)=3, len(dst)=3"},
+		{"CSC.MulVecTo overlap", func() { v := make([]float64, 3); c.MulVecTo(v[1:], v) }, "sparse: CSC.MulVecTo: dst and x share memory"},
+		{"CSC.MulVecTransTo overlap", func() { v := make([]float64, 3); c.MulVecTransTo(v, v[1:]) }, "sparse: CSC.MulVecTransTo: dst and x share memory"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -421,44 +422,74 @@ func TestReadNPZMessages(t *testing.T) {
 	}
 }
 
-// slowReader is a bytes.Reader whose ReadAt sleeps a millisecond and
-// counts the calls made after closed is set.
-type slowReader struct {
-	r      *bytes.Reader
-	closed atomic.Bool
-	late   atomic.Int64
+// gatedReader is a bytes.Reader over an archive whose first read of the
+// data member's local header (at offset lo), made in the background,
+// waits until the caller has marked the reader closed, or a second has
+// passed; it counts the reads made after close.
+type gatedReader struct {
+	r        *bytes.Reader
+	lo       int64
+	once     sync.Once
+	closed   chan struct{} // closed once ReadNPZ has returned
+	dataRead chan struct{} // closed after the first read of the data member
+	late     atomic.Int64
 }
 
-func (s *slowReader) ReadAt(p []byte, off int64) (int, error) {
-	time.Sleep(time.Millisecond)
-	if s.closed.Load() {
-		s.late.Add(1)
+func (g *gatedReader) ReadAt(p []byte, off int64) (int, error) {
+	first := false
+	if off == g.lo {
+		g.once.Do(func() {
+			first = true
+			select {
+			case <-g.closed:
+			case <-time.After(time.Second):
+			}
+		})
 	}
-	return s.r.ReadAt(p, off)
+	select {
+	case <-g.closed:
+		g.late.Add(1)
+	default:
+	}
+	n, err := g.r.ReadAt(p, off)
+	if first {
+		close(g.dataRead)
+	}
+	return n, err
 }
 
 // TestReadNPZNoReadAfterReturn: ReadNPZ reads data and indptr in the
 // background; when indices fail first, it returned while those reads went
 // on, so a caller that closed (or unmapped) its reader at once had it read
-// afterwards. Every read must end before ReadNPZ returns. (A fast machine
-// may finish the background reads first either way: the test can miss
-// the defect, never report a correct reader as wrong.)
+// afterwards. Every read must end before ReadNPZ returns. The reader holds
+// the first read of data back until ReadNPZ has returned (or a second has
+// passed, which a ReadNPZ that waits for it needs), so that the read comes
+// after the return whenever ReadNPZ does not wait.
 func TestReadNPZNoReadAfterReturn(t *testing.T) {
-	const n = 1 << 17 // 1 MiB of data, read in many chunks
+	const n = 1 << 17
 	ind := make([]int64, n)
 	ind[0] = 5 // outside the 1×1 matrix's columns: the first chunk fails
 	ptr := []int64{0, n}
 	data := make([]float64, n)
 	b := npzArchive(t, npzFormat("csr"), npzInts("shape", []int{2}, 1, 1),
 		npzInts("indices", []int{n}, ind...), npzInts("indptr", []int{2}, ptr...), npzFloats("data", data...))
-	s := &slowReader{r: bytes.NewReader(b)}
-	_, err := ReadNPZ(s, int64(len(b)))
-	s.closed.Store(true)
+	// The data member's local header: 30 bytes, then its name.
+	lo := bytes.Index(b, []byte("data.npy")) - 30
+	if lo < 0 || !bytes.HasPrefix(b[lo:], []byte("PK\x03\x04")) {
+		t.Fatalf("no local header for data in the archive")
+	}
+	g := &gatedReader{r: bytes.NewReader(b), lo: int64(lo), closed: make(chan struct{}), dataRead: make(chan struct{})}
+	_, err := ReadNPZ(g, int64(len(b)))
+	close(g.closed)
 	if err == nil || !strings.Contains(err.Error(), "indices") {
 		t.Fatalf("err = %v, want one about indices", err)
 	}
-	time.Sleep(100 * time.Millisecond)
-	if k := s.late.Load(); k > 0 {
+	select {
+	case <-g.dataRead:
+	case <-time.After(time.Minute):
+		t.Fatal("the data member was never read")
+	}
+	if k := g.late.Load(); k > 0 {
 		t.Errorf("%d reads after ReadNPZ returned", k)
 	}
 }

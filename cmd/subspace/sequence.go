@@ -64,8 +64,8 @@ with --project P, each solve starts from the best combination of up to P
 earlier solutions.
 
 Right-hand sides: by default b_i = A_i·1; --rhs ones uses all ones; --rhs
-FILE.npy reads either one vector of length n (shape (n,) or (n, 1)) used
-for every system or an N×n matrix whose row i is the right-hand side of
+FILE.npy reads either one vector of length n (shape (n,), (n, 1) or
+(1, n)) used for every system or an N×n matrix whose row i is the right-hand side of
 the i-th file.
 
 Every file is read and checked once before any solve (shape, NaN/Inf,
@@ -520,11 +520,12 @@ func sequenceRHS(flag string, N, n int) (func(i int, A *sparse.CSR) []float64, s
 	switch {
 	case len(a.Shape) == 2 && a.Shape[0] == N && a.Shape[1] == n:
 		return func(i int, _ *sparse.CSR) []float64 { return slices.Clone(a.Data[i*n : (i+1)*n]) }, flag, nil
-	case len(a.Data) == n && (len(a.Shape) == 1 || len(a.Shape) == 2 && a.Shape[1] == 1):
-		// One vector, (n,) or a column (n, 1), as solve --rhs takes it.
+	case len(a.Data) == n && (len(a.Shape) == 1 || len(a.Shape) == 2 && (a.Shape[0] == 1 || a.Shape[1] == 1)):
+		// One vector, (n,), a column (n, 1) or a row (1, n), as solve
+		// --rhs (npy.ReadVector) takes it.
 		return func(int, *sparse.CSR) []float64 { return slices.Clone(a.Data) }, flag, nil
 	}
-	return nil, "", fmt.Errorf("--rhs: %s has shape %s; want (%d,) for one right-hand side or (%d, %d) for one per file", flag, npy.FormatShape(a.Shape), n, N, n)
+	return nil, "", fmt.Errorf("--rhs: %s has shape %s; want (%d,), (%d, 1) or (1, %d) for one right-hand side or (%d, %d) for one per file", flag, npy.FormatShape(a.Shape), n, n, n, N, n)
 }
 
 // sequenceRunError names the file in an error of the sequence driver,

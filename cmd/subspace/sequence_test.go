@@ -405,7 +405,7 @@ func TestSequenceBadInput(t *testing.T) {
 		// The default b = A·1 overflowed: each system using it failed
 		// with "b[2] = +Inf", a vector the user never gave (exit 3).
 		{"default rhs overflows", []string{paths[0], overflow}, 1, "the default right-hand side b = A·1 is not finite: row 3 of " + overflow + " sums to +Inf; give --rhs"},
-		{"rhs shape", []string{paths[0], paths[1], "--rhs", badRHS}, 1, "want (36,) for one right-hand side or (2, 36)"},
+		{"rhs shape", []string{paths[0], paths[1], "--rhs", badRHS}, 1, "want (36,), (36, 1) or (1, 36) for one right-hand side or (2, 36)"},
 		{"rhs before the other files", []string{paths[0], nan, "--rhs", badRHS}, 1, "--rhs"},
 		{"out directory", []string{paths[0], "--out", filepath.Join(dir, "no", "X.npy")}, 2, "does not exist"},
 		// A preconditioner that fails during the solves names the file
@@ -660,8 +660,9 @@ func randomBanded(rng *rand.Rand, n int, diag float64, half int, p float64) *spa
 	return coo.ToCSR()
 }
 
-// --rhs takes one right-hand side as a column (n, 1), as solve --rhs
-// does; sequence refused it ("want (36,) for one right-hand side").
+// --rhs takes one right-hand side as a column (n, 1) or a row (1, n), as
+// solve --rhs does; sequence refused them ("want (36,) for one
+// right-hand side").
 func TestSequenceColumnRHS(t *testing.T) {
 	dir := t.TempDir()
 	paths, _ := seqWriteDarcy(t, dir, 6, 2)
@@ -670,8 +671,8 @@ func TestSequenceColumnRHS(t *testing.T) {
 		b[i] = 1 + float64(i%5)
 	}
 	var iters []any
-	for _, shape := range [][]int{{36}, {36, 1}} {
-		rhs := filepath.Join(dir, fmt.Sprintf("b%d.npy", len(shape)))
+	for _, shape := range [][]int{{36}, {36, 1}, {1, 36}} {
+		rhs := filepath.Join(dir, fmt.Sprintf("b%v.npy", shape[0]))
 		if err := npy.WriteArray(rhs, npy.Array{Shape: shape, Data: b}); err != nil {
 			t.Fatal(err)
 		}
@@ -681,7 +682,7 @@ func TestSequenceColumnRHS(t *testing.T) {
 		}
 		iters = append(iters, dgReport(t, stdout)["recycled_iterations"])
 	}
-	if iters[0] != iters[1] {
-		t.Errorf("products per system %v with (36,), %v with (36, 1)", iters[0], iters[1])
+	if iters[0] != iters[1] || iters[0] != iters[2] {
+		t.Errorf("products per system %v with (36,), %v with (36, 1), %v with (1, 36)", iters[0], iters[1], iters[2])
 	}
 }
