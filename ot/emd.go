@@ -57,8 +57,9 @@ type EMDResult struct {
 // (|min C| > max C − min C) is subtracted before solving and added back
 // to Cost and U (the plan does not change), so that the simplex's
 // tolerance on reduced costs, relative to the size of its potentials,
-// is not set by the offset. Memory: the n·m flow array; each pivot
-// costs one block of reduced costs plus the size of the re-hung subtree.
+// is not set by the offset. Memory: the n·m flow array, and an n·m
+// copy of C when the offset is subtracted (or bins are removed); each
+// pivot costs one block of reduced costs plus the size of the re-hung subtree.
 // Practical for n, m up to a few thousand.
 //
 // Errors: ErrInput/ErrNaN for bad data; ErrNotConverged (with the last
