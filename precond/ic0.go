@@ -73,7 +73,7 @@ func NewIC0(A *sparse.CSR, o *IC0Options) (*IC0, error) {
 	if err != nil {
 		return nil, err
 	}
-	piv, err := factorIC(method, A, f, sc.paired, shift)
+	piv, err := factorIC(method, A, f, sc.mirror, shift)
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +114,9 @@ func icInput(method string, A *sparse.CSR, o *IC0Options) (float64, symScan, err
 // factor (fill as zeros) in the split layout (strict lower part, f.diag,
 // strict upper part), into M = L̂·D·L̂ᵀ: L̂ (unit diagonal implied) in
 // f's lower part, D·L̂ᵀ in its upper part, 1/D in f.invDiag; it returns
-// D. paired reports that the upper pattern is the transpose of the lower
-// one. A is read only for the error messages.
-func factorIC(method string, A *sparse.CSR, f *triFactors, paired bool, shift float64) ([]float64, error) {
+// D. mirror reports that the upper pattern is the transpose of the lower
+// one (A's pattern is symmetric). A is read only for the error messages.
+func factorIC(method string, A *sparse.CSR, f *triFactors, mirror bool, shift float64) ([]float64, error) {
 	n := f.n
 	lp, li, lv := f.lp, f.li, f.lv
 	piv := f.diag // aᵢᵢ(1 + shift), then dᵢ
@@ -177,9 +177,9 @@ func factorIC(method string, A *sparse.CSR, f *triFactors, paired bool, shift fl
 	}
 
 	// Û = D·L̂ᵀ: Ûᵢⱼ = dᵢ·L̂ⱼᵢ (j > i).
-	if len(f.ui) == len(li) && paired {
-		// A's pattern is symmetric: Û has the pattern of the strict upper
-		// part, already in f.up/f.ui.
+	if mirror {
+		// Û has the pattern of the strict upper part, already in
+		// f.up/f.ui.
 		scaleTranspose(f, piv)
 	} else {
 		// Tiny unpaired entries passed the symmetry check: lay Û out

@@ -75,9 +75,8 @@ func NewICK(A *sparse.CSR, levels int, o *IC0Options) (*ICK, error) {
 		f = iluKSplit(A, min(levels, n))
 	}
 	// ILU(k)'s upper pattern is the transpose of its lower one when A's
-	// pattern is symmetric (sc.mirror), not merely when A's upper entries
-	// are paired: fill from a tiny unpaired lower entry of A lands in the
-	// upper part, and can make the counts factorIC compares equal.
+	// pattern is symmetric (sc.mirror); fill from a tiny unpaired lower
+	// entry of A lands in the upper part only.
 	piv, err := factorIC(method, A, f, sc.mirror, shift)
 	if err != nil {
 		return nil, err
