@@ -65,8 +65,8 @@ earlier solutions.
 
 Right-hand sides: by default b_i = A_i·1; --rhs ones uses all ones; --rhs
 FILE.npy reads either one vector of length n (shape (n,), (n, 1) or
-(1, n)) used for every system or an N×n matrix whose row i is the right-hand side of
-the i-th file.
+(1, n)) used for every system or an N×n matrix whose row i is the
+right-hand side of the i-th file.
 
 Every file is read and checked once before any solve (shape, NaN/Inf,
 and with the default b_i = A_i·1 that b_i is finite), so a bad file fails
