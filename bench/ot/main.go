@@ -11,11 +11,11 @@
 //	assignment  the SNS paper's random assignment problem: n×n costs
 //	            uniform on [0,1], uniform weights, reg = 1/η, η = 1200,
 //	            run to marginal error 1e-9
-//	clouds      2-D Gaussian point clouds (n = m = 1000), squared
-//	            Euclidean cost scaled to max 1, non-uniform weights,
-//	            reg = 0.01, tolerance 1e-9
+//	clouds      2-D Gaussian point clouds (n = m = 1000; --m M for
+//	            m ≠ n), squared Euclidean cost scaled to max 1,
+//	            non-uniform weights, reg = 0.01, tolerance 1e-9
 //
-// Usage: go run ./bench/ot [--case all|assignment|clouds] [--n N] [--reps K] [--json]
+// Usage: go run ./bench/ot [--case all|assignment|clouds] [--n N] [--m M] [--reps K] [--json]
 package main
 
 import (
@@ -80,6 +80,7 @@ type caseResult struct {
 func main() {
 	which := flag.String("case", "all", "case: all, assignment, clouds")
 	n := flag.Int("n", 0, "problem size (0: 500 for assignment, 1000 for clouds)")
+	m := flag.Int("m", 0, "clouds only: number of target points (0: the same as n)")
 	reps := flag.Int("reps", 5, "runs per method (runs over 20 s are timed once)")
 	asJSON := flag.Bool("json", false, "print one JSON object")
 	noPOT := flag.Bool("no-pot", false, "skip the POT anchor")
@@ -92,7 +93,7 @@ func main() {
 		if *which != "all" && *which != c {
 			continue
 		}
-		res, err := runCase(c, *n, *reps, *noPOT, *methods, *asJSON)
+		res, err := runCase(c, *n, *m, *reps, *noPOT, *methods, *asJSON)
 		if err != nil {
 			fmt.Fprintln(os.Stderr, "bench/ot:", err)
 			os.Exit(1)
@@ -116,7 +117,7 @@ func main() {
 	}
 }
 
-func genCase(name string, n int) (C *mat.Dense, a, b []float64, reg float64, all []string) {
+func genCase(name string, n, m int) (C *mat.Dense, a, b []float64, reg float64, all []string) {
 	switch name {
 	case "assignment":
 		if n == 0 {
@@ -135,18 +136,27 @@ func genCase(name string, n int) (C *mat.Dense, a, b []float64, reg float64, all
 		if n == 0 {
 			n = 1000
 		}
+		if m == 0 {
+			m = n
+		}
+		// With m = n the draws are those of the square case before --m
+		// existed (X and Y rows interleaved, then a's and b's weights).
 		rng := rand.New(rand.NewPCG(7, uint64(n)))
 		X := mat.NewDense(n, 2, nil)
-		Y := mat.NewDense(n, 2, nil)
-		for i := 0; i < n; i++ {
-			X.Set(i, 0, rng.NormFloat64())
-			X.Set(i, 1, rng.NormFloat64())
-			Y.Set(i, 0, 1+0.5*rng.NormFloat64())
-			Y.Set(i, 1, 2*rng.NormFloat64())
+		Y := mat.NewDense(m, 2, nil)
+		for i := 0; i < max(n, m); i++ {
+			if i < n {
+				X.Set(i, 0, rng.NormFloat64())
+				X.Set(i, 1, rng.NormFloat64())
+			}
+			if i < m {
+				Y.Set(i, 0, 1+0.5*rng.NormFloat64())
+				Y.Set(i, 1, 2*rng.NormFloat64())
+			}
 		}
 		C = ot.CostMatrix(X, Y, ot.SqEuclidean)
 		C.Scale(1/mat.Max(C), C)
-		weights := func() []float64 {
+		weights := func(n int) []float64 {
 			w := make([]float64, n)
 			s := 0.0
 			for i := range w {
@@ -158,14 +168,17 @@ func genCase(name string, n int) (C *mat.Dense, a, b []float64, reg float64, all
 			}
 			return w
 		}
-		return C, weights(), weights(), 0.01,
+		return C, weights(n), weights(m), 0.01,
 			[]string{"sinkhorn", "sinkhorn-log", "stabilized", "eps-scaling", "sns", "emd", "unbalanced"}
 	}
 	panic("unknown case " + name)
 }
 
-func runCase(name string, n, reps int, noPOT bool, only string, quiet bool) (caseResult, error) {
-	C, a, b, reg, methods := genCase(name, n)
+func runCase(name string, n, m, reps int, noPOT bool, only string, quiet bool) (caseResult, error) {
+	if m != 0 && name != "clouds" {
+		return caseResult{}, fmt.Errorf("--m applies to the clouds case only")
+	}
+	C, a, b, reg, methods := genCase(name, n, m)
 	if only != "" {
 		methods = slices.DeleteFunc(methods, func(m string) bool { return !slices.Contains(strings.Split(only, ","), m) })
 	}
