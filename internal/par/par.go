@@ -170,6 +170,18 @@ func (j *job) runPart(p int) {
 	j.body.Run(p)
 }
 
+// runInline runs part p on the calling goroutine and returns the value it
+// panicked with, or nil.
+func runInline(body Body, p int) (pp *partPanic) {
+	defer func() {
+		if r := recover(); r != nil {
+			pp = &partPanic{r}
+		}
+	}()
+	body.Run(p)
+	return nil
+}
+
 // spinWait polls for the other goroutines' parts for up to spinFor, so
 // that the caller is not parked (and woken late) when they finish within
 // that time; wg.Wait then returns at once, or blocks for the rest.
@@ -214,8 +226,16 @@ func Run(parts int, body Body) {
 	}
 	helpers := min(parts-1, Procs()-1)
 	if helpers <= 0 {
+		// No worker to help (GOMAXPROCS = 1): run every part here, also
+		// after one has panicked, as the pool does.
+		var first *partPanic
 		for p := 0; p < parts; p++ {
-			body.Run(p)
+			if pp := runInline(body, p); pp != nil && first == nil {
+				first = pp
+			}
+		}
+		if first != nil {
+			panic(first.v)
 		}
 		return
 	}

@@ -207,3 +207,42 @@ func TestRunPanicInPart(t *testing.T) {
 		}
 	}
 }
+
+// panicPartBody counts the runs of each part and panics in part bad.
+type panicPartBody struct {
+	hits [8]atomic.Int32
+	bad  int
+}
+
+func (b *panicPartBody) Run(p int) {
+	b.hits[p].Add(1)
+	if p == b.bad {
+		panic(p)
+	}
+}
+
+// Every part runs once even when one panics, and Run then panics with
+// that part's value, whatever GOMAXPROCS is. With GOMAXPROCS = 1 the
+// parts ran inline and a panic skipped the parts after it.
+func TestRunPanicRunsEveryPart(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(0))
+	for _, tc := range []struct{ procs, bad int }{
+		{1, 0}, {1, 3}, {1, 7}, {2, 0}, {2, 5}, {4, 0}, {4, 7},
+	} {
+		runtime.GOMAXPROCS(tc.procs)
+		b := panicPartBody{bad: tc.bad}
+		r := func() (r any) {
+			defer func() { r = recover() }()
+			Run(len(b.hits), &b)
+			return nil
+		}()
+		if r != tc.bad {
+			t.Errorf("GOMAXPROCS=%d, part %d panics: Run panicked with %v", tc.procs, tc.bad, r)
+		}
+		for p := range b.hits {
+			if got := b.hits[p].Load(); got != 1 {
+				t.Errorf("GOMAXPROCS=%d, part %d panics: part %d ran %d times, want 1", tc.procs, tc.bad, p, got)
+			}
+		}
+	}
+}

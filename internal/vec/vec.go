@@ -212,11 +212,11 @@ func scaledNorm(x []float64) float64 {
 			return math.NaN()
 		}
 		a := math.Abs(v)
-		if scale < a {
-			ssq = 1 + ssq*(scale/a)*(scale/a)
+		if scale < a { // products rounded unfused, as in dot
+			ssq = 1 + float64(ssq*(scale/a)*(scale/a))
 			scale = a
 		} else {
-			ssq += (a / scale) * (a / scale)
+			ssq += float64((a / scale) * (a / scale))
 		}
 	}
 	if math.IsInf(scale, 0) {
