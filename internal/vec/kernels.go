@@ -4,9 +4,6 @@ package vec
 // compiler drops bounds checks, and reductions keep four accumulators so
 // the floating-point adds pipeline.
 
-// dot rounds each product before adding it (explicit float64 conversions,
-// the Go spec's way to forbid fusing them into FMAs, which Go does on
-// arm64), so that Dot and Norm are bit-identical on every architecture.
 func dot(x, y []float64) float64 {
 	y = y[:len(x)]
 	var s0, s1, s2, s3 float64
@@ -14,13 +11,13 @@ func dot(x, y []float64) float64 {
 	for ; i+4 <= len(x); i += 4 {
 		xx := x[i : i+4 : i+4]
 		yy := y[i : i+4 : i+4]
-		s0 += float64(xx[0] * yy[0])
-		s1 += float64(xx[1] * yy[1])
-		s2 += float64(xx[2] * yy[2])
-		s3 += float64(xx[3] * yy[3])
+		s0 += xx[0] * yy[0]
+		s1 += xx[1] * yy[1]
+		s2 += xx[2] * yy[2]
+		s3 += xx[3] * yy[3]
 	}
 	for ; i < len(x); i++ {
-		s0 += float64(x[i] * y[i])
+		s0 += x[i] * y[i]
 	}
 	return (s0 + s1) + (s2 + s3)
 }

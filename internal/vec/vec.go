@@ -5,8 +5,11 @@
 // Reductions are deterministic: a vector is cut into fixed chunks of
 // Chunk elements, each chunk is summed serially, and the chunk sums are
 // added in order. The split does not depend on GOMAXPROCS or on whether the
-// work ran in parallel, so Dot and Norm return bit-identical results on any
-// machine (DESIGN: reproducible whatever GOMAXPROCS is).
+// work ran in parallel, so Dot and Norm return bit-identical results
+// whatever GOMAXPROCS is, on any machine of one architecture (DESIGN:
+// reproducible whatever GOMAXPROCS is). Across architectures the last bits
+// may differ: Go fuses a product and an add into one FMA on arm64 (not on
+// amd64), which is kept there for its accuracy and speed.
 //
 // All functions panic with a "vec:" message if lengths differ.
 package vec
@@ -212,11 +215,11 @@ func scaledNorm(x []float64) float64 {
 			return math.NaN()
 		}
 		a := math.Abs(v)
-		if scale < a { // products rounded unfused, as in dot
-			ssq = 1 + float64(ssq*(scale/a)*(scale/a))
+		if scale < a {
+			ssq = 1 + ssq*(scale/a)*(scale/a)
 			scale = a
 		} else {
-			ssq += float64((a / scale) * (a / scale))
+			ssq += (a / scale) * (a / scale)
 		}
 	}
 	if math.IsInf(scale, 0) {

@@ -230,33 +230,3 @@ func TestMaxAbs(t *testing.T) {
 		t.Errorf("MaxAbs with a NaN = %v, want NaN", got)
 	}
 }
-
-// TestDotNormRoundEachProduct checks that Dot and Norm round every
-// product before adding it, on every architecture: on arm64 Go fuses a
-// product and the add that follows into one FMA unless the product is
-// converted explicitly, which changed Dot and Norm in the last bits there
-// (the package promises the same bits on any machine). With a = 1+2⁻³⁰,
-// a² = 1+2⁻²⁹+2⁻⁶⁰ rounds to 1+2⁻²⁹, so a·a + a·(−a) is 0, where an FMA
-// gives −2⁻⁶⁰. The squares of (2, 6, 5)·2⁻¹⁰⁰⁰ underflow to 0, so Norm
-// takes its scaled path, which fused gives 7.52421183948272e-301 with
-// the last digit 0 instead of 2.
-func TestDotNormRoundEachProduct(t *testing.T) {
-	const a = 1 + 0x1p-30
-	for _, tc := range []struct {
-		name string
-		x, y []float64
-		want float64
-	}{
-		{"tail", []float64{a, 0, 0, 0, a}, []float64{a, 0, 0, 0, -a}, 0},
-		{"unrolled", []float64{0, a, 0, 0, 0, a, 0, 0}, []float64{0, a, 0, 0, 0, -a, 0, 0}, 0},
-		{"two chunks", append(make([]float64, Chunk), a, 0, 0, 0, a), append(make([]float64, Chunk), a, 0, 0, 0, -a), 0},
-	} {
-		if got := Dot(tc.x, tc.y); math.Float64bits(got) != math.Float64bits(tc.want) {
-			t.Errorf("%s: Dot = %v (%#x), want %v", tc.name, got, math.Float64bits(got), tc.want)
-		}
-	}
-	x := []float64{2 * 0x1p-1000, 6 * 0x1p-1000, 5 * 0x1p-1000}
-	if got, want := Norm(x), 7.52421183948272e-301; got != want {
-		t.Errorf("Norm(%v) = %v, want %v", x, got, want)
-	}
-}
