@@ -1,12 +1,15 @@
 package precond_test
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/sparse"
 )
 
@@ -152,4 +155,32 @@ func kershaw() *mat.Dense {
 		0, -2, 3, -2,
 		2, 0, -2, 3,
 	})
+}
+
+// checkFewerIterations solves A x = b with solve (options o plus the
+// preconditioner) for each level k in turn, with the preconditioner
+// build(k) named name(k), and fails unless every solve converges and
+// each takes strictly fewer iterations than the one before.
+func checkFewerIterations(t *testing.T, A *sparse.CSR, b []float64, levels []int, o krylov.Options,
+	solve func(context.Context, linop.Operator, []float64, []float64, *krylov.Options) (krylov.Result, error),
+	name func(k int) string, build func(k int) (linop.Operator, error)) {
+	t.Helper()
+	n, _ := A.Dims()
+	prev, prevName := math.MaxInt, ""
+	for _, k := range levels {
+		M, err := build(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := make([]float64, n)
+		o.Precond = M
+		res, err := solve(context.Background(), A, b, x, &o)
+		if err != nil {
+			t.Fatalf("%s: %v", name(k), err)
+		}
+		if res.Iterations >= prev {
+			t.Errorf("%s: %d iterations, not fewer than %s's %d", name(k), res.Iterations, prevName, prev)
+		}
+		prev, prevName = res.Iterations, name(k)
+	}
 }

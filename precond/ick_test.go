@@ -1,7 +1,6 @@
 package precond_test
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math"
@@ -12,6 +11,7 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/subspace-lab/subspace/krylov"
+	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/precond"
 	"github.com/subspace-lab/subspace/sparse"
 )
@@ -122,26 +122,14 @@ func TestICKExactAtFullFill(t *testing.T) {
 func TestICKFewerIterations(t *testing.T) {
 	A := sparse.Laplacian2D(40, 40)
 	n, _ := A.Dims()
-	b := randVec(9, n)
-	prev := math.MaxInt
-	for k := 0; k <= 3; k++ {
-		M, err := precond.New("ick", A, &precond.Options{Levels: k})
-		if k == 0 {
-			M, err = precond.New("ic0", A, nil)
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		x := make([]float64, n)
-		res, err := krylov.CG(context.Background(), A, b, x, &krylov.Options{RTol: 1e-10, Precond: M})
-		if err != nil {
-			t.Fatalf("IC(%d): %v", k, err)
-		}
-		if res.Iterations >= prev {
-			t.Errorf("IC(%d): %d iterations, not fewer than IC(%d)'s %d", k, res.Iterations, k-1, prev)
-		}
-		prev = res.Iterations
-	}
+	checkFewerIterations(t, A, randVec(9, n), []int{0, 1, 2, 3}, krylov.Options{RTol: 1e-10}, krylov.CG,
+		func(k int) string { return fmt.Sprintf("IC(%d)", k) },
+		func(k int) (linop.Operator, error) {
+			if k == 0 {
+				return precond.New("ic0", A, nil)
+			}
+			return precond.New("ick", A, &precond.Options{Levels: k})
+		})
 }
 
 // TestICKErrors: each failure is an error of its kind naming IC(k).
