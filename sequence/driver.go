@@ -111,6 +111,10 @@ type Options struct {
 	// Progress, if not nil, is called after each system with the number
 	// solved so far and the total. (RunLanes uses lane 0's.)
 	Progress func(done, total int)
+	// Name, if not nil, names system i (its index in the Source) in the
+	// errors Run returns, in place of "system i": the sequence verb of
+	// cmd/subspace passes the system's file. (RunLanes uses lane 0's.)
+	Name func(i int) string
 }
 
 // Stat is what Run measured for one system.
@@ -226,6 +230,11 @@ func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]S
 		}
 		states[k] = st
 	}
+	if len(states) > 0 {
+		for _, st := range states[1:] {
+			st.opt.Name = states[0].opt.Name
+		}
+	}
 	out := func() [][]Stat {
 		r := make([][]Stat, len(states))
 		for k, st := range states {
@@ -241,13 +250,13 @@ func RunLanes(ctx context.Context, src Source, order []int, lanes []Lane) ([][]S
 	defer pipe.close()
 	for t, i := range order {
 		if err := ctx.Err(); err != nil {
-			return out(), fmt.Errorf("sequence: cancelled before system %d (%d of %d): %w", i, t+1, len(order), err)
+			return out(), fmt.Errorf("sequence: cancelled before %s (%d of %d): %w", lead.name(i), t+1, len(order), err)
 		}
 		A, b, asec, err := pipe.get(t)
 		if err != nil {
-			return out(), fmt.Errorf("sequence: assembling system %d: %w", i, err)
+			return out(), fmt.Errorf("sequence: assembling %s: %w", lead.name(i), err)
 		}
-		if err := checkSystem(i, A, b, states); err != nil {
+		if err := checkSystem(lead.name(i), A, b, states); err != nil {
 			return out(), err
 		}
 		for q := range states {
@@ -340,7 +349,7 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 			M, err = precond.New(l.opt.Precond, A, l.opt.PrecondOptions)
 		}
 		if err != nil {
-			return fmt.Errorf("sequence: preconditioner %s for system %d: %w", name, i, err)
+			return fmt.Errorf("sequence: preconditioner %s for %s: %w", name, l.opt.name(i), err)
 		}
 		t1 = time.Now()
 	}
@@ -368,7 +377,7 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 	t2 := time.Now()
 	st.CPUSeconds = processCPU() - c0
 	if serr != nil && ctx.Err() != nil {
-		return fmt.Errorf("sequence: system %d: %w", i, serr)
+		return fmt.Errorf("sequence: %s: %w", l.opt.name(i), serr)
 	}
 	st.SetupSeconds = t1.Sub(t0).Seconds()
 	st.Seconds = t2.Sub(t0).Seconds()
@@ -395,7 +404,7 @@ func (l *lane) solve(ctx context.Context, i int, A *sparse.CSR, b []float64, ase
 	}
 	if l.opt.Solution != nil {
 		if err := l.opt.Solution(i, l.x); err != nil {
-			return fmt.Errorf("sequence: system %d: Options.Solution: %w", i, err)
+			return fmt.Errorf("sequence: %s: Options.Solution: %w", l.opt.name(i), err)
 		}
 	}
 	return nil
@@ -493,25 +502,33 @@ func Summarize(stats []Stat) Summary {
 	return s
 }
 
-// checkSystem returns an error for a system the solvers cannot take, as
-// a Source's data are not the caller's code: a nil matrix, a matrix that
+// name returns Name(i), or "system i" without a Name.
+func (o *Options) name(i int) string {
+	if o.Name != nil {
+		return o.Name(i)
+	}
+	return fmt.Sprintf("system %d", i)
+}
+
+// checkSystem returns an error for a system (called name) the solvers
+// cannot take, as a Source's data are not the caller's code: a nil matrix, a matrix that
 // is not square, a right-hand side of the wrong length, or a size other
 // than that of a lane's solver built for a fixed n (krylov.GCRODR).
-func checkSystem(i int, A *sparse.CSR, b []float64, states []*lane) error {
+func checkSystem(name string, A *sparse.CSR, b []float64, states []*lane) error {
 	if A == nil {
-		return fmt.Errorf("sequence: system %d: the source returned no matrix", i)
+		return fmt.Errorf("sequence: %s: the source returned no matrix", name)
 	}
 	r, c := A.Dims()
 	if r != c {
-		return fmt.Errorf("sequence: system %d: matrix is %d×%d, want a square matrix", i, r, c)
+		return fmt.Errorf("sequence: %s: matrix is %d×%d, want a square matrix", name, r, c)
 	}
 	if len(b) != r {
-		return fmt.Errorf("sequence: system %d: right-hand side has length %d, want %d", i, len(b), r)
+		return fmt.Errorf("sequence: %s: right-hand side has length %d, want %d", name, len(b), r)
 	}
 	for _, st := range states {
 		if g, ok := st.s.(interface{ Dims() (n, m, k int) }); ok {
 			if n, _, _ := g.Dims(); n != r {
-				return fmt.Errorf("sequence: system %d has %d unknowns, but the recycling solver was built for n = %d", i, r, n)
+				return fmt.Errorf("sequence: %s has %d unknowns, but the recycling solver was built for n = %d", name, r, n)
 			}
 		}
 	}

@@ -225,6 +225,26 @@ func TestRunFailures(t *testing.T) {
 			t.Errorf("%v, %d stats", err, len(stats))
 		}
 	})
+	t.Run("Name names the system in errors", func(t *testing.T) {
+		bad := &famSource{fam: src.fam, seed: src.seed, n: src.n, fail: 2}
+		name := func(i int) string { return fmt.Sprintf("field-%02d.mtx", i) }
+		// Lane 1's Name is ignored: RunLanes takes lane 0's.
+		other := func(int) string { return "wrong" }
+		_, err := RunLanes(ctx, bad, identity(5), []Lane{
+			{Solver: krylov.NewGCRODR(n, nil), Options: &Options{Name: name}},
+			{Solver: SolverFunc(krylov.GMRES), Options: &Options{Name: other}},
+		})
+		if err == nil || !strings.Contains(err.Error(), "assembling field-02.mtx: ") || strings.Contains(err.Error(), "system") {
+			t.Errorf("%v", err)
+		}
+		_, err = RunLanes(ctx, src, identity(5), []Lane{
+			{Solver: krylov.NewGCRODR(n, nil), Options: &Options{Name: name}},
+			{Solver: SolverFunc(krylov.GMRES), Options: &Options{Precond: "magic", Name: other}},
+		})
+		if err == nil || !strings.Contains(err.Error(), "preconditioner magic for field-00.mtx: ") {
+			t.Errorf("%v", err)
+		}
+	})
 	t.Run("unknown preconditioner", func(t *testing.T) {
 		_, err := Run(ctx, src, identity(5), krylov.NewGCRODR(n, nil), &Options{Precond: "magic"})
 		if err == nil || !strings.Contains(err.Error(), "magic") {
