@@ -252,6 +252,16 @@ func (c countingSolver) Reset() {
 	}
 }
 
+// OperatorChanged forwards to the wrapped solver's OperatorChanged
+// (GCRODR), so that the driver can tell it when a Source rewrote the
+// previous matrix in place; without it GCRO-DR would keep C = A·M·U of
+// the old values.
+func (c countingSolver) OperatorChanged() {
+	if oc, ok := c.s.(interface{ OperatorChanged() }); ok {
+		oc.OperatorChanged()
+	}
+}
+
 // relDiff returns ‖x − y‖/‖y‖ (‖x − y‖ when y = 0).
 func relDiff(x, y []float64) float64 {
 	var d, s float64

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -382,6 +381,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 			Krylov:  krylov.Options{RTol: f.rtol, MaxIter: f.maxIter, Orthog: f.orthog},
 			Precond: f.prec, PrecondOptions: f.pc.options(),
 			ReuseIdentical: true, WarmStart: f.warmStart, Projection: f.project, Prefetch: 1,
+			Name: func(i int) string { return paths[i] },
 		},
 		solution: func(i int, x []float64) error {
 			if X != nil {
@@ -392,7 +392,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 		progress: f.progress, stderr: stderr,
 	})
 	if err != nil {
-		return cliPrecondError(f.prec, sequenceRunError(err, paths))
+		return cliPrecondError(f.prec, err)
 	}
 	if f.out != "" {
 		if err := npy.WriteArray(f.out, npy.Array{Shape: []int{N, n}, Data: X}); err != nil {
@@ -526,33 +526,6 @@ func sequenceRHS(flag string, N, n int) (func(i int, A *sparse.CSR) []float64, s
 		return func(int, *sparse.CSR) []float64 { return slices.Clone(a.Data) }, flag, nil
 	}
 	return nil, "", fmt.Errorf("--rhs: %s has shape %s; want (%d,), (%d, 1) or (1, %d) for one right-hand side or (%d, %d) for one per file", flag, npy.FormatShape(a.Shape), n, n, n, N, n)
-}
-
-// sequenceRunError names the file in an error of the sequence driver,
-// which numbers the systems by their place in the list of files, from 0
-// ("sequence: preconditioner ilu0 for system 2: ..."): the first "system
-// i" of the message becomes paths[i]. Other errors are returned as they
-// are.
-func sequenceRunError(err error, paths []string) error {
-	msg := err.Error()
-	if !strings.HasPrefix(msg, "sequence: ") {
-		return err
-	}
-	const word = "system "
-	at := strings.Index(msg, word)
-	if at < 0 {
-		return err
-	}
-	start := at + len(word)
-	end := start
-	for end < len(msg) && msg[end] >= '0' && msg[end] <= '9' {
-		end++
-	}
-	i, convErr := strconv.Atoi(msg[start:end])
-	if convErr != nil || i >= len(paths) {
-		return err
-	}
-	return &rewritten{msg: msg[:at] + paths[i] + msg[end:], err: err}
 }
 
 // sequenceSystems returns one entry per file from the lanes' stats.
