@@ -1,6 +1,7 @@
 package vec
 
 import (
+	"fmt"
 	"math"
 	"sync"
 
@@ -201,15 +202,23 @@ func gsRun(op gsOp, basis [][]float64, w, coef, dst []float64) float64 {
 	return math.Sqrt(ww)
 }
 
-func gsCheck(name string, basis [][]float64, w []float64, lens ...int) {
+// gsCheck panics unless every basis vector has w's length and every
+// length in lens is len(basis). With writes (the operation updates w in
+// blocks, reading the basis as it goes) it also panics when w is a basis
+// vector (the same first element): the pass would read entries it has
+// already updated and return a wrong w. O(k).
+func gsCheck(name string, basis [][]float64, w []float64, writes bool, lens ...int) {
 	for _, l := range lens {
 		if l != len(basis) {
 			panic("vec: " + name + ": coefficient count != len(basis)")
 		}
 	}
-	for _, v := range basis {
+	for i, v := range basis {
 		if len(v) != len(w) {
 			panic("vec: " + name + ": length mismatch")
+		}
+		if writes && len(w) > 0 && &v[0] == &w[0] {
+			panic(fmt.Sprintf("vec: %s: w is basis[%d] (it is updated while the basis is read)", name, i))
 		}
 	}
 }
@@ -218,7 +227,7 @@ func gsCheck(name string, basis [][]float64, w []float64, lens ...int) {
 // the basis. Deterministic, parallel when (k+1)·n is large, allocation-free
 // once warmed up. It panics if lengths differ.
 func MultiDot(dst []float64, basis [][]float64, w []float64) {
-	gsCheck("MultiDot", basis, w, len(dst))
+	gsCheck("MultiDot", basis, w, false, len(dst))
 	if len(basis) > 0 {
 		gsRun(gsDot, basis, w, nil, dst)
 	}
@@ -226,19 +235,19 @@ func MultiDot(dst []float64, basis [][]float64, w []float64) {
 
 // MultiAxpy sets w ← w + Σᵢ coef[i]·basis[i], in one pass over w and the
 // basis. Parallel when (k+1)·n is large, allocation-free once warmed up.
-// It panics if lengths differ.
+// It panics if lengths differ or w is one of the basis vectors.
 func MultiAxpy(w []float64, coef []float64, basis [][]float64) {
-	gsCheck("MultiAxpy", basis, w, len(coef))
+	gsCheck("MultiAxpy", basis, w, true, len(coef))
 	if len(basis) > 0 {
 		gsRun(gsAxpy, basis, w, coef, nil)
 	}
 }
 
 // Combine sets w = Σᵢ coef[i]·basis[i] in one pass, without reading w
-// first (what Copy followed by MultiAxpy would do in two). w must not
-// alias a basis vector. It panics if lengths differ or basis is empty.
+// first (what Copy followed by MultiAxpy would do in two). It panics if
+// lengths differ, basis is empty or w is one of the basis vectors.
 func Combine(w []float64, coef []float64, basis [][]float64) {
-	gsCheck("Combine", basis, w, len(coef))
+	gsCheck("Combine", basis, w, true, len(coef))
 	if len(basis) == 0 {
 		panic("vec: Combine: empty basis")
 	}
@@ -276,21 +285,23 @@ func ScaleGS(a float64, w []float64, k int) {
 // MultiDotNorm sets dst[i] = basis[i]ᵀw for every i and returns ‖w‖, in
 // one pass over w and the basis. It panics if lengths differ.
 func MultiDotNorm(dst []float64, basis [][]float64, w []float64) float64 {
-	gsCheck("MultiDotNorm", basis, w, len(dst))
+	gsCheck("MultiDotNorm", basis, w, false, len(dst))
 	return gsRun(gsDotNorm, basis, w, nil, dst)
 }
 
 // MultiAxpyDot sets w ← w + Σᵢ coef[i]·basis[i], then dst[i] =
 // basis[i]ᵀw of the updated w, and returns ‖w‖, in one pass. dst may
-// alias coef (it is written after the pass). It panics if lengths differ.
+// alias coef (it is written after the pass). It panics if lengths differ
+// or w is one of the basis vectors.
 func MultiAxpyDot(w, coef []float64, basis [][]float64, dst []float64) float64 {
-	gsCheck("MultiAxpyDot", basis, w, len(coef), len(dst))
+	gsCheck("MultiAxpyDot", basis, w, true, len(coef), len(dst))
 	return gsRun(gsAxpyDot, basis, w, coef, dst)
 }
 
 // MultiAxpyNorm sets w ← w + Σᵢ coef[i]·basis[i] and returns ‖w‖ of the
-// updated w, in one pass. It panics if lengths differ.
+// updated w, in one pass. It panics if lengths differ or w is one of the
+// basis vectors.
 func MultiAxpyNorm(w, coef []float64, basis [][]float64) float64 {
-	gsCheck("MultiAxpyNorm", basis, w, len(coef))
+	gsCheck("MultiAxpyNorm", basis, w, true, len(coef))
 	return gsRun(gsAxpyNorm, basis, w, coef, nil)
 }

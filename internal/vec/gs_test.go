@@ -176,6 +176,11 @@ func TestGSAllocsAndPanics(t *testing.T) {
 		"MultiDotNorm":  func() { MultiDotNorm(make([]float64, 3), basis, w) },
 		"MultiAxpyDot":  func() { MultiAxpyDot(w, coef, basis, make([]float64, 5)) },
 		"MultiAxpyNorm": func() { MultiAxpyNorm(w[:10], coef, basis) },
+		// w updated in place while it is read as a basis vector.
+		"MultiAxpy: w is basis[2]":     func() { MultiAxpy(basis[2], coef, basis) },
+		"Combine: w is basis[0]":       func() { Combine(basis[0], coef, basis) },
+		"MultiAxpyDot: w is basis[3]":  func() { MultiAxpyDot(basis[3], coef, basis, d) },
+		"MultiAxpyNorm: w is basis[1]": func() { MultiAxpyNorm(basis[1], coef, basis) },
 	} {
 		func() {
 			defer func() {
