@@ -16,12 +16,12 @@ import (
 // preconditioner's bad option as a usage error (exit status 2).
 
 // cliLoadError rewrites an error from sparse.Load for verbs that solve
-// real systems.
+// real systems; the result still unwraps to the *sparse.MMError.
 func cliLoadError(err error) error {
 	var me *sparse.MMError
 	if errors.As(err, &me) && strings.Contains(me.Msg, "use ReadMMFile") {
-		return errors.New(strings.Replace(err.Error(), "matrix is complex; use ReadMMFile to read complex matrices",
-			"matrix is complex; this command solves real systems only", 1))
+		return &rewritten{msg: strings.Replace(err.Error(), "matrix is complex; use ReadMMFile to read complex matrices",
+			"matrix is complex; this command solves real systems only", 1), err: err}
 	}
 	return err
 }

@@ -222,7 +222,11 @@ func ratio(a, b float64) string {
 }
 
 // countingSolver counts finished systems and their iterations for the
-// progress line.
+// progress line. It passes on the optional methods the driver uses
+// (Stats, Reset, OperatorChanged) but not GCRODR's Dims: the driver would
+// take a wrapped GMRES for a solver built for n = 0, and the callers fix
+// n before the run (every file is read with the first's size; a family
+// has one).
 type countingSolver struct {
 	s          sequence.Solver
 	done, iter *int
