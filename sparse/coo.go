@@ -57,13 +57,18 @@ func (m *COO) Append(i, j int, v float64) {
 
 // ToCSR returns the matrix in CSR form with duplicates summed and column
 // indices sorted. It takes O(nnz + rows + cols) time (two counting sorts)
-// and does not modify m.
+// and does not modify m. Besides the result and O(nnz) scratch it
+// allocates one array of cols+1 pointers, and no other O(rows) array than
+// the result's row pointers: a small file can declare 2³¹−1 rows or
+// columns, and the readers check that much memory, not a multiple of it.
 func (m *COO) ToCSR() *CSR {
 	nnz := len(m.v)
 	if len(m.ri) != nnz || len(m.ci) != nnz {
 		panic("sparse: COO has slices of different lengths")
 	}
-	// Pass 1: bucket by column (stable), giving a CSC ordering.
+	// Pass 1: bucket by column (stable), giving a CSC ordering. The
+	// column pointers serve as the insertion cursors: they are not needed
+	// afterwards.
 	colptr := make([]int, m.cols+1)
 	for _, j := range m.ci {
 		colptr[j+1]++
@@ -72,14 +77,14 @@ func (m *COO) ToCSR() *CSR {
 		colptr[j+1] += colptr[j]
 	}
 	perm := make([]int, nnz)
-	next := make([]int, m.cols)
-	copy(next, colptr[:m.cols])
 	for k, j := range m.ci {
-		perm[next[j]] = k
-		next[j]++
+		perm[colptr[j]] = k
+		colptr[j]++
 	}
 	// Pass 2: bucket by row, visiting entries in column order, so each
-	// row comes out with non-decreasing column indices.
+	// row comes out with non-decreasing column indices. rowptr[i] is row
+	// i's cursor, which leaves it at the start of row i+1: shifted back
+	// below.
 	rowptr := make([]int, m.rows+1)
 	for _, i := range m.ri {
 		rowptr[i+1]++
@@ -89,15 +94,15 @@ func (m *COO) ToCSR() *CSR {
 	}
 	ind := make([]int32, nnz)
 	val := make([]float64, nnz)
-	fill := make([]int, m.rows)
-	copy(fill, rowptr[:m.rows])
 	for _, k := range perm {
 		i := m.ri[k]
-		p := fill[i]
+		p := rowptr[i]
 		ind[p] = m.ci[k]
 		val[p] = m.v[k]
-		fill[i]++
+		rowptr[i]++
 	}
+	copy(rowptr[1:], rowptr[:m.rows])
+	rowptr[0] = 0
 	// Pass 3: sum duplicates in place, compacting.
 	out := 0
 	for i := 0; i < m.rows; i++ {

@@ -195,7 +195,9 @@ func readMMDense(r io.Reader, name string, lim mmLimits, hint int64) (*mat.Dense
 // never refused: the triplets already read plus the row pointers of the
 // result (8 bytes per row), and as much per column when the entries are
 // not in row-major order (assembly then buckets them by column, see
-// assembleReal); with dense, the rows·cols values of a mat.Dense instead.
+// assembleReal), and as much again per row where assembly holds two
+// arrays of row pointers at once; with dense, the rows·cols values of a
+// mat.Dense instead.
 // No check where that memory is unknown (sysmem.Usable) or p.mem is nil.
 func (p *mmParser) checkMemory(dense bool) error {
 	if p.mem == nil {
@@ -220,6 +222,14 @@ func (p *mmParser) checkMemory(dense bool) error {
 		if p.mirror || !p.rowMajor {
 			need += 8 * (float64(h.Cols) + 1)
 			what = "for its row and column pointers and the entries read"
+		}
+		// Two assemblies hold a second array of row pointers: a stored
+		// triangle merged with its transpose (assembleReal), and complex
+		// entries, whose parts go through COO.ToCSR one after the other
+		// (ZCOO.ToZCSR).
+		merged := !p.complex && p.mirror && p.lower && (p.rowMajor || p.colMajor)
+		if merged || (p.complex && (p.mirror || !p.rowMajor)) {
+			need += 8 * (float64(h.Rows) + 1)
 		}
 	}
 	if need <= float64(lim.Bytes) {

@@ -754,6 +754,8 @@ func TestMMMemoryCheck(t *testing.T) {
 	}
 	big := mmHdr + "% 10⁶ rows: 8 MB of row pointers\n1000000 1000000 1\n1 1 2.5\n"
 	arr := "%%MatrixMarket matrix array real general\n1000 1000\n" + strings.Repeat("1\n", 1000*1000)
+	sym := "%%MatrixMarket matrix coordinate real symmetric\n1000000 1000000 2\n"
+	cplx := "%%MatrixMarket matrix coordinate complex general\n1000000 1000000 2\n"
 	for _, tc := range []struct {
 		name  string
 		input string
@@ -769,6 +771,15 @@ func TestMMMemoryCheck(t *testing.T) {
 		// per column too, which a 2³¹-column header would make 16 GiB.
 		{"wide column-major refused", mmHdr + "2 1000000 2\n2 1 2.5\n1 2 1\n", false, fake(mib, true), "line 2: a 2×1000000 matrix with 2 stored entries needs at least 7.6 MiB for its row and column pointers and the entries read"},
 		{"wide unsorted refused", mmHdr + "2 1000000 2\n2 2 2.5\n1 1 1\n", false, fake(mib, true), "needs at least 7.6 MiB for its row and column pointers"},
+		// A sorted triangle merged with its transpose, and complex entries
+		// assembled part by part, hold a second array of row pointers:
+		// 22.9 MiB at 10⁶ rows, which a 20 MiB machine cannot hold (they
+		// were read past the check, as if 15.3 MiB were enough).
+		{"symmetric sorted refused", sym + "2 1 1\n3 2 1\n", false, fake(20*mib, true), "line 2: a 1000000×1000000 matrix with 2 stored entries needs at least 22.9 MiB for its row and column pointers"},
+		{"symmetric column-major refused", sym + "3 1 1\n2 2 1\n", false, fake(20*mib, true), "needs at least 22.9 MiB"},
+		{"symmetric unsorted fits", sym + "1 2 1\n3 2 1\n", false, fake(20*mib, true), ""},
+		{"complex unsorted refused", cplx + "2 1 1 0\n1 1 1 0\n", false, fake(20*mib, true), "needs at least 22.9 MiB"},
+		{"complex row-major fits", cplx + "1 1 1 0\n2 1 1 0\n", false, fake(10*mib, true), ""},
 		{"csr memory unknown", big, false, fake(0, false), ""},
 		{"dense refused", arr, true, fake(4*mib, true), "line 2: a 1000×1000 matrix with 1000000 stored entries needs at least 22.9 MiB as a dense matrix, more than this machine's 4.0 MiB of memory"},
 		{"dense fits", arr, true, fake(64*mib, true), ""},

@@ -493,3 +493,35 @@ func TestReadNPZNoReadAfterReturn(t *testing.T) {
 		t.Errorf("%d reads after ReadNPZ returned", k)
 	}
 }
+
+// The index pointers of a csr file, which a deflated member of a few
+// hundred kilobytes can hold for 10⁸ rows, grow by doubling as the other
+// arrays do: append's growth by a quarter allocated about five times the
+// final array (4.3 GiB to read 760 MiB of pointers) and held nearly twice
+// it at the last copy.
+func TestNPZPointersGrowByDoubling(t *testing.T) {
+	const rows = 3 << 20
+	c := NewCOO(rows, 2, 1)
+	c.Append(rows-1, 1, 1)
+	var buf bytes.Buffer
+	if err := WriteNPZ(&buf, c.ToCSR(), true); err != nil {
+		t.Fatal(err)
+	}
+	var a *CSR
+	var err error
+	got := leastAlloc(func() { a, err = readNPZ(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "", nil) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := a.Dims(); r != rows || a.NNZ() != 1 {
+		t.Fatalf("read %d rows, %d entries; want %d, 1", r, a.NNZ(), rows)
+	}
+	final := uint64(8 * (rows + 1))
+	// 3× the final array (doubling allocates up to 2×, and the race
+	// detector's build, whose sync.Pool drops items, reallocates the
+	// decompressor's buffers) plus 8 MiB for the rest; append's growth
+	// made it about 5.5×.
+	if limit := final*3 + 8<<20; got > limit {
+		t.Errorf("reading %d row pointers (%d bytes) allocated %d bytes, want at most %d", rows+1, final, got, limit)
+	}
+}

@@ -25,17 +25,21 @@ func (a *CSR) T() *CSR {
 	}
 	tind := make([]int32, len(ind))
 	tval := make([]float64, len(val))
-	next := make([]int, a.cols)
-	copy(next, tp[:a.cols])
+	// tp[j] is column j's cursor, which leaves it at the start of column
+	// j+1: shifted back below. A second array of cursors would double the
+	// O(cols) memory, which a matrix read from a small file with 2³¹−1
+	// declared columns cannot afford.
 	for i := 0; i < a.rows; i++ {
 		for k := indptr[i]; k < indptr[i+1]; k++ {
 			j := ind[k]
-			p := next[j]
+			p := tp[j]
 			tind[p] = int32(i)
 			tval[p] = val[k]
-			next[j]++
+			tp[j]++
 		}
 	}
+	copy(tp[1:], tp[:a.cols])
+	tp[0] = 0
 	return newCSR(a.cols, a.rows, tp, tind, tval)
 }
 
