@@ -499,9 +499,6 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 		ctx = context.Background()
 	}
 	wall := time.Now()
-	if c.replaceDefault {
-		fmt.Fprintf(stderr, "subspace: replacing %s, the default output of an earlier run (--out names another file)\n", c.out)
-	}
 	if err := c.checkMemory(nil); err != nil {
 		return err
 	}
@@ -511,6 +508,11 @@ func runDatagen(ctx context.Context, c datagenConfig, stdout, stderr io.Writer) 
 	}
 	if err := c.checkMemory(fam); err != nil {
 		return err
+	}
+	// Said once the run is accepted: a refused one replaces nothing, and
+	// its error stays the one line on stderr.
+	if c.replaceDefault {
+		fmt.Fprintf(stderr, "subspace: replacing %s, the default output of an earlier run (--out names another file)\n", c.out)
 	}
 	n := fam.Unknowns()
 	if (c.precond == "asm" || c.precond == "bjacobi") && c.pc.blocks == 0 {
