@@ -660,11 +660,7 @@ func TestDatagenNotConvergedExits3(t *testing.T) {
 // --force to be replaced.
 func TestDatagenDefaultOutput(t *testing.T) {
 	dir := t.TempDir()
-	wd, _ := os.Getwd()
-	if err := os.Chdir(dir); err != nil {
-		t.Fatal(err)
-	}
-	defer os.Chdir(wd)
+	t.Chdir(dir)
 	if code, stdout, stderr := dgRun(t, "datagen", "thermal", "--grid", "4", "--count", "3"); code != 0 || !strings.Contains(stdout, "wrote thermal.npz") || stderr != "" {
 		t.Fatalf("exit %d %s %s", code, stdout, stderr)
 	}
