@@ -334,6 +334,9 @@ func (c *datagenConfig) validate(cmd *cobra.Command, shard string) error {
 		if err := checkOutput("--out", c.out, c.force || c.replaceDefault); err != nil {
 			return err
 		}
+		if err := checkFormats(".npz", output{"--out", c.out}); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -51,6 +51,9 @@ merged solutions have a relative residual above the run's rtol, as datagen.`,
 			if err := checkOutputs(shards, []output{{"--out", out}}, force, nil); err != nil {
 				return err
 			}
+			if err := checkFormats(".npz", output{"--out", out}); err != nil {
+				return err
+			}
 			d, err := mergeShards(args)
 			if err != nil {
 				return err

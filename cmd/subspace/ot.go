@@ -160,6 +160,10 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 			return usageErrorf("--method %q: want one of %s", method, otMethods)
 		}
 	}
+	changed := cmd.Flags().Changed
+	if method != "emd" && !changed("reg") {
+		return usageErrorf("--method %s needs --reg R, the entropic regularisation (> 0, in the units of the cost; e.g. 1e-2 of its scale)", method)
+	}
 	if method != "emd" && (!(f.reg > 0) || math.IsInf(f.reg, 0)) {
 		return usageErrorf("--reg must be > 0 and finite for --method %s, got %v", method, f.reg)
 	}
@@ -167,7 +171,6 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 		return usageErrorf("--reg-m applies only to --method unbalanced")
 	}
 	// Flags that would be silently ignored are refused.
-	changed := cmd.Flags().Changed
 	// (--tol is allowed with emd, which stops at an optimal basis, so
 	// that one command line can sweep all methods; --reg is refused: it
 	// would suggest an entropic problem.)
@@ -194,6 +197,12 @@ func runOT(cmd *cobra.Command, f *otFlags) error {
 	inputs := []output{{"--x", f.x}, {"--y", f.y}, {"--cost", f.cost}, {"--a", f.a}, {"--b", f.b}, {"--warm-start", f.warm}}
 	outputs := []output{{"--plan", f.plan}, {"--potentials", f.potentials}, {"--history", f.history}}
 	if err := checkOutputs(inputs, outputs, f.force, map[string]string{"--potentials": "--warm-start"}); err != nil {
+		return err
+	}
+	if err := checkFormats(".npy", output{"--plan", f.plan}, output{"--history", f.history}); err != nil {
+		return err
+	}
+	if err := checkFormats(".npz", output{"--potentials", f.potentials}); err != nil {
 		return err
 	}
 

@@ -244,7 +244,7 @@ func TestOTBadInput(t *testing.T) {
 		{"a without b", []string{"--cost", f.cost, "--a", f.a, "--reg", "1"}, 2, "--a and --b"},
 		{"reg zero", []string{"--cost", f.cost, "--reg", "0"}, 2, "--reg must be > 0"},
 		{"reg negative", []string{"--cost", f.cost, "--reg", "-1"}, 2, "--reg must be > 0"},
-		{"reg missing", []string{"--cost", f.cost, "--method", "sns"}, 2, "--reg must be > 0"},
+		{"reg missing", []string{"--cost", f.cost, "--method", "sns"}, 2, "--method sns needs --reg R, the entropic regularisation"},
 		{"bad method", []string{"--cost", f.cost, "--reg", "1", "--method", "greenkhorn"}, 2, "--method \"greenkhorn\""},
 		{"bad metric", []string{"--x", f.x, "--y", f.y, "--reg", "1", "--metric", "cosine"}, 2, "--metric"},
 		{"unbalanced no reg-m", []string{"--cost", f.cost, "--reg", "1", "--method", "unbalanced"}, 2, "--reg-m"},

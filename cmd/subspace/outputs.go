@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // output is one file a command reads or writes: the flag (or argument
@@ -48,6 +49,29 @@ func checkOutputs(inputs, outputs []output, force bool, inPlace map[string]strin
 		}
 		if err := checkOutput(o.flag, o.path, force); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// dataFormats are the file formats the verbs read or write, by extension.
+var dataFormats = map[string]string{
+	".npy": "a NumPy .npy array",
+	".npz": "a NumPy .npz archive",
+	".mtx": "a Matrix Market file",
+	".mm":  "a Matrix Market file",
+}
+
+// checkFormats refuses an output whose extension names another of the
+// formats in dataFormats than the one written (want, e.g. ".npy"): solve
+// --out x.mtx wrote .npy bytes under a Matrix Market name, which a later
+// reader then failed on. A path with no extension, or one the project does
+// not use, is the user's choice and allowed.
+func checkFormats(want string, outs ...output) error {
+	for _, o := range outs {
+		ext := strings.ToLower(filepath.Ext(o.path))
+		if what, ok := dataFormats[ext]; ok && ext != want {
+			return usageErrorf("%s %s: the file written is %s, not %s; name it *%s", o.flag, o.path, dataFormats[want], what, want)
 		}
 	}
 	return nil

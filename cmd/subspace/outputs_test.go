@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -138,5 +139,40 @@ func TestOutputsInPlacePairs(t *testing.T) {
 	}
 	if code, _, stderr := dgRun(t, "ot", "--cost", f.cost, "--reg", "0.05", "--warm-start", pot, "--plan", pot, "--force"); code != 2 || !strings.Contains(stderr, "is also an input (--warm-start)") {
 		t.Errorf("ot plan over the warm start: exit %d: %s", code, stderr)
+	}
+}
+
+// An output named with the extension of another format the verbs use is
+// refused before any work; other names are the user's choice.
+func TestCheckFormats(t *testing.T) {
+	for _, tc := range []struct {
+		want, path, err string
+	}{
+		{".npy", "x.npy", ""},
+		{".npy", "X.NPY", ""},
+		{".npy", "x", ""},
+		{".npy", "x.bin", ""},
+		{".npy", "", ""},
+		{".npy", "dir.mtx/x.npy", ""},
+		{".npy", "x.mtx", "--out x.mtx: the file written is a NumPy .npy array, not a Matrix Market file; name it *.npy"},
+		{".npy", "x.MM", "not a Matrix Market file"},
+		{".npy", "x.npz", "not a NumPy .npz archive; name it *.npy"},
+		{".npz", "d.npy", "the file written is a NumPy .npz archive, not a NumPy .npy array; name it *.npz"},
+		{".npz", "d.npz", ""},
+	} {
+		err := checkFormats(tc.want, output{"--out", tc.path})
+		if tc.err == "" {
+			if err != nil {
+				t.Errorf("%s as %s: %v", tc.path, tc.want, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tc.err) {
+			t.Errorf("%s as %s: %v, want %q", tc.path, tc.want, err, tc.err)
+		}
+		var ue *exitErr
+		if !errors.As(err, &ue) || ue.code != exitUsage {
+			t.Errorf("%s as %s: %v is not a usage error", tc.path, tc.want, err)
+		}
 	}
 }

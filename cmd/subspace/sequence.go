@@ -280,6 +280,9 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	if err := checkOutputs(inputs, outputs, f.force, map[string]string{"--recycle-to": "--recycle-from"}); err != nil {
 		return err
 	}
+	if err := checkFormats(".npy", outputs...); err != nil {
+		return err
+	}
 	ctx := cmd.Context()
 	if ctx == nil {
 		ctx = context.Background()

@@ -253,6 +253,9 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 	if err := checkOutputs([]output{{"A", path}, {"--rhs", f.rhs}, {"--x0", f.x0}}, []output{{"--out", f.out}, {"--history", f.history}}, f.force, nil); err != nil {
 		return err
 	}
+	if err := checkFormats(".npy", output{"--out", f.out}, output{"--history", f.history}); err != nil {
+		return err
+	}
 	side := krylov.Right
 	switch strings.ToLower(f.side) {
 	case "right":
