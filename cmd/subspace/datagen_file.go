@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math"
 	"sort"
 
 	"github.com/subspace-lab/subspace/krylov"
@@ -373,6 +374,32 @@ func parseDataset(z *npy.NPZReader, path string) (*dataset, error) {
 	for k, p := range d.position {
 		if p < 0 || int(p) >= m.Count || d.order[p] != d.index[k] {
 			return nil, bad("row %d: position %d does not hold system %d in order", k, p, d.index[k])
+		}
+	}
+	// Counts are never negative; times are not negative either (NaN is
+	// kept: relres is NaN for a solve that failed with NaN, and datagen
+	// writes what it measured).
+	counts := []struct {
+		name string
+		v    []int64
+	}{{"iterations", d.iterations}, {"matvecs", d.matvecs}, {"baseline_iterations", d.baseIterations}, {"baseline_matvecs", d.baseMatvecs}}
+	for _, c := range counts {
+		for k, v := range c.v {
+			if v < 0 {
+				return nil, bad("%s[%d] = %d: a count cannot be negative", c.name, k, v)
+			}
+		}
+	}
+	times := []struct {
+		name string
+		v    []float64
+	}{{"seconds", d.seconds}, {"setup_seconds", d.setup}, {"assemble_seconds", d.assemble},
+		{"baseline_seconds", d.baseSeconds}, {"baseline_setup_seconds", d.baseSetup}}
+	for _, c := range times {
+		for k, v := range c.v {
+			if v < 0 || math.IsInf(v, 0) {
+				return nil, bad("%s[%d] = %v: a time must be finite and ≥ 0", c.name, k, v)
+			}
 		}
 	}
 	return d, nil

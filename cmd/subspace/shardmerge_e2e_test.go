@@ -269,6 +269,32 @@ func TestMergeRefusesE2E(t *testing.T) {
 		}
 		refuse(t, []string{s0, p}, "X.npy", "not a valid .npz")
 	})
+	// Values no run writes: a negative count or time (NaN stays allowed:
+	// a solve that failed with NaN records relres NaN).
+	for _, tc := range []struct {
+		name string
+		edit func(d *dataset)
+		msg  string
+	}{
+		{"negative iterations", func(d *dataset) { d.iterations[1] = -3 }, "iterations[1] = -3: a count cannot be negative"},
+		{"negative matvecs", func(d *dataset) { d.matvecs[0] = -1 }, "matvecs[0] = -1"},
+		{"negative seconds", func(d *dataset) { d.seconds[0] = -0.5 }, "seconds[0] = -0.5: a time must be finite and ≥ 0"},
+		{"infinite setup", func(d *dataset) { d.setup[1] = math.Inf(1) }, "setup_seconds[1] = +Inf"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := readDataset(s1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tc.edit(d)
+			p := filepath.Join(dir, "edited.npz")
+			os.Remove(p)
+			if err := d.write(p); err != nil {
+				t.Fatal(err)
+			}
+			refuse(t, []string{s0, p}, "edited.npz", tc.msg)
+		})
+	}
 	t.Run("the same shard by another path", func(t *testing.T) {
 		refuse(t, []string{s0, filepath.Join(dir, ".", "s0.npz"), s1}, "shard 0/2 given twice")
 	})
