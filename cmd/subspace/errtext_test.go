@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -81,5 +82,14 @@ func TestHelpTopics(t *testing.T) {
 	code, out, errs := infoRun(t, "help", "frobnicate")
 	if code != 2 || out != "" || errs != "subspace: unknown help topic \"frobnicate\"; run subspace help for the list of commands\n" {
 		t.Errorf("help frobnicate: exit %d, stdout %q, stderr %q", code, out, errs)
+	}
+}
+
+// TestVersion: --version prints one line naming the module version and
+// the Go toolchain, and exits 0.
+func TestVersion(t *testing.T) {
+	code, out, errs := infoRun(t, "--version")
+	if code != 0 || errs != "" || !strings.HasPrefix(out, "subspace ") || strings.Count(out, "\n") != 1 || !strings.Contains(out, runtime.Version()) {
+		t.Errorf("--version: exit %d, stdout %q, stderr %q", code, out, errs)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -56,6 +57,8 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
+	root.Version = buildVersion()
+	root.SetVersionTemplate("subspace {{.Version}}\n")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -85,6 +88,50 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		newSequenceCmd(),
 	)
 	return root
+}
+
+// buildVersion describes the binary for --version: the module version
+// ("(devel)" for a build inside the repository, vX.Y.Z for go install
+// ...@vX.Y.Z), the commit and its time when the build recorded them (go
+// build does in a git checkout, go run does not), "modified" for a work
+// tree with uncommitted changes, and the Go version.
+func buildVersion() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "(unknown: no build information)"
+	}
+	v := info.Main.Version
+	if v == "" {
+		v = "(devel)"
+	}
+	var extra []string
+	var rev, when string
+	modified := false
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			modified = s.Value == "true"
+		}
+	}
+	if rev != "" {
+		short := rev[:min(12, len(rev))]
+		if !strings.Contains(v, short) {
+			// (go 1.24+ derives a pseudo-version holding the commit.)
+			extra = append(extra, "commit "+short)
+		}
+		if when != "" {
+			extra = append(extra, when)
+		}
+		if modified {
+			extra = append(extra, "modified")
+		}
+	}
+	extra = append(extra, info.GoVersion)
+	return v + " (" + strings.Join(extra, ", ") + ")"
 }
 
 // run executes the CLI with the given arguments and returns the exit status.
