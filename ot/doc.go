@@ -37,13 +37,18 @@
 // the exponents, or the simplex's reduced costs, their accuracy.
 // Anything else (negative or
 // non-finite weights, unequal masses, NaN/Inf costs, reg ≤ 0) is an error
-// wrapping ErrInput or ErrNaN that says which entry. A reg so small
-// against the cost's scale that the plan itself overflows (around 1e-300
-// times the largest cost) is an error wrapping ErrNaN: no method returns
-// a result whose cost or marginal error is not finite. Weights whose
-// lengths do not match the cost matrix's shape are programming errors and
-// panic with a message starting "ot:"; warm-start potentials of the wrong
-// length are an ErrInput error.
+// wrapping ErrInput or ErrNaN that says which entry. The exponents
+// (F_i + G_j − C_ij)/reg carry a rounding error of about 1e-16·s/reg, s
+// the scale of the cost solved (max|C|, or max C − min C when it is
+// shifted): past s/reg ≈ 1e15 the plan has no accuracy left
+// (ErrNotConverged with a meaningless last iterate), and from s/reg ≈
+// 1e19 on its entries can overflow (whether they do depends on rounding,
+// and so on the build's exponential kernel), which is an error wrapping
+// ErrNaN (the scaling Sinkhorn fails with ErrUnderflow long before). No
+// method returns a result whose cost or marginal error is not finite.
+// Weights whose lengths do not match the cost matrix's shape are
+// programming errors and panic with a message starting "ot:"; warm-start
+// potentials of the wrong length are an ErrInput error.
 //
 // # Methods
 //
