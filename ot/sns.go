@@ -36,7 +36,9 @@ const (
 // gradient norm instead, and if 30 halvings fail it takes one Sinkhorn
 // iteration. It stops when ‖P1 − a‖₂ + ‖Pᵀ1 − b‖₂ < Tol (the Sinkhorn
 // stage uses POT's rule and stops early if it is met). MaxIter bounds
-// Sinkhorn plus Newton iterations. Each Newton iteration costs one
+// Sinkhorn plus Newton iterations; a run that reaches it returns the
+// Newton stage's iterate of least marginal error (damped Newton increases
+// D at every step, not the marginal error). Each Newton iteration costs one
 // selection over n·m entries, one CG solve on O(Lambda·n·m) nonzeros and
 // one n·m exponential pass per line-search trial. Memory: two n·m buffers.
 // Small reg does not overflow or give NaN. Errors as SinkhornLog.
@@ -132,6 +134,12 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 	keep = min(max(keep, 1), n*m)
 	D, gnorm := w.dual()
 	res.LineSearchEvals++
+	// The iterate of least marginal error so far: damped Newton's error is
+	// not monotone (only D is), and a run cut off by MaxIter returns this
+	// one rather than a last iterate that can be worse than where the
+	// stage began.
+	bestF, bestG := make([]float64, n), make([]float64, m)
+	bestE := math.Inf(1)
 	for {
 		// The stopping rule: ‖P1 − a‖₂ + ‖Pᵀ1 − b‖₂ of the plan dual()
 		// materialised, bit for bit the MarginalError finishLog reports
@@ -149,7 +157,16 @@ func (w *passes) newton(c *checker, r resolved, res *Result) (bool, error) {
 		if e < r.tol {
 			return true, nil
 		}
+		if e < bestE {
+			bestE = e
+			copy(bestF, w.F)
+			copy(bestG, w.G)
+		}
 		if res.Iterations >= r.maxIter {
+			if e > bestE {
+				copy(w.F, bestF)
+				copy(w.G, bestG)
+			}
 			return false, nil
 		}
 		if c.ctx != nil && c.ctx.Err() != nil {
