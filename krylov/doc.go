@@ -87,7 +87,11 @@
 // (GCRO-DR: plus the products that rebuild C = A·U for a new operator, and
 // one to confirm). A right-hand side of norm below 2^−300 or above 2^300
 // is solved as the system scaled by a power of two, exactly, so that
-// residual norms neither underflow nor overflow.
+// residual norms neither underflow nor overflow. Scaling x back can round
+// entries that fall below the normal range (2^−1022): the true residual
+// of the rounded x is then computed (one product) and decides convergence.
+// A solution beyond the range is ErrNaN, and a failed solve whose iterate
+// would overflow returns x₀.
 // Three failed confirmations in a row that do not halve the true residual
 // stop a solve as stagnated (the tolerance is below the attainable
 // accuracy). A confirmation is made when the method's residual estimate

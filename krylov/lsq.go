@@ -2,6 +2,7 @@ package krylov
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -633,12 +634,21 @@ func lsSolve(ctx context.Context, method string, A linop.Operator, b, x []float6
 	return lsScaledBack(method, x, res, err)
 }
 
-// lsScaledBack returns res and err, or, when err is nil and x, scaled
-// back from a rescaled solve, holds an infinity, res marked not converged
-// and an ErrNaN error: the solution is beyond the float64 range.
+// lsScaledBack returns res and err, or, when x, scaled back from a
+// rescaled solve, holds an infinity, res marked not converged and an
+// ErrNaN error: the solution is beyond the float64 range. A solve that
+// had failed already (iteration limit, cond(Ā) above ConLim, cancelled)
+// keeps its error too: the ErrNaN error wraps both.
 func lsScaledBack(method string, x []float64, res LSResult, err error) (LSResult, error) {
-	if err != nil {
+	if errors.Is(err, ErrNaN) {
 		return res, err
 	}
-	return res, overflowedBack(method, x, &res.Result)
+	oerr := overflowedBack(method, x, &res.Result)
+	switch {
+	case oerr == nil:
+		return res, err
+	case err == nil:
+		return res, oerr
+	}
+	return res, fmt.Errorf("%w (%w)", oerr, err)
 }

@@ -1,6 +1,7 @@
 package krylov
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/subspace-lab/subspace/internal/vec"
@@ -82,7 +83,10 @@ func unscale(x, xs []float64, e int, res *Result) {
 //
 // A solution beyond the float64 range (|x| > 1.8e308 once scaled back,
 // though the rescaled solve converged) is reported as method's ErrNaN
-// error with the result marked not converged and its residuals +Inf.
+// error with the result marked not converged and its residuals +Inf. A
+// failed solve whose iterate overflows so returns x₀ instead (see
+// failedOverflowBack), and an x whose entries were rounded below the
+// normal range is judged by its own true residual (see roundedResidual).
 func rescaled(method string, A linop.Operator, b, x []float64, o *Options, solve func(b, x []float64, o *Options) (Result, error)) (Result, bool, error) {
 	checkOperator(method, A)
 	r, c := A.Dims()
@@ -99,6 +103,7 @@ func rescaled(method string, A linop.Operator, b, x []float64, o *Options, solve
 		return Result{}, false, nil
 	}
 	bs, xs := scaledCopies(b, x, e)
+	xs0 := append([]float64(nil), xs...)
 	var os Options
 	if o != nil {
 		os = *o
@@ -107,12 +112,84 @@ func rescaled(method string, A linop.Operator, b, x []float64, o *Options, solve
 	os.ATol = math.Min(math.Ldexp(os.ATol, -e), math.MaxFloat64)
 	res, err := solve(bs, xs, &os)
 	unscale(x, xs, e, &res)
-	if err == nil {
-		if err = overflowedBack(method, x, &res); err != nil {
+	if i, bad := vec.HasNaNInf(x); bad {
+		if err == nil {
+			err = overflowedBack(method, x, &res)
 			res.Residual, res.RelResidual = math.Inf(1), math.Inf(1)
+		} else {
+			err = failedOverflowBack(A, bs, xs0, x, e, i, &res, err)
 		}
+	} else if roundedBack(x, xs, e) {
+		_, thresh, _ := os.resolve(r, vec.Norm(bs))
+		err = roundedResidual(method, A, bs, x, e, thresh, &res, err)
 	}
 	return res, true, err
+}
+
+// roundedBack reports whether x = xs·2^e lost bits: entries that fell
+// below the normal range (subnormal or 0) when scaled back.
+func roundedBack(x, xs []float64, e int) bool {
+	for i, v := range xs {
+		if math.Ldexp(x[i], -e) != v {
+			return true
+		}
+	}
+	return false
+}
+
+// roundedResidual makes res describe x after a scaling back that rounded
+// some of its entries (a tiny b whose solution has entries below 2^−1022,
+// where the float64 grid is absolute: the rounding can leave a residual
+// far above the one of the rescaled iterate). It computes the true
+// residual of x on the scaled system (x·2^−e is exact), one product, and,
+// when the solve had converged, reports ErrNotConverged if that residual
+// misses thresh, the threshold of the scaled system. Otherwise err is
+// returned as it was.
+func roundedResidual(method string, A linop.Operator, bs, x []float64, e int, thresh float64, res *Result, err error) error {
+	xr := make([]float64, len(x))
+	for i, v := range x {
+		xr[i] = math.Ldexp(v, -e)
+	}
+	r := make([]float64, len(bs))
+	nr := residualTo(r, A, bs, xr)
+	res.MatVecs++
+	res.Residual = math.Ldexp(nr, e)
+	res.RelResidual = nr / vec.Norm(bs)
+	if err != nil || nr <= thresh {
+		return err
+	}
+	res.Converged = false
+	res.Reason = "the solution has entries below the normal float64 range, rounded when scaled back"
+	return errorf("%s: %s: relative residual %.3g > tolerance %.3g after %d iterations: %w",
+		method, res.Reason, res.RelResidual, thresh/vec.Norm(bs), res.Iterations, ErrNotConverged)
+}
+
+// failedOverflowBack handles a failed rescaled solve (err ≠ nil) whose x,
+// scaled back, holds an infinity: the iterate it kept is beyond the float64
+// range. A failed solve returns x no worse than x₀, so x₀ is restored
+// (x₀·2^−e = xs0 was exact, see rescaleExp) and res is made to describe
+// it: its true residual, computed on the scaled system (one product, none
+// for x₀ = 0), and the reason. The error keeps err's sentinel and says
+// what happened; entry i of x is the first that overflowed.
+func failedOverflowBack(A linop.Operator, bs, xs0, x []float64, e, i int, res *Result, err error) error {
+	bad := x[i]
+	r := make([]float64, len(bs))
+	var nr float64
+	if isZero(xs0) {
+		copy(r, bs)
+		nr = vec.Norm(r)
+	} else {
+		nr = residualTo(r, A, bs, xs0)
+		res.MatVecs++
+	}
+	for j, v := range xs0 {
+		x[j] = math.Ldexp(v, e)
+	}
+	res.Residual = math.Ldexp(nr, e)
+	res.RelResidual = nr / vec.Norm(bs)
+	res.Converged = false
+	res.Reason += "; the iterate overflows when scaled back, x0 returned"
+	return fmt.Errorf("%w; that iterate overflows when scaled back from the rescaled problem (x[%d] = %v): x0 returned instead, relative residual %.3g", err, i, bad, res.RelResidual)
 }
 
 // rescaledLS is rescaled for LSQR and LSMR: the relative tolerances and

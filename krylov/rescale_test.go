@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/sparse"
 )
@@ -231,5 +232,141 @@ func squareSolvers(n, M, K int) []namedSolver {
 		{"GCRODR", func(ctx context.Context, A linop.Operator, b, x []float64, o *Options) (Result, error) {
 			return NewGCRODR(n, &GCRODROptions{M: M, K: K}).Solve(ctx, A, b, x, o)
 		}},
+	}
+}
+
+// scaledResidual returns ‖b − A x‖/‖b‖ computed on the system multiplied
+// by 2^e, an exact scaling for the tiny or huge b and x of the tests below
+// (their entries, subnormal ones included, scale without rounding), so
+// that the residual of the x a solver returned is measured without
+// under- or overflow.
+func scaledResidual(A *sparse.CSR, b, x []float64, e int) float64 {
+	n := len(b)
+	xs, bs, r := make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range x {
+		xs[i], bs[i] = math.Ldexp(x[i], e), math.Ldexp(b[i], e)
+	}
+	A.MulVecTo(r, xs)
+	for i := range r {
+		r[i] = bs[i] - r[i]
+	}
+	return vec.Norm(r) / vec.Norm(bs)
+}
+
+// A failed solve of a rescaled system (b of 1e160, here stopped by
+// MaxIter) whose iterate is beyond the float64 range once scaled back
+// (A = 1e-150·D: x ≈ 1e310) returns x₀, as every failed solve returns an
+// x no worse than x₀, with the error of the failure and a Result that
+// describes x₀. It returned +Inf entries with a finite Residual and
+// ErrNotConverged, which a caller warm-starting the next solve from x
+// cannot tell from a usable iterate. Found by a randomized campaign
+// (b of norm 1e300 and 1e305 on row- and column-scaled matrices).
+func TestRescaledFailedSolveOverflowReturnsX0(t *testing.T) {
+	const n = 6
+	c := sparse.NewCOO(n, n, n)
+	b := make([]float64, n)
+	for i := range n {
+		c.Append(i, i, 1e-150*float64(i+1))
+		b[i] = 1e160
+	}
+	A := c.ToCSR()
+	for _, x0 := range [][]float64{make([]float64, n), {1e300, -2e300, 0, 3e299, 1e301, -1e300}} {
+		for _, s := range squareSolvers(n, 4, 2) {
+			t.Run(fmt.Sprintf("%s/x0=%g", s.name, x0[0]), func(t *testing.T) {
+				x := append([]float64(nil), x0...)
+				res, err := s.solve(context.Background(), A, b, x, &Options{MaxIter: 1})
+				if !errors.Is(err, ErrNotConverged) || res.Converged {
+					t.Fatalf("err = %v, Converged = %v: want ErrNotConverged", err, res.Converged)
+				}
+				for i := range x {
+					if math.IsInf(x[i], 0) || math.IsNaN(x[i]) {
+						t.Fatalf("x[%d] = %v", i, x[i])
+					}
+				}
+				want := scaledResidual(A, b, x, -600)
+				if math.Abs(res.RelResidual-want) > 1e-12*want {
+					t.Errorf("RelResidual = %v, true ‖b − A x‖/‖b‖ = %v", res.RelResidual, want)
+				}
+				if r0 := scaledResidual(A, b, x0, -600); res.RelResidual > r0*(1+1e-12) {
+					t.Errorf("RelResidual = %v, worse than x0's %v", res.RelResidual, r0)
+				}
+			})
+		}
+	}
+}
+
+// A tiny b (norm about 1e-305) whose solution has entries below the
+// normal float64 range: the rescaled solve converges, but scaling x back
+// rounds those entries to the absolute grid of the subnormals, which
+// leaves a true residual far above the rescaled iterate's (relative
+// 3e-10 here). The solvers reported Converged with RelResidual ≈ 1e-13
+// for a requested 1e-12; the Result must describe the x returned, and
+// convergence be judged on it. With a tolerance the rounded x meets,
+// the solve still converges.
+func TestRescaledSubnormalSolutionResidual(t *testing.T) {
+	const n = 8
+	c := sparse.NewCOO(n, n, 2*n)
+	b := make([]float64, n)
+	for i := range n {
+		c.Append(i, i, 1e8*float64(i+1))
+		if i+1 < n {
+			c.Append(i, i+1, 1e7)
+		}
+		b[i] = 1e-306 * float64(1+i%3)
+	}
+	A := c.ToCSR()
+	for _, tc := range []struct {
+		rtol     float64
+		converge bool
+	}{{1e-12, false}, {1e-6, true}} {
+		for _, s := range squareSolvers(n, 4, 2) {
+			t.Run(fmt.Sprintf("%s/rtol=%g", s.name, tc.rtol), func(t *testing.T) {
+				x := make([]float64, n)
+				res, err := s.solve(context.Background(), A, b, x, &Options{RTol: tc.rtol})
+				want := scaledResidual(A, b, x, 1000)
+				if math.Abs(res.RelResidual-want) > 1e-10*want {
+					t.Errorf("RelResidual = %v, true ‖b − A x‖/‖b‖ = %v", res.RelResidual, want)
+				}
+				if res.Converged && want > tc.rtol {
+					t.Errorf("Converged with true relative residual %v > RTol %v", want, tc.rtol)
+				}
+				if tc.converge && (err != nil || !res.Converged) {
+					t.Errorf("err = %v, Converged = %v: want convergence", err, res.Converged)
+				}
+				if !tc.converge && !errors.Is(err, ErrNotConverged) {
+					t.Errorf("err = %v, want ErrNotConverged", err)
+				}
+			})
+		}
+	}
+}
+
+// LSQR and LSMR report a solution that overflows when scaled back from
+// the rescaled problem as ErrNaN (LSOptions), also when the solve had
+// failed already: a MaxIter stop returned +Inf entries with only
+// ErrNotConverged. The error wraps both.
+func TestLSRescaledFailedSolveOverflow(t *testing.T) {
+	const n = 6
+	c := sparse.NewCOO(n, n, n)
+	b := make([]float64, n)
+	for i := range n {
+		c.Append(i, i, 1e-150*float64(i+1))
+		b[i] = 1e160
+	}
+	A := c.ToCSR()
+	for _, tc := range []struct {
+		name  string
+		solve func(context.Context, linop.Operator, []float64, []float64, *LSOptions) (LSResult, error)
+	}{{"LSQR", LSQR}, {"LSMR", LSMR}} {
+		for _, maxIter := range []int{0, 1} {
+			x := make([]float64, n)
+			res, err := tc.solve(context.Background(), A, b, x, &LSOptions{MaxIter: maxIter})
+			if !errors.Is(err, ErrNaN) || res.Converged {
+				t.Errorf("%s MaxIter %d: err = %v, Converged = %v: want ErrNaN", tc.name, maxIter, err, res.Converged)
+			}
+			if maxIter == 1 && !errors.Is(err, ErrNotConverged) {
+				t.Errorf("%s MaxIter 1: err = %v does not keep ErrNotConverged (Stop %d)", tc.name, err, res.Stop)
+			}
+		}
 	}
 }
