@@ -232,6 +232,11 @@ func bicgstab(ctx context.Context, A linop.Operator, b, x []float64, o *Options,
 		tt, ts := vec.Dot2(t, t, r)
 		tnorm := safeNorm(t, tt)
 		if !finite(tnorm) || !finite(ts) {
+			// x + αp̂ and r = s are valid: iteration it ends with them
+			// (recorded, as it is counted), and the failure is reported.
+			if err := mon.record(it, snorm); err != nil {
+				return res, fail(err)
+			}
 			return res, fail(
 				errorf("%s: A·ŝ is not finite at iteration %d: %w", method, it, ErrNaN))
 		}

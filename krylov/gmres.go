@@ -164,6 +164,11 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 		// r holds the true residual of x and rnorm its norm.
 		rStart := rnorm
 		beta := rnorm
+		if cycle == 0 {
+			if err := mon.record(0, rnorm); err != nil {
+				return res, conclude(method, rnorm, bnorm, thresh, &res, err)
+			}
+		}
 		if left {
 			M.Apply(V[0], r)
 			beta = vec.Norm(V[0])
@@ -183,11 +188,6 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 		// scale converts the least-squares residual to an estimate of ‖r‖.
 		scale := rnorm / beta
 		target := thresh / scale
-		if cycle == 0 {
-			if err := mon.record(0, rnorm); err != nil {
-				return res, conclude(method, rnorm, bnorm, thresh, &res, err)
-			}
-		}
 		hl.reset(beta)
 
 		k := 0
@@ -216,6 +216,8 @@ func gmres(ctx context.Context, method string, A linop.Operator, b, x []float64,
 			hnext := orthogonalize(V[:j+1], V[j+1], hcol, tmp, opt.Orthog)
 			hn := columnNorm(hnext, hcol[:j+1])
 			if !finite(hn) {
+				// Iteration it did not complete: x is the cycle's start.
+				res.Iterations = it - 1
 				return res, conclude(method, rnorm, bnorm, thresh, &res,
 					errorf("%s: Arnoldi vector is not finite at iteration %d: %w", method, it, ErrNaN))
 			}

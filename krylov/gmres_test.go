@@ -312,3 +312,44 @@ func TestGMRESStagnation(t *testing.T) {
 	}
 	ktCheck(t, dense, b, x, res, 1e-18*ktNorm(b))
 }
+
+// A preconditioner whose output is not finite stops GMRES and FGMRES with
+// ErrNaN in their first Arnoldi step (right and flexible) or before it
+// (left: ‖M r₀‖). Iterations counts completed iterations only and the
+// history keeps one entry per iteration after ‖b − A x₀‖: GMRES reported
+// the failed step as completed (Iterations 1 with one History entry), and
+// with left preconditioning returned no History at all.
+func TestGMRESNaNPrecondIterationsHistory(t *testing.T) {
+	const n = 5
+	A := linop.Dense(ktNonsym(n, 3, 4))
+	b := ktVec(n, 5)
+	infPrec := linop.Func(n, n, func(dst, x []float64) {
+		copy(dst, x)
+		dst[0] = math.Inf(1)
+	}, nil)
+	for _, tc := range []struct {
+		name  string
+		solve solverFunc
+		side  Side
+	}{
+		{"GMRES right", GMRES, Right},
+		{"GMRES left", GMRES, Left},
+		{"FGMRES", FGMRES, Right},
+	} {
+		for _, x0 := range [][]float64{make([]float64, n), ktVec(n, 6)} {
+			x := append([]float64(nil), x0...)
+			res, err := tc.solve(context.Background(), A, b, x, &Options{Precond: infPrec, Side: tc.side, History: true})
+			if !errors.Is(err, ErrNaN) {
+				t.Fatalf("%s: err = %v, want ErrNaN", tc.name, err)
+			}
+			if res.Iterations != 0 || len(res.History) != res.Iterations+1 {
+				t.Errorf("%s: Iterations = %d, len(History) = %d: want 0 and 1", tc.name, res.Iterations, len(res.History))
+			}
+			for i := range x {
+				if x[i] != x0[i] {
+					t.Fatalf("%s: x = %v, want x0 = %v: no iteration completed", tc.name, x, x0)
+				}
+			}
+		}
+	}
+}

@@ -360,6 +360,11 @@ func tfqmr(ctx context.Context, A linop.Operator, b, x []float64, o *Options, ma
 		vec.Axpy(-alpha, au, w)
 		ww, rhoNew := vec.Dot2(w, w, rt)
 		if !finite(ww) || !finite(rhoNew) {
+			// Iteration it ends with its first half step (x updated and
+			// counted): its bound is the iteration's entry.
+			if err := mon.record(it, bound); err != nil {
+				return res, finish(method, A, b, x, au, bnorm, thresh, &res, err)
+			}
 			return res, nanErr(it, "w")
 		}
 		step(ww)
