@@ -162,13 +162,7 @@ func TestRescaledEdges(t *testing.T) {
 // and a sequence warm-started every later system from it).
 func TestRescaledSolutionOverflows(t *testing.T) {
 	const n = 6
-	c := sparse.NewCOO(n, n, n)
-	b := make([]float64, n)
-	for i := range n {
-		c.Append(i, i, 1e-150*float64(i+1))
-		b[i] = 1e160
-	}
-	A := c.ToCSR()
+	A, b := overflowingSystem(n)
 	for _, s := range squareSolvers(n, 4, 2) {
 		t.Run(s.name, func(t *testing.T) {
 			x := make([]float64, n)
@@ -263,13 +257,7 @@ func scaledResidual(A *sparse.CSR, b, x []float64, e int) float64 {
 // (b of norm 1e300 and 1e305 on row- and column-scaled matrices).
 func TestRescaledFailedSolveOverflowReturnsX0(t *testing.T) {
 	const n = 6
-	c := sparse.NewCOO(n, n, n)
-	b := make([]float64, n)
-	for i := range n {
-		c.Append(i, i, 1e-150*float64(i+1))
-		b[i] = 1e160
-	}
-	A := c.ToCSR()
+	A, b := overflowingSystem(n)
 	for _, x0 := range [][]float64{make([]float64, n), {1e300, -2e300, 0, 3e299, 1e301, -1e300}} {
 		for _, s := range squareSolvers(n, 4, 2) {
 			t.Run(fmt.Sprintf("%s/x0=%g", s.name, x0[0]), func(t *testing.T) {
@@ -347,13 +335,7 @@ func TestRescaledSubnormalSolutionResidual(t *testing.T) {
 // ErrNotConverged. The error wraps both.
 func TestLSRescaledFailedSolveOverflow(t *testing.T) {
 	const n = 6
-	c := sparse.NewCOO(n, n, n)
-	b := make([]float64, n)
-	for i := range n {
-		c.Append(i, i, 1e-150*float64(i+1))
-		b[i] = 1e160
-	}
-	A := c.ToCSR()
+	A, b := overflowingSystem(n)
 	for _, tc := range []struct {
 		name  string
 		solve func(context.Context, linop.Operator, []float64, []float64, *LSOptions) (LSResult, error)
@@ -369,4 +351,17 @@ func TestLSRescaledFailedSolveOverflow(t *testing.T) {
 			}
 		}
 	}
+}
+
+// overflowingSystem returns A = 1e-150·diag(1, …, n) and b = 1e160·1,
+// whose solution (about 1e310) is beyond the float64 range although A and
+// b are not: they are solved rescaled, and x overflows when scaled back.
+func overflowingSystem(n int) (*sparse.CSR, []float64) {
+	c := sparse.NewCOO(n, n, n)
+	b := make([]float64, n)
+	for i := range n {
+		c.Append(i, i, 1e-150*float64(i+1))
+		b[i] = 1e160
+	}
+	return c.ToCSR(), b
 }

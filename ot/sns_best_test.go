@@ -19,15 +19,7 @@ import (
 func TestSNSReturnsBestIterate(t *testing.T) {
 	r := rand.New(rand.NewPCG(0, 7))
 	n, m := 3, 60
-	X, Y := mat.NewDense(n, 2, nil), mat.NewDense(m, 2, nil)
-	for i := 0; i < n; i++ {
-		X.Set(i, 0, r.NormFloat64())
-		X.Set(i, 1, r.NormFloat64())
-	}
-	for j := 0; j < m; j++ {
-		Y.Set(j, 0, r.NormFloat64())
-		Y.Set(j, 1, r.NormFloat64())
-	}
+	X, Y := normalClouds(r, n, m)
 	weights := func(k int) []float64 {
 		w := make([]float64, k)
 		s := 0.0

@@ -23,16 +23,7 @@ import (
 // fails with ErrUnderflow at all of these.
 func TestTinyRegDoc(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 3))
-	n, m := 12, 9
-	X, Y := mat.NewDense(n, 2, nil), mat.NewDense(m, 2, nil)
-	for i := 0; i < n; i++ {
-		X.Set(i, 0, r.NormFloat64())
-		X.Set(i, 1, r.NormFloat64())
-	}
-	for j := 0; j < m; j++ {
-		Y.Set(j, 0, r.NormFloat64())
-		Y.Set(j, 1, r.NormFloat64())
-	}
+	X, Y := normalClouds(r, 12, 9)
 	C := CostMatrix(X, Y, SqEuclidean)
 	s := mat.Max(C) // min C ≥ 0 here: the cost is solved unshifted
 	logMethods := []Method{MethodSinkhornLog, MethodStabilized, MethodEpsScaling, MethodSNS}
@@ -74,4 +65,18 @@ func TestTinyRegDoc(t *testing.T) {
 		}
 		check(t, ratio, MethodSinkhorn, ErrUnderflow)
 	}
+}
+
+// normalClouds returns n and m points in the plane with standard normal
+// coordinates, drawn from r (X's rows first).
+func normalClouds(r *rand.Rand, n, m int) (X, Y *mat.Dense) {
+	X, Y = mat.NewDense(n, 2, nil), mat.NewDense(m, 2, nil)
+	for _, P := range []*mat.Dense{X, Y} {
+		k, _ := P.Dims()
+		for i := 0; i < k; i++ {
+			P.Set(i, 0, r.NormFloat64())
+			P.Set(i, 1, r.NormFloat64())
+		}
+	}
+	return X, Y
 }
