@@ -176,6 +176,12 @@ type GCRODROptions struct {
 // pass √ε of its norm (Stats().Reprojections; well-scaled systems never
 // reach that), so C stays orthonormal (|CᵀC − I| ≤ 3.2e-12 entrywise on
 // 120 such random systems with Jacobi and ILU(0), where it had reached 1).
+// That is an observation, not a bound: a randomized campaign over some
+// thousand sequences saw up to 2.7e-9 with OrthogTwice on small systems
+// whose K is a third of n (a 56-unknown Laplacian with K = 20), and, as
+// the Arnoldi basis, C loses orthogonality freely with OrthogOnce (up to
+// 0.99 there). Solve's convergence is decided on the true residual
+// either way.
 //
 // A GCRODR is not safe for concurrent use. Memory: (M+5+4K)·n floats
 // (U, C and their update copies, the Arnoldi basis, 3 work vectors and
