@@ -28,7 +28,8 @@ import (
 // lower EpsInnerMaxIter there. With a warm start (F0, G0) the
 // schedule is skipped: the potentials already carry the coarse stages.
 // Stopping rule, errors and memory as
-// SinkhornStabilized; small reg does not overflow or give NaN.
+// SinkhornStabilized; small reg does not overflow or give NaN (down to
+// the limits in the package doc).
 func SinkhornEpsScaling(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Options) (*Result, error) {
 	const method = "eps-scaling"
 	p, r, err := setup(method, a, b, C, reg, o, true, DefaultTol)

@@ -18,7 +18,7 @@ import (
 // exponentials with no overflow (after a row update every plan entry is at
 // most a_i); a row or column whose shifted sum under- or overflows is
 // recomputed exactly with a max shift. Small reg does not overflow or give
-// NaN. It stops when ‖Pᵀ1 − b‖₂ < Tol, evaluated every CheckEvery
+// NaN (down to the limits in the package doc, s/reg ≈ 1e15). It stops when ‖Pᵀ1 − b‖₂ < Tol, evaluated every CheckEvery
 // iterations after the row update (POT's rule). Cost O(n·m) exponentials
 // per iteration, parallel over rows and columns; memory O(n·m) for the
 // returned plan only.

@@ -41,7 +41,8 @@ const (
 // D at every step, not the marginal error). Each Newton iteration costs one
 // selection over n·m entries, one CG solve on O(Lambda·n·m) nonzeros and
 // one n·m exponential pass per line-search trial. Memory: two n·m buffers.
-// Small reg does not overflow or give NaN. Errors as SinkhornLog.
+// Small reg does not overflow or give NaN (down to the limits in the
+// package doc). Errors as SinkhornLog.
 func SNS(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Options) (*Result, error) {
 	const method = "sns"
 	p, r, err := setup(method, a, b, C, reg, o, true, DefaultTol)

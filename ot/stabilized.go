@@ -17,7 +17,7 @@ import (
 // done in the log domain (so K̃ starts well scaled whatever reg is), and a
 // Kᵀu or Kv entry that underflows to 0 triggers an exact log-domain
 // iteration and an absorption instead of a failure: small reg does not
-// overflow or give NaN. Stopping rule, errors and memory as Sinkhorn.
+// overflow or give NaN (down to the limits in the package doc). Stopping rule, errors and memory as Sinkhorn.
 func SinkhornStabilized(ctx context.Context, a, b []float64, C *mat.Dense, reg float64, o *Options) (*Result, error) {
 	const method = "stabilized"
 	p, r, err := setup(method, a, b, C, reg, o, true, DefaultTol)
