@@ -3,6 +3,7 @@ package sparse
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -52,8 +53,21 @@ func ReadMMFile(path string) (*MM, error) {
 // LoadMM reads the real, integer or pattern Matrix Market file at path as
 // a CSR matrix (symmetric storage expanded, duplicates summed, explicit
 // zeros kept). A complex file is an error: use ReadMMFile for it.
-func LoadMM(path string) (*CSR, error) {
-	m, err := ReadMMFile(path)
+func LoadMM(path string) (*CSR, error) { return loadMM(context.Background(), path) }
+
+// loadMM is LoadMM, reading through ctxReader when ctx can be done
+// (context.Background cannot: then the file is read directly).
+func loadMM(ctx context.Context, path string) (*CSR, error) {
+	f, size, err := openMM(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if ctx.Done() != nil {
+		r = ctxReader{ctx, f}
+	}
+	m, err := readMM(r, path, defaultLimits(), size)
 	if err != nil {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package sparse
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -36,7 +37,10 @@ import (
 // by their row and column). Cost: O(nnz + rows) time; csr files whose
 // indices are canonical are taken over without a copy of the values,
 // others go through a COO builder.
-func LoadNPZ(path string) (*CSR, error) {
+func LoadNPZ(path string) (*CSR, error) { return loadNPZ(context.Background(), path) }
+
+// loadNPZ is LoadNPZ, reading through ctxReaderAt when ctx can be done.
+func loadNPZ(ctx context.Context, path string) (*CSR, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("sparse: %w", err)
@@ -46,7 +50,11 @@ func LoadNPZ(path string) (*CSR, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sparse: %w", err)
 	}
-	return readNPZ(f, fi.Size(), path, sysmem.Usable)
+	var r io.ReaderAt = f
+	if ctx.Done() != nil {
+		r = ctxReaderAt{ctx, f}
+	}
+	return readNPZ(r, fi.Size(), path, sysmem.Usable)
 }
 
 // ReadNPZ reads a scipy.sparse.save_npz archive of the given size from r,
@@ -659,9 +667,13 @@ func (r *npzReader) dia(rows, cols int) (*CSR, error) {
 // Load reads a matrix file by its extension: ".npz" as a
 // scipy.sparse.save_npz archive (LoadNPZ), anything else as Matrix Market
 // (LoadMM). It is what the subspace command uses for every matrix argument.
-func Load(path string) (*CSR, error) {
+func Load(path string) (*CSR, error) { return load(context.Background(), path) }
+
+// load is Load, reading through a ctx-checking reader when ctx can be
+// done.
+func load(ctx context.Context, path string) (*CSR, error) {
 	if strings.HasSuffix(strings.ToLower(path), ".npz") {
-		return LoadNPZ(path)
+		return loadNPZ(ctx, path)
 	}
-	return LoadMM(path)
+	return loadMM(ctx, path)
 }

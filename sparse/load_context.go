@@ -1,0 +1,55 @@
+package sparse
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// LoadContext is Load that stops when ctx is done: the file is read
+// through a reader that checks ctx before every read (the readers take
+// the file in blocks of tens of kilobytes), so a cancelled or expired ctx
+// ends a long read within a block, with an error wrapping ctx.Err() that
+// names the file. Work after the last read (assembling the CSR arrays,
+// O(nnz)) is not interrupted. A nil ctx means context.Background().
+func LoadContext(ctx context.Context, path string) (*CSR, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("sparse: reading %s stopped: %w", path, err)
+	}
+	A, err := load(ctx, path)
+	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+		return nil, fmt.Errorf("sparse: reading %s stopped: %w", path, ctx.Err())
+	}
+	return A, err
+}
+
+// ctxReader is an io.Reader that fails with ctx.Err() once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// ctxReaderAt is an io.ReaderAt that fails with ctx.Err() once ctx is
+// done.
+type ctxReaderAt struct {
+	ctx context.Context
+	r   io.ReaderAt
+}
+
+func (c ctxReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.ReadAt(p, off)
+}
