@@ -222,6 +222,7 @@ const sequenceKeepBytes = 1 << 30
 // fileSource provides the systems of a sequence: the matrices kept from
 // the checking pass, or read again from their files.
 type fileSource struct {
+	ctx   context.Context // stops reading a file (--keep=false) on a signal
 	paths []string
 	kept  []*sparse.CSR // kept[i] until System(i) hands it out; nil (or a nil slice): read the file
 	n     int
@@ -240,16 +241,17 @@ func (s *fileSource) System(i int) (*sparse.CSR, []float64, error) {
 	}
 	if A == nil {
 		var err error
-		if A, err = loadSquare(s.paths[i], s.n); err != nil {
+		if A, err = loadSquare(s.ctx, s.paths[i], s.n); err != nil {
 			return nil, nil, err
 		}
 	}
 	return A, s.rhs(i, A), nil
 }
 
-// loadSquare reads a square, finite matrix of size n (n < 0: any size).
-func loadSquare(path string, n int) (*sparse.CSR, error) {
-	A, err := sparse.Load(path)
+// loadSquare reads a square, finite matrix of size n (n < 0: any size),
+// stopping when ctx is done (a signal).
+func loadSquare(ctx context.Context, path string, n int) (*sparse.CSR, error) {
+	A, err := sparse.LoadContext(ctx, path)
 	if err != nil {
 		return nil, cliLoadError(err)
 	}
@@ -305,7 +307,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	keptBytes := 0
 	bar := newProgress(stderr, f.progress, "sequence: reading", N)
 	for i, p := range paths {
-		A, err := loadSquare(p, n)
+		A, err := loadSquare(ctx, p, n)
 		if err == nil && f.rhs == "" {
 			err = checkTimesOnes(timesOnes(A), p)
 		}
@@ -377,7 +379,7 @@ func runSequence(cmd *cobra.Command, paths []string, f *sequenceFlags) error {
 	if f.out != "" {
 		X = make([]float64, N*n)
 	}
-	src := &fileSource{paths: paths, kept: kept, n: n, rhs: rhs}
+	src := &fileSource{ctx: ctx, paths: paths, kept: kept, n: n, rhs: rhs}
 	lr, err := runLanes(ctx, src, order, laneConfig{
 		label: "sequence", rec: rec, compare: f.compare, baseM: f.m,
 		opt: sequence.Options{

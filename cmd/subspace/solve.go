@@ -274,7 +274,7 @@ func runSolve(cmd *cobra.Command, path string, f *solveFlags) error {
 
 	// Data (exit 1).
 	setupStart := time.Now()
-	A, err := sparse.Load(path)
+	A, err := sparse.LoadContext(cmd.Context(), path)
 	if err != nil {
 		return cliLoadError(err)
 	}

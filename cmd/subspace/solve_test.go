@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -708,6 +710,22 @@ func TestSolveDampX0Label(t *testing.T) {
 		code, out, errs := infoRun(t, args...)
 		if code != 0 || !strings.Contains(out, c.want) {
 			t.Errorf("%v: exit %d, want a line %q\n%s%s", c.args, code, c.want, out, errs)
+		}
+	}
+}
+
+// A signal (ctx cancelled) while solve or sequence reads its matrix stops
+// the read: one line naming the file, exit 1. Reading did not watch ctx,
+// so a large file was read (and assembled) to the end first.
+func TestReadStopsOnCancel(t *testing.T) {
+	path := filepath.Join(infoMatrices, "494_bus.mtx")
+	for _, args := range [][]string{{"solve", path}, {"sequence", path, path}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		var stdout, stderr bytes.Buffer
+		code := run(ctx, args, &stdout, &stderr)
+		if code != exitError || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "reading "+path+" stopped: context canceled") {
+			t.Errorf("%s: exit %d, stderr %q", args[0], code, stderr.String())
 		}
 	}
 }
