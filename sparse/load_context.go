@@ -18,14 +18,21 @@ func LoadContext(ctx context.Context, path string) (*CSR, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
+	return stopped(ctx, path, func() (*CSR, error) { return load(ctx, path) })
+}
+
+// stopped runs read unless ctx is already done, and turns an error
+// caused by ctx into one that names the file.
+func stopped[T any](ctx context.Context, path string, read func() (T, error)) (T, error) {
+	var zero T
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("sparse: reading %s stopped: %w", path, err)
+		return zero, fmt.Errorf("sparse: reading %s stopped: %w", path, err)
 	}
-	A, err := load(ctx, path)
+	v, err := read()
 	if err != nil && ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-		return nil, fmt.Errorf("sparse: reading %s stopped: %w", path, ctx.Err())
+		return zero, fmt.Errorf("sparse: reading %s stopped: %w", path, ctx.Err())
 	}
-	return A, err
+	return v, err
 }
 
 // ctxReader is an io.Reader that fails with ctx.Err() once ctx is done.

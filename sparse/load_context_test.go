@@ -49,6 +49,14 @@ func TestLoadContext(t *testing.T) {
 			if _, err := LoadContext(ctx, path); !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), path) {
 				t.Errorf("cancelled ctx: %v, want context.Canceled naming %s", err, path)
 			}
+			if filepath.Ext(path) == ".mtx" {
+				if _, err := ReadMMFileContext(ctx, path); !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), path) {
+					t.Errorf("ReadMMFileContext, cancelled ctx: %v, want context.Canceled naming %s", err, path)
+				}
+				if m, err := ReadMMFileContext(context.Background(), path); err != nil || !crossSameBits(A, m.Real) {
+					t.Errorf("ReadMMFileContext read another matrix (%v)", err)
+				}
+			}
 			ctx, cancel = context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 			defer cancel()
 			if _, err := LoadContext(ctx, path); !errors.Is(err, context.DeadlineExceeded) {

@@ -41,23 +41,20 @@ func ReadMM(r io.Reader) (*MM, error) {
 
 // ReadMMFile reads the Matrix Market file at path as ReadMM does; errors
 // name the file.
-func ReadMMFile(path string) (*MM, error) {
-	f, size, err := openMM(path)
-	if err != nil {
-		return nil, err
+func ReadMMFile(path string) (*MM, error) { return readMMFile(context.Background(), path) }
+
+// ReadMMFileContext is ReadMMFile that stops when ctx is done, as
+// LoadContext does; the error then wraps ctx.Err() and names the file.
+func ReadMMFileContext(ctx context.Context, path string) (*MM, error) {
+	if ctx == nil {
+		ctx = context.Background()
 	}
-	defer f.Close()
-	return readMM(f, path, defaultLimits(), size)
+	return stopped(ctx, path, func() (*MM, error) { return readMMFile(ctx, path) })
 }
 
-// LoadMM reads the real, integer or pattern Matrix Market file at path as
-// a CSR matrix (symmetric storage expanded, duplicates summed, explicit
-// zeros kept). A complex file is an error: use ReadMMFile for it.
-func LoadMM(path string) (*CSR, error) { return loadMM(context.Background(), path) }
-
-// loadMM is LoadMM, reading through ctxReader when ctx can be done
+// readMMFile is ReadMMFile, reading through ctxReader when ctx can be done
 // (context.Background cannot: then the file is read directly).
-func loadMM(ctx context.Context, path string) (*CSR, error) {
+func readMMFile(ctx context.Context, path string) (*MM, error) {
 	f, size, err := openMM(path)
 	if err != nil {
 		return nil, err
@@ -67,7 +64,17 @@ func loadMM(ctx context.Context, path string) (*CSR, error) {
 	if ctx.Done() != nil {
 		r = ctxReader{ctx, f}
 	}
-	m, err := readMM(r, path, defaultLimits(), size)
+	return readMM(r, path, defaultLimits(), size)
+}
+
+// LoadMM reads the real, integer or pattern Matrix Market file at path as
+// a CSR matrix (symmetric storage expanded, duplicates summed, explicit
+// zeros kept). A complex file is an error: use ReadMMFile for it.
+func LoadMM(path string) (*CSR, error) { return loadMM(context.Background(), path) }
+
+// loadMM is LoadMM, reading through ctxReader when ctx can be done.
+func loadMM(ctx context.Context, path string) (*CSR, error) {
+	m, err := readMMFile(ctx, path)
 	if err != nil {
 		return nil, err
 	}
