@@ -121,10 +121,10 @@ func runConvert(cmd *cobra.Command, in, out string, f *convertFlags) error {
 	start := time.Now()
 	var A *sparse.CSR
 	if isNPZ(in) {
-		A, err = sparse.LoadNPZ(in)
+		A, err = sparse.LoadContext(cmd.Context(), in)
 	} else {
 		var m *sparse.MM
-		if m, err = sparse.ReadMMFile(in); err == nil {
+		if m, err = sparse.ReadMMFileContext(cmd.Context(), in); err == nil {
 			if A = m.Real; A == nil {
 				err = fmt.Errorf("%s is a complex matrix; convert handles real matrices only", in)
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -46,7 +47,7 @@ density of a matrix with no positions) or overflow are null.`,
 			if !(symTol >= 0) || math.IsInf(symTol, 0) {
 				return usageErrorf("--sym-tol must be finite and >= 0, got %v", symTol)
 			}
-			m, err := readInfoMatrix(args[0])
+			m, err := readInfoMatrix(cmd.Context(), args[0])
 			if err != nil {
 				return err
 			}
@@ -68,11 +69,11 @@ density of a matrix with no positions) or overflow are null.`,
 // file (scipy.sparse.save_npz) under a header that says so: format "npz",
 // field real, general storage, the stored entries (duplicates summed) as
 // the file's entries.
-func readInfoMatrix(path string) (*sparse.MM, error) {
+func readInfoMatrix(ctx context.Context, path string) (*sparse.MM, error) {
 	if !strings.HasSuffix(strings.ToLower(path), ".npz") {
-		return sparse.ReadMMFile(path)
+		return sparse.ReadMMFileContext(ctx, path)
 	}
-	A, err := sparse.LoadNPZ(path)
+	A, err := sparse.LoadContext(ctx, path)
 	if err != nil {
 		return nil, err
 	}

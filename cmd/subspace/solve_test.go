@@ -714,18 +714,24 @@ func TestSolveDampX0Label(t *testing.T) {
 	}
 }
 
-// A signal (ctx cancelled) while solve or sequence reads its matrix stops
-// the read: one line naming the file, exit 1. Reading did not watch ctx,
-// so a large file was read (and assembled) to the end first.
+// A signal (ctx cancelled) while a verb reads its matrix stops the read:
+// one line naming the file, exit 1. Reading did not watch ctx, so a large
+// file was read (and assembled) to the end first.
 func TestReadStopsOnCancel(t *testing.T) {
 	path := filepath.Join(infoMatrices, "494_bus.mtx")
-	for _, args := range [][]string{{"solve", path}, {"sequence", path, path}} {
+	npz := filepath.Join(t.TempDir(), "bus.npz")
+	if code, _, stderr := infoRun(t, "convert", path, npz); code != 0 {
+		t.Fatalf("convert: exit %d: %s", code, stderr)
+	}
+	out := filepath.Join(t.TempDir(), "out.mtx")
+	for _, args := range [][]string{{"solve", path}, {"sequence", path, path}, {"info", path}, {"info", npz}, {"convert", path, npz + ".npz"}, {"convert", npz, out}} {
+		path := args[1]
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
 		var stdout, stderr bytes.Buffer
 		code := run(ctx, args, &stdout, &stderr)
 		if code != exitError || strings.Count(stderr.String(), "\n") != 1 || !strings.Contains(stderr.String(), "reading "+path+" stopped: context canceled") {
-			t.Errorf("%s: exit %d, stderr %q", args[0], code, stderr.String())
+			t.Errorf("%s %s: exit %d, stderr %q", args[0], path, code, stderr.String())
 		}
 	}
 }
