@@ -10,6 +10,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/internal/allocs"
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/sparse"
@@ -218,7 +219,7 @@ func TestGCRODRUpdatesCountsOnlyRealUpdates(t *testing.T) {
 func TestGCRODRBytesSmallN(t *testing.T) {
 	skipAllocsUnderRace(t)
 	for _, o := range []*GCRODROptions{{M: 40, K: -1}, {M: 40, K: 1}, {M: 10, K: 2}, {M: 200, K: -1}} {
-		got, est := float64(leastAlloc(func() { runtime.KeepAlive(NewGCRODR(10, o)) })), GCRODRBytes(10, o)
+		got, est := float64(allocs.Least(func() { runtime.KeepAlive(NewGCRODR(10, o)) })), GCRODRBytes(10, o)
 		if got < est || got > 1.4*est {
 			t.Errorf("M=%d K=%d: NewGCRODR allocated %.0f bytes, GCRODRBytes says %.0f", o.M, o.K, got, est)
 		}

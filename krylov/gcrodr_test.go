@@ -15,6 +15,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/subspace-lab/subspace/internal/allocs"
 	"github.com/subspace-lab/subspace/internal/vec"
 	"github.com/subspace-lab/subspace/linop"
 	"github.com/subspace-lab/subspace/sparse"
@@ -923,7 +924,7 @@ func TestGCRODRBytes(t *testing.T) {
 		{"large m and k", 10, &GCRODROptions{M: 400, K: 200}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			got, est := float64(leastAlloc(func() { runtime.KeepAlive(NewGCRODR(tc.n, tc.o)) })), GCRODRBytes(tc.n, tc.o)
+			got, est := float64(allocs.Least(func() { runtime.KeepAlive(NewGCRODR(tc.n, tc.o)) })), GCRODRBytes(tc.n, tc.o)
 			if got < est || got > 1.4*est {
 				t.Errorf("NewGCRODR allocated %.0f bytes, GCRODRBytes says %.0f (want a lower bound within 40%%)", got, est)
 			}
@@ -960,7 +961,7 @@ func TestGMRESBytes(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			x := make([]float64, n)
-			got := float64(leastAlloc(func() {
+			got := float64(allocs.Least(func() {
 				clear(x)
 				tc.solve(x, &Options{Restart: tc.restart})
 			}))
@@ -970,23 +971,6 @@ func TestGMRESBytes(t *testing.T) {
 			}
 		})
 	}
-}
-
-// leastAlloc returns the fewest bytes f allocated (runtime.MemStats.
-// TotalAlloc) over three calls: TotalAlloc is process-wide, and a
-// goroutine left by an earlier test (a worker of par, a timer) can add
-// to one measurement (a byte-estimate test failed once that way in a
-// plain go test ./...), never take from it.
-func leastAlloc(f func()) uint64 {
-	best := uint64(math.MaxUint64)
-	for range 3 {
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		f()
-		runtime.ReadMemStats(&after)
-		best = min(best, after.TotalAlloc-before.TotalAlloc)
-	}
-	return best
 }
 
 // Results do not depend on the number of threads.

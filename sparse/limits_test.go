@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/subspace-lab/subspace/internal/allocs"
 )
 
 // csrOf builds an n×n CSR from (row, column, value) triples.
@@ -146,22 +147,6 @@ func TestCheckFiniteSentinel(t *testing.T) {
 	}
 }
 
-// leastAlloc returns the fewest bytes f allocated (runtime.MemStats.
-// TotalAlloc) over three calls: TotalAlloc is process-wide, and a
-// goroutine left by an earlier test can add to one measurement, never
-// take from it.
-func leastAlloc(f func()) uint64 {
-	best := uint64(math.MaxUint64)
-	for range 3 {
-		var before, after runtime.MemStats
-		runtime.ReadMemStats(&before)
-		f()
-		runtime.ReadMemStats(&after)
-		best = min(best, after.TotalAlloc-before.TotalAlloc)
-	}
-	return best
-}
-
 // COO.ToCSR and CSR.T allocate one array of pointers per dimension
 // besides O(nnz), which is what the readers' memory checks count. Each
 // kept a second array of cursors as long as the first: a 1 KB coo .npz,
@@ -189,11 +174,11 @@ func TestAssemblyPointerMemory(t *testing.T) {
 			c.Append(2, 0, 4)
 			var a *CSR
 			want := uint64(8*(tc.rows+1) + 8*(tc.cols+1))
-			if got := leastAlloc(func() { a = c.ToCSR() }); got > want+slack {
+			if got := allocs.Least(func() { a = c.ToCSR() }); got > want+slack {
 				t.Errorf("ToCSR allocated %d bytes, want at most %d (one array of pointers per dimension)", got, want+slack)
 			}
 			want = uint64(8 * (tc.cols + 1))
-			if got := leastAlloc(func() { a.T() }); got > want+slack {
+			if got := allocs.Least(func() { a.T() }); got > want+slack {
 				t.Errorf("T allocated %d bytes, want at most %d (the transpose's row pointers)", got, want+slack)
 			}
 			// The result is the one built by Append and Row.

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/subspace-lab/subspace/internal/allocs"
 	"github.com/subspace-lab/subspace/internal/sysmem"
 	"github.com/subspace-lab/subspace/npy"
 )
@@ -509,7 +510,7 @@ func TestNPZPointersGrowByDoubling(t *testing.T) {
 	}
 	var a *CSR
 	var err error
-	got := leastAlloc(func() { a, err = readNPZ(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "", nil) })
+	got := allocs.Least(func() { a, err = readNPZ(bytes.NewReader(buf.Bytes()), int64(buf.Len()), "", nil) })
 	if err != nil {
 		t.Fatal(err)
 	}
