@@ -63,10 +63,13 @@ func scaledCopies(b, x []float64, e int) (bs, xs []float64) {
 	return bs, xs
 }
 
-// unscale sets x = xs·2^e and scales the absolute quantities of res back.
+// unscale sets x = xs·2^e (not when x is nil) and scales the absolute
+// quantities of res back.
 func unscale(x, xs []float64, e int, res *Result) {
-	for i, v := range xs {
-		x[i] = math.Ldexp(v, e)
+	if x != nil {
+		for i, v := range xs {
+			x[i] = math.Ldexp(v, e)
+		}
 	}
 	res.Residual = math.Ldexp(res.Residual, e)
 	for i, v := range res.History {
@@ -103,7 +106,6 @@ func rescaled(method string, A linop.Operator, b, x []float64, o *Options, solve
 		return Result{}, false, nil
 	}
 	bs, xs := scaledCopies(b, x, e)
-	xs0 := append([]float64(nil), xs...)
 	var os Options
 	if o != nil {
 		os = *o
@@ -111,14 +113,15 @@ func rescaled(method string, A linop.Operator, b, x []float64, o *Options, solve
 	// An ATol beyond the range once scaled is met by any x: keep it huge.
 	os.ATol = math.Min(math.Ldexp(os.ATol, -e), math.MaxFloat64)
 	res, err := solve(bs, xs, &os)
+	if i, bad := notFiniteBack(xs, e); bad && err != nil {
+		// x still holds x₀.
+		unscale(nil, xs, e, &res)
+		return res, true, failedOverflowBack(A, bs, xs, x, e, i, &res, err)
+	}
 	unscale(x, xs, e, &res)
-	if i, bad := vec.HasNaNInf(x); bad {
-		if err == nil {
-			err = overflowedBack(method, x, &res)
-			res.Residual, res.RelResidual = math.Inf(1), math.Inf(1)
-		} else {
-			err = failedOverflowBack(A, bs, xs0, x, e, i, &res, err)
-		}
+	if _, bad := vec.HasNaNInf(x); bad {
+		err = overflowedBack(method, x, &res)
+		res.Residual, res.RelResidual = math.Inf(1), math.Inf(1)
 	} else if roundedBack(x, xs, e) {
 		_, thresh, _ := os.resolve(r, vec.Norm(bs))
 		err = roundedResidual(method, A, bs, x, e, thresh, &res, err)
@@ -164,26 +167,36 @@ func roundedResidual(method string, A linop.Operator, bs, x []float64, e int, th
 		method, res.Reason, res.RelResidual, thresh/vec.Norm(bs), res.Iterations, ErrNotConverged)
 }
 
-// failedOverflowBack handles a failed rescaled solve (err ≠ nil) whose x,
-// scaled back, holds an infinity: the iterate it kept is beyond the float64
-// range. A failed solve returns x no worse than x₀, so x₀ is restored
-// (x₀·2^−e = xs0 was exact, see rescaleExp) and res is made to describe
-// it: its true residual, computed on the scaled system (one product, none
-// for x₀ = 0), and the reason. The error keeps err's sentinel and says
-// what happened; entry i of x is the first that overflowed.
-func failedOverflowBack(A linop.Operator, bs, xs0, x []float64, e, i int, res *Result, err error) error {
-	bad := x[i]
+// notFiniteBack returns the first i whose xs[i]·2^e is not finite.
+func notFiniteBack(xs []float64, e int) (int, bool) {
+	for i, v := range xs {
+		if w := math.Ldexp(v, e); math.IsInf(w, 0) || math.IsNaN(w) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// failedOverflowBack handles a failed rescaled solve (err ≠ nil) whose
+// iterate xs, scaled back, would not be finite at entry i (beyond the
+// float64 range). A failed solve returns x no worse than x₀, so x is left
+// holding x₀ and res is made to describe it: its true residual, computed
+// on the scaled system (x₀·2^−e is exact, see rescaleExp; it overwrites
+// xs; one product, none for x₀ = 0), and the reason. The error keeps
+// err's sentinel and says what happened.
+func failedOverflowBack(A linop.Operator, bs, xs, x []float64, e, i int, res *Result, err error) error {
+	bad := math.Ldexp(xs[i], e)
 	r := make([]float64, len(bs))
 	var nr float64
-	if isZero(xs0) {
+	if isZero(x) {
 		copy(r, bs)
 		nr = vec.Norm(r)
 	} else {
-		nr = residualTo(r, A, bs, xs0)
+		for j, v := range x {
+			xs[j] = math.Ldexp(v, -e)
+		}
+		nr = residualTo(r, A, bs, xs)
 		res.MatVecs++
-	}
-	for j, v := range xs0 {
-		x[j] = math.Ldexp(v, e)
 	}
 	res.Residual = math.Ldexp(nr, e)
 	res.RelResidual = nr / vec.Norm(bs)
